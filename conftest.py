@@ -1,0 +1,39 @@
+"""Test-wide setup: the shared personas, and the database server check.
+
+The suite runs on SQLite, then again on PostgreSQL (FABULA_TEST_DATABASE=postgres). Where the
+server does not answer, the PostgreSQL run stops at once with a loud message; under
+FABULA_REQUIRE_SERVICES=1 that is a failure.
+"""
+
+import os
+
+import pytest
+
+from fabula.test import *  # noqa: F403  (fixtures)
+
+
+def pytest_sessionstart(session):
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] != "django.db.backends.postgresql":
+        return
+    import psycopg
+
+    try:
+        psycopg.connect(
+            host=database["HOST"] or "127.0.0.1", port=database["PORT"] or 5432,
+            user=database["USER"], password=database["PASSWORD"] or None, dbname="postgres",
+            connect_timeout=5,
+        ).close()
+    except psycopg.OperationalError as error:
+        message = f"PostgreSQL at {database['HOST']}:{database['PORT']} does not answer ({error})"
+        if os.environ.get("FABULA_REQUIRE_SERVICES") == "1":
+            pytest.exit(f"FABULA_REQUIRE_SERVICES=1 but {message}", returncode=1)
+        pytest.exit(f"SKIPPED LOUDLY, the whole PostgreSQL run: {message}", returncode=0)
+
+
+def pytest_report_header(config):
+    from django.conf import settings
+
+    return f"database: {settings.DATABASES['default']['ENGINE']}"

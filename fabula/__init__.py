@@ -1,0 +1,1 @@
+"""Fabula: a fan-fiction archive."""

@@ -1,0 +1,20 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+
+from fabula.accounts.models import User
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    ordering = ["pen_name"]
+    list_display = ["pen_name", "email", "level", "trusted", "is_active", "date_joined"]
+    list_filter = ["level", "trusted", "is_active", "is_staff"]
+    search_fields = ["pen_name", "email", "real_name"]
+    fieldsets = [
+        (None, {"fields": ["pen_name", "email", "password"]}),
+        ("Profile", {"fields": ["real_name", "bio", "website"]}),
+        ("Staff", {"fields": ["level", "trusted", "is_active", "is_staff", "is_superuser"]}),
+        ("Preferences", {"fields": ["age_consent", "theme", "text_size", "default_sort"]}),
+        ("Dates", {"fields": ["date_joined", "last_login"]}),
+    ]
+    add_fieldsets = [(None, {"fields": ["pen_name", "email", "password1", "password2"]})]

@@ -1,0 +1,79 @@
+"""Members of the archive.
+
+A member is known everywhere by a pen name. Staff levels follow eFiction's: an administrator may do
+everything, a moderator works the validation queue and reports (optionally only in some
+categories). A trusted author's work skips the validation queue.
+"""
+
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.db import models
+from django.db.models.functions import Lower
+from django.urls import reverse
+from django.utils import timezone
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def create_user(self, pen_name: str, email: str = "", password: str | None = None, **extra):
+        user = self.model(pen_name=pen_name.strip(), email=self.normalize_email(email), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, pen_name: str, email: str = "", password: str | None = None, **extra):
+        extra.update(is_staff=True, is_superuser=True, level=User.Level.ADMIN)
+        return self.create_user(pen_name, email, password, **extra)
+
+    def get_by_natural_key(self, pen_name):
+        return self.get(pen_name__iexact=pen_name)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    class Level(models.IntegerChoices):
+        MEMBER = 0, "Member"
+        ADMIN = 1, "Administrator"
+        MODERATOR = 2, "Moderator"
+
+    class Theme(models.TextChoices):
+        AUTO = "auto", "As the device"
+        LIGHT = "light", "Light"
+        DARK = "dark", "Dark"
+
+    pen_name = models.CharField(max_length=60, unique=True)
+    email = models.EmailField(blank=True)
+    real_name = models.CharField(max_length=100, blank=True)
+    bio = models.TextField(blank=True, help_text="Sanitised HTML.")
+    website = models.URLField(blank=True)
+    date_joined = models.DateTimeField(default=timezone.now)
+    is_active = models.BooleanField(default=True, help_text="Off for a locked or banned member.")
+    is_staff = models.BooleanField(default=False, help_text="May use the admin site.")
+    level = models.PositiveSmallIntegerField(choices=Level.choices, default=Level.MEMBER)
+    trusted = models.BooleanField(default=False, help_text="New work skips the validation queue.")
+    # Preferences.
+    age_consent = models.BooleanField(default=False, help_text="Skip age-consent questions.")
+    theme = models.CharField(max_length=10, choices=Theme.choices, default=Theme.AUTO)
+    text_size = models.PositiveSmallIntegerField(default=100)
+    default_sort = models.CharField(max_length=20, blank=True)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "pen_name"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["email"]
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(Lower("pen_name"), name="pen_name_unique_ignoring_case"),
+        ]
+        ordering = ["pen_name"]
+
+    def __str__(self) -> str:
+        return self.pen_name
+
+    def get_absolute_url(self) -> str:
+        return reverse("author", args=[self.pk])
+
+    @property
+    def is_moderator(self) -> bool:
+        return self.is_active and (self.is_superuser or self.level in (self.Level.ADMIN, self.Level.MODERATOR))

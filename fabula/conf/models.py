@@ -1,0 +1,76 @@
+"""Site-wide options an administrator edits in the admin, kept in the database.
+
+There is exactly one row. Reads go through `site_settings()`, which keeps the row in the cache so
+a page view costs no query for it.
+"""
+
+from django.core.validators import MinValueValidator
+from django.db import models
+
+
+class SiteSettings(models.Model):
+    site_name = models.CharField(max_length=100, default="Fabula")
+    slogan = models.CharField(max_length=200, blank=True, default="A fan-fiction archive")
+    site_url = models.URLField(
+        default="http://127.0.0.1:8000",
+        help_text="The address readers use, without a trailing slash. Used in printable pages, "
+        "feeds and e-books.",
+    )
+    date_format = models.CharField(
+        max_length=40,
+        default="F d, Y",
+        help_text="A PHP date() format, as eFiction used: 'F d, Y' gives 'May 29, 2007'.",
+    )
+    items_per_page = models.PositiveSmallIntegerField(default=25, validators=[MinValueValidator(1)])
+    legacy_prefix = models.CharField(
+        max_length=100,
+        default="fanfiction",
+        blank=True,
+        help_text="The folder the old eFiction archive lived in: its links "
+        "(/fanfiction/viewstory.php?sid=1) keep working. Empty for the site root.",
+    )
+    welcome = models.TextField(blank=True, default="", help_text="HTML shown on the home page.")
+    printer_copyright = models.TextField(
+        blank=True, default="", help_text="Disclaimer printed at the end of printable stories."
+    )
+    footer = models.TextField(blank=True, default="")
+    extend_categories = models.BooleanField(
+        default=False, help_text="Show categories as 'Parent > Child' breadcrumbs."
+    )
+    new_story_days = models.PositiveSmallIntegerField(
+        default=7, help_text="Stories updated this many days ago or less are marked New."
+    )
+    reviews_allowed = models.BooleanField(default=True)
+    anonymous_reviews = models.BooleanField(default=False)
+    auto_validate = models.BooleanField(
+        default=False, help_text="Publish new stories without waiting in the validation queue."
+    )
+    submissions_open = models.BooleanField(default=True)
+    max_chapter_characters = models.PositiveIntegerField(default=510_000)
+    terms = models.TextField(blank=True, default="")
+    age_statement = models.CharField(
+        max_length=300,
+        blank=True,
+        default="By continuing you confirm that you are old enough to read this story.",
+    )
+
+    class Meta:
+        verbose_name = "site settings"
+        verbose_name_plural = "site settings"
+
+    def __str__(self) -> str:
+        return self.site_name
+
+    def save(self, *args, **kwargs):
+        self.pk = 1
+        self.site_url = self.site_url.rstrip("/")
+        self.legacy_prefix = self.legacy_prefix.strip("/")
+        super().save(*args, **kwargs)
+        from fabula.conf.settings import forget_site_settings
+
+        forget_site_settings()
+
+    @property
+    def legacy_root(self) -> str:
+        """Absolute address of the old archive's folder, as eFiction's `url` setting held it."""
+        return f"{self.site_url}/{self.legacy_prefix}" if self.legacy_prefix else self.site_url

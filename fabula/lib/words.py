@@ -1,0 +1,19 @@
+"""Counting words the way a reader would, in any script."""
+
+import re
+
+from fabula.lib.html import html_to_plain
+
+# A word is a run of letters, digits or marks; an apostrophe or hyphen inside it does not split
+# it ("don't", "well-known" are one word each). CJK text, written without spaces, counts each
+# character as a word, as AO3 does.
+_WORD = re.compile(r"[^\W_]+(?:['’\-][^\W_]+)*")
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+
+
+def count_words(html: str) -> int:
+    text = html_to_plain(html)
+    cjk = len(_CJK.findall(text))
+    if cjk:
+        text = _CJK.sub(" ", text)
+    return cjk + len(_WORD.findall(text))

@@ -1,0 +1,200 @@
+"""Stories, their chapters, series and challenges: what the archive holds.
+
+Imported stories keep their eFiction ids (sid, chapid, seriesid) as primary keys, so old links
+keep working. Counts shown in listings (words, chapters) are stored on the story and kept by the
+actions in `actions.py`; nothing else writes these models.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+
+from fabula.taxonomy.models import Rating, Tag
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    PENDING = "pending", "Awaiting validation"
+    PUBLISHED = "published", "Published"
+    HIDDEN = "hidden", "Hidden by staff"
+
+
+class Story(models.Model):
+    title = models.CharField(max_length=200)
+    summary = models.TextField(blank=True, help_text="Sanitised HTML.")
+    notes = models.TextField(blank=True, help_text="Story notes, sanitised HTML.")
+    rating = models.ForeignKey(Rating, on_delete=models.PROTECT, related_name="stories")
+    authors = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, through="StoryAuthor", related_name="stories"
+    )
+    tags = models.ManyToManyField(Tag, through="StoryTag", related_name="stories")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    completed = models.BooleanField(default=False)
+    featured = models.BooleanField(default=False)
+    language = models.CharField(max_length=10, default="en")
+    published_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    # Kept by actions: the sum over published chapters, or what an old archive recorded.
+    word_count = models.PositiveIntegerField(default=0)
+    chapter_count = models.PositiveIntegerField(default=0, help_text="Published chapters.")
+    read_count = models.PositiveIntegerField(default=0)
+    # For stories brought from another archive: the address it was archived at there.
+    archived_at = models.URLField(max_length=500, blank=True)
+    challenges = models.ManyToManyField("Challenge", blank=True, related_name="responses")
+
+    class Meta:
+        verbose_name_plural = "stories"
+        indexes = [
+            models.Index(fields=["status", "-updated_at"]),
+            models.Index(fields=["status", "title"]),
+            models.Index(fields=["status", "-published_at"]),
+            models.Index(fields=["status", "-word_count"]),
+            models.Index(fields=["status", "-read_count"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("story", args=[self.pk])
+
+
+class StoryAuthor(models.Model):
+    """A credit on a story; position 0 is the main author, then co-authors in order."""
+
+    story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="credits")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="credits")
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position"]
+        constraints = [models.UniqueConstraint(fields=["story", "user"], name="one_credit_per_author")]
+
+
+class StoryTag(models.Model):
+    """A tag on a story, in the order the author gave (eFiction prints them in that order)."""
+
+    story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="story_tags")
+    tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="story_tags")
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position"]
+        constraints = [models.UniqueConstraint(fields=["story", "tag"], name="tag_once_per_story")]
+        indexes = [models.Index(fields=["tag", "story"])]
+
+
+class Chapter(models.Model):
+    story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="chapters")
+    position = models.PositiveIntegerField(help_text="1-based order within the story.")
+    title = models.CharField(max_length=200)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="chapters",
+        help_text="May differ from the story's main author (co-authors, round robins).",
+    )
+    notes = models.TextField(blank=True, help_text="Author's notes before the text.")
+    end_notes = models.TextField(blank=True)
+    body = models.TextField(help_text="Sanitised HTML.")
+    word_count = models.PositiveIntegerField(default=0)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    release_at = models.DateTimeField(
+        null=True, blank=True, help_text="Scheduled: not shown before this time."
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["story", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["story", "position"], name="one_chapter_per_position"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("chapter", args=[self.story_id, self.position])
+
+
+class Series(models.Model):
+    class Openness(models.TextChoices):
+        CLOSED = "closed", "Closed: only the owner adds stories"
+        MODERATED = "moderated", "Moderated: others' additions wait for the owner"
+        OPEN = "open", "Open: anyone may add their stories"
+
+    title = models.CharField(max_length=200)
+    summary = models.TextField(blank=True)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="series")
+    openness = models.CharField(max_length=10, choices=Openness.choices, default=Openness.CLOSED)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name_plural = "series"
+        ordering = ["title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("series", args=[self.pk])
+
+
+class SeriesEntry(models.Model):
+    """One place in a series: a story or a sub-series. Unconfirmed entries await the owner."""
+
+    series = models.ForeignKey(Series, on_delete=models.CASCADE, related_name="entries")
+    position = models.PositiveIntegerField(default=0)
+    story = models.ForeignKey(
+        Story, null=True, blank=True, on_delete=models.CASCADE, related_name="series_entries"
+    )
+    subseries = models.ForeignKey(
+        Series, null=True, blank=True, on_delete=models.CASCADE, related_name="parent_entries"
+    )
+    confirmed = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["series", "position"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(story__isnull=False, subseries__isnull=True)
+                | models.Q(story__isnull=True, subseries__isnull=False),
+                name="entry_is_story_or_series",
+            ),
+        ]
+
+
+class Challenge(models.Model):
+    title = models.CharField(max_length=200)
+    summary = models.TextField(blank=True)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="challenges",
+    )
+    challenger = models.CharField(max_length=100, blank=True, help_text="Name shown if no owner.")
+    tags = models.ManyToManyField(Tag, blank=True, related_name="challenges")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ReadMark(models.Model):
+    """That a reader read a story on a day: read counts rise once per reader, story and day.
+
+    Rows are written in batches by `stories.reads` and forgotten after two days.
+    """
+
+    story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="+")
+    reader = models.CharField(max_length=64, help_text="A member id or a hash for a guest.")
+    day = models.DateField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["story", "reader", "day"], name="one_read_a_day"),
+        ]
+        indexes = [models.Index(fields=["day"])]

@@ -1,0 +1,83 @@
+"""Reads that span several tables, written to cost a fixed, small number of queries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch, QuerySet
+
+from fabula.stories.models import Challenge, Chapter, Series, Story, StoryAuthor, StoryTag
+from fabula.taxonomy.models import Tag, TagKind
+
+
+def with_listing_data(stories: QuerySet[Story]) -> QuerySet[Story]:
+    """Everything a story card shows (rating, authors, tags) in three more queries in all."""
+    return stories.select_related("rating").prefetch_related(
+        Prefetch("credits", queryset=StoryAuthor.objects.select_related("user")),
+        Prefetch("story_tags", queryset=StoryTag.objects.select_related("tag__kind")),
+    )
+
+
+@dataclass
+class TagLine:
+    """One line of the header: a kind of tag and the story's tags of that kind, in order."""
+
+    kind: TagKind
+    tags: list[Tag]
+
+
+@dataclass
+class StoryHeader:
+    """What eFiction's story header shows, gathered once for every page and format."""
+
+    story: Story
+    authors: list
+    categories: list[Tag]
+    characters: list[Tag]
+    class_lines: list[TagLine]
+    freeform: list[Tag]
+    series: list[Series]
+    challenges: list[Challenge]
+    chapters: list[Chapter] = field(default_factory=list)
+
+
+def story_header(story: Story, chapters: list[Chapter] | None = None) -> StoryHeader:
+    """The header of one story. Uses the story's prefetched credits and tags when present.
+
+    Class lines come for every class kind of the site, in the alphabetical order of the kind's
+    internal name, as eFiction prints them, even when the story has none of that kind.
+    """
+    credits = list(story.credits.all()) if _prefetched(story, "credits") else list(
+        story.credits.select_related("user")
+    )
+    story_tags = list(story.story_tags.all()) if _prefetched(story, "story_tags") else list(
+        story.story_tags.select_related("tag__kind")
+    )
+    by_role: dict[str, list[Tag]] = {}
+    by_kind: dict[int, list[Tag]] = {}
+    for story_tag in story_tags:
+        tag = story_tag.tag
+        by_role.setdefault(tag.kind.role, []).append(tag)
+        by_kind.setdefault(tag.kind_id, []).append(tag)
+    class_kinds = sorted(_class_kinds(), key=lambda kind: kind.slug)
+    return StoryHeader(
+        story=story,
+        authors=[credit.user for credit in credits],
+        categories=by_role.get(TagKind.Role.CATEGORY, []),
+        characters=by_role.get(TagKind.Role.CHARACTER, []),
+        class_lines=[TagLine(kind, by_kind.get(kind.pk, [])) for kind in class_kinds],
+        freeform=by_role.get(TagKind.Role.FREEFORM, []),
+        series=list(
+            Series.objects.filter(entries__story=story).order_by("entries__pk").distinct()
+        ),
+        challenges=list(story.challenges.order_by("title")),
+        chapters=chapters if chapters is not None else [],
+    )
+
+
+def _prefetched(story: Story, name: str) -> bool:
+    return name in getattr(story, "_prefetched_objects_cache", {})
+
+
+def _class_kinds() -> list[TagKind]:
+    return list(TagKind.objects.filter(role=TagKind.Role.CLASS))

@@ -1,0 +1,38 @@
+"""Writes to the taxonomy."""
+
+from django.db.models import Max
+
+from fabula.taxonomy.models import Rating, Tag, TagKind
+
+
+def tag_number(*, tag: Tag) -> None:
+    """Give a tag the next free eFiction-style number of its kind if it has none."""
+    if tag.legacy_id is None:
+        highest = Tag.objects.filter(kind=tag.kind).aggregate(n=Max("legacy_id"))["n"] or 0
+        tag.legacy_id = highest + 1
+
+
+def tag_get_or_create(*, kind: TagKind, name: str, parent: Tag | None = None) -> Tag:
+    """The tag of this kind with this name (ignoring case), made if there is none."""
+    name = " ".join(name.split())
+    tag = Tag.objects.filter(kind=kind, name__iexact=name).first()
+    if tag is None:
+        tag = Tag(kind=kind, name=name, parent=parent)
+        tag_number(tag=tag)
+        tag.save()
+    return tag
+
+
+def kind_get_or_create(*, name: str, role: str) -> TagKind:
+    """The tag kind with this label, made if there is none (slug = lower-case label)."""
+    from django.utils.text import slugify
+
+    kind = TagKind.objects.filter(name__iexact=name, role=role).first()
+    if kind is None:
+        kind = TagKind.objects.create(name=name, slug=slugify(name) or "kind", role=role)
+    return kind
+
+
+def rating_get_or_create(*, name: str) -> Rating:
+    rating = Rating.objects.filter(name__iexact=name).first()
+    return rating or Rating.objects.create(name=name)
