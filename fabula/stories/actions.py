@@ -14,6 +14,7 @@ from django.db.models import Max, Sum
 from django.utils import timezone
 
 from fabula.accounts.models import User
+from fabula.lib.db import keep_ids_ahead
 from fabula.lib.html import sanitize
 from fabula.lib.pagecache import content_changed
 from fabula.lib.words import count_words
@@ -74,6 +75,8 @@ def story_create(
         archived_at=archived_at,
         read_count=read_count,
     )
+    if story_id is not None:
+        keep_ids_ahead(Story)
     StoryAuthor.objects.bulk_create(
         StoryAuthor(story=story, user=user, position=i) for i, user in enumerate(authors)
     )
@@ -129,6 +132,8 @@ def chapter_add(
         status=status,
         release_at=release_at,
     )
+    if chapter_id is not None:
+        keep_ids_ahead(Chapter)
     if recount:
         story_recount(story=story, touch=True)
     else:
@@ -177,6 +182,8 @@ def series_create(
         id=series_id, owner=owner, title=" ".join(title.split()), summary=sanitize(summary),
         openness=openness,
     )
+    if series_id is not None:
+        keep_ids_ahead(Series)
     content_changed()
     return series
 

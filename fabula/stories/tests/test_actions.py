@@ -47,3 +47,13 @@ def test_series_cannot_contain_itself(author):
     actions.series_add(series=outer, subseries=inner)
     with pytest.raises(ValueError):
         actions.series_add(series=inner, subseries=outer)
+
+
+def test_imported_ids_do_not_block_new_ones(archive, author):
+    kept = actions.story_create(authors=[author], title="Old", rating=archive.general, story_id=1970)
+    fresh = actions.story_create(authors=[author], title="New", rating=archive.general)
+    assert kept.pk == 1970
+    assert fresh.pk > 1970
+    chapter = actions.chapter_add(story=kept, title="One", body="<p>x</p>", chapter_id=5000)
+    other = actions.chapter_add(story=kept, title="Two", body="<p>y</p>")
+    assert chapter.pk == 5000 and other.pk > 5000

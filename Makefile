@@ -1,0 +1,43 @@
+# Fabula: the two commands are `make run` and `make test`.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   := .venv
+BIN    := $(VENV)/bin
+PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/fabula
+
+.PHONY: run test test-sqlite test-postgres lint install bench bench-quick clean
+
+$(BIN)/fabula: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+install: $(BIN)/fabula
+
+## make run: a demo archive on SQLite at http://127.0.0.1:8000
+run: install
+	$(BIN)/fabula migrate --noinput
+	$(BIN)/fabula demo
+	DEBUG=1 $(BIN)/fabula runserver 127.0.0.1:8000
+
+## make test: lint, then the whole suite on SQLite and again on PostgreSQL
+test: install lint test-sqlite test-postgres
+
+lint: install
+	$(BIN)/ruff check fabula tests bench conftest.py
+
+test-sqlite: install
+	$(BIN)/pytest
+
+test-postgres: install
+	DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest
+
+## make bench: the benchmarks of bench/README.md (long); bench-quick: a small corpus, short runs
+bench: install
+	$(BIN)/python bench/serve.py
+
+bench-quick: install
+	$(BIN)/python bench/serve.py --stories 300 --duration 5s
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .ruff_cache

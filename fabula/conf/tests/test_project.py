@@ -1,0 +1,50 @@
+"""The project as an operator meets it: migrations, settings, the site settings row."""
+
+import subprocess
+import sys
+
+import pytest
+from django.core.management import call_command
+
+from fabula.conf.models import SiteSettings
+from fabula.conf.settings import site_settings
+
+
+@pytest.mark.django_db
+def test_models_and_migrations_agree():
+    call_command("makemigrations", "--check", "--dry-run", verbosity=0)
+
+
+@pytest.mark.django_db
+def test_site_settings_are_one_cached_row(django_assert_num_queries):
+    first = site_settings()
+    assert first.date_format == "F d, Y" and first.legacy_prefix == "fanfiction"
+    with django_assert_num_queries(0):
+        site_settings()
+    first.site_name = "Scranton Stories"
+    first.site_url = "https://example.org/"
+    first.legacy_prefix = "/old/archive/"
+    first.save()
+    again = site_settings()
+    assert again.site_name == "Scranton Stories"
+    assert again.legacy_root == "https://example.org/old/archive"
+    assert SiteSettings.objects.count() == 1
+
+
+def test_production_server_refuses_the_development_key():
+    code = "import fabula.wsgi"
+    env = {"PATH": "/usr/bin:/bin", "DJANGO_SETTINGS_MODULE": "fabula.settings"}
+    result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    assert result.returncode != 0
+    assert "Set SECRET_KEY" in result.stderr
+    ok = subprocess.run([sys.executable, "-c", code], env={**env, "SECRET_KEY": "x" * 50},
+                        capture_output=True, text=True)
+    assert ok.returncode == 0, ok.stderr
+
+
+def test_database_url_selects_postgresql():
+    code = "from django.conf import settings; print(settings.DATABASES['default']['ENGINE'])"
+    env = {"PATH": "/usr/bin:/bin", "DJANGO_SETTINGS_MODULE": "fabula.settings",
+           "DATABASE_URL": "postgres://u@127.0.0.1:5432/x"}
+    result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    assert result.stdout.strip() == "django.db.backends.postgresql"

@@ -1,0 +1,82 @@
+"""The visibility rules, asked directly (the pages' own tests ask them through HTTP)."""
+
+from datetime import timedelta
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.contrib.sessions.backends.signed_cookies import SessionStore
+from django.http import Http404
+from django.test import RequestFactory
+from django.utils import timezone
+
+from fabula.stories import actions, permissions
+from fabula.stories.models import Status
+
+GUEST = AnonymousUser()
+
+
+def request_for(user, session=None):
+    request = RequestFactory().get("/")
+    request.user = user
+    request.session = session if session is not None else SessionStore()
+    return request
+
+
+@pytest.mark.parametrize("status", [Status.DRAFT, Status.PENDING, Status.HIDDEN])
+def test_unpublished_story_is_seen_by_its_authors_and_moderators_only(
+    make_story, author, coauthor, reader, other_author, moderator, status
+):
+    story = make_story(author, status=status, coauthors=[coauthor])
+    for viewer in (GUEST, reader, other_author):
+        assert not permissions.can_view_story(viewer, story)
+        assert story not in permissions.listed_stories(viewer)
+        with pytest.raises(Http404):
+            permissions.check_view_story(viewer, story)
+    for viewer in (author, coauthor, moderator):
+        assert permissions.can_view_story(viewer, story)
+    # Lists are for published work, whoever looks.
+    assert story not in permissions.listed_stories(moderator)
+
+
+def test_story_without_released_chapter_is_not_public(make_story, author, reader):
+    story = make_story(author, chapters=0)
+    assert not permissions.can_view_story(reader, story)
+    assert story not in permissions.listed_stories(reader)
+
+
+def test_registered_only_story_is_kept_from_guests_lists(make_story, author, reader, archive):
+    story = make_story(author, rating=archive.members_only)
+    assert story not in permissions.listed_stories(GUEST)
+    assert story in permissions.listed_stories(reader)
+    assert permissions.required_gate(request_for(GUEST), story) == "registered"
+    assert permissions.required_gate(request_for(reader), story) is None
+
+
+def test_scheduled_and_draft_chapters_are_hidden_from_readers(make_story, author, reader):
+    story = make_story(author, chapters=1)
+    actions.chapter_add(story=story, title="Later", body="<p>soon</p>",
+                        release_at=timezone.now() + timedelta(days=1))
+    actions.chapter_add(story=story, title="Draft", body="<p>wip</p>", status=Status.DRAFT)
+    story.refresh_from_db()
+    assert story.chapter_count == 1
+    assert [c.title for c in permissions.visible_chapters(reader, story)] == ["Chapter 1"]
+    assert len(permissions.visible_chapters(author, story)) == 3
+
+
+def test_age_and_warning_gates_are_remembered_for_the_session(make_story, author, reader, archive):
+    story = make_story(author, rating=archive.adult)
+    request = request_for(GUEST)
+    assert permissions.required_gate(request, story) == "age"
+    permissions.pass_gate(request, story, "age")
+    assert permissions.required_gate(request, story) is None
+    assert permissions.required_gate(request_for(GUEST), story) == "age"  # a new session asks again
+
+
+def test_member_age_preference_skips_the_age_question_not_the_warning(make_story, author, reader, archive):
+    story = make_story(author, rating=archive.adult)
+    reader.age_consent = True
+    request = request_for(reader)
+    assert permissions.required_gate(request, story) == "warning"
+    permissions.pass_gate(request, story, "warning")
+    assert permissions.required_gate(request, story) is None
+    assert permissions.required_gate(request_for(author), story) is None
