@@ -67,8 +67,10 @@ class SiteSettings(models.Model):
         self.legacy_prefix = self.legacy_prefix.strip("/")
         super().save(*args, **kwargs)
         from fabula.conf.settings import forget_site_settings
+        from fabula.lib.pagecache import content_changed
 
         forget_site_settings()
+        content_changed()  # dates, names and links on cached pages follow the settings
 
     @property
     def legacy_root(self) -> str:

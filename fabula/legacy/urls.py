@@ -1,1 +1,13 @@
-urlpatterns = []
+"""eFiction's addresses: one catch-all for `<folder>/<script>.php`, included last.
+
+The folder is checked against the site's legacy prefix in the view, not here, so that an
+administrator can move the old archive's folder without a restart.
+"""
+
+from django.urls import re_path
+
+from fabula.legacy import views
+
+urlpatterns = [
+    re_path(r"^(?P<folder>(?:.*/)?)(?P<script>\w+)\.php$", views.legacy_script),
+]

@@ -23,16 +23,22 @@ def tag_get_or_create(*, kind: TagKind, name: str, parent: Tag | None = None) ->
     return tag
 
 
-def kind_get_or_create(*, name: str, role: str) -> TagKind:
-    """The tag kind with this label, made if there is none (slug = lower-case label)."""
+def kind_get_or_create(*, name: str, role: str, legacy_id: int | None = None) -> TagKind:
+    """The tag kind with this label, made if there is none (slug = lower-case label).
+
+    `legacy_id` numbers a new class kind for eFiction's links (`type_id=` of browse.php)."""
     from django.utils.text import slugify
 
     kind = TagKind.objects.filter(name__iexact=name, role=role).first()
     if kind is None:
-        kind = TagKind.objects.create(name=name, slug=slugify(name) or "kind", role=role)
+        kind = TagKind.objects.create(
+            name=name, slug=slugify(name) or "kind", role=role, legacy_id=legacy_id
+        )
     return kind
 
 
-def rating_get_or_create(*, name: str) -> Rating:
+def rating_get_or_create(*, name: str, **gates) -> Rating:
+    """The rating with this name, made if there is none. A new one takes `gates`: any of
+    order, description, registered_only, age_consent, warning, warning_text."""
     rating = Rating.objects.filter(name__iexact=name).first()
-    return rating or Rating.objects.create(name=name)
+    return rating or Rating.objects.create(name=name, **gates)

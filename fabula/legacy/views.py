@@ -1,0 +1,178 @@
+"""eFiction's scripts, answered by Fabula (a frozen layer: no new features here).
+
+One catch-all route sends `<folder>/<script>.php` to `legacy_script`, which checks the folder
+against the site's `legacy_prefix` on every request, so an administrator's change applies at
+once. Reader pages move permanently (301) to Fabula's own addresses; the printable view and the
+story index answer at the old address with eFiction's markup, because tools scrape them.
+Every story goes through `stories.permissions`: what a reader may not see is a 404.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
+from django.shortcuts import get_object_or_404
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.views.decorators.http import require_safe
+
+from fabula.conf.settings import site_settings
+from fabula.legacy import gate, targets
+from fabula.legacy.params import legacy_params, require_id
+from fabula.legacy.story_pages import index_context, printable_context
+from fabula.lib.pagecache import cached_page
+from fabula.stories import permissions
+from fabula.stories.models import Chapter, Story
+
+
+@require_safe
+def legacy_script(request, folder: str, script: str):
+    prefix = site_settings().legacy_prefix.strip("/")
+    if folder != (f"{prefix}/" if prefix else ""):
+        raise Http404("No such page.")
+    handler = SCRIPTS.get(script)
+    if handler is None:
+        raise Http404(f"No eFiction script {script}.php here.")
+    return handler(request, legacy_params(request))
+
+
+def viewstory(request, params: dict[str, str]):
+    """viewstory.php: sid=N[&chapter=K|&index=1|&action=printable&chapter=all|K], chapid=N."""
+    story, position = _story_and_chapter(request, params)
+    gate.answer_gate(request, story, params)
+    printable = params.get("action") == "printable"
+    if printable or params.get("index", "0") not in ("", "0"):
+        # The index shows what story lists show, so only the members-only gate stands before
+        # it (as on Fabula's own index); every gate stands before the text.
+        required = permissions.required_gate(request, story)
+        if required == "registered" or (required and printable):
+            return _gate_page(request, params, story, required)
+        if printable:
+            return _printable(request, story, params, position)
+        return _index(request, story)
+    if position is None:
+        position = _chapter_number(params) or 1
+    chapter = _visible_chapter(request, story, position)
+    return HttpResponsePermanentRedirect(reverse("chapter", args=[story.pk, chapter.position]))
+
+
+def _story_and_chapter(request, params) -> tuple[Story, int | None]:
+    """The story named by `chapid` (with that chapter's place) or by `sid`, if this reader may
+    see it."""
+    if "chapid" in params:
+        chapter = get_object_or_404(
+            Chapter.objects.select_related("story__rating"), pk=require_id(params, "chapid")
+        )
+        story = chapter.story
+        permissions.check_view_story(request.user, story)
+        _visible_chapter(request, story, chapter.position)
+        return story, chapter.position
+    story = get_object_or_404(Story.objects.select_related("rating"), pk=require_id(params, "sid"))
+    permissions.check_view_story(request.user, story)
+    return story, None
+
+
+def _chapter_number(params) -> int | None:
+    """`chapter=K`, None when absent; a 404 when present but not a number."""
+    if "chapter" not in params:
+        return None
+    return require_id(params, "chapter")
+
+
+def _visible_chapter(request, story: Story, position: int) -> Chapter:
+    chapter = (
+        permissions.visible_chapters(request.user, story).filter(position=position).first()
+    )
+    if chapter is None:
+        raise Http404("No such chapter.")
+    return chapter
+
+
+def _printable(request, story: Story, params, position: int | None):
+    site = site_settings()
+    whole = params.get("chapter") == "all"
+    # The chapter of a chapid link, else chapter=K, else the first chapter.
+    number = None if whole else position or _chapter_number(params) or 1
+
+    def render() -> bytes:
+        chapters = permissions.visible_chapters(request.user, story).select_related("author")
+        if number is not None:
+            chapters = chapters.filter(position=number)
+        chapters = list(chapters)
+        if number is not None and not chapters:
+            raise Http404("No such chapter.")
+        context = printable_context(site, story, chapters, whole=whole)
+        return render_to_string("legacy/printable.html", context, request).encode()
+
+    return HttpResponse(cached_page(request, render))
+
+
+def _index(request, story: Story):
+    site = site_settings()
+
+    def render() -> bytes:
+        chapters = list(
+            permissions.visible_chapters(request.user, story).select_related("author").defer("body")
+        )
+        context = index_context(site, story, chapters)
+        return render_to_string("legacy/story_index.html", context, request).encode()
+
+    return HttpResponse(cached_page(request, render))
+
+
+def _gate_page(request, params, story: Story, required: str):
+    """eFiction's gate, at the story's old address: a members-only notice, or the rating's
+    warning with a link that answers it."""
+    context = {
+        "gate": required,
+        "story": story,
+        "continue_link": gate.continue_link("viewstory.php", params, story, required),
+        "login_url": f"{reverse('accounts:login')}?{urlencode({'next': request.get_full_path()})}",
+    }
+    status = 403 if required == "registered" else 200
+    return HttpResponse(render_to_string("legacy/gate.html", context, request), status=status)
+
+
+def browse(request, params):
+    return HttpResponsePermanentRedirect(targets.browse(params))
+
+
+def viewuser(request, params):
+    return HttpResponsePermanentRedirect(targets.author(require_id(params, "uid")))
+
+
+def viewseries(request, params):
+    return HttpResponsePermanentRedirect(targets.series(require_id(params, "seriesid")))
+
+
+def authors(request, params):
+    return HttpResponsePermanentRedirect(reverse("authors"))
+
+
+def index(request, params):
+    return HttpResponsePermanentRedirect(reverse("home"))
+
+
+def reviews(request, params):
+    """reviews.php?type=ST&item=N: the story's page, until reviews have pages of their own;
+    type=SE&item=N: the series."""
+    kind = params.get("type", "")
+    if kind == "ST":
+        story = get_object_or_404(Story, pk=require_id(params, "item"))
+        permissions.check_view_story(request.user, story)
+        return HttpResponsePermanentRedirect(reverse("story", args=[story.pk]))
+    if kind == "SE":
+        return HttpResponsePermanentRedirect(targets.series(require_id(params, "item")))
+    raise Http404(f"No review type {kind!r}.")
+
+
+SCRIPTS = {
+    "viewstory": viewstory,
+    "browse": browse,
+    "viewuser": viewuser,
+    "viewseries": viewseries,
+    "authors": authors,
+    "index": index,
+    "reviews": reviews,
+}
