@@ -170,6 +170,14 @@ def story_set_recorded_counts(*, story: Story, word_count: int, read_count: int)
 
 
 @transaction.atomic
+def story_delete(*, story: Story) -> None:
+    """Remove a story with everything that hangs on it: chapters, credits, tags, its places
+    in series, its challenge responses, read marks. The members and tags themselves stay."""
+    story.delete()
+    content_changed()
+
+
+@transaction.atomic
 def series_create(
     *,
     owner: User,
