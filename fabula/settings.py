@@ -146,6 +146,8 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
+# The stylesheet and scripts live in fabula/static/, and `fabula` itself is not an app: name it.
+STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("FABULA_MEDIA_DIR", DATA_DIR / "media"))
 STORAGES = {

@@ -1,2 +1,43 @@
-def author_list(request): ...
-def author_detail(request, user_id): ...
+"""Members as readers meet them: the list of authors and an author's profile page."""
+
+from __future__ import annotations
+
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, render
+
+from fabula.accounts.models import User
+from fabula.stories.browsing import authors_with_counts, unlisted_stories_of
+from fabula.stories.listing import make_cards, page_links, paginate, story_page
+from fabula.stories.permissions import is_moderator, listed_stories
+from fabula.stories.serving import serve
+
+
+def author_list(request):
+    return serve(request, lambda: _author_list(request))
+
+
+def _author_list(request) -> HttpResponse:
+    page = paginate(authors_with_counts(listed_stories(request.user)), request.GET.get("page"))
+    return render(request, "accounts/author_list.html", {
+        "page": page,
+        "pages": page_links(request.GET, page) if page.paginator.num_pages > 1 else [],
+    })
+
+
+def author_detail(request, user_id):
+    return serve(request, lambda: _author_detail(request, user_id))
+
+
+def _author_detail(request, user_id: int) -> HttpResponse:
+    author = get_object_or_404(User, pk=user_id)
+    viewer = request.user
+    stories = listed_stories(viewer).filter(credits__user=author)
+    # Drafts and work awaiting validation are shown to their author and to moderators only.
+    own_or_staff = is_moderator(viewer) or (viewer.is_authenticated and viewer.pk == author.pk)
+    return render(request, "accounts/author_detail.html", {
+        "author": author,
+        "is_self": viewer.is_authenticated and viewer.pk == author.pk,
+        "listing": story_page(request, stories, default_sort="updated"),
+        "unlisted": make_cards(unlisted_stories_of(author)) if own_or_staff else [],
+        "series": list(author.series.order_by("title")),
+    })

@@ -1,11 +1,282 @@
-def home(request): ...
-def story_list(request): ...
-def recent(request): ...
-def titles(request, letter=None): ...
-def story_index(request, story_id): ...
-def story_full(request, story_id): ...
-def chapter(request, story_id, position): ...
-def gate(request, story_id): ...
-def series_list(request): ...
-def series_detail(request, series_id): ...
-def not_found(request, exception=None): ...
+"""Reader pages for stories: home, story lists, the story index, chapters, the whole story,
+the reading gates, series, and the 404 page.
+
+Views stay thin: who may see what is `permissions`, multi-table reads are `selectors`,
+`listing` and `browsing`. Pages a guest without a session sees go through the guest page cache
+(`serving.serve`); reads are counted here, outside the cached render, so a cache hit counts too.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from fabula.conf.settings import site_settings
+from fabula.stories.browsing import series_items, series_with_counts
+from fabula.stories.listing import (
+    LETTERS,
+    OTHER,
+    filter_by_letter,
+    make_cards,
+    normalise_letter,
+    order_stories,
+    page_links,
+    paginate,
+    story_page,
+)
+from fabula.stories.models import Chapter, Series, Status, Story, StoryAuthor
+from fabula.stories.permissions import (
+    check_view_story,
+    listed_stories,
+    pass_gate,
+    required_gate,
+    visible_chapters,
+)
+from fabula.stories.reads import record_read
+from fabula.stories.selectors import story_header, with_listing_data
+from fabula.stories.serving import not_cacheable, serve, shows_page
+
+HOME_FEATURED = 5
+HOME_RECENT = 10
+# What the chapter list and jump menu need; the texts of the other chapters stay in the database.
+CHAPTER_LIST_FIELDS = ("id", "story", "position", "title", "status", "release_at", "word_count")
+
+
+# ---------------------------------------------------------------------------------------------
+# Home and story lists
+
+
+def home(request):
+    return serve(request, lambda: _home(request))
+
+
+def _home(request) -> HttpResponse:
+    listed = with_listing_data(listed_stories(request.user))
+    featured = listed.filter(featured=True).order_by("-updated_at", "-pk")[:HOME_FEATURED]
+    recent = order_stories(listed, "updated")[:HOME_RECENT]
+    return render(request, "stories/home.html", {
+        "featured": make_cards(featured),
+        "recent": make_cards(recent),
+    })
+
+
+def story_list(request):
+    return serve(request, lambda: _list_page(
+        request, title="All stories", stories=listed_stories(request.user), default_sort="title",
+    ))
+
+
+def recent(request):
+    return serve(request, lambda: _list_page(
+        request, title="Recently updated", stories=listed_stories(request.user),
+        default_sort="updated", use_preference=False,
+    ))
+
+
+def titles(request, letter=None):
+    return serve(request, lambda: _titles(request, letter))
+
+
+def _titles(request, letter: str | None) -> HttpResponse:
+    stories = listed_stories(request.user)
+    if letter is not None:
+        letter = normalise_letter(letter)
+        stories = filter_by_letter(stories, letter)
+    title = "Titles" if letter is None else (
+        "Titles not starting with a letter" if letter == OTHER else f"Titles: {letter}"
+    )
+    return _list_page(
+        request, title=title, stories=stories, default_sort="title", use_preference=False,
+        letters=LETTERS, letter=letter,
+    )
+
+
+def _list_page(request, *, title, stories, default_sort, use_preference=True, **extra):
+    listing = story_page(
+        request, stories, default_sort=default_sort, use_preference=use_preference
+    )
+    return render(request, "stories/story_list.html", {
+        "title": title, "listing": listing, **extra,
+    })
+
+
+# ---------------------------------------------------------------------------------------------
+# One story
+
+
+def _load_story(request, story_id: int, *, with_tags: bool) -> Story:
+    """The story with its rating and credits (and tags for headers), or a 404 for a story
+    that does not exist or that this reader may not see."""
+    if with_tags:
+        stories = with_listing_data(Story.objects.all())
+    else:
+        stories = Story.objects.select_related("rating").prefetch_related(
+            Prefetch("credits", queryset=StoryAuthor.objects.select_related("user"))
+        )
+    story = stories.filter(pk=story_id).first()
+    if story is None:
+        raise Http404("No such story.")
+    check_view_story(request.user, story)
+    return story
+
+
+def _mark_unreleased(chapters: list[Chapter]) -> list[Chapter]:
+    """Flag chapters only their authors and moderators can see, so pages can say so."""
+    now = timezone.now()
+    for chapter in chapters:
+        chapter.unreleased = chapter.status != Status.PUBLISHED or bool(
+            chapter.release_at and chapter.release_at > now
+        )
+    return chapters
+
+
+def story_index(request, story_id):
+    return serve(request, lambda: _story_index(request, story_id))
+
+
+def _story_index(request, story_id: int) -> HttpResponse:
+    story = _load_story(request, story_id, with_tags=True)
+    # The index shows what lists show (summary, tags), so only the members-only gate applies;
+    # the age and warning gates stand before the text.
+    if required_gate(request, story) == "registered":
+        return _gate_page(request, story, "registered")
+    chapters = _mark_unreleased(list(
+        visible_chapters(request.user, story).select_related("author").defer("body")
+    ))
+    return render(request, "stories/story_index.html", {
+        "story": story,
+        "header": story_header(story, chapters),
+        "chapters": chapters,
+    })
+
+
+def chapter(request, story_id, position):
+    response = serve(request, lambda: _chapter(request, story_id, position))
+    if shows_page(response):
+        record_read(request, story_id)
+    return response
+
+
+def _chapter(request, story_id: int, position: int) -> HttpResponse:
+    story = _load_story(request, story_id, with_tags=False)
+    gate = required_gate(request, story)
+    if gate:
+        return _gate_page(request, story, gate)
+    visible = visible_chapters(request.user, story)
+    chapters = _mark_unreleased(list(visible.only(*CHAPTER_LIST_FIELDS)))
+    index = next((i for i, c in enumerate(chapters) if c.position == position), None)
+    if index is None:
+        raise Http404("No such chapter.")
+    current = visible.select_related("author").get(pk=chapters[index].pk)
+    current.unreleased = chapters[index].unreleased
+    return render(request, "stories/chapter.html", {
+        "story": story,
+        "authors": [credit.user for credit in story.credits.all()],
+        "chapter": current,
+        "chapters": chapters,
+        "number": index + 1,
+        "previous": chapters[index - 1] if index > 0 else None,
+        "next": chapters[index + 1] if index + 1 < len(chapters) else None,
+        "is_first": index == 0,
+    })
+
+
+def story_full(request, story_id):
+    response = serve(request, lambda: _story_full(request, story_id))
+    if shows_page(response):
+        record_read(request, story_id)
+    return response
+
+
+def _story_full(request, story_id: int) -> HttpResponse:
+    story = _load_story(request, story_id, with_tags=True)
+    gate = required_gate(request, story)
+    if gate:
+        return _gate_page(request, story, gate)
+    chapters = _mark_unreleased(
+        list(visible_chapters(request.user, story).select_related("author"))
+    )
+    if not chapters:
+        raise Http404("This story has no chapter to read yet.")
+    return render(request, "stories/story_full.html", {
+        "story": story,
+        "header": story_header(story, chapters),
+        "chapters": chapters,
+    })
+
+
+# ---------------------------------------------------------------------------------------------
+# Gates
+
+
+def _gate_page(request, story: Story, gate: str) -> HttpResponse:
+    """The page standing before a story: members only (403), age consent, or a warning."""
+    response = render(request, "stories/gate.html", {
+        "story": story,
+        "rating": story.rating,
+        "gate": gate,
+        "next": request.get_full_path(),
+        "age_statement": site_settings().age_statement,
+    }, status=403 if gate == "registered" else 200)
+    return not_cacheable(response)
+
+
+@require_POST
+def gate(request, story_id):
+    """The reader answered an age or warning gate: remember it and go back to the story."""
+    story = get_object_or_404(Story.objects.select_related("rating"), pk=story_id)
+    check_view_story(request.user, story)
+    answer = request.POST.get("gate")
+    if answer not in ("age", "warning"):
+        return HttpResponseBadRequest(
+            "The gate answered must be 'age' or 'warning'; members-only stories need a login."
+        )
+    pass_gate(request, story, answer)
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = reverse("story", args=[story.pk])
+    return redirect(target)
+
+
+# ---------------------------------------------------------------------------------------------
+# Series
+
+
+def series_list(request):
+    return serve(request, lambda: _series_list(request))
+
+
+def _series_list(request) -> HttpResponse:
+    page = paginate(series_with_counts(listed_stories(request.user)), request.GET.get("page"))
+    return render(request, "stories/series_list.html", {
+        "page": page,
+        "pages": page_links(request.GET, page) if page.paginator.num_pages > 1 else [],
+    })
+
+
+def series_detail(request, series_id):
+    return serve(request, lambda: _series_detail(request, series_id))
+
+
+def _series_detail(request, series_id: int) -> HttpResponse:
+    series = get_object_or_404(Series.objects.select_related("owner"), pk=series_id)
+    items = series_items(series, request.user)
+    cards = {card.story.pk: card for card in make_cards(i.story for i in items if i.story)}
+    for item in items:
+        item.card = cards.get(item.story.pk) if item.story else None
+    return render(request, "stories/series_detail.html", {"series": series, "items": items})
+
+
+# ---------------------------------------------------------------------------------------------
+# Errors
+
+
+def not_found(request, exception=None):
+    return render(request, "404.html", status=404)

@@ -1,4 +1,80 @@
-def rating_list(request): ...
-def rating_detail(request, rating_id): ...
-def kind_detail(request, kind): ...
-def tag_detail(request, kind, tag_id): ...
+"""Browsing by how stories are described: ratings, categories, characters, classes, tags.
+
+Counts and story lists only ever include the stories the reader may see
+(`permissions.listed_stories`); the queries live in `fabula.stories.browsing`.
+"""
+
+from __future__ import annotations
+
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+
+from fabula.stories.browsing import (
+    path_to,
+    ratings_with_counts,
+    stories_tagged,
+    subtree_ids,
+    tag_tree,
+    tags_with_counts,
+)
+from fabula.stories.listing import story_page
+from fabula.stories.permissions import listed_stories
+from fabula.stories.serving import serve
+from fabula.taxonomy.models import Rating, Tag, TagKind
+
+
+def rating_list(request):
+    return serve(request, lambda: render(request, "taxonomy/rating_list.html", {
+        "ratings": ratings_with_counts(listed_stories(request.user)),
+    }))
+
+
+def rating_detail(request, rating_id):
+    return serve(request, lambda: _rating_detail(request, rating_id))
+
+
+def _rating_detail(request, rating_id: int) -> HttpResponse:
+    rating = get_object_or_404(Rating, pk=rating_id)
+    stories = listed_stories(request.user).filter(rating=rating)
+    return render(request, "taxonomy/rating_detail.html", {
+        "rating": rating,
+        "listing": story_page(request, stories, default_sort="updated"),
+    })
+
+
+def kind_detail(request, kind):
+    return serve(request, lambda: _kind_detail(request, kind))
+
+
+def _kind_detail(request, slug: str) -> HttpResponse:
+    kind = get_object_or_404(TagKind, slug=slug)
+    listed = listed_stories(request.user)
+    if kind.role == TagKind.Role.CATEGORY:
+        context = {"tree": tag_tree(kind, listed)}
+    else:
+        context = {"tags": tags_with_counts(kind, listed)}
+    return render(request, "taxonomy/kind_detail.html", {"kind": kind, **context})
+
+
+def tag_detail(request, kind, tag_id):
+    return serve(request, lambda: _tag_detail(request, kind, tag_id))
+
+
+def _tag_detail(request, slug: str, tag_id: int) -> HttpResponse:
+    tag = get_object_or_404(Tag.objects.select_related("kind", "synonym_of"), pk=tag_id, kind__slug=slug)
+    if tag.synonym_of_id:  # a synonym's stories are filed under its canonical tag
+        return redirect("browse-tag", tag.synonym_of.kind.slug, tag.synonym_of_id)
+    listed = listed_stories(request.user)
+    ancestors, children, tag_ids = [], [], [tag.pk]
+    if tag.kind.role == TagKind.Role.CATEGORY:
+        # A category holds the stories of its sub-categories too, as eFiction's did.
+        path = path_to(tag_tree(tag.kind, listed), tag.pk)
+        if path:
+            ancestors, children, tag_ids = path[:-1], path[-1].children, subtree_ids(path[-1])
+    return render(request, "taxonomy/tag_detail.html", {
+        "kind": tag.kind,
+        "tag": tag,
+        "ancestors": ancestors,
+        "children": children,
+        "listing": story_page(request, stories_tagged(listed, tag_ids), default_sort="updated"),
+    })

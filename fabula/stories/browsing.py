@@ -1,0 +1,163 @@
+"""The queries behind the browse pages: tags, ratings, authors and series, with story counts.
+
+Every count here counts only the stories the reader may see (`permissions.listed_stories`),
+so a draft or a members-only story never shows through a number. Each function costs a fixed
+number of queries, whatever the size of the archive.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import Lower
+
+from fabula.accounts.models import User
+from fabula.stories.models import Series, SeriesEntry, Status, Story, StoryTag
+from fabula.stories.permissions import Viewer, is_moderator, listed_stories
+from fabula.stories.selectors import with_listing_data
+from fabula.taxonomy.models import Rating, Tag, TagKind
+
+
+@dataclass
+class TagNode:
+    """A tag in a tree, with the number of stories filed under it or anything below it."""
+
+    tag: Tag
+    count: int = 0
+    children: list[TagNode] = field(default_factory=list)
+
+
+def tag_tree(kind: TagKind, listed: QuerySet[Story]) -> list[TagNode]:
+    """The kind's tags as a tree (roots first, in their order). A story filed under a parent
+    and one of its children counts once for the parent. Two queries."""
+    tags = list(kind.tags.filter(synonym_of__isnull=True))
+    nodes = {tag.pk: TagNode(tag) for tag in tags}
+    roots = []
+    for tag in tags:
+        parent = nodes.get(tag.parent_id)
+        (parent.children if parent else roots).append(nodes[tag.pk])
+    stories_by_tag: dict[int, set[int]] = {}
+    for tag_id, story_id in StoryTag.objects.filter(
+        tag__kind=kind, story__in=listed.values("pk")
+    ).values_list("tag_id", "story_id"):
+        stories_by_tag.setdefault(tag_id, set()).add(story_id)
+
+    def count(node: TagNode) -> set[int]:
+        stories = set(stories_by_tag.get(node.tag.pk, ()))
+        for child in node.children:
+            stories |= count(child)
+        node.count = len(stories)
+        return stories
+
+    for root in roots:
+        count(root)
+    return roots
+
+
+def path_to(nodes: list[TagNode], tag_id: int) -> list[TagNode]:
+    """The nodes from a root down to the tag's own node; empty if the tag is not in the tree."""
+    for node in nodes:
+        if node.tag.pk == tag_id:
+            return [node]
+        below = path_to(node.children, tag_id)
+        if below:
+            return [node, *below]
+    return []
+
+
+def subtree_ids(node: TagNode) -> list[int]:
+    return [node.tag.pk, *(pk for child in node.children for pk in subtree_ids(child))]
+
+
+def tags_with_counts(kind: TagKind, listed: QuerySet[Story]) -> QuerySet[Tag]:
+    """The kind's tags (synonyms left out), each with `story_count`. One query."""
+    return kind.tags.filter(synonym_of__isnull=True).annotate(
+        story_count=Count("story_tags", filter=Q(story_tags__story__in=listed.values("pk")))
+    )
+
+
+def stories_tagged(listed: QuerySet[Story], tag_ids: list[int]) -> QuerySet[Story]:
+    """Stories carrying any of the tags. A subquery rather than a join, so no story repeats."""
+    return listed.filter(pk__in=StoryTag.objects.filter(tag_id__in=tag_ids).values("story_id"))
+
+
+def ratings_with_counts(listed: QuerySet[Story]) -> QuerySet[Rating]:
+    return Rating.objects.annotate(
+        story_count=Count("stories", filter=Q(stories__in=listed.values("pk")))
+    )
+
+
+def authors_with_counts(listed: QuerySet[Story]) -> QuerySet[User]:
+    """Members credited on at least one story the reader may see, by pen name."""
+    return (
+        User.objects.annotate(
+            story_count=Count("credits", filter=Q(credits__story__in=listed.values("pk")))
+        )
+        .filter(story_count__gt=0)
+        .order_by(Lower("pen_name"), "pk")
+    )
+
+
+def unlisted_stories_of(author: User) -> QuerySet[Story]:
+    """The author's work that lists leave out: drafts, pending, hidden, or with no chapter
+    released yet. Shown only to the author and to moderators."""
+    public = Story.objects.filter(status=Status.PUBLISHED, chapter_count__gt=0)
+    return with_listing_data(
+        Story.objects.filter(credits__user=author).exclude(pk__in=public.values("pk"))
+    ).order_by("-created_at", "-pk")
+
+
+def series_with_counts(listed: QuerySet[Story]) -> QuerySet[Series]:
+    return Series.objects.select_related("owner").annotate(
+        story_count=Count(
+            "entries",
+            filter=Q(entries__confirmed=True, entries__story__in=listed.values("pk")),
+        )
+    ).order_by(Lower("title"), "pk")
+
+
+def viewable_stories(user: Viewer) -> QuerySet[Story]:
+    """Stories this reader may open from a list of links: listed ones, plus their own work
+    (and, for moderators, everything)."""
+    if is_moderator(user):
+        return Story.objects.all()
+    listed = listed_stories(user)
+    if user.is_authenticated:
+        return Story.objects.filter(
+            Q(pk__in=listed.values("pk")) | Q(pk__in=user.credits.values("story_id"))
+        )
+    return listed
+
+
+@dataclass
+class SeriesItem:
+    """One place in a series as shown: a story or a sub-series."""
+
+    position: int
+    story: Story | None = None
+    subseries: Series | None = None
+
+
+def series_items(series: Series, user: Viewer) -> list[SeriesItem]:
+    """The series' confirmed entries in order, leaving out stories this reader may not see.
+
+    Four queries: the entries (with sub-series), the stories, their authors, their tags.
+    """
+    entries = list(
+        SeriesEntry.objects.filter(series=series, confirmed=True)
+        .select_related("subseries__owner")
+        .order_by("position", "pk")
+    )
+    story_ids = [entry.story_id for entry in entries if entry.story_id]
+    stories = {
+        story.pk: story
+        for story in with_listing_data(viewable_stories(user).filter(pk__in=story_ids))
+    } if story_ids else {}
+    items = []
+    for entry in entries:
+        if entry.subseries_id:
+            items.append(SeriesItem(entry.position, subseries=entry.subseries))
+        elif entry.story_id in stories:
+            items.append(SeriesItem(entry.position, story=stories[entry.story_id]))
+    return items

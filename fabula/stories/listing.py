@@ -1,0 +1,197 @@
+"""Lists of stories: in which order, which page of them, and what each card shows.
+
+Every list of stories on the site (browse, recent, titles, a tag, a rating, an author) is built
+the same way: a queryset of the stories this reader may see goes in, a `StoryPage` comes out.
+Bad input from the address bar never breaks a page: an unknown sort falls back to the list's
+default and a page number that is not a number means the first page; only a page past the end
+(or below 1) is a 404, since that page really does not exist.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.core.paginator import EmptyPage, Page, Paginator
+from django.db.models import F, QuerySet
+from django.db.models.functions import Lower
+from django.http import Http404, QueryDict
+from django.utils import timezone
+
+from fabula.conf.settings import site_settings
+from fabula.stories.models import Story
+from fabula.stories.selectors import with_listing_data
+from fabula.taxonomy.models import Tag, TagKind
+
+# The orders a reader may pick: the key in `?sort=`, its label, and the ORDER BY. The primary key
+# comes last so that stories with equal values keep one stable order across pages.
+SORTS: dict[str, tuple[str, tuple]] = {
+    "title": ("Title", (Lower("title").asc(), "pk")),
+    "updated": ("Updated", (F("updated_at").desc(nulls_last=True), "-pk")),
+    "published": ("Published", (F("published_at").desc(nulls_last=True), "-pk")),
+    "words": ("Words", ("-word_count", "-pk")),
+    "reads": ("Reads", ("-read_count", "-pk")),
+}
+
+LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+OTHER = "other"  # titles that do not start with a letter A-Z; "#" means the same
+
+
+def choose_sort(requested: str | None, default: str, preferred: str = "") -> str:
+    """The sort to use: the one asked for if known, else the member's preference, else the
+    list's own default."""
+    for candidate in (requested, preferred):
+        if candidate in SORTS:
+            return candidate
+    return default
+
+
+def order_stories(stories: QuerySet[Story], sort: str) -> QuerySet[Story]:
+    return stories.order_by(*SORTS[sort][1])
+
+
+def normalise_letter(letter: str) -> str:
+    """"a" -> "A"; "#" or "other" -> OTHER. Anything else is not a letter page: 404."""
+    if letter in ("#", OTHER):
+        return OTHER
+    if len(letter) == 1 and letter.upper() in LETTERS:
+        return letter.upper()
+    raise Http404(f"There is no title list for {letter!r}: use a letter A-Z or 'other'.")
+
+
+def filter_by_letter(stories: QuerySet[Story], letter: str) -> QuerySet[Story]:
+    """Stories whose title starts with `letter` (normalised), or with no letter A-Z for OTHER."""
+    if letter == OTHER:
+        return stories.exclude(title__regex=r"^[A-Za-z]")
+    return stories.filter(title__istartswith=letter)
+
+
+def page_number(raw: str | None) -> int:
+    """The page asked for: a number, or 1 when the value is missing or not a number."""
+    try:
+        return int(raw or 1)
+    except ValueError:
+        return 1
+
+
+def paginate(items, raw_page: str | None, per_page: int | None = None) -> Page:
+    """One page of `items`; a page past the end (or below 1) is a 404."""
+    paginator = Paginator(items, per_page or site_settings().items_per_page)
+    try:
+        return paginator.page(page_number(raw_page))
+    except EmptyPage as error:
+        raise Http404(f"No such page: {error}") from error
+
+
+def url_with(query: QueryDict, **changes) -> str:
+    """The current query string with some parameters changed; None removes one."""
+    params = query.copy()
+    for key, value in changes.items():
+        params.pop(key, None)  # then set again, so the changed one comes last
+        if value is not None:
+            params[key] = str(value)
+    encoded = params.urlencode()
+    return f"?{encoded}" if encoded else "?"
+
+
+@dataclass
+class Link:
+    label: str
+    url: str
+    current: bool = False
+
+
+def sort_links(query: QueryDict, current: str) -> list[Link]:
+    """A link per sort; changing the order starts again at page 1."""
+    return [
+        Link(label, url_with(query, sort=key, page=None), key == current)
+        for key, (label, _) in SORTS.items()
+    ]
+
+
+def page_links(query: QueryDict, page: Page) -> list[Link]:
+    """Previous, nearby pages, the first and the last, next; "…" stands for pages left out."""
+
+    def to(number: int) -> str:
+        return url_with(query, page=number if number > 1 else None)
+
+    links = [Link("‹ Previous", to(page.number - 1))] if page.has_previous() else []
+    for number in page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1):
+        if number == Paginator.ELLIPSIS:
+            links.append(Link("…", ""))
+        else:
+            links.append(Link(str(number), to(number), number == page.number))
+    if page.has_next():
+        links.append(Link("Next ›", to(page.number + 1)))
+    return links
+
+
+@dataclass
+class TagLine:
+    kind: TagKind
+    tags: list[Tag]
+
+
+@dataclass
+class Card:
+    """What one story card shows, read from the data `with_listing_data` prefetched."""
+
+    story: Story
+    authors: list
+    tag_lines: list[TagLine]
+    is_new: bool
+
+
+def make_cards(stories) -> list[Card]:
+    """Cards for stories fetched through `with_listing_data` (no further queries)."""
+    new_since = timezone.now() - timedelta(days=site_settings().new_story_days)
+    cards = []
+    for story in stories:
+        lines: dict[int, TagLine] = {}
+        for story_tag in story.story_tags.all():
+            tag = story_tag.tag
+            lines.setdefault(tag.kind_id, TagLine(tag.kind, [])).tags.append(tag)
+        cards.append(Card(
+            story=story,
+            authors=[credit.user for credit in story.credits.all()],
+            tag_lines=sorted(lines.values(), key=lambda line: (line.kind.order, line.kind.slug)),
+            is_new=bool(story.updated_at and story.updated_at >= new_since),
+        ))
+    return cards
+
+
+@dataclass
+class StoryPage:
+    """One page of a story list, ready for `includes/story_list.html`."""
+
+    cards: list[Card]
+    page: Page
+    sort: str
+    sorts: list[Link]
+    pages: list[Link]
+
+    @property
+    def total(self) -> int:
+        return self.page.paginator.count
+
+
+def story_page(
+    request, stories: QuerySet[Story], *, default_sort: str = "title", use_preference: bool = True
+) -> StoryPage:
+    """Sort, paginate and prepare `stories` (already filtered for this reader) for display.
+
+    A member's preferred order applies to general lists; lists whose order is their point
+    (recent stories, titles by letter) pass `use_preference=False`. Costs four queries whatever
+    the page size: the count, the page, its authors, its tags.
+    """
+    user = request.user
+    preferred = user.default_sort if use_preference and user.is_authenticated else ""
+    sort = choose_sort(request.GET.get("sort"), default_sort, preferred)
+    page = paginate(with_listing_data(order_stories(stories, sort)), request.GET.get("page"))
+    return StoryPage(
+        cards=make_cards(page.object_list),
+        page=page,
+        sort=sort,
+        sorts=sort_links(request.GET, sort),
+        pages=page_links(request.GET, page) if page.paginator.num_pages > 1 else [],
+    )

@@ -1,0 +1,50 @@
+"""Serving reader pages through the guest page cache (`fabula.lib.pagecache`).
+
+Only a page every guest would see alike is kept: a plain 200 page. Errors, redirects and gate
+pages (which depend on what the reader answered) are served but never stored, so a cache hit
+always means "this guest gets the page itself"; the chapter views count a read on that.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.http import HttpResponse
+
+from fabula.lib.pagecache import cached_page, is_cacheable
+
+
+class _NotCacheable(Exception):
+    """Carries a response out of the cache's render step without storing it."""
+
+    def __init__(self, response: HttpResponse):
+        super().__init__("response not cacheable")
+        self.response = response
+
+
+def not_cacheable(response: HttpResponse) -> HttpResponse:
+    """Mark a response (a gate, say) as one the guest cache must not keep."""
+    response.cacheable = False
+    return response
+
+
+def serve(request, build: Callable[[], HttpResponse]) -> HttpResponse:
+    """The page `build` makes, from the guest cache when possible. Http404 passes through."""
+    if not is_cacheable(request):
+        return build()
+
+    def render() -> bytes:
+        response = build()
+        if response.status_code != 200 or not getattr(response, "cacheable", True):
+            raise _NotCacheable(response)
+        return response.content
+
+    try:
+        return HttpResponse(cached_page(request, render))
+    except _NotCacheable as stop:
+        return stop.response
+
+
+def shows_page(response: HttpResponse) -> bool:
+    """Did the reader get the page itself (not a gate, an error or a redirect)?"""
+    return response.status_code == 200 and getattr(response, "cacheable", True)

@@ -1,0 +1,30 @@
+"""Template filters for reader pages: dates in the archive's own format, and text size."""
+
+from datetime import date, datetime
+
+from django import template
+from django.utils import timezone
+
+from fabula.conf.settings import site_settings
+from fabula.lib.dates import format_php_date
+
+register = template.Library()
+
+
+@register.filter
+def site_date(value: date | datetime | None) -> str:
+    """A date in the format the administrator chose (SiteSettings.date_format), local time."""
+    if not value:
+        return ""
+    if isinstance(value, datetime) and timezone.is_aware(value):
+        value = timezone.localtime(value)
+    return format_php_date(value, site_settings().date_format)
+
+
+@register.filter
+def text_scale(percent: int | None) -> str:
+    """A member's text size preference (100 = normal) as the CSS scale factor: 120 -> "1.2"."""
+    try:
+        return f"{max(50, min(int(percent), 300)) / 100:g}"
+    except (TypeError, ValueError):
+        return "1"
