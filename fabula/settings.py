@@ -45,6 +45,10 @@ INSTALLED_APPS = [
     "fabula.accounts",
     "fabula.taxonomy",
     "fabula.stories",
+    "fabula.community",
+    "fabula.moderation",
+    "fabula.search",
+    "fabula.importers",
     "fabula.formats",
     "fabula.legacy",
 ]

@@ -40,6 +40,13 @@ class Story(models.Model):
     word_count = models.PositiveIntegerField(default=0)
     chapter_count = models.PositiveIntegerField(default=0, help_text="Published chapters.")
     read_count = models.PositiveIntegerField(default=0)
+    # Kept by community actions.
+    review_count = models.PositiveIntegerField(default=0)
+    rating_average = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Rounded mean review rating, on the site's scale."
+    )
+    kudos_count = models.PositiveIntegerField(default=0)
+    favourite_count = models.PositiveIntegerField(default=0)
     # For stories brought from another archive: the address it was archived at there.
     archived_at = models.URLField(max_length=500, blank=True)
     challenges = models.ManyToManyField("Challenge", blank=True, related_name="responses")
@@ -98,6 +105,8 @@ class Chapter(models.Model):
     end_notes = models.TextField(blank=True)
     body = models.TextField(help_text="Sanitised HTML.")
     word_count = models.PositiveIntegerField(default=0)
+    review_count = models.PositiveIntegerField(default=0)
+    rating_average = models.PositiveSmallIntegerField(null=True, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
     release_at = models.DateTimeField(
         null=True, blank=True, help_text="Scheduled: not shown before this time."

@@ -1,0 +1,134 @@
+"""How readers answer and follow: reviews, kudos, favourites, subscriptions, reading history.
+
+Counts shown on stories and chapters (reviews, kudos, favourites, mean rating) are stored there and
+kept by `community/actions.py`; nothing else writes these models.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from fabula.stories.models import Chapter, Series, Story
+
+
+class Review(models.Model):
+    """A review of a story (optionally of one chapter) or of a series, or a reply to a review.
+
+    Guests may review when the site allows it: then `user` is empty and `name` holds what they
+    typed. eFiction's rating-only reviews ("No Review") have an empty body and count only in the
+    mean rating. Imported reviews keep their eFiction id.
+    """
+
+    story = models.ForeignKey(Story, null=True, blank=True, on_delete=models.CASCADE, related_name="reviews")
+    chapter = models.ForeignKey(Chapter, null=True, blank=True, on_delete=models.SET_NULL, related_name="reviews")
+    series = models.ForeignKey(Series, null=True, blank=True, on_delete=models.CASCADE, related_name="reviews")
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE, related_name="replies")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="reviews"
+    )
+    name = models.CharField(max_length=100, blank=True, help_text="A guest's name, or the pen name when written.")
+    body = models.TextField(blank=True, help_text="Sanitised HTML; empty for a rating-only review.")
+    rating = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="1-10 (half stars) with star ratings; 0 or 1 with like/dislike."
+    )
+    by_author = models.BooleanField(default=False, help_text="A reply written by the work's author.")
+    hidden = models.BooleanField(default=False, help_text="Hidden by staff.")
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        indexes = [
+            models.Index(fields=["story", "created_at"]),
+            models.Index(fields=["chapter", "created_at"]),
+            models.Index(fields=["user", "-created_at"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(story__isnull=False, series__isnull=True) | Q(story__isnull=True, series__isnull=False),
+                name="review_of_story_or_series",
+            ),
+        ]
+
+
+class Kudos(models.Model):
+    """One per member or guest per story."""
+
+    story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="kudos")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="kudos"
+    )
+    guest = models.CharField(max_length=64, blank=True, help_text="A hash naming a guest.")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name_plural = "kudos"
+        constraints = [
+            models.UniqueConstraint(fields=["story", "user"], condition=Q(user__isnull=False), name="kudos_once_per_member"),
+            models.UniqueConstraint(fields=["story", "guest"], condition=Q(user__isnull=True), name="kudos_once_per_guest"),
+        ]
+
+
+class Target(models.Model):
+    """Something a member can favourite or follow: a story, an author or a series (one of them)."""
+
+    story = models.ForeignKey(Story, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    series = models.ForeignKey(Series, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        abstract = True
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(story__isnull=False, author__isnull=True, series__isnull=True)
+                | Q(story__isnull=True, author__isnull=False, series__isnull=True)
+                | Q(story__isnull=True, author__isnull=True, series__isnull=False),
+                name="%(class)s_has_one_target",
+            ),
+        ]
+
+
+class Favourite(Target):
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="favourites")
+    note = models.TextField(blank=True)
+    public = models.BooleanField(default=True, help_text="Others see the note on the member's page.")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta(Target.Meta):
+        constraints = [
+            *Target.Meta.constraints,
+            models.UniqueConstraint(fields=["user", "story"], name="favourite_story_once"),
+            models.UniqueConstraint(fields=["user", "author"], name="favourite_author_once"),
+            models.UniqueConstraint(fields=["user", "series"], name="favourite_series_once"),
+        ]
+
+
+class Subscription(Target):
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="subscriptions")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta(Target.Meta):
+        constraints = [
+            *Target.Meta.constraints,
+            models.UniqueConstraint(fields=["user", "story"], name="subscription_story_once"),
+            models.UniqueConstraint(fields=["user", "author"], name="subscription_author_once"),
+            models.UniqueConstraint(fields=["user", "series"], name="subscription_series_once"),
+        ]
+
+
+class Reading(models.Model):
+    """A member's place in a story: history, 'marked for later', and where they stopped."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="readings")
+    story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="readings")
+    chapter = models.ForeignKey(Chapter, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    position = models.FloatField(default=0, help_text="How far into the chapter, 0 to 1.")
+    marked_for_later = models.BooleanField(default=False)
+    last_read_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "story"], name="one_reading_per_story")]
+        indexes = [models.Index(fields=["user", "-last_read_at"])]

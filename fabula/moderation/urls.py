@@ -1,0 +1,3 @@
+"""Routes of this app; fabula/urls.py includes them."""
+
+urlpatterns: list = []
