@@ -20,6 +20,11 @@ if TYPE_CHECKING:
 
 FORMAT_MODULES = [
     "fabula.formats.efiction_text",
+    "fabula.formats.epub",
+    "fabula.formats.html",
+    "fabula.formats.txt",
+    "fabula.formats.atom",
+    "fabula.formats.opds",
 ]
 
 

@@ -1,3 +1,28 @@
-"""Routes of this app; fabula/urls.py includes them."""
+"""Routes of this app (fabula/urls.py includes them): downloads, feeds, the OPDS catalog."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from fabula.formats import views
+
+urlpatterns = [
+    path("downloads/<int:story_id>/<str:format_name>/", views.download, name="download"),
+    path("feeds/recent.atom", views.feed_recent, name="feed-recent"),
+    path("feeds/tags/<int:tag_id>.atom", views.feed_tag, name="feed-tag"),
+    path("feeds/authors/<int:user_id>.atom", views.feed_author, name="feed-author"),
+    path("feeds/series/<int:series_id>.atom", views.feed_series, name="feed-series"),
+    path("feeds/stories/<int:story_id>.atom", views.feed_story, name="feed-story"),
+    path("opds/", views.opds_root, name="opds-root"),
+    path("opds/recent/", views.opds_recent, name="opds-recent"),
+    path("opds/categories/", views.opds_categories, name="opds-categories"),
+    path("opds/tags/<int:tag_id>/", views.opds_tag, name="opds-tag"),
+    path("opds/authors/", views.opds_authors, name="opds-authors"),
+    path("opds/authors/<int:user_id>/", views.opds_author, name="opds-author"),
+    path("opds/series/", views.opds_series_list, name="opds-series-list"),
+    path("opds/series/<int:series_id>/", views.opds_series, name="opds-series"),
+    path("opds/top/<slug:key>/", views.opds_top, name="opds-top"),
+    path("opds/search/", views.opds_search, name="opds-search"),
+    path("opds/opensearch.xml", views.opds_opensearch, name="opds-opensearch"),
+    path("opds/favourites/", views.opds_favourites, name="opds-favourites"),
+    path("opds/later/", views.opds_later, name="opds-later"),
+    path("opds/app-passwords/", views.app_passwords, name="app-passwords"),
+]

@@ -23,6 +23,12 @@ def _generation() -> int:
     return generation
 
 
+def generation() -> int:
+    """The content's generation: it changes whenever the archive's content changes, so other
+    caches (built downloads' versions, say) can key on it."""
+    return _generation()
+
+
 def content_changed() -> None:
     try:
         cache.incr(_GENERATION_KEY)

@@ -1,4 +1,8 @@
-"""`fabula export SID --format efiction-text [-o FILE]`: write one story in a format.
+"""`fabula export SID --format NAME [-o FILE]`: write one story in a format.
+
+NAME is any format of `fabula.formats.registry`: efiction-text (the default), epub, html, txt,
+atom (the story's chapters as a feed) or opds (its catalog entry). Binary formats (epub) need
+`-o FILE`.
 
 The story is written as the public sees it: its published, released chapters
 (`--all-chapters` adds drafts and scheduled ones). Without `-o` the bytes go to standard output

@@ -1,0 +1,102 @@
+"""Making, checking and revoking app passwords (see `models.AppPassword`), and reading
+HTTP Basic credentials with them.
+
+A password reads `fab-XXXXXXXX-YYYY...`: the part after "fab-" up to the second dash is the
+`lookup` (stored in the clear to find the row), the whole string is what is hashed. Only an app
+password opens Basic auth: the account password sent that way is refused.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import secrets
+from datetime import timedelta
+
+from django.contrib.auth.hashers import check_password, make_password
+from django.core.cache import cache
+from django.utils import timezone
+
+from fabula.accounts.models import User
+from fabula.formats.models import AppPassword
+
+PREFIX = "fab-"
+LOOKUP_LENGTH = 8
+NAME_MAX = AppPassword._meta.get_field("name").max_length
+# Remember use at most this often, so a reading app's every request does not write a row.
+USE_RESOLUTION = timedelta(minutes=10)
+
+
+def app_password_create(*, user: User, name: str) -> tuple[AppPassword, str]:
+    """A new app password for `user`; returns the row and the password, shown only once."""
+    name = " ".join(name.split())[:NAME_MAX] or "Reading app"
+    lookup = secrets.token_hex(LOOKUP_LENGTH // 2)
+    secret = f"{PREFIX}{lookup}-{secrets.token_urlsafe(24)}"
+    row = AppPassword.objects.create(
+        user=user, name=name, lookup=lookup, password=make_password(secret)
+    )
+    return row, secret
+
+
+def app_password_revoke(*, user: User, password_id: int) -> bool:
+    """Revoke one of the member's own app passwords; False if they have no such one."""
+    deleted, _ = AppPassword.objects.filter(user=user, pk=password_id).delete()
+    return bool(deleted)
+
+
+def authenticate_app_password(pen_name: str, secret: str) -> User | None:
+    """The active member these credentials name, if `secret` is one of their app passwords."""
+    if not secret.startswith(PREFIX):
+        return None
+    lookup = secret[len(PREFIX):].split("-", 1)[0]
+    rows = AppPassword.objects.filter(
+        lookup=lookup, user__pen_name__iexact=pen_name, user__is_active=True
+    ).select_related("user")
+    for row in rows:
+        if _recently_checked(secret, row) or check_password(secret, row.password):
+            _remember_checked(secret, row)
+            now = timezone.now()
+            if row.last_used_at is None or now - row.last_used_at > USE_RESOLUTION:
+                AppPassword.objects.filter(pk=row.pk).update(last_used_at=now)
+            return row.user
+    return None
+
+
+# A reading app sends its password with every request, and a password hash is slow by design
+# (argon2): a successful check is remembered for a while, under a key made from the password
+# and the row's hash, so a revoked or replaced password is never remembered.
+CHECK_MEMORY_SECONDS = 300
+
+
+def _check_key(secret: str, row: AppPassword) -> str:
+    digest = hashlib.sha256(f"{row.pk}:{row.password}:{secret}".encode()).hexdigest()
+    return f"fabula:app-password-ok:{digest}"
+
+
+def _recently_checked(secret: str, row: AppPassword) -> bool:
+    return cache.get(_check_key(secret, row)) is not None
+
+
+def _remember_checked(secret: str, row: AppPassword) -> None:
+    cache.set(_check_key(secret, row), True, CHECK_MEMORY_SECONDS)
+
+
+def basic_credentials(request) -> tuple[str, str] | None:
+    """The (user name, password) of an HTTP Basic Authorization header, or None."""
+    header = request.META.get("HTTP_AUTHORIZATION", "")
+    scheme, _, encoded = header.partition(" ")
+    if scheme.lower() != "basic" or not encoded:
+        return None
+    try:
+        decoded = base64.b64decode(encoded.strip(), validate=True).decode("utf-8")
+    except (binascii.Error, UnicodeDecodeError):
+        return None
+    name, colon, password = decoded.partition(":")
+    return (name, password) if colon else None
+
+
+def user_from_basic_auth(request) -> User | None:
+    """The member an app password in the request names, or None (no or wrong credentials)."""
+    credentials = basic_credentials(request)
+    return authenticate_app_password(*credentials) if credentials else None

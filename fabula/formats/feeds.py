@@ -1,0 +1,116 @@
+"""Atom feeds of recently updated stories: the whole site, one tag, one author, one series.
+
+Every feed lists what a guest may see (`permissions.listed_stories`): drafts, stories awaiting
+validation, hidden ones and members-only ones never appear. Each entry carries the story's full
+summary and header (rating, tags, counts) as HTML, its authors, and its address.
+`story_entry` is shared with the OPDS catalog, which adds download links.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+from django.urls import reverse
+from django.utils.html import escape
+
+from fabula.formats.atom import ATOM_TYPE, Entry, Feed, Link, Person, latest
+from fabula.stories.browsing import stories_tagged
+from fabula.stories.models import Series, Story
+from fabula.stories.selectors import with_listing_data
+from fabula.taxonomy.models import TagKind
+
+FEED_LENGTH = 25
+
+
+@dataclass
+class Site:
+    """Where addresses start: `ids` for permanent ids, `links` for what the reader follows."""
+
+    name: str
+    ids: str  # SiteSettings.site_url
+    links: str  # the scheme and host the reader used
+
+    def id(self, path: str) -> str:
+        return self.ids + path
+
+    def link(self, path: str) -> str:
+        return self.links + path
+
+
+def recent(stories: QuerySet[Story], limit: int = FEED_LENGTH) -> list[Story]:
+    return list(with_listing_data(stories).order_by("-updated_at", "-pk")[:limit])
+
+
+def site_feed(site: Site, listed: QuerySet[Story]) -> Feed:
+    return _feed(site, f"{site.name}: recently updated stories", reverse("feed-recent"),
+                 reverse("recent"), recent(listed))
+
+
+def tag_feed(site: Site, listed: QuerySet[Story], tag) -> Feed:
+    ids = [tag.pk, *tag.children.values_list("pk", flat=True)] if tag.kind.role == TagKind.Role.CATEGORY else [tag.pk]
+    return _feed(site, f"{site.name}: {tag.kind.name}: {tag.name}", reverse("feed-tag", args=[tag.pk]),
+                 reverse("browse-tag", args=[tag.kind.slug, tag.pk]), recent(stories_tagged(listed, ids)))
+
+
+def author_feed(site: Site, listed: QuerySet[Story], author) -> Feed:
+    stories = listed.filter(credits__user=author)
+    return _feed(site, f"{site.name}: stories by {author.pen_name}",
+                 reverse("feed-author", args=[author.pk]), reverse("author", args=[author.pk]),
+                 recent(stories))
+
+
+def series_feed(site: Site, listed: QuerySet[Story], series: Series) -> Feed:
+    stories = listed.filter(series_entries__series=series, series_entries__confirmed=True)
+    return _feed(site, f"{site.name}: series {series.title}", reverse("feed-series", args=[series.pk]),
+                 reverse("series", args=[series.pk]), recent(stories.distinct()))
+
+
+def _feed(site: Site, title: str, feed_path: str, page_path: str, stories: list[Story]) -> Feed:
+    entries = [story_entry(site, story) for story in stories]
+    return Feed(
+        id=site.id(feed_path),
+        title=title,
+        updated=latest(entry.updated for entry in entries),
+        author=Person(site.name, site.ids),
+        links=[Link(site.link(feed_path), rel="self", type=ATOM_TYPE), Link(site.link(page_path))],
+        entries=entries,
+    )
+
+
+def story_entry(site: Site, story: Story, links: list[Link] | None = None) -> Entry:
+    """A story as a feed entry; `story` comes from `with_listing_data` (no more queries)."""
+    path = reverse("story", args=[story.pk])
+    credits = list(story.credits.all())
+    tags = [story_tag.tag for story_tag in story.story_tags.all()]
+    return Entry(
+        id=site.id(path),
+        title=story.title,
+        updated=story.updated_at or story.published_at or story.created_at,
+        published=story.published_at,
+        authors=[Person(c.user.pen_name, site.link(reverse("author", args=[c.user_id]))) for c in credits],
+        links=[Link(site.link(path)), *(links or [])],
+        content_html=_entry_html(story, tags),
+        categories=[(str(tag.pk), tag.name) for tag in tags],
+        language=story.language,
+    )
+
+
+def _entry_html(story: Story, tags: list) -> str:
+    """The full summary, then the header as a short list."""
+    lines = [
+        ("Rated", escape(story.rating.name)),
+        *_tag_lines(tags),
+        ("Chapters", str(story.chapter_count)),
+        ("Words", f"{story.word_count:,}"),
+        ("Completed", "Yes" if story.completed else "No"),
+    ]
+    header = "".join(f"<li><strong>{label}:</strong> {value}</li>" for label, value in lines)
+    return f"{story.summary}<ul>{header}</ul>"
+
+
+def _tag_lines(tags: list) -> list[tuple[str, str]]:
+    by_kind: dict[str, list[str]] = {}
+    for tag in tags:
+        by_kind.setdefault(tag.kind.name, []).append(escape(tag.name))
+    return [(kind, ", ".join(names)) for kind, names in by_kind.items()]

@@ -1,0 +1,30 @@
+"""App passwords: what e-reader apps log in to the OPDS catalog with.
+
+A reading app (KOReader, Moon+ Reader, Thorium, calibre) asks for a user name and password and
+sends them with every request (HTTP Basic). A member gives it an app password made for it, never
+the account password: it can be revoked on its own, it opens only the catalog and downloads,
+and a leaked one does not open the account. Only a hash is kept (Django's password hashers);
+`lookup` is the password's first characters, not secret, to find the row without trying every
+hash. The functions that make, check and revoke them are in `app_passwords.py`.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+
+class AppPassword(models.Model):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="app_passwords"
+    )
+    name = models.CharField(max_length=100, help_text="Which app or device uses it.")
+    lookup = models.CharField(max_length=12, db_index=True)
+    password = models.CharField(max_length=128, help_text="A hash, as Django stores passwords.")
+    created_at = models.DateTimeField(default=timezone.now)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.user})"

@@ -1,0 +1,331 @@
+"""Downloads, Atom feeds, the OPDS catalog and the app-password page.
+
+Views stay thin: building is in `downloads`, `feeds` and `opds`; who sees what is
+`stories.permissions`. Reading apps log in with HTTP Basic and an app password
+(`app_passwords`); wrong credentials get a 401, never a silent guest's view. Feeds and catalog
+pages a guest without a session asks for come from the guest page cache.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseNotModified
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import content_disposition_header
+from django.utils.text import slugify
+from django.views.decorators.http import require_http_methods, require_safe
+
+from fabula.accounts.models import User
+from fabula.community.models import Favourite, Reading
+from fabula.conf.settings import site_settings
+from fabula.formats import feeds, opds
+from fabula.formats.app_passwords import (
+    app_password_create,
+    app_password_revoke,
+    basic_credentials,
+    user_from_basic_auth,
+)
+from fabula.formats.atom import feed_xml
+from fabula.formats.downloads import (
+    DOWNLOAD_FORMATS,
+    READ_WHOLE_BYTES,
+    Ticket,
+    get_download,
+    remember_ticket,
+    remembered_ticket,
+)
+from fabula.formats.models import AppPassword
+from fabula.lib.pagecache import cached_page
+from fabula.stories.models import Series, Story
+from fabula.stories.permissions import check_view_story, listed_stories, required_gate
+from fabula.taxonomy.models import Tag
+
+ATOM_CONTENT_TYPE = "application/atom+xml; charset=utf-8"
+REALM = 'Basic realm="Fabula catalog", charset="UTF-8"'
+
+
+def _unauthorized(message: str) -> HttpResponse:
+    response = HttpResponse(message, status=401, content_type="text/plain; charset=utf-8")
+    response["WWW-Authenticate"] = REALM
+    return response
+
+
+def basic_auth(view):
+    """Let a reading app log in with HTTP Basic and an app password for this request."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if basic_credentials(request) is not None:
+            user = user_from_basic_auth(request)
+            if user is None:
+                return _unauthorized(
+                    "Wrong user name or app password. Reading apps log in with an app password "
+                    "made on the site, not with the account password."
+                )
+            request.user = user
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _site(request) -> feeds.Site:
+    settings = site_settings()
+    return feeds.Site(settings.site_name, settings.site_url, f"{request.scheme}://{request.get_host()}")
+
+
+def _xml(request, build, content_type: str) -> HttpResponse:
+    """A feed's bytes, for a guest from the page cache."""
+    response = HttpResponse(cached_page(request, build), content_type=content_type)
+    response["Vary"] = "Authorization, Cookie"
+    return response
+
+
+# ---------------------------------------------------------------------------------------------
+# Downloads
+
+
+@require_safe
+@basic_auth
+def download(request, story_id: int, format_name: str):
+    if format_name not in DOWNLOAD_FORMATS:
+        raise Http404(f"No download format {format_name!r}; there are: {', '.join(DOWNLOAD_FORMATS)}.")
+    # A guest without a session asking again for a built file: no query at all (the ticket
+    # is forgotten when the archive's content changes, as cached pages are).
+    ticket = remembered_ticket(request)
+    if ticket is not None:
+        try:
+            return _file_response(request, ticket)
+        except FileNotFoundError:
+            pass
+    story = Story.objects.select_related("rating").filter(pk=story_id).first()
+    if story is None:
+        raise Http404("No such story.")
+    check_view_story(request.user, story)
+    gate = required_gate(request, story)
+    if gate == "registered" or (gate and request.GET.get("consent") != "yes"):
+        # The consent parameter answers the age and warning gates (reading apps cannot show
+        # the gate page); the members-only gate needs a login.
+        return render(request, "stories/gate.html", {
+            "story": story, "rating": story.rating, "gate": gate,
+            "next": request.get_full_path(), "age_statement": site_settings().age_statement,
+        }, status=403)
+    built = get_download(request.user, story, format_name)
+    name = slugify(story.title)[:60] or "story"
+    suffix = "-efiction" if format_name == "efiction-text" else ""
+    ticket = Ticket(
+        path=str(built.path), etag=f'"{built.version}-{format_name}"',
+        media_type=built.fmt.media_type,
+        filename=f"{name}-{story.pk}{suffix}.{built.fmt.extension}",
+    )
+    try:
+        response = _file_response(request, ticket)
+    except FileNotFoundError:  # a newer version replaced it a moment ago: take that one
+        return download(request, story_id, format_name)
+    remember_ticket(request, ticket)
+    return response
+
+
+def _file_response(request, ticket: Ticket) -> HttpResponse:
+    """The file as an attachment, or 304 when the reader has this version already. Small
+    files are read whole (faster to serve); big ones are streamed."""
+    if ticket.etag in request.headers.get("If-None-Match", ""):
+        return HttpResponseNotModified(headers={"ETag": ticket.etag})
+    handle = open(ticket.path, "rb")  # noqa: SIM115 (closed below, or by FileResponse)
+    size = os.fstat(handle.fileno()).st_size
+    if size <= READ_WHOLE_BYTES:
+        with handle:
+            response = HttpResponse(handle.read(), content_type=ticket.media_type)
+        response["Content-Disposition"] = content_disposition_header(True, ticket.filename)
+    else:
+        response = FileResponse(handle, as_attachment=True, filename=ticket.filename,
+                                 content_type=ticket.media_type)
+    response["ETag"] = ticket.etag
+    response["Cache-Control"] = "private, max-age=0, must-revalidate"
+    return response
+
+
+# ---------------------------------------------------------------------------------------------
+# Atom feeds (what a guest sees)
+
+
+@require_safe
+def feed_recent(request):
+    return _xml(request, lambda: feed_xml(feeds.site_feed(_site(request), listed_stories(request.user))),
+                ATOM_CONTENT_TYPE)
+
+
+@require_safe
+def feed_tag(request, tag_id: int):
+    tag = get_object_or_404(Tag.objects.select_related("kind"), pk=tag_id)
+    return _xml(request, lambda: feed_xml(
+        feeds.tag_feed(_site(request), listed_stories(request.user), tag)), ATOM_CONTENT_TYPE)
+
+
+@require_safe
+def feed_author(request, user_id: int):
+    author = get_object_or_404(User, pk=user_id)
+    return _xml(request, lambda: feed_xml(
+        feeds.author_feed(_site(request), listed_stories(request.user), author)), ATOM_CONTENT_TYPE)
+
+
+@require_safe
+def feed_series(request, series_id: int):
+    series = get_object_or_404(Series, pk=series_id)
+    return _xml(request, lambda: feed_xml(
+        feeds.series_feed(_site(request), listed_stories(request.user), series)), ATOM_CONTENT_TYPE)
+
+
+@require_safe
+def feed_story(request, story_id: int):
+    """A story's chapters, to follow a work in progress."""
+    from fabula.formats.atom import render as render_chapters
+    from fabula.stories.permissions import visible_chapters
+
+    story = get_object_or_404(Story.objects.select_related("rating"), pk=story_id)
+    if not listed_stories(request.user).filter(pk=story.pk).exists():
+        raise Http404("No such story.")
+    return _xml(request, lambda: render_chapters(
+        story, list(visible_chapters(request.user, story).select_related("author").defer("body"))
+    ), ATOM_CONTENT_TYPE)
+
+
+# ---------------------------------------------------------------------------------------------
+# OPDS
+
+
+def _opds(request, build, kind: str = opds.ACQUISITION) -> HttpResponse:
+    return _xml(request, lambda: feed_xml(build(_site(request), listed_stories(request.user))),
+                f"{kind}; charset=utf-8")
+
+
+@require_safe
+@basic_auth
+def opds_root(request):
+    return _opds(request, lambda site, listed: opds.root_feed(site), opds.NAVIGATION)
+
+
+@require_safe
+@basic_auth
+def opds_recent(request):
+    return _opds(request, lambda site, listed: opds.recent_feed(site, listed, request.GET.get("page")))
+
+
+@require_safe
+@basic_auth
+def opds_categories(request):
+    return _opds(request, opds.categories_feed, opds.NAVIGATION)
+
+
+@require_safe
+@basic_auth
+def opds_tag(request, tag_id: int):
+    tag = get_object_or_404(Tag.objects.select_related("kind"), pk=tag_id)
+    return _opds(request, lambda site, listed: opds.tag_feed(site, listed, tag, request.GET.get("page")))
+
+
+@require_safe
+@basic_auth
+def opds_authors(request):
+    return _opds(request, lambda site, listed: opds.authors_feed(site, listed, request.GET.get("page")),
+                 opds.NAVIGATION)
+
+
+@require_safe
+@basic_auth
+def opds_author(request, user_id: int):
+    author = get_object_or_404(User, pk=user_id)
+    return _opds(request, lambda site, listed: opds.author_feed(
+        site, listed, author, request.GET.get("page")))
+
+
+@require_safe
+@basic_auth
+def opds_series_list(request):
+    return _opds(request, lambda site, listed: opds.series_list_feed(
+        site, listed, request.GET.get("page")), opds.NAVIGATION)
+
+
+@require_safe
+@basic_auth
+def opds_series(request, series_id: int):
+    series = get_object_or_404(Series, pk=series_id)
+    return _opds(request, lambda site, listed: opds.series_feed(
+        site, listed, series, request.GET.get("page")))
+
+
+@require_safe
+@basic_auth
+def opds_top(request, key: str):
+    return _opds(request, lambda site, listed: opds.top_feed(site, listed, key, request.GET.get("page")))
+
+
+@require_safe
+@basic_auth
+def opds_search(request):
+    query = request.GET.get("q", "").strip()[:200]
+    return _opds(request, lambda site, listed: opds.search_feed(
+        site, listed, query, request.GET.get("page")))
+
+
+@require_safe
+def opds_opensearch(request):
+    return _xml(request, lambda: opds.opensearch_description(_site(request)),
+                f"{opds.OPENSEARCH}; charset=utf-8")
+
+
+def _member_feed(request, title: str, path: str, story_ids) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return _unauthorized("Log in with your pen name and an app password to see this list.")
+    listed = listed_stories(request.user).filter(pk__in=story_ids).order_by("-updated_at", "-pk")
+    feed = opds.member_feed(_site(request), title, path, listed, request.GET.get("page"))
+    return HttpResponse(feed_xml(feed), content_type=f"{opds.ACQUISITION}; charset=utf-8",
+                        headers={"Vary": "Authorization, Cookie", "Cache-Control": "private"})
+
+
+@require_safe
+@basic_auth
+def opds_favourites(request):
+    ids = Favourite.objects.filter(user=request.user.pk, story__isnull=False).values("story_id")
+    return _member_feed(request, "My favourites", reverse("opds-favourites"), ids)
+
+
+@require_safe
+@basic_auth
+def opds_later(request):
+    ids = Reading.objects.filter(user=request.user.pk, marked_for_later=True).values("story_id")
+    return _member_feed(request, "Marked for later", reverse("opds-later"), ids)
+
+
+# ---------------------------------------------------------------------------------------------
+# App passwords
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def app_passwords(request):
+    """A member's app passwords: make one (shown once), or revoke one."""
+    new_password = None
+    if request.method == "POST":
+        if "revoke" in request.POST:
+            try:
+                password_id = int(request.POST["revoke"])
+            except ValueError:
+                password_id = 0
+            if app_password_revoke(user=request.user, password_id=password_id):
+                messages.success(request, "The app password is revoked: apps using it are logged out.")
+            else:
+                messages.error(request, "You have no such app password.")
+            return redirect("app-passwords")
+        _, new_password = app_password_create(user=request.user, name=request.POST.get("name", ""))
+    response = render(request, "formats/app_passwords.html", {
+        "passwords": AppPassword.objects.filter(user=request.user),
+        "new_password": new_password,
+        "catalog_url": request.build_absolute_uri(reverse("opds-root")),
+    })
+    response["Cache-Control"] = "no-store"
+    return response
