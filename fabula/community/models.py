@@ -51,6 +51,9 @@ class Review(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        return f"Review {self.pk} by {self.name or 'a guest'}"
+
 
 class Kudos(models.Model):
     """One per member or guest per story."""
@@ -68,6 +71,9 @@ class Kudos(models.Model):
             models.UniqueConstraint(fields=["story", "user"], condition=Q(user__isnull=False), name="kudos_once_per_member"),
             models.UniqueConstraint(fields=["story", "guest"], condition=Q(user__isnull=True), name="kudos_once_per_guest"),
         ]
+
+    def __str__(self) -> str:
+        return f"Kudos on story {self.story_id}"
 
 
 class Target(models.Model):
@@ -105,6 +111,9 @@ class Favourite(Target):
             models.UniqueConstraint(fields=["user", "series"], name="favourite_series_once"),
         ]
 
+    def __str__(self) -> str:
+        return f"Favourite of {self.user_id}: {self.story_id or self.author_id or self.series_id}"
+
 
 class Subscription(Target):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="subscriptions")
@@ -117,6 +126,9 @@ class Subscription(Target):
             models.UniqueConstraint(fields=["user", "author"], name="subscription_author_once"),
             models.UniqueConstraint(fields=["user", "series"], name="subscription_series_once"),
         ]
+
+    def __str__(self) -> str:
+        return f"Subscription of {self.user_id}: {self.story_id or self.author_id or self.series_id}"
 
 
 class Reading(models.Model):
@@ -132,3 +144,89 @@ class Reading(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "story"], name="one_reading_per_story")]
         indexes = [models.Index(fields=["user", "-last_read_at"])]
+
+    def __str__(self) -> str:
+        return f"Reading of story {self.story_id} by {self.user_id}"
+
+
+class MemberPreferences(models.Model):
+    """A member's choices about alerts and history; a row appears on the first change.
+
+    Kept here, not on the User, because only this app reads them.
+    """
+
+    class Alerts(models.TextChoices):
+        IMMEDIATE = "immediate", "An email at once"
+        DAILY = "daily", "One email a day at most"
+        OFF = "off", "No email (the notifications page only)"
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="community_preferences"
+    )
+    alerts = models.CharField(max_length=10, choices=Alerts.choices, default=Alerts.IMMEDIATE)
+    keep_history = models.BooleanField(default=True, help_text="Remember what the member reads.")
+    last_digest_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name_plural = "member preferences"
+
+    def __str__(self) -> str:
+        return f"Preferences of {self.user_id}"
+
+
+class Notification(models.Model):
+    """Something a member should hear about: a new chapter, a review, a reply, an invitation."""
+
+    class Kind(models.TextChoices):
+        CHAPTER = "chapter", "New chapter"
+        REVIEW = "review", "New review"
+        REPLY = "reply", "Reply to a review"
+        COAUTHOR = "coauthor", "Co-author invitation"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    text = models.CharField(max_length=300, help_text="One plain line shown on the page and in emails.")
+    url = models.CharField(max_length=300, help_text="Where the notification leads, a path on this site.")
+    story = models.ForeignKey(Story, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    review = models.ForeignKey(Review, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["user", "-created_at"]),
+            models.Index(fields=["emailed_at", "user"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class Block(models.Model):
+    """A story, a tag or an author a member never wants to see in lists again."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="blocks")
+    story = models.ForeignKey(Story, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    tag = models.ForeignKey("taxonomy.Tag", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(story__isnull=False, tag__isnull=True, author__isnull=True)
+                | Q(story__isnull=True, tag__isnull=False, author__isnull=True)
+                | Q(story__isnull=True, tag__isnull=True, author__isnull=False),
+                name="block_has_one_target",
+            ),
+            models.UniqueConstraint(fields=["user", "story"], name="block_story_once"),
+            models.UniqueConstraint(fields=["user", "tag"], name="block_tag_once"),
+            models.UniqueConstraint(fields=["user", "author"], name="block_author_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Block by {self.user_id}"

@@ -1,3 +1,31 @@
-"""Routes of this app; fabula/urls.py includes them."""
+"""Routes of this app (namespace `community`); fabula/urls.py includes them at the root."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from fabula.community import views
+
+app_name = "community"
+urlpatterns = [
+    path("stories/<int:story_id>/reviews/", views.story_reviews, name="story-reviews"),
+    path("stories/<int:story_id>/reviews/new/", views.review_new, name="review-new"),
+    path("reviews/<int:review_id>/reply/", views.review_reply, name="review-reply"),
+    path("reviews/<int:review_id>/edit/", views.review_edit, name="review-edit"),
+    path("reviews/<int:review_id>/delete/", views.review_delete, name="review-delete"),
+    path("stories/<int:story_id>/kudos/", views.kudos, name="kudos"),
+    path("stories/<int:story_id>/later/", views.later, name="later"),
+    path("favourite/<str:kind>/<int:pk>/", views.favourite, name="favourite"),
+    path("follow/<str:kind>/<int:pk>/", views.follow, name="follow"),
+    path("members/<int:user_id>/favourites/", views.favourites, name="favourites"),
+    path("me/following/", views.following, name="following"),
+    path("me/notifications/", views.notifications, name="notifications"),
+    path("me/alerts/", views.preferences, name="preferences"),
+    path("me/history/", views.history, name="history"),
+    path("me/history/clear/", views.history_clear, name="history-clear"),
+    path("me/history/switch/", views.history_switch, name="history-switch"),
+    path("me/blocks/", views.blocks, name="blocks"),
+    path("block/<str:kind>/<int:pk>/", views.block, name="block"),
+    path("reading/<int:chapter_id>/position/", views.reading_position, name="reading-position"),
+    path("top/", views.top, name="toplists"),
+    path("top/<slug:name>/", views.top, name="toplist"),
+    path("stats/", views.stats, name="stats"),
+]

@@ -42,6 +42,19 @@ class SiteSettings(models.Model):
     )
     reviews_allowed = models.BooleanField(default=True)
     anonymous_reviews = models.BooleanField(default=False)
+
+    class ReviewRatings(models.TextChoices):
+        NONE = "none", "No ratings"
+        STARS = "stars", "Stars (one to five, halves allowed)"
+        LIKE = "like", "Like or dislike"
+
+    review_ratings = models.CharField(
+        max_length=10, choices=ReviewRatings.choices, default=ReviewRatings.STARS,
+        help_text="How a review may rate the work (eFiction's 'ratings' setting).",
+    )
+    authors_delete_reviews = models.BooleanField(
+        default=False, help_text="Authors may delete reviews of their own work (eFiction's 'revdelete')."
+    )
     auto_validate = models.BooleanField(
         default=False, help_text="Publish new stories without waiting in the validation queue."
     )

@@ -1,0 +1,457 @@
+"""Every write readers make: reviews, kudos, favourites, subscriptions, reading, blocks.
+
+Views, importers and commands call these; none of them saves a community model itself. Each
+action keeps the counts stored on Story and Chapter (review_count, rating_average, kudos_count,
+favourite_count), sends the notifications it causes, and retires cached guest pages when what
+they show changed. Refusals raise `CommunityError` (or its kinds) with a message for the reader.
+"""
+
+from __future__ import annotations
+
+import re
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Avg, Count, F, Q
+from django.utils import timezone
+from django.utils.module_loading import import_string
+
+from fabula.accounts.models import User
+from fabula.community import notifications, permissions, ratelimit
+from fabula.community.errors import CommunityError, NotAllowed, RateLimited
+from fabula.community.models import (
+    Block,
+    Favourite,
+    Kudos,
+    MemberPreferences,
+    Reading,
+    Review,
+    Subscription,
+)
+from fabula.conf.models import SiteSettings
+from fabula.conf.settings import site_settings
+from fabula.lib.html import looks_like_html, plain_to_html, sanitize
+from fabula.lib.pagecache import content_changed
+from fabula.stories.models import Chapter, Series, Story
+from fabula.stories.permissions import Viewer, is_author
+from fabula.taxonomy.models import Tag
+
+MAX_REVIEW_CHARACTERS = 20_000
+MAX_NOTE_CHARACTERS = 5_000
+
+# (attempts, seconds); a site may change them in its settings.
+REVIEW_RATE = getattr(settings, "FABULA_REVIEW_RATE", (5, 600))
+GUEST_REVIEW_RATE = getattr(settings, "FABULA_GUEST_REVIEW_RATE", (3, 3600))
+KUDOS_RATE = getattr(settings, "FABULA_KUDOS_RATE", (30, 600))
+
+
+# ---------------------------------------------------------------------------------------------
+# Reviews
+
+
+def _clean_text(text: str, *, limit: int, what: str) -> str:
+    """Readers' text as safe HTML: plain text becomes paragraphs, HTML is sanitised."""
+    text = (text or "").strip()
+    if len(text) > limit:
+        raise CommunityError(f"The {what} is too long: at most {limit:,} characters.")
+    if not text:
+        return ""
+    return sanitize(text if looks_like_html(text) else plain_to_html(text))
+
+
+def _check_rating(rating: int | None) -> int | None:
+    """A rating on the site's scale: 1-10 (half stars) with stars, 0 or 1 with like/dislike."""
+    if rating is None:
+        return None
+    style = site_settings().review_ratings
+    if style == SiteSettings.ReviewRatings.NONE:
+        raise CommunityError("This archive does not take ratings with reviews.")
+    allowed = range(1, 11) if style == SiteSettings.ReviewRatings.STARS else (0, 1)
+    if rating not in allowed:
+        raise CommunityError(
+            "A star rating runs from 1 to 10 (half stars)." if style == SiteSettings.ReviewRatings.STARS
+            else "A like/dislike rating is 1 (like) or 0 (dislike)."
+        )
+    return rating
+
+
+def _rate_limit(key: str, rate: tuple[int, int], what: str) -> None:
+    limit, seconds = rate
+    if not ratelimit.hit(key, limit=limit, seconds=seconds):
+        raise RateLimited(f"Too many {what} in a short time; please wait a few minutes.")
+
+
+def _spam_check(*, name: str, body: str, ip: str, user: Viewer) -> None:
+    """The optional hook: FABULA_SPAM_CHECK names a function (name, body, ip, user) -> is spam."""
+    path = getattr(settings, "FABULA_SPAM_CHECK", "")
+    if path and import_string(path)(name=name, body=body, ip=ip, user=user):
+        raise CommunityError("This review looks like spam and was not posted.")
+
+
+def _mean(values) -> int | None:
+    """The stored mean rating: rounded on the star scale, or the percentage of likes."""
+    mean = values["mean"]
+    if mean is None:
+        return None
+    if site_settings().review_ratings == SiteSettings.ReviewRatings.LIKE:
+        return round(mean * 100)
+    return round(mean)
+
+
+def recount_reviews(*, story: Story | None, chapter: Chapter | None = None) -> None:
+    """Store review counts and mean ratings on the story and the chapter from the reviews.
+
+    A review counts when it is a visible top-level review with words (eFiction did not count
+    rating-only reviews); every visible top-level rating counts in the mean.
+    """
+    def figures(reviews):
+        reviews = reviews.filter(parent__isnull=True, hidden=False)
+        return reviews.aggregate(
+            count=Count("pk", filter=~Q(body="")), mean=Avg("rating"),
+        )
+
+    if story is not None:
+        values = figures(Review.objects.filter(story=story))
+        story.review_count, story.rating_average = values["count"], _mean(values)
+        Story.objects.filter(pk=story.pk).update(
+            review_count=story.review_count, rating_average=story.rating_average
+        )
+    if chapter is not None:
+        values = figures(Review.objects.filter(chapter=chapter))
+        chapter.review_count, chapter.rating_average = values["count"], _mean(values)
+        Chapter.objects.filter(pk=chapter.pk).update(
+            review_count=chapter.review_count, rating_average=chapter.rating_average
+        )
+
+
+@transaction.atomic
+def review_post(
+    *,
+    story: Story | None = None,
+    chapter: Chapter | None = None,
+    series: Series | None = None,
+    user: Viewer | None = None,
+    name: str = "",
+    body: str = "",
+    rating: int | None = None,
+    ip: str = "",
+    check: bool = True,
+    review_id: int | None = None,
+    created_at=None,
+) -> Review:
+    """A review of a story (optionally of one of its chapters) or of a series.
+
+    `check=False` is for importers: no permission, rate-limit or spam check, and no alerts.
+    """
+    if chapter is not None:
+        story = chapter.story
+    if (story is None) == (series is None):
+        raise CommunityError("A review is of a story or of a series.")
+    member = user if user is not None and user.is_authenticated else None
+    body = _clean_text(body, limit=MAX_REVIEW_CHARACTERS, what="review")
+    name = " ".join((name or "").split())[:100]
+    if check:
+        if story is not None and member is not None and is_author(member, story):
+            raise NotAllowed("Authors answer reviews of their own work; they do not review it.")
+        if story is not None and not permissions.can_review(user, story):
+            raise NotAllowed("Reviews are closed here, or need you to log in.")
+        rating = _check_rating(rating)
+        if not body and rating is None:
+            raise CommunityError("Write a few words, or give a rating.")
+        if member is None and not name:
+            raise CommunityError("Guests give a name with their review.")
+        if member is None:
+            _rate_limit(f"review:guest:{ip}", GUEST_REVIEW_RATE, "reviews")
+            _spam_check(name=name, body=body, ip=ip, user=user)
+        else:
+            _rate_limit(f"review:user:{member.pk}", REVIEW_RATE, "reviews")
+    when = created_at or timezone.now()
+    review = Review.objects.create(
+        id=review_id, story=story, chapter=chapter, series=series, user=member,
+        name=member.pen_name if member else name, body=body, rating=rating,
+        created_at=when, updated_at=when,
+    )
+    recount_reviews(story=story, chapter=chapter)
+    if check:
+        notifications.review_arrived(review)
+    content_changed()
+    return review
+
+
+@transaction.atomic
+def review_reply(*, parent: Review, user: User, body: str, check: bool = True, created_at=None) -> Review:
+    """An answer in a review's thread; an author of the work answering is marked as such."""
+    if check and not permissions.can_reply(user, parent):
+        raise NotAllowed("Log in to answer a review.")
+    body = _clean_text(body, limit=MAX_REVIEW_CHARACTERS, what="reply")
+    if not body:
+        raise CommunityError("A reply needs a few words.")
+    if check:
+        _rate_limit(f"review:user:{user.pk}", REVIEW_RATE, "reviews")
+    root = parent
+    story = root.story
+    when = created_at or timezone.now()
+    reply = Review.objects.create(
+        story=story, chapter=root.chapter, series=root.series, parent=root, user=user,
+        name=user.pen_name, body=body, by_author=bool(story and is_author(user, story)),
+        created_at=when, updated_at=when,
+    )
+    if check:
+        notifications.reply_arrived(reply)
+    content_changed()
+    return reply
+
+
+@transaction.atomic
+def review_edit(*, review: Review, user: User, body: str, rating: int | None = None) -> Review:
+    if not permissions.can_edit_review(user, review):
+        raise NotAllowed("Only the writer of a review may edit it.")
+    body = _clean_text(body, limit=MAX_REVIEW_CHARACTERS, what="review")
+    if review.parent_id is None:
+        rating = _check_rating(rating)
+        if not body and rating is None:
+            raise CommunityError("Write a few words, or give a rating.")
+        review.rating = rating
+    elif not body:
+        raise CommunityError("A reply needs a few words.")
+    review.body = body
+    review.updated_at = timezone.now()
+    review.save(update_fields=["body", "rating", "updated_at"])
+    recount_reviews(story=review.story, chapter=review.chapter)
+    content_changed()
+    return review
+
+
+@transaction.atomic
+def review_delete(*, review: Review, user: User) -> None:
+    """Delete a review with its replies (or one reply)."""
+    if not permissions.can_delete_review(user, review):
+        raise NotAllowed("You may not delete this review.")
+    story, chapter = review.story, review.chapter
+    review.delete()
+    recount_reviews(story=story, chapter=chapter)
+    content_changed()
+
+
+_RESPONSE = re.compile(r"(?:<br\s*/?>\s*)*(?:<[bi]>\s*)?Author'?s Response:?\s*(?:</[bi]>)?", re.I)
+
+
+def split_author_response(html: str) -> tuple[str, str]:
+    """eFiction appended the author's answer into the review's HTML after "Author's Response:";
+    return (review, response), the response empty when there is none."""
+    parts = _RESPONSE.split(html, maxsplit=1)
+    if len(parts) == 1:
+        return html.strip(), ""
+    return parts[0].strip(), parts[1].strip()
+
+
+@transaction.atomic
+def review_import(
+    *,
+    story: Story,
+    chapter: Chapter | None,
+    user: User | None,
+    name: str,
+    html: str,
+    rating: int | None,
+    author: User,
+    review_id: int | None = None,
+    created_at=None,
+) -> Review:
+    """An eFiction review as it was stored: "No Review" means rating-only, an appended
+    "Author's Response" becomes the author's reply. No alerts are sent."""
+    text, response = split_author_response(html)
+    if text.strip() == "No Review":
+        text = ""
+    review = review_post(
+        story=story, chapter=chapter, user=user, name=name, body=text,
+        rating=None if rating is None or rating < 0 else rating,
+        check=False, review_id=review_id, created_at=created_at,
+    )
+    if response:
+        review_reply(parent=review, user=author, body=response, check=False, created_at=created_at)
+    return review
+
+
+# ---------------------------------------------------------------------------------------------
+# Kudos
+
+
+def kudos_give(*, story: Story, user: Viewer, guest_key: str = "") -> Kudos | None:
+    """Leave kudos once; None when this member or guest already had. Not on your own story."""
+    if not permissions.can_give_kudos(user, story):
+        raise NotAllowed("You cannot leave kudos on your own story.")
+    member = user if user.is_authenticated else None
+    key = f"kudos:user:{member.pk}" if member else f"kudos:guest:{guest_key}"
+    _rate_limit(key, KUDOS_RATE, "kudos")
+    try:
+        with transaction.atomic():
+            kudos = Kudos.objects.create(story=story, user=member, guest="" if member else guest_key)
+            Story.objects.filter(pk=story.pk).update(kudos_count=F("kudos_count") + 1)
+    except IntegrityError:
+        return None
+    story.kudos_count += 1
+    content_changed()
+    return kudos
+
+
+# ---------------------------------------------------------------------------------------------
+# Favourites and subscriptions
+
+
+Target = Story | User | Series
+
+
+def _target_fields(target: Target) -> dict:
+    if isinstance(target, Story):
+        return {"story": target}
+    if isinstance(target, User):
+        return {"author": target}
+    if isinstance(target, Series):
+        return {"series": target}
+    raise CommunityError("Only stories, authors and series can be followed or favourited.")
+
+
+@transaction.atomic
+def favourite_add(*, user: User, target: Target, note: str = "", public: bool = True) -> Favourite:
+    """Favourite a story, an author or a series, or change the note of a favourite."""
+    fields = _target_fields(target)
+    note = _clean_text(note, limit=MAX_NOTE_CHARACTERS, what="note")
+    favourite, created = Favourite.objects.get_or_create(
+        user=user, **fields, defaults={"note": note, "public": public}
+    )
+    if not created:
+        favourite.note, favourite.public = note, public
+        favourite.save(update_fields=["note", "public"])
+    elif isinstance(target, Story):
+        Story.objects.filter(pk=target.pk).update(favourite_count=F("favourite_count") + 1)
+        content_changed()
+    return favourite
+
+
+@transaction.atomic
+def favourite_remove(*, user: User, target: Target) -> bool:
+    deleted, _ = Favourite.objects.filter(user=user, **_target_fields(target)).delete()
+    if deleted and isinstance(target, Story):
+        Story.objects.filter(pk=target.pk, favourite_count__gt=0).update(
+            favourite_count=F("favourite_count") - 1
+        )
+        content_changed()
+    return bool(deleted)
+
+
+def subscribe(*, user: User, target: Target) -> Subscription:
+    if isinstance(target, User) and target.pk == user.pk:
+        raise CommunityError("You cannot follow yourself.")
+    subscription, _ = Subscription.objects.get_or_create(user=user, **_target_fields(target))
+    return subscription
+
+
+def unsubscribe(*, user: User, target: Target) -> bool:
+    deleted, _ = Subscription.objects.filter(user=user, **_target_fields(target)).delete()
+    return bool(deleted)
+
+
+# ---------------------------------------------------------------------------------------------
+# Preferences, reading history, marked for later
+
+
+def preferences(user: User) -> MemberPreferences:
+    """The member's preferences (defaults, unsaved, when they never changed them)."""
+    found = MemberPreferences.objects.filter(user=user).first()
+    return found or MemberPreferences(user=user)
+
+
+def preferences_set(*, user: User, alerts: str | None = None, keep_history: bool | None = None) -> MemberPreferences:
+    prefs = preferences(user)
+    if alerts is not None:
+        if alerts not in MemberPreferences.Alerts.values:
+            raise CommunityError("Alerts are 'immediate', 'daily' or 'off'.")
+        prefs.alerts = alerts
+    if keep_history is not None:
+        prefs.keep_history = keep_history
+    prefs.save()
+    return prefs
+
+
+def reading_save_position(*, user: User, chapter: Chapter, position: float) -> Reading | None:
+    """Remember the chapter and how far into it (0 to 1) the member is; None with history off."""
+    if not preferences(user).keep_history:
+        return None
+    try:
+        position = min(max(float(position), 0.0), 1.0)
+    except (TypeError, ValueError):
+        raise CommunityError("The position is a number from 0 to 1.") from None
+    if position != position:  # NaN
+        raise CommunityError("The position is a number from 0 to 1.")
+    reading, _ = Reading.objects.update_or_create(
+        user=user, story_id=chapter.story_id,
+        defaults={"chapter": chapter, "position": position, "last_read_at": timezone.now()},
+    )
+    return reading
+
+
+def reading_mark_for_later(*, user: User, story: Story, later: bool = True) -> Reading:
+    """'Marked for later' lives on the reading row; marking does not count as reading."""
+    reading, created = Reading.objects.get_or_create(
+        user=user, story=story, defaults={"marked_for_later": later, "last_read_at": timezone.now()}
+    )
+    if not created and reading.marked_for_later != later:
+        reading.marked_for_later = later
+        reading.save(update_fields=["marked_for_later"])
+    return reading
+
+
+def history_clear(*, user: User) -> int:
+    """Forget what the member read; stories marked for later stay marked (with no place)."""
+    Reading.objects.filter(user=user, marked_for_later=True).update(chapter=None, position=0)
+    deleted, _ = Reading.objects.filter(user=user, marked_for_later=False).delete()
+    return deleted
+
+
+def history_off(*, user: User) -> None:
+    """Stop remembering, and forget what was remembered."""
+    preferences_set(user=user, keep_history=False)
+    history_clear(user=user)
+
+
+def history_on(*, user: User) -> None:
+    preferences_set(user=user, keep_history=True)
+
+
+# ---------------------------------------------------------------------------------------------
+# Blocklist
+
+
+def _block_fields(target: Story | Tag | User) -> dict:
+    if isinstance(target, Story):
+        return {"story": target}
+    if isinstance(target, Tag):
+        return {"tag": target}
+    if isinstance(target, User):
+        return {"author": target}
+    raise CommunityError("Only stories, tags and authors can be blocked.")
+
+
+def block_add(*, user: User, target: Story | Tag | User) -> Block:
+    if isinstance(target, User) and target.pk == user.pk:
+        raise CommunityError("You cannot block yourself.")
+    block, _ = Block.objects.get_or_create(user=user, **_block_fields(target))
+    return block
+
+
+def block_remove(*, user: User, target: Story | Tag | User) -> bool:
+    deleted, _ = Block.objects.filter(user=user, **_block_fields(target)).delete()
+    return bool(deleted)
+
+
+def block_tag(*, user: User, tag: Tag) -> Block:
+    return block_add(user=user, target=tag)
+
+
+def block_author(*, user: User, author: User) -> Block:
+    return block_add(user=user, target=author)
+
+
+def block_story(*, user: User, story: Story) -> Block:
+    return block_add(user=user, target=story)

@@ -1,0 +1,91 @@
+"""Reads for community pages and panels, each a fixed handful of queries however many reviews,
+kudos or followers a story has."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet, Subquery
+
+from fabula.community.models import Favourite, Kudos, Reading, Review, Subscription
+from fabula.stories.models import Chapter, Story
+
+REVIEWS_ON_PAGE = 20
+
+
+def review_threads(reviews: QuerySet[Review]) -> QuerySet[Review]:
+    """Top-level, visible reviews with their visible replies: two queries in all."""
+    replies = Review.objects.filter(hidden=False).only(
+        "id", "parent_id", "story_id", "chapter_id", "series_id", "user_id", "name", "body", "rating", "by_author",
+        "hidden", "created_at",
+        "updated_at",
+    ).order_by("created_at", "pk")
+    return (
+        reviews.filter(parent__isnull=True, hidden=False)
+        .select_related("chapter")
+        .defer("chapter__body", "chapter__notes", "chapter__end_notes")
+        .prefetch_related(Prefetch("replies", queryset=replies))
+    )
+
+
+def latest_reviews(*, story: Story, chapter: Chapter | None = None, limit: int = REVIEWS_ON_PAGE) -> list[Review]:
+    """The newest reviews of a chapter (or of the whole story), oldest first on the page."""
+    counted = chapter if chapter else story
+    if not counted.review_count and counted.rating_average is None:
+        return []  # the stored counts say there is none: spare the query
+    reviews = Review.objects.filter(chapter=chapter) if chapter else Review.objects.filter(story=story)
+    newest = list(review_threads(reviews).order_by("-created_at", "-pk")[:limit])
+    return newest[::-1]
+
+
+@dataclass
+class MemberState:
+    """What one member has done with one story, for the buttons on its pages."""
+
+    gave_kudos: bool = False
+    favourite: bool = False
+    subscribed: bool = False
+    marked_for_later: bool = False
+    chapter_id: int | None = None
+    position: float | None = None
+
+
+def member_state(user, story: Story) -> MemberState:
+    """One query, however much the member did: chapter pages have a tight query budget."""
+    if not user.is_authenticated:
+        return MemberState()
+    mine = {"story": OuterRef("pk"), "user": user}
+    reading = Reading.objects.filter(**mine)
+    row = (
+        Story.objects.filter(pk=story.pk)
+        .annotate(
+            gave_kudos=Exists(Kudos.objects.filter(**mine)),
+            favourite=Exists(Favourite.objects.filter(**mine)),
+            subscribed=Exists(Subscription.objects.filter(**mine)),
+            marked_for_later=Subquery(reading.values("marked_for_later")[:1]),
+            reading_chapter=Subquery(reading.values("chapter_id")[:1]),
+            reading_position=Subquery(reading.values("position")[:1]),
+        )
+        .values("gave_kudos", "favourite", "subscribed", "marked_for_later", "reading_chapter", "reading_position")
+        .first()
+    )
+    if row is None:
+        return MemberState()
+    return MemberState(
+        gave_kudos=row["gave_kudos"], favourite=row["favourite"], subscribed=row["subscribed"],
+        marked_for_later=bool(row["marked_for_later"]), chapter_id=row["reading_chapter"],
+        position=row["reading_position"],
+    )
+
+
+def continue_reading(user, limit: int = 5) -> list[Reading]:
+    """The member's stories in progress, newest first, that they may still see."""
+    from fabula.stories.permissions import listed_stories
+
+    return list(
+        Reading.objects.filter(user=user, chapter__isnull=False, story__in=listed_stories(user))
+        .select_related("story", "chapter")
+        .only("id", "position", "last_read_at", "story__id", "story__title", "story__chapter_count",
+              "chapter__id", "chapter__position", "chapter__title", "chapter__story_id")
+        .order_by("-last_read_at")[:limit]
+    )

@@ -1,0 +1,161 @@
+"""Favourites, follows and alerts: who hears of what, on the page and by email."""
+
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.core.management import call_command
+from django.urls import reverse
+from django.utils import timezone
+
+from fabula.community import actions
+from fabula.community.errors import CommunityError
+from fabula.community.models import Favourite, Notification
+from fabula.community.notifications import coauthor_invited, send_digests
+from fabula.stories import actions as story_actions
+
+
+def add_chapter(story, title="Fresh"):
+    return story_actions.chapter_add(story=story, title=title, body="<p>New words.</p>")
+
+
+def test_favourites_count_and_keep_a_sanitised_note(make_story, author, reader):
+    story = make_story(author)
+    favourite = actions.favourite_add(user=reader, target=story, note="<p>So good<script>x()</script></p>", public=False)
+    assert favourite.note == "<p>So good</p>"
+    actions.favourite_add(user=reader, target=story, note="Changed")  # an update, not a second one
+    story.refresh_from_db()
+    assert story.favourite_count == 1 and Favourite.objects.get().note == "<p>Changed</p>"
+    actions.favourite_add(user=reader, target=author)
+    assert actions.favourite_remove(user=reader, target=story)
+    story.refresh_from_db()
+    assert story.favourite_count == 0
+    with pytest.raises(CommunityError):
+        actions.favourite_add(user=reader, target="a string")
+
+
+def test_the_favourites_page_hides_private_notes_from_others(client, make_story, author, reader):
+    story = make_story(author, "Beloved")
+    actions.favourite_add(user=reader, target=story, note="My secret note", public=False)
+    actions.favourite_add(user=reader, target=author, note="Best writer", public=True)
+    url = reverse("community:favourites", args=[reader.pk])
+    page = client.get(url).content.decode()
+    assert "Beloved" in page and "Best writer" in page and "My secret note" not in page
+    client.force_login(reader)
+    assert "My secret note" in client.get(url).content.decode()
+
+
+def test_followers_hear_of_a_new_chapter_at_once(make_story, author, reader, other_author,
+                                                 django_capture_on_commit_callbacks):
+    story = make_story(author, "Followed")
+    actions.subscribe(user=reader, target=story)
+    actions.subscribe(user=other_author, target=author)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        add_chapter(story)
+    assert set(Notification.objects.values_list("user__pen_name", "kind")) == {
+        ("Reader", "chapter"), ("Winter Fox", "chapter"),
+    }
+    assert sorted(m.to[0] for m in mail.outbox) == ["reader@example.org", "winter.fox@example.org"]
+    message = mail.outbox[0]
+    assert "New chapter of Followed: Fresh." in message.body
+    assert message.alternatives[0][1] == "text/html" and "/chapters/3/" in message.alternatives[0][0]
+
+
+def test_unfollowed_and_unpublished_stories_are_quiet(make_story, author, reader,
+                                                       django_capture_on_commit_callbacks):
+    story = make_story(author, "Quiet")
+    actions.subscribe(user=reader, target=story)
+    actions.unsubscribe(user=reader, target=story)
+    draft = make_story(author, "Draft", status="draft")
+    actions.subscribe(user=reader, target=draft)
+    with django_capture_on_commit_callbacks(execute=True):
+        add_chapter(story)
+        add_chapter(draft)
+    assert not Notification.objects.exists()
+
+
+def test_daily_digest_sends_one_email_a_day(make_story, author, reader, django_capture_on_commit_callbacks):
+    actions.preferences_set(user=reader, alerts="daily")
+    story = make_story(author, "Digest")
+    actions.favourite_add(user=reader, target=story)  # favourites alert too, as in eFiction
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        add_chapter(story, "One")
+        add_chapter(story, "Two")
+    assert mail.outbox == []  # waiting for the digest
+    call_command("send_digests")
+    assert len(mail.outbox) == 1
+    assert "One" in mail.outbox[0].body and "Two" in mail.outbox[0].body
+    with django_capture_on_commit_callbacks(execute=True):
+        add_chapter(story, "Three")
+    assert send_digests() == 0  # not again the same day
+    assert send_digests(now=timezone.now() + timedelta(days=1)) == 1
+    assert "Three" in mail.outbox[-1].body and "One" not in mail.outbox[-1].body
+
+
+def test_alerts_off_means_the_page_only(make_story, author, reader, django_capture_on_commit_callbacks, client):
+    actions.preferences_set(user=reader, alerts="off")
+    story = make_story(author, "Silent")
+    actions.subscribe(user=reader, target=story)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        add_chapter(story)
+    assert mail.outbox == [] and send_digests() == 0
+    client.force_login(reader)
+    page = client.get(reverse("community:notifications")).content.decode()
+    assert "New chapter of Silent" in page and "unread" in page
+    client.post(reverse("community:notifications"))
+    assert not Notification.objects.filter(read_at__isnull=True).exists()
+
+
+def test_coauthor_invitation_hook(make_story, author, coauthor):
+    story = make_story(author)
+    coauthor_invited(user=coauthor, story=story, inviter=author)
+    assert Notification.objects.get(user=coauthor).kind == "coauthor"
+
+
+def test_follow_and_favourite_buttons(client, make_story, author, reader):
+    story = make_story(author)
+    client.force_login(reader)
+    assert client.post(reverse("community:follow", args=["story", story.pk])).status_code == 302
+    assert client.post(reverse("community:follow", args=["author", author.pk])).status_code == 302
+    assert reader.subscriptions.count() == 2
+    client.post(reverse("community:favourite", args=["story", story.pk]), {"note": "Yes", "public": "on"})
+    assert reader.favourites.get().note == "<p>Yes</p>"
+    assert client.post(reverse("community:follow", args=["planet", 1])).status_code == 404
+    assert client.post(reverse("community:follow", args=["story", 999999])).status_code == 404
+    page = client.get(reverse("community:following")).content.decode()
+    assert story.title in page and author.pen_name in page
+
+
+def test_series_followers_hear_of_new_chapters(client, make_story, author, reader,
+                                               django_capture_on_commit_callbacks, settings):
+    settings.PAGE_CACHE_SECONDS = 0
+    story = make_story(author, "In a Series")
+    series = story_actions.series_create(owner=author, title="The Saga")
+    story_actions.series_add(series=series, story=story)
+    client.force_login(reader)
+    url = reverse("series", args=[series.pk])
+    assert "Follow this series" in client.get(url).content.decode()
+    client.post(reverse("community:follow", args=["series", series.pk]), {"next": url})
+    assert "Stop following" in client.get(url).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        add_chapter(story)
+    assert Notification.objects.get(user=reader).kind == "chapter"
+
+
+def test_a_scheduled_chapter_is_announced_once_its_time_comes(make_story, author, reader,
+                                                              django_capture_on_commit_callbacks):
+    from fabula.community.notifications import alert_scheduled_releases
+
+    story = make_story(author, "Scheduled")
+    actions.subscribe(user=reader, target=story)
+    soon = timezone.now() + timedelta(hours=1)
+    with django_capture_on_commit_callbacks(execute=True):
+        story_actions.chapter_add(story=story, title="Later", body="<p>Soon.</p>", release_at=soon)
+    assert not Notification.objects.exists()  # not yet
+    assert alert_scheduled_releases() == 0
+    assert alert_scheduled_releases(now=soon + timedelta(minutes=5)) == 1
+    assert Notification.objects.get(user=reader).text == "New chapter of Scheduled: Later."
+    assert alert_scheduled_releases(now=soon + timedelta(minutes=10)) == 0  # announced once

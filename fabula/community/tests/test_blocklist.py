@@ -1,0 +1,66 @@
+"""The blocklist hides stories everywhere lists are built, for the member who made it."""
+
+import pytest
+from django.urls import reverse
+
+from fabula.community import actions
+from fabula.community.errors import CommunityError
+from fabula.stories.permissions import listed_stories
+
+
+@pytest.fixture
+def stories(make_story, author, other_author, archive):
+    return {
+        "plain": make_story(author, "Plain Story", tags=[archive.fandom, archive.humor]),
+        "violent": make_story(author, "Violent Story", tags=[archive.fandom, archive.violence]),
+        "by_fox": make_story(other_author, "Fox Story", tags=[archive.other_fandom]),
+        "sub": make_story(author, "Sub Story", tags=[archive.subfandom]),
+    }
+
+
+def titles(user):
+    return set(listed_stories(user).values_list("title", flat=True))
+
+
+def test_blocks_hide_stories_tags_authors_and_subtags(stories, reader, other_author, archive, moderator):
+    everything = titles(reader)
+    actions.block_tag(user=reader, tag=archive.violence)
+    assert titles(reader) == everything - {"Violent Story"}
+    actions.block_author(user=reader, author=other_author)
+    actions.block_story(user=reader, story=stories["plain"])
+    assert titles(reader) == {"Sub Story"}
+    actions.block_tag(user=reader, tag=archive.fandom)  # a fandom hides its sub-areas
+    assert titles(reader) == set()
+    assert titles(moderator) == everything  # only the member's own lists
+    actions.block_remove(user=reader, target=archive.fandom)
+    assert titles(reader) == {"Sub Story"}
+    with pytest.raises(CommunityError):
+        actions.block_author(user=reader, author=reader)
+
+
+def test_blocked_stories_leave_the_browse_pages(client, stories, reader, other_author, settings):
+    settings.PAGE_CACHE_SECONDS = 0
+    client.force_login(reader)
+    assert "Fox Story" in client.get(reverse("browse")).content.decode()
+    response = client.post(reverse("community:block", args=["author", other_author.pk]))
+    assert response.status_code == 302
+    assert "Fox Story" not in client.get(reverse("browse")).content.decode()
+    assert "Fox Story" not in client.get(reverse("recent")).content.decode()
+    assert "Fox Story" in client.get(reverse("story", args=[stories["by_fox"].pk])).content.decode()
+    page = client.get(reverse("community:blocks")).content.decode()
+    assert other_author.pen_name in page
+    client.post(reverse("community:block", args=["author", other_author.pk]), {"stop": "1"})
+    assert "Fox Story" in client.get(reverse("browse")).content.decode()
+    assert client.post(reverse("community:block", args=["tag", 99999])).status_code == 404
+
+
+def test_hide_a_tag_from_the_blocks_page_and_a_story_from_its_page(client, stories, reader, archive, settings):
+    settings.PAGE_CACHE_SECONDS = 0
+    client.force_login(reader)
+    assert client.post(reverse("community:blocks"), {"tag": "x"}).status_code == 404
+    client.post(reverse("community:blocks"), {"tag": str(archive.violence.pk)})
+    assert "Violent Story" not in client.get(reverse("browse")).content.decode()
+    story_page = client.get(reverse("story", args=[stories["plain"].pk])).content.decode()
+    assert "Hide from my lists" in story_page
+    client.post(reverse("community:block", args=["story", stories["plain"].pk]))
+    assert titles(reader) == {"Fox Story", "Sub Story"}

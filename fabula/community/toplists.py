@@ -1,0 +1,112 @@
+"""eFiction's top lists and the site statistics, computed at most every few minutes.
+
+Both are aggregates over whole tables, too dear to compute on each view, and nobody minds a
+figure a few minutes old: the results (plain values, not model rows) sit in the cache for
+TOPLIST_SECONDS. Top lists show what a guest may see.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AnonymousUser
+from django.core.cache import cache
+from django.db.models import Count, Q, Sum
+from django.urls import reverse
+
+from fabula.accounts.models import User
+from fabula.community.models import Favourite, Review
+from fabula.stories.models import Chapter, Series, Status
+from fabula.stories.permissions import listed_stories
+
+TOPLIST_SECONDS = 600
+SIZE = 10
+
+TITLES = {
+    "most-read": "Most read stories",
+    "most-reviewed": "Most reviewed stories",
+    "most-favourited": "Most favourited stories",
+    "most-kudos": "Stories with the most kudos",
+    "longest": "Longest stories",
+    "shortest": "Shortest stories",
+    "prolific-authors": "Most prolific authors",
+    "favourite-authors": "Most favourited authors",
+    "top-reviewers": "Most active reviewers",
+}
+_STORY_ORDERS = {
+    "most-read": "read_count",
+    "most-reviewed": "review_count",
+    "most-favourited": "favourite_count",
+    "most-kudos": "kudos_count",
+    "longest": "word_count",
+}
+
+
+def _story_rows(stories, field: str, *, descending: bool = True) -> list[dict]:
+    order = (f"-{field}" if descending else field, "pk")
+    return [
+        {"name": title, "url": reverse("story", args=[pk]), "value": value}
+        for pk, title, value in stories.order_by(*order).values_list("pk", "title", field)[:SIZE]
+        if value or not descending
+    ]
+
+
+def _user_rows(users, field: str) -> list[dict]:
+    return [
+        {"name": pen_name, "url": reverse("author", args=[pk]), "value": value}
+        for pk, pen_name, value in users.filter(**{f"{field}__gt": 0}).order_by(f"-{field}", "pen_name")
+        .values_list("pk", "pen_name", field)[:SIZE]
+    ]
+
+
+def compute_lists() -> dict[str, list[dict]]:
+    stories = listed_stories(AnonymousUser())
+    lists = {name: _story_rows(stories, field) for name, field in _STORY_ORDERS.items()}
+    lists["shortest"] = _story_rows(stories, "word_count", descending=False)
+    lists["prolific-authors"] = _user_rows(
+        User.objects.annotate(stories_count=Count("credits", filter=Q(credits__story__in=stories), distinct=True)),
+        "stories_count",
+    )
+    lists["favourite-authors"] = _favourite_authors()
+    lists["top-reviewers"] = _user_rows(
+        User.objects.annotate(review_total=Count(
+            "reviews", filter=Q(reviews__parent__isnull=True, reviews__hidden=False)
+        )),
+        "review_total",
+    )
+    return {name: lists[name] for name in TITLES}
+
+
+def _favourite_authors() -> list[dict]:
+    counts = (
+        Favourite.objects.filter(author__isnull=False, author__is_active=True)
+        .values("author_id", "author__pen_name").annotate(fans=Count("pk"))
+        .order_by("-fans", "author__pen_name")[:SIZE]
+    )
+    return [
+        {"name": row["author__pen_name"], "url": reverse("author", args=[row["author_id"]]), "value": row["fans"]}
+        for row in counts
+    ]
+
+
+def all_lists() -> dict[str, list[dict]]:
+    return cache.get_or_set("fabula:toplists", compute_lists, TOPLIST_SECONDS)
+
+
+def compute_stats() -> dict[str, int]:
+    stories = listed_stories(AnonymousUser())
+    story_figures = stories.aggregate(count=Count("pk"), words=Sum("word_count"))
+    return {
+        "stories": story_figures["count"],
+        "words": story_figures["words"] or 0,
+        "chapters": Chapter.objects.filter(story__in=stories, status=Status.PUBLISHED).count(),
+        "series": Series.objects.count(),
+        "authors": User.objects.filter(credits__story__in=stories).distinct().count(),
+        "members": User.objects.filter(is_active=True).count(),
+        "reviews": Review.objects.filter(parent__isnull=True, hidden=False).exclude(body="").count(),
+        "reviewers": Review.objects.filter(user__isnull=False, parent__isnull=True).values("user_id").distinct().count(),
+        "newest_member": User.objects.filter(is_active=True).order_by("-date_joined", "-pk")
+        .values_list("pen_name", flat=True).first() or "",
+    }
+
+
+def site_stats() -> dict:
+    return cache.get_or_set("fabula:site-stats", compute_stats, TOPLIST_SECONDS)

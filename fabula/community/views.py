@@ -1,0 +1,463 @@
+"""Pages and buttons for reviews, kudos, favourites, follows, alerts, reading and blocks.
+
+Views are thin: they find what the address names (404 for anything unknown or unseen), hand
+the request to an action, and turn its refusals into a page with the reason (403 for a rule,
+429 for a rate limit, 400 for bad input).
+"""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.views.decorators.http import require_POST
+
+from fabula.accounts.models import User
+from fabula.community import actions, permissions, selectors, toplists
+from fabula.community.errors import CommunityError, NotAllowed, RateLimited
+from fabula.community.forms import FavouriteForm, PreferencesForm, ReplyForm, ReviewForm
+from fabula.community.models import Block, Favourite, Notification, Reading, Review, Subscription
+from fabula.stories.listing import page_links, paginate
+from fabula.stories.models import Chapter, Series, Story
+from fabula.stories.permissions import (
+    can_view_story,
+    check_view_story,
+    is_author,
+    listed_stories,
+    visible_chapters,
+)
+from fabula.stories.reads import reader_key
+from fabula.taxonomy.models import Tag
+
+
+def refusals(view):
+    """Show an action's refusal as a page with its reason and the right status."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except CommunityError as error:
+            status = 403 if isinstance(error, NotAllowed) else 429 if isinstance(error, RateLimited) else 400
+            return render(request, "community/refused.html", {"message": str(error)}, status=status)
+
+    return wrapper
+
+
+def _next(request, fallback: str) -> str:
+    """Where to go after a button: the `next` the page gave, if it is on this site."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return target
+    return fallback
+
+
+def _done(request, message: str, target: str) -> HttpResponse:
+    """After a write: members get a message on the next page. Guests get a small page instead,
+    since their next page may come from (or go into) the shared guest page cache, which must
+    never hold one reader's message."""
+    if request.user.is_authenticated:
+        messages.success(request, message)
+        return redirect(target)
+    return render(request, "community/done.html", {"message": message, "target": target})
+
+
+def _story(request, story_id: int) -> Story:
+    story = Story.objects.select_related("rating").filter(pk=story_id).first()
+    if story is None:
+        raise Http404("No such story.")
+    check_view_story(request.user, story)
+    if story.rating.registered_only and not request.user.is_authenticated:
+        raise PermissionDenied("This story is for members only: log in first.")
+    return story
+
+
+def _review(request, review_id: int) -> Review:
+    review = Review.objects.select_related("story__rating", "chapter", "series").filter(pk=review_id).first()
+    if review is None or review.hidden or review.story is None:
+        raise Http404("No such review.")
+    check_view_story(request.user, review.story)
+    if review.story.rating.registered_only and not request.user.is_authenticated:
+        raise PermissionDenied("This story is for members only: log in first.")
+    return review
+
+
+def _client_ip(request) -> str:
+    return request.META.get("REMOTE_ADDR", "")
+
+
+# ---------------------------------------------------------------------------------------------
+# Reviews
+
+
+def story_reviews(request, story_id):
+    """Every review of a story, newest first, a page at a time."""
+    story = _story(request, story_id)
+    page = paginate(selectors.review_threads(story.reviews.all()).order_by("-created_at", "-pk"), request.GET.get("page"))
+    return render(request, "community/story_reviews.html", {
+        "story": story,
+        "page": page,
+        "pages": page_links(request.GET, page) if page.paginator.num_pages > 1 else [],
+        "can_review": permissions.can_review(request.user, story),
+    })
+
+
+def _chapter_of(request, story: Story, raw) -> Chapter | None:
+    """The chapter a review form names (by position), which must be one this reader sees."""
+    if raw in (None, ""):
+        return None
+    try:
+        position = int(raw)
+    except ValueError:
+        raise Http404("No such chapter.") from None
+    chapter = visible_chapters(request.user, story).filter(position=position).first()
+    if chapter is None:
+        raise Http404("No such chapter.")
+    return chapter
+
+
+@refusals
+def review_new(request, story_id):
+    """The review form on its own page (guests come here: cached story pages carry no form),
+    and where every review form posts."""
+    story = _story(request, story_id)
+    chapter = _chapter_of(request, story, request.POST.get("chapter") or request.GET.get("chapter"))
+    if not permissions.can_review(request.user, story):
+        if not request.user.is_authenticated and request.method == "GET":
+            return redirect(f"{reverse('accounts:login')}?{urlencode({'next': request.get_full_path()})}")
+        if is_author(request.user, story):
+            raise NotAllowed("Authors answer reviews of their own work; they do not review it.")
+        raise NotAllowed("Reviews are closed here, or need you to log in.")
+    guest = not request.user.is_authenticated
+    form = ReviewForm(request.POST or None, guest=guest)
+    if request.method == "POST":
+        if guest and form.is_spam_bot:
+            return HttpResponse("Your review was not accepted.", status=400, content_type="text/plain")
+        if form.is_valid():
+            review = actions.review_post(
+                story=story, chapter=chapter, user=request.user, name=form.cleaned_data.get("name", ""),
+                body=form.cleaned_data["body"], rating=form.cleaned_data.get("rating"), ip=_client_ip(request),
+            )
+            target = reverse("chapter", args=[story.pk, chapter.position]) if chapter else reverse("story", args=[story.pk])
+            return _done(request, "Thank you: your review is posted.", f"{target}#review-{review.pk}")
+    return render(request, "community/review_form.html", {
+        "story": story, "chapter": chapter, "form": form,
+    }, status=400 if form.is_bound else 200)
+
+
+@login_required
+@require_POST
+@refusals
+def review_reply(request, review_id):
+    review = _review(request, review_id)
+    root = review.parent or review
+    form = ReplyForm(request.POST)
+    if not form.is_valid():
+        raise CommunityError("A reply needs a few words.")
+    reply = actions.review_reply(parent=root, user=request.user, body=form.cleaned_data["body"])
+    messages.success(request, "Your reply is posted.")
+    return redirect(_review_page(reply))
+
+
+def _review_page(review: Review) -> str:
+    if review.chapter_id:
+        base = reverse("chapter", args=[review.story_id, review.chapter.position])
+    else:
+        base = reverse("story", args=[review.story_id])
+    return f"{base}#review-{review.parent_id or review.pk}"
+
+
+@login_required
+@refusals
+def review_edit(request, review_id):
+    review = _review(request, review_id)
+    if not permissions.can_edit_review(request.user, review):
+        raise NotAllowed("Only the writer of a review may edit it.")
+    is_reply = review.parent_id is not None
+    initial = {"body": review.body, "rating": review.rating}
+    form = (ReplyForm if is_reply else ReviewForm)(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        actions.review_edit(
+            review=review, user=request.user, body=form.cleaned_data["body"],
+            rating=form.cleaned_data.get("rating"),
+        )
+        messages.success(request, "Your changes are saved.")
+        return redirect(_review_page(review))
+    return render(request, "community/review_edit.html", {"review": review, "form": form})
+
+
+@login_required
+@refusals
+def review_delete(request, review_id):
+    review = _review(request, review_id)
+    if not permissions.can_delete_review(request.user, review):
+        raise NotAllowed("You may not delete this review.")
+    if request.method == "POST":
+        target = _review_page(review).split("#")[0] + "#reviews"
+        actions.review_delete(review=review, user=request.user)
+        messages.success(request, "The review is deleted.")
+        return redirect(target)
+    return render(request, "community/review_delete.html", {"review": review})
+
+
+# ---------------------------------------------------------------------------------------------
+# Kudos
+
+
+@refusals
+def kudos(request, story_id):
+    """GET: a button to confirm (guests reach it from cached pages); POST: leave kudos."""
+    story = _story(request, story_id)
+    if request.method != "POST":
+        return render(request, "community/kudos.html", {"story": story})
+    given = actions.kudos_give(story=story, user=request.user, guest_key=reader_key(request))
+    message = "Thank you for the kudos!" if given else "You already left kudos here."
+    return _done(request, message, _next(request, reverse("story", args=[story.pk])))
+
+
+# ---------------------------------------------------------------------------------------------
+# Favourites and follows
+
+
+def _target(request, kind: str, pk: int) -> Story | User | Series:
+    if kind == "story":
+        return _story(request, pk)
+    if kind == "author":
+        return get_object_or_404(User, pk=pk, is_active=True)
+    if kind == "series":
+        return get_object_or_404(Series, pk=pk)
+    raise Http404("Only stories, authors and series can be followed.")
+
+
+@login_required
+@refusals
+def favourite(request, kind, pk):
+    """GET: the note form; POST: add or update the favourite, or remove it (remove=1)."""
+    target = _target(request, kind, pk)
+    current = Favourite.objects.filter(user=request.user, **actions._target_fields(target)).first()
+    if request.method == "POST":
+        if request.POST.get("remove"):
+            actions.favourite_remove(user=request.user, target=target)
+            messages.success(request, f"{target} is no longer a favourite.")
+        else:
+            form = FavouriteForm(request.POST)
+            form.is_valid()
+            actions.favourite_add(
+                user=request.user, target=target, note=form.cleaned_data.get("note", ""),
+                public=form.cleaned_data.get("public", False),
+            )
+            messages.success(request, f"{target} is in your favourites.")
+        return redirect(_next(request, target.get_absolute_url()))
+    form = FavouriteForm(initial={"note": current.note, "public": current.public} if current else None)
+    return render(request, "community/favourite_form.html", {
+        "target": target, "kind": kind, "form": form, "current": current,
+    })
+
+
+@login_required
+@require_POST
+@refusals
+def follow(request, kind, pk):
+    target = _target(request, kind, pk)
+    if request.POST.get("stop"):
+        actions.unsubscribe(user=request.user, target=target)
+        messages.success(request, f"You no longer follow {target}.")
+    else:
+        actions.subscribe(user=request.user, target=target)
+        messages.success(request, f"You follow {target}: you will hear of new chapters.")
+    return redirect(_next(request, target.get_absolute_url()))
+
+
+def favourites(request, user_id):
+    """A member's favourite stories, authors and series; private notes only for themselves."""
+    member = get_object_or_404(User, pk=user_id, is_active=True)
+    is_self = request.user.is_authenticated and request.user.pk == member.pk
+    rows = Favourite.objects.filter(user=member).select_related("story", "author", "series").order_by("-created_at")
+    visible_ids = set(listed_stories(request.user).filter(
+        pk__in=rows.filter(story__isnull=False).values("story_id")
+    ).values_list("pk", flat=True))
+    stories, authors, series = [], [], []
+    for row in rows:
+        if row.story_id:
+            if row.story_id in visible_ids or is_self:
+                stories.append(row)
+        elif row.author_id:
+            authors.append(row)
+        else:
+            series.append(row)
+    return render(request, "community/favourites.html", {
+        "member": member, "is_self": is_self, "stories": stories, "authors": authors, "series": series,
+    })
+
+
+@login_required
+def following(request):
+    rows = Subscription.objects.filter(user=request.user).select_related("story", "author", "series")
+    return render(request, "community/following.html", {"rows": rows})
+
+
+# ---------------------------------------------------------------------------------------------
+# Notifications and preferences
+
+
+@login_required
+def notifications(request):
+    if request.method == "POST":
+        Notification.objects.filter(user=request.user, read_at__isnull=True).update(read_at=timezone.now())
+        return redirect("community:notifications")
+    page = paginate(Notification.objects.filter(user=request.user), request.GET.get("page"))
+    return render(request, "community/notifications.html", {
+        "page": page, "pages": page_links(request.GET, page) if page.paginator.num_pages > 1 else [],
+    })
+
+
+@login_required
+@refusals
+def preferences(request):
+    prefs = actions.preferences(request.user)
+    form = PreferencesForm(request.POST or None, initial={"alerts": prefs.alerts, "keep_history": prefs.keep_history})
+    if request.method == "POST" and form.is_valid():
+        actions.preferences_set(user=request.user, alerts=form.cleaned_data["alerts"])
+        if form.cleaned_data["keep_history"]:
+            actions.history_on(user=request.user)
+        else:
+            actions.history_off(user=request.user)
+        messages.success(request, "Your preferences are saved.")
+        return redirect("community:preferences")
+    return render(request, "community/preferences.html", {"form": form})
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading: position, history, marked for later
+
+
+@require_POST
+def reading_position(request, chapter_id):
+    """Called by reading-position.js as the member scrolls: 204, or 403 for guests."""
+    if not request.user.is_authenticated:
+        return JsonResponse({"error": "Log in to have your place remembered."}, status=403)
+    chapter = Chapter.objects.select_related("story").filter(pk=chapter_id).first()
+    if (
+        chapter is None
+        or not can_view_story(request.user, chapter.story)
+        or not visible_chapters(request.user, chapter.story).filter(pk=chapter.pk).exists()
+    ):
+        return JsonResponse({"error": "No such chapter."}, status=404)
+    try:
+        actions.reading_save_position(user=request.user, chapter=chapter, position=request.POST.get("position"))
+    except CommunityError as error:
+        return JsonResponse({"error": str(error)}, status=400)
+    return HttpResponse(status=204)
+
+
+@login_required
+@require_POST
+def later(request, story_id):
+    story = _story(request, story_id)
+    later = not request.POST.get("stop")
+    actions.reading_mark_for_later(user=request.user, story=story, later=later)
+    messages.success(request, "Marked for later." if later else "No longer marked for later.")
+    return redirect(_next(request, story.get_absolute_url()))
+
+
+@login_required
+def history(request):
+    readings = (
+        Reading.objects.filter(user=request.user, story__in=listed_stories(request.user))
+        .select_related("story", "chapter").defer("chapter__body", "story__notes")
+        .order_by("-last_read_at")
+    )
+    page = paginate(readings, request.GET.get("page"))
+    return render(request, "community/history.html", {
+        "page": page, "pages": page_links(request.GET, page) if page.paginator.num_pages > 1 else [],
+        "keep_history": actions.preferences(request.user).keep_history,
+    })
+
+
+@login_required
+@require_POST
+def history_clear(request):
+    actions.history_clear(user=request.user)
+    messages.success(request, "Your reading history is cleared.")
+    return redirect("community:history")
+
+
+@login_required
+@require_POST
+def history_switch(request):
+    if request.POST.get("keep") == "1":
+        actions.history_on(user=request.user)
+        messages.success(request, "Your reading history is on.")
+    else:
+        actions.history_off(user=request.user)
+        messages.success(request, "Your reading history is off and cleared.")
+    return redirect("community:history")
+
+
+# ---------------------------------------------------------------------------------------------
+# Blocklist
+
+
+def _block_target(request, kind: str, pk: int) -> Story | Tag | User:
+    if kind == "story":
+        return _story(request, pk)
+    if kind == "tag":
+        return get_object_or_404(Tag, pk=pk)
+    if kind == "author":
+        return get_object_or_404(User, pk=pk)
+    raise Http404("Only stories, tags and authors can be blocked.")
+
+
+@login_required
+def blocks(request):
+    """The member's blocklist; a POST with `tag` hides one more tag."""
+    if request.method == "POST":
+        raw = request.POST.get("tag", "")
+        tag = Tag.objects.filter(pk=int(raw)).first() if raw.isdigit() else None
+        if tag is None:
+            raise Http404("No such tag.")
+        actions.block_tag(user=request.user, tag=tag)
+        messages.success(request, f"Stories tagged {tag.name} are hidden from your lists.")
+        return redirect("community:blocks")
+    rows = Block.objects.filter(user=request.user).select_related("story", "tag__kind", "author")
+    tags = Tag.objects.select_related("kind").exclude(pk__in=rows.filter(tag__isnull=False).values("tag_id"))
+    return render(request, "community/blocks.html", {
+        "rows": rows, "tags": tags.order_by("kind__name", "name"),
+    })
+
+
+@login_required
+@require_POST
+@refusals
+def block(request, kind, pk):
+    target = _block_target(request, kind, pk)
+    if request.POST.get("stop"):
+        actions.block_remove(user=request.user, target=target)
+        messages.success(request, f"{target} is no longer hidden.")
+    else:
+        actions.block_add(user=request.user, target=target)
+        messages.success(request, f"{target} is hidden from your lists.")
+    return redirect(_next(request, reverse("community:blocks")))
+
+
+# ---------------------------------------------------------------------------------------------
+# Top lists and statistics
+
+
+def top(request, name=None):
+    lists = toplists.all_lists()
+    if name is not None and name not in lists:
+        raise Http404("No such top list.")
+    chosen = {name: lists[name]} if name else lists
+    return render(request, "community/toplists.html", {"lists": chosen, "names": toplists.TITLES})
+
+
+def stats(request):
+    return render(request, "community/stats.html", {"stats": toplists.site_stats()})

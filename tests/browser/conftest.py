@@ -1,0 +1,56 @@
+"""Shared browser fixtures: Debian's chromium through Playwright, and members logged in by
+session cookie (no login form involved)."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from fabula.test import require
+
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--no-first-run",
+]
+
+
+@pytest.fixture
+def browser():
+    """The same browser test_reading.py starts (that module keeps its own copy)."""
+    require(os.path.exists(CHROMIUM), f"{CHROMIUM} is absent (apt-get install -y chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def member_context(browser, live_server):
+    """member_context(user, viewport=None): a new browser context logged in as `user` through
+    a fresh session (so two contexts are like two devices)."""
+    from django.conf import settings
+    from django.test import Client
+
+    contexts = []
+
+    def make(user, viewport=None):
+        client = Client()
+        client.force_login(user)
+        context = browser.new_context(viewport=viewport or {"width": 1280, "height": 800})
+        context.add_cookies([{
+            "name": settings.SESSION_COOKIE_NAME,
+            "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+            "url": live_server.url,
+        }])
+        contexts.append(context)
+        return context
+
+    yield make
+    for context in contexts:
+        context.close()
