@@ -1,0 +1,36 @@
+-- wrk: request a list of addresses in turn (as bench/wrk_urls.lua does), and print the 95th
+-- percentile at the end, which wrk's --latency report leaves out.
+--
+--   wrk -t2 -c16 -d20s --latency -s bench/wrk_search.lua http://127.0.0.1:8000 -- urls.txt
+
+local threads = {}
+
+function setup(thread)
+   thread:set("number", #threads)
+   table.insert(threads, thread)
+   for _, each in ipairs(threads) do
+      each:set("count", #threads)
+   end
+end
+
+function init(args)
+   urls = {}
+   for line in io.lines(args[1]) do
+      if #line > 0 then
+         table.insert(urls, line)
+      end
+   end
+   if #urls == 0 then
+      error("no address in " .. args[1])
+   end
+   position = math.floor(#urls * number / count) % #urls
+end
+
+function request()
+   position = position % #urls + 1
+   return wrk.format("GET", urls[position])
+end
+
+function done(summary, latency, requests)
+   io.write(string.format("p95_us %d\n", latency:percentile(95)))
+end

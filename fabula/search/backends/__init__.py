@@ -1,0 +1,41 @@
+"""The search index behind one interface, on the database in use.
+
+Both backends hold a row per published chapter: the story's fields (title, authors, summary
+with notes and series titles, tags) beside the chapter's own text. A query matches a chapter when
+every group of terms matches its row; a story matches when one of its chapters does, so the
+first matching chapter gives the snippet and the link. Excluded terms leave out a story where they appear
+in any chapter. Scores are "lower is better" on both, so callers sort the same way.
+
+The contract every backend keeps:
+
+- `match_sql(query, now)` -> (sql, params): SELECT story_id, chapter_id, position, score for
+  the released chapters matching the query's groups;
+- `ids_sql(query, now)` -> (sql, params): SELECT story_id of the same, unscored (cheaper);
+- `excluded_sql(query)` -> (sql, params): SELECT story_id for stories holding an excluded term;
+- `first_chapters(query, story_ids, now)` -> {story_id: (chapter_id, position)}: each story's
+  first released chapter that matches, where the snippet comes from;
+- `texts(chapter_ids)` -> {chapter_id: plain text};
+- `write(documents)`, `delete_stories(ids)`, `delete_chapters(ids)`, `clear()`, `optimize()`.
+"""
+
+from __future__ import annotations
+
+from types import ModuleType
+
+from django.db import connection
+
+# Marks around highlighted words in snippets; documents never hold them (see indexing).
+MARK_START, MARK_END = "\x02", "\x03"
+
+
+def backend() -> ModuleType:
+    """The module for the configured database: SQLite FTS5 or PostgreSQL tsvector."""
+    if connection.vendor == "postgresql":
+        from fabula.search.backends import postgres
+
+        return postgres
+    if connection.vendor == "sqlite":
+        from fabula.search.backends import sqlite_fts
+
+        return sqlite_fts
+    raise RuntimeError(f"Search supports SQLite and PostgreSQL, not {connection.vendor}.")

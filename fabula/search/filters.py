@@ -1,0 +1,295 @@
+"""Filters on any list of stories (search results and every browse page), like AO3's sidebar.
+
+The whole state lives in the query string, so a filtered list can be bookmarked and shared:
+
+    tag=ID (repeatable)      the story carries this tag (all of them, when several)
+    xtag=ID (repeatable)     the story carries none of these
+    rating=ID (repeatable)   one of these ratings
+    complete=yes|no          completed, or still in progress
+    words_from=N, words_to=N word-count range
+    updated_from=YYYY-MM-DD, updated_to=YYYY-MM-DD   last update, both days included
+    lang=CODE (repeatable)   one of these languages
+    chapters=one|many        single-chapter or multi-chapter
+
+A tag counts with everything that means it: a category includes its sub-categories (all the way
+down), and a synonym is its canonical tag (and the canonical tag its synonyms). A value that
+cannot be read (a word where a number goes, a tag that does not exist) is ignored and listed in
+`problems`, never an error page. Counts beside each value count the stories of the list as
+filtered now, and only stories the reader may see, since the list given is already
+`permissions.listed_stories` (or narrower).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+from django.db.models import BooleanField, Count, ExpressionWrapper, Q, QuerySet
+from django.http import QueryDict
+from django.utils import timezone
+
+from fabula.stories.models import Story, StoryTag
+from fabula.taxonomy.models import Tag, TagKind
+
+PARAMETERS = (
+    "tag", "xtag", "rating", "complete", "words_from", "words_to", "updated_from", "updated_to",
+    "lang", "chapters",
+)
+TAGS_PER_KIND = 10  # the most frequent tags of each kind shown in the sidebar
+MAX_VALUES = 50  # more values of one parameter than this are not a real reader's filter
+
+
+@dataclass
+class FilterState:
+    include: list[int] = field(default_factory=list)
+    exclude: list[int] = field(default_factory=list)
+    ratings: list[int] = field(default_factory=list)
+    complete: str = ""
+    words_from: int | None = None
+    words_to: int | None = None
+    updated_from: date | None = None
+    updated_to: date | None = None
+    languages: list[str] = field(default_factory=list)
+    chapters: str = ""
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def active(self) -> bool:
+        return bool(
+            self.include or self.exclude or self.ratings or self.complete or self.languages
+            or self.chapters or self.words_from is not None or self.words_to is not None
+            or self.updated_from or self.updated_to
+        )
+
+
+def _ids(values: list[str], name: str, problems: list[str]) -> list[int]:
+    ids = []
+    for value in values[:MAX_VALUES]:
+        if value.isdigit() and len(value) < 10:
+            ids.append(int(value))
+        elif value:
+            problems.append(f"Ignored {name}={value[:40]!r}: not an id.")
+    return list(dict.fromkeys(ids))
+
+
+def _number(value: str | None, name: str, problems: list[str]) -> int | None:
+    if not value:
+        return None
+    value = value.replace(",", "").strip()
+    if value.isdigit() and len(value) < 10:
+        return int(value)
+    problems.append(f"Ignored {name}={value[:40]!r}: not a whole number.")
+    return None
+
+
+def _day(value: str | None, name: str, problems: list[str]) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value.strip()[:10])
+    except ValueError:
+        problems.append(f"Ignored {name}={value[:40]!r}: not a date like 2024-12-31.")
+        return None
+
+
+def read_filters(query: QueryDict) -> FilterState:
+    """The filters in a query string; never raises."""
+    problems: list[str] = []
+    state = FilterState(problems=problems)
+    state.include = _ids(query.getlist("tag"), "tag", problems)
+    state.exclude = [i for i in _ids(query.getlist("xtag"), "xtag", problems) if i not in state.include]
+    state.ratings = _ids(query.getlist("rating"), "rating", problems)
+    state.complete = query.get("complete", "") if query.get("complete") in ("yes", "no") else ""
+    state.chapters = query.get("chapters", "") if query.get("chapters") in ("one", "many") else ""
+    state.words_from = _number(query.get("words_from"), "words_from", problems)
+    state.words_to = _number(query.get("words_to"), "words_to", problems)
+    state.updated_from = _day(query.get("updated_from"), "updated_from", problems)
+    state.updated_to = _day(query.get("updated_to"), "updated_to", problems)
+    state.languages = [
+        code[:10] for code in query.getlist("lang")[:MAX_VALUES] if code and len(code) <= 10
+    ]
+    return state
+
+
+def tag_meanings(tag_ids: list[int]) -> dict[int, set[int]]:
+    """For each tag asked for: the ids of every tag that counts as it (one query).
+
+    The canonical tag stands for its synonyms; a category stands for its sub-categories (and
+    their synonyms). A tag that does not exist means nothing (an empty set).
+    """
+    if not tag_ids:
+        return {}
+    rows = list(Tag.objects.values_list("pk", "parent_id", "synonym_of_id", "kind__role"))
+    synonyms: dict[int, set[int]] = defaultdict(set)
+    children: dict[int, set[int]] = defaultdict(set)
+    canonical: dict[int, int] = {}
+    for pk, parent_id, synonym_of_id, role in rows:
+        canonical[pk] = synonym_of_id or pk
+        if synonym_of_id:
+            synonyms[synonym_of_id].add(pk)
+        if parent_id and role == TagKind.Role.CATEGORY:
+            children[parent_id].add(pk)
+    meanings = {}
+    for tag_id in tag_ids:
+        if tag_id not in canonical:
+            meanings[tag_id] = set()
+            continue
+        found, todo = set(), [canonical[tag_id]]
+        while todo:
+            current = todo.pop()
+            if current in found:
+                continue
+            found.add(current)
+            found |= synonyms[current]
+            todo += children[current]
+        meanings[tag_id] = found
+    return meanings
+
+
+def _start_of(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def apply_filters(stories: QuerySet[Story], state: FilterState) -> QuerySet[Story]:
+    """The stories that pass every filter. Subqueries, not joins, so no story repeats."""
+    meanings = tag_meanings(state.include + state.exclude)
+    for tag_id in state.include:
+        stories = stories.filter(
+            pk__in=StoryTag.objects.filter(tag_id__in=meanings[tag_id]).values("story_id")
+        )
+    excluded = set().union(*(meanings[tag_id] for tag_id in state.exclude)) if state.exclude else set()
+    if excluded:
+        stories = stories.exclude(
+            pk__in=StoryTag.objects.filter(tag_id__in=excluded).values("story_id")
+        )
+    if state.ratings:
+        stories = stories.filter(rating_id__in=state.ratings)
+    if state.complete:
+        stories = stories.filter(completed=state.complete == "yes")
+    if state.words_from is not None:
+        stories = stories.filter(word_count__gte=state.words_from)
+    if state.words_to is not None:
+        stories = stories.filter(word_count__lte=state.words_to)
+    if state.updated_from:
+        stories = stories.filter(updated_at__gte=_start_of(state.updated_from))
+    if state.updated_to:
+        stories = stories.filter(updated_at__lt=_start_of(state.updated_to + timedelta(days=1)))
+    if state.languages:
+        stories = stories.filter(language__in=state.languages)
+    if state.chapters == "one":
+        stories = stories.filter(chapter_count=1)
+    elif state.chapters == "many":
+        stories = stories.filter(chapter_count__gt=1)
+    return stories
+
+
+# ---------------------------------------------------------------------------------------------
+# The sidebar: each value with its count
+
+
+@dataclass
+class Choice:
+    value: str
+    label: str
+    count: int = 0
+    included: bool = False
+    excluded: bool = False
+
+
+@dataclass
+class TagGroup:
+    kind_name: str
+    kind_order: tuple
+    choices: list[Choice]
+
+
+@dataclass
+class Sidebar:
+    state: FilterState
+    tag_groups: list[TagGroup]
+    ratings: list[Choice]
+    complete: list[Choice]
+    chapters: list[Choice]
+    languages: list[Choice]
+    keep: list[tuple[str, str]]  # other parameters of the page (q, sort) to carry along
+
+
+def sidebar(stories: QuerySet[Story], state: FilterState, query: QueryDict) -> Sidebar:
+    """The filter form for a filtered list, with counts. Two queries (three with tags chosen)."""
+    story_ids = stories.order_by().values("pk")
+    tag_rows = (
+        StoryTag.objects.filter(story_id__in=story_ids)
+        .values(
+            "tag_id", "tag__name", "tag__synonym_of_id", "tag__synonym_of__name",
+            "tag__kind__name", "tag__kind__order", "tag__kind__slug",
+        )
+        .annotate(n=Count("story_id"))
+        .order_by()
+    )
+    groups: dict[str, dict[int, Choice]] = defaultdict(dict)
+    kinds: dict[str, tuple] = {}
+    for row in tag_rows:
+        tag_id = row["tag__synonym_of_id"] or row["tag_id"]  # synonyms count for the canonical
+        name = row["tag__synonym_of__name"] or row["tag__name"]
+        kinds[row["tag__kind__name"]] = (row["tag__kind__order"], row["tag__kind__slug"])
+        choice = groups[row["tag__kind__name"]].setdefault(tag_id, Choice(str(tag_id), name))
+        choice.count += row["n"]
+    chosen = set(state.include) | set(state.exclude)
+    tag_groups = []
+    for kind_name, by_id in groups.items():
+        ranked = sorted(by_id.values(), key=lambda c: (-c.count, c.label.lower()))
+        shown = ranked[:TAGS_PER_KIND] + [c for c in ranked[TAGS_PER_KIND:] if int(c.value) in chosen]
+        tag_groups.append(TagGroup(kind_name, kinds[kind_name], shown))
+    # Chosen tags the list no longer holds (an excluded tag, say) are shown too, with 0.
+    listed_ids = {int(c.value) for group in tag_groups for c in group.choices}
+    missing = chosen - listed_ids
+    if missing:
+        for tag in Tag.objects.filter(pk__in=missing).select_related("kind"):
+            group = next((g for g in tag_groups if g.kind_name == tag.kind.name), None)
+            if group is None:
+                group = TagGroup(tag.kind.name, (tag.kind.order, tag.kind.slug), [])
+                tag_groups.append(group)
+            group.choices.append(Choice(str(tag.pk), tag.name))
+    for group in tag_groups:
+        for choice in group.choices:
+            choice.included = int(choice.value) in state.include
+            choice.excluded = int(choice.value) in state.exclude
+    tag_groups.sort(key=lambda g: g.kind_order)
+
+    ratings: dict[int, Choice] = {}
+    complete = {"yes": Choice("yes", "Complete"), "no": Choice("no", "In progress")}
+    chapters = {"one": Choice("one", "Single chapter"), "many": Choice("many", "Several chapters")}
+    languages: dict[str, Choice] = {}
+    facet_rows = (
+        stories.order_by()
+        .annotate(many=ExpressionWrapper(Q(chapter_count__gt=1), output_field=BooleanField()))
+        .values("rating_id", "rating__name", "rating__order", "completed", "language", "many")
+        .annotate(n=Count("pk"))
+    )
+    rating_order = {}
+    for row in facet_rows:
+        rating = ratings.setdefault(row["rating_id"], Choice(str(row["rating_id"]), row["rating__name"]))
+        rating_order[row["rating_id"]] = row["rating__order"]
+        rating.count += row["n"]
+        complete["yes" if row["completed"] else "no"].count += row["n"]
+        chapters["many" if row["many"] else "one"].count += row["n"]
+        languages.setdefault(row["language"], Choice(row["language"], row["language"])).count += row["n"]
+    for choice in ratings.values():
+        choice.included = int(choice.value) in state.ratings
+    if state.complete:
+        complete[state.complete].included = True
+    if state.chapters:
+        chapters[state.chapters].included = True
+    for code in state.languages:
+        languages.setdefault(code, Choice(code, code)).included = True
+    keep = [(key, value) for key in ("q", "sort") for value in query.getlist(key)[:1] if value]
+    return Sidebar(
+        state=state,
+        tag_groups=tag_groups,
+        ratings=sorted(ratings.values(), key=lambda c: (rating_order.get(int(c.value), 0), c.label)),
+        complete=list(complete.values()),
+        chapters=list(chapters.values()),
+        languages=sorted(languages.values(), key=lambda c: c.value),
+        keep=keep,
+    )

@@ -1,0 +1,191 @@
+"""Running a search: from the query string of `/search/` to a page of results.
+
+The reader's `listed_stories`, narrowed by the filters, go to the index once: it answers the
+matching stories, best score first (a story scores as its best chapter). From that list come
+the count, the page (for relevance) and a plain Story queryset for the other orders and the
+sidebar's counts, so only stories the reader may see can ever appear anywhere on the page.
+Snippets come from the first released chapter of each story on the page that matches; a story
+behind an age or warning gate the reader has not passed shows no passage of its text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.core.exceptions import EmptyResultSet
+from django.core.paginator import Page, Paginator
+from django.db import connection
+from django.db.models import F, QuerySet
+from django.db.models.expressions import RawSQL
+from django.http import Http404, QueryDict
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from fabula.conf.settings import site_settings
+from fabula.search import filters
+from fabula.search.backends import MARK_END, MARK_START, backend
+from fabula.search.query import Query, parse
+from fabula.search.snippets import passage
+from fabula.stories.listing import SORTS, Card, Link, make_cards, page_links, page_number, url_with
+from fabula.stories.models import Story
+from fabula.stories.permissions import listed_stories, required_gate
+from fabula.stories.selectors import with_listing_data
+
+RELEVANCE = "relevance"
+MAX_LISTED = 10_000  # matching stories passed to later queries as a list of ids, at most
+SEARCH_SORTS: dict[str, tuple[str, tuple]] = {
+    RELEVANCE: ("Relevance", ()),
+    **SORTS,
+    "kudos": ("Kudos", ("-kudos_count", "-pk")),
+    "reviews": ("Reviews", ("-review_count", "-pk")),
+}
+
+
+@dataclass
+class Hit:
+    card: Card
+    chapter_position: int | None = None
+    chapter_url: str = ""
+    snippet: SafeString | str = ""
+    gated: bool = False
+
+
+@dataclass
+class SearchResults:
+    query: Query
+    state: filters.FilterState
+    hits: list[Hit]
+    page: Page | None
+    sort: str
+    sorts: list[Link]
+    pages: list[Link]
+    sidebar: filters.Sidebar | None
+
+    @property
+    def total(self) -> int:
+        return self.page.paginator.count if self.page else 0
+
+    @property
+    def searched(self) -> bool:
+        return not self.query.is_empty or self.state.active
+
+
+def matching(stories: QuerySet[Story], query: Query) -> QuerySet[Story]:
+    """The stories of `stories` the query matches (all of them for an empty query)."""
+    if query.is_empty:
+        return stories
+    engine = backend()
+    sql, params = engine.ids_sql(query, timezone.now())
+    stories = stories.filter(pk__in=RawSQL(sql, params))
+    if query.excluded:
+        sql, params = engine.excluded_sql(query)
+        stories = stories.exclude(pk__in=RawSQL(sql, params))
+    return stories
+
+
+def ranked_ids(stories: QuerySet[Story], query: Query) -> list[int]:
+    """Every story of `stories` the query matches, best score first, in one pass over the
+    index (counts, pages and the sidebar then work from this list)."""
+    engine = backend()
+    sql, params = engine.match_sql(query, timezone.now())
+    try:
+        inner, inner_params = stories.order_by().values("pk").query.sql_with_params()
+    except EmptyResultSet:  # a filter that can match nothing (a tag that does not exist)
+        return []
+    excluded, excluded_params = "", []
+    if query.excluded:
+        excluded, excluded_params = engine.excluded_sql(query)
+        excluded = f" AND m.story_id NOT IN ({excluded})"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT m.story_id FROM ({sql}) m WHERE m.story_id IN ({inner}){excluded}"
+            " GROUP BY m.story_id ORDER BY MIN(m.score), m.story_id",
+            [*params, *inner_params, *excluded_params],
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
+def highlight(text: str) -> SafeString:
+    """A snippet from the index as HTML: escaped, with <mark> around the words found."""
+    return mark_safe(escape(text).replace(MARK_START, "<mark>").replace(MARK_END, "</mark>"))
+
+
+def choose_search_sort(requested: str | None, query: Query) -> str:
+    if requested in SEARCH_SORTS and not (requested == RELEVANCE and query.is_empty):
+        return requested
+    return "updated" if query.is_empty else RELEVANCE
+
+
+def search(request, params: QueryDict | None = None, *, per_page: int | None = None) -> SearchResults:
+    """The results page for a query string (`request.GET` unless given). Never raises on bad
+    input; a page number past the end is a 404, as on every list."""
+    params = request.GET if params is None else params
+    query = parse(params.get("q"))
+    state = filters.read_filters(params)
+    sort = choose_search_sort(params.get("sort"), query)
+    results = SearchResults(query, state, [], None, sort, [], [], None)
+    if not results.searched:
+        return results
+    stories = filters.apply_filters(listed_stories(request.user), state)
+    ranked = None
+    if not query.is_empty:
+        ranked = ranked_ids(stories, query)
+        # Counts and other orders work from the list; a very long one stays a subquery.
+        stories = stories.filter(pk__in=ranked) if len(ranked) <= MAX_LISTED else matching(stories, query)
+    per_page = per_page or site_settings().items_per_page
+    total = len(ranked) if ranked is not None else stories.count()
+    paginator = Paginator(range(total), per_page)  # a range: only the count matters
+    number = page_number(params.get("page"))
+    if number < 1 or (number > paginator.num_pages):
+        raise Http404("No such page of results.")
+    page = paginator.page(number)
+    offset = (number - 1) * per_page
+    if sort == RELEVANCE:
+        ids = ranked[offset:offset + per_page]
+        by_id = {story.pk: story for story in with_listing_data(Story.objects.filter(pk__in=ids))}
+        page_stories = [by_id[pk] for pk in ids if pk in by_id]
+    else:
+        ordered = stories.order_by(*SEARCH_SORTS[sort][1])
+        page_stories = list(with_listing_data(ordered)[offset:offset + per_page])
+    results.page = page
+    results.hits = _hits(request, query, page_stories)
+    results.sorts = [
+        Link(label, url_with(params, sort=key, page=None), key == sort)
+        for key, (label, _) in SEARCH_SORTS.items()
+        if key != RELEVANCE or not query.is_empty
+    ]
+    results.pages = page_links(params, page) if paginator.num_pages > 1 else []
+    results.sidebar = filters.sidebar(stories, state, params)
+    return results
+
+
+def _hits(request, query: Query, stories: list[Story]) -> list[Hit]:
+    hits = [Hit(card) for card in make_cards(stories)]
+    if query.is_empty or not hits:
+        return hits
+    engine = backend()
+    found = engine.first_chapters(query, [hit.card.story.pk for hit in hits], timezone.now())
+    for hit in hits:
+        story = hit.card.story
+        if story.pk in found:
+            hit.chapter_position = found[story.pk][1]
+            hit.chapter_url = reverse("chapter", args=[story.pk, hit.chapter_position])
+            # The passage stays behind an age or warning gate, like the text itself.
+            hit.gated = required_gate(request, story) is not None
+    texts = engine.texts([found[h.card.story.pk][0] for h in hits if h.chapter_url and not h.gated])
+    for hit in hits:
+        if hit.chapter_url and not hit.gated:
+            text = passage(texts.get(found[hit.card.story.pk][0], ""), query)
+            hit.snippet = highlight(text) if text else ""
+    return hits
+
+
+def feed_stories(user, params: QueryDict, limit: int = 25) -> list[Story]:
+    """The newest stories matching a saved search, for its feed: by last update."""
+    query = parse(params.get("q"))
+    state = filters.read_filters(params)
+    stories = matching(filters.apply_filters(listed_stories(user), state), query)
+    ordered = stories.order_by(F("updated_at").desc(nulls_last=True), "-pk")
+    return list(with_listing_data(ordered)[:limit])

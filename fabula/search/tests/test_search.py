@@ -1,0 +1,260 @@
+"""Full-text search: finding a passage, ranking, sorting, the malformed-query list, and the
+rule that only stories the reader may see ever appear, on both databases."""
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from fabula.search import indexing
+from fabula.search.backends import backend
+from fabula.stories import actions
+from fabula.stories.models import Status
+
+FILLER = "<p>" + " ".join(["meadow"] * 60) + "</p>"
+
+
+def results_of(client, **params):
+    response = client.get(reverse("search:results"), params)
+    assert response.status_code == 200, response.content[:500]
+    return response, response.context["results"]
+
+
+def titles(results):
+    return [hit.card.story.title for hit in results.hits]
+
+
+@pytest.fixture(autouse=True)
+def _no_page_cache(settings):
+    settings.PAGE_CACHE_SECONDS = 0
+
+
+def test_a_phrase_inside_chapter_three_finds_the_story_with_a_snippet_and_a_link(
+    client, author, write_story
+):
+    story = write_story(author, "Quiet Harbour", [
+        FILLER, FILLER, f"<p>{' '.join(['tide'] * 40)} the old lighthouse keeper sang to the gulls"
+        f" {' '.join(['tide'] * 40)}</p>", FILLER,
+    ])
+    write_story(author, "Scattered", ["<p>keeper of the old lighthouse; he sang</p>"])
+    response, results = results_of(client, q='"lighthouse keeper sang"')
+    assert titles(results) == ["Quiet Harbour"]
+    hit = results.hits[0]
+    assert hit.chapter_position == 3
+    assert hit.chapter_url == reverse("chapter", args=[story.pk, 3])
+    # SQLite marks the phrase, PostgreSQL each of its words.
+    assert re.search(r"<mark>(lighthouse keeper sang|lighthouse)</mark>", hit.snippet)
+    assert "the old" in hit.snippet and "to the gulls" in hit.snippet
+    assert "meadow" not in hit.snippet
+    body = response.content.decode()
+    assert f'href="{reverse("chapter", args=[story.pk, 3])}"' in body
+    assert re.search(r"<mark>[^<]*keeper", body)
+
+
+MALFORMED = [
+    '"unbalanced', 'title:"open', '"', '""', "OR", "AND", "NOT", "-", "--", "- -", "title:",
+    "author:", "a OR", "OR a", "a OR OR b", "-a", "x" * 10_000, "word " * 3000,
+    'NEAR(a b)', "a*", "^a", "a:b", "{title}: a", "title : a", "(a", "a)", "a + b", '" OR "',
+    "\x00", "a\x00b", "'; DROP TABLE stories_story; --", "1 OR 1=1", "%", "%s", "%(a)s", "\\",
+    "' OR ''='", "<script>alert(1)</script>", "ÿ\u0301\u200b", "🐉", "a" * 300 + " OR",
+    "tag:", 'text:"a', "title:title:a",
+]
+
+
+@pytest.mark.parametrize("raw", MALFORMED, ids=range(len(MALFORMED)))
+def test_malformed_queries_never_answer_500(client, author, write_story, raw):
+    write_story(author, "Dragon Dreams", ["<p>a dragon sleeps</p>"])
+    response = client.get(reverse("search:results"), {"q": raw, "sort": raw, "page": raw[:20]})
+    assert response.status_code in (200, 404)  # 404 only for a page number past the end
+    response = client.get(reverse("search:results"), {"q": raw})
+    assert response.status_code == 200
+
+
+def test_a_malformed_query_says_it_searched_the_words(client, author, write_story):
+    write_story(author, "Dragon Dreams", ["<p>a dragon sleeps</p>"])
+    response, results = results_of(client, q='"dragon sleeps')
+    assert titles(results) == ["Dragon Dreams"]
+    assert "quotation mark" in response.content.decode()
+
+
+def test_title_and_author_weigh_more_than_text(client, author, other_author, write_story):
+    write_story(author, "Many Words", ["<p>the comet, the comet, the comet came</p>"] * 3)
+    write_story(author, "Comet", ["<p>nothing to see</p>"])
+    response, results = results_of(client, q="comet")
+    assert titles(results) == ["Comet", "Many Words"]
+    write_story(other_author, "Another", ["<p>winter fox said comet</p>"] * 3)
+    write_story(author, "Other", ["<p>a fox in winter</p>"])
+    response, results = results_of(client, q="winter fox")
+    assert titles(results)[0] == "Other" or titles(results)[0] == "Another"
+    response, results = results_of(client, q='author:"winter fox"')
+    assert titles(results) == ["Another"]
+
+
+def test_field_prefixes_or_and_exclusions(client, author, archive, write_story):
+    write_story(author, "Snowfall", ["<p>cold morning</p>"], tags=[archive.humor])
+    write_story(author, "Heatwave", ["<p>snowfall was a dream</p>"], summary="<p>Warm</p>")
+    write_story(author, "Rain", ["<p>wet and cold</p>", "<p>a humid afternoon</p>"])
+    assert titles(results_of(client, q="title:snowfall")[1]) == ["Snowfall"]
+    assert titles(results_of(client, q="text:snowfall")[1]) == ["Heatwave"]
+    assert titles(results_of(client, q="summary:warm")[1]) == ["Heatwave"]
+    assert titles(results_of(client, q="tag:humor")[1]) == ["Snowfall"]
+    assert sorted(titles(results_of(client, q="title:rain OR title:heatwave")[1])) == ["Heatwave", "Rain"]
+    # An exclusion leaves out the story wherever the word appears, even in another chapter.
+    assert titles(results_of(client, q="cold -humid")[1]) == ["Snowfall"]
+
+
+@pytest.mark.parametrize("sort, expected", [
+    ("title", ["Alpha", "Beta", "Gamma"]),
+    ("words", ["Gamma", "Beta", "Alpha"]),
+    ("updated", ["Gamma", "Beta", "Alpha"]),
+    ("reads", ["Beta", "Gamma", "Alpha"]),
+    ("kudos", ["Alpha", "Gamma", "Beta"]),
+])
+def test_results_sort(client, author, write_story, sort, expected):
+    from fabula.stories.models import Story
+
+    for n, (title, reads, kudos) in enumerate([("Alpha", 1, 9), ("Beta", 7, 0), ("Gamma", 3, 5)]):
+        story = write_story(author, title, ["<p>orchard " + "apple " * (n + 1) * 10 + "</p>"])
+        Story.objects.filter(pk=story.pk).update(
+            read_count=reads, kudos_count=kudos,
+            updated_at=timezone.now() - timedelta(days=10 - n),
+        )
+    assert titles(results_of(client, q="orchard", sort=sort)[1]) == expected
+
+
+def test_only_listed_stories_appear_in_results_counts_and_snippets(
+    client, author, reader, archive, write_story
+):
+    secret = "zanzibar"
+    write_story(author, "Public", [f"<p>{secret} in the open</p>"])
+    write_story(author, "Draft", [f"<p>{secret} draft</p>"], status=Status.DRAFT,
+                chapter_status=Status.DRAFT)
+    write_story(author, "Pending", [f"<p>{secret} pending</p>"], status=Status.PENDING,
+                chapter_status=Status.PENDING)
+    hidden = write_story(author, "Hidden", [f"<p>{secret} hidden</p>"])
+    from fabula.stories.models import Story
+
+    Story.objects.filter(pk=hidden.pk).update(status=Status.HIDDEN)
+    write_story(author, "Members", [f"<p>{secret} members</p>"], rating=archive.members_only)
+    write_story(author, "Scheduled", [f"<p>{secret} soon</p>"],
+                release_at=timezone.now() + timedelta(days=3))
+    # A story whose only chapter with the word is scheduled: the story is public, not that text.
+    write_story(author, "Half Out", ["<p>nothing yet</p>", f"<p>{secret} later</p>"],
+                release_at=timezone.now() + timedelta(days=3))
+
+    response, results = results_of(client, q=secret)
+    assert titles(results) == ["Public"]
+    assert results.total == 1
+    sidebar = results.sidebar
+    assert sum(choice.count for choice in sidebar.ratings) == 1
+    assert [c.count for group in sidebar.tag_groups for c in group.choices] == [1]
+    body = response.content.decode()
+    for word in ("draft", "pending", "hidden", "members", "soon", "later"):
+        assert f"</mark> {word}" not in body
+    client.force_login(reader)
+    assert sorted(titles(results_of(client, q=secret)[1])) == ["Members", "Public"]
+
+
+def test_a_gated_story_is_found_but_its_passage_stays_behind_the_gate(
+    client, author, archive, write_story
+):
+    write_story(author, "Grown Up", ["<p>the velvet curtain fell</p>"], rating=archive.adult)
+    response, results = results_of(client, q="velvet")
+    assert titles(results) == ["Grown Up"]
+    assert results.hits[0].gated and not results.hits[0].snippet
+    assert "velvet</mark>" not in response.content.decode()
+
+
+def test_the_index_follows_the_actions(client, author, moderator, write_story, indexed):
+    story = write_story(author, "Evolving", ["<p>first draft about pumpkins</p>"])
+    assert titles(results_of(client, q="pumpkins")[1]) == ["Evolving"]
+    chapter = story.chapters.get(position=1)
+    with indexed():
+        actions.chapter_update(chapter=chapter, title="One", body="<p>now about turnips</p>")
+    assert titles(results_of(client, q="pumpkins")[1]) == []
+    assert titles(results_of(client, q="turnips")[1]) == ["Evolving"]
+    with indexed():
+        actions.story_update(story=story, title="Renamed Tale", rating=story.rating)
+    assert titles(results_of(client, q="title:renamed")[1]) == ["Renamed Tale"]
+    with indexed():
+        actions.story_delete(story=story)
+    assert backend().count() == 0
+
+
+def test_indexing_waits_for_the_commit(author, archive, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        story = actions.story_create(authors=[author], title="Later", rating=archive.general,
+                                     status=Status.PUBLISHED)
+        actions.chapter_add(story=story, title="One", body="<p>words</p>")
+        assert backend().count() == 0
+    assert callbacks
+    for callback in callbacks:
+        callback()
+    assert backend().count() == 1
+
+
+def test_reindex_command_rebuilds_everything(client, author, write_story, capsys):
+    from django.core.management import call_command
+
+    write_story(author, "Kept", ["<p>saffron</p>", "<p>more saffron</p>"])
+    backend().clear()
+    assert titles(results_of(client, q="saffron")[1]) == []
+    call_command("reindex")
+    assert "Indexed 2 chapters" in capsys.readouterr().out
+    assert titles(results_of(client, q="saffron")[1]) == ["Kept"]
+    assert indexing.rebuild() == 2
+
+
+def test_help_page_and_empty_search(client):
+    assert "exact phrase" in client.get(reverse("search:help")).content.decode()
+    response, results = results_of(client)
+    assert not results.searched and results.hits == []
+
+
+def test_result_pages_and_a_page_past_the_end(client, author, write_story):
+    from fabula.stories.tests.reading_support import set_site
+
+    set_site(items_per_page=2)
+    for n in range(3):
+        write_story(author, f"Walnut {n}", ["<p>walnut</p>"])
+    first = results_of(client, q="walnut", sort="title")[1]
+    second = results_of(client, q="walnut", sort="title", page="2")[1]
+    assert first.total == 3 and len(first.hits) == 2 and titles(second) == ["Walnut 2"]
+    assert [link.label for link in first.pages][-1] == "Next ›"
+    relevance = results_of(client, q="walnut", page="2")[1]
+    assert len(relevance.hits) == 1
+    assert client.get(reverse("search:results"), {"q": "walnut", "page": "3"}).status_code == 404
+
+
+def test_a_results_page_costs_the_same_queries_for_few_and_many_results(
+    client, author, write_story, django_assert_max_num_queries
+):
+    from fabula.conf.settings import site_settings
+
+    def count_queries():
+        with django_assert_max_num_queries(12) as context:
+            assert client.get(reverse("search:results"), {"q": "heron"}).status_code == 200
+        return len(context.captured_queries)
+
+    write_story(author, "Heron 0", ["<p>a heron</p>"])
+    site_settings()  # cached from here on, as on a running site
+    few = count_queries()
+    for n in range(1, 12):
+        write_story(author, f"Heron {n}", ["<p>a heron</p>", "<p>another heron</p>"])
+    assert count_queries() == few
+
+
+def test_a_chapter_hidden_by_staff_leaves_the_index(client, author, moderator, write_story, indexed):
+    from fabula.moderation import actions as moderation
+
+    story = write_story(author, "Two Parts", ["<p>opening words</p>", "<p>a quokka appears</p>"])
+    assert titles(results_of(client, q="quokka")[1]) == ["Two Parts"]
+    chapter = story.chapters.get(position=2)
+    with indexed():
+        moderation.chapter_hide(chapter=chapter, moderator=moderator, reason="spam")
+    assert titles(results_of(client, q="quokka")[1]) == []
+    with indexed():
+        moderation.chapter_unhide(chapter=chapter, moderator=moderator)
+    assert titles(results_of(client, q="quokka")[1]) == ["Two Parts"]

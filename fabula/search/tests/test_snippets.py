@@ -1,0 +1,37 @@
+"""Cutting the passage shown under a result."""
+
+from fabula.search.backends import MARK_END, MARK_START
+from fabula.search.query import parse
+from fabula.search.snippets import passage
+
+
+def marked(text: str) -> str:
+    return text.replace(MARK_START, "[").replace(MARK_END, "]")
+
+
+def test_marks_words_and_their_simple_forms():
+    text = "The lanterns swung. " + "Filler words here. " * 30 + "A lantern fell."
+    assert marked(passage(text, parse("lantern"))).startswith("The [lanterns] swung.")
+
+
+def test_a_phrase_is_marked_only_where_its_words_stand_together():
+    text = "keeper of the lighthouse sang. " * 3 + "Then the lighthouse keeper sang again."
+    result = marked(passage(text, parse('"lighthouse keeper"')))
+    assert "[lighthouse keeper]" in result and "[lighthouse] sang" not in result
+
+
+def test_the_window_with_the_most_words_wins():
+    text = "owl " + "moss " * 80 + "owl and fox together " + "moss " * 80
+    result = marked(passage(text, parse("owl fox")))
+    assert "[owl] and [fox]" in result and result.startswith("…") and result.endswith("…")
+
+
+def test_no_passage_when_the_words_are_not_in_the_text():
+    assert passage("nothing to see", parse("title:dragon")) == ""
+    assert passage("nothing to see", parse("dragon")) == ""
+    assert passage("", parse("dragon")) == ""
+
+
+def test_regex_characters_in_words_are_harmless():
+    assert marked(passage("a b c", parse("a.* (b"))) == "[a] [b] c"
+    assert marked(passage("price 100 and more", parse("100"))) == "price [100] and more"
