@@ -1,0 +1,157 @@
+"""Fabula's archive dump: a folder of versioned JSON that holds a whole archive.
+
+Both import stages meet here: a converter (`sources/efiction/`) writes a dump, the loader
+(`loader.py`) reads one; `fabula write-dump` and `fabula load-dump` use the same format for
+backup and restore. `docs/dump-format.md` describes every file and field.
+
+A dump is a folder:
+
+    manifest.json        {"format": "fabula-dump", "version": 1, "source": ..., "counts": {...}}
+    settings.json        the site's settings
+    <kind>.jsonl         one JSON object a line, for each kind in KINDS (in loading order)
+    problems.jsonl       what the converter could not read, item by item
+
+JSON Lines keeps a big archive streamable: neither stage holds all chapters in memory.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+FORMAT = "fabula-dump"
+VERSION = 1
+
+# In loading order: what a record refers to is loaded before it.
+KINDS = (
+    "ratings",
+    "tag_kinds",
+    "tags",
+    "members",
+    "challenges",
+    "stories",
+    "chapters",
+    "series",
+    "reviews",
+    "favourites",
+    "kudos",
+    "subscriptions",
+)
+
+
+class DumpError(Exception):
+    """A folder that is not a dump this version of Fabula can read."""
+
+
+def to_json_date(value: datetime | None) -> str | None:
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(UTC).isoformat()
+
+
+def from_json_date(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
+
+
+class DumpWriter:
+    """Writes a dump folder; use as a context manager so the manifest is written last (a dump
+    without a manifest is an unfinished one, and the loader refuses it)."""
+
+    def __init__(self, folder: str | Path, *, source: str):
+        self.folder = Path(folder)
+        self.folder.mkdir(parents=True, exist_ok=True)
+        (self.folder / "manifest.json").unlink(missing_ok=True)
+        self.source = source
+        self.counts: dict[str, int] = {}
+        self.read: dict[str, int] = {}
+        self._files = {
+            kind: open(self.folder / f"{kind}.jsonl", "w", encoding="utf-8")  # noqa: SIM115
+            for kind in (*KINDS, "problems")
+        }
+        self.settings: dict = {}
+
+    def __enter__(self) -> DumpWriter:
+        return self
+
+    def __exit__(self, kind, error, trace) -> None:
+        self.close(finished=error is None)
+
+    def add(self, kind: str, record: dict) -> None:
+        self._files[kind].write(json.dumps(record, ensure_ascii=False) + "\n")
+        self.counts[kind] = self.counts.get(kind, 0) + 1
+
+    def saw(self, kind: str, number: int = 1) -> None:
+        """Count items read from the source (imported or not), for the report."""
+        self.read[kind] = self.read.get(kind, 0) + number
+
+    def problem(self, kind: str, item: str | int | None, reason: str) -> None:
+        """An item the converter could not bring over (or brought over damaged), and why."""
+        self.add("problems", {"kind": kind, "item": item, "reason": reason})
+
+    def close(self, *, finished: bool = True) -> None:
+        for file in self._files.values():
+            file.close()
+        if not finished:
+            return
+        (self.folder / "settings.json").write_text(
+            json.dumps(self.settings, ensure_ascii=False, indent=1), encoding="utf-8"
+        )
+        manifest = {
+            "format": FORMAT,
+            "version": VERSION,
+            "source": self.source,
+            "written_at": to_json_date(datetime.now(UTC)),
+            "counts": {kind: self.counts.get(kind, 0) for kind in KINDS},
+            "read": self.read,
+            "problems": self.counts.get("problems", 0),
+        }
+        (self.folder / "manifest.json").write_text(json.dumps(manifest, indent=1), encoding="utf-8")
+
+
+class Dump:
+    """A dump folder, read."""
+
+    def __init__(self, folder: str | Path):
+        self.folder = Path(folder)
+        path = self.folder / "manifest.json"
+        if not path.exists():
+            raise DumpError(f"{self.folder} holds no manifest.json: it is not a finished dump")
+        try:
+            self.manifest = json.loads(path.read_text(encoding="utf-8"))
+        except ValueError as error:
+            raise DumpError(f"{path} is not valid JSON: {error}") from error
+        if self.manifest.get("format") != FORMAT:
+            raise DumpError(f"{path} is not a Fabula dump (format {self.manifest.get('format')!r})")
+        if self.manifest.get("version") != VERSION:
+            raise DumpError(
+                f"{path} is a version {self.manifest.get('version')} dump; "
+                f"this Fabula reads version {VERSION}"
+            )
+        settings = self.folder / "settings.json"
+        self.settings = json.loads(settings.read_text(encoding="utf-8")) if settings.exists() else {}
+
+    @property
+    def source(self) -> str:
+        return self.manifest.get("source", "")
+
+    def count(self, kind: str) -> int:
+        return self.manifest.get("counts", {}).get(kind, 0)
+
+    def records(self, kind: str) -> Iterator[dict]:
+        path = self.folder / f"{kind}.jsonl"
+        if not path.exists():
+            return
+        with open(path, encoding="utf-8") as file:
+            for number, line in enumerate(file, 1):
+                if line.strip():
+                    try:
+                        yield json.loads(line)
+                    except ValueError as error:
+                        raise DumpError(f"{path}, line {number}: not valid JSON: {error}") from error
+
+    def problems(self) -> list[dict]:
+        return list(self.records("problems"))
