@@ -1,0 +1,35 @@
+-- wrk: request a list of addresses in turn, one address a line in the file given after "--".
+--
+--   wrk -t2 -c16 -d20s --latency -s bench/wrk_urls.lua http://127.0.0.1:8000 -- urls.txt
+--
+-- The list comes shuffled (bench/pages.py); each wrk thread starts at its own place in it, so
+-- the threads do not ask for the same page at the same moment.
+
+local threads = {}
+
+function setup(thread)
+   thread:set("number", #threads)
+   table.insert(threads, thread)
+   for _, each in ipairs(threads) do
+      each:set("count", #threads)
+   end
+end
+
+function init(args)
+   urls = {}
+   for line in io.lines(args[1]) do
+      if #line > 0 then
+         table.insert(urls, line)
+      end
+   end
+   if #urls == 0 then
+      error("no address in " .. args[1])
+   end
+   -- Thread `number` (0, 1, ...) of `count` starts that far into the list.
+   position = math.floor(#urls * number / count) % #urls
+end
+
+function request()
+   position = position % #urls + 1
+   return wrk.format("GET", urls[position])
+end
