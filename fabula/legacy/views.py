@@ -21,9 +21,9 @@ from fabula.conf.settings import site_settings
 from fabula.legacy import gate, targets
 from fabula.legacy.params import legacy_params, require_id
 from fabula.legacy.story_pages import index_context, printable_context
-from fabula.lib.pagecache import cached_page
 from fabula.stories import permissions
 from fabula.stories.models import Chapter, Story
+from fabula.stories.serving import not_cacheable, serve
 
 
 @require_safe
@@ -38,11 +38,27 @@ def legacy_script(request, folder: str, script: str):
 
 
 def viewstory(request, params: dict[str, str]):
-    """viewstory.php: sid=N[&chapter=K|&index=1|&action=printable&chapter=all|K], chapid=N."""
+    """viewstory.php: sid=N[&chapter=K|&index=1|&action=printable&chapter=all|K], chapid=N.
+
+    The printable view and the index come from the guest page cache before anything is looked
+    up: a cached page was checked when it was made, and any change to the archive retires it.
+    Links that answer a gate are always worked out afresh, since they write to the session.
+    """
+    answers_gate = "warning" in params or "ageconsent" in params
+    if _shows_page(params) and not answers_gate:
+        return serve(request, lambda: _viewstory(request, params))
+    return _viewstory(request, params)
+
+
+def _shows_page(params: dict[str, str]) -> bool:
+    return params.get("action") == "printable" or params.get("index", "0") not in ("", "0")
+
+
+def _viewstory(request, params: dict[str, str]):
     story, position = _story_and_chapter(request, params)
     gate.answer_gate(request, story, params)
     printable = params.get("action") == "printable"
-    if printable or params.get("index", "0") not in ("", "0"):
+    if _shows_page(params):
         # The index shows what story lists show, so only the members-only gate stands before
         # it (as on Fabula's own index); every gate stands before the text.
         required = permissions.required_gate(request, story)
@@ -90,35 +106,25 @@ def _visible_chapter(request, story: Story, position: int) -> Chapter:
 
 
 def _printable(request, story: Story, params, position: int | None):
-    site = site_settings()
     whole = params.get("chapter") == "all"
     # The chapter of a chapid link, else chapter=K, else the first chapter.
     number = None if whole else position or _chapter_number(params) or 1
-
-    def render() -> bytes:
-        chapters = permissions.visible_chapters(request.user, story).select_related("author")
-        if number is not None:
-            chapters = chapters.filter(position=number)
-        chapters = list(chapters)
-        if number is not None and not chapters:
-            raise Http404("No such chapter.")
-        context = printable_context(site, story, chapters, whole=whole)
-        return render_to_string("legacy/printable.html", context, request).encode()
-
-    return HttpResponse(cached_page(request, render))
+    chapters = permissions.visible_chapters(request.user, story).select_related("author")
+    if number is not None:
+        chapters = chapters.filter(position=number)
+    chapters = list(chapters)
+    if number is not None and not chapters:
+        raise Http404("No such chapter.")
+    context = printable_context(site_settings(), story, chapters, whole=whole)
+    return HttpResponse(render_to_string("legacy/printable.html", context, request))
 
 
 def _index(request, story: Story):
-    site = site_settings()
-
-    def render() -> bytes:
-        chapters = list(
-            permissions.visible_chapters(request.user, story).select_related("author").defer("body")
-        )
-        context = index_context(site, story, chapters)
-        return render_to_string("legacy/story_index.html", context, request).encode()
-
-    return HttpResponse(cached_page(request, render))
+    chapters = list(
+        permissions.visible_chapters(request.user, story).select_related("author").defer("body")
+    )
+    context = index_context(site_settings(), story, chapters)
+    return HttpResponse(render_to_string("legacy/story_index.html", context, request))
 
 
 def _gate_page(request, params, story: Story, required: str):
@@ -131,7 +137,8 @@ def _gate_page(request, params, story: Story, required: str):
         "login_url": f"{reverse('accounts:login')}?{urlencode({'next': request.get_full_path()})}",
     }
     status = 403 if required == "registered" else 200
-    return HttpResponse(render_to_string("legacy/gate.html", context, request), status=status)
+    page = HttpResponse(render_to_string("legacy/gate.html", context, request), status=status)
+    return not_cacheable(page)  # what it says depends on the reader's answers
 
 
 def browse(request, params):
