@@ -26,6 +26,7 @@ urlpatterns = [
     path("browse/<slug:kind>/", taxonomy.kind_detail, name="browse-kind"),
     path("browse/<slug:kind>/<int:tag_id>/", taxonomy.tag_detail, name="browse-tag"),
     path("accounts/", include("fabula.accounts.urls")),
+    path("", include("fabula.stories.urls")),
     path("", include("fabula.community.urls")),
     path("", include("fabula.search.urls")),
     path("", include("fabula.formats.urls")),

@@ -50,11 +50,19 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_staff = models.BooleanField(default=False, help_text="May use the admin site.")
     level = models.PositiveSmallIntegerField(choices=Level.choices, default=Level.MEMBER)
     trusted = models.BooleanField(default=False, help_text="New work skips the validation queue.")
+    locked = models.BooleanField(
+        default=False, help_text="Locked by staff: may read and log in, but not post or review."
+    )
+    moderated_categories = models.ManyToManyField(
+        "taxonomy.Tag", blank=True, related_name="moderators",
+        help_text="A moderator limited to these categories (and their sub-categories); none: all.",
+    )
     # Preferences.
     age_consent = models.BooleanField(default=False, help_text="Skip age-consent questions.")
     theme = models.CharField(max_length=10, choices=Theme.choices, default=Theme.AUTO)
     text_size = models.PositiveSmallIntegerField(default=100)
     default_sort = models.CharField(max_length=20, blank=True)
+    email_alerts = models.BooleanField(default=True, help_text="Email me about my work.")
 
     objects = UserManager()
 

@@ -50,6 +50,10 @@ class Story(models.Model):
     # For stories brought from another archive: the address it was archived at there.
     archived_at = models.URLField(max_length=500, blank=True)
     challenges = models.ManyToManyField("Challenge", blank=True, related_name="responses")
+    # Moderation: what staff told the author when sending the story back, and the status a
+    # hidden story returns to when staff unhide it.
+    moderation_note = models.TextField(blank=True)
+    status_before_hiding = models.CharField(max_length=10, blank=True)
 
     class Meta:
         verbose_name_plural = "stories"
@@ -79,6 +83,9 @@ class StoryAuthor(models.Model):
         ordering = ["position"]
         constraints = [models.UniqueConstraint(fields=["story", "user"], name="one_credit_per_author")]
 
+    def __str__(self) -> str:
+        return f"{self.user} on {self.story}"
+
 
 class StoryTag(models.Model):
     """A tag on a story, in the order the author gave (eFiction prints them in that order)."""
@@ -91,6 +98,9 @@ class StoryTag(models.Model):
         ordering = ["position"]
         constraints = [models.UniqueConstraint(fields=["story", "tag"], name="tag_once_per_story")]
         indexes = [models.Index(fields=["tag", "story"])]
+
+    def __str__(self) -> str:
+        return f"{self.tag} on {self.story}"
 
 
 class Chapter(models.Model):
@@ -173,6 +183,9 @@ class SeriesEntry(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.story or self.subseries} in {self.series}"
+
 
 class Challenge(models.Model):
     title = models.CharField(max_length=200)
@@ -207,3 +220,43 @@ class ReadMark(models.Model):
             models.UniqueConstraint(fields=["story", "reader", "day"], name="one_read_a_day"),
         ]
         indexes = [models.Index(fields=["day"])]
+
+    def __str__(self) -> str:
+        return f"{self.reader} read {self.story_id} on {self.day}"
+
+
+class CoauthorInvite(models.Model):
+    """An author asked another member to share a story's credit; the member must accept."""
+
+    story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="invites")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="invites")
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at"]
+        constraints = [models.UniqueConstraint(fields=["story", "user"], name="one_invite_per_member")]
+
+    def __str__(self) -> str:
+        return f"{self.user} invited to {self.story}"
+
+
+class Job(models.Model):
+    """A piece of background work waiting for `fabula worker` (see `fabula.lib.jobs`)."""
+
+    name = models.CharField(max_length=100, help_text="A name registered with fabula.lib.jobs.")
+    arguments = models.JSONField(default=dict)
+    run_after = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=timezone.now)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    done_at = models.DateTimeField(null=True, blank=True)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["run_after", "pk"]
+        indexes = [models.Index(fields=["done_at", "run_after"])]
+
+    def __str__(self) -> str:
+        return self.name

@@ -42,6 +42,12 @@ def listed_stories(user: Viewer) -> QuerySet[Story]:
     stories = Story.objects.filter(status=Status.PUBLISHED, chapter_count__gt=0)
     if not user.is_authenticated:
         stories = stories.filter(rating__registered_only=False)
+    else:
+        # A member's blocklist (stories, authors, tags they chose never to see) applies to
+        # every list; the community app owns it.
+        from fabula.community.blocklist import hide_blocked
+
+        stories = hide_blocked(user, stories)
     return stories
 
 
@@ -101,3 +107,130 @@ def pass_gate(request, story: Story, gate: Gate) -> None:
         warned = list(request.session.get("warned_ratings", []))
         if story.rating_id not in warned:
             request.session["warned_ratings"] = [*warned, story.rating_id]
+
+
+# ---------------------------------------------------------------------------------------------
+# Who may write: posting, editing, series, and staff work. Views ask these; actions trust them.
+
+
+def is_admin(user: Viewer) -> bool:
+    return user.is_authenticated and user.is_active and (
+        user.is_superuser or user.level == User.Level.ADMIN
+    )
+
+
+def can_post(user: Viewer) -> bool:
+    """May this member post new work? Staff may even when submissions are closed."""
+    from fabula.conf.settings import site_settings
+
+    if not (user.is_authenticated and user.is_active) or user.locked:
+        return False
+    return site_settings().submissions_open or is_moderator(user)
+
+
+def needs_validation(user: Viewer) -> bool:
+    """Does this member's new work wait in the validation queue?"""
+    from fabula.conf.settings import site_settings
+
+    if is_moderator(user) or getattr(user, "trusted", False):
+        return False
+    return not site_settings().auto_validate
+
+
+def is_main_author(user: Viewer, story: Story) -> bool:
+    if not user.is_authenticated:
+        return False
+    credits = sorted(story.credits.all(), key=lambda credit: credit.position)
+    return bool(credits) and credits[0].user_id == user.pk
+
+
+def can_moderate_story(user: Viewer, story: Story) -> bool:
+    """Staff who look after this story: admins, and moderators of (one of) its categories.
+
+    A moderator with no categories set looks after the whole archive, as in eFiction.
+    """
+    if is_admin(user):
+        return True
+    if not is_moderator(user):
+        return False
+    categories = set(user.moderated_categories.values_list("pk", flat=True))
+    if not categories:
+        return True
+    for tag in story.tags.select_related("parent").all():
+        node = tag
+        while node is not None:  # a sub-category belongs to the category above it
+            if node.pk in categories:
+                return True
+            node = node.parent
+    return False
+
+
+def can_edit_story(user: Viewer, story: Story) -> bool:
+    """Authors edit their own work (not while locked, nor once staff hid it); staff who look
+    after the story may too."""
+    if not (user.is_authenticated and user.is_active):
+        return False
+    if can_moderate_story(user, story):
+        return True
+    return not user.locked and story.status != Status.HIDDEN and is_author(user, story)
+
+
+def can_delete_story(user: Viewer, story: Story) -> bool:
+    """The main author, or staff who look after the story; co-authors may only leave it."""
+    if not (user.is_authenticated and user.is_active):
+        return False
+    if can_moderate_story(user, story):
+        return True
+    return not user.locked and is_main_author(user, story)
+
+
+def can_manage_coauthors(user: Viewer, story: Story) -> bool:
+    return can_delete_story(user, story)
+
+
+def can_leave_story(user: Viewer, story: Story) -> bool:
+    """A co-author may take their own name off a story; the main author deletes it instead."""
+    return user.is_authenticated and is_author(user, story) and not is_main_author(user, story)
+
+
+def can_answer_invite(user: Viewer, invite) -> bool:
+    return user.is_authenticated and user.is_active and invite.user_id == user.pk
+
+
+def can_manage_series(user: Viewer, series) -> bool:
+    if not (user.is_authenticated and user.is_active):
+        return False
+    return is_admin(user) or (series.owner_id == user.pk and not user.locked)
+
+
+def can_add_to_series(user: Viewer, series) -> bool:
+    """Owners add freely; others only to open or moderated series (the latter wait)."""
+    if can_manage_series(user, series):
+        return True
+    return can_post(user) and series.openness != series.Openness.CLOSED
+
+
+def can_post_challenge(user: Viewer) -> bool:
+    return can_post(user)
+
+
+def can_moderate(user: Viewer) -> bool:
+    """May use the validation and reports queues."""
+    return is_moderator(user)
+
+
+def can_manage_member(user: Viewer, member: User) -> bool:
+    """May lock or ban this member: moderators over ordinary members, admins over all but
+    themselves and other admins."""
+    if not is_moderator(user) or member.pk == user.pk:
+        return False
+    if member.is_superuser or member.level == User.Level.ADMIN:
+        return False
+    if member.level == User.Level.MODERATOR:
+        return is_admin(user)
+    return True
+
+
+def can_report(user: Viewer) -> bool:
+    """Anyone may report, guests included (a locked member may not)."""
+    return not (user.is_authenticated and user.locked)

@@ -1,0 +1,111 @@
+"""Forms members fill in about themselves: joining, profile, preferences, leaving."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth import password_validation
+from django.contrib.auth.forms import AuthenticationForm
+
+from fabula.accounts.models import User
+from fabula.conf.settings import site_settings
+from fabula.stories.listing import SORTS
+
+TEXT_SIZES = [(s, f"{s}%") for s in (80, 90, 100, 110, 125, 150, 175)]
+
+
+class RegisterForm(forms.Form):
+    pen_name = forms.CharField(max_length=60, help_text="Shown on everything you write.")
+    email = forms.EmailField(help_text="For password resets and, if you wish, alerts.")
+    password1 = forms.CharField(label="Password", widget=forms.PasswordInput, strip=False)
+    password2 = forms.CharField(label="Password again", widget=forms.PasswordInput, strip=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        site = site_settings()
+        if site.age_statement:
+            self.fields["age"] = forms.BooleanField(
+                label=site.age_statement,
+                error_messages={"required": "Please confirm this to join."},
+            )
+        if site.terms:
+            self.fields["terms"] = forms.BooleanField(
+                label="I accept the archive's terms",
+                error_messages={"required": "Please accept the terms to join."},
+            )
+
+    def clean_pen_name(self) -> str:
+        name = " ".join(self.cleaned_data["pen_name"].split())
+        if not name:
+            raise forms.ValidationError("Choose a pen name.")
+        if User.objects.filter(pen_name__iexact=name).exists():
+            raise forms.ValidationError(f"The pen name “{name}” is taken; choose another.")
+        return name
+
+    def clean(self):
+        data = super().clean()
+        first, second = data.get("password1"), data.get("password2")
+        if first and second and first != second:
+            self.add_error("password2", "The two passwords differ.")
+        elif first:
+            try:
+                password_validation.validate_password(first, User(pen_name=data.get("pen_name", "")))
+            except forms.ValidationError as error:
+                self.add_error("password1", error)
+        return data
+
+
+class LoginForm(AuthenticationForm):
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": "That pen name and password do not match. (Pen names ignore case.)",
+        "inactive": "This account is closed.",
+    }
+
+
+class ProfileForm(forms.ModelForm):
+    website = forms.URLField(required=False, assume_scheme="https", max_length=200)
+
+    class Meta:
+        model = User
+        fields = ["real_name", "email", "website", "bio"]
+        widgets = {"bio": forms.Textarea(attrs={"rows": 6})}
+        help_texts = {"bio": "HTML allowed; anything unsafe is removed."}
+
+
+class PreferencesForm(forms.ModelForm):
+    text_size = forms.TypedChoiceField(choices=TEXT_SIZES, coerce=int)
+    default_sort = forms.ChoiceField(
+        choices=[("", "As each list chooses")] + [(key, label) for key, (label, _) in SORTS.items()],
+        required=False, label="Sort story lists by",
+    )
+
+    class Meta:
+        model = User
+        fields = ["age_consent", "theme", "text_size", "default_sort", "email_alerts"]
+        labels = {
+            "age_consent": "I am old enough for every story: skip age questions",
+            "email_alerts": "Email me when my stories are validated or I am invited to co-author",
+        }
+
+
+class DeleteAccountForm(forms.Form):
+    stories = forms.ChoiceField(
+        widget=forms.RadioSelect,
+        choices=[
+            ("orphan", "Leave my stories to the archive, under the “Orphan Account” name"),
+            ("delete", "Delete my stories"),
+        ],
+        label="Your stories",
+    )
+    password = forms.CharField(widget=forms.PasswordInput, strip=False,
+                               help_text="Type your password to confirm.")
+
+    def __init__(self, *args, user: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError("That is not your password.")
+        return password

@@ -1,0 +1,157 @@
+"""Joining, logging in (with its rate limit), resetting a password, profile, preferences, and
+leaving with one's stories deleted or orphaned."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.contrib.auth.hashers import identify_hasher
+from django.core import mail
+from django.urls import reverse
+
+from fabula.accounts.actions import ORPHAN_PEN_NAME
+from fabula.accounts.models import User
+from fabula.stories.models import Story
+from fabula.stories.tests.reading_support import fresh_caches, set_site  # noqa: F401
+from fabula.test import PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+
+def join(client, **overrides):
+    data = {"pen_name": "New Writer", "email": "new@example.org", "password1": PASSWORD,
+            "password2": PASSWORD, "age": "on"}
+    data.update(overrides)
+    return client.post(reverse("accounts:register"), {k: v for k, v in data.items() if v is not None})
+
+
+def test_register_logs_in_with_argon2(client, settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.Argon2PasswordHasher"]
+    response = join(client)
+    assert response.status_code == 302
+    user = User.objects.get(pen_name="New Writer")
+    assert identify_hasher(user.password).algorithm == "argon2"
+    assert client.get(reverse("stories:mine")).status_code == 200
+
+
+@pytest.mark.parametrize("overrides, message", [
+    ({"pen_name": "night swept"}, "is taken"),
+    ({"password2": "something else entirely"}, "The two passwords differ."),
+    ({"password1": "short", "password2": "short"}, "too short"),
+    ({"email": "not-an-email"}, "Enter a valid email address."),
+    ({"age": None}, "Please confirm this to join."),
+])
+def test_register_bad_input(client, author, overrides, message):
+    response = join(client, **overrides)
+    page = response.content.decode()
+    assert message in page
+    assert User.objects.count() == 1
+    assert 'value="' + (overrides.get("email") or "new@example.org") + '"' in page
+
+
+def test_register_requires_terms_when_set(client):
+    set_site(terms="Be kind.")
+    assert "Please accept the terms" in join(client).content.decode()
+    assert join(client, terms="on").status_code == 302
+
+
+def test_registration_is_rate_limited(client):
+    for n in range(5):
+        assert join(client, pen_name=f"Writer {n}").status_code == 302
+        client.logout()
+    response = join(client, pen_name="Writer 6")
+    assert response.status_code == 429
+    assert not User.objects.filter(pen_name="Writer 6").exists()
+
+
+def test_login_wrong_password_then_rate_limit(client, author):
+    url = reverse("accounts:login")
+    response = client.post(url, {"username": "Night Swept", "password": "wrong"})
+    assert "do not match" in response.content.decode()
+    for _ in range(4):
+        client.post(url, {"username": "Night Swept", "password": "wrong"})
+    response = client.post(url, {"username": "Night Swept", "password": PASSWORD})
+    assert response.status_code == 429 and "Too many attempts" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_login_ignores_case(client, author):
+    response = client.post(reverse("accounts:login"), {"username": "night swept", "password": PASSWORD})
+    assert response.status_code == 302 and client.session["_auth_user_id"] == str(author.pk)
+
+
+def test_banned_member_cannot_log_in(client, author):
+    author.is_active = False
+    author.save()
+    client.post(reverse("accounts:login"), {"username": "Night Swept", "password": PASSWORD})
+    assert "_auth_user_id" not in client.session
+
+
+def test_password_reset_by_email(client, author):
+    client.post(reverse("accounts:password_reset"), {"email": author.email})
+    assert len(mail.outbox) == 1
+    link = re.search(r"http://testserver(/\S+)", mail.outbox[0].body).group(1)
+    response = client.get(link, follow=True)
+    form_url = response.redirect_chain[-1][0]
+    client.post(form_url, {"new_password1": "a brand new passphrase", "new_password2": "a brand new passphrase"})
+    author.refresh_from_db()
+    assert author.check_password("a brand new passphrase")
+
+
+def test_profile_and_preferences(client, author):
+    client.force_login(author)
+    client.post(reverse("accounts:profile"), {
+        "real_name": "Jim H", "email": "jim@example.org", "website": "https://example.org",
+        "bio": "<p onmouseover=x()>Hi <script>x()</script></p>",
+    })
+    author.refresh_from_db()
+    assert author.real_name == "Jim H" and author.bio == "<p>Hi </p>"
+    client.post(reverse("accounts:preferences"), {
+        "age_consent": "on", "theme": "dark", "text_size": "125", "default_sort": "title",
+    })
+    author.refresh_from_db()
+    assert (author.age_consent, author.theme, author.text_size, author.default_sort,
+            author.email_alerts) == (True, "dark", 125, "title", False)
+    page = client.get(reverse("home")).content.decode()
+    assert 'data-theme="dark"' in page
+
+
+def test_profile_bad_website_keeps_typed_values(client, author):
+    client.force_login(author)
+    response = client.post(reverse("accounts:profile"), {
+        "real_name": "Typed", "email": author.email, "website": "not a url", "bio": "",
+    })
+    assert "Enter a valid URL." in response.content.decode()
+    assert 'value="Typed"' in response.content.decode()
+    author.refresh_from_db()
+    assert author.real_name == ""
+
+
+def test_delete_account_orphans_stories(client, author, coauthor, make_story,
+                                        django_capture_on_commit_callbacks):
+    alone = make_story(author, "Alone")
+    shared = make_story(author, "Shared", coauthors=[coauthor])
+    client.force_login(author)
+    response = client.post(reverse("accounts:delete"), {"stories": "orphan", "password": "wrong"})
+    assert "That is not your password." in response.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):  # as the real commit would
+        client.post(reverse("accounts:delete"), {"stories": "orphan", "password": PASSWORD})
+    assert not User.objects.filter(pk=author.pk).exists()
+    orphan = User.objects.get(pen_name=ORPHAN_PEN_NAME)
+    assert list(alone.authors.all()) == [orphan]
+    assert list(shared.authors.all()) == [coauthor]
+    assert set(alone.chapters.values_list("author", flat=True)) == {orphan.pk}
+    assert set(shared.chapters.values_list("author", flat=True)) == {coauthor.pk}
+    assert not orphan.has_usable_password()
+
+
+def test_delete_account_deletes_own_stories(client, author, coauthor, make_story,
+                                            django_capture_on_commit_callbacks):
+    make_story(author, "Alone")
+    shared = make_story(author, "Shared", coauthors=[coauthor])
+    client.force_login(author)
+    with django_capture_on_commit_callbacks(execute=True):  # as the real commit would
+        client.post(reverse("accounts:delete"), {"stories": "delete", "password": PASSWORD})
+    assert list(Story.objects.values_list("title", flat=True)) == ["Shared"]
+    assert list(shared.authors.all()) == [coauthor]

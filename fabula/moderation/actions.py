@@ -1,0 +1,113 @@
+"""Every write staff (and reporting readers) make: reports, hiding, locking, banning.
+
+Each staff action writes an audit entry (`audit.record`) in the same transaction. Validation
+of stories and chapters lives with the other story actions (`fabula.stories.actions`).
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+
+from fabula.accounts.models import User
+from fabula.lib.pagecache import content_changed
+from fabula.moderation.audit import record
+from fabula.moderation.models import Report
+from fabula.search import indexing as search_index
+from fabula.stories.actions import ActionRefused, story_recount
+from fabula.stories.models import Chapter, Status, Story
+
+
+def report_create(*, reason: str, reporter: User | None, story: Story | None = None,
+                  chapter: Chapter | None = None, review=None) -> Report:
+    reason = reason.strip()
+    if not reason:
+        raise ActionRefused("Say what is wrong, so staff know what to look for.")
+    if chapter is not None:
+        story = chapter.story
+    if review is not None:
+        story = review.story
+    return Report.objects.create(
+        reason=reason[:5000], reporter=reporter if reporter and reporter.is_authenticated else None,
+        story=story, chapter=chapter, review=review,
+    )
+
+
+@transaction.atomic
+def report_close(*, report: Report, moderator: User, dismissed: bool = False) -> None:
+    report.state = Report.State.DISMISSED if dismissed else Report.State.RESOLVED
+    report.handled_by, report.handled_at = moderator, timezone.now()
+    report.save(update_fields=["state", "handled_by", "handled_at"])
+    record(actor=moderator, action="dismiss report" if dismissed else "resolve report",
+           target=report)
+
+
+@transaction.atomic
+def story_hide(*, story: Story, moderator: User, reason: str = "") -> None:
+    if story.status == Status.HIDDEN:
+        return
+    Story.objects.filter(pk=story.pk).update(
+        status=Status.HIDDEN, status_before_hiding=story.status
+    )
+    story.status_before_hiding, story.status = story.status, Status.HIDDEN
+    record(actor=moderator, action="hide", target=story, reason=reason)
+    content_changed()
+
+
+@transaction.atomic
+def story_unhide(*, story: Story, moderator: User) -> None:
+    if story.status != Status.HIDDEN:
+        return
+    story.status = story.status_before_hiding or Status.PUBLISHED
+    Story.objects.filter(pk=story.pk).update(status=story.status, status_before_hiding="")
+    record(actor=moderator, action="unhide", target=story)
+    content_changed()
+
+
+@transaction.atomic
+def chapter_hide(*, chapter: Chapter, moderator: User, reason: str = "") -> None:
+    Chapter.objects.filter(pk=chapter.pk).update(status=Status.HIDDEN)
+    story_recount(story=chapter.story)
+    record(actor=moderator, action="hide", target=chapter, reason=reason)
+    search_index.chapter_changed(chapter)
+    content_changed()
+
+
+@transaction.atomic
+def chapter_unhide(*, chapter: Chapter, moderator: User) -> None:
+    Chapter.objects.filter(pk=chapter.pk, status=Status.HIDDEN).update(status=Status.PUBLISHED)
+    story_recount(story=chapter.story)
+    record(actor=moderator, action="unhide", target=chapter)
+    search_index.chapter_changed(chapter)
+    content_changed()
+
+
+@transaction.atomic
+def review_set_hidden(*, review, moderator: User, hidden: bool, reason: str = "") -> None:
+    type(review).objects.filter(pk=review.pk).update(hidden=hidden)
+    record(actor=moderator, action="hide" if hidden else "unhide", target=review, reason=reason)
+    content_changed()
+
+
+@transaction.atomic
+def member_set_locked(*, member: User, moderator: User, locked: bool, reason: str = "") -> None:
+    """A locked member still reads and logs in, but may not post, edit or review."""
+    User.objects.filter(pk=member.pk).update(locked=locked)
+    member.locked = locked
+    record(actor=moderator, action="lock" if locked else "unlock", target=member, reason=reason)
+
+
+@transaction.atomic
+def member_set_banned(*, member: User, moderator: User, banned: bool, reason: str = "") -> None:
+    """A banned member cannot log in; their sessions end at their next request."""
+    User.objects.filter(pk=member.pk).update(is_active=not banned)
+    member.is_active = not banned
+    record(actor=moderator, action="ban" if banned else "unban", target=member, reason=reason)
+
+
+@transaction.atomic
+def member_set_trusted(*, member: User, moderator: User, trusted: bool) -> None:
+    """A trusted member's new work skips the validation queue."""
+    User.objects.filter(pk=member.pk).update(trusted=trusted)
+    member.trusted = trusted
+    record(actor=moderator, action="trust" if trusted else "untrust", target=member)

@@ -1,0 +1,253 @@
+"""Staff's pages: the validation queue, the reports queue, members, the audit log; and the
+report form every reader may use.
+
+Every button here is a POST handled by one small view that checks `permissions` and calls an
+action. Guests are sent to log in; members who are not staff get a 403.
+"""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from fabula.accounts.models import User
+from fabula.community.models import Review
+from fabula.moderation import actions
+from fabula.moderation.models import AuditEntry, Report
+from fabula.stories import actions as story_actions
+from fabula.stories.actions import ActionRefused
+from fabula.stories.models import Chapter, Status, Story
+from fabula.stories.permissions import (
+    can_manage_member,
+    can_moderate,
+    can_moderate_story,
+    can_report,
+    can_view_story,
+    visible_chapters,
+)
+
+
+def staff_only(view):
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not can_moderate(request.user):
+            raise PermissionDenied("Only staff may do this.")
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+def _reason(request) -> str:
+    form = ReasonForm(request.POST)
+    return form.cleaned_data["reason"].strip() if form.is_valid() else ""
+
+
+def _back(request, default: str):
+    # Only our own pages: a "next" field never sends staff off-site.
+    target = request.POST.get("next", "")
+    return redirect(target if target.startswith("/") and not target.startswith("//") else default)
+
+
+# ---------------------------------------------------------------------------------------------
+# Queues
+
+
+@staff_only
+def queue(request):
+    user = request.user
+    stories = [s for s in Story.objects.filter(status=Status.PENDING).select_related("rating")
+               .prefetch_related("credits__user", "tags").order_by("created_at")
+               if can_moderate_story(user, s)]
+    chapters = [c for c in Chapter.objects.filter(status=Status.PENDING)
+                .exclude(story__status=Status.PENDING).select_related("story", "author")
+                .defer("body").order_by("created_at")
+                if can_moderate_story(user, c.story)]
+    return render(request, "moderation/queue.html", {"stories": stories, "chapters": chapters})
+
+
+@staff_only
+def reports(request):
+    state = request.GET.get("state", Report.State.OPEN)
+    if state not in Report.State.values:
+        state = Report.State.OPEN
+    page = Paginator(
+        Report.objects.filter(state=state).select_related(
+            "story", "chapter", "review", "reporter", "handled_by"
+        ), 50,
+    ).get_page(request.GET.get("page"))
+    return render(request, "moderation/reports.html", {
+        "page": page, "state": state, "states": Report.State.choices,
+    })
+
+
+@staff_only
+def audit_log(request):
+    page = Paginator(AuditEntry.objects.select_related("actor"), 100).get_page(request.GET.get("page"))
+    return render(request, "moderation/log.html", {"page": page})
+
+
+@staff_only
+def members(request):
+    query = request.GET.get("q", "").strip()
+    found = User.objects.filter(pen_name__icontains=query)[:50] if query else []
+    return render(request, "moderation/members.html", {"query": query, "found": found})
+
+
+# ---------------------------------------------------------------------------------------------
+# Buttons
+
+
+@staff_only
+@require_POST
+def story_action(request, story_id, verb):
+    story = get_object_or_404(Story, pk=story_id)
+    if not can_moderate_story(request.user, story):
+        raise PermissionDenied("This story is outside the categories you moderate.")
+    reason = _reason(request)
+    try:
+        if verb == "validate":
+            story_actions.story_validate(story=story, moderator=request.user)
+        elif verb == "reject":
+            story_actions.story_reject(story=story, moderator=request.user, reason=reason)
+        elif verb == "hide":
+            actions.story_hide(story=story, moderator=request.user, reason=reason)
+        elif verb == "unhide":
+            actions.story_unhide(story=story, moderator=request.user)
+        else:
+            raise Http404("No such action.")
+    except ActionRefused as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, f"“{story.title}”: done ({verb}).")
+    return _back(request, "/moderation/")
+
+
+@staff_only
+@require_POST
+def chapter_action(request, chapter_id, verb):
+    chapter = get_object_or_404(Chapter.objects.select_related("story"), pk=chapter_id)
+    if not can_moderate_story(request.user, chapter.story):
+        raise PermissionDenied("This story is outside the categories you moderate.")
+    reason = _reason(request)
+    try:
+        if verb == "validate":
+            story_actions.chapter_validate(chapter=chapter, moderator=request.user)
+        elif verb == "reject":
+            story_actions.chapter_reject(chapter=chapter, moderator=request.user, reason=reason)
+        elif verb == "hide":
+            actions.chapter_hide(chapter=chapter, moderator=request.user, reason=reason)
+        elif verb == "unhide":
+            actions.chapter_unhide(chapter=chapter, moderator=request.user)
+        else:
+            raise Http404("No such action.")
+    except ActionRefused as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, f"“{chapter.title}”: done ({verb}).")
+    return _back(request, "/moderation/")
+
+
+@staff_only
+@require_POST
+def review_action(request, review_id, verb):
+    review = get_object_or_404(Review.objects.select_related("story"), pk=review_id)
+    if review.story is not None and not can_moderate_story(request.user, review.story):
+        raise PermissionDenied("This story is outside the categories you moderate.")
+    if verb not in ("hide", "unhide"):
+        raise Http404("No such action.")
+    actions.review_set_hidden(review=review, moderator=request.user, hidden=verb == "hide",
+                              reason=_reason(request))
+    messages.success(request, f"Review {verb}.")
+    return _back(request, "/moderation/reports/")
+
+
+@staff_only
+@require_POST
+def member_action(request, user_id, verb):
+    member = get_object_or_404(User, pk=user_id)
+    if not can_manage_member(request.user, member):
+        raise PermissionDenied("You may not lock or ban this member.")
+    reason = _reason(request)
+    if verb in ("lock", "unlock"):
+        actions.member_set_locked(member=member, moderator=request.user, locked=verb == "lock",
+                                  reason=reason)
+    elif verb in ("ban", "unban"):
+        actions.member_set_banned(member=member, moderator=request.user, banned=verb == "ban",
+                                  reason=reason)
+    elif verb in ("trust", "untrust"):
+        actions.member_set_trusted(member=member, moderator=request.user, trusted=verb == "trust")
+    else:
+        raise Http404("No such action.")
+    messages.success(request, f"{member.pen_name}: done ({verb}).")
+    return _back(request, f"/moderation/members/?q={member.pen_name}")
+
+
+@staff_only
+@require_POST
+def report_action(request, report_id, verb):
+    report_row = get_object_or_404(Report, pk=report_id)
+    if verb not in ("resolve", "dismiss"):
+        raise Http404("No such action.")
+    actions.report_close(report=report_row, moderator=request.user, dismissed=verb == "dismiss")
+    return _back(request, "/moderation/reports/")
+
+
+# ---------------------------------------------------------------------------------------------
+# Reporting, for everyone
+
+
+class ReportForm(forms.Form):
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 5}), max_length=5000,
+        error_messages={"required": "Say what is wrong, so staff know what to look for."},
+    )
+
+
+def _reported_item(request, kind: str, item_id: int) -> dict:
+    """What is reported, if this reader can see it; 404 otherwise (as for a missing item)."""
+    user = request.user
+    if kind == "story":
+        story = get_object_or_404(Story, pk=item_id)
+        if can_view_story(user, story):
+            return {"story": story}
+    elif kind == "chapter":
+        chapter = get_object_or_404(Chapter.objects.select_related("story"), pk=item_id)
+        if can_view_story(user, chapter.story) and visible_chapters(user, chapter.story).filter(
+            pk=chapter.pk
+        ).exists():
+            return {"chapter": chapter}
+    elif kind == "review":
+        review = get_object_or_404(Review.objects.select_related("story"), pk=item_id)
+        if not review.hidden and (review.story is None or can_view_story(user, review.story)):
+            return {"review": review}
+    raise Http404("Nothing to report here.")
+
+
+def report(request, kind, item_id):
+    item = _reported_item(request, kind, item_id)
+    if not can_report(request.user):
+        raise PermissionDenied("Your account is locked.")
+    form = ReportForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        actions.report_create(reason=form.cleaned_data["reason"], reporter=request.user, **item)
+        messages.success(request, "Thank you: staff will look at it.")
+        target = next(iter(item.values()))
+        story = target if kind == "story" else target.story
+        return redirect(story.get_absolute_url() if story else "home")
+    return render(request, "moderation/report.html", {
+        "form": form, "kind": kind, "item": next(iter(item.values())),
+    })

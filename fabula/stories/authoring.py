@@ -1,0 +1,523 @@
+"""Authors' pages: post a story, edit it, add, edit, delete, reorder and schedule chapters,
+invite co-authors, keep series, post challenges.
+
+Views stay thin: the forms check what was typed, `permissions` says who may, `actions` write.
+A refusal is a 404 when the reader may not even see the story, a 403 when they may see it but
+not change it, and a trip to the login page for guests.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Prefetch
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from fabula.stories import actions
+from fabula.stories.actions import ActionRefused
+from fabula.stories.forms import (
+    ChallengeForm,
+    ChapterForm,
+    InviteForm,
+    NewStoryExtrasForm,
+    ReorderForm,
+    ScheduleForm,
+    SeriesAddForm,
+    SeriesForm,
+    StoryForm,
+)
+from fabula.stories.models import (
+    Chapter,
+    CoauthorInvite,
+    Series,
+    SeriesEntry,
+    Status,
+    Story,
+    StoryAuthor,
+)
+from fabula.stories.permissions import (
+    can_add_to_series,
+    can_answer_invite,
+    can_delete_story,
+    can_edit_story,
+    can_leave_story,
+    can_manage_coauthors,
+    can_manage_series,
+    can_post,
+    can_post_challenge,
+    can_view_story,
+    is_author,
+)
+
+
+def _story(request, story_id: int, allowed) -> Story:
+    """The story, if this member may do `allowed` to it; else 404 (cannot see) or 403."""
+    story = Story.objects.select_related("rating").prefetch_related(
+        Prefetch("credits", queryset=StoryAuthor.objects.select_related("user"))
+    ).filter(pk=story_id).first()
+    if story is None or not can_view_story(request.user, story):
+        raise Http404("No such story.")
+    if not allowed(request.user, story):
+        raise PermissionDenied("You may not change this story.")
+    return story
+
+
+def _chapter(story: Story, chapter_id: int) -> Chapter:
+    return get_object_or_404(Chapter, pk=chapter_id, story=story)
+
+
+def _manage_url(story: Story) -> str:
+    return reverse("stories:manage", args=[story.pk])
+
+
+def _refuse(form, error: ActionRefused) -> None:
+    form.add_error(None, str(error))
+
+
+def _audit_staff(request, story: Story, action: str) -> None:
+    """Staff changing someone else's story leave a line in the audit log, as for any staff
+    action; authors working on their own story do not."""
+    if not is_author(request.user, story):
+        from fabula.moderation.audit import record
+
+        record(actor=request.user, action=action, target=story)
+
+
+# ---------------------------------------------------------------------------------------------
+# My stories, and a new story
+
+
+@login_required
+def my_stories(request):
+    user = request.user
+    stories = (
+        Story.objects.filter(credits__user=user).select_related("rating")
+        .order_by("-created_at").distinct()
+    )
+    return render(request, "stories/manage/my_stories.html", {
+        "stories": stories,
+        "invites": CoauthorInvite.objects.filter(user=user).select_related("story", "invited_by"),
+        "series": Series.objects.filter(owner=user),
+        "can_post": can_post(user),
+        "waiting_entries": SeriesEntry.objects.filter(series__owner=user, confirmed=False)
+        .select_related("series", "story", "subseries"),
+    })
+
+
+@login_required
+def story_new(request):
+    if not can_post(request.user):
+        raise PermissionDenied("Posting is closed, or your account is locked.")
+    data = request.POST if request.method == "POST" else None
+    story_form = StoryForm(data)
+    extras = NewStoryExtrasForm(data, user=request.user)
+    chapter_form = ChapterForm(data, request.FILES or None, prefix="chapter")
+    preview = None
+    if data is not None:
+        valid = all([story_form.is_valid(), extras.is_valid(), chapter_form.is_valid()])
+        if valid and "preview" in request.POST:
+            preview = chapter_form.cleaned_data["html"]
+        elif valid:
+            try:
+                story = _create_story(request, story_form, extras, chapter_form)
+            except ActionRefused as error:
+                _refuse(story_form, error)
+            else:
+                return redirect(_manage_url(story))
+    return render(request, "stories/manage/story_form.html", {
+        "story_form": story_form, "extras": extras, "chapter_form": chapter_form,
+        "preview": preview, "new": True,
+    })
+
+
+@transaction.atomic
+def _create_story(request, story_form, extras, chapter_form) -> Story:
+    user = request.user
+    s, c = story_form.cleaned_data, chapter_form.cleaned_data
+    story = actions.story_create(
+        authors=[user], title=s["title"], rating=s["rating"], summary=s["summary"],
+        notes=s["notes"], tags=story_form.tags(), completed=s["completed"], status=Status.DRAFT,
+    )
+    actions.chapter_post(
+        story=story, by=user, title=c["title"], body=c["html"], notes=c["notes"],
+        end_notes=c["end_notes"], release_at=c.get("release_at"),
+    )
+    for coauthor in extras.cleaned_data["coauthors"]:
+        actions.coauthor_invite(story=story, user=coauthor, by=user)
+    series = extras.cleaned_data.get("series")
+    if series is not None:
+        if not can_add_to_series(user, series):
+            raise ActionRefused("That series is closed to your stories.")
+        actions.series_add_work(series=series, story=story, by=user)
+    if extras.cleaned_data.get("challenge") is not None:
+        actions.challenge_respond(story=story, challenge=extras.cleaned_data["challenge"])
+    if "publish" in request.POST:
+        _announce_submission(request, actions.story_submit(story=story, by=user))
+    else:
+        messages.success(request, "Saved as a draft. Only you (and staff) can see it.")
+    return story
+
+
+def _announce_submission(request, status: str) -> None:
+    if status == Status.PUBLISHED:
+        messages.success(request, "Your story is published.")
+    else:
+        messages.info(request, "Your story waits for a moderator; you will get an email when "
+                      "it is published.")
+
+
+# ---------------------------------------------------------------------------------------------
+# One story
+
+
+@login_required
+def story_manage(request, story_id):
+    story = _story(request, story_id, can_edit_story)
+    return render(request, "stories/manage/story_manage.html", {
+        "story": story,
+        "chapters": story.chapters.defer("body").select_related("author"),
+        "invites": story.invites.select_related("user"),
+        "can_delete": can_delete_story(request.user, story),
+        "can_manage_coauthors": can_manage_coauthors(request.user, story),
+        "can_leave": can_leave_story(request.user, story),
+        "invite_form": InviteForm(),
+        "schedule_form": ScheduleForm(),
+    })
+
+
+@login_required
+def story_edit(request, story_id):
+    story = _story(request, story_id, can_edit_story)
+    form = StoryForm(request.POST if request.method == "POST" else None,
+                     initial=StoryForm.initial_for(story))
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            actions.story_update(
+                story=story, title=d["title"], rating=d["rating"], summary=d["summary"],
+                notes=d["notes"], tags=form.tags(), completed=d["completed"],
+            )
+        except ActionRefused as error:
+            _refuse(form, error)
+        else:
+            _audit_staff(request, story, "edit story")
+            messages.success(request, "Story saved.")
+            return redirect(_manage_url(story))
+    return render(request, "stories/manage/story_form.html", {
+        "story": story, "story_form": form, "new": False,
+    })
+
+
+@login_required
+@require_POST
+def story_submit(request, story_id):
+    story = _story(request, story_id, can_edit_story)
+    _announce_submission(request, actions.story_submit(story=story, by=request.user))
+    return redirect(_manage_url(story))
+
+
+@login_required
+def story_delete(request, story_id):
+    story = _story(request, story_id, can_delete_story)
+    if request.method == "POST":
+        _audit_staff(request, story, "delete story")
+        actions.story_delete(story=story)
+        messages.success(request, f"“{story.title}” is deleted.")
+        return redirect("stories:mine")
+    return render(request, "stories/manage/confirm.html", {
+        "title": f"Delete “{story.title}”?",
+        "text": "The story, its chapters and their reviews will be gone for good.",
+        "button": "Delete the story", "cancel": _manage_url(story),
+    })
+
+
+# ---------------------------------------------------------------------------------------------
+# Chapters
+
+
+@login_required
+def chapter_new(request, story_id):
+    story = _story(request, story_id, can_edit_story)
+    form = ChapterForm(request.POST if request.method == "POST" else None, request.FILES or None)
+    preview = None
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        if "preview" in request.POST:
+            preview = d["html"]
+        else:
+            try:
+                actions.chapter_post(
+                    story=story, by=request.user, title=d["title"], body=d["html"],
+                    notes=d["notes"], end_notes=d["end_notes"], release_at=d.get("release_at"),
+                )
+            except ActionRefused as error:
+                _refuse(form, error)
+            else:
+                _audit_staff(request, story, "add chapter")
+                messages.success(request, "Chapter added.")
+                return redirect(_manage_url(story))
+    return render(request, "stories/manage/chapter_form.html", {
+        "story": story, "form": form, "preview": preview, "new": True,
+    })
+
+
+@login_required
+def chapter_edit(request, story_id, chapter_id):
+    story = _story(request, story_id, can_edit_story)
+    chapter = _chapter(story, chapter_id)
+    initial = {"title": chapter.title, "body": chapter.body, "notes": chapter.notes,
+               "end_notes": chapter.end_notes, "text_format": "html"}
+    form = ChapterForm(request.POST if request.method == "POST" else None, request.FILES or None,
+                       initial=initial, with_schedule=False)
+    preview = None
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        if "preview" in request.POST:
+            preview = d["html"]
+        else:
+            try:
+                actions.chapter_update(chapter=chapter, title=d["title"], body=d["html"],
+                                       notes=d["notes"], end_notes=d["end_notes"])
+            except ActionRefused as error:
+                _refuse(form, error)
+            else:
+                _audit_staff(request, story, "edit chapter")
+                messages.success(request, "Chapter saved.")
+                return redirect(_manage_url(story))
+    return render(request, "stories/manage/chapter_form.html", {
+        "story": story, "chapter": chapter, "form": form, "preview": preview, "new": False,
+    })
+
+
+@login_required
+def chapter_delete(request, story_id, chapter_id):
+    story = _story(request, story_id, can_edit_story)
+    chapter = _chapter(story, chapter_id)
+    if request.method == "POST":
+        try:
+            actions.chapter_delete(chapter=chapter)
+        except ActionRefused as error:
+            messages.error(request, str(error))
+        else:
+            _audit_staff(request, story, "delete chapter")
+            messages.success(request, f"“{chapter.title}” is deleted.")
+        return redirect(_manage_url(story))
+    return render(request, "stories/manage/confirm.html", {
+        "title": f"Delete the chapter “{chapter.title}”?",
+        "text": "Its text and its reviews will be gone for good.",
+        "button": "Delete the chapter", "cancel": _manage_url(story),
+    })
+
+
+@login_required
+def chapter_reorder(request, story_id):
+    story = _story(request, story_id, can_edit_story)
+    chapters = story.chapters.defer("body").order_by("position")
+    form = ReorderForm(request.POST if request.method == "POST" else None, chapters=chapters)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.chapter_reorder(story=story, order=form.order())
+        except ActionRefused as error:
+            _refuse(form, error)
+        else:
+            _audit_staff(request, story, "reorder chapters")
+            messages.success(request, "Chapters reordered.")
+            return redirect(_manage_url(story))
+    return render(request, "stories/manage/reorder.html", {"story": story, "form": form})
+
+
+@login_required
+@require_POST
+def chapter_schedule(request, story_id, chapter_id):
+    story = _story(request, story_id, can_edit_story)
+    chapter = _chapter(story, chapter_id)
+    form = ScheduleForm(request.POST)
+    if form.is_valid():
+        actions.chapter_schedule(chapter=chapter, release_at=form.cleaned_data["release_at"])
+        _audit_staff(request, story, "schedule chapter")
+        when = form.cleaned_data["release_at"]
+        messages.success(request, f"“{chapter.title}” is scheduled." if when
+                         else f"“{chapter.title}” is released.")
+    else:
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+    return redirect(_manage_url(story))
+
+
+# ---------------------------------------------------------------------------------------------
+# Co-authors
+
+
+@login_required
+@require_POST
+def coauthor_invite(request, story_id):
+    story = _story(request, story_id, can_manage_coauthors)
+    form = InviteForm(request.POST)
+    if form.is_valid():
+        try:
+            actions.coauthor_invite(story=story, user=form.cleaned_data["pen_name"], by=request.user)
+        except ActionRefused as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, f"{form.cleaned_data['pen_name'].pen_name} is invited.")
+    else:
+        messages.error(request, " ".join(form.errors["pen_name"]))
+    return redirect(_manage_url(story))
+
+
+@login_required
+@require_POST
+def coauthor_remove(request, story_id, user_id):
+    story = _story(request, story_id, can_manage_coauthors)
+    credit = get_object_or_404(StoryAuthor, story=story, user_id=user_id)
+    try:
+        actions.coauthor_remove(story=story, user=credit.user)
+    except ActionRefused as error:
+        messages.error(request, str(error))
+    return redirect(_manage_url(story))
+
+
+@login_required
+@require_POST
+def story_leave(request, story_id):
+    story = _story(request, story_id, can_leave_story)
+    actions.coauthor_remove(story=story, user=request.user)
+    messages.success(request, f"You are no longer credited on “{story.title}”.")
+    return redirect("stories:mine")
+
+
+@login_required
+@require_POST
+def invite_answer(request, invite_id, answer):
+    invite = get_object_or_404(CoauthorInvite, pk=invite_id)
+    if answer not in ("accept", "decline") or not can_answer_invite(request.user, invite):
+        raise Http404("No such invitation.")
+    if answer == "accept":
+        actions.coauthor_accept(invite=invite)
+        messages.success(request, f"You are now a co-author of “{invite.story.title}”.")
+    else:
+        actions.coauthor_decline(invite=invite)
+        messages.info(request, "Invitation declined.")
+    return redirect("stories:mine")
+
+
+# ---------------------------------------------------------------------------------------------
+# Series
+
+
+@login_required
+def series_new(request):
+    if not can_post(request.user):
+        raise PermissionDenied("Posting is closed, or your account is locked.")
+    form = SeriesForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        series = actions.series_create(owner=request.user, title=d["title"], summary=d["summary"],
+                                       openness=d["openness"])
+        messages.success(request, "Series created.")
+        return redirect("stories:series-manage", series.pk)
+    return render(request, "stories/manage/series_form.html", {"form": form, "new": True})
+
+
+def _series(request, series_id: int, allowed) -> Series:
+    series = get_object_or_404(Series, pk=series_id)
+    if not allowed(request.user, series):
+        raise PermissionDenied("You may not change this series.")
+    return series
+
+
+@login_required
+def series_manage(request, series_id):
+    series = _series(request, series_id, can_add_to_series)
+    owner = can_manage_series(request.user, series)
+    form = SeriesForm(request.POST if request.method == "POST" and owner else None, initial={
+        "title": series.title, "summary": series.summary, "openness": series.openness,
+    })
+    if request.method == "POST":
+        if not owner:
+            raise PermissionDenied("Only the series' owner may change it.")
+        if form.is_valid():
+            d = form.cleaned_data
+            try:
+                actions.series_update(series=series, title=d["title"], summary=d["summary"],
+                                      openness=d["openness"])
+            except ActionRefused as error:
+                _refuse(form, error)
+            else:
+                messages.success(request, "Series saved.")
+                return redirect("stories:series-manage", series.pk)
+    return render(request, "stories/manage/series_form.html", {
+        "series": series, "form": form, "owner": owner, "new": False,
+        "entries": series.entries.select_related("story", "subseries"),
+        "add_form": SeriesAddForm(user=request.user, series=series),
+    })
+
+
+@login_required
+@require_POST
+def series_add(request, series_id):
+    series = _series(request, series_id, can_add_to_series)
+    form = SeriesAddForm(request.POST, user=request.user, series=series)
+    if form.is_valid():
+        try:
+            entry = actions.series_add_work(
+                series=series, by=request.user, story=form.cleaned_data.get("story"),
+                subseries=form.cleaned_data.get("subseries"),
+            )
+        except (ActionRefused, ValueError) as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, "Added." if entry.confirmed
+                             else "Added: it shows once the series' owner accepts it.")
+    else:
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+    return redirect("stories:series-manage", series.pk)
+
+
+@login_required
+@require_POST
+def series_entry(request, series_id, entry_id, verb):
+    series = _series(request, series_id, can_manage_series)
+    entry = get_object_or_404(SeriesEntry, pk=entry_id, series=series)
+    if verb not in ("confirm", "remove"):
+        raise Http404("No such action.")
+    if verb == "confirm":
+        actions.series_confirm_entry(entry=entry)
+    else:
+        actions.series_remove_entry(entry=entry)
+    return redirect("stories:series-manage", series.pk)
+
+
+@login_required
+def series_delete(request, series_id):
+    series = _series(request, series_id, can_manage_series)
+    if request.method == "POST":
+        actions.series_delete(series=series)
+        messages.success(request, f"The series “{series.title}” is deleted; its stories stay.")
+        return redirect("stories:mine")
+    return render(request, "stories/manage/confirm.html", {
+        "title": f"Delete the series “{series.title}”?",
+        "text": "Its stories stay in the archive; only the series goes.",
+        "button": "Delete the series", "cancel": reverse("stories:series-manage", args=[series.pk]),
+    })
+
+
+# ---------------------------------------------------------------------------------------------
+# Challenges
+
+
+@login_required
+def challenge_new(request):
+    if not can_post_challenge(request.user):
+        raise PermissionDenied("Posting is closed, or your account is locked.")
+    form = ChallengeForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        actions.challenge_create(owner=request.user, title=form.cleaned_data["title"],
+                                 summary=form.cleaned_data["summary"])
+        messages.success(request, "Challenge posted. Authors answer it when they post a story.")
+        return redirect("stories:mine")
+    return render(request, "stories/manage/challenge_form.html", {"form": form})

@@ -1,0 +1,255 @@
+"""The forms authors fill in: a story's description, a chapter, a series, a challenge.
+
+Forms only read and check what was typed (clear messages, nothing saved); the views hand the
+cleaned values to the actions.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils import timezone
+
+from fabula.accounts.models import User
+from fabula.conf.settings import site_settings
+from fabula.stories.models import Challenge, Series
+from fabula.stories.uploads import FORMATS, UnreadableUpload, read_upload, to_html
+from fabula.taxonomy.models import Rating, Tag, TagKind
+
+
+class TagChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, tag: Tag) -> str:
+        return f"{tag.parent.name} › {tag.name}" if tag.parent_id else tag.name
+
+
+class StoryForm(forms.Form):
+    title = forms.CharField(max_length=200, error_messages={"required": "A story needs a title."})
+    summary = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), required=False)
+    notes = forms.CharField(
+        label="Story notes", widget=forms.Textarea(attrs={"rows": 4}), required=False
+    )
+    rating = forms.ModelChoiceField(
+        queryset=Rating.objects.all(), empty_label=None,
+        error_messages={"invalid_choice": "Choose one of the archive's ratings."},
+    )
+    completed = forms.BooleanField(required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # One field per kind of tag: categories, characters, and each class type.
+        self.kinds = list(TagKind.objects.exclude(role=TagKind.Role.FREEFORM))
+        for kind in self.kinds:
+            tags = Tag.objects.filter(kind=kind, synonym_of__isnull=True).select_related("parent")
+            if kind.role == TagKind.Role.CATEGORY:
+                tags = tags.filter(locked=False)
+            self.fields[self.tag_field(kind)] = TagChoiceField(
+                queryset=tags, required=kind.required, label=kind.name,
+                widget=forms.CheckboxSelectMultiple if kind.role == TagKind.Role.CLASS
+                else forms.SelectMultiple,
+                error_messages={
+                    "invalid_choice": f"“%(value)s” is not one of the archive's {kind.name.lower()}.",
+                    "invalid_pk_value": f"“%(pk)s” is not one of the archive's {kind.name.lower()}.",
+                    "required": f"Choose at least one of the {kind.name.lower()}.",
+                },
+            )
+
+    @staticmethod
+    def tag_field(kind: TagKind) -> str:
+        return f"tags_{kind.slug.replace('-', '_')}"
+
+    def tag_fields(self):
+        return [self[self.tag_field(kind)] for kind in self.kinds]
+
+    def clean(self):
+        data = super().clean()
+        for kind in self.kinds:
+            chosen = data.get(self.tag_field(kind))
+            if chosen is not None and not kind.multiple and len(chosen) > 1:
+                self.add_error(self.tag_field(kind), f"Choose only one of the {kind.name.lower()}.")
+        return data
+
+    def tags(self) -> list[Tag]:
+        chosen: list[Tag] = []
+        for kind in self.kinds:
+            chosen.extend(self.cleaned_data.get(self.tag_field(kind)) or [])
+        return chosen
+
+    @classmethod
+    def initial_for(cls, story) -> dict:
+        initial = {
+            "title": story.title, "summary": story.summary, "notes": story.notes,
+            "rating": story.rating_id, "completed": story.completed,
+        }
+        for tag in story.tags.select_related("kind"):
+            initial.setdefault(f"tags_{tag.kind.slug.replace('-', '_')}", []).append(tag.pk)
+        return initial
+
+
+class NewStoryExtrasForm(forms.Form):
+    """What only a new story asks: co-authors to invite, a series, a challenge answered."""
+
+    coauthors = forms.CharField(
+        required=False, label="Co-authors",
+        help_text="Pen names, separated by commas. Each is invited and must accept.",
+    )
+    series = forms.ModelChoiceField(queryset=Series.objects.none(), required=False)
+    challenge = forms.ModelChoiceField(
+        queryset=Challenge.objects.all(), required=False, label="Answers the challenge"
+    )
+
+    def __init__(self, *args, user: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["series"].queryset = Series.objects.filter(owner=user) | Series.objects.exclude(
+            openness=Series.Openness.CLOSED
+        )
+
+    def clean_coauthors(self) -> list[User]:
+        names = [n.strip() for n in self.cleaned_data["coauthors"].split(",") if n.strip()]
+        found = []
+        for name in names:
+            user = User.objects.filter(pen_name__iexact=name, is_active=True).first()
+            if user is None:
+                raise forms.ValidationError(f"No member has the pen name “{name}”.")
+            if user.pk == self.user.pk:
+                raise forms.ValidationError("You are already the story's author.")
+            found.append(user)
+        return found
+
+
+class ChapterForm(forms.Form):
+    title = forms.CharField(max_length=200, required=False, help_text="Empty: “Chapter N”.")
+    notes = forms.CharField(label="Notes before the chapter", widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    text_format = forms.ChoiceField(choices=FORMATS, initial="html", label="Text is written in")
+    body = forms.CharField(label="Text", widget=forms.Textarea(attrs={"rows": 18}), required=False)
+    upload = forms.FileField(
+        required=False, label="…or upload the text",
+        help_text="A .txt, .html or .docx file; it replaces the text above.",
+    )
+    end_notes = forms.CharField(label="Notes after the chapter", widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    release_at = forms.DateTimeField(
+        required=False, label="Release at",
+        help_text="Leave empty to release at once.",
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"],
+    )
+
+    def __init__(self, *args, with_schedule: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not with_schedule:
+            del self.fields["release_at"]
+
+    def clean_release_at(self):
+        value = self.cleaned_data.get("release_at")
+        if value is not None and value <= timezone.now():
+            raise forms.ValidationError("Choose a time in the future, or leave it empty.")
+        return value
+
+    def clean(self):
+        data = super().clean()
+        upload = data.get("upload")
+        if upload:
+            try:
+                html = read_upload(upload.name, upload.read())
+            except UnreadableUpload as error:
+                self.add_error("upload", str(error))
+                return data
+            # What the author sees in the box next time is what will be saved.
+            data["body"], data["text_format"] = html, "html"
+            self.data = self.data.copy()
+            self.data[self.add_prefix("body")] = html
+            self.data[self.add_prefix("text_format")] = "html"
+        typed = data.get("body") or ""
+        html = to_html(typed, data.get("text_format") or "html")
+        limit = site_settings().max_chapter_characters
+        if len(typed) > limit or len(html) > limit:
+            self.add_error(
+                "body", f"This chapter has {len(typed):,} characters; the archive takes at most {limit:,}."
+            )
+        elif not html.strip():
+            self.add_error("body", "A chapter needs some text: type it or upload a file.")
+        data["html"] = html
+        return data
+
+
+class ReorderForm(forms.Form):
+    """One number per chapter: its new place."""
+
+    def __init__(self, *args, chapters, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.chapters = list(chapters)
+        for chapter in self.chapters:
+            self.fields[f"chapter_{chapter.pk}"] = forms.IntegerField(
+                min_value=1, max_value=len(self.chapters), initial=chapter.position,
+                label=chapter.title,
+            )
+
+    def rows(self):
+        return [(chapter, self[f"chapter_{chapter.pk}"]) for chapter in self.chapters]
+
+    def clean(self):
+        data = super().clean()
+        places = [data.get(f"chapter_{c.pk}") for c in self.chapters]
+        if None in places:
+            return data
+        if sorted(places) != list(range(1, len(self.chapters) + 1)):
+            raise forms.ValidationError("Give each chapter a different place, from 1 to "
+                                        f"{len(self.chapters)}.")
+        return data
+
+    def order(self) -> list[int]:
+        ranked = sorted(self.chapters, key=lambda c: self.cleaned_data[f"chapter_{c.pk}"])
+        return [c.pk for c in ranked]
+
+
+class ScheduleForm(forms.Form):
+    release_at = ChapterForm.base_fields["release_at"]
+
+    def clean_release_at(self):
+        return ChapterForm.clean_release_at(self)
+
+
+class InviteForm(forms.Form):
+    pen_name = forms.CharField(max_length=60, label="Pen name")
+
+    def clean_pen_name(self) -> User:
+        name = self.cleaned_data["pen_name"].strip()
+        user = User.objects.filter(pen_name__iexact=name, is_active=True).first()
+        if user is None:
+            raise forms.ValidationError(f"No member has the pen name “{name}”.")
+        return user
+
+
+class SeriesForm(forms.Form):
+    title = forms.CharField(max_length=200, error_messages={"required": "A series needs a title."})
+    summary = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), required=False)
+    openness = forms.ChoiceField(choices=Series.Openness.choices, initial=Series.Openness.CLOSED)
+
+
+class SeriesAddForm(forms.Form):
+    story = forms.ModelChoiceField(queryset=None, required=False)
+    subseries = forms.ModelChoiceField(queryset=None, required=False, label="or a series")
+
+    def __init__(self, *args, user: User, series: Series, **kwargs):
+        super().__init__(*args, **kwargs)
+        from fabula.stories.models import Story
+
+        self.fields["story"].queryset = Story.objects.filter(credits__user=user).distinct()
+        self.fields["subseries"].queryset = Series.objects.filter(owner=user).exclude(pk=series.pk)
+
+    def clean(self):
+        data = super().clean()
+        if bool(data.get("story")) == bool(data.get("subseries")):
+            raise forms.ValidationError("Choose one of your stories or one of your series.")
+        return data
+
+
+class ChallengeForm(forms.Form):
+    title = forms.CharField(max_length=200, error_messages={"required": "A challenge needs a title."})
+    summary = forms.CharField(widget=forms.Textarea(attrs={"rows": 5}), required=False)
+
+
+class RejectForm(forms.Form):
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Say why: the author will read it."},
+    )

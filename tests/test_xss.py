@@ -1,0 +1,138 @@
+"""Hostile HTML through every text field an author, member or reader fills in.
+
+Each payload of `xss_payloads.PAYLOADS` (122 of them) goes through the real forms: a story's
+title, summary and notes; a chapter's title, notes, text (as HTML, and the Markdown payloads as
+Markdown) and end notes; a series' title and summary; a challenge's title and summary; a
+member's pen name (joining, then co-authoring), real name and bio; a report's reason and a
+moderator's reason for sending a story back. Then every page that shows them is fetched and parsed: no script, event handler, `javascript:` or
+`data:` URL, plugin, SVG, style sheet or CSS expression may come out. The browser test in
+`tests/browser/test_posting.py` shows that none of them runs in chromium either.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from fabula.lib.html import sanitize
+from fabula.moderation.models import Report
+from fabula.stories.models import Challenge, CoauthorInvite, Series, Story
+from fabula.stories.tests.reading_support import fresh_caches  # noqa: F401
+from fabula.stories.uploads import to_html
+from tests.xss_payloads import MARKDOWN, PAYLOADS, problems_in
+
+pytestmark = pytest.mark.django_db
+
+CHUNK = 10
+CHUNKS = [PAYLOADS[i:i + CHUNK] for i in range(0, len(PAYLOADS), CHUNK)]
+
+
+def test_the_corpus_is_large_and_the_checker_can_fail():
+    assert len(PAYLOADS) >= 100
+    flagged = [p for p in PAYLOADS if problems_in(p, page=False)]
+    assert len(flagged) >= 100  # the checker sees most payloads for what they are, raw
+
+
+@pytest.mark.parametrize("payload", PAYLOADS + MARKDOWN)
+def test_sanitiser_output_is_inert(payload):
+    assert problems_in(sanitize(payload), page=False) == []
+    assert problems_in(to_html(payload, "markdown"), page=False) == []
+
+
+def _clients(author, moderator):
+    author_client, moderator_client, guest = Client(), Client(), Client()
+    author_client.force_login(author)
+    moderator_client.force_login(moderator)
+    return author_client, moderator_client, guest
+
+
+def _check(client, url):
+    response = client.get(url)
+    assert response.status_code == 200, url
+    found = problems_in(response.content.decode())
+    assert not found, f"{url}: {found}"
+
+
+@pytest.mark.parametrize("chunk", range(len(CHUNKS)))
+def test_payloads_through_every_field(chunk, archive, author, moderator):
+    author.trusted = True
+    author.save()
+    author_client, moderator_client, guest = _clients(author, moderator)
+    stories = []
+    for n, payload in enumerate(CHUNKS[chunk]):
+        response = author_client.post(reverse("stories:new"), {
+            "title": f"T{n} {payload}"[:200], "summary": payload, "notes": payload,
+            "rating": archive.general.pk, "tags_categories": [archive.fandom.pk],
+            "chapter-title": payload[:200], "chapter-notes": payload,
+            "chapter-end_notes": payload, "chapter-text_format": "html",
+            "chapter-body": f"<p>Words {n}.</p>{payload}", "publish": "1",
+        })
+        assert response.status_code == 302, response.content.decode()[:2000]
+        story = Story.objects.order_by("-pk").first()
+        stories.append(story)
+        # A member joins with the payload as pen name and becomes the story's co-author, so
+        # the name shows in every byline.
+        member = Client(REMOTE_ADDR=f"10.0.{chunk}.{n}")
+        pen_name = f"{n} {payload}"[:60]
+        joined = member.post(reverse("accounts:register"), {
+            "pen_name": pen_name, "email": f"m{n}@example.org", "password1": "a long passphrase",
+            "password2": "a long passphrase", "age": "on",
+        })
+        assert joined.status_code == 302, joined.content.decode()[:3000]
+        author_client.post(reverse("stories:invite", args=[story.pk]),
+                           {"pen_name": " ".join(pen_name.split())})
+        invite = CoauthorInvite.objects.get(story=story)
+        member.post(reverse("stories:invite-answer", args=[invite.pk, "accept"]))
+        assert story.credits.count() == 2
+        author_client.post(reverse("stories:series-new"),
+                           {"title": f"S {payload}"[:200], "summary": payload, "openness": "open"})
+        author_client.post(reverse("stories:challenge-new"),
+                           {"title": f"C {payload}"[:200], "summary": payload})
+        guest.post(reverse("moderation:report", args=["story", story.pk]), {"reason": payload})
+        for url in [reverse("story", args=[story.pk]), reverse("chapter", args=[story.pk, 1]),
+                    f"/fanfiction/viewstory.php?sid={story.pk}&action=printable&chapter=all",
+                    f"/fanfiction/viewstory.php?sid={story.pk}&index=1"]:
+            _check(guest, url)
+        for url in [reverse("stories:edit", args=[story.pk]),
+                    reverse("stories:chapter-edit", args=[story.pk, story.chapters.get().pk])]:
+            _check(author_client, url)
+    # The bio and real name: the last payloads of the chunk, as a member would keep one.
+    author_client.post(reverse("accounts:profile"), {
+        "real_name": CHUNKS[chunk][-1][:100], "email": author.email, "website": "",
+        "bio": "".join(CHUNKS[chunk]),
+    })
+    series = Series.objects.order_by("-pk").first()
+    for url in [reverse("home"), reverse("browse"), reverse("author", args=[author.pk]),
+                reverse("authors"),
+                reverse("series", args=[series.pk]), reverse("series-list")]:
+        _check(guest, url)
+    for url in [reverse("stories:mine"), reverse("stories:series-manage", args=[series.pk]),
+                reverse("accounts:profile")]:
+        _check(author_client, url)
+    _check(moderator_client, reverse("moderation:reports"))
+    # Reasons for sending stories back, shown to the author and in the audit log.
+    for story, payload in zip(stories, CHUNKS[chunk], strict=True):
+        moderator_client.post(reverse("moderation:story", args=[story.pk, "reject"]),
+                              {"reason": payload})
+        _check(author_client, reverse("stories:manage", args=[story.pk]))
+    _check(moderator_client, reverse("moderation:log"))
+    assert Story.objects.filter(moderation_note__in=CHUNKS[chunk]).count() == len(CHUNKS[chunk])
+    assert Challenge.objects.count() == len(CHUNKS[chunk])
+    assert Report.objects.count() == len(CHUNKS[chunk])
+
+
+def test_markdown_payloads_through_the_chapter_form(archive, author):
+    author.trusted = True
+    author.save()
+    client = Client()
+    client.force_login(author)
+    for n, payload in enumerate(MARKDOWN):
+        client.post(reverse("stories:new"), {
+            "title": f"Markdown {n}", "rating": archive.general.pk,
+            "tags_categories": [archive.fandom.pk], "chapter-text_format": "markdown",
+            "chapter-body": f"Words {n}.\n\n{payload}", "publish": "1",
+        })
+        story = Story.objects.order_by("-pk").first()
+        assert story.title == f"Markdown {n}"
+        _check(Client(), reverse("chapter", args=[story.pk, 1]))
