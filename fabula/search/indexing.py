@@ -2,7 +2,7 @@
 
 The actions that change content call one of `story_changed`, `chapter_changed` or
 `story_removed`. The work waits for the transaction to commit (`transaction.on_commit`): an
-import that adds twenty chapters in one transaction indexes each chapter once, at the end, and a
+import that adds twenty chapters in one transaction indexes them together, at the end, and a
 write that rolls back leaves the index alone. `rebuild` writes the whole index again
 (`fabula reindex`).
 
@@ -153,78 +153,86 @@ def rebuild(progress: Callable[[int, int], None] = lambda done, total: None) -> 
 
 @dataclass
 class _Pending:
+    """The index work of one transaction, done once when it commits."""
+
     stories: set[int]
     chapters: set[int]
     removed: set[int]
+    done: bool = False
+
+    def flush(self) -> None:
+        self.done = True
+        # A story "removed" inside a savepoint that was rolled back still exists: keep its rows.
+        removed = self.removed - set(
+            Story.objects.filter(pk__in=self.removed).values_list("pk", flat=True)
+        ) if self.removed else set()
+        stories = self.stories - removed
+        chapters = set(self.chapters)
+        if not (removed or stories or chapters):
+            return
+        with transaction.atomic():
+            if removed:
+                remove_stories(sorted(removed))
+            if stories:
+                index_stories(sorted(stories))
+            covered = set(
+                Chapter.objects.filter(pk__in=chapters, story_id__in=stories | removed)
+                .values_list("pk", flat=True)
+            ) if chapters and (stories or removed) else set()
+            if chapters - covered:
+                index_chapters(sorted(chapters - covered))
 
 
-def _pending() -> _Pending:
-    # Kept on the connection: each thread has its own, as each has its own transaction.
+def _record(stories: Iterable[int] = (), chapters: Iterable[int] = (), removed: Iterable[int] = ()) -> None:
+    """Note index work for the commit of the current transaction (at once outside one).
+
+    The work of a transaction is gathered in one `_Pending` whose `flush` is queued with
+    `transaction.on_commit`: an import that adds twenty chapters indexes them together, and a
+    transaction that rolls back takes its queued flush, and so its work, with it. `robust`: a
+    failing index (logged) must not turn a committed write into an error page; `fabula reindex`
+    puts the index right.
+    """
     pending = getattr(connection, "_fabula_search_pending", None)
-    if pending is None:
+    queued = pending is not None and not pending.done and any(
+        entry[1] == pending.flush for entry in connection.run_on_commit
+    )
+    if not queued:
         pending = connection._fabula_search_pending = _Pending(set(), set(), set())
-    return pending
+    pending.stories.update(stories)
+    pending.chapters.update(chapters)
+    pending.removed.update(removed)
+    if not queued:
+        transaction.on_commit(pending.flush, robust=True)
 
 
-def _defer() -> None:
-    # Several callbacks may be queued in one transaction: the first does all the work and the
-    # others find nothing left. Work left by a rolled-back transaction is done at the next
-    # commit; it only re-reads what the database holds, so that is harmless. `robust`: a failing
-    # index (logged) must not turn a write that is already committed into an error page;
-    # `fabula reindex` puts the index right.
-    transaction.on_commit(flush, robust=True)
-
-
-def flush() -> None:
-    """Do the index work the hooks recorded."""
-    pending = _pending()
-    removed, stories = set(pending.removed), set(pending.stories) - set(pending.removed)
-    chapters = set(pending.chapters)
-    pending.removed.clear(), pending.stories.clear(), pending.chapters.clear()
-    if not (removed or stories or chapters):
-        return
-    with transaction.atomic():
-        if removed:
-            remove_stories(sorted(removed))
-        if stories:
-            index_stories(sorted(stories))
-        covered = set(
-            Chapter.objects.filter(pk__in=chapters, story_id__in=stories | removed)
-            .values_list("pk", flat=True)
-        ) if chapters and (stories or removed) else set()
-        if chapters - covered:
-            index_chapters(sorted(chapters - covered))
+def _id(item) -> int:
+    return item if isinstance(item, int) else item.pk
 
 
 def story_changed(story: Story | int) -> None:
     """The story's fields, tags, authors, series or chapters changed: index it again."""
-    _pending().stories.add(story if isinstance(story, int) else story.pk)
-    _defer()
+    _record(stories=[_id(story)])
 
 
 def chapter_changed(chapter: Chapter | int) -> None:
     """One chapter was added, edited, published or withdrawn: index only that one."""
-    _pending().chapters.add(chapter if isinstance(chapter, int) else chapter.pk)
-    _defer()
+    _record(chapters=[_id(chapter)])
 
 
 def story_removed(story: Story | int) -> None:
     """The story is gone (call with its id, taken before deleting)."""
-    _pending().removed.add(story if isinstance(story, int) else story.pk)
-    _defer()
+    _record(removed=[_id(story)])
 
 
 def chapters_changed(chapters: Iterable[Chapter | int]) -> None:
     """Many chapters at once (an import)."""
-    _pending().chapters.update(c if isinstance(c, int) else c.pk for c in chapters)
-    _defer()
+    _record(chapters=[_id(chapter) for chapter in chapters])
 
 
 def series_changed(series) -> None:
     """A series' title or stories changed: its stories carry its title in their rows."""
     from fabula.stories.models import SeriesEntry
 
-    _pending().stories.update(
-        SeriesEntry.objects.filter(series=series, story__isnull=False).values_list("story_id", flat=True)
-    )
-    _defer()
+    _record(stories=SeriesEntry.objects.filter(series=series, story__isnull=False).values_list(
+        "story_id", flat=True
+    ))

@@ -207,7 +207,7 @@ def test_reindex_command_rebuilds_everything(client, author, write_story, capsys
     assert indexing.rebuild() == 2
 
 
-def test_help_page_and_empty_search(client):
+def test_help_page_and_empty_search(client, db):
     assert "exact phrase" in client.get(reverse("search:help")).content.decode()
     response, results = results_of(client)
     assert not results.searched and results.hits == []
@@ -258,3 +258,15 @@ def test_a_chapter_hidden_by_staff_leaves_the_index(client, author, moderator, w
     with indexed():
         moderation.chapter_unhide(chapter=chapter, moderator=moderator)
     assert titles(results_of(client, q="quokka")[1]) == ["Two Parts"]
+
+
+def test_index_work_of_a_rolled_back_transaction_is_dropped(client, author, write_story, indexed):
+    from django.db import transaction
+
+    story = write_story(author, "Quince", ["<p>quince jelly</p>"])
+    with pytest.raises(RuntimeError), transaction.atomic():
+        actions.story_delete(story=story)
+        raise RuntimeError("changed my mind")
+    with indexed():  # a later commit must not carry out the abandoned removal
+        write_story(author, "Other", ["<p>nothing here</p>"])
+    assert titles(results_of(client, q="quince")[1]) == ["Quince"]
