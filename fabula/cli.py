@@ -9,6 +9,7 @@ HYPHENATED = {
     "import-efiction": "import_efiction",
     "load-dump": "load_dump",
     "write-dump": "write_dump",
+    "send-digests": "send_digests",
 }
 
 

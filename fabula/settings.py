@@ -134,6 +134,9 @@ else:
 # How long an anonymous reader's page may be served from the cache of another worker after
 # the story changed. The worker that made the change forgets its copy at once.
 PAGE_CACHE_SECONDS = int(os.environ.get("FABULA_PAGE_CACHE_SECONDS", "60"))
+# Background jobs (emails, ...): "inline" runs them in the request's process after the commit;
+# "queue" stores them for `fabula worker`, which also releases scheduled chapters.
+FABULA_JOBS = os.environ.get("FABULA_JOBS", "inline")
 # Read counts are gathered in memory and written in one statement this often.
 READ_FLUSH_SECONDS = float(os.environ.get("FABULA_READ_FLUSH_SECONDS", "10"))
 

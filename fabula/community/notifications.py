@@ -1,7 +1,7 @@
 """Alerts: what members hear about, on the notifications page and by email.
 
 Each event writes one Notification per member concerned (never the member who caused it). The
-email goes at once, or waits for the daily digest (`fabula send_digests`), or never, as the
+email goes at once, or waits for the daily digest (`fabula send-digests`), or never, as the
 member chose in their preferences. Emails use Django's mail framework with a text and an HTML
 template, and leave after the database transaction commits.
 """
@@ -135,8 +135,8 @@ def chapter_released(chapter: Chapter, *, now=None) -> list:
 
 
 def alert_scheduled_releases(*, now=None, within: timedelta = timedelta(days=2)) -> int:
-    """Alerts for scheduled chapters whose time came (the receiver skips them when they are
-    added). Run by `fabula send_digests`; a chapter already announced is not announced again.
+    """Alerts for scheduled chapters whose time came (`chapter_add` skips them when they
+    are added). Run by `fabula send-digests`; a chapter already announced is not announced again.
     Returns how many chapters were announced."""
     Notification = _models().Notification
     now = now or timezone.now()

@@ -37,7 +37,7 @@ def _name_of(function: Callable) -> str:
 
 
 def mode() -> str:
-    return getattr(settings, "FABULA_JOBS", "inline")
+    return settings.FABULA_JOBS
 
 
 def enqueue(function: Callable[..., None], **arguments) -> None:

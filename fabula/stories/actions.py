@@ -145,8 +145,22 @@ def chapter_add(
     else:
         story_count_chapters(story=story)
     search_index.chapter_changed(chapter)
+    _announce_when_committed(chapter)
     content_changed()
     return chapter
+
+
+def _announce_when_committed(chapter: Chapter) -> None:
+    """Followers hear of a chapter once it is committed, if it is public by then (scheduled
+    chapters are announced when their time comes, by `fabula send-digests`)."""
+    from fabula.community.notifications import chapter_released
+
+    def announce() -> None:
+        committed = Chapter.objects.select_related("story").filter(pk=chapter.pk).first()
+        if committed is not None:
+            chapter_released(committed)
+
+    transaction.on_commit(announce)
 
 
 def chapters_import(*, chapters: Sequence[Chapter], count: bool = True) -> list[Chapter]:
@@ -449,6 +463,7 @@ def chapter_validate(*, chapter: Chapter, moderator: User) -> None:
     story_recount(story=chapter.story, touch=True)
     record(actor=moderator, action="validate", target=chapter)
     search_index.chapter_changed(chapter)
+    _announce_when_committed(chapter)
     content_changed()
 
 
