@@ -60,6 +60,13 @@ class SiteSettings(models.Model):
     )
     submissions_open = models.BooleanField(default=True)
     max_chapter_characters = models.PositiveIntegerField(default=510_000)
+    allowed_tags = models.TextField(
+        blank=True,
+        default="",
+        help_text="HTML tags authors may use, separated by spaces (e.g. 'p br em strong'). Empty: "
+        "Fabula's own list. Scripts, styles, forms and frames are never allowed, whatever is "
+        "written here.",
+    )
     terms = models.TextField(blank=True, default="")
     age_statement = models.CharField(
         max_length=300,

@@ -26,13 +26,26 @@ ALLOWED_ATTRIBUTES = {
 }
 
 
+def allowed_tags(choice: str) -> set[str]:
+    """The tags an administrator's list allows: only those of ALLOWED_TAGS (an administrator can
+    narrow the list, never open it to scripts, styles, frames or forms); empty means all of them.
+    """
+    chosen = {name.strip("<>/ ").lower() for name in choice.replace(",", " ").split()}
+    return (chosen & ALLOWED_TAGS) if chosen else set(ALLOWED_TAGS)
+
+
 def sanitize(value: str) -> str:
-    """Keep the markup a story needs; drop scripts, event handlers, styles and unsafe URLs."""
+    """Keep the markup a story needs; drop scripts, event handlers, styles and unsafe URLs.
+
+    The tags allowed are the site's choice (SiteSettings.allowed_tags, read from the cache)."""
     if not value:
         return ""
+    # Imported here, not at the top: this module is also used before Django's apps are ready.
+    from fabula.conf.settings import site_settings
+
     return nh3.clean(
         value,
-        tags=ALLOWED_TAGS,
+        tags=allowed_tags(site_settings().allowed_tags),
         attributes=ALLOWED_ATTRIBUTES,
         url_schemes={"http", "https", "mailto"},
         link_rel="noopener nofollow ugc",

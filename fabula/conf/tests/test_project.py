@@ -48,3 +48,15 @@ def test_database_url_selects_postgresql():
            "DATABASE_URL": "postgres://u@127.0.0.1:5432/x"}
     result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
     assert result.stdout.strip() == "django.db.backends.postgresql"
+
+
+@pytest.mark.django_db
+def test_the_site_chooses_the_html_tags_authors_may_use():
+    from fabula.lib.html import sanitize
+
+    html = "<p><em>Hi</em> <u>there</u></p><script>alert(1)</script><iframe src=x></iframe>"
+    assert sanitize(html) == "<p><em>Hi</em> <u>there</u></p>"
+    site = site_settings()
+    site.allowed_tags = "<p> <br> script iframe"  # the unsafe names are ignored
+    site.save()
+    assert sanitize(html) == "<p>Hi there</p>"

@@ -37,6 +37,7 @@ def test_a_cast_appears_in_the_text():
     assert "Mara" not in text  # the invented names are only for texts without a cast
 
 
+@pytest.mark.django_db  # the sanitiser reads the site's allowed tags
 def test_chapters_are_paragraphs_the_sanitiser_keeps():
     html = Prose(5).chapter_html(2000)
     assert html.startswith("<p>") and html.count("<p>") > 5
