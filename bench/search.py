@@ -203,7 +203,7 @@ def run_wrk(port: int, urls: list[str], key: str, database: str, args) -> dict:
     def wrk(duration: str) -> subprocess.CompletedProcess:
         return subprocess.run(
             ["wrk", "-t2", "-c16", f"-d{duration}", "--latency", "-s",
-             str(BENCH / "wrk_search.lua"), f"http://127.0.0.1:{port}", "--", str(url_file)],
+             str(BENCH / "wrk_urls.lua"), f"http://127.0.0.1:{port}", "--", str(url_file)],
             capture_output=True, text=True, cwd=ROOT,
         )
 

@@ -1,4 +1,5 @@
--- wrk: request a list of addresses in turn, one address a line in the file given after "--".
+-- wrk: request a list of addresses in turn, one address a line in the file given after "--",
+-- and print the 95th percentile at the end ("p95_us N"), which wrk's --latency report leaves out.
 --
 --   wrk -t2 -c16 -d20s --latency -s bench/wrk_urls.lua http://127.0.0.1:8000 -- urls.txt
 --
@@ -32,4 +33,8 @@ end
 function request()
    position = position % #urls + 1
    return wrk.format("GET", urls[position])
+end
+
+function done(summary, latency, requests)
+   io.write(string.format("p95_us %d\n", latency:percentile(95)))
 end
