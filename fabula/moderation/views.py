@@ -111,54 +111,51 @@ def members(request):
 # Buttons
 
 
+# What each button does, by its verb: (target, moderator, reason) -> None.
+STORY_VERBS = {
+    "validate": lambda story, by, reason: story_actions.story_validate(story=story, moderator=by),
+    "reject": lambda story, by, reason: story_actions.story_reject(story=story, moderator=by, reason=reason),
+    "hide": lambda story, by, reason: actions.story_hide(story=story, moderator=by, reason=reason),
+    "unhide": lambda story, by, reason: actions.story_unhide(story=story, moderator=by),
+}
+CHAPTER_VERBS = {
+    "validate": lambda chapter, by, reason: story_actions.chapter_validate(chapter=chapter, moderator=by),
+    "reject": lambda chapter, by, reason: story_actions.chapter_reject(
+        chapter=chapter, moderator=by, reason=reason
+    ),
+    "hide": lambda chapter, by, reason: actions.chapter_hide(chapter=chapter, moderator=by, reason=reason),
+    "unhide": lambda chapter, by, reason: actions.chapter_unhide(chapter=chapter, moderator=by),
+}
+
+
+def _press(request, verbs: dict, verb: str, target, story: Story):
+    """Carry out a moderation button on a story or one of its chapters, then go back."""
+    if not can_moderate_story(request.user, story):
+        raise PermissionDenied("This story is outside the categories you moderate.")
+    run = verbs.get(verb)
+    if run is None:
+        raise Http404("No such action.")
+    try:
+        run(target, request.user, _reason(request))
+    except ActionRefused as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, f"“{target.title}”: done ({verb}).")
+    return _back(request, "/moderation/")
+
+
 @staff_only
 @require_POST
 def story_action(request, story_id, verb):
     story = get_object_or_404(Story, pk=story_id)
-    if not can_moderate_story(request.user, story):
-        raise PermissionDenied("This story is outside the categories you moderate.")
-    reason = _reason(request)
-    try:
-        if verb == "validate":
-            story_actions.story_validate(story=story, moderator=request.user)
-        elif verb == "reject":
-            story_actions.story_reject(story=story, moderator=request.user, reason=reason)
-        elif verb == "hide":
-            actions.story_hide(story=story, moderator=request.user, reason=reason)
-        elif verb == "unhide":
-            actions.story_unhide(story=story, moderator=request.user)
-        else:
-            raise Http404("No such action.")
-    except ActionRefused as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, f"“{story.title}”: done ({verb}).")
-    return _back(request, "/moderation/")
+    return _press(request, STORY_VERBS, verb, story, story)
 
 
 @staff_only
 @require_POST
 def chapter_action(request, chapter_id, verb):
     chapter = get_object_or_404(Chapter.objects.select_related("story"), pk=chapter_id)
-    if not can_moderate_story(request.user, chapter.story):
-        raise PermissionDenied("This story is outside the categories you moderate.")
-    reason = _reason(request)
-    try:
-        if verb == "validate":
-            story_actions.chapter_validate(chapter=chapter, moderator=request.user)
-        elif verb == "reject":
-            story_actions.chapter_reject(chapter=chapter, moderator=request.user, reason=reason)
-        elif verb == "hide":
-            actions.chapter_hide(chapter=chapter, moderator=request.user, reason=reason)
-        elif verb == "unhide":
-            actions.chapter_unhide(chapter=chapter, moderator=request.user)
-        else:
-            raise Http404("No such action.")
-    except ActionRefused as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, f"“{chapter.title}”: done ({verb}).")
-    return _back(request, "/moderation/")
+    return _press(request, CHAPTER_VERBS, verb, chapter, chapter.story)
 
 
 @staff_only
