@@ -20,7 +20,7 @@ def _author_list(request) -> HttpResponse:
     page = paginate(authors_with_counts(listed_stories(request.user)), request.GET.get("page"))
     return render(request, "accounts/author_list.html", {
         "page": page,
-        "pages": page_links(request.GET, page) if page.paginator.num_pages > 1 else [],
+        "pages": page_links(request.GET, page),
     })
 
 

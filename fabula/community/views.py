@@ -104,7 +104,7 @@ def story_reviews(request, story_id):
     return render(request, "community/story_reviews.html", {
         "story": story,
         "page": page,
-        "pages": page_links(request.GET, page) if page.paginator.num_pages > 1 else [],
+        "pages": page_links(request.GET, page),
         "can_review": permissions.can_review(request.user, story),
     })
 
@@ -314,7 +314,7 @@ def notifications(request):
         return redirect("community:notifications")
     page = paginate(Notification.objects.filter(user=request.user), request.GET.get("page"))
     return render(request, "community/notifications.html", {
-        "page": page, "pages": page_links(request.GET, page) if page.paginator.num_pages > 1 else [],
+        "page": page, "pages": page_links(request.GET, page),
     })
 
 
@@ -376,7 +376,7 @@ def history(request):
     )
     page = paginate(readings, request.GET.get("page"))
     return render(request, "community/history.html", {
-        "page": page, "pages": page_links(request.GET, page) if page.paginator.num_pages > 1 else [],
+        "page": page, "pages": page_links(request.GET, page),
         "keep_history": actions.preferences(request.user).keep_history,
     })
 

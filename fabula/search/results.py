@@ -156,7 +156,7 @@ def search(request, params: QueryDict | None = None, *, per_page: int | None = N
         for key, (label, _) in SEARCH_SORTS.items()
         if key != RELEVANCE or not query.is_empty
     ]
-    results.pages = page_links(params, page) if paginator.num_pages > 1 else []
+    results.pages = page_links(params, page)
     results.sidebar = filters.sidebar(stories, state, params)
     return results
 

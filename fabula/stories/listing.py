@@ -111,7 +111,10 @@ def sort_links(query: QueryDict, current: str) -> list[Link]:
 
 
 def page_links(query: QueryDict, page: Page) -> list[Link]:
-    """Previous, nearby pages, the first and the last, next; "…" stands for pages left out."""
+    """Previous, nearby pages, the first and the last, next; "…" stands for pages left out.
+    None at all when everything fits on one page."""
+    if page.paginator.num_pages <= 1:
+        return []
 
     def to(number: int) -> str:
         return url_with(query, page=number if number > 1 else None)
@@ -201,6 +204,6 @@ def story_page(
         page=page,
         sort=sort,
         sorts=sort_links(request.GET, sort),
-        pages=page_links(request.GET, page) if page.paginator.num_pages > 1 else [],
+        pages=page_links(request.GET, page),
         sidebar=sidebar(stories, state, request.GET) if state is not None else None,
     )

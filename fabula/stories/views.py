@@ -257,7 +257,7 @@ def _series_list(request) -> HttpResponse:
     page = paginate(series_with_counts(listed_stories(request.user)), request.GET.get("page"))
     return render(request, "stories/series_list.html", {
         "page": page,
-        "pages": page_links(request.GET, page) if page.paginator.num_pages > 1 else [],
+        "pages": page_links(request.GET, page),
     })
 
 
