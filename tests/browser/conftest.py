@@ -9,6 +9,8 @@ import pytest
 
 from fabula.test import require
 
+# Playwright's sync API runs an event loop in this thread; Django's ORM calls made by the
+# fixtures in the same thread are still synchronous and safe.
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 CHROMIUM = "/usr/bin/chromium"
@@ -20,7 +22,7 @@ CHROMIUM_ARGS = [
 
 @pytest.fixture
 def browser():
-    """The same browser test_reading.py starts (that module keeps its own copy)."""
+    """Debian's chromium, headless, for every browser test."""
     require(os.path.exists(CHROMIUM), f"{CHROMIUM} is absent (apt-get install -y chromium)")
     from playwright.sync_api import sync_playwright
 

@@ -8,26 +8,14 @@ go to /tmp/fabula-reading-*.png for a person to look at.
 
 from __future__ import annotations
 
-import os
-
 import pytest
 from django.urls import reverse
 
 from fabula.stories import actions
 from fabula.stories.tests.reading_support import fresh_caches  # noqa: F401
-from fabula.test import require
-
-# Playwright's sync API runs an event loop in this thread; Django's ORM calls made by the
-# fixtures in the same thread are still synchronous and safe.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--no-first-run",
-]
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 800}
 
@@ -39,17 +27,6 @@ PARAGRAPHS = [
     "Outside, the parking lot shimmered. Somewhere a stapler clicked twice, then stopped, as if "
     "it too had thought better of saying something out loud.",
 ]
-
-
-@pytest.fixture
-def browser():
-    require(os.path.exists(CHROMIUM), f"{CHROMIUM} is absent (apt-get install -y chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture
