@@ -29,6 +29,7 @@ from django.db.models import BooleanField, Count, ExpressionWrapper, Q, QuerySet
 from django.http import QueryDict
 from django.utils import timezone
 
+from fabula.search.backends import id_list
 from fabula.stories.models import Story, StoryTag
 from fabula.taxonomy.models import Tag, TagKind
 
@@ -216,25 +217,21 @@ class Sidebar:
 
 
 def sidebar(stories: QuerySet[Story], state: FilterState, query: QueryDict) -> Sidebar:
-    """The filter form for a filtered list, with counts. Two queries (three with tags chosen)."""
+    """The filter form for a filtered list, with counts. Three queries (four with tags chosen)."""
     story_ids = stories.order_by().values("pk")
-    tag_rows = (
-        StoryTag.objects.filter(story_id__in=story_ids)
-        .values(
-            "tag_id", "tag__name", "tag__synonym_of_id", "tag__synonym_of__name",
-            "tag__kind__name", "tag__kind__order", "tag__kind__slug",
-        )
-        .annotate(n=Count("story_id"))
-        .order_by()
+    # Counted by tag id alone, then the few tags found are read: grouping the join of every
+    # story's tags with their names costs several times more on a list of thousands.
+    counts = dict(
+        StoryTag.objects.filter(story_id__in=story_ids).order_by()
+        .values_list("tag_id").annotate(n=Count("story_id"))
     )
     groups: dict[str, dict[int, Choice]] = defaultdict(dict)
     kinds: dict[str, tuple] = {}
-    for row in tag_rows:
-        tag_id = row["tag__synonym_of_id"] or row["tag_id"]  # synonyms count for the canonical
-        name = row["tag__synonym_of__name"] or row["tag__name"]
-        kinds[row["tag__kind__name"]] = (row["tag__kind__order"], row["tag__kind__slug"])
-        choice = groups[row["tag__kind__name"]].setdefault(tag_id, Choice(str(tag_id), name))
-        choice.count += row["n"]
+    for tag in Tag.objects.filter(pk__in=id_list(counts)).select_related("kind", "synonym_of"):
+        canonical = tag.synonym_of or tag  # synonyms count for the canonical tag
+        kinds[tag.kind.name] = (tag.kind.order, tag.kind.slug)
+        choice = groups[tag.kind.name].setdefault(canonical.pk, Choice(str(canonical.pk), canonical.name))
+        choice.count += counts[tag.pk]
     chosen = set(state.include) | set(state.exclude)
     tag_groups = []
     for kind_name, by_id in groups.items():

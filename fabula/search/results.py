@@ -10,6 +10,7 @@ behind an age or warning gate the reader has not passed shows no passage of its 
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 
 from django.core.exceptions import EmptyResultSet
@@ -25,7 +26,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from fabula.conf.settings import site_settings
 from fabula.search import filters
-from fabula.search.backends import MARK_END, MARK_START, backend
+from fabula.search.backends import MARK_END, MARK_START, backend, id_list
 from fabula.search.query import Query, parse
 from fabula.search.snippets import passage
 from fabula.stories.listing import SORTS, Card, Link, make_cards, page_links, page_number, url_with
@@ -35,6 +36,7 @@ from fabula.stories.selectors import with_listing_data
 
 RELEVANCE = "relevance"
 MAX_LISTED = 10_000  # matching stories passed to later queries as a list of ids, at most
+SCORED_MATCHES = 1_000  # matching chapters scored one by one, at most (see `find`)
 SEARCH_SORTS: dict[str, tuple[str, tuple]] = {
     RELEVANCE: ("Relevance", ()),
     **SORTS,
@@ -77,34 +79,72 @@ def matching(stories: QuerySet[Story], query: Query) -> QuerySet[Story]:
     if query.is_empty:
         return stories
     engine = backend()
-    sql, params = engine.ids_sql(query, timezone.now())
-    stories = stories.filter(pk__in=RawSQL(sql, params))
+    sql, params = engine.match_sql(query, timezone.now(), scored=False)
+    stories = stories.filter(pk__in=RawSQL(f"SELECT m.story_id FROM ({sql}) m", params))
     if query.excluded:
         sql, params = engine.excluded_sql(query)
         stories = stories.exclude(pk__in=RawSQL(sql, params))
     return stories
 
 
-def ranked_ids(stories: QuerySet[Story], query: Query) -> list[int]:
-    """Every story of `stories` the query matches, best score first, in one pass over the
-    index (counts, pages and the sidebar then work from this list)."""
+@dataclass
+class Found:
+    """The stories a query found among those a reader may see."""
+
+    ranked: list[int]  # story ids, the best first
+    first_chapter: dict[int, tuple[int, int]]  # story id -> (chapter id, position) of its first match
+
+
+def find(stories: QuerySet[Story], query: Query) -> Found:
+    """Every story of `stories` the query matches, best first, with its first matching chapter.
+
+    Scoring a chapter (bm25, ts_rank) costs far more than finding it, and when a query's words
+    are in thousands of chapters the scores tell little apart. So the index is asked for at most
+    SCORED_MATCHES + 1 scored chapters first: a query that finds no more than that is ranked by
+    score (a story scores as its best chapter). A broader one is matched again unscored, and its
+    stories come in the order of how many of their chapters hold the words, then newest first.
+    """
     engine = backend()
-    sql, params = engine.match_sql(query, timezone.now())
+    now = timezone.now()
     try:
-        inner, inner_params = stories.order_by().values("pk").query.sql_with_params()
+        visible, visible_params = stories.order_by().values("pk").query.sql_with_params()
     except EmptyResultSet:  # a filter that can match nothing (a tag that does not exist)
-        return []
-    excluded, excluded_params = "", []
+        return Found([], {})
+    keep, keep_params = f"m.story_id IN ({visible})", list(visible_params)
     if query.excluded:
         excluded, excluded_params = engine.excluded_sql(query)
-        excluded = f" AND m.story_id NOT IN ({excluded})"
+        keep, keep_params = f"{keep} AND m.story_id NOT IN ({excluded})", [*keep_params, *excluded_params]
+    sql, params = engine.match_sql(query, now, limit=SCORED_MATCHES + 1)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT m.story_id FROM ({sql}) m WHERE m.story_id IN ({inner}){excluded}"
-            " GROUP BY m.story_id ORDER BY MIN(m.score), m.story_id",
-            [*params, *inner_params, *excluded_params],
+            f"SELECT m.story_id, m.chapter_id, m.position, m.score, {keep} FROM ({sql}) m",
+            [*keep_params, *params],
         )
-        return [row[0] for row in cursor.fetchall()]
+        rows = cursor.fetchall()
+        scored = len(rows) <= SCORED_MATCHES
+        if scored:
+            rows = [row[:4] for row in rows if row[4]]
+        else:
+            sql, params = engine.match_sql(query, now, scored=False)
+            cursor.execute(
+                f"SELECT m.story_id, m.chapter_id, m.position FROM ({sql}) m WHERE {keep}",
+                [*params, *keep_params],
+            )
+            rows = cursor.fetchall()
+    first: dict[int, tuple[int, int]] = {}
+    best: dict[int, float] = {}
+    chapters_found: Counter[int] = Counter()
+    for story_id, chapter_id, position, *score in rows:
+        if story_id not in first or position < first[story_id][1]:
+            first[story_id] = (chapter_id, position)
+        chapters_found[story_id] += 1
+        if score:
+            best[story_id] = min(score[0], best.get(story_id, score[0]))
+    if scored:
+        ranked = sorted(first, key=lambda story_id: (best[story_id], story_id))
+    else:
+        ranked = sorted(first, key=lambda story_id: (-chapters_found[story_id], -story_id))
+    return Found(ranked, first)
 
 
 def highlight(text: str) -> SafeString:
@@ -129,11 +169,12 @@ def search(request, params: QueryDict | None = None, *, per_page: int | None = N
     if not results.searched:
         return results
     stories = filters.apply_filters(listed_stories(request.user), state)
-    ranked = None
+    found = ranked = None
     if not query.is_empty:
-        ranked = ranked_ids(stories, query)
+        found = find(stories, query)
+        ranked = found.ranked
         # Counts and other orders work from the list; a very long one stays a subquery.
-        stories = stories.filter(pk__in=ranked) if len(ranked) <= MAX_LISTED else matching(stories, query)
+        stories = stories.filter(pk__in=id_list(ranked)) if len(ranked) <= MAX_LISTED else matching(stories, query)
     per_page = per_page or site_settings().items_per_page
     total = len(ranked) if ranked is not None else stories.count()
     paginator = Paginator(range(total), per_page)  # a range: only the count matters
@@ -150,7 +191,7 @@ def search(request, params: QueryDict | None = None, *, per_page: int | None = N
         ordered = stories.order_by(*SEARCH_SORTS[sort][1])
         page_stories = list(with_listing_data(ordered)[offset:offset + per_page])
     results.page = page
-    results.hits = _hits(request, query, page_stories)
+    results.hits = _hits(request, query, page_stories, found)
     results.sorts = [
         Link(label, url_with(params, sort=key, page=None), key == sort)
         for key, (label, _) in SEARCH_SORTS.items()
@@ -161,24 +202,22 @@ def search(request, params: QueryDict | None = None, *, per_page: int | None = N
     return results
 
 
-def _hits(request, query: Query, stories: list[Story]) -> list[Hit]:
+def _hits(request, query: Query, stories: list[Story], found: Found | None) -> list[Hit]:
     hits = [Hit(card) for card in make_cards(stories)]
-    if query.is_empty or not hits:
+    if found is None:
         return hits
-    engine = backend()
-    found = engine.first_chapters(query, [hit.card.story.pk for hit in hits], timezone.now())
     for hit in hits:
         story = hit.card.story
-        if story.pk in found:
-            hit.chapter_position = found[story.pk][1]
+        if story.pk in found.first_chapter:
+            hit.chapter_position = found.first_chapter[story.pk][1]
             hit.chapter_url = reverse("chapter", args=[story.pk, hit.chapter_position])
             # The passage stays behind an age or warning gate, like the text itself.
             hit.gated = required_gate(request, story) is not None
-    texts = engine.texts([found[h.card.story.pk][0] for h in hits if h.chapter_url and not h.gated])
-    for hit in hits:
-        if hit.chapter_url and not hit.gated:
-            text = passage(texts.get(found[hit.card.story.pk][0], ""), query)
-            hit.snippet = highlight(text) if text else ""
+    shown = [hit for hit in hits if hit.chapter_url and not hit.gated]
+    texts = backend().texts([found.first_chapter[hit.card.story.pk][0] for hit in shown])
+    for hit in shown:
+        text = passage(texts.get(found.first_chapter[hit.card.story.pk][0], ""), query)
+        hit.snippet = highlight(text) if text else ""
     return hits
 
 

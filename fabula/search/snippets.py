@@ -11,6 +11,8 @@ to what the index's stemmer lets match; a phrase is marked only where its words 
 from __future__ import annotations
 
 import re
+from collections import Counter, deque
+from collections.abc import Iterator
 
 from fabula.search.backends import MARK_END, MARK_START
 from fabula.search.query import WORD, Query
@@ -27,50 +29,79 @@ def stem(word: str) -> str:
     return word
 
 
-def _hits(text: str, terms: list[tuple[str, ...]]) -> list[tuple[int, int, int]]:
-    """(start, end, term number) of every place a term stands in the text, in order."""
+def _hits(text: str, terms: list[tuple[str, ...]], start: int = 0, end: int | None = None
+          ) -> Iterator[tuple[int, int, int]]:
+    """(start, end, term number) of every place a term stands in text[start:end], in order."""
     firsts = sorted({words[0] for words in terms}, key=len, reverse=True)
     candidates = re.compile(
         r"(?<![^\W_])(?:" + "|".join(re.escape(first) for first in firsts) + r")[^\W_]*",
         re.IGNORECASE,
     )
-    hits = []
-    for match in candidates.finditer(text):
+    for match in candidates.finditer(text, start, len(text) if end is None else end):
         first = stem(match.group())
         for number, words in enumerate(terms):
             if words[0] != first:
                 continue
-            end = match.end()
+            stop = match.end()
             for word in words[1:]:
-                following = WORD.search(text, end)
+                following = WORD.search(text, stop)
                 if following is None or stem(following.group()) != word \
-                        or text[end:following.start()].strip(" ,;:'\"\n"):
+                        or text[stop:following.start()].strip(" ,;:'\"\n"):
                     break
-                end = following.end()
+                stop = following.end()
             else:
-                hits.append((match.start(), end, number))
-    return hits
+                yield match.start(), stop, number
+
+
+def _best_start(hits: Iterator[tuple[int, int, int]], term_count: int) -> int | None:
+    """Where the window of WIDTH characters holding the most different terms begins (the
+    earliest of the best), or None without hits.
+
+    One pass, holding only the hits of the current window: a common word found hundreds of
+    times in a chapter costs no more than a rare one, and the reading stops at the first window
+    that holds every term, since no later window can beat it.
+    """
+    window: deque[tuple[int, int, int]] = deque()
+    in_window: Counter[int] = Counter()
+    best, best_score = None, 0
+
+    def close_first() -> None:
+        nonlocal best, best_score
+        if len(in_window) > best_score:
+            best, best_score = window[0][0], len(in_window)
+        number = window.popleft()[2]
+        in_window[number] -= 1
+        if not in_window[number]:
+            del in_window[number]
+
+    for hit in hits:
+        while window and hit[1] > window[0][0] + WIDTH:
+            close_first()
+        window.append(hit)
+        in_window[hit[2]] += 1
+        if len(in_window) == term_count:
+            return window[0][0]
+    while window:
+        close_first()
+    return best
 
 
 def passage(text: str, query: Query) -> str:
     """The best few lines of `text` for the query, with MARK_START/MARK_END around each word
     found; "" when none of the query's words is in the text (the story matched elsewhere)."""
-    terms = [tuple(stem(w) for w in term.words) for term in query.positive_terms()
-             if term.field in (None, "text")]
-    hits = _hits(text, terms) if terms else []
-    if not hits:
+    terms = list(dict.fromkeys(
+        tuple(stem(w) for w in term.words) for term in query.positive_terms()
+        if term.field in (None, "text")
+    ))
+    best = _best_start(_hits(text, terms), len(terms)) if terms else None
+    if best is None:
         return ""
-    # The window holding the most different terms; the earliest of those.
-    best, best_score = hits[0][0], 0
-    for start, _, _ in hits:
-        score = len({n for s, e, n in hits if start <= s and e <= start + WIDTH})
-        if score > best_score:
-            best, best_score = start, score
     start = max(0, best - LEAD)
     end = min(len(text), start + WIDTH)
     # Whole words only at both ends.
     if start > 0:
         start = next((m.start() for m in WORD.finditer(text, start, best + 1)), best)
+    hits = list(_hits(text, terms, start, end + WIDTH))
     if end < len(text):
         end = max(end, max((e for s, e, _ in hits if s < end), default=end))
         space = text.rfind(" ", start, end + 1)

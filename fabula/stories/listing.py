@@ -9,14 +9,20 @@ default and a page number that is not a number means the first page; only a page
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import timedelta
+
+from django.core.cache import cache
 
 from django.core.paginator import EmptyPage, Page, Paginator
 from django.db.models import F, QuerySet
 from django.db.models.functions import Lower
 from django.http import Http404, QueryDict
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.safestring import SafeString, mark_safe
 
 from fabula.conf.settings import site_settings
 from fabula.search.filters import Sidebar, apply_filters, read_filters, sidebar
@@ -35,6 +41,7 @@ SORTS: dict[str, tuple[str, tuple]] = {
 }
 
 LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+CARD_CACHE_SECONDS = 24 * 3600  # rendered cards; their keys never go stale, this frees memory
 OTHER = "other"  # titles that do not start with a letter A-Z; "#" means the same
 
 
@@ -144,6 +151,32 @@ class Card:
     authors: list
     tag_lines: list[TagLine]
     is_new: bool
+
+    def shown(self) -> tuple:
+        """Everything the card's HTML is made from (and so, its cache key)."""
+        story = self.story
+        return (
+            story.pk, story.title, story.summary, story.status, story.chapter_count,
+            story.word_count, story.updated_at, story.completed, story.rating_id,
+            story.rating.name, self.is_new, site_settings().date_format,
+            [(author.pk, author.pen_name) for author in self.authors],
+            [(line.kind.name, line.kind.slug, [(tag.pk, tag.name) for tag in line.tags])
+             for line in self.tag_lines],
+        )
+
+    @cached_property
+    def html(self) -> SafeString:
+        """The card as HTML. Lists show the same cards again and again, and rendering one costs
+        more than the queries behind it, so a card once rendered is kept in the cache under a
+        key drawn from everything it shows: an edit, a renamed tag or pen name makes a new key,
+        never a stale card."""
+        digest = hashlib.blake2b(repr(self.shown()).encode(), digest_size=12).hexdigest()
+        key = f"card:{self.story.pk}:{digest}"
+        html = cache.get(key)
+        if html is None:
+            html = render_to_string("includes/story_card.html", {"card": self})
+            cache.set(key, html, CARD_CACHE_SECONDS)
+        return mark_safe(html)
 
 
 def make_cards(stories) -> list[Card]:

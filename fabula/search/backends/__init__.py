@@ -8,21 +8,22 @@ in any chapter. Scores are "lower is better" on both, so callers sort the same w
 
 The contract every backend keeps:
 
-- `match_sql(query, now)` -> (sql, params): SELECT story_id, chapter_id, position, score for
-  the released chapters matching the query's groups;
-- `ids_sql(query, now)` -> (sql, params): SELECT story_id of the same, unscored (cheaper);
+- `match_sql(query, now, scored=True, limit=...)` -> (sql, params): SELECT story_id,
+  chapter_id, position and (when scored) score for the released chapters matching the query's
+  groups, at most `limit` of them (scoring costs far more than matching: see results.find);
 - `excluded_sql(query)` -> (sql, params): SELECT story_id for stories holding an excluded term;
-- `first_chapters(query, story_ids, now)` -> {story_id: (chapter_id, position)}: each story's
-  first released chapter that matches, where the snippet comes from;
+- `id_list_sql()` and `id_list_param(ids)`: a subquery of a list of ids bound as one parameter;
 - `texts(chapter_ids)` -> {chapter_id: plain text};
 - `write(documents)`, `delete_stories(ids)`, `delete_chapters(ids)`, `clear()`, `optimize()`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from types import ModuleType
 
 from django.db import connection
+from django.db.models.expressions import RawSQL
 
 # Marks around highlighted words in snippets; documents never hold them (see indexing).
 MARK_START, MARK_END = "\x02", "\x03"
@@ -39,3 +40,10 @@ def backend() -> ModuleType:
 
         return sqlite_fts
     raise RuntimeError(f"Search supports SQLite and PostgreSQL, not {connection.vendor}.")
+
+
+def id_list(ids: Iterable[int]) -> RawSQL:
+    """A list of ids for `field__in=`, bound as one parameter however long it is (SQLite would
+    refuse tens of thousands of parameters; both databases parse one array faster)."""
+    engine = backend()
+    return RawSQL(engine.id_list_sql(), [engine.id_list_param(list(ids))])

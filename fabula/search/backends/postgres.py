@@ -54,24 +54,21 @@ def _rank_query(query: Query) -> str:
     return " | ".join(f"({_tsquery_text(term)})" for term in query.positive_terms())
 
 
-def match_sql(query: Query, now: datetime) -> tuple[str, list]:
+def match_sql(query: Query, now: datetime, *, scored: bool = True, limit: int | None = None
+              ) -> tuple[str, list]:
     where, params = _where(query.groups)
+    score, score_params = "", []
+    if scored:
+        score = (
+            f", -(2 * ts_rank({META_RANK}, meta, to_tsquery('{CONFIG}', %s))"
+            f" + ts_rank(body_vector, to_tsquery('{CONFIG}', %s))) AS score"
+        )
+        score_params = [_rank_query(query), _rank_query(query)]
     return (
-        "SELECT story_id, chapter_id, position,"
-        f" -(2 * ts_rank({META_RANK}, meta, to_tsquery('{CONFIG}', %s))"
-        f" + ts_rank(body_vector, to_tsquery('{CONFIG}', %s))) AS score"
-        f" FROM search_document WHERE {where} AND (release_at IS NULL OR release_at <= %s)",
-        [_rank_query(query), _rank_query(query), *params, now],
-    )
-
-
-def ids_sql(query: Query, now: datetime) -> tuple[str, list]:
-    """SELECT story_id of the matching released chapters, without scoring them."""
-    where, params = _where(query.groups)
-    return (
-        f"SELECT story_id FROM search_document WHERE {where}"
-        " AND (release_at IS NULL OR release_at <= %s)",
-        [*params, now],
+        f"SELECT story_id, chapter_id, position{score}"
+        f" FROM search_document WHERE {where} AND (release_at IS NULL OR release_at <= %s)"
+        " LIMIT %s",
+        [*score_params, *params, now, limit],
     )
 
 
@@ -80,19 +77,13 @@ def excluded_sql(query: Query) -> tuple[str, list]:
     return f"SELECT story_id FROM search_document WHERE {where}", params
 
 
-def first_chapters(query: Query, story_ids: list[int], now: datetime) -> dict[int, tuple[int, int]]:
-    """{story_id: (chapter_id, position)}: each story's first released chapter that matches."""
-    if not story_ids:
-        return {}
-    where, params = _where(query.groups)
-    sql = (
-        "SELECT DISTINCT ON (story_id) story_id, chapter_id, position FROM search_document"
-        f" WHERE {where} AND story_id = ANY(%s) AND (release_at IS NULL OR release_at <= %s)"
-        " ORDER BY story_id, position"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, list(story_ids), now])
-        return {story_id: (chapter_id, position) for story_id, chapter_id, position in cursor.fetchall()}
+def id_list_sql() -> str:
+    """A subquery of the ids in one parameter (an array): a long list binds as one value."""
+    return "SELECT unnest(%s::integer[])"
+
+
+def id_list_param(ids: list[int]) -> list[int]:
+    return list(ids)
 
 
 def texts(chapter_ids: list[int]) -> dict[int, str]:

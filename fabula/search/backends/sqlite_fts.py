@@ -10,6 +10,7 @@ a reader types is ever read as FTS5 syntax.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from datetime import datetime
 
@@ -36,24 +37,16 @@ def _epoch(moment: datetime) -> int:
     return int(moment.timestamp())
 
 
-def match_sql(query: Query, now: datetime) -> tuple[str, list]:
+def match_sql(query: Query, now: datetime, *, scored: bool = True, limit: int = -1) -> tuple[str, list]:
+    score = f", {RANK} AS score" if scored else ""
     return (
-        f"SELECT e.story_id, e.chapter_id, e.position, {RANK} AS score"
+        f"SELECT e.story_id, e.chapter_id, e.position{score}"
         " FROM search_fts JOIN search_entry e ON e.chapter_id = search_fts.rowid"
         " WHERE search_fts MATCH %s AND (e.release_at IS NULL OR e.release_at <= %s)"
-        # LIMIT -1 (no limit) keeps SQLite from flattening this into an outer GROUP BY, where
-        # bm25() cannot run.
-        " LIMIT -1",
-        [compile_match(query.groups), _epoch(now)],
-    )
-
-
-def ids_sql(query: Query, now: datetime) -> tuple[str, list]:
-    """SELECT story_id of the matching released chapters, without scoring them."""
-    return (
-        "SELECT e.story_id FROM search_fts JOIN search_entry e ON e.chapter_id = search_fts.rowid"
-        " WHERE search_fts MATCH %s AND (e.release_at IS NULL OR e.release_at <= %s)",
-        [compile_match(query.groups), _epoch(now)],
+        # A LIMIT (-1: none) also keeps SQLite from flattening this into an outer GROUP BY,
+        # where bm25() cannot run.
+        " LIMIT %s",
+        [compile_match(query.groups), _epoch(now), limit],
     )
 
 
@@ -65,21 +58,13 @@ def excluded_sql(query: Query) -> tuple[str, list]:
     )
 
 
-def first_chapters(query: Query, story_ids: list[int], now: datetime) -> dict[int, tuple[int, int]]:
-    """{story_id: (chapter_id, position)}: each story's first released chapter that matches."""
-    if not story_ids:
-        return {}
-    marks = ", ".join(["%s"] * len(story_ids))
-    sql = (
-        "SELECT e.story_id, e.chapter_id, e.position"
-        " FROM search_fts JOIN search_entry e ON e.chapter_id = search_fts.rowid"
-        f" WHERE search_fts MATCH %s AND e.story_id IN ({marks})"
-        " AND (e.release_at IS NULL OR e.release_at <= %s) ORDER BY e.position DESC"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [compile_match(query.groups), *story_ids, _epoch(now)])
-        # Ordered last to first, so the first chapter of each story is the one that stays.
-        return {story_id: (chapter_id, position) for story_id, chapter_id, position in cursor.fetchall()}
+def id_list_sql() -> str:
+    """A subquery of the ids in one parameter (a JSON array): a long list binds as one value."""
+    return "SELECT value FROM json_each(%s)"
+
+
+def id_list_param(ids: list[int]) -> str:
+    return json.dumps(ids)
 
 
 def texts(chapter_ids: list[int]) -> dict[int, str]:

@@ -105,6 +105,26 @@ def test_field_prefixes_or_and_exclusions(client, author, archive, write_story):
     assert titles(results_of(client, q="cold -humid")[1]) == ["Snowfall"]
 
 
+def test_a_broad_query_orders_stories_by_chapters_found_without_scoring(
+    client, author, write_story, monkeypatch
+):
+    from fabula.search import results as search_results
+    from fabula.stories.models import Story
+
+    monkeypatch.setattr(search_results, "SCORED_MATCHES", 2)  # so these few matches are "many"
+    write_story(author, "Once", ["<p>a lantern</p>", FILLER])
+    thrice = write_story(author, "Thrice", [FILLER, "<p>lantern</p>", "<p>lantern</p>", "<p>lantern</p>"])
+    write_story(author, "Also Once", ["<p>lantern light</p>"])
+    hidden = write_story(author, "Hidden", ["<p>lantern</p>"] * 5)
+    Story.objects.filter(pk=hidden.pk).update(status=Status.HIDDEN)
+    write_story(author, "Excluded", ["<p>lantern</p>"] * 4 + ["<p>moth</p>"])
+    response, results = results_of(client, q="lantern -moth")
+    # Most chapters found first, then the newest: never the hidden or the excluded story.
+    assert titles(results) == ["Thrice", "Also Once", "Once"]
+    assert results.hits[0].chapter_url == reverse("chapter", args=[thrice.pk, 2])
+    assert "<mark>lantern</mark>" in str(results.hits[0].snippet)
+
+
 @pytest.mark.parametrize("sort, expected", [
     ("title", ["Alpha", "Beta", "Gamma"]),
     ("words", ["Gamma", "Beta", "Alpha"]),

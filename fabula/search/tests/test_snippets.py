@@ -35,3 +35,13 @@ def test_no_passage_when_the_words_are_not_in_the_text():
 def test_regex_characters_in_words_are_harmless():
     assert marked(passage("a b c", parse("a.* (b"))) == "[a] [b] c"
     assert marked(passage("price 100 and more", parse("100"))) == "price [100] and more"
+
+
+def test_a_word_typed_twice_is_marked_once():
+    assert marked(passage("the owl sang", parse("owl owl"))) == "the [owl] sang"
+
+
+def test_a_very_common_word_gives_its_first_place():
+    text = "Start here. " + "the cat and the dog. " * 2000
+    result = marked(passage(text, parse("the")))
+    assert result.startswith("Start here. [the] cat and [the] dog.")
