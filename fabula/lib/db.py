@@ -1,5 +1,7 @@
 """Small database chores that differ between SQLite and PostgreSQL."""
 
+from collections.abc import Callable
+
 from django.db import connection
 from django.db.models import Model
 
@@ -16,3 +18,13 @@ def keep_ids_ahead(model: type[Model]) -> None:
             f"(SELECT GREATEST(COALESCE(MAX(id), 0), 1) FROM {connection.ops.quote_name(table)}))",
             [table],
         )
+
+
+def sql_for_vendor(statements_by_vendor: dict[str, list[str]]) -> Callable:
+    """A RunPython step running the SQL written for the database in use (and none for others)."""
+
+    def run(apps, schema_editor) -> None:
+        for statement in statements_by_vendor.get(schema_editor.connection.vendor, []):
+            schema_editor.execute(statement)
+
+    return run

@@ -90,10 +90,18 @@ def documents_for(story_ids: list[int], chapter_ids: list[int] | None = None) ->
     by_story: dict[int, list[Chapter]] = {}
     for chapter in _chapters(story_ids, chapter_ids):
         by_story.setdefault(chapter.story_id, []).append(chapter)
+    # The story's fields name the authors of all its chapters, not only of those written now.
+    chapter_authors: dict[int, list[str]] = {}
+    if chapter_ids is None:
+        for story_id, chapters in by_story.items():
+            chapter_authors[story_id] = [chapter.author.pen_name for chapter in chapters]
+    else:
+        for story_id, pen_name in _chapters(list(by_story)).values_list("story_id", "author__pen_name"):
+            chapter_authors.setdefault(story_id, []).append(pen_name)
     documents = []
     for story in _stories_with_fields(by_story):
         chapters = by_story[story.pk]
-        fields = _story_fields(story, (c.author.pen_name for c in chapters))
+        fields = _story_fields(story, chapter_authors[story.pk])
         for chapter in chapters:
             body = "\n".join(filter(None, [
                 _plain(chapter.title), _plain(chapter.notes), _plain(chapter.body),

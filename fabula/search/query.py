@@ -59,6 +59,13 @@ class Query:
     def positive_terms(self) -> list[Term]:
         return [term for group in self.groups for term in group]
 
+    @property
+    def fields_only(self) -> bool:
+        """Is every word looked for limited to the story's own fields (title:, author:, ...)?"""
+        return bool(self.groups) and all(
+            term.field not in (None, "text") for term in self.positive_terms()
+        )
+
     def words(self) -> list[str]:
         """Every word looked for (not the excluded ones), for highlighting."""
         return list(dict.fromkeys(w for term in self.positive_terms() for w in term.words))

@@ -15,7 +15,6 @@ from dataclasses import dataclass
 
 from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Page, Paginator
-from django.db import connection
 from django.db.models import F, QuerySet
 from django.db.models.expressions import RawSQL
 from django.http import Http404, QueryDict
@@ -79,7 +78,7 @@ def matching(stories: QuerySet[Story], query: Query) -> QuerySet[Story]:
     if query.is_empty:
         return stories
     engine = backend()
-    sql, params = engine.match_sql(query, timezone.now(), scored=False)
+    sql, params = engine.match_sql(query, timezone.now())
     stories = stories.filter(pk__in=RawSQL(f"SELECT m.story_id FROM ({sql}) m", params))
     if query.excluded:
         sql, params = engine.excluded_sql(query)
@@ -99,13 +98,12 @@ def find(stories: QuerySet[Story], query: Query) -> Found:
     """Every story of `stories` the query matches, best first, with its first matching chapter.
 
     Scoring a chapter (bm25, ts_rank) costs far more than finding it, and when a query's words
-    are in thousands of chapters the scores tell little apart. So the index is asked for at most
-    SCORED_MATCHES + 1 scored chapters first: a query that finds no more than that is ranked by
-    score (a story scores as its best chapter). A broader one is matched again unscored, and its
-    stories come in the order of how many of their chapters hold the words, then newest first.
+    are in thousands of chapters the scores tell little apart. So only a query that finds at most
+    SCORED_MATCHES chapters is ranked by score (a story scores as its best chapter); the stories
+    of a broader one come in the order of how many of their chapters hold the words, then the
+    newest first.
     """
     engine = backend()
-    now = timezone.now()
     try:
         visible, visible_params = stories.order_by().values("pk").query.sql_with_params()
     except EmptyResultSet:  # a filter that can match nothing (a tag that does not exist)
@@ -114,32 +112,16 @@ def find(stories: QuerySet[Story], query: Query) -> Found:
     if query.excluded:
         excluded, excluded_params = engine.excluded_sql(query)
         keep, keep_params = f"{keep} AND m.story_id NOT IN ({excluded})", [*keep_params, *excluded_params]
-    sql, params = engine.match_sql(query, now, limit=SCORED_MATCHES + 1)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT m.story_id, m.chapter_id, m.position, m.score, {keep} FROM ({sql}) m",
-            [*keep_params, *params],
-        )
-        rows = cursor.fetchall()
-        scored = len(rows) <= SCORED_MATCHES
-        if scored:
-            rows = [row[:4] for row in rows if row[4]]
-        else:
-            sql, params = engine.match_sql(query, now, scored=False)
-            cursor.execute(
-                f"SELECT m.story_id, m.chapter_id, m.position FROM ({sql}) m WHERE {keep}",
-                [*params, *keep_params],
-            )
-            rows = cursor.fetchall()
+    rows, scored = engine.matches(query, timezone.now(), keep, keep_params, SCORED_MATCHES)
     first: dict[int, tuple[int, int]] = {}
     best: dict[int, float] = {}
     chapters_found: Counter[int] = Counter()
-    for story_id, chapter_id, position, *score in rows:
+    for story_id, chapter_id, position, score in rows:
         if story_id not in first or position < first[story_id][1]:
             first[story_id] = (chapter_id, position)
         chapters_found[story_id] += 1
-        if score:
-            best[story_id] = min(score[0], best.get(story_id, score[0]))
+        if scored:
+            best[story_id] = min(score, best.get(story_id, score))
     if scored:
         ranked = sorted(first, key=lambda story_id: (best[story_id], story_id))
     else:

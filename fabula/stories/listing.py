@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.core.cache import cache
-
 from django.core.paginator import EmptyPage, Page, Paginator
 from django.db.models import F, QuerySet
 from django.db.models.functions import Lower

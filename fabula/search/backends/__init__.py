@@ -8,9 +8,11 @@ in any chapter. Scores are "lower is better" on both, so callers sort the same w
 
 The contract every backend keeps:
 
-- `match_sql(query, now, scored=True, limit=...)` -> (sql, params): SELECT story_id,
-  chapter_id, position and (when scored) score for the released chapters matching the query's
-  groups, at most `limit` of them (scoring costs far more than matching: see results.find);
+- `match_sql(query, now)` -> (sql, params): SELECT story_id, chapter_id, position of the
+  released chapters matching the query's groups;
+- `matches(query, now, keep, keep_params, scored_limit)` -> (rows, scored): the same as rows
+  with a score, in the stories the SQL condition `keep` keeps, scored only when no more than
+  `scored_limit` match (scoring costs far more than matching: see results.find);
 - `excluded_sql(query)` -> (sql, params): SELECT story_id for stories holding an excluded term;
 - `id_list_sql()` and `id_list_param(ids)`: a subquery of a list of ids bound as one parameter;
 - `texts(chapter_ids)` -> {chapter_id: plain text};

@@ -1,20 +1,23 @@
-"""The search index on PostgreSQL: the table `search_document` (migration 0001).
+"""The search index on PostgreSQL: the table `search_document` (migration 0001), and
+`search_story` (0002).
 
 A row per published chapter with two tsvector columns, each under a GIN index: `meta`, the
 story's fields weighted by what they are (A title, B authors, C tags, D summary, notes and
 series), and `body_vector`, the chapter's text. A field prefix becomes a weight restriction
 (`title:` -> `:A` in `meta`) or a choice of column (`text:` -> `body_vector`). Queries are
 built with `to_tsquery` over the parsed words only, each quoted as a lexeme, so nothing a
-reader types is read as tsquery syntax. The `fabula` configuration stems English but keeps stop
+reader types is read as tsquery syntax. `search_story` holds `meta` once per story, for queries
+on the stories' fields alone. The `fabula` configuration stems English but keeps stop
 words.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from datetime import datetime
 
-from django.db import connection
+from django.db import connection, transaction
 
 from fabula.search.query import Query, Term
 
@@ -54,22 +57,98 @@ def _rank_query(query: Query) -> str:
     return " | ".join(f"({_tsquery_text(term)})" for term in query.positive_terms())
 
 
-def match_sql(query: Query, now: datetime, *, scored: bool = True, limit: int | None = None
-              ) -> tuple[str, list]:
-    where, params = _where(query.groups)
-    score, score_params = "", []
-    if scored:
-        score = (
-            f", -(2 * ts_rank({META_RANK}, meta, to_tsquery('{CONFIG}', %s))"
-            f" + ts_rank(body_vector, to_tsquery('{CONFIG}', %s))) AS score"
+def _released(now: datetime) -> tuple[str, list]:
+    return "(release_at IS NULL OR release_at <= %s)", [now]
+
+
+def match_sql(query: Query, now: datetime) -> tuple[str, list]:
+    """SELECT story_id, chapter_id, position of the released chapters matching.
+
+    A group at a time, intersected: each group is then one bitmap of the GIN indexes, where a
+    single WHERE makes the planner test the later groups row by row, unpacking every matching
+    chapter's tsvector (170 ms where this takes 20, for two common words in 21,000 chapters).
+    """
+    released, released_params = _released(now)
+    parts, params = [], []
+    for group in query.groups:
+        where, where_params = _where([group])
+        parts.append(f"SELECT story_id, chapter_id, position FROM search_document"
+                     f" WHERE {where} AND {released}")
+        params += [*where_params, *released_params]
+    return " INTERSECT ".join(parts), params
+
+
+def matches(query: Query, now: datetime, keep: str, keep_params: list, scored_limit: int
+            ) -> tuple[list[tuple], bool]:
+    """(story_id, chapter_id, position, score) of the chapters matching in stories that `keep`
+    (SQL on `m.story_id`) keeps, and whether they were scored (not when more than
+    `scored_limit` match).
+
+    Matching uses the GIN indexes alone; scoring unpacks each chapter's tsvector, so it is done
+    afterwards, for few enough chapters only. A query on the stories' own fields alone reads
+    the story table, and answers every released chapter of those stories.
+    """
+    if query.fields_only:
+        return _story_matches(query, now, keep, keep_params, scored_limit)
+    sql, params = match_sql(query, now)
+    with _planned_for_search(), connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT m.story_id, m.chapter_id, m.position FROM ({sql}) m WHERE {keep}",
+            [*params, *keep_params],
         )
-        score_params = [_rank_query(query), _rank_query(query)]
-    return (
-        f"SELECT story_id, chapter_id, position{score}"
-        f" FROM search_document WHERE {where} AND (release_at IS NULL OR release_at <= %s)"
-        " LIMIT %s",
-        [*score_params, *params, now, limit],
-    )
+        rows = cursor.fetchall()
+        if len(rows) > scored_limit:
+            return [(*row, None) for row in rows], False
+        cursor.execute(
+            f"SELECT chapter_id, -(2 * ts_rank({META_RANK}, meta, to_tsquery('{CONFIG}', %s))"
+            f" + ts_rank(body_vector, to_tsquery('{CONFIG}', %s)))"
+            " FROM search_document WHERE chapter_id = ANY(%s)",
+            [_rank_query(query), _rank_query(query), [row[1] for row in rows]],
+        )
+        scores = dict(cursor.fetchall())
+    return [(*row, scores[row[1]]) for row in rows], True
+
+
+def _story_matches(query: Query, now: datetime, keep: str, keep_params: list, scored_limit: int
+                   ) -> tuple[list[tuple], bool]:
+    where, params = _where(query.groups)
+    released, released_params = _released(now)
+    with _planned_for_search(), connection.cursor() as cursor:
+        cursor.execute(f"SELECT story_id FROM search_story WHERE {where}", params)
+        story_ids = [row[0] for row in cursor.fetchall()]
+        scores: dict[int, float] = {}
+        if len(story_ids) <= scored_limit:
+            cursor.execute(
+                f"SELECT story_id, -ts_rank({META_RANK}, meta, to_tsquery('{CONFIG}', %s))"
+                " FROM search_story WHERE story_id = ANY(%s)",
+                [_rank_query(query), story_ids],
+            )
+            scores = dict(cursor.fetchall())
+        cursor.execute(
+            "SELECT m.story_id, m.chapter_id, m.position FROM search_document m"
+            f" WHERE m.story_id = ANY(%s) AND {released} AND {keep}",
+            [story_ids, *released_params, *keep_params],
+        )
+        rows = cursor.fetchall()
+    scored = len(story_ids) <= scored_limit
+    return [(*row, scores.get(row[0])) for row in rows], scored
+
+
+@contextmanager
+def _planned_for_search() -> Iterator[None]:
+    """Run the matching queries on bitmaps of the GIN indexes, always.
+
+    For a word found in most chapters the planner prefers reading every row (by a sequential
+    scan, or failing that by walking another index), since it does not know that testing a row
+    means unpacking its chapter's tsvector: 180 ms, where the GIN bitmap answers in 20 (a
+    21,000-chapter archive). Set "local", the settings last to the end of this transaction only.
+    """
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT set_config('enable_seqscan', 'off', true),"
+            " set_config('enable_indexscan', 'off', true)"
+        )
+        yield
 
 
 def excluded_sql(query: Query) -> tuple[str, list]:
@@ -110,8 +189,17 @@ _INSERT = (
 )
 
 
+_INSERT_STORY = (
+    "INSERT INTO search_story (story_id, meta) VALUES (%s,"
+    f" setweight(to_tsvector('{CONFIG}', %s), 'A') || setweight(to_tsvector('{CONFIG}', %s), 'B')"
+    f" || setweight(to_tsvector('{CONFIG}', %s), 'C') || setweight(to_tsvector('{CONFIG}', %s), 'D'))"
+    " ON CONFLICT (story_id) DO UPDATE SET meta = EXCLUDED.meta"
+)
+
+
 def write(documents: Iterable) -> None:
-    """Add or replace the rows of these chapters."""
+    """Add or replace the rows of these chapters (and of their stories)."""
+    documents = list(documents)
     rows = [
         (d.chapter_id, d.story_id, d.position, d.release_at, d.body,
          d.title, d.author, d.tags, d.summary, d.body)
@@ -120,12 +208,18 @@ def write(documents: Iterable) -> None:
     if rows:
         with connection.cursor() as cursor:
             cursor.executemany(_INSERT, rows)
+            # The story rows, from the fields alike in every chapter of a story.
+            stories = {d.story_id: d for d in documents}
+            cursor.executemany(_INSERT_STORY, [
+                (d.story_id, d.title, d.author, d.tags, d.summary) for d in stories.values()
+            ])
 
 
 def delete_stories(story_ids: list[int]) -> None:
     if story_ids:
         with connection.cursor() as cursor:
             cursor.execute("DELETE FROM search_document WHERE story_id = ANY(%s)", [list(story_ids)])
+            cursor.execute("DELETE FROM search_story WHERE story_id = ANY(%s)", [list(story_ids)])
 
 
 def delete_chapters(chapter_ids: list[int]) -> None:
@@ -138,12 +232,13 @@ def delete_chapters(chapter_ids: list[int]) -> None:
 
 def clear() -> None:
     with connection.cursor() as cursor:
-        cursor.execute("TRUNCATE search_document")
+        cursor.execute("TRUNCATE search_document, search_story")
 
 
 def optimize() -> None:
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE search_document")
+        cursor.execute("ANALYZE search_story")
 
 
 def count() -> int:

@@ -1,9 +1,11 @@
 """The search index on SQLite: the FTS5 table `search_fts` and its companion `search_entry`
-(migration 0001).
+(migration 0001), and the story table `search_story_fts` (0002).
 
 `search_fts` holds title, author, summary, tags and body (Porter-stemmed), its rowid being the
 chapter's id; `search_entry` holds each chapter's story, position and release time (a Unix time,
-or NULL), so a match is joined to its story without reading the text back. A query is compiled
+or NULL), so a match is joined to its story without reading the text back; `search_story_fts`
+holds the same fields once per story (its rowid the story's id), for queries on those fields
+alone. A query is compiled
 into FTS5's syntax from the parsed words only, each word or phrase in double quotes, so nothing
 a reader types is ever read as FTS5 syntax.
 """
@@ -22,6 +24,8 @@ COLUMNS = {"title": "title", "author": "author", "summary": "summary", "tag": "t
 # bm25 weights in column order: a word in the title or an author's name counts far more than
 # one in the text.
 RANK = "bm25(search_fts, 10.0, 8.0, 2.0, 4.0, 1.0)"
+STORY_RANK = "bm25(search_story_fts, 10.0, 8.0, 2.0, 4.0)"
+RELEASED = "(e.release_at IS NULL OR e.release_at <= %s)"
 
 
 def _term(term: Term) -> str:
@@ -37,17 +41,75 @@ def _epoch(moment: datetime) -> int:
     return int(moment.timestamp())
 
 
-def match_sql(query: Query, now: datetime, *, scored: bool = True, limit: int = -1) -> tuple[str, list]:
+def match_sql(query: Query, now: datetime, *, scored: bool = False, limit: int = -1
+              ) -> tuple[str, list]:
+    """SELECT story_id, chapter_id, position (and score) of the released chapters matching."""
     score = f", {RANK} AS score" if scored else ""
     return (
         f"SELECT e.story_id, e.chapter_id, e.position{score}"
         " FROM search_fts JOIN search_entry e ON e.chapter_id = search_fts.rowid"
-        " WHERE search_fts MATCH %s AND (e.release_at IS NULL OR e.release_at <= %s)"
-        # A LIMIT (-1: none) also keeps SQLite from flattening this into an outer GROUP BY,
+        f" WHERE search_fts MATCH %s AND {RELEASED}"
+        # A LIMIT (-1: none) also keeps SQLite from flattening this into an outer query,
         # where bm25() cannot run.
         " LIMIT %s",
         [compile_match(query.groups), _epoch(now), limit],
     )
+
+
+def _story_match_sql(query: Query, *, scored: bool, limit: int = -1) -> tuple[str, list]:
+    """SELECT story_id (and score) of the stories whose own fields match: the story table."""
+    score = f", {STORY_RANK} AS score" if scored else ", NULL AS score"
+    return (
+        f"SELECT rowid AS story_id{score} FROM search_story_fts WHERE search_story_fts MATCH %s"
+        " LIMIT %s",
+        [compile_match(query.groups), limit],
+    )
+
+
+def matches(query: Query, now: datetime, keep: str, keep_params: list, scored_limit: int
+            ) -> tuple[list[tuple], bool]:
+    """(story_id, chapter_id, position, score) of the chapters matching in stories that `keep`
+    (SQL on `m.story_id`) keeps, and whether they were scored (not when more than
+    `scored_limit` match).
+
+    FTS5 scores as it reads, so the first pass scores up to scored_limit + 1 matches; only a
+    broader query reads its matches a second time, unscored. A query on the stories' own
+    fields alone reads the story table, and answers every released chapter of those stories.
+    """
+    if query.fields_only:
+        return _story_matches(query, now, keep, keep_params, scored_limit)
+    sql, params = match_sql(query, now, scored=True, limit=scored_limit + 1)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT m.story_id, m.chapter_id, m.position, m.score, {keep} FROM ({sql}) m",
+            [*keep_params, *params],
+        )
+        rows = cursor.fetchall()
+        if len(rows) <= scored_limit:
+            return [row[:4] for row in rows if row[4]], True
+        sql, params = match_sql(query, now)
+        cursor.execute(
+            f"SELECT m.story_id, m.chapter_id, m.position, NULL FROM ({sql}) m WHERE {keep}",
+            [*params, *keep_params],
+        )
+        return cursor.fetchall(), False
+
+
+def _story_matches(query: Query, now: datetime, keep: str, keep_params: list, scored_limit: int
+                   ) -> tuple[list[tuple], bool]:
+    def chapters_of(sql: str, params: list) -> list[tuple]:
+        cursor.execute(
+            f"SELECT m.story_id, e.chapter_id, e.position, m.score FROM ({sql}) m"
+            f" JOIN search_entry e ON e.story_id = m.story_id WHERE {RELEASED} AND {keep}",
+            [*params, _epoch(now), *keep_params],
+        )
+        return cursor.fetchall()
+
+    with connection.cursor() as cursor:
+        sql, params = _story_match_sql(query, scored=False, limit=scored_limit + 1)
+        cursor.execute(f"SELECT count(*) FROM ({sql})", params)
+        scored = cursor.fetchone()[0] <= scored_limit
+        return chapters_of(*_story_match_sql(query, scored=scored)), scored
 
 
 def excluded_sql(query: Query) -> tuple[str, list]:
@@ -95,6 +157,24 @@ def write(documents: Iterable) -> None:
             [(d.chapter_id, d.story_id, d.position,
               _epoch(d.release_at) if d.release_at else None) for d in documents],
         )
+    _write_stories(documents)
+
+
+def _write_stories(documents: list) -> None:
+    """The story rows of these documents' stories, from their fields (alike in every chapter)."""
+    stories = {d.story_id: d for d in documents}
+    _delete_story_rows(list(stories))
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            "INSERT INTO search_story_fts (rowid, title, author, summary, tags) VALUES (%s, %s, %s, %s, %s)",
+            [(d.story_id, d.title, d.author, d.summary, d.tags) for d in stories.values()],
+        )
+
+
+def _delete_story_rows(story_ids: list[int]) -> None:
+    marks = ", ".join(["%s"] * len(story_ids))
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM search_story_fts WHERE rowid IN ({marks})", story_ids)
 
 
 def delete_stories(story_ids: list[int]) -> None:
@@ -107,6 +187,7 @@ def delete_stories(story_ids: list[int]) -> None:
             f" (SELECT chapter_id FROM search_entry WHERE story_id IN ({marks}))", story_ids,
         )
         cursor.execute(f"DELETE FROM search_entry WHERE story_id IN ({marks})", story_ids)
+    _delete_story_rows(story_ids)
 
 
 def delete_chapters(chapter_ids: list[int]) -> None:
@@ -122,12 +203,14 @@ def clear() -> None:
     with connection.cursor() as cursor:
         cursor.execute("DELETE FROM search_fts")
         cursor.execute("DELETE FROM search_entry")
+        cursor.execute("DELETE FROM search_story_fts")
 
 
 def optimize() -> None:
     """Merge the index's segments into one, after a rebuild."""
     with connection.cursor() as cursor:
         cursor.execute("INSERT INTO search_fts (search_fts) VALUES ('optimize')")
+        cursor.execute("INSERT INTO search_story_fts (search_story_fts) VALUES ('optimize')")
 
 
 def count() -> int:

@@ -12,6 +12,8 @@ import django.db.models.deletion
 import django.utils.timezone
 from django.db import migrations, models
 
+from fabula.lib.db import sql_for_vendor
+
 import fabula.search.models
 
 SQLITE = [
@@ -59,13 +61,6 @@ POSTGRES = [
 POSTGRES_DROP = ["DROP TABLE IF EXISTS search_document"]
 
 
-def _run(statements_by_vendor):
-    def run(apps, schema_editor):
-        for statement in statements_by_vendor.get(schema_editor.connection.vendor, []):
-            schema_editor.execute(statement)
-    return run
-
-
 class Migration(migrations.Migration):
     initial = True
 
@@ -87,7 +82,7 @@ class Migration(migrations.Migration):
             options={"ordering": ["name", "pk"]},
         ),
         migrations.RunPython(
-            _run({"sqlite": SQLITE, "postgresql": POSTGRES}),
-            _run({"sqlite": SQLITE_DROP, "postgresql": POSTGRES_DROP}),
+            sql_for_vendor({"sqlite": SQLITE, "postgresql": POSTGRES}),
+            sql_for_vendor({"sqlite": SQLITE_DROP, "postgresql": POSTGRES_DROP}),
         ),
     ]

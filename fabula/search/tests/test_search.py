@@ -290,3 +290,30 @@ def test_index_work_of_a_rolled_back_transaction_is_dropped(client, author, writ
     with indexed():  # a later commit must not carry out the abandoned removal
         write_story(author, "Other", ["<p>nothing here</p>"])
     assert titles(results_of(client, q="quince")[1]) == ["Quince"]
+
+
+def test_the_story_rows_follow_title_and_authors(client, author, coauthor, archive, write_story, indexed):
+    story = write_story(author, "Old Lighthouse", ["<p>waves</p>"])
+    with indexed():
+        actions.story_update(story=story, title="New Harbour", rating=archive.general,
+                             tags=[archive.fandom])
+        actions.chapter_add(story=story, title="Guest part", body="<p>gulls</p>",
+                            status=Status.PUBLISHED, author=coauthor)
+    assert titles(results_of(client, q="title:harbour")[1]) == ["New Harbour"]
+    assert titles(results_of(client, q="title:lighthouse")[1]) == []
+    # The chapter's own author is found by the story's fields, in a query on fields alone.
+    response, results = results_of(client, q='author:"midnight owl"')
+    assert titles(results) == ["New Harbour"]
+    assert results.hits[0].chapter_url == reverse("chapter", args=[story.pk, 1])
+    with indexed():
+        actions.story_delete(story=story)
+    assert titles(results_of(client, q="title:harbour")[1]) == []
+
+
+def test_a_broad_query_on_fields_alone_is_not_scored(client, author, write_story, monkeypatch):
+    from fabula.search import results as search_results
+
+    monkeypatch.setattr(search_results, "SCORED_MATCHES", 1)
+    write_story(author, "Winter One", ["<p>a</p>"])
+    write_story(author, "Winter Two", ["<p>b</p>", "<p>c</p>"])
+    assert titles(results_of(client, q="title:winter")[1]) == ["Winter Two", "Winter One"]
