@@ -227,11 +227,15 @@ def sidebar(stories: QuerySet[Story], state: FilterState, query: QueryDict) -> S
     )
     groups: dict[str, dict[int, Choice]] = defaultdict(dict)
     kinds: dict[str, tuple] = {}
-    for tag in Tag.objects.filter(pk__in=id_list(counts)).select_related("kind", "synonym_of"):
-        canonical = tag.synonym_of or tag  # synonyms count for the canonical tag
-        kinds[tag.kind.name] = (tag.kind.order, tag.kind.slug)
-        choice = groups[tag.kind.name].setdefault(canonical.pk, Choice(str(canonical.pk), canonical.name))
-        choice.count += counts[tag.pk]
+    for tag_id, name, synonym_of_id, canonical_name, kind_name, kind_order, kind_slug in (
+        Tag.objects.filter(pk__in=id_list(counts)).values_list(
+            "pk", "name", "synonym_of_id", "synonym_of__name", "kind__name", "kind__order", "kind__slug",
+        )
+    ):
+        kinds[kind_name] = (kind_order, kind_slug)
+        canonical = synonym_of_id or tag_id  # synonyms count for the canonical tag
+        choice = groups[kind_name].setdefault(canonical, Choice(str(canonical), canonical_name or name))
+        choice.count += counts[tag_id]
     chosen = set(state.include) | set(state.exclude)
     tag_groups = []
     for kind_name, by_id in groups.items():

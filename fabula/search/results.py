@@ -31,7 +31,6 @@ from fabula.search.snippets import passage
 from fabula.stories.listing import SORTS, Card, Link, make_cards, page_links, page_number, url_with
 from fabula.stories.models import Story
 from fabula.stories.permissions import listed_stories, required_gate
-from fabula.stories.selectors import with_listing_data
 
 RELEVANCE = "relevance"
 MAX_LISTED = 10_000  # matching stories passed to later queries as a list of ids, at most
@@ -167,11 +166,11 @@ def search(request, params: QueryDict | None = None, *, per_page: int | None = N
     offset = (number - 1) * per_page
     if sort == RELEVANCE:
         ids = ranked[offset:offset + per_page]
-        by_id = {story.pk: story for story in with_listing_data(Story.objects.filter(pk__in=ids))}
+        by_id = {story.pk: story for story in Story.objects.filter(pk__in=ids).select_related("rating")}
         page_stories = [by_id[pk] for pk in ids if pk in by_id]
     else:
         ordered = stories.order_by(*SEARCH_SORTS[sort][1])
-        page_stories = list(with_listing_data(ordered)[offset:offset + per_page])
+        page_stories = list(ordered.select_related("rating")[offset:offset + per_page])
     results.page = page
     results.hits = _hits(request, query, page_stories, found)
     results.sorts = [
@@ -209,4 +208,4 @@ def feed_stories(user, params: QueryDict, limit: int = 25) -> list[Story]:
     state = filters.read_filters(params)
     stories = matching(filters.apply_filters(listed_stories(user), state), query)
     ordered = stories.order_by(F("updated_at").desc(nulls_last=True), "-pk")
-    return list(with_listing_data(ordered)[:limit])
+    return list(ordered.select_related("rating")[:limit])

@@ -21,9 +21,12 @@ WIDTH = 220  # characters in a passage, about 35 words
 LEAD = 50  # characters kept before the first word found
 
 
+SUFFIXES = ("ing", "ed", "es", "ly", "s")
+
+
 def stem(word: str) -> str:
     word = word.lower()
-    for suffix in ("ing", "ed", "es", "ly", "s"):
+    for suffix in SUFFIXES:
         if len(word) > len(suffix) + 2 and word.endswith(suffix):
             return word[: -len(suffix)]
     return word
@@ -33,8 +36,10 @@ def _hits(text: str, terms: list[tuple[str, ...]], start: int = 0, end: int | No
           ) -> Iterator[tuple[int, int, int]]:
     """(start, end, term number) of every place a term stands in text[start:end], in order."""
     firsts = sorted({words[0] for words in terms}, key=len, reverse=True)
+    # Only the forms `stem` takes back to a first word: "the" must not stop at "then" or "there".
     candidates = re.compile(
-        r"(?<![^\W_])(?:" + "|".join(re.escape(first) for first in firsts) + r")[^\W_]*",
+        r"(?<![^\W_])(?:" + "|".join(re.escape(first) for first in firsts) + r")"
+        + "(?:" + "|".join(SUFFIXES) + r")?(?![^\W_])",
         re.IGNORECASE,
     )
     for match in candidates.finditer(text, start, len(text) if end is None else end):

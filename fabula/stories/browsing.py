@@ -15,7 +15,6 @@ from django.db.models.functions import Lower
 from fabula.accounts.models import User
 from fabula.stories.models import Series, SeriesEntry, Status, Story, StoryTag
 from fabula.stories.permissions import Viewer, is_moderator, listed_stories
-from fabula.stories.selectors import with_listing_data
 from fabula.taxonomy.models import Rating, Tag, TagKind
 
 
@@ -103,9 +102,10 @@ def unlisted_stories_of(author: User) -> QuerySet[Story]:
     """The author's work that lists leave out: drafts, pending, hidden, or with no chapter
     released yet. Shown only to the author and to moderators."""
     public = Story.objects.filter(status=Status.PUBLISHED, chapter_count__gt=0)
-    return with_listing_data(
+    return (
         Story.objects.filter(credits__user=author).exclude(pk__in=public.values("pk"))
-    ).order_by("-created_at", "-pk")
+        .select_related("rating").order_by("-created_at", "-pk")
+    )
 
 
 def series_with_counts(listed: QuerySet[Story]) -> QuerySet[Series]:
@@ -152,7 +152,7 @@ def series_items(series: Series, user: Viewer) -> list[SeriesItem]:
     story_ids = [entry.story_id for entry in entries if entry.story_id]
     stories = {
         story.pk: story
-        for story in with_listing_data(viewable_stories(user).filter(pk__in=story_ids))
+        for story in viewable_stories(user).filter(pk__in=story_ids).select_related("rating")
     } if story_ids else {}
     items = []
     for entry in entries:

@@ -56,7 +56,7 @@ def home(request):
 
 
 def _home(request) -> HttpResponse:
-    listed = with_listing_data(listed_stories(request.user))
+    listed = listed_stories(request.user).select_related("rating")
     featured = listed.filter(featured=True).order_by("-updated_at", "-pk")[:HOME_FEATURED]
     recent = order_stories(listed, "updated")[:HOME_RECENT]
     return render(request, "stories/home.html", {
