@@ -27,19 +27,29 @@ class TagNode:
     children: list[TagNode] = field(default_factory=list)
 
 
-def tag_tree(kind: TagKind, listed: QuerySet[Story]) -> list[TagNode]:
+def tag_tree(kind: TagKind, listed: QuerySet[Story], *, counted_under: int | None = None
+             ) -> list[TagNode]:
     """The kind's tags as a tree (roots first, in their order). A story filed under a parent
-    and one of its children counts once for the parent. Two queries."""
+    and one of its children counts once for the parent. Two queries.
+
+    With `counted_under`, only that tag and the tags below it are counted (the others say 0):
+    a category's page shows its sub-categories' counts, and reading the filing of every story
+    in the archive for them would cost more than the rest of the page.
+    """
     tags = list(kind.tags.filter(synonym_of__isnull=True))
     nodes = {tag.pk: TagNode(tag) for tag in tags}
     roots = []
     for tag in tags:
         parent = nodes.get(tag.parent_id)
         (parent.children if parent else roots).append(nodes[tag.pk])
+    filings = StoryTag.objects.filter(story__in=listed.values("pk"))
+    if counted_under is None:
+        filings = filings.filter(tag__kind=kind)
+    else:
+        below = nodes.get(counted_under)
+        filings = filings.filter(tag_id__in=subtree_ids(below) if below else [])
     stories_by_tag: dict[int, set[int]] = {}
-    for tag_id, story_id in StoryTag.objects.filter(
-        tag__kind=kind, story__in=listed.values("pk")
-    ).values_list("tag_id", "story_id"):
+    for tag_id, story_id in filings.values_list("tag_id", "story_id"):
         stories_by_tag.setdefault(tag_id, set()).add(story_id)
 
     def count(node: TagNode) -> set[int]:

@@ -68,7 +68,7 @@ def _tag_detail(request, slug: str, tag_id: int) -> HttpResponse:
     ancestors, children, tag_ids = [], [], [tag.pk]
     if tag.kind.role == TagKind.Role.CATEGORY:
         # A category holds the stories of its sub-categories too, as eFiction's did.
-        path = path_to(tag_tree(tag.kind, listed), tag.pk)
+        path = path_to(tag_tree(tag.kind, listed, counted_under=tag.pk), tag.pk)
         if path:
             ancestors, children, tag_ids = path[:-1], path[-1].children, subtree_ids(path[-1])
     return render(request, "taxonomy/tag_detail.html", {
