@@ -102,8 +102,8 @@ def matches(query: Query, now: datetime, keep: str, keep_params: list, scored_li
         cursor.execute(
             f"SELECT chapter_id, -(2 * ts_rank({META_RANK}, meta, to_tsquery('{CONFIG}', %s))"
             f" + ts_rank(body_vector, to_tsquery('{CONFIG}', %s)))"
-            " FROM search_document WHERE chapter_id = ANY(%s)",
-            [_rank_query(query), _rank_query(query), [row[1] for row in rows]],
+            " FROM search_document WHERE chapter_id = ANY(%s::integer[])",
+            [_rank_query(query), _rank_query(query), id_list_param([row[1] for row in rows])],
         )
         scores = dict(cursor.fetchall())
     return [(*row, scores[row[1]]) for row in rows], True
@@ -120,14 +120,14 @@ def _story_matches(query: Query, now: datetime, keep: str, keep_params: list, sc
         if len(story_ids) <= scored_limit:
             cursor.execute(
                 f"SELECT story_id, -ts_rank({META_RANK}, meta, to_tsquery('{CONFIG}', %s))"
-                " FROM search_story WHERE story_id = ANY(%s)",
-                [_rank_query(query), story_ids],
+                " FROM search_story WHERE story_id = ANY(%s::integer[])",
+                [_rank_query(query), id_list_param(story_ids)],
             )
             scores = dict(cursor.fetchall())
         cursor.execute(
             "SELECT m.story_id, m.chapter_id, m.position FROM search_document m"
-            f" WHERE m.story_id = ANY(%s) AND {released} AND {keep}",
-            [story_ids, *released_params, *keep_params],
+            f" WHERE m.story_id = ANY(%s::integer[]) AND {released} AND {keep}",
+            [id_list_param(story_ids), *released_params, *keep_params],
         )
         rows = cursor.fetchall()
     scored = len(story_ids) <= scored_limit
@@ -161,8 +161,9 @@ def id_list_sql() -> str:
     return "SELECT unnest(%s::integer[])"
 
 
-def id_list_param(ids: list[int]) -> list[int]:
-    return list(ids)
+def id_list_param(ids: list[int]) -> str:
+    # The array as its text form: psycopg would adapt each of thousands of numbers on its own.
+    return "{" + ",".join(map(str, ids)) + "}"
 
 
 def texts(chapter_ids: list[int]) -> dict[int, str]:
