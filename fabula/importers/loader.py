@@ -11,6 +11,14 @@ the item, so:
 - one bad item (an id taken by another row, a reference to something not imported) is skipped
   and reported, and the rest goes on.
 
+Rows are written in bulk, a batch of a kind at a time (`fabula.lib.db.insert`), and a batch that
+fails is written again one item at a time to find the bad ones.
+
+The search index is not kept up as the items arrive (its hooks are paused): once everything is
+in, the index stage writes the rows of the imported stories in one pass, a batch of stories per
+transaction, each story recorded as indexed with its rows. A story that a later run adds to (a
+chapter that failed before) loses that record, so a rerun indexes what the last one did not.
+
 The report counts, per kind, what was read, imported and skipped, with the reason for each skip.
 """
 
@@ -22,7 +30,7 @@ from dataclasses import dataclass, field
 from itertools import islice
 
 from django.contrib.auth.hashers import make_password
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
 
@@ -31,13 +39,16 @@ from fabula.community.models import Review
 from fabula.importers import actions as imports
 from fabula.importers.dump import KINDS, Dump, from_json_date
 from fabula.importers.models import ImportRecord
+from fabula.lib.db import insert_rows
 from fabula.lib.html import sanitize
+from fabula.search import indexing
 from fabula.stories import actions
 from fabula.stories.models import Challenge, Chapter, Series, Status, Story
 from fabula.taxonomy.models import Rating, Tag, TagKind
 
 ALREADY = "already imported"
 BATCH = 500
+INDEXED = "search index"  # the ImportRecord kind of a story whose search index rows are written
 
 
 @dataclass
@@ -52,6 +63,8 @@ class Tally:
 class Report:
     kinds: dict[str, Tally] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)  # item by item, converter's then loader's
+    indexed_stories: int = 0  # what the index stage wrote in this run
+    indexed_chapters: int = 0
 
     def tally(self, kind: str) -> Tally:
         return self.kinds.setdefault(kind, Tally())
@@ -70,6 +83,7 @@ class Report:
             if tally.in_source is not None and tally.in_source != tally.read:
                 reasons = "; ".join(filter(None, [f"{tally.in_source} rows in the source", reasons]))
             lines.append(line + (f" ({reasons})" if reasons else ""))
+        lines.append(f"{'search index':<15} {self.indexed_stories:>7} stories indexed ({self.indexed_chapters} chapters)")
         if self.problems:
             lines.append(f"{len(self.problems)} problems, item by item:")
             lines += [f"  {problem}" for problem in self.problems]
@@ -97,28 +111,29 @@ class Loader:
         self.done: dict[str, dict[str, int]] = defaultdict(dict)
         for kind, key, new_id in ImportRecord.objects.filter(source=self.source).values_list("kind", "key", "new_id"):
             self.done[kind][key] = new_id
-        self._pending: list[ImportRecord] = []
+        self._pending: list[tuple[str, str, int | None]] = []  # (kind, key, new_id)
 
     # --- bookkeeping ---------------------------------------------------------------------
 
     def record(self, kind: str, key, new_id: int | None) -> None:
         self.done[kind][str(key)] = new_id
-        self._pending.append(ImportRecord(source=self.source, kind=kind, key=str(key), new_id=new_id))
+        self._pending.append((kind, str(key), new_id))
 
     def flush(self) -> None:
-        """Write the pending records: one plain multi-row statement (an import writes tens of
-        thousands of them, and the ORM's per-field work would cost more than the rows)."""
-        if not self._pending:
-            return
-        table = connection.ops.quote_name(ImportRecord._meta.db_table)
-        columns = ", ".join(connection.ops.quote_name(c) for c in ("source", "kind", "key", "new_id", "created_at"))
-        now = connection.ops.adapt_datetimefield_value(timezone.now())
-        with connection.cursor() as cursor:
-            cursor.executemany(
-                f"INSERT INTO {table} ({columns}) VALUES (%s, %s, %s, %s, %s)",  # noqa: S608 (names from _meta)
-                [(r.source, r.kind, r.key, r.new_id, now) for r in self._pending],
-            )
+        """Write the pending records, in one statement (an import writes tens of thousands)."""
+        now = timezone.now()
+        insert_rows(ImportRecord, ("source", "kind", "key", "new_id", "created_at"),
+                    [(self.source, kind, key, new_id, now) for kind, key, new_id in self._pending])
         self._pending = []
+
+    def changed_after_indexing(self, story_ids: Iterable[int]) -> None:
+        """Something was added to these stories: those indexed by an earlier run are to be
+        indexed again (call it in the transaction of the write)."""
+        keys = {str(pk) for pk in story_ids} & self.done[INDEXED].keys()
+        if keys:
+            ImportRecord.objects.filter(source=self.source, kind=INDEXED, key__in=keys).delete()
+            for key in keys:
+                del self.done[INDEXED][key]
 
     def new_id(self, kind: str, key) -> int | None:
         return None if key is None else self.done[kind].get(str(key))
@@ -199,36 +214,61 @@ class Loader:
     def _forget(self, kind: str, keys: list) -> None:
         """Records of items whose writing was rolled back."""
         keys = {str(k) for k in keys}
-        self._pending = [p for p in self._pending if not (p.kind == kind and p.key in keys)]
+        self._pending = [p for p in self._pending if not (p[0] == kind and p[1] in keys)]
         for k in keys:
             self.done[kind].pop(k, None)
 
     # --- the whole dump ------------------------------------------------------------------
 
     def run(self) -> Report:
-        self.converter_problems()
-        self.settings()
-        self.each("ratings", self.rating, lambda r: r["id"])
-        self.each("tag_kinds", self.tag_kind, lambda r: r["key"])
-        self.each("tags", self.tag, lambda r: r["key"])
-        self.tag_synonyms()
-        self.members()
-        self.each("challenges", self.challenge, lambda r: r["id"])
-        self.each("stories", self.story, lambda r: r["id"], bulk=self.stories_bulk)
-        self.chapters()
-        series = list(self.dump.records("series"))
-        self.each("series", self.series, lambda r: r["id"], records=series)
-        self.series_entries(series)
-        # Reviews that keep their id first, then replies (new ids, after every kept one).
-        kept = (r for r in self.dump.records("reviews") if r.get("id") is not None)
-        self.each("reviews", self.review, lambda r: r["key"], records=kept, bulk=self.reviews_bulk)
-        replies = (r for r in self.dump.records("reviews") if r.get("id") is None)
-        self.each("reviews", self.review, lambda r: r["key"], records=replies)
-        imports.reviews_recount(story_ids=self.done["stories"].values())
-        self.each("favourites", self.favourite, self.favourite_key)
-        self.each("kudos", self.kudos, lambda r: f"{r['story']}:{r.get('user') or r.get('guest')}")
-        self.each("subscriptions", self.subscription, self.favourite_key)
-        imports.favourites_recount(story_ids=self.done["stories"].values())
+        self.load()
+        self.index()
+        return self.report
+
+    def load(self) -> Report:
+        """Every kind of the dump, in order; the search index is left to `index`."""
+        with indexing.paused():
+            self.converter_problems()
+            self.settings()
+            self.each("ratings", self.rating, lambda r: r["id"])
+            self.each("tag_kinds", self.tag_kind, lambda r: r["key"])
+            self.each("tags", self.tag, lambda r: r["key"])
+            self.tag_synonyms()
+            self.members()
+            self.each("challenges", self.challenge, lambda r: r["id"])
+            self.each("stories", self.story, lambda r: r["id"], bulk=self.stories_bulk)
+            self.chapters()
+            series = list(self.dump.records("series"))
+            self.each("series", self.series, lambda r: r["id"], records=series)
+            self.series_entries(series)
+            # Reviews that keep their id first, then replies (new ids, after every kept one).
+            kept = (r for r in self.dump.records("reviews") if r.get("id") is not None)
+            self.each("reviews", self.review, lambda r: r["key"], records=kept, bulk=self.reviews_bulk)
+            replies = (r for r in self.dump.records("reviews") if r.get("id") is None)
+            self.each("reviews", self.review, lambda r: r["key"], records=replies)
+            imports.reviews_recount(story_ids=self.done["stories"].values())
+            self.each("favourites", self.favourite, self.favourite_key)
+            self.each("kudos", self.kudos, lambda r: f"{r['story']}:{r.get('user') or r.get('guest')}")
+            self.each("subscriptions", self.subscription, self.favourite_key)
+            imports.favourites_recount(story_ids=self.done["stories"].values())
+        return self.report
+
+    def index(self) -> Report:
+        """The search index rows of the imported stories (of this run and earlier ones) not
+        indexed yet, in one pass once everything is in."""
+        indexed = {int(key) for key in self.done[INDEXED]}
+        story_ids = sorted({pk for pk in self.done["stories"].values() if pk is not None} - indexed)
+        for start in range(0, len(story_ids), indexing.BATCH):
+            batch = story_ids[start:start + indexing.BATCH]
+            with transaction.atomic():
+                self.report.indexed_chapters += indexing.index_stories(batch)
+                for pk in batch:
+                    self.record(INDEXED, pk, None)
+                self.flush()
+            self.report.indexed_stories += len(batch)
+            self.progress("building search index", start + len(batch), len(story_ids))
+        if story_ids:
+            indexing.optimize()
         return self.report
 
     def converter_problems(self) -> None:
@@ -482,6 +522,7 @@ class Loader:
                 written = self._all_or_one_by_one(
                     kind, new, lambda rows: actions.chapters_import(chapters=rows, count=False)
                 )
+                self.changed_after_indexing({c.story_id for c in new if str(c.pk) in self.done[kind]})
                 self.flush()
             tally.imported += written
             done += len(chunk)
@@ -522,6 +563,8 @@ class Loader:
             subseries=Series.objects.get(pk=sub_id) if sub_id else None,
             confirmed=item.get("confirmed", True),
         )
+        if story_id:
+            self.changed_after_indexing([story_id])
         self.record("series entries", item["key"], None)
 
     def reviews_bulk(self, items: list[dict]) -> tuple[dict, list[dict]]:
