@@ -39,7 +39,7 @@ from fabula.community.models import Review
 from fabula.importers import actions as imports
 from fabula.importers.dump import KINDS, Dump, from_json_date
 from fabula.importers.models import ImportRecord
-from fabula.lib.db import insert_rows
+from fabula.lib.db import bulk_writing, insert_rows
 from fabula.lib.html import sanitize
 from fabula.search import indexing
 from fabula.stories import actions
@@ -227,7 +227,7 @@ class Loader:
 
     def load(self) -> Report:
         """Every kind of the dump, in order; the search index is left to `index`."""
-        with indexing.paused():
+        with indexing.paused(), bulk_writing():
             self.converter_problems()
             self.settings()
             self.each("ratings", self.rating, lambda r: r["id"])

@@ -1,6 +1,7 @@
 """Small database chores that differ between SQLite and PostgreSQL."""
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from operator import attrgetter
 
 from django.db import connection
@@ -19,6 +20,29 @@ def keep_ids_ahead(model: type[Model]) -> None:
             f"(SELECT GREATEST(COALESCE(MAX(id), 0), 1) FROM {connection.ops.quote_name(table)}))",
             [table],
         )
+
+
+@contextmanager
+def bulk_writing() -> Iterator[None]:
+    """This connection set for writing a great deal (an import). On PostgreSQL, long values
+    (chapter texts) are compressed with lz4 instead of the default pglz: three times faster to
+    write, faster to read, for somewhat more room. Where the server lacks lz4, nothing changes."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT setting, 'lz4' = ANY(enumvals) FROM pg_settings WHERE name = 'default_toast_compression'"
+        )
+        before, has_lz4 = cursor.fetchone()
+        if has_lz4:
+            cursor.execute("SELECT set_config('default_toast_compression', 'lz4', false)")
+    try:
+        yield
+    finally:
+        if has_lz4:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT set_config('default_toast_compression', %s, false)", [before])
 
 
 # Field types whose Python value is already what the database driver takes.
