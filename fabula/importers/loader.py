@@ -26,11 +26,12 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from itertools import islice
 
 from django.contrib.auth.hashers import make_password
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
 
@@ -49,6 +50,7 @@ from fabula.taxonomy.models import Rating, Tag, TagKind
 ALREADY = "already imported"
 BATCH = 500
 INDEXED = "search index"  # the ImportRecord kind of a story whose search index rows are written
+INDEX_WORKERS = 2  # connections writing the search index at once, on PostgreSQL
 
 
 @dataclass
@@ -121,10 +123,13 @@ class Loader:
 
     def flush(self) -> None:
         """Write the pending records, in one statement (an import writes tens of thousands)."""
+        self._write_records(self._pending)
+        self._pending = []
+
+    def _write_records(self, records: list[tuple[str, str, int | None]]) -> None:
         now = timezone.now()
         insert_rows(ImportRecord, ("source", "kind", "key", "new_id", "created_at"),
-                    [(self.source, kind, key, new_id, now) for kind, key, new_id in self._pending])
-        self._pending = []
+                    [(self.source, kind, key, new_id, now) for kind, key, new_id in records])
 
     def changed_after_indexing(self, story_ids: Iterable[int]) -> None:
         """Something was added to these stories: those indexed by an earlier run are to be
@@ -258,18 +263,52 @@ class Loader:
         indexed yet, in one pass once everything is in."""
         indexed = {int(key) for key in self.done[INDEXED]}
         story_ids = sorted({pk for pk in self.done["stories"].values() if pk is not None} - indexed)
-        for start in range(0, len(story_ids), indexing.BATCH):
-            batch = story_ids[start:start + indexing.BATCH]
-            with transaction.atomic():
-                self.report.indexed_chapters += indexing.index_stories(batch)
-                for pk in batch:
-                    self.record(INDEXED, pk, None)
-                self.flush()
+        batches = [story_ids[i:i + indexing.BATCH] for i in range(0, len(story_ids), indexing.BATCH)]
+        for batch, chapters in self._index_batches(batches):
+            for pk in batch:
+                self.done[INDEXED][str(pk)] = None
             self.report.indexed_stories += len(batch)
-            self.progress("building search index", start + len(batch), len(story_ids))
+            self.report.indexed_chapters += chapters
+            self.progress("building search index", self.report.indexed_stories, len(story_ids))
         if story_ids:
             indexing.optimize()
         return self.report
+
+    def _index_batches(self, batches: list[list[int]]) -> Iterator[tuple[list[int], int]]:
+        """Index each batch of stories, yielding it with its number of chapters, in order.
+
+        On PostgreSQL, outside a transaction (one the other connections could not see into),
+        INDEX_WORKERS connections write batches side by side: most of the work is the server's
+        text parsing, which then runs on as many cores."""
+        if connection.vendor != "postgresql" or connection.in_atomic_block:
+            with bulk_writing():
+                for batch in batches:
+                    yield batch, self._index_batch(batch)
+            return
+        with ThreadPoolExecutor(max_workers=INDEX_WORKERS) as pool:
+            futures = [pool.submit(self._index_apart, batch) for batch in batches]
+            try:
+                for batch, future in zip(batches, futures, strict=True):
+                    yield batch, future.result()
+            except BaseException:
+                for future in futures:
+                    future.cancel()
+                raise
+
+    def _index_batch(self, batch: list[int]) -> int:
+        """One transaction: the stories' rows and the records that they are indexed."""
+        with transaction.atomic():
+            chapters = indexing.index_stories(batch)
+            self._write_records([(INDEXED, str(pk), None) for pk in batch])
+        return chapters
+
+    def _index_apart(self, batch: list[int]) -> int:
+        """`_index_batch` in a worker thread, on a connection of its own, closed after."""
+        try:
+            with bulk_writing():
+                return self._index_batch(batch)
+        finally:
+            connection.close()
 
     def converter_problems(self) -> None:
         """What the converter could not bring over counts as read and skipped."""

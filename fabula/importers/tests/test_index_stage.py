@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import json
 import shutil
+import threading
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 
 from fabula.importers.dump import Dump
@@ -85,3 +87,22 @@ def test_a_chapter_a_later_run_adds_is_indexed(db, fixture_dump, tmp_path):
     assert (report.indexed_stories, report.indexed_chapters) == (1, published_chapters(story_id=1))
     assert 2 in index_texts()
     assert backend().count() == published_chapters()
+
+
+def test_outside_a_transaction_the_index_is_written_by_several_connections(transactional_db, fixture_dump, monkeypatch):
+    """The import command's case (the other tests run inside a transaction, which other
+    connections cannot see into): on PostgreSQL, worker threads write the batches."""
+    monkeypatch.setattr(indexing, "BATCH", 4)
+    real, threads = indexing.index_stories, set()
+
+    def noting_the_thread(story_ids):
+        threads.add(threading.get_ident())
+        return real(story_ids)
+
+    monkeypatch.setattr(indexing, "index_stories", noting_the_thread)
+    report = load_dump(fixture_dump)
+    if connection.vendor == "postgresql":
+        assert threading.get_ident() not in threads
+    assert (report.indexed_stories, report.indexed_chapters) == (30, published_chapters())
+    assert backend().count() == published_chapters()
+    assert ImportRecord.objects.filter(kind=INDEXED).count() == 30
