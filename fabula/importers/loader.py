@@ -526,6 +526,7 @@ class Loader:
         total, done = self.dump.count(kind), 0
         for chunk in _chunks(self.dump.records(kind), self.batch):
             used = set(Chapter.objects.filter(pk__in=[c["id"] for c in chunk]).values_list("pk", flat=True))
+            now = timezone.now()  # for the chapters whose dates the dump does not give
             new = []
             for item in chunk:
                 tally.read += 1
@@ -549,10 +550,9 @@ class Loader:
                     body=item.get("body", ""), status=item.get("status", Status.PUBLISHED),
                     release_at=from_json_date(item.get("release_at")),
                     word_count=item.get("word_count") or 0,
+                    created_at=from_json_date(item.get("created_at")) or now,
+                    updated_at=from_json_date(item.get("updated_at")) or now,
                 )
-                for field_name in ("created_at", "updated_at"):
-                    if item.get(field_name):
-                        setattr(chapter, field_name, from_json_date(item[field_name]))
                 new.append(chapter)
             for chapter in new:
                 self.record(kind, chapter.pk, chapter.pk)

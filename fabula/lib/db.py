@@ -60,9 +60,17 @@ def _preparer(field: Field) -> Callable[[object], object] | None:
         return None
     if kind == "DateTimeField":
         # An import writes a date or two a row: the ORM's general route costs more than the
-        # row. Aware datetimes (all Fabula makes) go straight to the database's form.
+        # row. Aware datetimes (all Fabula makes) go straight to the database's form, and a
+        # value like the row before's (one `now` for a batch) is not converted again.
         adapt = connection.ops.adapt_datetimefield_value
-        return lambda value: adapt(value if value is None or value.tzinfo else field.get_prep_value(value))
+        last: list = [object(), None]
+
+        def prepare(value):
+            if value is not last[0]:
+                last[:] = value, adapt(value if value is None or value.tzinfo else field.get_prep_value(value))
+            return last[1]
+
+        return prepare
     return lambda value: field.get_db_prep_save(value, connection)
 
 
