@@ -40,7 +40,9 @@ def bulk_writing() -> Iterator[None]:
     try:
         yield
     finally:
-        if has_lz4:
+        # On a broken connection or in a failed transaction this fails: the error that led there
+        # is the one to see, and the setting goes with the connection or the rollback.
+        if has_lz4 and connection.is_usable() and not connection.needs_rollback:
             with connection.cursor() as cursor:
                 cursor.execute("SELECT set_config('default_toast_compression', %s, false)", [before])
 

@@ -50,9 +50,10 @@ def _plain(html: str) -> str:
     return text.replace(MARK_START, " ").replace(MARK_END, " ").replace("\x00", " ")
 
 
-def _story_fields(story_ids: list[int]) -> dict[int, dict[str, str]]:
-    """Each story's fields of its rows but the chapter authors, in a fixed number of queries of
-    plain values (an import indexes thousands of stories: model instances would cost more)."""
+def _story_fields(story_ids: list[int]) -> dict[int, tuple[list[str], dict[str, str]]]:
+    """Each story's credited authors (its chapters' authors join them) and its other fields, in
+    a fixed number of queries of plain values (an import indexes thousands of stories: model
+    instances would cost more than the rest)."""
     authors, tags, series = defaultdict(list), defaultdict(list), defaultdict(list)
     credits = StoryAuthor.objects.filter(story_id__in=story_ids)
     for story_id, pen_name in credits.values_list("story_id", "user__pen_name"):
@@ -66,12 +67,11 @@ def _story_fields(story_ids: list[int]) -> dict[int, dict[str, str]]:
     for story_id, title in entries.values_list("story_id", "series__title"):
         series[story_id].append(title)
     return {
-        pk: {
+        pk: (authors[pk], {
             "title": _plain(title),
-            "author": authors[pk],
             "summary": "\n".join(filter(None, [_plain(summary), _plain(notes), *map(_plain, series[pk])])),
             "tags": " ; ".join(tags[pk]),
-        }
+        })
         for pk, title, summary, notes in Story.objects.filter(pk__in=story_ids).values_list(
             "pk", "title", "summary", "notes"
         )
@@ -94,14 +94,14 @@ def documents_for(story_ids: list[int], chapter_ids: list[int] | None = None) ->
     for chapter in _chapters(story_ids, chapter_ids):
         by_story[chapter[1]].append(chapter)
     documents = []
-    for story_id, fields in _story_fields(list(by_story)).items():
+    for story_id, (authors, fields) in _story_fields(list(by_story)).items():
         chapters = by_story[story_id]
-        fields["author"] = " ; ".join(dict.fromkeys([*fields["author"], *(c[8] for c in chapters)]))
+        author = " ; ".join(dict.fromkeys([*authors, *(c[8] for c in chapters)]))
         for pk, _, position, release_at, title, notes, body, end_notes, _ in chapters:
             text = "\n".join(filter(None, [_plain(title), _plain(notes), _plain(body), _plain(end_notes)]))
             documents.append(Document(
                 chapter_id=pk, story_id=story_id, position=position, release_at=release_at, body=text,
-                **fields,
+                author=author, **fields,
             ))
     return documents
 
@@ -195,11 +195,12 @@ def paused() -> Iterator[None]:
     """The hooks do nothing meanwhile (on this connection): for an import, which writes whole
     stories by the thousand and indexes them at the end in one pass (`index_stories` by batches);
     indexing each batch of chapters as it commits would cost it far more."""
+    before = getattr(connection, "_fabula_search_paused", False)
     connection._fabula_search_paused = True
     try:
         yield
     finally:
-        connection._fabula_search_paused = False
+        connection._fabula_search_paused = before
 
 
 def _record(stories: Iterable[int] = (), chapters: Iterable[int] = (), removed: Iterable[int] = ()) -> None:
