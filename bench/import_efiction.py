@@ -122,11 +122,12 @@ def build_efiction(stories: int, seed: int = 1970) -> dict:
     return {"stories": stories, "chapters": len(chapter_rows), "members": members, "reviews": len(review_rows)}
 
 
-def run_import(database_url: str) -> dict:
+def run_import(database_url: str, name: str | None) -> dict:
     """In a child process with DATABASE_URL set: migrate, then time the stages."""
     env = {**os.environ, "DATABASE_URL": database_url}
     subprocess.run([PYTHON, "-m", "fabula.cli", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
-    result = subprocess.run([PYTHON, __file__, "--child"], cwd=ROOT, env=env, check=True, capture_output=True, text=True)
+    command = [PYTHON, __file__, "--child", *(["--name", name] if name else [])]
+    result = subprocess.run(command, cwd=ROOT, env=env, check=True, capture_output=True, text=True)
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
@@ -141,8 +142,7 @@ def child() -> None:
 
     with tempfile.TemporaryDirectory() as folder:
         started = time.perf_counter()
-        source = os.environ.get("FABULA_BENCH_SOURCE", DATABASE)
-        convert_site(folder, db=f"mysql://root@127.0.0.1:3306/{source}")
+        convert_site(folder, db=f"mysql://root@127.0.0.1:3306/{DATABASE}")
         converted = time.perf_counter()
         loader = Loader(Dump(folder))
         report = loader.load()
@@ -169,7 +169,6 @@ def main() -> None:
     global DATABASE, TARGET
     if args.name:
         DATABASE, TARGET = f"{args.name}_efiction", args.name
-        os.environ["FABULA_BENCH_SOURCE"] = DATABASE
     if args.child:
         return child()
     started = time.perf_counter()
@@ -181,7 +180,7 @@ def main() -> None:
     print(f"{'database':<10} {'convert s':>10} {'load s':>7} {'load ch/s':>10} {'index s':>8} "
           f"{'total s':>8} {'chapters':>9} {'total ch/s':>11}")
     for name in args.databases.split(","):
-        figures = run_import(fresh_database(name))
+        figures = run_import(fresh_database(name), args.name)
         chapters = figures["chapters"]
         print(f"{name:<10} {figures['convert']:>10.2f} {figures['load']:>7.2f} "
               f"{chapters / (figures['convert'] + figures['load']):>10.0f} {figures['index']:>8.2f} "
@@ -191,7 +190,8 @@ def main() -> None:
 def fresh_database(name: str) -> str:
     if name == "sqlite":
         path = Path(tempfile.gettempdir()) / f"{TARGET}.sqlite3"
-        path.unlink(missing_ok=True)
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
         return f"sqlite:///{path}"
     for statement in (f"DROP DATABASE IF EXISTS {TARGET}", f"CREATE DATABASE {TARGET}"):
         subprocess.run(["psql", "-h127.0.0.1", "-Upostgres", "-q", "-c", statement], check=True, capture_output=True)
