@@ -10,8 +10,9 @@ generated archive of N stories, 4.2 N chapters of about 1,550 words each (about 
 paragraphs), N/6 members, two reviews a story, some series and favourites. Then, for each
 database (SQLite in a file, PostgreSQL at 127.0.0.1:5432), it migrates an empty Fabula database
 and times the import in a child process: stage 1 (the converter, reading MariaDB and writing the
-dump) and stage 2 (the loader), and prints chapters per second. The target is 2,000 chapters a
-second for the whole import.
+dump), stage 2 (the loader) and the search index stage that ends it. It prints chapters per
+second through the load (convert + load) and for the whole import (with the index), and the
+index stage's seconds. The target is 2,000 chapters a second for the whole import.
 """
 
 from __future__ import annotations
@@ -31,7 +32,10 @@ sys.path.insert(0, str(ROOT))
 PYTHON = str(ROOT / ".venv" / "bin" / "python")
 FIXTURE = ROOT.parent / "shared" / "efiction" / "fixture" / "efiction-small.sql"
 MARIADB = ["mariadb", "-h127.0.0.1", "-P3306", "-uroot"]
+# Where the eFiction source and the Fabula targets live; `--name` gives others, so that two runs
+# on one machine do not import into each other's databases.
 DATABASE = "fabula_bench_efiction"
+TARGET = "fabula_bench_import"
 WORDS = ("the a of and to in he she was that it his her with as on had at for not but him they "
          "Jim Pam Dwight Michael office paper Scranton desk phone coffee looked said back away "
          "warehouse quiet smile door morning answered moment together tonight reception").split()
@@ -118,11 +122,12 @@ def build_efiction(stories: int, seed: int = 1970) -> dict:
     return {"stories": stories, "chapters": len(chapter_rows), "members": members, "reviews": len(review_rows)}
 
 
-def run_import(database_url: str, skip_search: bool = False) -> dict:
-    """In a child process with DATABASE_URL set: migrate, then time both stages."""
-    env = {**os.environ, "DATABASE_URL": database_url, "FABULA_BENCH_SKIP_SEARCH": "1" if skip_search else "0"}
+def run_import(database_url: str, name: str | None) -> dict:
+    """In a child process with DATABASE_URL set: migrate, then time the stages."""
+    env = {**os.environ, "DATABASE_URL": database_url}
     subprocess.run([PYTHON, "-m", "fabula.cli", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
-    result = subprocess.run([PYTHON, __file__, "--child"], cwd=ROOT, env=env, check=True, capture_output=True, text=True)
+    command = [PYTHON, __file__, "--child", *(["--name", name] if name else [])]
+    result = subprocess.run(command, cwd=ROOT, env=env, check=True, capture_output=True, text=True)
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
@@ -131,26 +136,23 @@ def child() -> None:
     import django
 
     django.setup()
-    if os.environ.get("FABULA_BENCH_SKIP_SEARCH") == "1":
-        # To see what the import costs apart from the search index (another app's hooks,
-        # which index every chapter as it arrives): the hooks do nothing in this run.
-        from fabula.search import indexing
-
-        for hook in ("story_changed", "chapter_changed", "chapters_changed", "series_changed"):
-            setattr(indexing, hook, lambda *args, **kwargs: None)
     from fabula.importers.dump import Dump
-    from fabula.importers.loader import load_dump
+    from fabula.importers.loader import Loader
     from fabula.importers.sources.efiction import convert_site
 
     with tempfile.TemporaryDirectory() as folder:
         started = time.perf_counter()
         convert_site(folder, db=f"mysql://root@127.0.0.1:3306/{DATABASE}")
         converted = time.perf_counter()
-        report = load_dump(Dump(folder))
+        loader = Loader(Dump(folder))
+        report = loader.load()
         loaded = time.perf_counter()
+        loader.index()
+        indexed = time.perf_counter()
     print(json.dumps({
-        "convert": converted - started, "load": loaded - converted, "total": loaded - started,
-        "chapters": report.kinds["chapters"].imported, "stories": report.kinds["stories"].imported,
+        "convert": converted - started, "load": loaded - converted, "index": indexed - loaded,
+        "total": indexed - started, "chapters": report.kinds["chapters"].imported,
+        "stories": report.kinds["stories"].imported, "indexed": report.indexed_chapters,
         "problems": len(report.problems),
     }))
 
@@ -160,10 +162,13 @@ def main() -> None:
     parser.add_argument("--stories", type=int, default=5000)
     parser.add_argument("--databases", default="sqlite,postgres")
     parser.add_argument("--reuse", action="store_true", help="import the eFiction database the last run built")
-    parser.add_argument("--without-search-index", action="store_true",
-                        help="also time each import with the search index hooks switched off")
+    parser.add_argument("--name", help="name the databases after this (the eFiction source in MariaDB, "
+                        "the PostgreSQL target, the SQLite file) instead of the defaults")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    global DATABASE, TARGET
+    if args.name:
+        DATABASE, TARGET = f"{args.name}_efiction", args.name
     if args.child:
         return child()
     started = time.perf_counter()
@@ -172,25 +177,25 @@ def main() -> None:
     else:
         counts = build_efiction(args.stories)
         print(f"eFiction database {DATABASE}: {counts} (built in {time.perf_counter() - started:.0f} s)")
-    print(f"{'database':<26} {'convert s':>10} {'load s':>8} {'total s':>8} {'chapters':>9} {'chapters/s':>11}")
+    print(f"{'database':<10} {'convert s':>10} {'load s':>7} {'load ch/s':>10} {'index s':>8} "
+          f"{'total s':>8} {'chapters':>9} {'total ch/s':>11}")
     for name in args.databases.split(","):
-        for skip_search in (False, True) if args.without_search_index else (False,):
-            url = fresh_database(name)
-            figures = run_import(url, skip_search)
-            rate = figures["chapters"] / figures["total"]
-            label = f"{name}{' (no search index)' if skip_search else ''}"
-            print(f"{label:<26} {figures['convert']:>10.1f} {figures['load']:>8.1f} {figures['total']:>8.1f} "
-                  f"{figures['chapters']:>9} {rate:>11.0f}", flush=True)
+        figures = run_import(fresh_database(name), args.name)
+        chapters = figures["chapters"]
+        print(f"{name:<10} {figures['convert']:>10.2f} {figures['load']:>7.2f} "
+              f"{chapters / (figures['convert'] + figures['load']):>10.0f} {figures['index']:>8.2f} "
+              f"{figures['total']:>8.2f} {chapters:>9} {chapters / figures['total']:>11.0f}", flush=True)
 
 
 def fresh_database(name: str) -> str:
     if name == "sqlite":
-        path = Path(tempfile.gettempdir()) / "fabula-bench-import.sqlite3"
-        path.unlink(missing_ok=True)
+        path = Path(tempfile.gettempdir()) / f"{TARGET}.sqlite3"
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
         return f"sqlite:///{path}"
-    for statement in ("DROP DATABASE IF EXISTS fabula_bench_import", "CREATE DATABASE fabula_bench_import"):
+    for statement in (f"DROP DATABASE IF EXISTS {TARGET}", f"CREATE DATABASE {TARGET}"):
         subprocess.run(["psql", "-h127.0.0.1", "-Upostgres", "-q", "-c", statement], check=True, capture_output=True)
-    return "postgres://postgres@127.0.0.1:5432/fabula_bench_import"
+    return f"postgres://postgres@127.0.0.1:5432/{TARGET}"
 
 
 if __name__ == "__main__":

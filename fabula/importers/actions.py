@@ -16,8 +16,8 @@ from django.db.models import Avg, Count, Q
 from fabula.accounts.models import User
 from fabula.community.models import Favourite, Kudos, Review, Subscription
 from fabula.conf.models import SiteSettings
-from fabula.lib.db import keep_ids_ahead
-from fabula.lib.html import sanitize
+from fabula.lib.db import insert, keep_ids_ahead
+from fabula.lib.html import sanitize, sanitizer
 from fabula.lib.pagecache import content_changed
 from fabula.stories.models import Challenge, Chapter, Story
 from fabula.taxonomy.models import Rating, Tag, TagKind
@@ -71,7 +71,7 @@ def tag_import(*, kind: TagKind, name: str, legacy_id: int | None, parent: Tag |
 
 def members_import(*, members: list[User]) -> None:
     """Write members with their ids and their password hashes as they are (already encoded)."""
-    User.objects.bulk_create(members)
+    insert(members)
     keep_ids_ahead(User)
 
 
@@ -106,21 +106,22 @@ def review_import(*, review_id: int | None, story_id: int | None, chapter_id: in
 
 def reviews_import(*, reviews: list[dict]) -> list[Review]:
     """Many top-level reviews at once, each given as `review_import`'s arguments (no parent)."""
+    clean = sanitizer()
     rows = []
     for values in reviews:
         created_at = values.get("created_at")
         row = Review(
             id=values["review_id"], story_id=values["story_id"], chapter_id=values["chapter_id"],
             series_id=values["series_id"], user_id=values["user_id"], name=values["name"],
-            body=sanitize(values["body"]), rating=values["rating"], by_author=values["by_author"],
+            body=clean(values["body"]), rating=values["rating"], by_author=values["by_author"],
             hidden=values.get("hidden", False),
         )
         if created_at is not None:
             row.created_at = row.updated_at = created_at
         rows.append(row)
-    created = Review.objects.bulk_create(rows)
+    insert(rows)
     keep_ids_ahead(Review)
-    return created
+    return rows
 
 
 def _rounded(value, like: bool) -> int | None:

@@ -68,8 +68,8 @@ class DumpWriter:
         self.source = source
         self.counts: dict[str, int] = {}
         self.read: dict[str, int] = {}
-        self._files = {
-            kind: open(self.folder / f"{kind}.jsonl", "w", encoding="utf-8")  # noqa: SIM115
+        self._files = {  # big buffers: the chapters are written a line of some 10 KB at a time
+            kind: open(self.folder / f"{kind}.jsonl", "w", encoding="utf-8", buffering=1 << 20)  # noqa: SIM115
             for kind in (*KINDS, "problems")
         }
         self.settings: dict = {}
@@ -81,7 +81,9 @@ class DumpWriter:
         self.close(finished=error is None)
 
     def add(self, kind: str, record: dict) -> None:
-        self._files[kind].write(json.dumps(record, ensure_ascii=False) + "\n")
+        # ASCII with \u escapes: twice as fast to encode as raw UTF-8 (the C encoder's fast path),
+        # and the chapters are most of an import's bytes.
+        self._files[kind].write(json.dumps(record) + "\n")
         self.counts[kind] = self.counts.get(kind, 0) + 1
 
     def saw(self, kind: str, number: int = 1) -> None:
@@ -147,7 +149,7 @@ class Dump:
             return
         with open(path, encoding="utf-8") as file:
             for number, line in enumerate(file, 1):
-                if line.strip():
+                if not line.isspace():  # (not strip(), which would copy every chapter's line)
                     try:
                         yield json.loads(line)
                     except ValueError as error:

@@ -11,6 +11,14 @@ the item, so:
 - one bad item (an id taken by another row, a reference to something not imported) is skipped
   and reported, and the rest goes on.
 
+Rows are written in bulk, a batch of a kind at a time (`fabula.lib.db.insert`), and a batch that
+fails is written again one item at a time to find the bad ones.
+
+The search index is not kept up as the items arrive (its hooks are paused): once everything is
+in, the index stage writes the rows of the imported stories in one pass, a batch of stories per
+transaction, each story recorded as indexed with its rows. A story that a later run adds to (a
+chapter that failed before) loses that record, so a rerun indexes what the last one did not.
+
 The report counts, per kind, what was read, imported and skipped, with the reason for each skip.
 """
 
@@ -18,6 +26,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from itertools import islice
 
@@ -31,13 +40,17 @@ from fabula.community.models import Review
 from fabula.importers import actions as imports
 from fabula.importers.dump import KINDS, Dump, from_json_date
 from fabula.importers.models import ImportRecord
+from fabula.lib.db import bulk_writing, insert_rows
 from fabula.lib.html import sanitize
+from fabula.search import indexing
 from fabula.stories import actions
 from fabula.stories.models import Challenge, Chapter, Series, Status, Story
 from fabula.taxonomy.models import Rating, Tag, TagKind
 
 ALREADY = "already imported"
 BATCH = 500
+INDEXED = "search index"  # the ImportRecord kind of a story whose search index rows are written
+INDEX_WORKERS = 2  # connections writing the search index at once, on PostgreSQL
 
 
 @dataclass
@@ -52,6 +65,8 @@ class Tally:
 class Report:
     kinds: dict[str, Tally] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)  # item by item, converter's then loader's
+    indexed_stories: int = 0  # what the index stage wrote in this run
+    indexed_chapters: int = 0
 
     def tally(self, kind: str) -> Tally:
         return self.kinds.setdefault(kind, Tally())
@@ -70,6 +85,7 @@ class Report:
             if tally.in_source is not None and tally.in_source != tally.read:
                 reasons = "; ".join(filter(None, [f"{tally.in_source} rows in the source", reasons]))
             lines.append(line + (f" ({reasons})" if reasons else ""))
+        lines.append(f"{'search index':<15} {self.indexed_stories:>7} stories indexed ({self.indexed_chapters} chapters)")
         if self.problems:
             lines.append(f"{len(self.problems)} problems, item by item:")
             lines += [f"  {problem}" for problem in self.problems]
@@ -97,28 +113,32 @@ class Loader:
         self.done: dict[str, dict[str, int]] = defaultdict(dict)
         for kind, key, new_id in ImportRecord.objects.filter(source=self.source).values_list("kind", "key", "new_id"):
             self.done[kind][key] = new_id
-        self._pending: list[ImportRecord] = []
+        self._pending: list[tuple[str, str, int | None]] = []  # (kind, key, new_id)
 
     # --- bookkeeping ---------------------------------------------------------------------
 
     def record(self, kind: str, key, new_id: int | None) -> None:
         self.done[kind][str(key)] = new_id
-        self._pending.append(ImportRecord(source=self.source, kind=kind, key=str(key), new_id=new_id))
+        self._pending.append((kind, str(key), new_id))
 
     def flush(self) -> None:
-        """Write the pending records: one plain multi-row statement (an import writes tens of
-        thousands of them, and the ORM's per-field work would cost more than the rows)."""
-        if not self._pending:
-            return
-        table = connection.ops.quote_name(ImportRecord._meta.db_table)
-        columns = ", ".join(connection.ops.quote_name(c) for c in ("source", "kind", "key", "new_id", "created_at"))
-        now = connection.ops.adapt_datetimefield_value(timezone.now())
-        with connection.cursor() as cursor:
-            cursor.executemany(
-                f"INSERT INTO {table} ({columns}) VALUES (%s, %s, %s, %s, %s)",  # noqa: S608 (names from _meta)
-                [(r.source, r.kind, r.key, r.new_id, now) for r in self._pending],
-            )
+        """Write the pending records, in one statement (an import writes tens of thousands)."""
+        self._write_records(self._pending)
         self._pending = []
+
+    def _write_records(self, records: list[tuple[str, str, int | None]]) -> None:
+        now = timezone.now()
+        insert_rows(ImportRecord, ("source", "kind", "key", "new_id", "created_at"),
+                    [(self.source, kind, key, new_id, now) for kind, key, new_id in records])
+
+    def changed_after_indexing(self, story_ids: Iterable[int]) -> None:
+        """Something was added to these stories: those indexed by an earlier run are to be
+        indexed again (call it in the transaction of the write)."""
+        keys = {str(pk) for pk in story_ids} & self.done[INDEXED].keys()
+        if keys:
+            ImportRecord.objects.filter(source=self.source, kind=INDEXED, key__in=keys).delete()
+            for key in keys:
+                del self.done[INDEXED][key]
 
     def new_id(self, kind: str, key) -> int | None:
         return None if key is None else self.done[kind].get(str(key))
@@ -199,37 +219,96 @@ class Loader:
     def _forget(self, kind: str, keys: list) -> None:
         """Records of items whose writing was rolled back."""
         keys = {str(k) for k in keys}
-        self._pending = [p for p in self._pending if not (p.kind == kind and p.key in keys)]
+        self._pending = [p for p in self._pending if not (p[0] == kind and p[1] in keys)]
         for k in keys:
             self.done[kind].pop(k, None)
 
     # --- the whole dump ------------------------------------------------------------------
 
     def run(self) -> Report:
-        self.converter_problems()
-        self.settings()
-        self.each("ratings", self.rating, lambda r: r["id"])
-        self.each("tag_kinds", self.tag_kind, lambda r: r["key"])
-        self.each("tags", self.tag, lambda r: r["key"])
-        self.tag_synonyms()
-        self.members()
-        self.each("challenges", self.challenge, lambda r: r["id"])
-        self.each("stories", self.story, lambda r: r["id"], bulk=self.stories_bulk)
-        self.chapters()
-        series = list(self.dump.records("series"))
-        self.each("series", self.series, lambda r: r["id"], records=series)
-        self.series_entries(series)
-        # Reviews that keep their id first, then replies (new ids, after every kept one).
-        kept = (r for r in self.dump.records("reviews") if r.get("id") is not None)
-        self.each("reviews", self.review, lambda r: r["key"], records=kept, bulk=self.reviews_bulk)
-        replies = (r for r in self.dump.records("reviews") if r.get("id") is None)
-        self.each("reviews", self.review, lambda r: r["key"], records=replies)
-        imports.reviews_recount(story_ids=self.done["stories"].values())
-        self.each("favourites", self.favourite, self.favourite_key)
-        self.each("kudos", self.kudos, lambda r: f"{r['story']}:{r.get('user') or r.get('guest')}")
-        self.each("subscriptions", self.subscription, self.favourite_key)
-        imports.favourites_recount(story_ids=self.done["stories"].values())
+        self.load()
+        self.index()
         return self.report
+
+    def load(self) -> Report:
+        """Every kind of the dump, in order; the search index is left to `index`."""
+        with indexing.paused(), bulk_writing():
+            self.converter_problems()
+            self.settings()
+            self.each("ratings", self.rating, lambda r: r["id"])
+            self.each("tag_kinds", self.tag_kind, lambda r: r["key"])
+            self.each("tags", self.tag, lambda r: r["key"])
+            self.tag_synonyms()
+            self.members()
+            self.each("challenges", self.challenge, lambda r: r["id"])
+            self.each("stories", self.story, lambda r: r["id"], bulk=self.stories_bulk)
+            self.chapters()
+            series = list(self.dump.records("series"))
+            self.each("series", self.series, lambda r: r["id"], records=series)
+            self.series_entries(series)
+            # Reviews that keep their id first, then replies (new ids, after every kept one).
+            kept = (r for r in self.dump.records("reviews") if r.get("id") is not None)
+            self.each("reviews", self.review, lambda r: r["key"], records=kept, bulk=self.reviews_bulk)
+            replies = (r for r in self.dump.records("reviews") if r.get("id") is None)
+            self.each("reviews", self.review, lambda r: r["key"], records=replies)
+            imports.reviews_recount(story_ids=self.done["stories"].values())
+            self.each("favourites", self.favourite, self.favourite_key)
+            self.each("kudos", self.kudos, lambda r: f"{r['story']}:{r.get('user') or r.get('guest')}")
+            self.each("subscriptions", self.subscription, self.favourite_key)
+            imports.favourites_recount(story_ids=self.done["stories"].values())
+        return self.report
+
+    def index(self) -> Report:
+        """The search index rows of the imported stories (of this run and earlier ones) not
+        indexed yet, in one pass once everything is in."""
+        indexed = {int(key) for key in self.done[INDEXED]}
+        story_ids = sorted({pk for pk in self.done["stories"].values() if pk is not None} - indexed)
+        batches = [story_ids[i:i + indexing.BATCH] for i in range(0, len(story_ids), indexing.BATCH)]
+        for batch, chapters in self._index_batches(batches):
+            for pk in batch:
+                self.done[INDEXED][str(pk)] = None
+            self.report.indexed_stories += len(batch)
+            self.report.indexed_chapters += chapters
+            self.progress("building search index", self.report.indexed_stories, len(story_ids))
+        if story_ids:
+            indexing.optimize()
+        return self.report
+
+    def _index_batches(self, batches: list[list[int]]) -> Iterator[tuple[list[int], int]]:
+        """Index each batch of stories, yielding it with its number of chapters, in order.
+
+        On PostgreSQL, outside a transaction (one the other connections could not see into),
+        INDEX_WORKERS connections write batches side by side: most of the work is the server's
+        text parsing, which then runs on as many cores."""
+        if connection.vendor != "postgresql" or connection.in_atomic_block:
+            with bulk_writing():
+                for batch in batches:
+                    yield batch, self._index_batch(batch)
+            return
+        with ThreadPoolExecutor(max_workers=INDEX_WORKERS) as pool:
+            futures = [pool.submit(self._index_apart, batch) for batch in batches]
+            try:
+                for batch, future in zip(batches, futures, strict=True):
+                    yield batch, future.result()
+            except BaseException:
+                for future in futures:
+                    future.cancel()
+                raise
+
+    def _index_batch(self, batch: list[int]) -> int:
+        """One transaction: the stories' rows and the records that they are indexed."""
+        with transaction.atomic():
+            chapters = indexing.index_stories(batch)
+            self._write_records([(INDEXED, str(pk), None) for pk in batch])
+        return chapters
+
+    def _index_apart(self, batch: list[int]) -> int:
+        """`_index_batch` in a worker thread, on a connection of its own, closed after."""
+        try:
+            with bulk_writing():
+                return self._index_batch(batch)
+        finally:
+            connection.close()
 
     def converter_problems(self) -> None:
         """What the converter could not bring over counts as read and skipped."""
@@ -447,6 +526,7 @@ class Loader:
         total, done = self.dump.count(kind), 0
         for chunk in _chunks(self.dump.records(kind), self.batch):
             used = set(Chapter.objects.filter(pk__in=[c["id"] for c in chunk]).values_list("pk", flat=True))
+            now = timezone.now()  # for the chapters whose dates the dump does not give
             new = []
             for item in chunk:
                 tally.read += 1
@@ -470,10 +550,9 @@ class Loader:
                     body=item.get("body", ""), status=item.get("status", Status.PUBLISHED),
                     release_at=from_json_date(item.get("release_at")),
                     word_count=item.get("word_count") or 0,
+                    created_at=from_json_date(item.get("created_at")) or now,
+                    updated_at=from_json_date(item.get("updated_at")) or now,
                 )
-                for field_name in ("created_at", "updated_at"):
-                    if item.get(field_name):
-                        setattr(chapter, field_name, from_json_date(item[field_name]))
                 new.append(chapter)
             for chapter in new:
                 self.record(kind, chapter.pk, chapter.pk)
@@ -482,6 +561,7 @@ class Loader:
                 written = self._all_or_one_by_one(
                     kind, new, lambda rows: actions.chapters_import(chapters=rows, count=False)
                 )
+                self.changed_after_indexing({c.story_id for c in new if str(c.pk) in self.done[kind]})
                 self.flush()
             tally.imported += written
             done += len(chunk)
@@ -522,6 +602,8 @@ class Loader:
             subseries=Series.objects.get(pk=sub_id) if sub_id else None,
             confirmed=item.get("confirmed", True),
         )
+        if story_id:
+            self.changed_after_indexing([story_id])
         self.record("series entries", item["key"], None)
 
     def reviews_bulk(self, items: list[dict]) -> tuple[dict, list[dict]]:

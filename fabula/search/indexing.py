@@ -1,10 +1,11 @@
 """Keeping the search index in step with the archive.
 
 The actions that change content call one of `story_changed`, `chapter_changed` or
-`story_removed`. The work waits for the transaction to commit (`transaction.on_commit`): an
-import that adds twenty chapters in one transaction indexes them together, at the end, and a
-write that rolls back leaves the index alone. `rebuild` writes the whole index again
-(`fabula reindex`).
+`story_removed`. The work waits for the transaction to commit (`transaction.on_commit`): a
+write that adds twenty chapters in one transaction indexes them together, at the end, and a
+write that rolls back leaves the index alone. An import pauses the hooks (`paused`) and indexes
+its stories afterwards with `index_stories`, a batch at a time. `rebuild` writes the whole index
+again (`fabula reindex`).
 
 The index holds a row per published chapter, scheduled ones included (the search hides those
 until their release time), whatever the story's status: who may see a story is decided when
@@ -13,18 +14,19 @@ searching, by `permissions.listed_stories`, so publishing or hiding a story need
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import connection, transaction
-from django.db.models import Prefetch
 
 from fabula.lib.html import html_to_plain
 from fabula.search.backends import MARK_END, MARK_START, backend
 from fabula.stories.models import Chapter, SeriesEntry, Status, Story, StoryAuthor, StoryTag
 
-BATCH = 200  # stories per transaction when rebuilding
+BATCH = 100  # stories per transaction when indexing many (rebuild, an import)
 
 
 @dataclass
@@ -48,33 +50,31 @@ def _plain(html: str) -> str:
     return text.replace(MARK_START, " ").replace(MARK_END, " ").replace("\x00", " ")
 
 
-def _stories_with_fields(story_ids: Iterable[int]):
-    """The stories with what their documents need, in a fixed number of queries."""
-    return Story.objects.filter(pk__in=list(story_ids)).prefetch_related(
-        Prefetch("credits", queryset=StoryAuthor.objects.select_related("user")),
-        Prefetch("story_tags", queryset=StoryTag.objects.select_related("tag__synonym_of")),
-        Prefetch(
-            "series_entries",
-            queryset=SeriesEntry.objects.filter(confirmed=True).select_related("series"),
-        ),
-    )
-
-
-def _story_fields(story: Story, chapter_authors: Iterable[str] = ()) -> dict[str, str]:
-    authors = [credit.user.pen_name for credit in story.credits.all()]
-    tags = []
-    for story_tag in story.story_tags.all():
-        tags.append(story_tag.tag.name)
-        if story_tag.tag.synonym_of_id:  # a synonym is found by its canonical name too
-            tags.append(story_tag.tag.synonym_of.name)
-    series = [entry.series.title for entry in story.series_entries.all()]
+def _story_fields(story_ids: list[int]) -> dict[int, tuple[list[str], dict[str, str]]]:
+    """Each story's credited authors (its chapters' authors join them) and its other fields, in
+    a fixed number of queries of plain values (an import indexes thousands of stories: model
+    instances would cost more than the rest)."""
+    authors, tags, series = defaultdict(list), defaultdict(list), defaultdict(list)
+    credits = StoryAuthor.objects.filter(story_id__in=story_ids)
+    for story_id, pen_name in credits.values_list("story_id", "user__pen_name"):
+        authors[story_id].append(pen_name)
+    story_tags = StoryTag.objects.filter(story_id__in=story_ids)
+    for story_id, name, synonym_of in story_tags.values_list("story_id", "tag__name", "tag__synonym_of__name"):
+        tags[story_id].append(name)
+        if synonym_of is not None:  # a synonym is found by its canonical name too
+            tags[story_id].append(synonym_of)
+    entries = SeriesEntry.objects.filter(story_id__in=story_ids, confirmed=True)
+    for story_id, title in entries.values_list("story_id", "series__title"):
+        series[story_id].append(title)
     return {
-        "title": _plain(story.title),
-        "author": " ; ".join(dict.fromkeys([*authors, *chapter_authors])),
-        "summary": "\n".join(
-            filter(None, [_plain(story.summary), _plain(story.notes), *map(_plain, series)])
-        ),
-        "tags": " ; ".join(tags),
+        pk: (authors[pk], {
+            "title": _plain(title),
+            "summary": "\n".join(filter(None, [_plain(summary), _plain(notes), *map(_plain, series[pk])])),
+            "tags": " ; ".join(tags[pk]),
+        })
+        for pk, title, summary, notes in Story.objects.filter(pk__in=story_ids).values_list(
+            "pk", "title", "summary", "notes"
+        )
     }
 
 
@@ -82,34 +82,35 @@ def _chapters(story_ids: list[int], chapter_ids: list[int] | None = None):
     chapters = Chapter.objects.filter(story_id__in=story_ids, status=Status.PUBLISHED)
     if chapter_ids is not None:
         chapters = chapters.filter(pk__in=chapter_ids)
-    return chapters.select_related("author").order_by("story_id", "position")
+    return chapters.order_by("story_id", "position").values_list(
+        "pk", "story_id", "position", "release_at", "title", "notes", "body", "end_notes",
+        "author__pen_name",
+    )
 
 
 def documents_for(story_ids: list[int], chapter_ids: list[int] | None = None) -> list[Document]:
     """The index rows of these stories (of only these chapters, if given)."""
-    by_story: dict[int, list[Chapter]] = {}
+    by_story: dict[int, list[tuple]] = defaultdict(list)
     for chapter in _chapters(story_ids, chapter_ids):
-        by_story.setdefault(chapter.story_id, []).append(chapter)
+        by_story[chapter[1]].append(chapter)
     # The story's fields name the authors of all its chapters, not only of those written now.
-    chapter_authors: dict[int, list[str]] = {}
+    chapter_authors: dict[int, list[str]] = defaultdict(list)
     if chapter_ids is None:
         for story_id, chapters in by_story.items():
-            chapter_authors[story_id] = [chapter.author.pen_name for chapter in chapters]
+            chapter_authors[story_id] = [chapter[8] for chapter in chapters]
     else:
-        for story_id, pen_name in _chapters(list(by_story)).values_list("story_id", "author__pen_name"):
-            chapter_authors.setdefault(story_id, []).append(pen_name)
+        published = Chapter.objects.filter(story_id__in=list(by_story), status=Status.PUBLISHED)
+        for story_id, pen_name in published.values_list("story_id", "author__pen_name"):
+            chapter_authors[story_id].append(pen_name)
     documents = []
-    for story in _stories_with_fields(by_story):
-        chapters = by_story[story.pk]
-        fields = _story_fields(story, chapter_authors[story.pk])
-        for chapter in chapters:
-            body = "\n".join(filter(None, [
-                _plain(chapter.title), _plain(chapter.notes), _plain(chapter.body),
-                _plain(chapter.end_notes),
-            ]))
+    for story_id, (authors, fields) in _story_fields(list(by_story)).items():
+        chapters = by_story[story_id]
+        author = " ; ".join(dict.fromkeys([*authors, *chapter_authors[story_id]]))
+        for pk, _, position, release_at, title, notes, body, end_notes, _ in chapters:
+            text = "\n".join(filter(None, [_plain(title), _plain(notes), _plain(body), _plain(end_notes)]))
             documents.append(Document(
-                chapter_id=chapter.pk, story_id=story.pk, position=chapter.position,
-                release_at=chapter.release_at, body=body, **fields,
+                chapter_id=pk, story_id=story_id, position=position, release_at=release_at, body=text,
+                author=author, **fields,
             ))
     return documents
 
@@ -118,11 +119,13 @@ def documents_for(story_ids: list[int], chapter_ids: list[int] | None = None) ->
 # Immediate work
 
 
-def index_stories(story_ids: list[int]) -> None:
-    """Write these stories' rows again, from what the database holds now."""
+def index_stories(story_ids: list[int]) -> int:
+    """Write these stories' rows again, from what the database holds now; returns how many."""
     engine = backend()
     engine.delete_stories(story_ids)
-    engine.write(documents_for(story_ids))
+    documents = documents_for(story_ids)
+    engine.write(documents)
+    return len(documents)
 
 
 def index_chapters(chapter_ids: list[int]) -> None:
@@ -151,8 +154,13 @@ def rebuild(progress: Callable[[int, int], None] = lambda done, total: None) -> 
             engine.write(documents)
         written += len(documents)
         progress(min(start + BATCH, len(story_ids)), len(story_ids))
-    engine.optimize()
+    optimize()
     return written
+
+
+def optimize() -> None:
+    """Tidy the index after writing much of it (merge FTS5's segments, update the statistics)."""
+    backend().optimize()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -191,6 +199,19 @@ class _Pending:
                 index_chapters(sorted(chapters - covered))
 
 
+@contextmanager
+def paused() -> Iterator[None]:
+    """The hooks do nothing meanwhile (on this connection): for an import, which writes whole
+    stories by the thousand and indexes them at the end in one pass (`index_stories` by batches);
+    indexing each batch of chapters as it commits would cost it far more."""
+    before = getattr(connection, "_fabula_search_paused", False)
+    connection._fabula_search_paused = True
+    try:
+        yield
+    finally:
+        connection._fabula_search_paused = before
+
+
 def _record(stories: Iterable[int] = (), chapters: Iterable[int] = (), removed: Iterable[int] = ()) -> None:
     """Note index work for the commit of the current transaction (at once outside one).
 
@@ -200,6 +221,8 @@ def _record(stories: Iterable[int] = (), chapters: Iterable[int] = (), removed: 
     failing index (logged) must not turn a committed write into an error page; `fabula reindex`
     puts the index right.
     """
+    if getattr(connection, "_fabula_search_paused", False):
+        return
     pending = getattr(connection, "_fabula_search_pending", None)
     queued = pending is not None and not pending.done and any(
         entry[1] == pending.flush for entry in connection.run_on_commit

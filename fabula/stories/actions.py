@@ -16,8 +16,8 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from fabula.accounts.models import User
-from fabula.lib.db import keep_ids_ahead
-from fabula.lib.html import sanitize
+from fabula.lib.db import insert, insert_rows, keep_ids_ahead
+from fabula.lib.html import sanitize, sanitizer
 from fabula.lib.pagecache import content_changed
 from fabula.lib.words import count_words
 from fabula.search import indexing as search_index
@@ -172,14 +172,15 @@ def chapters_import(*, chapters: Sequence[Chapter], count: bool = True) -> list[
     Rows are written in one statement, which an import of thousands of chapters needs; call it
     inside a transaction.
     """
+    clean = sanitizer()
     for chapter in chapters:
-        chapter.body = sanitize(chapter.body)
-        chapter.notes = sanitize(chapter.notes)
-        chapter.end_notes = sanitize(chapter.end_notes)
+        chapter.body = clean(chapter.body)
+        chapter.notes = clean(chapter.notes)
+        chapter.end_notes = clean(chapter.end_notes)
         chapter.title = " ".join(chapter.title.split()) or f"Chapter {chapter.position}"
         if count or not chapter.word_count:
             chapter.word_count = count_words(chapter.body)
-    created = Chapter.objects.bulk_create(chapters)
+    insert(chapters)
     keep_ids_ahead(Chapter)
     released = Chapter.objects.filter(story=OuterRef("pk"), status=Status.PUBLISHED).exclude(
         release_at__gt=timezone.now()
@@ -189,9 +190,9 @@ def chapters_import(*, chapters: Sequence[Chapter], count: bool = True) -> list[
             Subquery(released.values("story").annotate(n=Count("pk")).values("n")), 0
         )
     )
-    search_index.chapters_changed(created)
+    search_index.chapters_changed(chapters)
     content_changed()
-    return created
+    return list(chapters)
 
 
 @dataclass
@@ -208,31 +209,35 @@ def stories_import(*, stories: Sequence[StoryImport]) -> list[Story]:
     """Write many imported stories at once with their credits, tags and challenges, as
     `story_create` writes one: titles tidied, summary and notes sanitised. Call it inside a
     transaction."""
+    clean = sanitizer()
     for item in stories:
         story = item.story
         if not item.author_ids:
             raise ValueError(f"Story {story.pk} needs at least one author.")
+        if story.pk is None:
+            raise ValueError("An imported story keeps its id: set it.")
         story.title = " ".join(story.title.split())
         if not story.title:
             raise ValueError(f"Story {story.pk} needs a title.")
-        story.summary, story.notes = sanitize(story.summary), sanitize(story.notes)
+        story.summary, story.notes = clean(story.summary), clean(story.notes)
         if story.status == Status.PUBLISHED and story.published_at is None:
             story.published_at = timezone.now()
         story.updated_at = story.updated_at or story.published_at
-    created = Story.objects.bulk_create([item.story for item in stories])
+    created = [item.story for item in stories]
+    insert(created)
     keep_ids_ahead(Story)
-    StoryAuthor.objects.bulk_create(
-        StoryAuthor(story_id=item.story.pk, user_id=user_id, position=i)
+    insert_rows(StoryAuthor, ("story", "user", "position"), [
+        (item.story.pk, user_id, i)
         for item in stories for i, user_id in enumerate(dict.fromkeys(item.author_ids))
-    )
-    StoryTag.objects.bulk_create(
-        StoryTag(story_id=item.story.pk, tag_id=tag_id, position=i)
+    ])
+    insert_rows(StoryTag, ("story", "tag", "position"), [
+        (item.story.pk, tag_id, i)
         for item in stories for i, tag_id in enumerate(dict.fromkeys(item.tag_ids))
-    )
-    Story.challenges.through.objects.bulk_create(
-        Story.challenges.through(story_id=item.story.pk, challenge_id=challenge_id)
+    ])
+    insert_rows(Story.challenges.through, ("story", "challenge"), [
+        (item.story.pk, challenge_id)
         for item in stories for challenge_id in dict.fromkeys(item.challenge_ids)
-    )
+    ])
     for story in created:
         search_index.story_changed(story)
     content_changed()

@@ -17,6 +17,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 
+import psycopg
 from django.db import connection, transaction
 
 from fabula.search.query import Query, Term
@@ -178,12 +179,23 @@ def texts(chapter_ids: list[int]) -> dict[int, str]:
         return dict(cursor.fetchall())
 
 
+# The story's fields as one tsvector, weighted by what they are (from a row `d` of arrays).
+_META = (
+    f"setweight(to_tsvector('{CONFIG}', d.title), 'A') || setweight(to_tsvector('{CONFIG}', d.author), 'B')"
+    f" || setweight(to_tsvector('{CONFIG}', d.tags), 'C') || setweight(to_tsvector('{CONFIG}', d.summary), 'D')"
+)
+
+# One statement for a whole batch: the rows come as arrays, and PostgreSQL computes every
+# tsvector itself (one round trip, and the text travels once).
 _INSERT = (
     "INSERT INTO search_document (chapter_id, story_id, position, release_at, body, meta,"
-    " body_vector) VALUES (%s, %s, %s, %s, %s,"
-    f" setweight(to_tsvector('{CONFIG}', %s), 'A') || setweight(to_tsvector('{CONFIG}', %s), 'B')"
-    f" || setweight(to_tsvector('{CONFIG}', %s), 'C') || setweight(to_tsvector('{CONFIG}', %s), 'D'),"
-    f" to_tsvector('{CONFIG}', %s))"
+    " body_vector)"
+    " SELECT d.chapter_id, d.story_id, d.position, d.release_at, d.body,"
+    f" {_META},"
+    f" to_tsvector('{CONFIG}', d.body)"
+    " FROM unnest(%s::integer[], %s::integer[], %s::integer[], %s::timestamptz[], %s::text[],"
+    " %s::text[], %s::text[], %s::text[], %s::text[])"
+    " AS d(chapter_id, story_id, position, release_at, body, title, author, tags, summary)"
     " ON CONFLICT (chapter_id) DO UPDATE SET story_id = EXCLUDED.story_id,"
     " position = EXCLUDED.position, release_at = EXCLUDED.release_at, body = EXCLUDED.body,"
     " meta = EXCLUDED.meta, body_vector = EXCLUDED.body_vector"
@@ -191,9 +203,9 @@ _INSERT = (
 
 
 _INSERT_STORY = (
-    "INSERT INTO search_story (story_id, meta) VALUES (%s,"
-    f" setweight(to_tsvector('{CONFIG}', %s), 'A') || setweight(to_tsvector('{CONFIG}', %s), 'B')"
-    f" || setweight(to_tsvector('{CONFIG}', %s), 'C') || setweight(to_tsvector('{CONFIG}', %s), 'D'))"
+    f"INSERT INTO search_story (story_id, meta) SELECT d.story_id, {_META}"
+    " FROM unnest(%s::text[], %s::text[], %s::text[], %s::text[], %s::integer[])"
+    " AS d(title, author, tags, summary, story_id)"
     " ON CONFLICT (story_id) DO UPDATE SET meta = EXCLUDED.meta"
 )
 
@@ -201,19 +213,16 @@ _INSERT_STORY = (
 def write(documents: Iterable) -> None:
     """Add or replace the rows of these chapters (and of their stories)."""
     documents = list(documents)
-    rows = [
-        (d.chapter_id, d.story_id, d.position, d.release_at, d.body,
-         d.title, d.author, d.tags, d.summary, d.body)
-        for d in documents
-    ]
-    if rows:
-        with connection.cursor() as cursor:
-            cursor.executemany(_INSERT, rows)
-            # The story rows, from the fields alike in every chapter of a story.
-            stories = {d.story_id: d for d in documents}
-            cursor.executemany(_INSERT_STORY, [
-                (d.story_id, d.title, d.author, d.tags, d.summary) for d in stories.values()
-            ])
+    if not documents:
+        return
+    stories = list({d.story_id: d for d in documents}.values())  # fields alike in every chapter
+    columns = ("chapter_id", "story_id", "position", "release_at", "body", "title", "author", "tags", "summary")
+    connection.ensure_connection()
+    # Bound on the server: the arrays go as they are, not quoted into the statement text by
+    # Python (Django's cursors bind on the client).
+    with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as cursor:
+        cursor.execute(_INSERT, [[getattr(d, column) for d in documents] for column in columns])
+        cursor.execute(_INSERT_STORY, [[getattr(d, column) for d in stories] for column in columns[5:] + ("story_id",)])
 
 
 def delete_stories(story_ids: list[int]) -> None:

@@ -2,8 +2,8 @@
 archive in one command.
 
 Two stages: the converter writes Fabula's dump (into --keep-dump DIR, or a temporary folder),
-then the loader writes the dump into the archive. It ends with a report: per kind, what was
-read, imported and skipped, and why. Run it again after an interruption: what is done is
+then the loader writes the dump into the archive and, last, the search index of the imported
+stories. It ends with a report: per kind, what was read, imported and skipped, and why. Run it again after an interruption: what is done is
 skipped, the rest is imported.
 """
 
