@@ -10,7 +10,6 @@ behind an age or warning gate the reader has not passed shows no passage of its 
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass
 
 from django.core.exceptions import EmptyResultSet
@@ -111,21 +110,15 @@ def find(stories: QuerySet[Story], query: Query) -> Found:
     if query.excluded:
         excluded, excluded_params = engine.excluded_sql(query)
         keep, keep_params = f"{keep} AND m.story_id NOT IN ({excluded})", [*keep_params, *excluded_params]
-    rows, scored = engine.matches(query, timezone.now(), keep, keep_params, SCORED_MATCHES)
-    first: dict[int, tuple[int, int]] = {}
-    best: dict[int, float] = {}
-    chapters_found: Counter[int] = Counter()
-    for story_id, chapter_id, position, score in rows:
-        if story_id not in first or position < first[story_id][1]:
-            first[story_id] = (chapter_id, position)
-        chapters_found[story_id] += 1
-        if scored:
-            best[story_id] = min(score, best.get(story_id, score))
+    found, scored = engine.matches(query, timezone.now(), keep, keep_params, SCORED_MATCHES)
     if scored:
-        ranked = sorted(first, key=lambda story_id: (best[story_id], story_id))
+        found.sort(key=lambda match: (match.score, match.story_id))
     else:
-        ranked = sorted(first, key=lambda story_id: (-chapters_found[story_id], -story_id))
-    return Found(ranked, first)
+        found.sort(key=lambda match: (-match.chapters, -match.story_id))
+    return Found(
+        [match.story_id for match in found],
+        {match.story_id: (match.chapter_id, match.position) for match in found},
+    )
 
 
 def highlight(text: str) -> SafeString:

@@ -58,9 +58,9 @@ def _hits(text: str, terms: list[tuple[str, ...]], start: int = 0, end: int | No
                 yield match.start(), stop, number
 
 
-def _best_start(hits: Iterator[tuple[int, int, int]], term_count: int) -> int | None:
+def _best_start(hits: Iterator[tuple[int, int, int]], term_count: int) -> tuple[int | None, int]:
     """Where the window of WIDTH characters holding the most different terms begins (the
-    earliest of the best), or None without hits.
+    earliest of the best; None without hits), and how many terms it holds.
 
     One pass, holding only the hits of the current window: a common word found hundreds of
     times in a chapter costs no more than a rare one, and the reading stops at the first window
@@ -85,10 +85,23 @@ def _best_start(hits: Iterator[tuple[int, int, int]], term_count: int) -> int | 
         window.append(hit)
         in_window[hit[2]] += 1
         if len(in_window) == term_count:
-            return window[0][0]
+            return window[0][0], term_count
     while window:
         close_first()
-    return best
+    return best, best_score
+
+
+def _best_window(text: str, terms: list[tuple[str, ...]]) -> int | None:
+    """Where the passage begins: `_best_start` over the text's hits, from where the first
+    window holding every term can begin at the earliest (it ends after each term's first place)
+    when the text holds them all; a common word's hundreds of places before that are skipped."""
+    firsts = [next(_hits(text, [term]), None) for term in terms]
+    if None not in firsts:
+        skip_to = max(0, max(first[0] for first in firsts) - WIDTH)
+        best, found = _best_start(_hits(text, terms, skip_to), len(terms))
+        if found == len(terms):
+            return best
+    return _best_start(_hits(text, terms), len(terms))[0]
 
 
 def passage(text: str, query: Query) -> str:
@@ -98,7 +111,7 @@ def passage(text: str, query: Query) -> str:
         tuple(stem(w) for w in term.words) for term in query.positive_terms()
         if term.field in (None, "text")
     ))
-    best = _best_start(_hits(text, terms), len(terms)) if terms else None
+    best = _best_window(text, terms) if terms else None
     if best is None:
         return ""
     start = max(0, best - LEAD)

@@ -20,6 +20,7 @@ from datetime import datetime
 import psycopg
 from django.db import connection, transaction
 
+from fabula.search.backends import StoryMatch
 from fabula.search.query import Query, Term
 
 CONFIG = "fabula"
@@ -80,38 +81,47 @@ def match_sql(query: Query, now: datetime) -> tuple[str, list]:
 
 
 def matches(query: Query, now: datetime, keep: str, keep_params: list, scored_limit: int
-            ) -> tuple[list[tuple], bool]:
-    """(story_id, chapter_id, position, score) of the chapters matching in stories that `keep`
-    (SQL on `m.story_id`) keeps, and whether they were scored (not when more than
-    `scored_limit` match).
+            ) -> tuple[list[StoryMatch], bool]:
+    """The stories matching, among those `keep` (SQL on `m.story_id`) keeps, and whether they
+    were scored (not when more than `scored_limit` chapters match).
 
-    Matching uses the GIN indexes alone; scoring unpacks each chapter's tsvector, so it is done
-    afterwards, for few enough chapters only. A query on the stories' own fields alone reads
-    the story table, and answers every released chapter of those stories.
+    Matching uses the GIN indexes alone and counts by story in SQL; scoring unpacks each
+    chapter's tsvector, so it is done afterwards, for few enough chapters only. A query on the
+    stories' own fields alone reads the story table, and answers every released chapter of
+    those stories.
     """
     if query.fields_only:
         return _story_matches(query, now, keep, keep_params, scored_limit)
     sql, params = match_sql(query, now)
     with _planned_for_search(), connection.cursor() as cursor:
+        # Each story's matching chapters as text, first first: split only when scored.
         cursor.execute(
-            f"SELECT m.story_id, m.chapter_id, m.position FROM ({sql}) m WHERE {keep}",
+            "SELECT m.story_id, string_agg(m.chapter_id::text, ',' ORDER BY m.position),"
+            f" min(m.position), count(*) FROM ({sql}) m WHERE {keep} GROUP BY m.story_id",
             [*params, *keep_params],
         )
         rows = cursor.fetchall()
-        if len(rows) > scored_limit:
-            return [(*row, None) for row in rows], False
+        if sum(row[3] for row in rows) > scored_limit:
+            return [
+                StoryMatch(story_id, int(chapters.split(",", 1)[0]), position, count, None)
+                for story_id, chapters, position, count in rows
+            ], False
+        chapter_ids = [int(pk) for row in rows for pk in row[1].split(",")]
         cursor.execute(
-            f"SELECT chapter_id, -(2 * ts_rank({META_RANK}, meta, to_tsquery('{CONFIG}', %s))"
-            f" + ts_rank(body_vector, to_tsquery('{CONFIG}', %s)))"
-            " FROM search_document WHERE chapter_id = ANY(%s::integer[])",
-            [_rank_query(query), _rank_query(query), id_list_param([row[1] for row in rows])],
+            f"SELECT story_id, min(-(2 * ts_rank({META_RANK}, meta, to_tsquery('{CONFIG}', %s))"
+            f" + ts_rank(body_vector, to_tsquery('{CONFIG}', %s))))"
+            " FROM search_document WHERE chapter_id = ANY(%s::integer[]) GROUP BY story_id",
+            [_rank_query(query), _rank_query(query), id_list_param(chapter_ids)],
         )
         scores = dict(cursor.fetchall())
-    return [(*row, scores[row[1]]) for row in rows], True
+    return [
+        StoryMatch(story_id, int(chapters.split(",", 1)[0]), position, count, scores[story_id])
+        for story_id, chapters, position, count in rows
+    ], True
 
 
 def _story_matches(query: Query, now: datetime, keep: str, keep_params: list, scored_limit: int
-                   ) -> tuple[list[tuple], bool]:
+                   ) -> tuple[list[StoryMatch], bool]:
     where, params = _where(query.groups)
     released, released_params = _released(now)
     with _planned_for_search(), connection.cursor() as cursor:
@@ -126,13 +136,13 @@ def _story_matches(query: Query, now: datetime, keep: str, keep_params: list, sc
             )
             scores = dict(cursor.fetchall())
         cursor.execute(
-            "SELECT m.story_id, m.chapter_id, m.position FROM search_document m"
-            f" WHERE m.story_id = ANY(%s::integer[]) AND {released} AND {keep}",
+            "SELECT m.story_id, (array_agg(m.chapter_id ORDER BY m.position))[1], min(m.position),"
+            " count(*) FROM search_document m"
+            f" WHERE m.story_id = ANY(%s::integer[]) AND {released} AND {keep} GROUP BY m.story_id",
             [id_list_param(story_ids), *released_params, *keep_params],
         )
         rows = cursor.fetchall()
-    scored = len(story_ids) <= scored_limit
-    return [(*row, scores.get(row[0])) for row in rows], scored
+    return [StoryMatch(*row, scores.get(row[0])) for row in rows], len(story_ids) <= scored_limit
 
 
 @contextmanager

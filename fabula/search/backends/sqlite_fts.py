@@ -18,6 +18,7 @@ from datetime import datetime
 
 from django.db import connection
 
+from fabula.search.backends import StoryMatch, by_story
 from fabula.search.query import Query, Term
 
 COLUMNS = {"title": "title", "author": "author", "summary": "summary", "tag": "tags", "text": "body"}
@@ -67,14 +68,14 @@ def _story_match_sql(query: Query, *, scored: bool, limit: int = -1) -> tuple[st
 
 
 def matches(query: Query, now: datetime, keep: str, keep_params: list, scored_limit: int
-            ) -> tuple[list[tuple], bool]:
-    """(story_id, chapter_id, position, score) of the chapters matching in stories that `keep`
-    (SQL on `m.story_id`) keeps, and whether they were scored (not when more than
-    `scored_limit` match).
+            ) -> tuple[list[StoryMatch], bool]:
+    """The stories matching, among those `keep` (SQL on `m.story_id`) keeps, and whether they
+    were scored (not when more than `scored_limit` chapters match).
 
     FTS5 scores as it reads, so the first pass scores up to scored_limit + 1 matches; only a
-    broader query reads its matches a second time, unscored. A query on the stories' own
-    fields alone reads the story table, and answers every released chapter of those stories.
+    broader query reads its matches a second time, unscored and counted by story in SQL. A query
+    on the stories' own fields alone reads the story table, and answers every released chapter
+    of those stories.
     """
     if query.fields_only:
         return _story_matches(query, now, keep, keep_params, scored_limit)
@@ -86,30 +87,32 @@ def matches(query: Query, now: datetime, keep: str, keep_params: list, scored_li
         )
         rows = cursor.fetchall()
         if len(rows) <= scored_limit:
-            return [row[:4] for row in rows if row[4]], True
+            return by_story(row[:4] for row in rows if row[4]), True
         sql, params = match_sql(query, now)
+        # With one min() in the query, SQLite takes the bare chapter_id from that same row.
         cursor.execute(
-            f"SELECT m.story_id, m.chapter_id, m.position, NULL FROM ({sql}) m WHERE {keep}",
+            f"SELECT m.story_id, m.chapter_id, min(m.position), count(*), NULL FROM ({sql}) m"
+            f" WHERE {keep} GROUP BY m.story_id",
             [*params, *keep_params],
         )
-        return cursor.fetchall(), False
+        return [StoryMatch(*row) for row in cursor.fetchall()], False
 
 
 def _story_matches(query: Query, now: datetime, keep: str, keep_params: list, scored_limit: int
-                   ) -> tuple[list[tuple], bool]:
-    def chapters_of(sql: str, params: list) -> list[tuple]:
-        cursor.execute(
-            f"SELECT m.story_id, e.chapter_id, e.position, m.score FROM ({sql}) m"
-            f" JOIN search_entry e ON e.story_id = m.story_id WHERE {RELEASED} AND {keep}",
-            [*params, _epoch(now), *keep_params],
-        )
-        return cursor.fetchall()
-
+                   ) -> tuple[list[StoryMatch], bool]:
     with connection.cursor() as cursor:
         sql, params = _story_match_sql(query, scored=False, limit=scored_limit + 1)
         cursor.execute(f"SELECT count(*) FROM ({sql})", params)
         scored = cursor.fetchone()[0] <= scored_limit
-        return chapters_of(*_story_match_sql(query, scored=scored)), scored
+        sql, params = _story_match_sql(query, scored=scored)
+        # The story's score is alike in all its rows; chapter_id comes from the min() row.
+        cursor.execute(
+            f"SELECT m.story_id, e.chapter_id, min(e.position), count(*), m.score FROM ({sql}) m"
+            f" JOIN search_entry e ON e.story_id = m.story_id WHERE {RELEASED} AND {keep}"
+            " GROUP BY m.story_id",
+            [*params, _epoch(now), *keep_params],
+        )
+        return [StoryMatch(*row) for row in cursor.fetchall()], scored
 
 
 def excluded_sql(query: Query) -> tuple[str, list]:
