@@ -9,13 +9,14 @@ rating numbers are kept as primary keys on import.
 from __future__ import annotations
 
 import re
+from urllib.parse import urlencode
 
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 
 from fabula.accounts.models import User
-from fabula.legacy.params import require_id
+from fabula.legacy.params import parse_id, require_id
 from fabula.stories.models import Series
 from fabula.taxonomy.models import Rating, Tag, TagKind
 
@@ -96,3 +97,58 @@ def series(number: int) -> str:
     """viewseries.php?seriesid=N, reviews.php?type=SE&item=N"""
     found = get_object_or_404(Series, pk=number)
     return reverse("series", args=[found.pk])
+
+
+# search.php's `searchtype`: which field the `searchterm` is looked for in.
+_SEARCH_FIELDS = {"penname": "author", "title": "title", "summary": "summary", "fulltext": "text"}
+
+
+def search(params: dict[str, str]) -> str:
+    """search.php[?searchtype=T&searchterm=W&catid=&charid=&rid=&complete=&class_N=&exclass_N=
+    &wordlow=&wordhigh=]: the same search on Fabula's search page, its filters included.
+
+    eFiction's lists come comma-separated. Numbers that name nothing here are left out, and
+    several categories must all match (Fabula's filters include by AND, where eFiction's
+    categories were any of).
+    """
+    query: list[tuple[str, object]] = []
+    term = " ".join(params.get("searchterm", "").replace('"', " ").split())
+    if term:
+        kind = params.get("searchtype", "")
+        if kind in _SEARCH_FIELDS:
+            query.append(("q", f'{_SEARCH_FIELDS[kind]}:"{term}"'))
+        elif kind == "advanced":  # eFiction looked in titles and summaries
+            query.append(("q", f'title:"{term}" OR summary:"{term}"'))
+        else:
+            query.append(("q", term))
+    characters = ",".join(params.get(name, "") for name in ("charid", "charlist1", "charlist2"))
+    for role, numbers in ((TagKind.Role.CATEGORY, params.get("catid", "")),
+                          (TagKind.Role.CHARACTER, characters)):
+        query += [("tag", pk) for pk in _tags_numbered(role, numbers)]
+    for name, value in params.items():
+        if name.startswith(("class_", "exclass_")):
+            key = "xtag" if name.startswith("ex") else "tag"
+            query += [(key, pk) for pk in _tags_numbered(TagKind.Role.CLASS, value)]
+    query += [("rating", pk) for pk in Rating.objects.filter(pk__in=_numbers(params.get("rid", "")))
+              .order_by("pk").values_list("pk", flat=True)]
+    if params.get("complete") or params.get("completed"):
+        query.append(("complete", "yes"))
+    # eFiction's word-count menus: -500 means "from nothing", 1000000 "and more".
+    low, high = parse_id(params.get("wordlow")), parse_id(params.get("wordhigh"))
+    if low:
+        query.append(("words_from", low))
+    if high and high != 1_000_000:
+        query.append(("words_to", high))
+    address = reverse("search:results")
+    return f"{address}?{urlencode(query)}" if query else address
+
+
+def _numbers(value: str) -> list[int]:
+    return [number for number in map(parse_id, value.split(",")) if number is not None]
+
+
+def _tags_numbered(role: str, value: str) -> list[int]:
+    """The tags of this role carrying eFiction's numbers, in the order given."""
+    numbers = _numbers(value)
+    found = dict(Tag.objects.filter(kind__role=role, legacy_id__in=numbers).values_list("legacy_id", "pk"))
+    return [found[number] for number in dict.fromkeys(numbers) if number in found]

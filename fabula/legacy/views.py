@@ -161,6 +161,16 @@ def index(request, params):
     return HttpResponsePermanentRedirect(reverse("home"))
 
 
+def search(request, params):
+    return HttpResponsePermanentRedirect(targets.search(params))
+
+
+def rss(request, params):
+    """rss.php, the 20 stories updated last: Fabula's feed of the same (Atom; feed readers
+    follow the move)."""
+    return HttpResponsePermanentRedirect(reverse("feed-recent"))
+
+
 def reviews(request, params):
     """reviews.php?type=ST&item=N: the story's page, until reviews have pages of their own;
     type=SE&item=N: the series."""
@@ -182,4 +192,15 @@ SCRIPTS = {
     "authors": authors,
     "index": index,
     "reviews": reviews,
+    "search": search,
+    "rss": rss,
 }
+
+
+@require_safe
+def legacy_folder(request, folder: str):
+    """The old archive's folder itself (`/fanfiction/`): its front page, as index.php."""
+    prefix = site_settings().legacy_prefix.strip("/")
+    if not prefix or folder != f"{prefix}/":
+        raise Http404("No such page.")
+    return index(request, {})

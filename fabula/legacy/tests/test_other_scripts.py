@@ -1,11 +1,15 @@
-"""browse.php, viewuser.php, viewseries.php, authors.php, index.php and reviews.php move (301)
-to the Fabula page that shows the same thing; numbers nothing carries are 404s."""
+"""browse.php, viewuser.php, viewseries.php, authors.php, index.php, reviews.php, search.php and
+rss.php move (301) to the Fabula page that shows the same thing; numbers nothing carries are
+404s."""
 
 from __future__ import annotations
+
+from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 from django.urls import reverse
 
+from fabula.legacy.tests.conftest import set_site
 from fabula.stories import actions
 
 pytestmark = pytest.mark.django_db
@@ -82,3 +86,46 @@ def test_profiles_series_and_the_front_page_move(client, sid1):
 ])
 def test_other_scripts_with_nothing_to_show_are_not_found(client, sid1, url):
     assert client.get(url).status_code == 404, url
+
+
+def search_target(client, query: str) -> tuple[str, list[tuple[str, str]]]:
+    target = urlsplit(location(client, f"/search.php?{query}"))
+    assert client.get(f"{target.path}?{target.query}").status_code == 200
+    return target.path, parse_qsl(target.query)
+
+
+def test_searches_move_to_the_search_page_with_their_filters(client, sid1):
+    assert search_target(client, "") == (reverse("search:results"), [])
+    assert search_target(client, "searchtype=title&searchterm=Last+Temptation")[1] == [
+        ("q", 'title:"Last Temptation"')]
+    assert search_target(client, "searchtype=penname&amp;searchterm=Night")[1] == [("q", 'author:"Night"')]
+    assert search_target(client, "searchtype=fulltext&searchterm=%22coals%22")[1] == [("q", 'text:"coals"')]
+    assert search_target(client, "searchtype=advanced&searchterm=beach")[1] == [
+        ("q", 'title:"beach" OR summary:"beach"')]
+    _, query = search_target(
+        client,
+        f"searchtype=advanced&catid=1,99&charid=2&rid={sid1.rating.pk},abc&complete=1"
+        "&class_1=1&exclass_2=13&wordlow=1000&wordhigh=1000000",
+    )
+    assert query == [
+        ("tag", str(sid1.jim_and_pam.pk)), ("tag", str(sid1.karen.pk)), ("tag", str(sid1.angst.pk)),
+        ("xtag", str(sid1.adult_language.pk)), ("rating", str(sid1.rating.pk)),
+        ("complete", "yes"), ("words_from", "1000"),
+    ]
+
+
+def test_the_rss_feed_moves_to_the_atom_feed(client, sid1):
+    assert location(client, "/rss.php") == reverse("feed-recent")
+
+
+def test_the_old_folder_itself_is_the_front_page(client, sid1):
+    set_site(legacy_prefix="fanfiction")
+    assert location(client, "/fanfiction/") == reverse("home")
+    assert client.get("/fiction/").status_code == 404
+    set_site(legacy_prefix="")
+    assert client.get("/fanfiction/").status_code == 404
+
+
+def test_fabulas_own_addresses_still_gain_their_slash(client, sid1):
+    assert client.get("/stories/1")["Location"] == "/stories/1/"
+    assert client.get("/fanfiction")["Location"] == "/fanfiction/"

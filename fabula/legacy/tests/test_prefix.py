@@ -51,7 +51,7 @@ def test_the_archived_at_link_follows_the_prefix(client, sid1):
 
 
 @pytest.mark.parametrize("path", [
-    "/fanfiction/search.php", "/fanfiction/rss.php", "/fanfiction/admin.php",
+    "/fanfiction/user.php", "/fanfiction/toplists.php", "/fanfiction/admin.php",
     "/fanfiction/viewstory.php/", "/fanfiction/viewstory.phps", "/fanfiction/view-story.php",
 ])
 def test_unknown_scripts_are_not_found(client, sid1, path):
