@@ -1,7 +1,7 @@
 """Hostile HTML through every text field an author, member or reader fills in.
 
 Each payload of `xss_payloads.PAYLOADS` (122 of them) goes through the real forms: a story's
-title, summary and notes; a chapter's title, notes, text (as HTML, and the Markdown payloads as
+title, summary, notes and additional tags; a chapter's title, notes, text (as HTML, and the Markdown payloads as
 Markdown) and end notes; a series' title and summary; a challenge's title and summary; a
 member's pen name (joining, then co-authoring), real name and bio; a report's reason and a
 moderator's reason for sending a story back. Then every page that shows them is fetched and parsed: no script, event handler, `javascript:` or
@@ -64,6 +64,7 @@ def test_payloads_through_every_field(chunk, archive, author, moderator):
         response = author_client.post(reverse("stories:new"), {
             "title": f"T{n} {payload}"[:200], "summary": payload, "notes": payload,
             "rating": archive.general.pk, "tags_categories": [archive.fandom.pk],
+            "freeform": payload[:100],
             "chapter-title": payload[:200], "chapter-notes": payload,
             "chapter-end_notes": payload, "chapter-text_format": "html",
             "chapter-body": f"<p>Words {n}.</p>{payload}", "publish": "1",
@@ -92,7 +93,9 @@ def test_payloads_through_every_field(chunk, archive, author, moderator):
         guest.post(reverse("moderation:report", args=["story", story.pk]), {"reason": payload})
         for url in [reverse("story", args=[story.pk]), reverse("chapter", args=[story.pk, 1]),
                     f"/fanfiction/viewstory.php?sid={story.pk}&action=printable&chapter=all",
-                    f"/fanfiction/viewstory.php?sid={story.pk}&index=1"]:
+                    f"/fanfiction/viewstory.php?sid={story.pk}&index=1",
+                    *(reverse("browse-tag", args=[tag.kind.slug, tag.pk])
+                      for tag in story.tags.filter(kind__role="freeform").select_related("kind"))]:
             _check(guest, url)
         for url in [reverse("stories:edit", args=[story.pk]),
                     reverse("stories:chapter-edit", args=[story.pk, story.chapters.get().pk])]:

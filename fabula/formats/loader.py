@@ -144,31 +144,22 @@ def _challenge(title: str) -> Challenge:
 def _tags(canonical: CanonicalStory) -> list[Tag]:
     """The story's tags in print order: categories, characters, classes, free-form tags."""
     tags = []
-    category_kind = _kind_of_role(TagKind.Role.CATEGORY, "Categories")
+    category_kind = taxonomy.kind_of_role(role=TagKind.Role.CATEGORY, name="Categories")
     for name in canonical.categories:
         parent = None
         for part in name.split(CATEGORY_PATH_SEPARATOR):  # "Parent > Child": a sub-category
             parent = taxonomy.tag_get_or_create(kind=category_kind, name=part, parent=parent)
         tags.append(parent)
-    character_kind = _kind_of_role(TagKind.Role.CHARACTER, "Characters")
+    character_kind = taxonomy.kind_of_role(role=TagKind.Role.CHARACTER, name="Characters")
     tags += [taxonomy.tag_get_or_create(kind=character_kind, name=n) for n in canonical.characters]
     for kind_name, names in canonical.classes.items():
         kind = _class_kind(canonical, kind_name)
         tags += [taxonomy.tag_get_or_create(kind=kind, name=n) for n in names]
-    if canonical.freeform:
-        freeform_kind = _kind_of_role(TagKind.Role.FREEFORM, "Tags")
-        tags += [taxonomy.tag_get_or_create(kind=freeform_kind, name=n) for n in canonical.freeform]
-    return tags
+    return tags + taxonomy.freeform_tags(names=canonical.freeform)
 
 
 def _category_parts(names: list[str]) -> list[str]:
     return [part for name in names for part in name.split(CATEGORY_PATH_SEPARATOR)]
-
-
-def _kind_of_role(role: str, name: str) -> TagKind:
-    """The archive's (first) kind for categories, characters or free-form tags."""
-    kind = TagKind.objects.filter(role=role).order_by("order", "slug").first()
-    return kind or taxonomy.kind_get_or_create(name=name, role=role)
 
 
 def _class_kind(canonical: CanonicalStory, name: str) -> TagKind:

@@ -53,6 +53,7 @@ from fabula.stories.permissions import (
     can_view_story,
     is_author,
 )
+from fabula.taxonomy import actions as taxonomy
 
 
 def _story(request, story_id: int, allowed) -> Story:
@@ -141,7 +142,8 @@ def _create_story(request, story_form, extras, chapter_form) -> Story:
     s, c = story_form.cleaned_data, chapter_form.cleaned_data
     story = actions.story_create(
         authors=[user], title=s["title"], rating=s["rating"], summary=s["summary"],
-        notes=s["notes"], tags=story_form.tags(), completed=s["completed"], status=Status.DRAFT,
+        notes=s["notes"], tags=story_form.tags() + taxonomy.freeform_tags(names=s["freeform"]),
+        completed=s["completed"], status=Status.DRAFT,
     )
     actions.chapter_post(
         story=story, by=user, title=c["title"], body=c["html"], notes=c["notes"],
@@ -198,10 +200,12 @@ def story_edit(request, story_id):
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
-            actions.story_update(
-                story=story, title=d["title"], rating=d["rating"], summary=d["summary"],
-                notes=d["notes"], tags=form.tags(), completed=d["completed"],
-            )
+            with transaction.atomic():  # a refused edit leaves no new tag behind
+                actions.story_update(
+                    story=story, title=d["title"], rating=d["rating"], summary=d["summary"],
+                    notes=d["notes"], tags=form.tags() + taxonomy.freeform_tags(names=d["freeform"]),
+                    completed=d["completed"],
+                )
         except ActionRefused as error:
             _refuse(form, error)
         else:

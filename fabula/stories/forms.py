@@ -21,6 +21,10 @@ class TagChoiceField(forms.ModelMultipleChoiceField):
         return f"{tag.parent.name} › {tag.name}" if tag.parent_id else tag.name
 
 
+FREEFORM_LENGTH = 100  # characters in one free-form tag (Tag.name)
+FREEFORM_MOST = 75  # free-form tags on one story
+
+
 class StoryForm(forms.Form):
     title = forms.CharField(max_length=200, error_messages={"required": "A story needs a title."})
     summary = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), required=False)
@@ -32,6 +36,11 @@ class StoryForm(forms.Form):
         error_messages={"invalid_choice": "Choose one of the archive's ratings."},
     )
     completed = forms.BooleanField(required=False)
+    freeform = forms.CharField(
+        label="Additional tags", required=False, max_length=2000,
+        help_text="Anything else a reader may look for, separated by commas: "
+                  "“slow burn, hurt/comfort, road trip”.",
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -59,6 +68,21 @@ class StoryForm(forms.Form):
     def tag_fields(self):
         return [self[self.tag_field(kind)] for kind in self.kinds]
 
+    def clean_freeform(self) -> list[str]:
+        """The free-form tags typed, cleaned: each once (whatever its case), none too long."""
+        names: dict[str, str] = {}
+        for raw in self.cleaned_data["freeform"].split(","):
+            name = " ".join(raw.split())
+            if len(name) > FREEFORM_LENGTH:
+                raise forms.ValidationError(
+                    f"“{name[:40]}…” is too long for a tag (at most {FREEFORM_LENGTH} characters)."
+                )
+            if name:
+                names.setdefault(name.casefold(), name)
+        if len(names) > FREEFORM_MOST:
+            raise forms.ValidationError(f"At most {FREEFORM_MOST} additional tags.")
+        return list(names.values())
+
     def clean(self):
         data = super().clean()
         for kind in self.kinds:
@@ -79,8 +103,13 @@ class StoryForm(forms.Form):
             "title": story.title, "summary": story.summary, "notes": story.notes,
             "rating": story.rating_id, "completed": story.completed,
         }
+        freeform = []
         for tag in story.tags.select_related("kind"):
-            initial.setdefault(f"tags_{tag.kind.slug.replace('-', '_')}", []).append(tag.pk)
+            if tag.kind.role == TagKind.Role.FREEFORM:
+                freeform.append(tag.name)
+            else:
+                initial.setdefault(f"tags_{tag.kind.slug.replace('-', '_')}", []).append(tag.pk)
+        initial["freeform"] = ", ".join(freeform)
         return initial
 
 

@@ -1,5 +1,7 @@
 """Writes to the taxonomy."""
 
+from collections.abc import Iterable
+
 from django.db.models import Max
 
 from fabula.taxonomy.models import Rating, Tag, TagKind
@@ -35,6 +37,23 @@ def kind_get_or_create(*, name: str, role: str, legacy_id: int | None = None) ->
             name=name, slug=slugify(name) or "kind", role=role, legacy_id=legacy_id
         )
     return kind
+
+
+def kind_of_role(*, role: str, name: str) -> TagKind:
+    """The archive's (first) kind for categories, characters or free-form tags; one named
+    `name` is made if the archive has none."""
+    kind = TagKind.objects.filter(role=role).order_by("order", "slug").first()
+    return kind or kind_get_or_create(name=name, role=role)
+
+
+def freeform_tags(*, names: Iterable[str]) -> list[Tag]:
+    """Free-form tags by name (the archive's free-form kind, made if needed), each made the first
+    time a writer uses it, as on AO3."""
+    names = list(names)
+    if not names:
+        return []
+    kind = kind_of_role(role=TagKind.Role.FREEFORM, name="Tags")
+    return [tag_get_or_create(kind=kind, name=name) for name in names]
 
 
 def rating_get_or_create(*, name: str, **gates) -> Rating:

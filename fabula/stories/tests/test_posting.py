@@ -9,6 +9,7 @@ from django.urls import reverse
 from fabula.stories.models import Chapter, Status, Story
 from fabula.stories.tests.posting_support import newest_story, post_story, story_data
 from fabula.stories.tests.reading_support import fresh_caches, set_site  # noqa: F401
+from fabula.taxonomy.models import Tag, TagKind
 
 pytestmark = pytest.mark.django_db
 
@@ -94,6 +95,8 @@ def test_markdown_body(author_client, author, archive):
     ({"chapter-body": ""}, "A chapter needs some text"),
     ({"chapter-body": "<script>alert(1)</script>"}, "A chapter needs some text"),
     ({"coauthors": "Nobody Here"}, "No member has the pen name"),
+    ({"freeform": "fine, " + "x" * 101}, "is too long for a tag"),
+    ({"freeform": ", ".join(f"tag {n}" for n in range(76))}, "At most 75 additional tags"),
 ])
 def test_bad_input_keeps_what_was_typed_and_saves_nothing(author_client, archive, overrides, message):
     response = post_story(author_client, archive, **overrides)
@@ -102,6 +105,23 @@ def test_bad_input_keeps_what_was_typed_and_saves_nothing(author_client, archive
     assert message in page
     assert "Michael holds a contest." in page  # what was typed is still there
     assert Story.objects.count() == 0 and Chapter.objects.count() == 0
+    assert not Tag.objects.filter(kind__role=TagKind.Role.FREEFORM).exists()
+
+
+def test_additional_tags_are_made_once_and_kept_on_edit(author_client, author, archive):
+    post_story(author_client, archive, freeform=" slow burn, Road  Trip,slow BURN,, ")
+    story = newest_story()
+    names = sorted(story.tags.filter(kind__role=TagKind.Role.FREEFORM).values_list("name", flat=True))
+    assert names == ["Road Trip", "slow burn"]
+    edit = reverse("stories:edit", args=[story.pk])
+    form = author_client.get(edit).content.decode()
+    assert "slow burn, Road Trip" in form or "Road Trip, slow burn" in form
+    data = story_data(archive, freeform="road trip, Found Family")
+    response = author_client.post(edit, {k: v for k, v in data.items() if not k.startswith("chapter-")})
+    assert response.status_code == 302
+    names = sorted(story.tags.filter(kind__role=TagKind.Role.FREEFORM).values_list("name", flat=True))
+    assert names == ["Found Family", "Road Trip"]  # an existing tag is reused, whatever its case
+    assert Tag.objects.filter(kind__role=TagKind.Role.FREEFORM).count() == 3
 
 
 def test_chapter_over_the_size_limit(author_client, archive):
