@@ -144,6 +144,9 @@ def cases(w: World, archive) -> dict:
                           {}, OWNER, 403),
         "series delete": (reverse("stories:series-delete", args=[w.series.pk]), {}, OWNER, 403),
         "challenge new": (reverse("stories:challenge-new"), {"title": "Dare"}, MEMBERS, 403),
+        # Anyone but the series' owner may review it (guests only with anonymous reviews on).
+        "series review": (reverse("community:series-review-new", args=[w.series.pk]),
+                          {"body": "A good run."}, [p for p in MEMBERS if p != "author"], 403),
         "validate story": (reverse("moderation:story", args=[w.pending.pk, "validate"]), {},
                            STAFF, 403),
         "reject story": (reverse("moderation:story", args=[w.pending.pk, "reject"]),
@@ -183,7 +186,7 @@ CASE_NAMES = [
     "story new", "story edit", "story submit (draft)", "story delete", "chapter new",
     "chapter edit", "chapter delete", "chapter reorder", "chapter schedule", "coauthor invite",
     "coauthor remove", "coauthor leaves", "invite accept", "invite decline", "series new", "series edit",
-    "series add", "series confirm", "series remove", "series delete", "challenge new",
+    "series add", "series confirm", "series remove", "series delete", "challenge new", "series review",
     "validate story", "reject story", "hide story", "hide chapter", "hide review", "lock member",
     "ban member", "trust member", "unhide story", "resolve report", "report story", "profile", "preferences", "password change",
     "account delete",

@@ -155,6 +155,8 @@ def review_post(
             raise NotAllowed("Authors answer reviews of their own work; they do not review it.")
         if story is not None and not permissions.can_review(user, story):
             raise NotAllowed("Reviews are closed here, or need you to log in.")
+        if series is not None and not permissions.can_review_series(user, series):
+            raise NotAllowed("Reviews are closed here, need you to log in, or the series is yours.")
         rating = _check_rating(rating)
         if not body and rating is None:
             raise CommunityError("Write a few words, or give a rating.")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from fabula.community.models import Review
 from fabula.conf.settings import site_settings
-from fabula.stories.models import Story
+from fabula.stories.models import Series, Story
 from fabula.stories.permissions import Viewer, can_view_story, is_author, is_moderator
 
 
@@ -23,6 +23,17 @@ def can_review(user: Viewer, story: Story) -> bool:
     if user.is_authenticated:
         return not is_author(user, story) and not is_locked(user)
     return settings.anonymous_reviews and not story.rating.registered_only
+
+
+def can_review_series(user: Viewer, series: Series) -> bool:
+    """As for stories: reviews open, guests only with anonymous reviews; a series' owner
+    does not review it."""
+    settings = site_settings()
+    if not settings.reviews_allowed:
+        return False
+    if user.is_authenticated:
+        return series.owner_id != user.pk and not is_locked(user)
+    return settings.anonymous_reviews
 
 
 def can_reply(user: Viewer, review: Review) -> bool:

@@ -131,25 +131,68 @@ def review_new(request, story_id):
     chapter = _chapter_of(request, story, request.POST.get("chapter") or request.GET.get("chapter"))
     if not permissions.can_review(request.user, story):
         if not request.user.is_authenticated and request.method == "GET":
-            return redirect(f"{reverse('accounts:login')}?{urlencode({'next': request.get_full_path()})}")
+            return _to_login(request)
         if is_author(request.user, story):
             raise NotAllowed("Authors answer reviews of their own work; they do not review it.")
         raise NotAllowed("Reviews are closed here, or need you to log in.")
+    target = reverse("chapter", args=[story.pk, chapter.position]) if chapter else reverse("story", args=[story.pk])
+    return _review_form(
+        request, title=story.title, heading=f"{story.title}: {chapter.title}" if chapter else story.title,
+        work_url=reverse("story", args=[story.pk]), chapter=chapter, done_url=target,
+        post=lambda data: actions.review_post(story=story, chapter=chapter, **data),
+    )
+
+
+@refusals
+def series_review_new(request, series_id):
+    series = get_object_or_404(Series, pk=series_id)
+    if not permissions.can_review_series(request.user, series):
+        if not request.user.is_authenticated:
+            return _to_login(request)
+        raise NotAllowed("Reviews are closed here, or the series is yours.")
+    return _review_form(
+        request, title=series.title, heading=series.title, work_url=reverse("series", args=[series.pk]),
+        done_url=reverse("community:series-reviews", args=[series.pk]),
+        post=lambda data: actions.review_post(series=series, **data),
+    )
+
+
+def _to_login(request) -> HttpResponse:
+    return redirect(f"{reverse('accounts:login')}?{urlencode({'next': request.get_full_path()})}")
+
+
+def _review_form(request, *, title: str, heading: str, work_url: str, done_url: str, post,
+                 chapter: Chapter | None = None) -> HttpResponse:
+    """The review form of a story, chapter or series, and its posting (through `post`)."""
     guest = not request.user.is_authenticated
     form = ReviewForm(request.POST or None, guest=guest)
     if request.method == "POST":
         if guest and form.is_spam_bot:
             return HttpResponse("Your review was not accepted.", status=400, content_type="text/plain")
         if form.is_valid():
-            review = actions.review_post(
-                story=story, chapter=chapter, user=request.user, name=form.cleaned_data.get("name", ""),
-                body=form.cleaned_data["body"], rating=form.cleaned_data.get("rating"), ip=_client_ip(request),
-            )
-            target = reverse("chapter", args=[story.pk, chapter.position]) if chapter else reverse("story", args=[story.pk])
-            return _done(request, "Thank you: your review is posted.", f"{target}#review-{review.pk}")
+            review = post({
+                "user": request.user, "name": form.cleaned_data.get("name", ""),
+                "body": form.cleaned_data["body"], "rating": form.cleaned_data.get("rating"),
+                "ip": _client_ip(request),
+            })
+            return _done(request, "Thank you: your review is posted.", f"{done_url}#review-{review.pk}")
     return render(request, "community/review_form.html", {
-        "story": story, "chapter": chapter, "form": form,
+        "title": title, "heading": heading, "work_url": work_url, "chapter": chapter, "form": form,
+        "action": request.path,
     }, status=400 if form.is_bound else 200)
+
+
+def series_reviews(request, series_id):
+    """Every review of a series, newest first, a page at a time."""
+    series = get_object_or_404(Series, pk=series_id)
+    reviews = selectors.review_threads(Review.objects.filter(series=series)).order_by("-created_at", "-pk")
+    page = paginate(reviews, request.GET.get("page"))
+    return render(request, "community/series_reviews.html", {
+        "series": series,
+        "page": page,
+        "pages": page_links(request.GET, page),
+        "can_review": permissions.can_review_series(request.user, series),
+    })
 
 
 @login_required

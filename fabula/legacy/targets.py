@@ -94,9 +94,13 @@ def author(number: int) -> str:
 
 
 def series(number: int) -> str:
-    """viewseries.php?seriesid=N, reviews.php?type=SE&item=N"""
-    found = get_object_or_404(Series, pk=number)
-    return reverse("series", args=[found.pk])
+    """viewseries.php?seriesid=N"""
+    return reverse("series", args=[get_object_or_404(Series, pk=number).pk])
+
+
+def series_reviews(number: int) -> str:
+    """reviews.php?type=SE&item=N"""
+    return reverse("community:series-reviews", args=[get_object_or_404(Series, pk=number).pk])
 
 
 # search.php's `searchtype`: which field the `searchterm` is looked for in.

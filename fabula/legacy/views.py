@@ -172,15 +172,14 @@ def rss(request, params):
 
 
 def reviews(request, params):
-    """reviews.php?type=ST&item=N: the story's page, until reviews have pages of their own;
-    type=SE&item=N: the series."""
+    """reviews.php?type=ST&item=N: the story's reviews; type=SE&item=N: the series'."""
     kind = params.get("type", "")
     if kind == "ST":
         story = get_object_or_404(Story, pk=require_id(params, "item"))
         permissions.check_view_story(request.user, story)
-        return HttpResponsePermanentRedirect(reverse("story", args=[story.pk]))
+        return HttpResponsePermanentRedirect(reverse("community:story-reviews", args=[story.pk]))
     if kind == "SE":
-        return HttpResponsePermanentRedirect(targets.series(require_id(params, "item")))
+        return HttpResponsePermanentRedirect(targets.series_reviews(require_id(params, "item")))
     raise Http404(f"No review type {kind!r}.")
 
 

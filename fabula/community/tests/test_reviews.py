@@ -174,3 +174,31 @@ def test_an_imported_authors_response_becomes_a_reply(story, reader, author):
     )
     assert rating_only.body == "" and rating_only.rating == 6
     assert not Notification.objects.exists()  # imports send no alerts
+
+
+def test_a_series_is_reviewed_on_its_own_pages(client, author, reader):
+    from fabula.stories import actions as stories
+
+    series = stories.series_create(owner=author, title="Seasons")
+    page = reverse("community:series-reviews", args=[series.pk])
+    new = reverse("community:series-review-new", args=[series.pk])
+    assert f'href="{page}"' in client.get(reverse("series", args=[series.pk])).content.decode()
+    # Guests are sent to log in (anonymous reviews are off), and nothing is posted.
+    assert "/accounts/login/" in client.post(new, {"body": "Hi"})["Location"]
+    client.force_login(reader)
+    assert client.get(new).status_code == 200
+    assert client.post(new, {"body": ""}).status_code == 400  # no words, no rating
+    response = client.post(new, {"body": "A fine <script>x()</script>cycle."})
+    review = Review.objects.get(series=series)
+    assert response["Location"] == f"{page}#review-{review.pk}"
+    body = client.get(page).content.decode()
+    assert "A fine" in body and "<script>x()" not in body
+    # The owner answers rather than reviews.
+    client.force_login(author)
+    assert client.post(new, {"body": "Mine"}).status_code == 403
+    with pytest.raises(NotAllowed):
+        actions.review_post(series=series, user=author, body="Mine")
+    set_site(reviews_allowed=False)
+    client.force_login(reader)
+    assert client.post(new, {"body": "Again"}).status_code == 403
+    assert Review.objects.filter(series=series).count() == 1

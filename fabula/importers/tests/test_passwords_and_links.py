@@ -32,8 +32,8 @@ def test_an_md5_member_logs_in_with_the_old_password_and_is_rehashed(imported, c
     ("/viewuser.php?uid=2", "/authors/2/"),
     ("/viewuser.php?uid=88", "/authors/88/"),
     ("/viewseries.php?seriesid=151", "/series/151/"),
-    ("/reviews.php?type=ST&item=1", "/stories/1/"),
-    ("/reviews.php?type=SE&item=151", "/series/151/"),
+    ("/reviews.php?type=ST&item=1", "/stories/1/reviews/"),
+    ("/reviews.php?type=SE&item=151", "/series/151/reviews/"),
     ("/browse.php?type=titles", "/titles/"),
 ])
 def test_old_links_land_on_the_same_page(imported, client, old, new):

@@ -72,9 +72,10 @@ def test_profiles_series_and_the_front_page_move(client, sid1):
     assert location(client, "/viewseries.php?seriesid=151") == reverse("series", args=[omnibus.pk])
     assert location(client, "/authors.php?list=authors") == reverse("authors")
     assert location(client, "/index.php") == reverse("home")
-    assert location(client, "/reviews.php?type=ST&item=1") == reverse("story", args=[1])
-    assert location(client, "/reviews.php?type=ST&amp;item=1&amp;chapid=3") == reverse("story", args=[1])
-    assert location(client, "/reviews.php?type=SE&item=151") == reverse("series", args=[151])
+    reviews = reverse("community:story-reviews", args=[1])
+    assert location(client, "/reviews.php?type=ST&item=1") == reviews
+    assert location(client, "/reviews.php?type=ST&amp;item=1&amp;chapid=3") == reviews
+    assert location(client, "/reviews.php?type=SE&item=151") == reverse("community:series-reviews", args=[151])
 
 
 @pytest.mark.parametrize("url", [
