@@ -56,3 +56,20 @@ def member_context(browser, live_server):
     yield make
     for context in contexts:
         context.close()
+
+
+@pytest.fixture(scope="session")
+def live_server(django_db_setup, django_db_blocker, live_server):
+    """pytest-django's live server. Its request threads keep their database connections open
+    (CONN_MAX_AGE) after the browser is gone, and PostgreSQL will not drop a database still in
+    use: when the tests are done, those connections are ended before the test database goes."""
+    yield live_server
+    from django.db import connection
+
+    with django_db_blocker.unblock():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                    " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                )
