@@ -26,7 +26,7 @@ from fabula.lib.html import html_to_plain
 from fabula.search.backends import MARK_END, MARK_START, backend
 from fabula.stories.models import Chapter, SeriesEntry, Status, Story, StoryAuthor, StoryTag
 
-BATCH = 100  # stories per transaction when indexing many (rebuild, an import)
+BATCH = 500  # stories per transaction when indexing many (rebuild, an import)
 
 
 @dataclass
