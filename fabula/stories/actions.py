@@ -378,8 +378,10 @@ def story_update(
     notes: str = "",
     tags: Sequence[Tag] = (),
     completed: bool = False,
+    challenges: Sequence[Challenge] | None = None,
 ) -> Story:
-    """Change what describes a story. Its chapters and status stay as they are."""
+    """Change what describes a story, and which challenges it answers (left as they are when
+    None). Its chapters and status stay as they are."""
     story.title = _clean_title(title)
     story.rating = rating
     story.summary = sanitize(summary)
@@ -387,6 +389,8 @@ def story_update(
     story.completed = completed
     story.save(update_fields=["title", "rating", "summary", "notes", "completed"])
     story_set_tags(story=story, tags=tags)
+    if challenges is not None:
+        story.challenges.set(challenges)
     story_recount(story=story, touch=True)  # an edited story counts its words the new way
     search_index.story_changed(story)
     content_changed()
@@ -692,9 +696,4 @@ def series_remove_entry(*, entry: SeriesEntry) -> None:
 def series_delete(*, series: Series) -> None:
     """Delete a series; its stories stay, only their places in it go."""
     series.delete()
-    content_changed()
-
-
-def challenge_respond(*, story: Story, challenge: Challenge) -> None:
-    story.challenges.add(challenge)
     content_changed()

@@ -143,7 +143,7 @@ def _create_story(request, story_form, extras, chapter_form) -> Story:
     story = actions.story_create(
         authors=[user], title=s["title"], rating=s["rating"], summary=s["summary"],
         notes=s["notes"], tags=story_form.tags() + taxonomy.freeform_tags(names=s["freeform"]),
-        completed=s["completed"], status=Status.DRAFT,
+        completed=s["completed"], status=Status.DRAFT, challenges=s["challenges"],
     )
     actions.chapter_post(
         story=story, by=user, title=c["title"], body=c["html"], notes=c["notes"],
@@ -156,8 +156,6 @@ def _create_story(request, story_form, extras, chapter_form) -> Story:
         if not can_add_to_series(user, series):
             raise ActionRefused("That series is closed to your stories.")
         actions.series_add_work(series=series, story=story, by=user)
-    if extras.cleaned_data.get("challenge") is not None:
-        actions.challenge_respond(story=story, challenge=extras.cleaned_data["challenge"])
     if "publish" in request.POST:
         _announce_submission(request, actions.story_submit(story=story, by=user))
     else:
@@ -204,7 +202,7 @@ def story_edit(request, story_id):
                 actions.story_update(
                     story=story, title=d["title"], rating=d["rating"], summary=d["summary"],
                     notes=d["notes"], tags=form.tags() + taxonomy.freeform_tags(names=d["freeform"]),
-                    completed=d["completed"],
+                    completed=d["completed"], challenges=d["challenges"],
                 )
         except ActionRefused as error:
             _refuse(form, error)

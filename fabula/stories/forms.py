@@ -36,6 +36,10 @@ class StoryForm(forms.Form):
         error_messages={"invalid_choice": "Choose one of the archive's ratings."},
     )
     completed = forms.BooleanField(required=False)
+    challenges = forms.ModelMultipleChoiceField(
+        queryset=Challenge.objects.all(), required=False, label="Answers the challenges",
+        widget=forms.CheckboxSelectMultiple,
+    )
     freeform = forms.CharField(
         label="Additional tags", required=False, max_length=2000,
         help_text="Anything else a reader may look for, separated by commas: "
@@ -110,21 +114,18 @@ class StoryForm(forms.Form):
             else:
                 initial.setdefault(f"tags_{tag.kind.slug.replace('-', '_')}", []).append(tag.pk)
         initial["freeform"] = ", ".join(freeform)
+        initial["challenges"] = list(story.challenges.values_list("pk", flat=True))
         return initial
 
 
 class NewStoryExtrasForm(forms.Form):
-    """What only a new story asks: co-authors to invite, a series, a challenge answered."""
+    """What only a new story asks: co-authors to invite, a series."""
 
     coauthors = forms.CharField(
         required=False, label="Co-authors",
         help_text="Pen names, separated by commas. Each is invited and must accept.",
     )
     series = forms.ModelChoiceField(queryset=Series.objects.none(), required=False)
-    challenge = forms.ModelChoiceField(
-        queryset=Challenge.objects.all(), required=False, label="Answers the challenge"
-    )
-
     def __init__(self, *args, user: User, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user

@@ -55,15 +55,26 @@ def test_bad_series_title(client, author):
 
 
 def test_post_a_challenge_and_answer_it(client, author, other_author, archive):
-    from fabula.stories.tests.posting_support import newest_story, post_story
+    from fabula.stories.tests.posting_support import newest_story, post_story, story_data
 
     client.force_login(author)
     client.post(reverse("stories:challenge-new"), {"title": "Write a beach day", "summary": "Sun."})
     challenge = Challenge.objects.get()
     assert challenge.owner == author
     client.force_login(other_author)
-    post_story(client, archive, challenge=challenge.pk)
-    assert list(newest_story().challenges.all()) == [challenge]
+    post_story(client, archive, challenges=[challenge.pk])
+    story = newest_story()
+    assert list(story.challenges.all()) == [challenge]
+    # Answered later, or no longer: from the story's own form.
+    later = Challenge.objects.create(title="Write a snow day", owner=author)
+    edit = reverse("stories:edit", args=[story.pk])
+    assert "Write a snow day" in client.get(edit).content.decode()
+    data = {k: v for k, v in story_data(archive, challenges=[later.pk]).items() if not k.startswith("chapter-")}
+    assert client.post(edit, data).status_code == 302
+    assert list(story.challenges.all()) == [later]
+    data = {k: v for k, v in story_data(archive).items() if not k.startswith("chapter-")}
+    client.post(edit, data)
+    assert not story.challenges.exists()
 
 
 def test_coauthor_leaves_a_story(client, author, coauthor, make_story):
