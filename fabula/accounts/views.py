@@ -9,14 +9,11 @@ from fabula.accounts.models import User
 from fabula.stories.browsing import authors_with_counts, unlisted_stories_of
 from fabula.stories.listing import make_cards, page_links, paginate, story_page
 from fabula.stories.permissions import is_moderator, listed_stories
-from fabula.stories.serving import serve
+from fabula.stories.serving import served
 
 
-def author_list(request):
-    return serve(request, lambda: _author_list(request))
-
-
-def _author_list(request) -> HttpResponse:
+@served
+def author_list(request) -> HttpResponse:
     page = paginate(authors_with_counts(listed_stories(request.user)), request.GET.get("page"))
     return render(request, "accounts/author_list.html", {
         "page": page,
@@ -24,11 +21,8 @@ def _author_list(request) -> HttpResponse:
     })
 
 
-def author_detail(request, user_id):
-    return serve(request, lambda: _author_detail(request, user_id))
-
-
-def _author_detail(request, user_id: int) -> HttpResponse:
+@served
+def author_detail(request, user_id: int) -> HttpResponse:
     author = get_object_or_404(User, pk=user_id)
     viewer = request.user
     stories = listed_stories(viewer).filter(credits__user=author)

@@ -15,18 +15,20 @@ from django.views.decorators.http import require_POST
 from fabula.search import feeds, saved
 from fabula.search.models import SavedSearch
 from fabula.search.results import search
-from fabula.stories.serving import serve
+from fabula.stories.serving import served
 
 
+@served
 def results(request):
-    return serve(request, lambda: render(request, "search/results.html", {
+    return render(request, "search/results.html", {
         "results": search(request),
         "q": request.GET.get("q", "")[:1000],
-    }))
+    })
 
 
+@served
 def help_page(request):
-    return serve(request, lambda: render(request, "search/help.html"))
+    return render(request, "search/help.html")
 
 
 @login_required

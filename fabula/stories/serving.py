@@ -8,6 +8,7 @@ always means "this guest gets the page itself"; the chapter views count a read o
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import wraps
 
 from django.http import HttpResponse
 
@@ -43,6 +44,16 @@ def serve(request, build: Callable[[], HttpResponse]) -> HttpResponse:
         return HttpResponse(cached_page(request, render))
     except _NotCacheable as stop:
         return stop.response
+
+
+def served(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """A view whose page goes through the guest cache: `serve` around the whole view."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs) -> HttpResponse:
+        return serve(request, lambda: view(request, *args, **kwargs))
+
+    return wrapper
 
 
 def shows_page(response: HttpResponse) -> bool:

@@ -39,7 +39,7 @@ from fabula.stories.permissions import (
 )
 from fabula.stories.reads import record_read
 from fabula.stories.selectors import story_header, with_listing_data
-from fabula.stories.serving import not_cacheable, serve, shows_page
+from fabula.stories.serving import not_cacheable, serve, served, shows_page
 
 HOME_FEATURED = 5
 HOME_RECENT = 10
@@ -51,11 +51,8 @@ CHAPTER_LIST_FIELDS = ("id", "story", "position", "title", "status", "release_at
 # Home and story lists
 
 
-def home(request):
-    return serve(request, lambda: _home(request))
-
-
-def _home(request) -> HttpResponse:
+@served
+def home(request) -> HttpResponse:
     listed = listed_stories(request.user).select_related("rating")
     featured = listed.filter(featured=True).order_by("-updated_at", "-pk")[:HOME_FEATURED]
     recent = order_stories(listed, "updated")[:HOME_RECENT]
@@ -65,24 +62,23 @@ def _home(request) -> HttpResponse:
     })
 
 
-def story_list(request):
-    return serve(request, lambda: _list_page(
+@served
+def story_list(request) -> HttpResponse:
+    return _list_page(
         request, title="All stories", stories=listed_stories(request.user), default_sort="title",
-    ))
+    )
 
 
-def recent(request):
-    return serve(request, lambda: _list_page(
+@served
+def recent(request) -> HttpResponse:
+    return _list_page(
         request, title="Recently updated", stories=listed_stories(request.user),
         default_sort="updated", use_preference=False,
-    ))
+    )
 
 
-def titles(request, letter=None):
-    return serve(request, lambda: _titles(request, letter))
-
-
-def _titles(request, letter: str | None) -> HttpResponse:
+@served
+def titles(request, letter: str | None = None) -> HttpResponse:
     stories = listed_stories(request.user)
     if letter is not None:
         letter = normalise_letter(letter)
@@ -135,11 +131,8 @@ def _mark_unreleased(chapters: list[Chapter]) -> list[Chapter]:
     return chapters
 
 
-def story_index(request, story_id):
-    return serve(request, lambda: _story_index(request, story_id))
-
-
-def _story_index(request, story_id: int) -> HttpResponse:
+@served
+def story_index(request, story_id: int) -> HttpResponse:
     story = _load_story(request, story_id, with_tags=True)
     # The index shows what lists show (summary, tags), so only the members-only gate applies;
     # the age and warning gates stand before the text.
@@ -249,11 +242,8 @@ def gate(request, story_id):
 # Series
 
 
-def series_list(request):
-    return serve(request, lambda: _series_list(request))
-
-
-def _series_list(request) -> HttpResponse:
+@served
+def series_list(request) -> HttpResponse:
     page = paginate(series_with_counts(listed_stories(request.user)), request.GET.get("page"))
     return render(request, "stories/series_list.html", {
         "page": page,
@@ -261,11 +251,8 @@ def _series_list(request) -> HttpResponse:
     })
 
 
-def series_detail(request, series_id):
-    return serve(request, lambda: _series_detail(request, series_id))
-
-
-def _series_detail(request, series_id: int) -> HttpResponse:
+@served
+def series_detail(request, series_id: int) -> HttpResponse:
     series = get_object_or_404(Series.objects.select_related("owner"), pk=series_id)
     items = series_items(series, request.user)
     cards = {card.story.pk: card for card in make_cards(i.story for i in items if i.story)}

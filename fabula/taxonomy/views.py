@@ -19,21 +19,19 @@ from fabula.stories.browsing import (
 )
 from fabula.stories.listing import story_page
 from fabula.stories.permissions import listed_stories
-from fabula.stories.serving import serve
+from fabula.stories.serving import served
 from fabula.taxonomy.models import Rating, Tag, TagKind
 
 
-def rating_list(request):
-    return serve(request, lambda: render(request, "taxonomy/rating_list.html", {
+@served
+def rating_list(request) -> HttpResponse:
+    return render(request, "taxonomy/rating_list.html", {
         "ratings": ratings_with_counts(listed_stories(request.user)),
-    }))
+    })
 
 
-def rating_detail(request, rating_id):
-    return serve(request, lambda: _rating_detail(request, rating_id))
-
-
-def _rating_detail(request, rating_id: int) -> HttpResponse:
+@served
+def rating_detail(request, rating_id: int) -> HttpResponse:
     rating = get_object_or_404(Rating, pk=rating_id)
     stories = listed_stories(request.user).filter(rating=rating)
     return render(request, "taxonomy/rating_detail.html", {
@@ -42,11 +40,8 @@ def _rating_detail(request, rating_id: int) -> HttpResponse:
     })
 
 
-def kind_detail(request, kind):
-    return serve(request, lambda: _kind_detail(request, kind))
-
-
-def _kind_detail(request, slug: str) -> HttpResponse:
+@served
+def kind_detail(request, slug: str) -> HttpResponse:
     kind = get_object_or_404(TagKind, slug=slug)
     listed = listed_stories(request.user)
     if kind.role == TagKind.Role.CATEGORY:
@@ -56,11 +51,8 @@ def _kind_detail(request, slug: str) -> HttpResponse:
     return render(request, "taxonomy/kind_detail.html", {"kind": kind, **context})
 
 
-def tag_detail(request, kind, tag_id):
-    return serve(request, lambda: _tag_detail(request, kind, tag_id))
-
-
-def _tag_detail(request, slug: str, tag_id: int) -> HttpResponse:
+@served
+def tag_detail(request, slug: str, tag_id: int) -> HttpResponse:
     tag = get_object_or_404(Tag.objects.select_related("kind", "synonym_of"), pk=tag_id, kind__slug=slug)
     if tag.synonym_of_id:  # a synonym's stories are filed under its canonical tag
         return redirect("browse-tag", tag.synonym_of.kind.slug, tag.synonym_of_id)
