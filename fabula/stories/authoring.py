@@ -8,12 +8,14 @@ not change it, and a trip to the login page for guests.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Prefetch
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -246,26 +248,13 @@ def story_delete(request, story_id):
 def chapter_new(request, story_id):
     story = _story(request, story_id, can_edit_story)
     form = ChapterForm(request.POST if request.method == "POST" else None, request.FILES or None)
-    preview = None
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        if "preview" in request.POST:
-            preview = d["html"]
-        else:
-            try:
-                actions.chapter_post(
-                    story=story, by=request.user, title=d["title"], body=d["html"],
-                    notes=d["notes"], end_notes=d["end_notes"], release_at=d.get("release_at"),
-                )
-            except ActionRefused as error:
-                _refuse(form, error)
-            else:
-                _audit_staff(request, story, "add chapter")
-                messages.success(request, "Chapter added.")
-                return redirect(_manage_url(story))
-    return render(request, "stories/manage/chapter_form.html", {
-        "story": story, "form": form, "preview": preview, "new": True,
-    })
+    return _chapter_form_page(
+        request, story, form, audit="add chapter", done="Chapter added.", new=True,
+        save=lambda d: actions.chapter_post(
+            story=story, by=request.user, title=d["title"], body=d["html"],
+            notes=d["notes"], end_notes=d["end_notes"], release_at=d.get("release_at"),
+        ),
+    )
 
 
 @login_required
@@ -276,23 +265,33 @@ def chapter_edit(request, story_id, chapter_id):
                "end_notes": chapter.end_notes, "text_format": "html"}
     form = ChapterForm(request.POST if request.method == "POST" else None, request.FILES or None,
                        initial=initial, with_schedule=False)
+    return _chapter_form_page(
+        request, story, form, audit="edit chapter", done="Chapter saved.", new=False,
+        chapter=chapter,
+        save=lambda d: actions.chapter_update(chapter=chapter, title=d["title"], body=d["html"],
+                                              notes=d["notes"], end_notes=d["end_notes"]),
+    )
+
+
+def _chapter_form_page(request, story: Story, form: ChapterForm, *, save: Callable[[dict], object],
+                       audit: str, done: str, **context) -> HttpResponse:
+    """The chapter form: a preview of the text, or the change made through `save`, then back to
+    the story's page (a refused change stays on the form, with the reason)."""
     preview = None
     if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
         if "preview" in request.POST:
-            preview = d["html"]
+            preview = form.cleaned_data["html"]
         else:
             try:
-                actions.chapter_update(chapter=chapter, title=d["title"], body=d["html"],
-                                       notes=d["notes"], end_notes=d["end_notes"])
+                save(form.cleaned_data)
             except ActionRefused as error:
                 _refuse(form, error)
             else:
-                _audit_staff(request, story, "edit chapter")
-                messages.success(request, "Chapter saved.")
+                _audit_staff(request, story, audit)
+                messages.success(request, done)
                 return redirect(_manage_url(story))
     return render(request, "stories/manage/chapter_form.html", {
-        "story": story, "chapter": chapter, "form": form, "preview": preview, "new": False,
+        "story": story, "form": form, "preview": preview, **context,
     })
 
 
