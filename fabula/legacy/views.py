@@ -26,11 +26,16 @@ from fabula.stories.models import Chapter, Story
 from fabula.stories.serving import not_cacheable, serve
 
 
-@require_safe
-def legacy_script(request, folder: str, script: str):
+def _check_folder(folder: str) -> None:
+    """eFiction's pages answer only under the site's legacy folder ("" for the site root)."""
     prefix = site_settings().legacy_prefix.strip("/")
     if folder != (f"{prefix}/" if prefix else ""):
         raise Http404("No such page.")
+
+
+@require_safe
+def legacy_script(request, folder: str, script: str):
+    _check_folder(folder)
     handler = SCRIPTS.get(script)
     if handler is None:
         raise Http404(f"No eFiction script {script}.php here.")
@@ -199,7 +204,5 @@ SCRIPTS = {
 @require_safe
 def legacy_folder(request, folder: str):
     """The old archive's folder itself (`/fanfiction/`): its front page, as index.php."""
-    prefix = site_settings().legacy_prefix.strip("/")
-    if not prefix or folder != f"{prefix}/":
-        raise Http404("No such page.")
+    _check_folder(folder)
     return index(request, {})
