@@ -21,7 +21,7 @@ class TagChoiceField(forms.ModelMultipleChoiceField):
         return f"{tag.parent.name} › {tag.name}" if tag.parent_id else tag.name
 
 
-FREEFORM_LENGTH = 100  # characters in one free-form tag (Tag.name)
+FREEFORM_LENGTH = Tag._meta.get_field("name").max_length  # characters in one free-form tag
 FREEFORM_MOST = 75  # free-form tags on one story
 
 
