@@ -114,38 +114,39 @@ def read_filters(query: QueryDict) -> FilterState:
 
 
 def tag_meanings(tag_ids: list[int]) -> dict[int, set[int]]:
-    """For each tag asked for: the ids of every tag that counts as it (one query).
+    """For each tag asked for: the ids of every tag that counts as it.
 
     The canonical tag stands for its synonyms; a category stands for its sub-categories (and
-    their synonyms). A tag that does not exist means nothing (an empty set).
+    their synonyms). A tag that does not exist means nothing (an empty set). Only the tags
+    asked for and those below them are read, a level of the tree per query: an archive's
+    free-form tags may run to hundreds of thousands.
     """
     if not tag_ids:
         return {}
-    rows = list(Tag.objects.values_list("pk", "parent_id", "synonym_of_id", "kind__role"))
-    synonyms: dict[int, set[int]] = defaultdict(set)
-    children: dict[int, set[int]] = defaultdict(set)
-    canonical: dict[int, int] = {}
-    for pk, parent_id, synonym_of_id, role in rows:
-        canonical[pk] = synonym_of_id or pk
-        if synonym_of_id:
-            synonyms[synonym_of_id].add(pk)
-        if parent_id and role == TagKind.Role.CATEGORY:
-            children[parent_id].add(pk)
-    meanings = {}
-    for tag_id in tag_ids:
-        if tag_id not in canonical:
-            meanings[tag_id] = set()
-            continue
-        found, todo = set(), [canonical[tag_id]]
-        while todo:
-            current = todo.pop()
-            if current in found:
-                continue
-            found.add(current)
-            found |= synonyms[current]
-            todo += children[current]
-        meanings[tag_id] = found
-    return meanings
+    canonical = {pk: synonym_of or pk for pk, synonym_of in
+                 Tag.objects.filter(pk__in=tag_ids).values_list("pk", "synonym_of_id")}
+    found = {tag_id: {canonical[tag_id]} if tag_id in canonical else set() for tag_id in tag_ids}
+    # Each node reached, with the asked tags it counts for; a level's synonyms and children next.
+    frontier: dict[int, set[int]] = defaultdict(set)
+    for tag_id, start in canonical.items():
+        frontier[start].add(tag_id)
+    walked = {(tag_id, start) for tag_id, start in canonical.items()}  # a loop in the tree ends
+    while frontier:
+        below: dict[int, set[int]] = defaultdict(set)
+        for pk, parent_id, synonym_of_id, role in Tag.objects.filter(
+            Q(synonym_of_id__in=list(frontier)) | Q(parent_id__in=list(frontier), kind__role=TagKind.Role.CATEGORY)
+        ).values_list("pk", "parent_id", "synonym_of_id", "kind__role"):
+            if synonym_of_id in frontier:  # a synonym counts, but its children are not looked for
+                for tag_id in frontier[synonym_of_id]:
+                    found[tag_id].add(pk)
+            if parent_id in frontier and role == TagKind.Role.CATEGORY:
+                for tag_id in frontier[parent_id]:
+                    found[tag_id].add(pk)
+                    if (tag_id, pk) not in walked:
+                        walked.add((tag_id, pk))
+                        below[pk].add(tag_id)
+        frontier = below
+    return found
 
 
 def _start_of(day: date) -> datetime:

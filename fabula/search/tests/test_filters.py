@@ -153,3 +153,17 @@ def test_reading_filters_reports_what_it_ignored():
 def test_tag_meanings(archive):
     assert tag_meanings([archive.fandom.pk])[archive.fandom.pk] == {archive.fandom.pk, archive.subfandom.pk}
     assert tag_meanings([12345]) == {12345: set()}
+
+
+def test_tag_meanings_walk_the_whole_tree_and_its_synonyms(archive):
+    from fabula.taxonomy.models import Tag
+
+    grandchild = Tag.objects.create(kind=archive.category, name="Beach Games", parent=archive.subfandom)
+    alias = Tag.objects.create(kind=archive.category, name="JAM", synonym_of=archive.subfandom)
+    nickname = Tag.objects.create(kind=archive.character, name="Jimbo", synonym_of=archive.jim)
+    meanings = tag_meanings([archive.fandom.pk, alias.pk, nickname.pk, archive.humor.pk])
+    assert meanings[archive.fandom.pk] == {archive.fandom.pk, archive.subfandom.pk, alias.pk, grandchild.pk}
+    # A synonym means its canonical tag, with everything below that.
+    assert meanings[alias.pk] == {archive.subfandom.pk, alias.pk, grandchild.pk}
+    assert meanings[nickname.pk] == {archive.jim.pk, nickname.pk}
+    assert meanings[archive.humor.pk] == {archive.humor.pk}
