@@ -22,8 +22,11 @@ def pytest_sessionstart(session):
 
     try:
         psycopg.connect(
-            host=database["HOST"] or "127.0.0.1", port=database["PORT"] or 5432,
-            user=database["USER"], password=database["PASSWORD"] or None, dbname="postgres",
+            host=database["HOST"] or "127.0.0.1",
+            port=database["PORT"] or 5432,
+            user=database["USER"],
+            password=database["PASSWORD"] or None,
+            dbname="postgres",
             connect_timeout=5,
         ).close()
     except psycopg.OperationalError as error:

@@ -44,11 +44,42 @@ FIRST_DAY = datetime(2005, 1, 1, tzinfo=UTC)
 LAST_DAY = datetime(2024, 12, 31, tzinfo=UTC)
 BATCH = 50  # stories per transaction
 RATING_WEIGHTS = {"G": 20, "PG": 25, "PG-13": 30, "R": 15, "NC-17": 10}
-SURNAMES = ("Ashdown", "Bellweather", "Carrow", "Dunmore", "Elsworth", "Fairley", "Greaves",
-            "Hollis", "Ingram", "Jessop", "Kettering", "Lowell", "Marchbank", "Norcross", "Oakes",
-            "Pennick", "Quayle", "Rendell", "Stroud", "Thorne")
-FANDOM_WORDS = ("Chronicles", "Saga", "Mysteries", "Academy", "Legends", "Station", "Files",
-                "Kingdom", "Company", "Expedition", "Inheritance", "Archive")
+SURNAMES = (
+    "Ashdown",
+    "Bellweather",
+    "Carrow",
+    "Dunmore",
+    "Elsworth",
+    "Fairley",
+    "Greaves",
+    "Hollis",
+    "Ingram",
+    "Jessop",
+    "Kettering",
+    "Lowell",
+    "Marchbank",
+    "Norcross",
+    "Oakes",
+    "Pennick",
+    "Quayle",
+    "Rendell",
+    "Stroud",
+    "Thorne",
+)
+FANDOM_WORDS = (
+    "Chronicles",
+    "Saga",
+    "Mysteries",
+    "Academy",
+    "Legends",
+    "Station",
+    "Files",
+    "Kingdom",
+    "Company",
+    "Expedition",
+    "Inheritance",
+    "Archive",
+)
 
 
 @dataclass
@@ -111,8 +142,12 @@ def build_corpus(
         rating_weights = [RATING_WEIGHTS[rating.name] for rating in ratings]
         category_kind = taxonomy.kind_get_or_create(name="Categories", role=TagKind.Role.CATEGORY)
         character_kind = taxonomy.kind_get_or_create(name="Characters", role=TagKind.Role.CHARACTER)
-        genre_kind = taxonomy.kind_get_or_create(name="Genres", role=TagKind.Role.CLASS, legacy_id=1)
-        warning_kind = taxonomy.kind_get_or_create(name="Warnings", role=TagKind.Role.CLASS, legacy_id=2)
+        genre_kind = taxonomy.kind_get_or_create(
+            name="Genres", role=TagKind.Role.CLASS, legacy_id=1
+        )
+        warning_kind = taxonomy.kind_get_or_create(
+            name="Warnings", role=TagKind.Role.CLASS, legacy_id=2
+        )
         genres = [taxonomy.tag_get_or_create(kind=genre_kind, name=name) for name in GENRES]
         warnings = [taxonomy.tag_get_or_create(kind=warning_kind, name=name) for name in WARNINGS]
         fandoms = []
@@ -144,7 +179,9 @@ def build_corpus(
             fandoms.append((top, subs, characters, pairings, cast))
         authors = [
             User.objects.create_user(
-                f"{prose.title()} {number}", f"author{number}@example.org", None,
+                f"{prose.title()} {number}",
+                f"author{number}@example.org",
+                None,
                 date_joined=FIRST_DAY,
             )
             for number in range(1, author_count + 1)
@@ -155,7 +192,9 @@ def build_corpus(
     story_authors = random_.choices(authors, weights=author_weights, k=stories)
     chapter_counts = story_lengths(random_, stories, chapters)
     span = int((LAST_DAY - FIRST_DAY).total_seconds())
-    published = sorted(FIRST_DAY + timedelta(seconds=random_.randrange(span)) for _ in range(stories))
+    published = sorted(
+        FIRST_DAY + timedelta(seconds=random_.randrange(span)) for _ in range(stories)
+    )
 
     written = word_total = 0
     by_author: dict[int, list] = {}
@@ -172,7 +211,9 @@ def build_corpus(
                     tags.append(random_.choice(pairings))
                 tags += random_.sample(characters, random_.randint(1, 3))
                 tags += random_.sample(genres, random_.randint(1, 3))
-                tags += random_.sample(warnings, random_.choices([0, 1, 2], weights=[60, 30, 10])[0])
+                tags += random_.sample(
+                    warnings, random_.choices([0, 1, 2], weights=[60, 30, 10])[0]
+                )
                 story = actions.story_create(
                     authors=[author],
                     title=text.title(),
@@ -213,9 +254,14 @@ def build_corpus(
     series_count = _write_series(random_, authors, by_author, target=max(2, stories // 25))
     _analyze()
     return Corpus(
-        stories=stories, chapters=written, words=word_total, authors=author_count,
-        categories=category_kind.tags.count(), characters=character_kind.tags.count(),
-        series=series_count, seconds=time.monotonic() - started,
+        stories=stories,
+        chapters=written,
+        words=word_total,
+        authors=author_count,
+        categories=category_kind.tags.count(),
+        characters=character_kind.tags.count(),
+        series=series_count,
+        seconds=time.monotonic() - started,
     )
 
 
@@ -241,7 +287,11 @@ def story_lengths(random_: random.Random, stories: int, chapters: int) -> list[i
     total = sum(lengths)
     while total != chapters:
         index = random_.randrange(stories)
-        if total < chapters and (lengths[index] > 1 or random_.random() < 0.05) and lengths[index] < 100:
+        if (
+            total < chapters
+            and (lengths[index] > 1 or random_.random() < 0.05)
+            and lengths[index] < 100
+        ):
             lengths[index] += 1
             total += 1
         elif total > chapters and lengths[index] > 1:
@@ -293,7 +343,11 @@ def _recreate_database() -> None:
     if connection.vendor == "sqlite":
         path = Path(connection.settings_dict["NAME"])
         connection.close()
-        for leftover in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        for leftover in (
+            path,
+            path.with_name(path.name + "-wal"),
+            path.with_name(path.name + "-shm"),
+        ):
             leftover.unlink(missing_ok=True)
     else:
         with connection.cursor() as cursor:
@@ -305,7 +359,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--stories", type=int, default=DEFAULT_STORIES)
     parser.add_argument(
-        "--chapters", type=int, default=None,
+        "--chapters",
+        type=int,
+        default=None,
         help=f"total chapters (default: {CHAPTERS_PER_STORY} per story)",
     )
     parser.add_argument("--words", type=int, default=DEFAULT_WORDS, help="mean words per chapter")
@@ -332,11 +388,15 @@ def main(argv: list[str] | None = None) -> int:
     if Story.objects.exists():
         print(
             f"The database already holds {Story.objects.count():,} stories; give --reset to "
-            "start it again from nothing.", file=sys.stderr,
+            "start it again from nothing.",
+            file=sys.stderr,
         )
         return 2
     corpus = build_corpus(
-        stories=args.stories, chapters=args.chapters, words=args.words, seed=args.seed,
+        stories=args.stories,
+        chapters=args.chapters,
+        words=args.words,
+        seed=args.seed,
         progress=lambda line: print(line, flush=True),
     )
     print(

@@ -64,7 +64,7 @@ def build_corpus() -> dict[str, int]:
     call_command("migrate", verbosity=0)
     seed = os.environ.get("FABULA_SHARED_DIR")
     seed_path = Path(seed, "seed", SEED.name) if seed else SEED
-    call_command("import_text", str(seed_path), verbosity=0, stdout=open(os.devnull, "w"))  # noqa: SIM115
+    call_command("import_text", str(seed_path), verbosity=0, stdout=open(os.devnull, "w"))
     author = User.objects.create_user("Bench Author", "", None)
     rating = Rating.objects.order_by("pk").first()
     kind = TagKind.objects.filter(role=TagKind.Role.CATEGORY).first()
@@ -76,27 +76,42 @@ def build_corpus() -> dict[str, int]:
         return "<p>" + " ".join(chance.choice(words) for _ in range(length)) + ".</p>"
 
     big = actions.story_create(
-        authors=[author], title="The Very Long Story", rating=rating, tags=[category],
-        summary="<p>A million words.</p>", status="published",
+        authors=[author],
+        title="The Very Long Story",
+        rating=rating,
+        tags=[category],
+        summary="<p>A million words.</p>",
+        status="published",
     )
     per_chapter = BIG_WORDS // BIG_CHAPTERS
     for n in range(1, BIG_CHAPTERS + 1):
         body = "\n".join(paragraph(100) for _ in range(per_chapter // 100))
-        actions.chapter_add(story=big, title=f"Chapter {n}", body=body, notes="<p>A note.</p>",
-                            recount=n == BIG_CHAPTERS)
+        actions.chapter_add(
+            story=big,
+            title=f"Chapter {n}",
+            body=body,
+            notes="<p>A note.</p>",
+            recount=n == BIG_CHAPTERS,
+        )
     for n in range(SMALL_STORIES):
         story = actions.story_create(
-            authors=[author], title=f"Small Story {n}", rating=rating, tags=[category],
-            summary=paragraph(40), status="published",
+            authors=[author],
+            title=f"Small Story {n}",
+            rating=rating,
+            tags=[category],
+            summary=paragraph(40),
+            status="published",
         )
         actions.chapter_add(story=story, title="One", body=paragraph(300))
     return {"seed": SEED_SID, "big": big.pk}
 
 
 def _vocabulary() -> list[str]:
-    base = ("the a of and to in he she was it that his her they with for on as at but said "
-            "office paper Scranton Jim Pam desk window morning light quiet heart café naïve "
-            "looked thought never always again before after little old new long time").split()
+    base = (
+        "the a of and to in he she was it that his her they with for on as at but said "
+        "office paper Scranton Jim Pam desk window morning light quiet heart café naïve "
+        "looked thought never always again before after little old new long time"
+    ).split()
     return base
 
 
@@ -137,13 +152,20 @@ def serve_and_measure(urls: dict[str, str], duration: str) -> dict[str, dict]:
             for _ in range(3):  # build the download / fill the caches of both workers
                 urllib.request.urlopen(url, timeout=60).read()
             subprocess.run(["wrk", "-t2", "-c16", "-d2s", url], capture_output=True)  # warm-up
-            done = subprocess.run(["wrk", "-t2", "-c16", f"-d{duration}", "--latency", url],
-                                  capture_output=True, text=True)
+            done = subprocess.run(
+                ["wrk", "-t2", "-c16", f"-d{duration}", "--latency", url],
+                capture_output=True,
+                text=True,
+            )
             (OUT / f"wrk-formats-{key}.txt").write_text(done.stdout + done.stderr)
             result = Result(database="sqlite", key=key, label=key, target="", urls=1, queries=None)
             parse_wrk(done.stdout, result)
-            results[key] = {"rps": result.rps, "p50": result.p50_ms, "p99": result.p99_ms,
-                            "errors": result.errors}
+            results[key] = {
+                "rps": result.rps,
+                "p50": result.p50_ms,
+                "p99": result.p99_ms,
+                "errors": result.errors,
+            }
     return results
 
 
@@ -168,40 +190,66 @@ def main(argv: list[str] | None = None) -> int:
     print("Timing EPUB builds ...", flush=True)
     busy = others_cpu()
     seed_runs = time_builds(ids["seed"], 30)
-    rows.append(("EPUB build, 4 chapters, 7,157 words (best of 30)", f"{min(seed_runs) * 1000:.1f} ms",
-                 f"median {statistics.median(seed_runs) * 1000:.1f} ms", "<= 30 ms",
-                 min(seed_runs) <= 0.030))
+    rows.append(
+        (
+            "EPUB build, 4 chapters, 7,157 words (best of 30)",
+            f"{min(seed_runs) * 1000:.1f} ms",
+            f"median {statistics.median(seed_runs) * 1000:.1f} ms",
+            "<= 30 ms",
+            min(seed_runs) <= 0.030,
+        )
+    )
     big_runs = time_builds(ids["big"], 3)
-    rows.append(("EPUB build, 200 chapters, 1,000,000 words (best of 3)", f"{min(big_runs):.2f} s",
-                 f"median {statistics.median(big_runs):.2f} s", "<= 3 s", min(big_runs) <= 3.0))
+    rows.append(
+        (
+            "EPUB build, 200 chapters, 1,000,000 words (best of 3)",
+            f"{min(big_runs):.2f} s",
+            f"median {statistics.median(big_runs):.2f} s",
+            "<= 3 s",
+            min(big_runs) <= 3.0,
+        )
+    )
 
     if not args.skip_serve:
         from django.db import connections
 
         connections.close_all()
         print("Serving under granian ...", flush=True)
-        served = serve_and_measure({
-            "cached EPUB download": f"/downloads/{ids['seed']}/epub/",
-            "OPDS root": "/opds/",
-            "OPDS recent (25 entries)": "/opds/recent/",
-        }, args.duration)
+        served = serve_and_measure(
+            {
+                "cached EPUB download": f"/downloads/{ids['seed']}/epub/",
+                "OPDS root": "/opds/",
+                "OPDS recent (25 entries)": "/opds/recent/",
+            },
+            args.duration,
+        )
         for label, result in served.items():
             rps = result["rps"] or 0
-            rows.append((
-                f"{label} (wrk -t2 -c16 -d{args.duration})", f"{rps:,.0f} req/s",
-                f"p50 {result['p50'] or 0:.1f} ms, p99 {result['p99'] or 0:.1f} ms"
-                + (f", {result['errors']} errors" if result["errors"] else ""),
-                ">= 2,000 req/s", rps >= 2000 and not result["errors"],
-            ))
+            rows.append(
+                (
+                    f"{label} (wrk -t2 -c16 -d{args.duration})",
+                    f"{rps:,.0f} req/s",
+                    f"p50 {result['p50'] or 0:.1f} ms, p99 {result['p99'] or 0:.1f} ms"
+                    + (f", {result['errors']} errors" if result["errors"] else ""),
+                    ">= 2,000 req/s",
+                    rps >= 2000 and not result["errors"],
+                )
+            )
 
     print()
     if busy > 0.2:
-        print(f"WARNING: other processes kept {busy:.1f} of the {os.cpu_count()} cores busy "
-              "before the builds were timed: the figures are slower than on a quiet machine.")
-    print("Builds are timed in this process (chapters read from the database, book laid out "
-          "and zipped); the best run is the cost, the median shows the noise.")
-    print(f"Fabula formats on this machine ({os.cpu_count()} cores), SQLite; "
-          "the server is granian with 2 workers, DEBUG off, as bench/serve.py starts it.")
+        print(
+            f"WARNING: other processes kept {busy:.1f} of the {os.cpu_count()} cores busy "
+            "before the builds were timed: the figures are slower than on a quiet machine."
+        )
+    print(
+        "Builds are timed in this process (chapters read from the database, book laid out "
+        "and zipped); the best run is the cost, the median shows the noise."
+    )
+    print(
+        f"Fabula formats on this machine ({os.cpu_count()} cores), SQLite; "
+        "the server is granian with 2 workers, DEBUG off, as bench/serve.py starts it."
+    )
     header = f"{'what':<62} {'result':>14}  {'spread':<28} {'target':<16} met"
     print(header)
     print("-" * len(header))

@@ -36,9 +36,11 @@ MARIADB = ["mariadb", "-h127.0.0.1", "-P3306", "-uroot"]
 # on one machine do not import into each other's databases.
 DATABASE = "fabula_bench_efiction"
 TARGET = "fabula_bench_import"
-WORDS = ("the a of and to in he she was that it his her with as on had at for not but him they "
-         "Jim Pam Dwight Michael office paper Scranton desk phone coffee looked said back away "
-         "warehouse quiet smile door morning answered moment together tonight reception").split()
+WORDS = (
+    "the a of and to in he she was that it his her with as on had at for not but him they "
+    "Jim Pam Dwight Michael office paper Scranton desk phone coffee looked said back away "
+    "warehouse quiet smile door morning answered moment together tonight reception"
+).split()
 
 
 def sql_string(value: str) -> str:
@@ -51,7 +53,7 @@ def chapter_texts(rng: random.Random, count: int = 64, words: int = 1550) -> lis
     for _ in range(count):
         n = int(words * rng.uniform(0.4, 1.6))
         picked = rng.choices(WORDS, k=n)
-        paragraphs = [" ".join(picked[i:i + 90]).capitalize() + "." for i in range(0, n, 90)]
+        paragraphs = [" ".join(picked[i : i + 90]).capitalize() + "." for i in range(0, n, 90)]
         texts.append("\n".join(f"<p>{p}</p>" for p in paragraphs))
     return texts
 
@@ -60,20 +62,42 @@ def build_efiction(stories: int, seed: int = 1970) -> dict:
     """The eFiction database in MariaDB; returns its row counts."""
     import pymysql
 
-    subprocess.run([*MARIADB, "-e", f"DROP DATABASE IF EXISTS {DATABASE}; CREATE DATABASE {DATABASE} CHARACTER SET utf8mb4"], check=True)
+    subprocess.run(
+        [
+            *MARIADB,
+            "-e",
+            f"DROP DATABASE IF EXISTS {DATABASE}; CREATE DATABASE {DATABASE} CHARACTER SET utf8mb4",
+        ],
+        check=True,
+    )
     with open(FIXTURE, "rb") as sql:
         subprocess.run([*MARIADB, DATABASE], stdin=sql, check=True)
     rng = random.Random(seed)
-    connection = pymysql.connect(host="127.0.0.1", user="root", database=DATABASE, charset="utf8mb4", autocommit=False)
+    connection = pymysql.connect(
+        host="127.0.0.1", user="root", database=DATABASE, charset="utf8mb4", autocommit=False
+    )
     texts = chapter_texts(rng)
     members = max(10, stories // 6)
     with connection.cursor() as cursor:
-        for table in ("authors", "authorprefs", "stories", "chapters", "reviews", "series", "inseries", "coauthors", "favorites"):
+        for table in (
+            "authors",
+            "authorprefs",
+            "stories",
+            "chapters",
+            "reviews",
+            "series",
+            "inseries",
+            "coauthors",
+            "favorites",
+        ):
             cursor.execute(f"DELETE FROM fanfiction_{table}")
         cursor.executemany(
             "INSERT INTO fanfiction_authors (uid, penname, realname, email, bio, image, date, admincreated, password) "
             "VALUES (%s, %s, '', %s, '', '', %s, '0', MD5(%s))",
-            [(uid, f"Writer {uid}", f"w{uid}@example.org", 1100000000 + uid * 1000, f"pw{uid}") for uid in range(1, members + 1)],
+            [
+                (uid, f"Writer {uid}", f"w{uid}@example.org", 1100000000 + uid * 1000, f"pw{uid}")
+                for uid in range(1, members + 1)
+            ],
         )
         cursor.executemany(
             "INSERT INTO fanfiction_authorprefs (uid, userskin, level, categories, stories) VALUES (%s, 'default', %s, '0', 0)",
@@ -90,16 +114,58 @@ def build_efiction(stories: int, seed: int = 1970) -> dict:
                 chapid += 1
                 text = texts[chapid % len(texts)]
                 words += len(text.split())
-                chapter_rows.append((chapid, f"Chapter {position}", position, "", text, "", "1", len(text.split()), sid, uid))
+                chapter_rows.append(
+                    (
+                        chapid,
+                        f"Chapter {position}",
+                        position,
+                        "",
+                        text,
+                        "",
+                        "1",
+                        len(text.split()),
+                        sid,
+                        uid,
+                    )
+                )
             date = 1100000000 + sid * 3600
-            story_rows.append((
-                sid, f"Story {sid} {rng.choice(WORDS).title()}", "<p>A summary.</p>", "",
-                ",".join(str(c) for c in rng.sample(range(1, 16), 2)), ",".join(str(c) for c in rng.sample(range(1, 23), 2)),
-                ",".join(str(c) for c in rng.sample(range(1, 18), 3)), str(rng.randint(1, 5)), date, date + 86400,
-                uid, 0, "0", "1", str(rng.randint(0, 1)), "0", words, 0, 0, rng.randint(0, 20000),
-            ))
+            story_rows.append(
+                (
+                    sid,
+                    f"Story {sid} {rng.choice(WORDS).title()}",
+                    "<p>A summary.</p>",
+                    "",
+                    ",".join(str(c) for c in rng.sample(range(1, 16), 2)),
+                    ",".join(str(c) for c in rng.sample(range(1, 23), 2)),
+                    ",".join(str(c) for c in rng.sample(range(1, 18), 3)),
+                    str(rng.randint(1, 5)),
+                    date,
+                    date + 86400,
+                    uid,
+                    0,
+                    "0",
+                    "1",
+                    str(rng.randint(0, 1)),
+                    "0",
+                    words,
+                    0,
+                    0,
+                    rng.randint(0, 20000),
+                )
+            )
             for _ in range(2):
-                review_rows.append((sid, "ST", chapid, f"Reader {rng.randint(1, 999)}", 0, "Lovely.", date + 7200, rng.randint(1, 10)))
+                review_rows.append(
+                    (
+                        sid,
+                        "ST",
+                        chapid,
+                        f"Reader {rng.randint(1, 999)}",
+                        0,
+                        "Lovely.",
+                        date + 7200,
+                        rng.randint(1, 10),
+                    )
+                )
         cursor.executemany(
             "INSERT INTO fanfiction_stories (sid, title, summary, storynotes, catid, charid, classes, rid, date, updated, uid, coauthors, "
             "featured, validated, completed, rr, wordcount, rating, reviews, count) VALUES "
@@ -110,7 +176,7 @@ def build_efiction(stories: int, seed: int = 1970) -> dict:
             cursor.executemany(
                 "INSERT INTO fanfiction_chapters (chapid, title, inorder, notes, storytext, endnotes, validated, wordcount, sid, uid) "
                 "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
-                chapter_rows[start:start + 500],
+                chapter_rows[start : start + 500],
             )
         cursor.executemany(
             "INSERT INTO fanfiction_reviews (item, type, chapid, reviewer, uid, review, date, rating, respond) "
@@ -119,7 +185,12 @@ def build_efiction(stories: int, seed: int = 1970) -> dict:
         )
     connection.commit()
     connection.close()
-    return {"stories": stories, "chapters": len(chapter_rows), "members": members, "reviews": len(review_rows)}
+    return {
+        "stories": stories,
+        "chapters": len(chapter_rows),
+        "members": members,
+        "reviews": len(review_rows),
+    }
 
 
 def run_import(database_url: str, name: str | None) -> dict:
@@ -149,21 +220,34 @@ def child() -> None:
         loaded = time.perf_counter()
         loader.index()
         indexed = time.perf_counter()
-    print(json.dumps({
-        "convert": converted - started, "load": loaded - converted, "index": indexed - loaded,
-        "total": indexed - started, "chapters": report.kinds["chapters"].imported,
-        "stories": report.kinds["stories"].imported, "indexed": report.indexed_chapters,
-        "problems": len(report.problems),
-    }))
+    print(
+        json.dumps(
+            {
+                "convert": converted - started,
+                "load": loaded - converted,
+                "index": indexed - loaded,
+                "total": indexed - started,
+                "chapters": report.kinds["chapters"].imported,
+                "stories": report.kinds["stories"].imported,
+                "indexed": report.indexed_chapters,
+                "problems": len(report.problems),
+            }
+        )
+    )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--stories", type=int, default=5000)
     parser.add_argument("--databases", default="sqlite,postgres")
-    parser.add_argument("--reuse", action="store_true", help="import the eFiction database the last run built")
-    parser.add_argument("--name", help="name the databases after this (the eFiction source in MariaDB, "
-                        "the PostgreSQL target, the SQLite file) instead of the defaults")
+    parser.add_argument(
+        "--reuse", action="store_true", help="import the eFiction database the last run built"
+    )
+    parser.add_argument(
+        "--name",
+        help="name the databases after this (the eFiction source in MariaDB, "
+        "the PostgreSQL target, the SQLite file) instead of the defaults",
+    )
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     global DATABASE, TARGET
@@ -176,15 +260,22 @@ def main() -> None:
         print(f"eFiction database {DATABASE}: as the last run built it")
     else:
         counts = build_efiction(args.stories)
-        print(f"eFiction database {DATABASE}: {counts} (built in {time.perf_counter() - started:.0f} s)")
-    print(f"{'database':<10} {'convert s':>10} {'load s':>7} {'load ch/s':>10} {'index s':>8} "
-          f"{'total s':>8} {'chapters':>9} {'total ch/s':>11}")
+        print(
+            f"eFiction database {DATABASE}: {counts} (built in {time.perf_counter() - started:.0f} s)"
+        )
+    print(
+        f"{'database':<10} {'convert s':>10} {'load s':>7} {'load ch/s':>10} {'index s':>8} "
+        f"{'total s':>8} {'chapters':>9} {'total ch/s':>11}"
+    )
     for name in args.databases.split(","):
         figures = run_import(fresh_database(name), args.name)
         chapters = figures["chapters"]
-        print(f"{name:<10} {figures['convert']:>10.2f} {figures['load']:>7.2f} "
-              f"{chapters / (figures['convert'] + figures['load']):>10.0f} {figures['index']:>8.2f} "
-              f"{figures['total']:>8.2f} {chapters:>9} {chapters / figures['total']:>11.0f}", flush=True)
+        print(
+            f"{name:<10} {figures['convert']:>10.2f} {figures['load']:>7.2f} "
+            f"{chapters / (figures['convert'] + figures['load']):>10.0f} {figures['index']:>8.2f} "
+            f"{figures['total']:>8.2f} {chapters:>9} {chapters / figures['total']:>11.0f}",
+            flush=True,
+        )
 
 
 def fresh_database(name: str) -> str:
@@ -194,7 +285,11 @@ def fresh_database(name: str) -> str:
             Path(f"{path}{suffix}").unlink(missing_ok=True)
         return f"sqlite:///{path}"
     for statement in (f"DROP DATABASE IF EXISTS {TARGET}", f"CREATE DATABASE {TARGET}"):
-        subprocess.run(["psql", "-h127.0.0.1", "-Upostgres", "-q", "-c", statement], check=True, capture_output=True)
+        subprocess.run(
+            ["psql", "-h127.0.0.1", "-Upostgres", "-q", "-c", statement],
+            check=True,
+            capture_output=True,
+        )
     return f"postgres://postgres@127.0.0.1:5432/{TARGET}"
 
 

@@ -87,7 +87,8 @@ def page_urls(limit: int | None = None, seed: int = 1) -> dict[str, list[str]]:
         ],
         "legacy_index": [f"{legacy}?sid={story_id}&index=1" for story_id in story_ids],
         "category": [
-            reverse("browse-tag", args=[tag.kind.slug, tag.pk]) + (f"?page={page}" if page > 1 else "")
+            reverse("browse-tag", args=[tag.kind.slug, tag.pk])
+            + (f"?page={page}" if page > 1 else "")
             for tag in categories.select_related("kind").order_by("pk")
             for page in range(1, max(1, math.ceil(tag.listed / 25)) + 1)
         ],
@@ -95,7 +96,7 @@ def page_urls(limit: int | None = None, seed: int = 1) -> dict[str, list[str]]:
     shuffle = random.Random(seed)
     for addresses in urls.values():
         shuffle.shuffle(addresses)
-        del addresses[limit or len(addresses):]
+        del addresses[limit or len(addresses) :]
     return urls
 
 

@@ -104,11 +104,15 @@ def inner(stories_wanted: int, samples: int) -> dict:
             transaction.set_rollback(True)
 
     guest_listed = listed_stories(AnonymousUser())
-    readable = list(guest_listed.filter(rating__age_consent=False, rating__warning=False)
-                    .values_list("pk", flat=True))
+    readable = list(
+        guest_listed.filter(rating__age_consent=False, rating__warning=False).values_list(
+            "pk", flat=True
+        )
+    )
     sample_chapters = list(
-        Chapter.objects.filter(story_id__in=random_.sample(readable, min(400, len(readable))))
-        .values_list("body", flat=True)[:400]
+        Chapter.objects.filter(
+            story_id__in=random_.sample(readable, min(400, len(readable)))
+        ).values_list("body", flat=True)[:400]
     )
     fulltext = []
     for n in range(samples):
@@ -116,7 +120,7 @@ def inner(stories_wanted: int, samples: int) -> dict:
         start = random_.randrange(0, max(1, len(words) - 3))
         kind = n % 6
         if kind < 3:
-            q = '"' + " ".join(words[start:start + 3]) + '"'
+            q = '"' + " ".join(words[start : start + 3]) + '"'
         elif kind < 5:
             q = f"{random_.choice(words)} {random_.choice(words)}"
         else:
@@ -130,12 +134,13 @@ def inner(stories_wanted: int, samples: int) -> dict:
 
     category_kind = TagKind.objects.get(role=TagKind.Role.CATEGORY)
     by_story: dict[int, list[tuple[int, str, str]]] = {}
-    for story_id, tag_id, role, slug in StoryTag.objects.filter(
-        story_id__in=readable
-    ).values_list("story_id", "tag_id", "tag__kind__role", "tag__kind__slug"):
+    for story_id, tag_id, role, slug in StoryTag.objects.filter(story_id__in=readable).values_list(
+        "story_id", "tag_id", "tag__kind__role", "tag__kind__slug"
+    ):
         by_story.setdefault(story_id, []).append((tag_id, role, slug))
     warnings = list(
-        StoryTag.objects.filter(tag__kind__slug__icontains="warning").values_list("tag_id", flat=True)
+        StoryTag.objects.filter(tag__kind__slug__icontains="warning")
+        .values_list("tag_id", flat=True)
         .distinct()
     )
     browse = []
@@ -169,8 +174,10 @@ def inner(stories_wanted: int, samples: int) -> dict:
                 if key != "browse" and response.status_code == 200:
                     found += response.context["results"].total > 0
             measured[key] = {
-                "p50_ms": statistics.median(times), "p95_ms": _percentile(times, 95),
-                "statuses": {str(k): v for k, v in statuses.items()}, "with_results": found,
+                "p50_ms": statistics.median(times),
+                "p95_ms": _percentile(times, 95),
+                "statuses": {str(k): v for k, v in statuses.items()},
+                "with_results": found,
             }
     return {
         "stories": Story.objects.count(),
@@ -204,9 +211,21 @@ def run_wrk(port: int, urls: list[str], key: str, database: str, args) -> dict:
 
     def wrk(duration: str) -> subprocess.CompletedProcess:
         return subprocess.run(
-            ["wrk", "-t2", "-c16", f"-d{duration}", "--latency", "-s",
-             str(BENCH / "wrk_urls.lua"), f"http://127.0.0.1:{port}", "--", str(url_file)],
-            capture_output=True, text=True, cwd=ROOT,
+            [
+                "wrk",
+                "-t2",
+                "-c16",
+                f"-d{duration}",
+                "--latency",
+                "-s",
+                str(BENCH / "wrk_urls.lua"),
+                f"http://127.0.0.1:{port}",
+                "--",
+                str(url_file),
+            ],
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
         )
 
     wrk("2s")  # uncounted: every worker opens its connection and loads its templates
@@ -220,8 +239,14 @@ def run_wrk(port: int, urls: list[str], key: str, database: str, args) -> dict:
     for line in done.stdout.splitlines():
         if line.startswith("p95_us "):
             p95 = int(line.split()[1]) / 1000
-    return {"rps": result.rps, "p50_ms": result.p50_ms, "p95_ms": p95, "p99_ms": result.p99_ms,
-            "errors": result.errors, "requests": result.requests}
+    return {
+        "rps": result.rps,
+        "p50_ms": result.p50_ms,
+        "p95_ms": p95,
+        "p99_ms": result.p99_ms,
+        "errors": result.errors,
+        "requests": result.requests,
+    }
 
 
 def outer(args) -> int:
@@ -235,8 +260,10 @@ def outer(args) -> int:
         print(f"{database}: indexing and measuring inside Django…", flush=True)
         done = subprocess.run(
             [sys.executable, __file__, "--inner", "--samples", str(args.samples)],
-            env={**env, "DEBUG": "0", "ALLOWED_HOSTS": "testserver,127.0.0.1"}, cwd=ROOT,
-            capture_output=True, text=True,
+            env={**env, "DEBUG": "0", "ALLOWED_HOSTS": "testserver,127.0.0.1"},
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
         )
         if done.returncode != 0:
             raise SystemExit(f"inner run failed:\n{done.stderr[-4000:]}")
@@ -246,8 +273,11 @@ def outer(args) -> int:
             # Each list twice: its first address alone, as DESIGN.md §4 measured eFiction (one
             # query, asked again and again: the guest page cache answers all but the first), and
             # every address in a shuffled order (nearly every request runs its search).
-            http = {(key, spread): run_wrk(port, urls if spread else urls[:1], key, database, args)
-                    for key, urls in info["lists"].items() for spread in (False, True)}
+            http = {
+                (key, spread): run_wrk(port, urls if spread else urls[:1], key, database, args)
+                for key, urls in info["lists"].items()
+                for spread in (False, True)
+            }
         rows.append((database, info, http))
         print_rows([rows[-1]], args, header=len(rows) == 1)
     print()
@@ -261,43 +291,65 @@ def _fmt(value, spec: str) -> str:
 
 def print_rows(rows, args, header: bool) -> None:
     if header:
-        print(f"{'database':<9} {'measure':<24} {'URLs':>5} {'req/s':>7} {'p50 ms':>7} {'p95 ms':>7} "
-              f"{'p99 ms':>7}  {'target':<28} met")
+        print(
+            f"{'database':<9} {'measure':<24} {'URLs':>5} {'req/s':>7} {'p50 ms':>7} {'p95 ms':>7} "
+            f"{'p99 ms':>7}  {'target':<28} met"
+        )
     for database, info, http in rows:
         for key, (label, target, min_rps, max_p95) in TARGETS.items():
             for spread in (False, True):
                 h = http[key, spread]
                 failed = f" ({h['errors']} failed)" if h["errors"] else ""
-                met = (h["errors"] == 0 and (h["rps"] or 0) >= min_rps
-                       and (max_p95 is None or (h["p95_ms"] or 1e9) <= max_p95))
+                met = (
+                    h["errors"] == 0
+                    and (h["rps"] or 0) >= min_rps
+                    and (max_p95 is None or (h["p95_ms"] or 1e9) <= max_p95)
+                )
                 urls = len(info["lists"][key]) if spread else 1
-                print(f"{database:<9} {label:<24} {urls:>5} {_fmt(h['rps'], ',.0f'):>7} "
-                      f"{_fmt(h['p50_ms'], '.1f'):>7} {_fmt(h['p95_ms'], '.1f'):>7} "
-                      f"{_fmt(h['p99_ms'], '.1f'):>7}  {target:<28} {'yes' if met else 'NO'}{failed}")
+                print(
+                    f"{database:<9} {label:<24} {urls:>5} {_fmt(h['rps'], ',.0f'):>7} "
+                    f"{_fmt(h['p50_ms'], '.1f'):>7} {_fmt(h['p95_ms'], '.1f'):>7} "
+                    f"{_fmt(h['p99_ms'], '.1f'):>7}  {target:<28} {'yes' if met else 'NO'}{failed}"
+                )
             p = info["in_process"][key]
-            print(f"{database:<9} {label:<24} {'1 by 1':>5} {'':>7} {p['p50_ms']:>7.1f} "
-                  f"{p['p95_ms']:>7.1f} {'':>7}  one request at a time, no page cache")
+            print(
+                f"{database:<9} {label:<24} {'1 by 1':>5} {'':>7} {p['p50_ms']:>7.1f} "
+                f"{p['p95_ms']:>7.1f} {'':>7}  one request at a time, no page cache"
+            )
         scale = FULL_CHAPTERS / max(info["chapters_indexed"], 1)
         build = info["build_s"]
-        scaled = f" (x{scale:.1f} -> {build * scale:.0f} s at 21,000 chapters)" if scale > 1.05 else ""
-        print(f"{database:<9} {'whole index build':<24} {build:>7.1f} s{scaled}  "
-              f"target <= {BUILD_TARGET_S} s  {'yes' if build * max(scale, 1) <= BUILD_TARGET_S else 'NO'}")
+        scaled = (
+            f" (x{scale:.1f} -> {build * scale:.0f} s at 21,000 chapters)" if scale > 1.05 else ""
+        )
+        print(
+            f"{database:<9} {'whole index build':<24} {build:>7.1f} s{scaled}  "
+            f"target <= {BUILD_TARGET_S} s  {'yes' if build * max(scale, 1) <= BUILD_TARGET_S else 'NO'}"
+        )
         ch = info["chapter_ms"]
-        print(f"{database:<9} {'index one new chapter':<24} median {ch['median']:.1f} ms, "
-              f"p95 {ch['p95']:.1f} ms  target <= {CHAPTER_TARGET_MS} ms  "
-              f"{'yes' if ch['p95'] <= CHAPTER_TARGET_MS else 'NO'}")
+        print(
+            f"{database:<9} {'index one new chapter':<24} median {ch['median']:.1f} ms, "
+            f"p95 {ch['p95']:.1f} ms  target <= {CHAPTER_TARGET_MS} ms  "
+            f"{'yes' if ch['p95'] <= CHAPTER_TARGET_MS else 'NO'}"
+        )
 
 
 def print_table(rows, args) -> None:
     for database, info, _ in rows:
-        print(f"{database}: {info['stories']:,} stories, {info['chapters_indexed']:,} chapters "
-              f"indexed, {info['words'] / 1e6:.1f} M words; "
-              + ", ".join(f"{k}: {v['with_results']}/100 with results"
-                          for k, v in info["in_process"].items() if k != "browse"))
-    print(f"granian, 2 workers, DEBUG off, guest page cache {args.page_cache}; "
-          f"wrk -t2 -c16 -d{args.duration} over one address, then over {args.samples} shuffled "
-          f"addresses per measure; '1 by 1' = in-process, Django test client, page cache off, "
-          f"100 requests one after the other.")
+        print(
+            f"{database}: {info['stories']:,} stories, {info['chapters_indexed']:,} chapters "
+            f"indexed, {info['words'] / 1e6:.1f} M words; "
+            + ", ".join(
+                f"{k}: {v['with_results']}/100 with results"
+                for k, v in info["in_process"].items()
+                if k != "browse"
+            )
+        )
+    print(
+        f"granian, 2 workers, DEBUG off, guest page cache {args.page_cache}; "
+        f"wrk -t2 -c16 -d{args.duration} over one address, then over {args.samples} shuffled "
+        f"addresses per measure; '1 by 1' = in-process, Django test client, page cache off, "
+        f"100 requests one after the other."
+    )
     print_rows(rows, args, header=True)
 
 

@@ -62,23 +62,43 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--stories", type=int, default=5000, help="corpus size (default 5000)")
     parser.add_argument("--duration", default="20s", help="wrk -d per page (default 20s)")
-    parser.add_argument("--databases", default="sqlite,postgres",
-                        help="comma list of sqlite and postgres (default both)")
-    parser.add_argument("--postgres-url", default="",
-                        help=f"default {POSTGRES_SERVER}/fabula_bench (_<stories> unless 5000)")
+    parser.add_argument(
+        "--databases",
+        default="sqlite,postgres",
+        help="comma list of sqlite and postgres (default both)",
+    )
+    parser.add_argument(
+        "--postgres-url",
+        default="",
+        help=f"default {POSTGRES_SERVER}/fabula_bench (_<stories> unless 5000)",
+    )
     parser.add_argument("--server", choices=("granian", "gunicorn"), default="granian")
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--warmup", default="3s",
-                        help="an uncounted wrk run before each page (default 3s; 0 for none)")
+    parser.add_argument(
+        "--warmup",
+        default="3s",
+        help="an uncounted wrk run before each page (default 3s; 0 for none)",
+    )
     parser.add_argument("--threads", type=int, default=2, help="wrk -t")
     parser.add_argument("--connections", type=int, default=16, help="wrk -c")
-    parser.add_argument("--pages", default="",
-                        help="comma list of pages to measure (default all: "
-                             "chapter,index,print,legacy_index,category)")
-    parser.add_argument("--page-cache", choices=("on", "off"), default="on",
-                        help="the guest page cache: on as shipped, or off to measure rendering")
-    parser.add_argument("--max-urls", type=int, default=0,
-                        help="at most this many addresses per page (default: all)")
+    parser.add_argument(
+        "--pages",
+        default="",
+        help="comma list of pages to measure (default all: "
+        "chapter,index,print,legacy_index,category)",
+    )
+    parser.add_argument(
+        "--page-cache",
+        choices=("on", "off"),
+        default="on",
+        help="the guest page cache: on as shipped, or off to measure rendering",
+    )
+    parser.add_argument(
+        "--max-urls",
+        type=int,
+        default=0,
+        help="at most this many addresses per page (default: all)",
+    )
     args = parser.parse_args(argv)
 
     if shutil.which("wrk") is None:
@@ -136,8 +156,12 @@ def create_postgres_database(url: str) -> None:
     config = dj_database_url.parse(url)
     try:
         with psycopg.connect(
-            host=config["HOST"] or "127.0.0.1", port=config["PORT"] or 5432, user=config["USER"],
-            password=config["PASSWORD"] or None, dbname="postgres", autocommit=True,
+            host=config["HOST"] or "127.0.0.1",
+            port=config["PORT"] or 5432,
+            user=config["USER"],
+            password=config["PASSWORD"] or None,
+            dbname="postgres",
+            autocommit=True,
             connect_timeout=5,
         ) as connection:
             exists = connection.execute(
@@ -159,13 +183,19 @@ def ensure_corpus(database: str, url: str, env: dict, stories: int) -> None:
     if corpus_signature(env) == expected:
         print(f"{database}: corpus of {stories:,} stories already there ({url})", flush=True)
         # The code may have gained a migration since the corpus was built.
-        subprocess.run([PYTHON, "-m", "fabula.cli", "migrate", "--noinput", "-v0"],
-                       env=env, cwd=ROOT, check=True)
+        subprocess.run(
+            [PYTHON, "-m", "fabula.cli", "migrate", "--noinput", "-v0"],
+            env=env,
+            cwd=ROOT,
+            check=True,
+        )
         return
     print(f"{database}: building a corpus of {stories:,} stories ({url})", flush=True)
     subprocess.run(
         [PYTHON, str(BENCH / "corpus.py"), "--stories", str(stories), "--reset"],
-        env=env, cwd=ROOT, check=True,
+        env=env,
+        cwd=ROOT,
+        check=True,
     )
 
 
@@ -184,11 +214,16 @@ def corpus_signature(env: dict) -> str | None:
 
 def probe(env: dict, max_urls: int) -> dict:
     probe_env = {
-        **env, "ALLOWED_HOSTS": "127.0.0.1,testserver", "DEBUG": "0",
+        **env,
+        "ALLOWED_HOSTS": "127.0.0.1,testserver",
+        "DEBUG": "0",
         "FABULA_BENCH_URL_LIMIT": str(max_urls),
     }
     done = subprocess.run(
-        [PYTHON, str(BENCH / "pages.py")], env=probe_env, cwd=ROOT, capture_output=True,
+        [PYTHON, str(BENCH / "pages.py")],
+        env=probe_env,
+        cwd=ROOT,
+        capture_output=True,
         text=True,
     )
     if done.returncode != 0:
@@ -214,15 +249,39 @@ class running_server:
         self.port = free_port()
         binary = str(Path(PYTHON).with_name(self.args.server))
         if self.args.server == "granian":
-            command = [binary, "--interface", "wsgi", "fabula.wsgi:application",
-                       "--workers", str(self.args.workers), "--host", "127.0.0.1",
-                       "--port", str(self.port), "--log-level", "warning", "--no-access-log"]
+            command = [
+                binary,
+                "--interface",
+                "wsgi",
+                "fabula.wsgi:application",
+                "--workers",
+                str(self.args.workers),
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(self.port),
+                "--log-level",
+                "warning",
+                "--no-access-log",
+            ]
         else:
-            command = [binary, "fabula.wsgi:application", "--workers", str(self.args.workers),
-                       "--bind", f"127.0.0.1:{self.port}", "--log-level", "warning"]
-        self.log = open(OUT / "server.log", "w")  # noqa: SIM115 (closed in __exit__)
+            command = [
+                binary,
+                "fabula.wsgi:application",
+                "--workers",
+                str(self.args.workers),
+                "--bind",
+                f"127.0.0.1:{self.port}",
+                "--log-level",
+                "warning",
+            ]
+        self.log = open(OUT / "server.log", "w")
         self.process = subprocess.Popen(
-            command, env=self.env, cwd=ROOT, stdout=self.log, stderr=subprocess.STDOUT,
+            command,
+            env=self.env,
+            cwd=ROOT,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
             start_new_session=True,
         )
         deadline = time.monotonic() + 60
@@ -283,8 +342,14 @@ def measure(database: str, page: dict, info: dict, port: int, args) -> Result:
     target = f">= {page['min_rps']:,} req/s" + (
         f", p99 <= {page['max_p99_ms']:g} ms" if page["max_p99_ms"] else ""
     )
-    result = Result(database=database, key=key, label=page["label"], target=target,
-                    urls=len(urls), queries=probed["queries"])
+    result = Result(
+        database=database,
+        key=key,
+        label=page["label"],
+        target=target,
+        urls=len(urls),
+        queries=probed["queries"],
+    )
     if not urls:
         result.note = "no address to request"
         return result
@@ -297,9 +362,21 @@ def measure(database: str, page: dict, info: dict, port: int, args) -> Result:
 
     def wrk(duration: str) -> subprocess.CompletedProcess:
         return subprocess.run(
-            ["wrk", f"-t{args.threads}", f"-c{args.connections}", f"-d{duration}", "--latency",
-             "-s", str(BENCH / "wrk_urls.lua"), f"http://127.0.0.1:{port}", "--", str(url_file)],
-            capture_output=True, text=True, cwd=ROOT,
+            [
+                "wrk",
+                f"-t{args.threads}",
+                f"-c{args.connections}",
+                f"-d{duration}",
+                "--latency",
+                "-s",
+                str(BENCH / "wrk_urls.lua"),
+                f"http://127.0.0.1:{port}",
+                "--",
+                str(url_file),
+            ],
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
         )
 
     if args.warmup not in ("", "0", "0s"):
@@ -312,7 +389,8 @@ def measure(database: str, page: dict, info: dict, port: int, args) -> Result:
     parse_wrk(done.stdout, result)
     result.met = (
         result.errors == 0
-        and result.rps is not None and result.rps >= page["min_rps"]
+        and result.rps is not None
+        and result.rps >= page["min_rps"]
         and (page["max_p99_ms"] is None or (result.p99_ms or 0) <= page["max_p99_ms"])
     )
     return result
@@ -347,7 +425,9 @@ def parse_wrk(output: str, result: Result) -> None:
         result.requests = int(found.group(1))
     if found := re.search(r"Non-2xx or 3xx responses:\s+(\d+)", output):
         result.errors += int(found.group(1))
-    if found := re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output):
+    if found := re.search(
+        r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output
+    ):
         result.errors += sum(int(n) for n in found.groups())
         result.note = f"socket errors {found.group(0).split(': ', 1)[1]}"
     if result.errors and not result.note:
@@ -369,23 +449,34 @@ def format_row(r: Result) -> str:
 def print_table(results: list[Result], args, corpus_line: str, busy: float) -> None:
     cache = (
         "on, as shipped (FABULA_PAGE_CACHE_SECONDS=60, one cache per worker)"
-        if args.page_cache == "on" else "off (every request builds its page)"
+        if args.page_cache == "on"
+        else "off (every request builds its page)"
     )
-    print(f"Fabula under {args.server} ({args.workers} workers, DEBUG off); "
-          f"wrk -t{args.threads} -c{args.connections} -d{args.duration} --latency on this machine "
-          f"({os.cpu_count()} cores).")
+    print(
+        f"Fabula under {args.server} ({args.workers} workers, DEBUG off); "
+        f"wrk -t{args.threads} -c{args.connections} -d{args.duration} --latency on this machine "
+        f"({os.cpu_count()} cores)."
+    )
     print(f"Corpus: {corpus_line}.")
-    print(f"Guest page cache {cache}; wrk cycles through every address of a page in a shuffled "
-          f"order, as a guest, after an uncounted {args.warmup} warm-up on the same list.")
-    print("queries = SQL queries of one request built without the page cache "
-          "(test client, CaptureQueriesContext).")
+    print(
+        f"Guest page cache {cache}; wrk cycles through every address of a page in a shuffled "
+        f"order, as a guest, after an uncounted {args.warmup} warm-up on the same list."
+    )
+    print(
+        "queries = SQL queries of one request built without the page cache "
+        "(test client, CaptureQueriesContext)."
+    )
     if busy > 0.2:
-        print(f"WARNING: other processes kept {busy:.1f} of the {os.cpu_count()} cores busy "
-              "between runs (measured while the server was idle): they took CPU from the server "
-              "and from wrk, so these figures are low. Run again on a quiet machine.")
+        print(
+            f"WARNING: other processes kept {busy:.1f} of the {os.cpu_count()} cores busy "
+            "between runs (measured while the server was idle): they took CPU from the server "
+            "and from wrk, so these figures are low. Run again on a quiet machine."
+        )
     print()
-    header = (f"{'database':<9} {'page':<22} {'URLs':>7} {'queries':>7} {'req/s':>8} "
-              f"{'p50 ms':>7} {'p99 ms':>7}  {'target (DESIGN.md §4)':<30} met")
+    header = (
+        f"{'database':<9} {'page':<22} {'URLs':>7} {'queries':>7} {'req/s':>8} "
+        f"{'p50 ms':>7} {'p99 ms':>7}  {'target (DESIGN.md §4)':<30} met"
+    )
     print(header)
     print("-" * len(header))
     for result in results:

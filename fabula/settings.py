@@ -123,7 +123,9 @@ LOGOUT_REDIRECT_URL = "home"
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    }
 else:
     CACHES = {
         "default": {
@@ -140,9 +142,11 @@ FABULA_JOBS = os.environ.get("FABULA_JOBS", "inline")
 # Read counts are gathered in memory and written in one statement this often.
 READ_FLUSH_SECONDS = float(os.environ.get("FABULA_READ_FLUSH_SECONDS", "10"))
 
-SESSION_ENGINE = "django.contrib.sessions.backends.signed_cookies" if env_bool(
-    "FABULA_COOKIE_SESSIONS", False
-) else "django.contrib.sessions.backends.cached_db"
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.signed_cookies"
+    if env_bool("FABULA_COOKIE_SESSIONS", False)
+    else "django.contrib.sessions.backends.cached_db"
+)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG and env_bool("HTTPS", False))

@@ -60,7 +60,9 @@ class Archive:
 
 
 def make_user(pen_name: str, **extra) -> User:
-    return User.objects.create_user(pen_name, f"{pen_name.replace(' ', '.').lower()}@example.org", PASSWORD, **extra)
+    return User.objects.create_user(
+        pen_name, f"{pen_name.replace(' ', '.').lower()}@example.org", PASSWORD, **extra
+    )
 
 
 @pytest.fixture
@@ -68,7 +70,9 @@ def archive(db) -> Archive:
     def tag(kind, name, number, parent=None):
         return Tag.objects.create(kind=kind, name=name, legacy_id=number, parent=parent)
 
-    category = TagKind.objects.create(slug="categories", name="Categories", role="category", legacy_id=None)
+    category = TagKind.objects.create(
+        slug="categories", name="Categories", role="category", legacy_id=None
+    )
     character = TagKind.objects.create(slug="characters", name="Characters", role="character")
     genres = TagKind.objects.create(slug="genres", name="Genres", role="class", legacy_id=1)
     warnings = TagKind.objects.create(slug="warnings", name="Warnings", role="class", legacy_id=2)
@@ -78,10 +82,16 @@ def archive(db) -> Archive:
         teen=Rating.objects.create(name="PG-13", order=2),
         members_only=Rating.objects.create(name="R", order=3, registered_only=True),
         adult=Rating.objects.create(
-            name="NC-17", order=4, age_consent=True, warning=True,
+            name="NC-17",
+            order=4,
+            age_consent=True,
+            warning=True,
             warning_text="This story is for adults only.",
         ),
-        category=category, character=character, genres=genres, warnings=warnings,
+        category=category,
+        character=character,
+        genres=genres,
+        warnings=warnings,
         fandom=fandom,
         subfandom=tag(category, "Jim and Pam", 2, parent=fandom),
         other_fandom=tag(category, "Parks and Recreation", 3),

@@ -46,8 +46,19 @@ EDITORS = ["author", "coauthor", "moderator", "admin"]
 MAIN = ["author", "moderator", "admin"]
 STAFF = ["moderator", "admin"]
 OWNER = ["author", "admin"]
-WATCHED = [Story, Chapter, StoryAuthor, StoryTag, Series, SeriesEntry, CoauthorInvite, Challenge,
-           Review, Report, AuditEntry]
+WATCHED = [
+    Story,
+    Chapter,
+    StoryAuthor,
+    StoryTag,
+    Series,
+    SeriesEntry,
+    CoauthorInvite,
+    Challenge,
+    Review,
+    Report,
+    AuditEntry,
+]
 
 
 @dataclass
@@ -68,8 +79,14 @@ class World:
 
 @pytest.fixture
 def world(archive, author, coauthor, other_author, reader, moderator, admin_user, make_story):
-    people = {"reader": reader, "author": author, "coauthor": coauthor,
-              "other_author": other_author, "moderator": moderator, "admin": admin_user}
+    people = {
+        "reader": reader,
+        "author": author,
+        "coauthor": coauthor,
+        "other_author": other_author,
+        "moderator": moderator,
+        "admin": admin_user,
+    }
     story = make_story(author, "Matrix", chapters=2, coauthors=[coauthor])
     draft = make_story(author, "Drawer", chapters=1, status=Status.DRAFT, coauthors=[coauthor])
     pending = make_story(author, "Queue", chapters=1, status=Status.PENDING, coauthors=[coauthor])
@@ -83,26 +100,45 @@ def world(archive, author, coauthor, other_author, reader, moderator, admin_user
     target = make_user("Target Member")
     hidden = make_story(author, "Hidden", chapters=1, status=Status.HIDDEN)
     Story.objects.filter(pk=hidden.pk).update(status_before_hiding=Status.PUBLISHED)
-    world = World(people, story, draft, pending, series, entry, invite, review, report, target,
-                  hidden)
+    world = World(
+        people, story, draft, pending, series, entry, invite, review, report, target, hidden
+    )
     world.ids["inner"] = inner.pk
-    world.ids["ch1"], world.ids["ch2"] = story.chapters.order_by("position").values_list("pk", flat=True)
+    world.ids["ch1"], world.ids["ch2"] = story.chapters.order_by("position").values_list(
+        "pk", flat=True
+    )
     return world
 
 
 def chapter_form(**extra):
-    return {"title": "New", "text_format": "html", "body": "<p>Some new text.</p>", "notes": "",
-            "end_notes": "", **extra}
+    return {
+        "title": "New",
+        "text_format": "html",
+        "body": "<p>Some new text.</p>",
+        "notes": "",
+        "end_notes": "",
+        **extra,
+    }
 
 
 def story_form(archive):
-    return {"title": "Changed", "summary": "", "notes": "", "rating": archive.general.pk,
-            "tags_categories": [archive.fandom.pk]}
+    return {
+        "title": "Changed",
+        "summary": "",
+        "notes": "",
+        "rating": archive.general.pk,
+        "tags_categories": [archive.fandom.pk],
+    }
 
 
 def new_story_form(archive):
-    return {**story_form(archive), "chapter-title": "One", "chapter-text_format": "html",
-            "chapter-body": "<p>Words.</p>", "publish": "1"}
+    return {
+        **story_form(archive),
+        "chapter-title": "One",
+        "chapter-text_format": "html",
+        "chapter-body": "<p>Words.</p>",
+        "publish": "1",
+    }
 
 
 # name -> (url builder, data builder, personas allowed, answer for the refused who are members)
@@ -115,42 +151,103 @@ def cases(w: World, archive) -> dict:
         "story submit (draft)": (reverse("stories:submit", args=[w.draft.pk]), {}, EDITORS, 404),
         "story delete": (reverse("stories:delete", args=[s]), {}, MAIN, 403),
         "chapter new": (reverse("stories:chapter-new", args=[s]), chapter_form(), EDITORS, 403),
-        "chapter edit": (reverse("stories:chapter-edit", args=[s, ch1]), chapter_form(), EDITORS, 403),
+        "chapter edit": (
+            reverse("stories:chapter-edit", args=[s, ch1]),
+            chapter_form(),
+            EDITORS,
+            403,
+        ),
         "chapter delete": (reverse("stories:chapter-delete", args=[s, ch2]), {}, EDITORS, 403),
-        "chapter reorder": (reverse("stories:reorder", args=[s]),
-                            {f"chapter_{ch1}": 2, f"chapter_{ch2}": 1}, EDITORS, 403),
-        "chapter schedule": (reverse("stories:chapter-schedule", args=[s, ch2]),
-                             {"release_at": later}, EDITORS, 403),
-        "coauthor invite": (reverse("stories:invite", args=[s]), {"pen_name": "Target Member"},
-                            MAIN, 403),
-        "coauthor remove": (reverse("stories:coauthor-remove", args=[s, w.people["coauthor"].pk]),
-                            {}, MAIN, 403),
+        "chapter reorder": (
+            reverse("stories:reorder", args=[s]),
+            {f"chapter_{ch1}": 2, f"chapter_{ch2}": 1},
+            EDITORS,
+            403,
+        ),
+        "chapter schedule": (
+            reverse("stories:chapter-schedule", args=[s, ch2]),
+            {"release_at": later},
+            EDITORS,
+            403,
+        ),
+        "coauthor invite": (
+            reverse("stories:invite", args=[s]),
+            {"pen_name": "Target Member"},
+            MAIN,
+            403,
+        ),
+        "coauthor remove": (
+            reverse("stories:coauthor-remove", args=[s, w.people["coauthor"].pk]),
+            {},
+            MAIN,
+            403,
+        ),
         "coauthor leaves": (reverse("stories:leave", args=[s]), {}, ["coauthor"], 403),
-        "invite accept": (reverse("stories:invite-answer", args=[w.invite.pk, "accept"]), {},
-                          ["other_author"], 404),
-        "invite decline": (reverse("stories:invite-answer", args=[w.invite.pk, "decline"]), {},
-                           ["other_author"], 404),
-        "series new": (reverse("stories:series-new"), {"title": "S", "openness": "open"},
-                       MEMBERS, 403),
-        "series edit": (reverse("stories:series-manage", args=[w.series.pk]),
-                        {"title": "Renamed", "openness": "open"}, OWNER, 403),
+        "invite accept": (
+            reverse("stories:invite-answer", args=[w.invite.pk, "accept"]),
+            {},
+            ["other_author"],
+            404,
+        ),
+        "invite decline": (
+            reverse("stories:invite-answer", args=[w.invite.pk, "decline"]),
+            {},
+            ["other_author"],
+            404,
+        ),
+        "series new": (
+            reverse("stories:series-new"),
+            {"title": "S", "openness": "open"},
+            MEMBERS,
+            403,
+        ),
+        "series edit": (
+            reverse("stories:series-manage", args=[w.series.pk]),
+            {"title": "Renamed", "openness": "open"},
+            OWNER,
+            403,
+        ),
         # An admin may add to any series, but only works of their own, and has none here: the
         # form refuses the author's series and nothing changes.
-        "series add": (reverse("stories:series-add", args=[w.series.pk]),
-                       {"subseries": w.ids["inner"]}, ["author"], {"admin": 302}),
-        "series confirm": (reverse("stories:series-entry", args=[w.series.pk, w.entry.pk, "confirm"]),
-                           {}, OWNER, 403),
-        "series remove": (reverse("stories:series-entry", args=[w.series.pk, w.entry.pk, "remove"]),
-                          {}, OWNER, 403),
+        "series add": (
+            reverse("stories:series-add", args=[w.series.pk]),
+            {"subseries": w.ids["inner"]},
+            ["author"],
+            {"admin": 302},
+        ),
+        "series confirm": (
+            reverse("stories:series-entry", args=[w.series.pk, w.entry.pk, "confirm"]),
+            {},
+            OWNER,
+            403,
+        ),
+        "series remove": (
+            reverse("stories:series-entry", args=[w.series.pk, w.entry.pk, "remove"]),
+            {},
+            OWNER,
+            403,
+        ),
         "series delete": (reverse("stories:series-delete", args=[w.series.pk]), {}, OWNER, 403),
         "challenge new": (reverse("stories:challenge-new"), {"title": "Dare"}, MEMBERS, 403),
         # Anyone but the series' owner may review it (guests only with anonymous reviews on).
-        "series review": (reverse("community:series-review-new", args=[w.series.pk]),
-                          {"body": "A good run."}, [p for p in MEMBERS if p != "author"], 403),
-        "validate story": (reverse("moderation:story", args=[w.pending.pk, "validate"]), {},
-                           STAFF, 403),
-        "reject story": (reverse("moderation:story", args=[w.pending.pk, "reject"]),
-                         {"reason": "No"}, STAFF, 403),
+        "series review": (
+            reverse("community:series-review-new", args=[w.series.pk]),
+            {"body": "A good run."},
+            [p for p in MEMBERS if p != "author"],
+            403,
+        ),
+        "validate story": (
+            reverse("moderation:story", args=[w.pending.pk, "validate"]),
+            {},
+            STAFF,
+            403,
+        ),
+        "reject story": (
+            reverse("moderation:story", args=[w.pending.pk, "reject"]),
+            {"reason": "No"},
+            STAFF,
+            403,
+        ),
         "hide story": (reverse("moderation:story", args=[s, "hide"]), {}, STAFF, 403),
         "hide chapter": (reverse("moderation:chapter", args=[ch1, "hide"]), {}, STAFF, 403),
         "hide review": (reverse("moderation:review", args=[w.review.pk, "hide"]), {}, STAFF, 403),
@@ -158,37 +255,115 @@ def cases(w: World, archive) -> dict:
         "ban member": (reverse("moderation:member", args=[w.target.pk, "ban"]), {}, STAFF, 403),
         "trust member": (reverse("moderation:member", args=[w.target.pk, "trust"]), {}, STAFF, 403),
         "unhide story": (reverse("moderation:story", args=[w.hidden.pk, "unhide"]), {}, STAFF, 403),
-        "resolve report": (reverse("moderation:report-close", args=[w.report.pk, "resolve"]), {},
-                           STAFF, 403),
-        "report story": (reverse("moderation:report", args=["story", s]), {"reason": "Spam"},
-                         PERSONAS, 403),
-        "profile": (reverse("accounts:profile"), {"real_name": "X", "email": "x@example.org",
-                                                   "website": "", "bio": ""}, MEMBERS, 403),
-        "preferences": (reverse("accounts:preferences"), {"theme": "dark", "text_size": "110",
-                                                           "default_sort": ""}, MEMBERS, 403),
-        "password change": (reverse("accounts:password_change"), {
-            "old_password": PASSWORD, "new_password1": "another long passphrase",
-            "new_password2": "another long passphrase"}, MEMBERS, 403),
-        "account delete": (reverse("accounts:delete"), {"stories": "orphan", "password": PASSWORD},
-                           MEMBERS, 403),
+        "resolve report": (
+            reverse("moderation:report-close", args=[w.report.pk, "resolve"]),
+            {},
+            STAFF,
+            403,
+        ),
+        "report story": (
+            reverse("moderation:report", args=["story", s]),
+            {"reason": "Spam"},
+            PERSONAS,
+            403,
+        ),
+        "profile": (
+            reverse("accounts:profile"),
+            {"real_name": "X", "email": "x@example.org", "website": "", "bio": ""},
+            MEMBERS,
+            403,
+        ),
+        "preferences": (
+            reverse("accounts:preferences"),
+            {"theme": "dark", "text_size": "110", "default_sort": ""},
+            MEMBERS,
+            403,
+        ),
+        "password change": (
+            reverse("accounts:password_change"),
+            {
+                "old_password": PASSWORD,
+                "new_password1": "another long passphrase",
+                "new_password2": "another long passphrase",
+            },
+            MEMBERS,
+            403,
+        ),
+        "account delete": (
+            reverse("accounts:delete"),
+            {"stories": "orphan", "password": PASSWORD},
+            MEMBERS,
+            403,
+        ),
     }
 
 
 def fingerprint() -> list:
     rows = [sorted(map(repr, model.objects.values_list())) for model in WATCHED]
-    rows.append(sorted(map(repr, User.objects.values_list(
-        "pk", "pen_name", "password", "email", "real_name", "bio", "website", "is_active",
-        "locked", "trusted", "theme", "text_size", "default_sort", "age_consent", "email_alerts"))))
+    rows.append(
+        sorted(
+            map(
+                repr,
+                User.objects.values_list(
+                    "pk",
+                    "pen_name",
+                    "password",
+                    "email",
+                    "real_name",
+                    "bio",
+                    "website",
+                    "is_active",
+                    "locked",
+                    "trusted",
+                    "theme",
+                    "text_size",
+                    "default_sort",
+                    "age_consent",
+                    "email_alerts",
+                ),
+            )
+        )
+    )
     return rows
 
 
 CASE_NAMES = [
-    "story new", "story edit", "story submit (draft)", "story delete", "chapter new",
-    "chapter edit", "chapter delete", "chapter reorder", "chapter schedule", "coauthor invite",
-    "coauthor remove", "coauthor leaves", "invite accept", "invite decline", "series new", "series edit",
-    "series add", "series confirm", "series remove", "series delete", "challenge new", "series review",
-    "validate story", "reject story", "hide story", "hide chapter", "hide review", "lock member",
-    "ban member", "trust member", "unhide story", "resolve report", "report story", "profile", "preferences", "password change",
+    "story new",
+    "story edit",
+    "story submit (draft)",
+    "story delete",
+    "chapter new",
+    "chapter edit",
+    "chapter delete",
+    "chapter reorder",
+    "chapter schedule",
+    "coauthor invite",
+    "coauthor remove",
+    "coauthor leaves",
+    "invite accept",
+    "invite decline",
+    "series new",
+    "series edit",
+    "series add",
+    "series confirm",
+    "series remove",
+    "series delete",
+    "challenge new",
+    "series review",
+    "validate story",
+    "reject story",
+    "hide story",
+    "hide chapter",
+    "hide review",
+    "lock member",
+    "ban member",
+    "trust member",
+    "unhide story",
+    "resolve report",
+    "report story",
+    "profile",
+    "preferences",
+    "password change",
     "account delete",
 ]
 
@@ -221,7 +396,7 @@ def test_write_url(world, archive, name, settings):
             status = "login"
         outcomes[persona] = ((status, changed), expected)
     wrong = {p: got for p, (got, expected) in outcomes.items() if got != expected}
-    assert not wrong, f"{name}: got {wrong}, expected {({p: outcomes[p][1] for p in wrong})}"
+    assert not wrong, f"{name}: got {wrong}, expected { ({p: outcomes[p][1] for p in wrong}) }"
 
 
 def test_matrix_covers_every_case(world, archive):

@@ -25,7 +25,7 @@ from tests.xss_payloads import MARKDOWN, PAYLOADS, problems_in
 pytestmark = pytest.mark.django_db
 
 CHUNK = 10
-CHUNKS = [PAYLOADS[i:i + CHUNK] for i in range(0, len(PAYLOADS), CHUNK)]
+CHUNKS = [PAYLOADS[i : i + CHUNK] for i in range(0, len(PAYLOADS), CHUNK)]
 
 
 def test_the_corpus_is_large_and_the_checker_can_fail():
@@ -61,14 +61,23 @@ def test_payloads_through_every_field(chunk, archive, author, moderator):
     author_client, moderator_client, guest = _clients(author, moderator)
     stories = []
     for n, payload in enumerate(CHUNKS[chunk]):
-        response = author_client.post(reverse("stories:new"), {
-            "title": f"T{n} {payload}"[:200], "summary": payload, "notes": payload,
-            "rating": archive.general.pk, "tags_categories": [archive.fandom.pk],
-            "freeform": payload[:100],
-            "chapter-title": payload[:200], "chapter-notes": payload,
-            "chapter-end_notes": payload, "chapter-text_format": "html",
-            "chapter-body": f"<p>Words {n}.</p>{payload}", "publish": "1",
-        })
+        response = author_client.post(
+            reverse("stories:new"),
+            {
+                "title": f"T{n} {payload}"[:200],
+                "summary": payload,
+                "notes": payload,
+                "rating": archive.general.pk,
+                "tags_categories": [archive.fandom.pk],
+                "freeform": payload[:100],
+                "chapter-title": payload[:200],
+                "chapter-notes": payload,
+                "chapter-end_notes": payload,
+                "chapter-text_format": "html",
+                "chapter-body": f"<p>Words {n}.</p>{payload}",
+                "publish": "1",
+            },
+        )
         assert response.status_code == 302, response.content.decode()[:2000]
         story = Story.objects.order_by("-pk").first()
         stories.append(story)
@@ -76,48 +85,79 @@ def test_payloads_through_every_field(chunk, archive, author, moderator):
         # the name shows in every byline.
         member = Client(REMOTE_ADDR=f"10.0.{chunk}.{n}")
         pen_name = f"{n} {payload}"[:60]
-        joined = member.post(reverse("accounts:register"), {
-            "pen_name": pen_name, "email": f"m{n}@example.org", "password1": "a long passphrase",
-            "password2": "a long passphrase", "age": "on",
-        })
+        joined = member.post(
+            reverse("accounts:register"),
+            {
+                "pen_name": pen_name,
+                "email": f"m{n}@example.org",
+                "password1": "a long passphrase",
+                "password2": "a long passphrase",
+                "age": "on",
+            },
+        )
         assert joined.status_code == 302, joined.content.decode()[:3000]
-        author_client.post(reverse("stories:invite", args=[story.pk]),
-                           {"pen_name": " ".join(pen_name.split())})
+        author_client.post(
+            reverse("stories:invite", args=[story.pk]), {"pen_name": " ".join(pen_name.split())}
+        )
         invite = CoauthorInvite.objects.get(story=story)
         member.post(reverse("stories:invite-answer", args=[invite.pk, "accept"]))
         assert story.credits.count() == 2
-        author_client.post(reverse("stories:series-new"),
-                           {"title": f"S {payload}"[:200], "summary": payload, "openness": "open"})
-        author_client.post(reverse("stories:challenge-new"),
-                           {"title": f"C {payload}"[:200], "summary": payload})
+        author_client.post(
+            reverse("stories:series-new"),
+            {"title": f"S {payload}"[:200], "summary": payload, "openness": "open"},
+        )
+        author_client.post(
+            reverse("stories:challenge-new"), {"title": f"C {payload}"[:200], "summary": payload}
+        )
         guest.post(reverse("moderation:report", args=["story", story.pk]), {"reason": payload})
-        for url in [reverse("story", args=[story.pk]), reverse("chapter", args=[story.pk, 1]),
-                    f"/fanfiction/viewstory.php?sid={story.pk}&action=printable&chapter=all",
-                    f"/fanfiction/viewstory.php?sid={story.pk}&index=1",
-                    *(reverse("browse-tag", args=[tag.kind.slug, tag.pk])
-                      for tag in story.tags.filter(kind__role="freeform").select_related("kind"))]:
+        for url in [
+            reverse("story", args=[story.pk]),
+            reverse("chapter", args=[story.pk, 1]),
+            f"/fanfiction/viewstory.php?sid={story.pk}&action=printable&chapter=all",
+            f"/fanfiction/viewstory.php?sid={story.pk}&index=1",
+            *(
+                reverse("browse-tag", args=[tag.kind.slug, tag.pk])
+                for tag in story.tags.filter(kind__role="freeform").select_related("kind")
+            ),
+        ]:
             _check(guest, url)
-        for url in [reverse("stories:edit", args=[story.pk]),
-                    reverse("stories:chapter-edit", args=[story.pk, story.chapters.get().pk])]:
+        for url in [
+            reverse("stories:edit", args=[story.pk]),
+            reverse("stories:chapter-edit", args=[story.pk, story.chapters.get().pk]),
+        ]:
             _check(author_client, url)
     # The bio and real name: the last payloads of the chunk, as a member would keep one.
-    author_client.post(reverse("accounts:profile"), {
-        "real_name": CHUNKS[chunk][-1][:100], "email": author.email, "website": "",
-        "bio": "".join(CHUNKS[chunk]),
-    })
+    author_client.post(
+        reverse("accounts:profile"),
+        {
+            "real_name": CHUNKS[chunk][-1][:100],
+            "email": author.email,
+            "website": "",
+            "bio": "".join(CHUNKS[chunk]),
+        },
+    )
     series = Series.objects.order_by("-pk").first()
-    for url in [reverse("home"), reverse("browse"), reverse("author", args=[author.pk]),
-                reverse("authors"),
-                reverse("series", args=[series.pk]), reverse("series-list")]:
+    for url in [
+        reverse("home"),
+        reverse("browse"),
+        reverse("author", args=[author.pk]),
+        reverse("authors"),
+        reverse("series", args=[series.pk]),
+        reverse("series-list"),
+    ]:
         _check(guest, url)
-    for url in [reverse("stories:mine"), reverse("stories:series-manage", args=[series.pk]),
-                reverse("accounts:profile")]:
+    for url in [
+        reverse("stories:mine"),
+        reverse("stories:series-manage", args=[series.pk]),
+        reverse("accounts:profile"),
+    ]:
         _check(author_client, url)
     _check(moderator_client, reverse("moderation:reports"))
     # Reasons for sending stories back, shown to the author and in the audit log.
     for story, payload in zip(stories, CHUNKS[chunk], strict=True):
-        moderator_client.post(reverse("moderation:story", args=[story.pk, "reject"]),
-                              {"reason": payload})
+        moderator_client.post(
+            reverse("moderation:story", args=[story.pk, "reject"]), {"reason": payload}
+        )
         _check(author_client, reverse("stories:manage", args=[story.pk]))
     _check(moderator_client, reverse("moderation:log"))
     assert Story.objects.filter(moderation_note__in=CHUNKS[chunk]).count() == len(CHUNKS[chunk])
@@ -131,11 +171,17 @@ def test_markdown_payloads_through_the_chapter_form(archive, author):
     client = Client()
     client.force_login(author)
     for n, payload in enumerate(MARKDOWN):
-        client.post(reverse("stories:new"), {
-            "title": f"Markdown {n}", "rating": archive.general.pk,
-            "tags_categories": [archive.fandom.pk], "chapter-text_format": "markdown",
-            "chapter-body": f"Words {n}.\n\n{payload}", "publish": "1",
-        })
+        client.post(
+            reverse("stories:new"),
+            {
+                "title": f"Markdown {n}",
+                "rating": archive.general.pk,
+                "tags_categories": [archive.fandom.pk],
+                "chapter-text_format": "markdown",
+                "chapter-body": f"Words {n}.\n\n{payload}",
+                "publish": "1",
+            },
+        )
         story = Story.objects.order_by("-pk").first()
         assert story.title == f"Markdown {n}"
         _check(Client(), reverse("chapter", args=[story.pk, 1]))

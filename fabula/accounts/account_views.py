@@ -67,8 +67,9 @@ class LoginView(auth_views.LoginView):
 
     def post(self, request, *args, **kwargs):
         address, pen_name = self._keys()
-        if LOGIN_FAILURES.exceeded(f"{address}|{pen_name}", pen_name) or \
-                LOGIN_FAILURES_PER_ADDRESS.exceeded(address):
+        if LOGIN_FAILURES.exceeded(
+            f"{address}|{pen_name}", pen_name
+        ) or LOGIN_FAILURES_PER_ADDRESS.exceeded(address):
             # An unbound form: checking the password now would spend the very work the
             # limit saves, and tell a guesser whether they were right.
             form = self.get_form_class()(self.request, initial={"username": pen_name})
@@ -117,8 +118,13 @@ def profile(request):
         # Validate on a copy so a bad form does not leave the session's user half-changed.
         if form.is_valid():
             d = form.cleaned_data
-            actions.profile_update(user=request.user, real_name=d["real_name"], email=d["email"],
-                                   bio=d["bio"], website=d["website"])
+            actions.profile_update(
+                user=request.user,
+                real_name=d["real_name"],
+                email=d["email"],
+                bio=d["bio"],
+                website=d["website"],
+            )
             messages.success(request, "Profile saved.")
             return redirect("accounts:profile")
         request.user.refresh_from_db()
@@ -127,14 +133,18 @@ def profile(request):
 
 @login_required
 def preferences(request):
-    form = PreferencesForm(request.POST if request.method == "POST" else None,
-                           instance=request.user)
+    form = PreferencesForm(
+        request.POST if request.method == "POST" else None, instance=request.user
+    )
     if request.method == "POST":
         if form.is_valid():
             d = form.cleaned_data
             actions.preferences_update(
-                user=request.user, age_consent=d["age_consent"], theme=d["theme"],
-                text_size=d["text_size"], default_sort=d["default_sort"],
+                user=request.user,
+                age_consent=d["age_consent"],
+                theme=d["theme"],
+                text_size=d["text_size"],
+                default_sort=d["default_sort"],
                 email_alerts=d["email_alerts"],
             )
             messages.success(request, "Preferences saved.")
@@ -145,8 +155,7 @@ def preferences(request):
 
 @login_required
 def delete_account(request):
-    form = DeleteAccountForm(request.POST if request.method == "POST" else None,
-                             user=request.user)
+    form = DeleteAccountForm(request.POST if request.method == "POST" else None, user=request.user)
     if request.method == "POST" and form.is_valid():
         user = request.user
         logout(request)

@@ -33,7 +33,12 @@ def profile_update(*, user: User, real_name: str, email: str, bio: str, website:
 
 
 def preferences_update(
-    *, user: User, age_consent: bool, theme: str, text_size: int, default_sort: str,
+    *,
+    user: User,
+    age_consent: bool,
+    theme: str,
+    text_size: int,
+    default_sort: str,
     email_alerts: bool,
 ) -> None:
     user.age_consent, user.theme, user.text_size = age_consent, theme, text_size

@@ -14,10 +14,24 @@ class UserAdmin(DjangoUserAdmin):
     fieldsets = [
         (None, {"fields": ["pen_name", "email", "password"]}),
         ("Profile", {"fields": ["real_name", "bio", "website"]}),
-        ("Staff", {"fields": ["level", "moderated_categories", "trusted", "locked", "is_active",
-                              "is_staff", "is_superuser"]}),
-        ("Preferences", {"fields": ["age_consent", "theme", "text_size", "default_sort",
-                                    "email_alerts"]}),
+        (
+            "Staff",
+            {
+                "fields": [
+                    "level",
+                    "moderated_categories",
+                    "trusted",
+                    "locked",
+                    "is_active",
+                    "is_staff",
+                    "is_superuser",
+                ]
+            },
+        ),
+        (
+            "Preferences",
+            {"fields": ["age_consent", "theme", "text_size", "default_sort", "email_alerts"]},
+        ),
         ("Dates", {"fields": ["date_joined", "last_login"]}),
     ]
     add_fieldsets = [(None, {"fields": ["pen_name", "email", "password1", "password2"]})]

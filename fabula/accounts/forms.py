@@ -48,7 +48,9 @@ class RegisterForm(forms.Form):
             self.add_error("password2", "The two passwords differ.")
         elif first:
             try:
-                password_validation.validate_password(first, User(pen_name=data.get("pen_name", "")))
+                password_validation.validate_password(
+                    first, User(pen_name=data.get("pen_name", ""))
+                )
             except forms.ValidationError as error:
                 self.add_error("password1", error)
         return data
@@ -75,8 +77,10 @@ class ProfileForm(forms.ModelForm):
 class PreferencesForm(forms.ModelForm):
     text_size = forms.TypedChoiceField(choices=TEXT_SIZES, coerce=int)
     default_sort = forms.ChoiceField(
-        choices=[("", "As each list chooses")] + [(key, label) for key, (label, _) in SORTS.items()],
-        required=False, label="Sort story lists by",
+        choices=[("", "As each list chooses")]
+        + [(key, label) for key, (label, _) in SORTS.items()],
+        required=False,
+        label="Sort story lists by",
     )
 
     class Meta:
@@ -97,8 +101,9 @@ class DeleteAccountForm(forms.Form):
         ],
         label="Your stories",
     )
-    password = forms.CharField(widget=forms.PasswordInput, strip=False,
-                               help_text="Type your password to confirm.")
+    password = forms.CharField(
+        widget=forms.PasswordInput, strip=False, help_text="Type your password to confirm."
+    )
 
     def __init__(self, *args, user: User, **kwargs):
         super().__init__(*args, **kwargs)

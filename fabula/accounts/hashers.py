@@ -18,7 +18,7 @@ class EfictionMD5PasswordHasher(BasePasswordHasher):
         return ""
 
     def encode(self, password: str, salt: str = "") -> str:
-        return f"{self.algorithm}${hashlib.md5(password.encode()).hexdigest()}"  # noqa: S324
+        return f"{self.algorithm}${hashlib.md5(password.encode()).hexdigest()}"
 
     def decode(self, encoded: str) -> dict:
         algorithm, hexdigest = encoded.split("$", 1)

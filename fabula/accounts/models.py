@@ -21,7 +21,9 @@ class UserManager(BaseUserManager):
         user.save(using=self._db)
         return user
 
-    def create_superuser(self, pen_name: str, email: str = "", password: str | None = None, **extra):
+    def create_superuser(
+        self, pen_name: str, email: str = "", password: str | None = None, **extra
+    ):
         extra.update(is_staff=True, is_superuser=True, level=User.Level.ADMIN)
         return self.create_user(pen_name, email, password, **extra)
 
@@ -54,7 +56,9 @@ class User(AbstractBaseUser, PermissionsMixin):
         default=False, help_text="Locked by staff: may read and log in, but not post or review."
     )
     moderated_categories = models.ManyToManyField(
-        "taxonomy.Tag", blank=True, related_name="moderators",
+        "taxonomy.Tag",
+        blank=True,
+        related_name="moderators",
         help_text="A moderator limited to these categories (and their sub-categories); none: all.",
     )
     # Preferences.
@@ -84,4 +88,6 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     @property
     def is_moderator(self) -> bool:
-        return self.is_active and (self.is_superuser or self.level in (self.Level.ADMIN, self.Level.MODERATOR))
+        return self.is_active and (
+            self.is_superuser or self.level in (self.Level.ADMIN, self.Level.MODERATOR)
+        )

@@ -15,10 +15,14 @@ from fabula.stories.serving import served
 @served
 def author_list(request) -> HttpResponse:
     page = paginate(authors_with_counts(listed_stories(request.user)), request.GET.get("page"))
-    return render(request, "accounts/author_list.html", {
-        "page": page,
-        "pages": page_links(request.GET, page),
-    })
+    return render(
+        request,
+        "accounts/author_list.html",
+        {
+            "page": page,
+            "pages": page_links(request.GET, page),
+        },
+    )
 
 
 @served
@@ -28,10 +32,14 @@ def author_detail(request, user_id: int) -> HttpResponse:
     stories = listed_stories(viewer).filter(credits__user=author)
     # Drafts and work awaiting validation are shown to their author and to moderators only.
     own_or_staff = is_moderator(viewer) or (viewer.is_authenticated and viewer.pk == author.pk)
-    return render(request, "accounts/author_detail.html", {
-        "author": author,
-        "is_self": viewer.is_authenticated and viewer.pk == author.pk,
-        "listing": story_page(request, stories, default_sort="updated"),
-        "unlisted": make_cards(unlisted_stories_of(author)) if own_or_staff else [],
-        "series": list(author.series.order_by("title")),
-    })
+    return render(
+        request,
+        "accounts/author_detail.html",
+        {
+            "author": author,
+            "is_self": viewer.is_authenticated and viewer.pk == author.pk,
+            "listing": story_page(request, stories, default_sort="updated"),
+            "unlisted": make_cards(unlisted_stories_of(author)) if own_or_staff else [],
+            "series": list(author.series.order_by("title")),
+        },
+    )

@@ -69,7 +69,8 @@ def _check_rating(rating: int | None) -> int | None:
     allowed = range(1, 11) if style == SiteSettings.ReviewRatings.STARS else (0, 1)
     if rating not in allowed:
         raise CommunityError(
-            "A star rating runs from 1 to 10 (half stars)." if style == SiteSettings.ReviewRatings.STARS
+            "A star rating runs from 1 to 10 (half stars)."
+            if style == SiteSettings.ReviewRatings.STARS
             else "A like/dislike rating is 1 (like) or 0 (dislike)."
         )
     return rating
@@ -104,10 +105,12 @@ def recount_reviews(*, story: Story | None, chapter: Chapter | None = None) -> N
     A review counts when it is a visible top-level review with words (eFiction did not count
     rating-only reviews); every visible top-level rating counts in the mean.
     """
+
     def figures(reviews):
         reviews = reviews.filter(parent__isnull=True, hidden=False)
         return reviews.aggregate(
-            count=Count("pk", filter=~Q(body="")), mean=Avg("rating"),
+            count=Count("pk", filter=~Q(body="")),
+            mean=Avg("rating"),
         )
 
     if story is not None:
@@ -169,9 +172,16 @@ def review_post(
             _rate_limit(f"review:user:{member.pk}", REVIEW_RATE, "reviews")
     when = created_at or timezone.now()
     review = Review.objects.create(
-        id=review_id, story=story, chapter=chapter, series=series, user=member,
-        name=member.pen_name if member else name, body=body, rating=rating,
-        created_at=when, updated_at=when,
+        id=review_id,
+        story=story,
+        chapter=chapter,
+        series=series,
+        user=member,
+        name=member.pen_name if member else name,
+        body=body,
+        rating=rating,
+        created_at=when,
+        updated_at=when,
     )
     recount_reviews(story=story, chapter=chapter)
     if check:
@@ -181,7 +191,9 @@ def review_post(
 
 
 @transaction.atomic
-def review_reply(*, parent: Review, user: User, body: str, check: bool = True, created_at=None) -> Review:
+def review_reply(
+    *, parent: Review, user: User, body: str, check: bool = True, created_at=None
+) -> Review:
     """An answer in a review's thread; an author of the work answering is marked as such."""
     if check and not permissions.can_reply(user, parent):
         raise NotAllowed("Log in to answer a review.")
@@ -194,9 +206,16 @@ def review_reply(*, parent: Review, user: User, body: str, check: bool = True, c
     story = root.story
     when = created_at or timezone.now()
     reply = Review.objects.create(
-        story=story, chapter=root.chapter, series=root.series, parent=root, user=user,
-        name=user.pen_name, body=body, by_author=bool(story and is_author(user, story)),
-        created_at=when, updated_at=when,
+        story=story,
+        chapter=root.chapter,
+        series=root.series,
+        parent=root,
+        user=user,
+        name=user.pen_name,
+        body=body,
+        by_author=bool(story and is_author(user, story)),
+        created_at=when,
+        updated_at=when,
     )
     if check:
         notifications.reply_arrived(reply)
@@ -266,9 +285,15 @@ def review_import(
     if text.strip() == "No Review":
         text = ""
     review = review_post(
-        story=story, chapter=chapter, user=user, name=name, body=text,
+        story=story,
+        chapter=chapter,
+        user=user,
+        name=name,
+        body=text,
         rating=None if rating is None or rating < 0 else rating,
-        check=False, review_id=review_id, created_at=created_at,
+        check=False,
+        review_id=review_id,
+        created_at=created_at,
     )
     if response:
         review_reply(parent=review, user=author, body=response, check=False, created_at=created_at)
@@ -288,7 +313,9 @@ def kudos_give(*, story: Story, user: Viewer, guest_key: str = "") -> Kudos | No
     _rate_limit(key, KUDOS_RATE, "kudos")
     try:
         with transaction.atomic():
-            kudos = Kudos.objects.create(story=story, user=member, guest="" if member else guest_key)
+            kudos = Kudos.objects.create(
+                story=story, user=member, guest="" if member else guest_key
+            )
             Story.objects.filter(pk=story.pk).update(kudos_count=F("kudos_count") + 1)
     except IntegrityError:
         return None
@@ -364,7 +391,9 @@ def preferences(user: User) -> MemberPreferences:
     return found or MemberPreferences(user=user)
 
 
-def preferences_set(*, user: User, alerts: str | None = None, keep_history: bool | None = None) -> MemberPreferences:
+def preferences_set(
+    *, user: User, alerts: str | None = None, keep_history: bool | None = None
+) -> MemberPreferences:
     prefs = preferences(user)
     if alerts is not None:
         if alerts not in MemberPreferences.Alerts.values:
@@ -387,7 +416,8 @@ def reading_save_position(*, user: User, chapter: Chapter, position: float) -> R
     if position != position:  # NaN
         raise CommunityError("The position is a number from 0 to 1.")
     reading, _ = Reading.objects.update_or_create(
-        user=user, story_id=chapter.story_id,
+        user=user,
+        story_id=chapter.story_id,
         defaults={"chapter": chapter, "position": position, "last_read_at": timezone.now()},
     )
     return reading

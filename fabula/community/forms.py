@@ -22,8 +22,12 @@ def rating_choices() -> list[tuple[str, str]]:
 
 
 class ReviewForm(forms.Form):
-    body = forms.CharField(label="Your review", widget=forms.Textarea(attrs={"rows": 6}), required=False)
-    rating = forms.TypedChoiceField(label="Rating", choices=(), coerce=int, empty_value=None, required=False)
+    body = forms.CharField(
+        label="Your review", widget=forms.Textarea(attrs={"rows": 6}), required=False
+    )
+    rating = forms.TypedChoiceField(
+        label="Rating", choices=(), coerce=int, empty_value=None, required=False
+    )
     name = forms.CharField(label="Your name", max_length=100, required=False)
     # The honeypot: hidden from people by CSS and aria-hidden; robots fill every field they see.
     website = forms.CharField(label="Leave this empty", required=False)

@@ -20,19 +20,37 @@ class Review(models.Model):
     mean rating. Imported reviews keep their eFiction id.
     """
 
-    story = models.ForeignKey(Story, null=True, blank=True, on_delete=models.CASCADE, related_name="reviews")
-    chapter = models.ForeignKey(Chapter, null=True, blank=True, on_delete=models.SET_NULL, related_name="reviews")
-    series = models.ForeignKey(Series, null=True, blank=True, on_delete=models.CASCADE, related_name="reviews")
-    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE, related_name="replies")
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="reviews"
+    story = models.ForeignKey(
+        Story, null=True, blank=True, on_delete=models.CASCADE, related_name="reviews"
     )
-    name = models.CharField(max_length=100, blank=True, help_text="A guest's name, or the pen name when written.")
+    chapter = models.ForeignKey(
+        Chapter, null=True, blank=True, on_delete=models.SET_NULL, related_name="reviews"
+    )
+    series = models.ForeignKey(
+        Series, null=True, blank=True, on_delete=models.CASCADE, related_name="reviews"
+    )
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="replies"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="reviews",
+    )
+    name = models.CharField(
+        max_length=100, blank=True, help_text="A guest's name, or the pen name when written."
+    )
     body = models.TextField(blank=True, help_text="Sanitised HTML; empty for a rating-only review.")
     rating = models.PositiveSmallIntegerField(
-        null=True, blank=True, help_text="1-10 (half stars) with star ratings; 0 or 1 with like/dislike."
+        null=True,
+        blank=True,
+        help_text="1-10 (half stars) with star ratings; 0 or 1 with like/dislike.",
     )
-    by_author = models.BooleanField(default=False, help_text="A reply written by the work's author.")
+    by_author = models.BooleanField(
+        default=False, help_text="A reply written by the work's author."
+    )
     hidden = models.BooleanField(default=False, help_text="Hidden by staff.")
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
@@ -46,7 +64,8 @@ class Review(models.Model):
         ]
         constraints = [
             models.CheckConstraint(
-                condition=Q(story__isnull=False, series__isnull=True) | Q(story__isnull=True, series__isnull=False),
+                condition=Q(story__isnull=False, series__isnull=True)
+                | Q(story__isnull=True, series__isnull=False),
                 name="review_of_story_or_series",
             ),
         ]
@@ -60,7 +79,11 @@ class Kudos(models.Model):
 
     story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="kudos")
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="kudos"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="kudos",
     )
     guest = models.CharField(max_length=64, blank=True, help_text="A hash naming a guest.")
     created_at = models.DateTimeField(default=timezone.now)
@@ -68,8 +91,16 @@ class Kudos(models.Model):
     class Meta:
         verbose_name_plural = "kudos"
         constraints = [
-            models.UniqueConstraint(fields=["story", "user"], condition=Q(user__isnull=False), name="kudos_once_per_member"),
-            models.UniqueConstraint(fields=["story", "guest"], condition=Q(user__isnull=True), name="kudos_once_per_guest"),
+            models.UniqueConstraint(
+                fields=["story", "user"],
+                condition=Q(user__isnull=False),
+                name="kudos_once_per_member",
+            ),
+            models.UniqueConstraint(
+                fields=["story", "guest"],
+                condition=Q(user__isnull=True),
+                name="kudos_once_per_guest",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -79,11 +110,15 @@ class Kudos(models.Model):
 class Target(models.Model):
     """Something a member can favourite or follow: a story, an author or a series (one of them)."""
 
-    story = models.ForeignKey(Story, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    story = models.ForeignKey(
+        Story, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
-    series = models.ForeignKey(Series, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    series = models.ForeignKey(
+        Series, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
 
     class Meta:
         abstract = True
@@ -98,9 +133,13 @@ class Target(models.Model):
 
 
 class Favourite(Target):
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="favourites")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="favourites"
+    )
     note = models.TextField(blank=True)
-    public = models.BooleanField(default=True, help_text="Others see the note on the member's page.")
+    public = models.BooleanField(
+        default=True, help_text="Others see the note on the member's page."
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta(Target.Meta):
@@ -116,7 +155,9 @@ class Favourite(Target):
 
 
 class Subscription(Target):
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="subscriptions")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="subscriptions"
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta(Target.Meta):
@@ -128,21 +169,29 @@ class Subscription(Target):
         ]
 
     def __str__(self) -> str:
-        return f"Subscription of {self.user_id}: {self.story_id or self.author_id or self.series_id}"
+        return (
+            f"Subscription of {self.user_id}: {self.story_id or self.author_id or self.series_id}"
+        )
 
 
 class Reading(models.Model):
     """A member's place in a story: history, 'marked for later', and where they stopped."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="readings")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="readings"
+    )
     story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="readings")
-    chapter = models.ForeignKey(Chapter, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    chapter = models.ForeignKey(
+        Chapter, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     position = models.FloatField(default=0, help_text="How far into the chapter, 0 to 1.")
     marked_for_later = models.BooleanField(default=False)
     last_read_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["user", "story"], name="one_reading_per_story")]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "story"], name="one_reading_per_story")
+        ]
         indexes = [models.Index(fields=["user", "-last_read_at"])]
 
     def __str__(self) -> str:
@@ -183,12 +232,22 @@ class Notification(models.Model):
         REPLY = "reply", "Reply to a review"
         COAUTHOR = "coauthor", "Co-author invitation"
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
     kind = models.CharField(max_length=10, choices=Kind.choices)
-    text = models.CharField(max_length=300, help_text="One plain line shown on the page and in emails.")
-    url = models.CharField(max_length=300, help_text="Where the notification leads, a path on this site.")
-    story = models.ForeignKey(Story, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
-    review = models.ForeignKey(Review, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    text = models.CharField(
+        max_length=300, help_text="One plain line shown on the page and in emails."
+    )
+    url = models.CharField(
+        max_length=300, help_text="Where the notification leads, a path on this site."
+    )
+    story = models.ForeignKey(
+        Story, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    review = models.ForeignKey(
+        Review, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
     created_at = models.DateTimeField(default=timezone.now)
     read_at = models.DateTimeField(null=True, blank=True)
     emailed_at = models.DateTimeField(null=True, blank=True)
@@ -207,9 +266,15 @@ class Notification(models.Model):
 class Block(models.Model):
     """A story, a tag or an author a member never wants to see in lists again."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="blocks")
-    story = models.ForeignKey(Story, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
-    tag = models.ForeignKey("taxonomy.Tag", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="blocks"
+    )
+    story = models.ForeignKey(
+        Story, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    tag = models.ForeignKey(
+        "taxonomy.Tag", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )

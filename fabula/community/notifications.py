@@ -36,7 +36,13 @@ def _alert_mode(user: User) -> str:
 
 
 def notify(
-    users: Iterable[User], *, kind: str, text: str, url: str, story: Story | None = None, review=None,
+    users: Iterable[User],
+    *,
+    kind: str,
+    text: str,
+    url: str,
+    story: Story | None = None,
+    review=None,
     actor: User | None = None,
 ) -> list:
     """Tell these members about something; skips the member who did it and duplicates."""
@@ -47,9 +53,16 @@ def notify(
         if user.pk in seen or (actor is not None and user.pk == actor.pk) or not user.is_active:
             continue
         seen.add(user.pk)
-        made.append(Notification.objects.create(
-            user=user, kind=kind, text=text[:300], url=url, story=story, review=review,
-        ))
+        made.append(
+            Notification.objects.create(
+                user=user,
+                kind=kind,
+                text=text[:300],
+                url=url,
+                story=story,
+                review=review,
+            )
+        )
     for notification in made:
         user = notification.user
         if kind == "review" and not getattr(user, "email_alerts", True):
@@ -83,8 +96,13 @@ def review_arrived(review) -> None:
         title = review.story.title
     where = f", chapter {review.chapter.title}" if review.chapter_id else ""
     notify(
-        recipients, kind="review", text=f"{review.name or 'A guest'} reviewed {title}{where}.",
-        url=_review_url(review), story=review.story, review=review, actor=review.user,
+        recipients,
+        kind="review",
+        text=f"{review.name or 'A guest'} reviewed {title}{where}.",
+        url=_review_url(review),
+        story=review.story,
+        review=review,
+        actor=review.user,
     )
 
 
@@ -99,8 +117,13 @@ def reply_arrived(reply) -> None:
         recipients.extend(_authors(reply.story))
     who = f"{reply.name} (author)" if reply.by_author else reply.name
     notify(
-        recipients, kind="reply", text=f"{who} replied to a review of {title}.",
-        url=_review_url(reply), story=reply.story, review=reply, actor=reply.user,
+        recipients,
+        kind="reply",
+        text=f"{who} replied to a review of {title}.",
+        url=_review_url(reply),
+        story=reply.story,
+        review=reply,
+        actor=reply.user,
     )
 
 
@@ -113,8 +136,9 @@ def _followers(story: Story) -> list[User]:
     targets = Q(story=story) | Q(author_id__in=author_ids) | Q(series_id__in=series_ids)
     user_ids = set(models.Subscription.objects.filter(targets).values_list("user_id", flat=True))
     user_ids |= set(
-        models.Favourite.objects.filter(Q(story=story) | Q(author_id__in=author_ids))
-        .values_list("user_id", flat=True)
+        models.Favourite.objects.filter(Q(story=story) | Q(author_id__in=author_ids)).values_list(
+            "user_id", flat=True
+        )
     )
     return list(User.objects.filter(pk__in=user_ids - set(author_ids), is_active=True))
 
@@ -128,9 +152,11 @@ def chapter_released(chapter: Chapter, *, now=None) -> list:
     if chapter.release_at and chapter.release_at > (now or timezone.now()):
         return []
     return notify(
-        _followers(story), kind="chapter",
+        _followers(story),
+        kind="chapter",
         text=f"New chapter of {story.title}: {chapter.title}.",
-        url=reverse("chapter", args=[story.pk, chapter.position]), story=story,
+        url=reverse("chapter", args=[story.pk, chapter.position]),
+        story=story,
     )
 
 
@@ -141,7 +167,9 @@ def alert_scheduled_releases(*, now=None, within: timedelta = timedelta(days=2))
     Notification = _models().Notification
     now = now or timezone.now()
     due = Chapter.objects.filter(
-        status=Status.PUBLISHED, release_at__lte=now, release_at__gt=now - within,
+        status=Status.PUBLISHED,
+        release_at__lte=now,
+        release_at__gt=now - within,
         story__status=Status.PUBLISHED,
     ).select_related("story")
     announced = 0
@@ -157,9 +185,12 @@ def alert_scheduled_releases(*, now=None, within: timedelta = timedelta(days=2))
 def coauthor_invited(*, user: User, story: Story, inviter: User, url: str = "") -> None:
     """For the posting area: a member was invited to co-author a story."""
     notify(
-        [user], kind="coauthor",
+        [user],
+        kind="coauthor",
         text=f"{inviter.pen_name} invites you to co-author {story.title}.",
-        url=url or reverse("story", args=[story.pk]), story=story, actor=inviter,
+        url=url or reverse("story", args=[story.pk]),
+        story=story,
+        actor=inviter,
     )
 
 
@@ -172,7 +203,9 @@ def _send(user: User, subject: str, template: str, context: dict) -> None:
     context = {"site": site, "user": user, **context}
     text = render_to_string(f"community/email/{template}.txt", context)
     html = render_to_string(f"community/email/{template}.html", context)
-    message = EmailMultiAlternatives(subject=f"[{site.site_name}] {subject}", body=text, to=[user.email])
+    message = EmailMultiAlternatives(
+        subject=f"[{site.site_name}] {subject}", body=text, to=[user.email]
+    )
     message.attach_alternative(html, "text/html")
     message.send()
 
@@ -207,8 +240,12 @@ def send_digests(*, now=None) -> int:
         if prefs.last_digest_at and now - prefs.last_digest_at < timedelta(hours=23):
             continue
         if user.email:
-            _send(user, f"{len(items)} new notification{'s' if len(items) != 1 else ''}", "digest",
-                  {"notifications": items})
+            _send(
+                user,
+                f"{len(items)} new notification{'s' if len(items) != 1 else ''}",
+                "digest",
+                {"notifications": items},
+            )
             sent += 1
         models.Notification.objects.filter(pk__in=[n.pk for n in items]).update(emailed_at=now)
         models.MemberPreferences.objects.filter(pk=prefs.pk).update(last_digest_at=now)

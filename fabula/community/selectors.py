@@ -15,11 +15,25 @@ REVIEWS_ON_PAGE = 20
 
 def review_threads(reviews: QuerySet[Review]) -> QuerySet[Review]:
     """Top-level, visible reviews with their visible replies: two queries in all."""
-    replies = Review.objects.filter(hidden=False).only(
-        "id", "parent_id", "story_id", "chapter_id", "series_id", "user_id", "name", "body", "rating", "by_author",
-        "hidden", "created_at",
-        "updated_at",
-    ).order_by("created_at", "pk")
+    replies = (
+        Review.objects.filter(hidden=False)
+        .only(
+            "id",
+            "parent_id",
+            "story_id",
+            "chapter_id",
+            "series_id",
+            "user_id",
+            "name",
+            "body",
+            "rating",
+            "by_author",
+            "hidden",
+            "created_at",
+            "updated_at",
+        )
+        .order_by("created_at", "pk")
+    )
     return (
         reviews.filter(parent__isnull=True, hidden=False)
         .select_related("chapter")
@@ -28,12 +42,16 @@ def review_threads(reviews: QuerySet[Review]) -> QuerySet[Review]:
     )
 
 
-def latest_reviews(*, story: Story, chapter: Chapter | None = None, limit: int = REVIEWS_ON_PAGE) -> list[Review]:
+def latest_reviews(
+    *, story: Story, chapter: Chapter | None = None, limit: int = REVIEWS_ON_PAGE
+) -> list[Review]:
     """The newest reviews of a chapter (or of the whole story), oldest first on the page."""
     counted = chapter if chapter else story
     if not counted.review_count and counted.rating_average is None:
         return []  # the stored counts say there is none: spare the query
-    reviews = Review.objects.filter(chapter=chapter) if chapter else Review.objects.filter(story=story)
+    reviews = (
+        Review.objects.filter(chapter=chapter) if chapter else Review.objects.filter(story=story)
+    )
     newest = list(review_threads(reviews).order_by("-created_at", "-pk")[:limit])
     return newest[::-1]
 
@@ -66,14 +84,24 @@ def member_state(user, story: Story) -> MemberState:
             reading_chapter=Subquery(reading.values("chapter_id")[:1]),
             reading_position=Subquery(reading.values("position")[:1]),
         )
-        .values("gave_kudos", "favourite", "subscribed", "marked_for_later", "reading_chapter", "reading_position")
+        .values(
+            "gave_kudos",
+            "favourite",
+            "subscribed",
+            "marked_for_later",
+            "reading_chapter",
+            "reading_position",
+        )
         .first()
     )
     if row is None:
         return MemberState()
     return MemberState(
-        gave_kudos=row["gave_kudos"], favourite=row["favourite"], subscribed=row["subscribed"],
-        marked_for_later=bool(row["marked_for_later"]), chapter_id=row["reading_chapter"],
+        gave_kudos=row["gave_kudos"],
+        favourite=row["favourite"],
+        subscribed=row["subscribed"],
+        marked_for_later=bool(row["marked_for_later"]),
+        chapter_id=row["reading_chapter"],
         position=row["reading_position"],
     )
 
@@ -85,7 +113,17 @@ def continue_reading(user, limit: int = 5) -> list[Reading]:
     return list(
         Reading.objects.filter(user=user, chapter__isnull=False, story__in=listed_stories(user))
         .select_related("story", "chapter")
-        .only("id", "position", "last_read_at", "story__id", "story__title", "story__chapter_count",
-              "chapter__id", "chapter__position", "chapter__title", "chapter__story_id")
+        .only(
+            "id",
+            "position",
+            "last_read_at",
+            "story__id",
+            "story__title",
+            "story__chapter_count",
+            "chapter__id",
+            "chapter__position",
+            "chapter__title",
+            "chapter__story_id",
+        )
         .order_by("-last_read_at")[:limit]
     )

@@ -52,7 +52,8 @@ def _story_rows(stories, field: str, *, descending: bool = True) -> list[dict]:
 def _user_rows(users, field: str) -> list[dict]:
     return [
         {"name": pen_name, "url": reverse("author", args=[pk]), "value": value}
-        for pk, pen_name, value in users.filter(**{f"{field}__gt": 0}).order_by(f"-{field}", "pen_name")
+        for pk, pen_name, value in users.filter(**{f"{field}__gt": 0})
+        .order_by(f"-{field}", "pen_name")
         .values_list("pk", "pen_name", field)[:SIZE]
     ]
 
@@ -62,14 +63,18 @@ def compute_lists() -> dict[str, list[dict]]:
     lists = {name: _story_rows(stories, field) for name, field in _STORY_ORDERS.items()}
     lists["shortest"] = _story_rows(stories, "word_count", descending=False)
     lists["prolific-authors"] = _user_rows(
-        User.objects.annotate(stories_count=Count("credits", filter=Q(credits__story__in=stories), distinct=True)),
+        User.objects.annotate(
+            stories_count=Count("credits", filter=Q(credits__story__in=stories), distinct=True)
+        ),
         "stories_count",
     )
     lists["favourite-authors"] = _favourite_authors()
     lists["top-reviewers"] = _user_rows(
-        User.objects.annotate(review_total=Count(
-            "reviews", filter=Q(reviews__parent__isnull=True, reviews__hidden=False)
-        )),
+        User.objects.annotate(
+            review_total=Count(
+                "reviews", filter=Q(reviews__parent__isnull=True, reviews__hidden=False)
+            )
+        ),
         "review_total",
     )
     return {name: lists[name] for name in TITLES}
@@ -78,11 +83,16 @@ def compute_lists() -> dict[str, list[dict]]:
 def _favourite_authors() -> list[dict]:
     counts = (
         Favourite.objects.filter(author__isnull=False, author__is_active=True)
-        .values("author_id", "author__pen_name").annotate(fans=Count("pk"))
+        .values("author_id", "author__pen_name")
+        .annotate(fans=Count("pk"))
         .order_by("-fans", "author__pen_name")[:SIZE]
     )
     return [
-        {"name": row["author__pen_name"], "url": reverse("author", args=[row["author_id"]]), "value": row["fans"]}
+        {
+            "name": row["author__pen_name"],
+            "url": reverse("author", args=[row["author_id"]]),
+            "value": row["fans"],
+        }
         for row in counts
     ]
 
@@ -101,10 +111,18 @@ def compute_stats() -> dict[str, int]:
         "series": Series.objects.count(),
         "authors": User.objects.filter(credits__story__in=stories).distinct().count(),
         "members": User.objects.filter(is_active=True).count(),
-        "reviews": Review.objects.filter(parent__isnull=True, hidden=False).exclude(body="").count(),
-        "reviewers": Review.objects.filter(user__isnull=False, parent__isnull=True).values("user_id").distinct().count(),
-        "newest_member": User.objects.filter(is_active=True).order_by("-date_joined", "-pk")
-        .values_list("pen_name", flat=True).first() or "",
+        "reviews": Review.objects.filter(parent__isnull=True, hidden=False)
+        .exclude(body="")
+        .count(),
+        "reviewers": Review.objects.filter(user__isnull=False, parent__isnull=True)
+        .values("user_id")
+        .distinct()
+        .count(),
+        "newest_member": User.objects.filter(is_active=True)
+        .order_by("-date_joined", "-pk")
+        .values_list("pen_name", flat=True)
+        .first()
+        or "",
     }
 
 

@@ -45,7 +45,13 @@ def refusals(view):
         try:
             return view(request, *args, **kwargs)
         except CommunityError as error:
-            status = 403 if isinstance(error, NotAllowed) else 429 if isinstance(error, RateLimited) else 400
+            status = (
+                403
+                if isinstance(error, NotAllowed)
+                else 429
+                if isinstance(error, RateLimited)
+                else 400
+            )
             return render(request, "community/refused.html", {"message": str(error)}, status=status)
 
     return wrapper
@@ -54,7 +60,9 @@ def refusals(view):
 def _next(request, fallback: str) -> str:
     """Where to go after a button: the `next` the page gave, if it is on this site."""
     target = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         return target
     return fallback
 
@@ -80,7 +88,11 @@ def _story(request, story_id: int) -> Story:
 
 
 def _review(request, review_id: int) -> Review:
-    review = Review.objects.select_related("story__rating", "chapter", "series").filter(pk=review_id).first()
+    review = (
+        Review.objects.select_related("story__rating", "chapter", "series")
+        .filter(pk=review_id)
+        .first()
+    )
     if review is None or review.hidden or review.story is None:
         raise Http404("No such review.")
     check_view_story(request.user, review.story)
@@ -100,13 +112,20 @@ def _client_ip(request) -> str:
 def story_reviews(request, story_id):
     """Every review of a story, newest first, a page at a time."""
     story = _story(request, story_id)
-    page = paginate(selectors.review_threads(story.reviews.all()).order_by("-created_at", "-pk"), request.GET.get("page"))
-    return render(request, "community/story_reviews.html", {
-        "story": story,
-        "page": page,
-        "pages": page_links(request.GET, page),
-        "can_review": permissions.can_review(request.user, story),
-    })
+    page = paginate(
+        selectors.review_threads(story.reviews.all()).order_by("-created_at", "-pk"),
+        request.GET.get("page"),
+    )
+    return render(
+        request,
+        "community/story_reviews.html",
+        {
+            "story": story,
+            "page": page,
+            "pages": page_links(request.GET, page),
+            "can_review": permissions.can_review(request.user, story),
+        },
+    )
 
 
 def _chapter_of(request, story: Story, raw) -> Chapter | None:
@@ -135,10 +154,18 @@ def review_new(request, story_id):
         if is_author(request.user, story):
             raise NotAllowed("Authors answer reviews of their own work; they do not review it.")
         raise NotAllowed("Reviews are closed here, or need you to log in.")
-    target = reverse("chapter", args=[story.pk, chapter.position]) if chapter else reverse("story", args=[story.pk])
+    target = (
+        reverse("chapter", args=[story.pk, chapter.position])
+        if chapter
+        else reverse("story", args=[story.pk])
+    )
     return _review_form(
-        request, title=story.title, heading=f"{story.title}: {chapter.title}" if chapter else story.title,
-        work_url=reverse("story", args=[story.pk]), chapter=chapter, done_url=target,
+        request,
+        title=story.title,
+        heading=f"{story.title}: {chapter.title}" if chapter else story.title,
+        work_url=reverse("story", args=[story.pk]),
+        chapter=chapter,
+        done_url=target,
         post=lambda data: actions.review_post(story=story, chapter=chapter, **data),
     )
 
@@ -151,7 +178,10 @@ def series_review_new(request, series_id):
             return _to_login(request)
         raise NotAllowed("Reviews are closed here, or the series is yours.")
     return _review_form(
-        request, title=series.title, heading=series.title, work_url=reverse("series", args=[series.pk]),
+        request,
+        title=series.title,
+        heading=series.title,
+        work_url=reverse("series", args=[series.pk]),
         done_url=reverse("community:series-reviews", args=[series.pk]),
         post=lambda data: actions.review_post(series=series, **data),
     )
@@ -161,38 +191,69 @@ def _to_login(request) -> HttpResponse:
     return redirect(f"{reverse('accounts:login')}?{urlencode({'next': request.get_full_path()})}")
 
 
-def _review_form(request, *, title: str, heading: str, work_url: str, done_url: str, post,
-                 chapter: Chapter | None = None) -> HttpResponse:
+def _review_form(
+    request,
+    *,
+    title: str,
+    heading: str,
+    work_url: str,
+    done_url: str,
+    post,
+    chapter: Chapter | None = None,
+) -> HttpResponse:
     """The review form of a story, chapter or series, and its posting (through `post`)."""
     guest = not request.user.is_authenticated
     form = ReviewForm(request.POST or None, guest=guest)
     if request.method == "POST":
         if guest and form.is_spam_bot:
-            return HttpResponse("Your review was not accepted.", status=400, content_type="text/plain")
+            return HttpResponse(
+                "Your review was not accepted.", status=400, content_type="text/plain"
+            )
         if form.is_valid():
-            review = post({
-                "user": request.user, "name": form.cleaned_data.get("name", ""),
-                "body": form.cleaned_data["body"], "rating": form.cleaned_data.get("rating"),
-                "ip": _client_ip(request),
-            })
-            return _done(request, "Thank you: your review is posted.", f"{done_url}#review-{review.pk}")
-    return render(request, "community/review_form.html", {
-        "title": title, "heading": heading, "work_url": work_url, "chapter": chapter, "form": form,
-        "action": request.path,
-    }, status=400 if form.is_bound else 200)
+            review = post(
+                {
+                    "user": request.user,
+                    "name": form.cleaned_data.get("name", ""),
+                    "body": form.cleaned_data["body"],
+                    "rating": form.cleaned_data.get("rating"),
+                    "ip": _client_ip(request),
+                }
+            )
+            return _done(
+                request, "Thank you: your review is posted.", f"{done_url}#review-{review.pk}"
+            )
+    return render(
+        request,
+        "community/review_form.html",
+        {
+            "title": title,
+            "heading": heading,
+            "work_url": work_url,
+            "chapter": chapter,
+            "form": form,
+            "action": request.path,
+        },
+        status=400 if form.is_bound else 200,
+    )
 
 
 def series_reviews(request, series_id):
     """Every review of a series, newest first, a page at a time."""
     series = get_object_or_404(Series, pk=series_id)
-    reviews = selectors.review_threads(Review.objects.filter(series=series)).order_by("-created_at", "-pk")
+    reviews = selectors.review_threads(Review.objects.filter(series=series)).order_by(
+        "-created_at", "-pk"
+    )
     page = paginate(reviews, request.GET.get("page"))
-    return render(request, "community/series_reviews.html", {
-        "series": series,
-        "page": page,
-        "pages": page_links(request.GET, page),
-        "can_review": permissions.can_review_series(request.user, series),
-    })
+    return render(
+        request,
+        "community/series_reviews.html",
+        {
+            "series": series,
+            "page": page,
+            "pages": page_links(request.GET, page),
+            "can_review": permissions.can_review_series(request.user, series),
+        },
+    )
 
 
 @login_required
@@ -228,7 +289,9 @@ def review_edit(request, review_id):
     form = (ReplyForm if is_reply else ReviewForm)(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         actions.review_edit(
-            review=review, user=request.user, body=form.cleaned_data["body"],
+            review=review,
+            user=request.user,
+            body=form.cleaned_data["body"],
             rating=form.cleaned_data.get("rating"),
         )
         messages.success(request, "Your changes are saved.")
@@ -293,15 +356,26 @@ def favourite(request, kind, pk):
             form = FavouriteForm(request.POST)
             form.is_valid()
             actions.favourite_add(
-                user=request.user, target=target, note=form.cleaned_data.get("note", ""),
+                user=request.user,
+                target=target,
+                note=form.cleaned_data.get("note", ""),
                 public=form.cleaned_data.get("public", False),
             )
             messages.success(request, f"{target} is in your favourites.")
         return redirect(_next(request, target.get_absolute_url()))
-    form = FavouriteForm(initial={"note": current.note, "public": current.public} if current else None)
-    return render(request, "community/favourite_form.html", {
-        "target": target, "kind": kind, "form": form, "current": current,
-    })
+    form = FavouriteForm(
+        initial={"note": current.note, "public": current.public} if current else None
+    )
+    return render(
+        request,
+        "community/favourite_form.html",
+        {
+            "target": target,
+            "kind": kind,
+            "form": form,
+            "current": current,
+        },
+    )
 
 
 @login_required
@@ -322,10 +396,16 @@ def favourites(request, user_id):
     """A member's favourite stories, authors and series; private notes only for themselves."""
     member = get_object_or_404(User, pk=user_id, is_active=True)
     is_self = request.user.is_authenticated and request.user.pk == member.pk
-    rows = Favourite.objects.filter(user=member).select_related("story", "author", "series").order_by("-created_at")
-    visible_ids = set(listed_stories(request.user).filter(
-        pk__in=rows.filter(story__isnull=False).values("story_id")
-    ).values_list("pk", flat=True))
+    rows = (
+        Favourite.objects.filter(user=member)
+        .select_related("story", "author", "series")
+        .order_by("-created_at")
+    )
+    visible_ids = set(
+        listed_stories(request.user)
+        .filter(pk__in=rows.filter(story__isnull=False).values("story_id"))
+        .values_list("pk", flat=True)
+    )
     stories, authors, series = [], [], []
     for row in rows:
         if row.story_id:
@@ -335,14 +415,24 @@ def favourites(request, user_id):
             authors.append(row)
         else:
             series.append(row)
-    return render(request, "community/favourites.html", {
-        "member": member, "is_self": is_self, "stories": stories, "authors": authors, "series": series,
-    })
+    return render(
+        request,
+        "community/favourites.html",
+        {
+            "member": member,
+            "is_self": is_self,
+            "stories": stories,
+            "authors": authors,
+            "series": series,
+        },
+    )
 
 
 @login_required
 def following(request):
-    rows = Subscription.objects.filter(user=request.user).select_related("story", "author", "series")
+    rows = Subscription.objects.filter(user=request.user).select_related(
+        "story", "author", "series"
+    )
     return render(request, "community/following.html", {"rows": rows})
 
 
@@ -353,19 +443,28 @@ def following(request):
 @login_required
 def notifications(request):
     if request.method == "POST":
-        Notification.objects.filter(user=request.user, read_at__isnull=True).update(read_at=timezone.now())
+        Notification.objects.filter(user=request.user, read_at__isnull=True).update(
+            read_at=timezone.now()
+        )
         return redirect("community:notifications")
     page = paginate(Notification.objects.filter(user=request.user), request.GET.get("page"))
-    return render(request, "community/notifications.html", {
-        "page": page, "pages": page_links(request.GET, page),
-    })
+    return render(
+        request,
+        "community/notifications.html",
+        {
+            "page": page,
+            "pages": page_links(request.GET, page),
+        },
+    )
 
 
 @login_required
 @refusals
 def preferences(request):
     prefs = actions.preferences(request.user)
-    form = PreferencesForm(request.POST or None, initial={"alerts": prefs.alerts, "keep_history": prefs.keep_history})
+    form = PreferencesForm(
+        request.POST or None, initial={"alerts": prefs.alerts, "keep_history": prefs.keep_history}
+    )
     if request.method == "POST" and form.is_valid():
         actions.preferences_set(user=request.user, alerts=form.cleaned_data["alerts"])
         if form.cleaned_data["keep_history"]:
@@ -394,7 +493,9 @@ def reading_position(request, chapter_id):
     ):
         return JsonResponse({"error": "No such chapter."}, status=404)
     try:
-        actions.reading_save_position(user=request.user, chapter=chapter, position=request.POST.get("position"))
+        actions.reading_save_position(
+            user=request.user, chapter=chapter, position=request.POST.get("position")
+        )
     except CommunityError as error:
         return JsonResponse({"error": str(error)}, status=400)
     return HttpResponse(status=204)
@@ -414,14 +515,20 @@ def later(request, story_id):
 def history(request):
     readings = (
         Reading.objects.filter(user=request.user, story__in=listed_stories(request.user))
-        .select_related("story", "chapter").defer("chapter__body", "story__notes")
+        .select_related("story", "chapter")
+        .defer("chapter__body", "story__notes")
         .order_by("-last_read_at")
     )
     page = paginate(readings, request.GET.get("page"))
-    return render(request, "community/history.html", {
-        "page": page, "pages": page_links(request.GET, page),
-        "keep_history": actions.preferences(request.user).keep_history,
-    })
+    return render(
+        request,
+        "community/history.html",
+        {
+            "page": page,
+            "pages": page_links(request.GET, page),
+            "keep_history": actions.preferences(request.user).keep_history,
+        },
+    )
 
 
 @login_required
@@ -470,10 +577,17 @@ def blocks(request):
         messages.success(request, f"Stories tagged {tag.name} are hidden from your lists.")
         return redirect("community:blocks")
     rows = Block.objects.filter(user=request.user).select_related("story", "tag__kind", "author")
-    tags = Tag.objects.select_related("kind").exclude(pk__in=rows.filter(tag__isnull=False).values("tag_id"))
-    return render(request, "community/blocks.html", {
-        "rows": rows, "tags": tags.order_by("kind__name", "name"),
-    })
+    tags = Tag.objects.select_related("kind").exclude(
+        pk__in=rows.filter(tag__isnull=False).values("tag_id")
+    )
+    return render(
+        request,
+        "community/blocks.html",
+        {
+            "rows": rows,
+            "tags": tags.order_by("kind__name", "name"),
+        },
+    )
 
 
 @login_required

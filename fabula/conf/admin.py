@@ -7,10 +7,31 @@ from fabula.conf.models import SiteSettings
 class SiteSettingsAdmin(admin.ModelAdmin):
     fieldsets = [
         ("Identity", {"fields": ["site_name", "slogan", "site_url", "legacy_prefix"]}),
-        ("Display", {"fields": ["date_format", "items_per_page", "extend_categories",
-                                "new_story_days", "welcome", "footer", "printer_copyright"]}),
-        ("Submissions", {"fields": ["submissions_open", "auto_validate", "max_chapter_characters",
-                                    "allowed_tags"]}),
+        (
+            "Display",
+            {
+                "fields": [
+                    "date_format",
+                    "items_per_page",
+                    "extend_categories",
+                    "new_story_days",
+                    "welcome",
+                    "footer",
+                    "printer_copyright",
+                ]
+            },
+        ),
+        (
+            "Submissions",
+            {
+                "fields": [
+                    "submissions_open",
+                    "auto_validate",
+                    "max_chapter_characters",
+                    "allowed_tags",
+                ]
+            },
+        ),
         ("Reviews", {"fields": ["reviews_allowed", "anonymous_reviews"]}),
         ("Members", {"fields": ["terms", "age_statement"]}),
     ]

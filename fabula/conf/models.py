@@ -49,11 +49,14 @@ class SiteSettings(models.Model):
         LIKE = "like", "Like or dislike"
 
     review_ratings = models.CharField(
-        max_length=10, choices=ReviewRatings.choices, default=ReviewRatings.STARS,
+        max_length=10,
+        choices=ReviewRatings.choices,
+        default=ReviewRatings.STARS,
         help_text="How a review may rate the work (eFiction's 'ratings' setting).",
     )
     authors_delete_reviews = models.BooleanField(
-        default=False, help_text="Authors may delete reviews of their own work (eFiction's 'revdelete')."
+        default=False,
+        help_text="Authors may delete reviews of their own work (eFiction's 'revdelete').",
     )
     auto_validate = models.BooleanField(
         default=False, help_text="Publish new stories without waiting in the validation queue."

@@ -49,7 +49,7 @@ def authenticate_app_password(pen_name: str, secret: str) -> User | None:
     """The active member these credentials name, if `secret` is one of their app passwords."""
     if not secret.startswith(PREFIX):
         return None
-    lookup = secret[len(PREFIX):].split("-", 1)[0]
+    lookup = secret[len(PREFIX) :].split("-", 1)[0]
     rows = AppPassword.objects.filter(
         lookup=lookup, user__pen_name__iexact=pen_name, user__is_active=True
     ).select_related("user")

@@ -98,8 +98,11 @@ def feed_xml(feed: Feed) -> bytes:
         _link(root, link)
     if feed.counts:
         total, per_page, start = feed.counts
-        for name, value in (("totalResults", total), ("itemsPerPage", per_page),
-                            ("startIndex", start)):
+        for name, value in (
+            ("totalResults", total),
+            ("itemsPerPage", per_page),
+            ("startIndex", start),
+        ):
             _text(root, f"{{{NAMESPACES['opensearch']}}}{name}", str(value))
     for entry in feed.entries:
         root.append(entry_element(entry))
@@ -150,7 +153,9 @@ def _person(parent, name: str, person: Person) -> None:
 
 
 def _link(parent, link: Link) -> None:
-    element = etree.SubElement(parent, f"{{{ATOM}}}link", rel=link.rel, href=link.href, type=link.type)
+    element = etree.SubElement(
+        parent, f"{{{ATOM}}}link", rel=link.rel, href=link.href, type=link.type
+    )
     if link.title:
         element.set("title", _xml_safe(link.title))
     for name, value in link.extra.items():
@@ -175,29 +180,35 @@ def render(story: Story, chapters: Sequence[Chapter]) -> bytes:
 
     site = site_settings()
     story_url = site.site_url + reverse("story", args=[story.pk])
-    authors = [Person(credit.user.pen_name, site.site_url + reverse("author", args=[credit.user_id]))
-               for credit in story.credits.select_related("user")]
+    authors = [
+        Person(credit.user.pen_name, site.site_url + reverse("author", args=[credit.user_id]))
+        for credit in story.credits.select_related("user")
+    ]
     entries = []
     for chapter in sorted(chapters, key=lambda c: c.position, reverse=True):
         url = site.site_url + reverse("chapter", args=[story.pk, chapter.position])
-        entries.append(Entry(
-            id=url,
-            title=chapter.title,
-            updated=chapter.updated_at,
-            published=chapter.release_at or chapter.created_at,
-            authors=[Person(chapter.author.pen_name)],
-            links=[Link(url)],
-            summary=" ".join(html_to_plain(chapter.notes).split()),
-        ))
-    return feed_xml(Feed(
-        id=story_url + "#chapters",
-        title=f"{story.title}: chapters",
-        subtitle=" ".join(html_to_plain(story.summary).split()),
-        updated=latest([story.updated_at, *(e.updated for e in entries)]),
-        author=authors[0] if authors else Person(site.site_name),
-        links=[Link(story_url), Link(story_url + "#chapters", rel="self", type=ATOM_TYPE)],
-        entries=entries,
-    ))
+        entries.append(
+            Entry(
+                id=url,
+                title=chapter.title,
+                updated=chapter.updated_at,
+                published=chapter.release_at or chapter.created_at,
+                authors=[Person(chapter.author.pen_name)],
+                links=[Link(url)],
+                summary=" ".join(html_to_plain(chapter.notes).split()),
+            )
+        )
+    return feed_xml(
+        Feed(
+            id=story_url + "#chapters",
+            title=f"{story.title}: chapters",
+            subtitle=" ".join(html_to_plain(story.summary).split()),
+            updated=latest([story.updated_at, *(e.updated for e in entries)]),
+            author=authors[0] if authors else Person(site.site_name),
+            links=[Link(story_url), Link(story_url + "#chapters", rel="self", type=ATOM_TYPE)],
+            entries=entries,
+        )
+    )
 
 
 FORMAT = Format(

@@ -99,8 +99,12 @@ def gather(story: Story, chapters: Sequence[Chapter]) -> Book:
         ("Updated", values.updated or "Not yet"),
     ]
     main_author_id = header.authors[0].pk if header.authors else None
-    tags = [*header.categories, *header.characters, *(t for line in header.class_lines for t in line.tags),
-            *header.freeform]
+    tags = [
+        *header.categories,
+        *header.characters,
+        *(t for line in header.class_lines for t in line.tags),
+        *header.freeform,
+    ]
     return Book(
         story=story,
         header=header,
@@ -142,12 +146,14 @@ def series_places(story: Story, site_url: str) -> list[SeriesPlace]:
     for entry in entries.order_by("pk"):
         in_order = list(
             SeriesEntry.objects.filter(series=entry.series_id, story__isnull=False, confirmed=True)
-            .order_by("position", "pk").values_list("pk", flat=True)
+            .order_by("position", "pk")
+            .values_list("pk", flat=True)
         )
-        places.append(SeriesPlace(
-            title=entry.series.title,
-            url=site_url + reverse("series", args=[entry.series_id]),
-            index=in_order.index(entry.pk) + 1,
-        ))
+        places.append(
+            SeriesPlace(
+                title=entry.series.title,
+                url=site_url + reverse("series", args=[entry.series_id]),
+                index=in_order.index(entry.pk) + 1,
+            )
+        )
     return places
-

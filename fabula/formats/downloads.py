@@ -161,30 +161,76 @@ def compute_version(story: Story, chapters, *, privileged: bool) -> str:
 
     site = site_settings()
     parts: list[object] = [
-        LAYOUT_REVISION, privileged, story.pk, story.title, story.summary, story.notes,
-        story.rating_id, story.rating.name, story.completed, story.language, story.status,
-        story.published_at, story.updated_at, story.word_count, story.archived_at,
-        site.site_name, site.site_url, site.date_format, site.legacy_prefix,
-        site.extend_categories, site.printer_copyright,
+        LAYOUT_REVISION,
+        privileged,
+        story.pk,
+        story.title,
+        story.summary,
+        story.notes,
+        story.rating_id,
+        story.rating.name,
+        story.completed,
+        story.language,
+        story.status,
+        story.published_at,
+        story.updated_at,
+        story.word_count,
+        story.archived_at,
+        site.site_name,
+        site.site_url,
+        site.date_format,
+        site.legacy_prefix,
+        site.extend_categories,
+        site.printer_copyright,
     ]
     parts += list(story.credits.values_list("user_id", "user__pen_name", "position"))
-    parts += list(story.story_tags.values_list(
-        "tag_id", "tag__name", "tag__kind__name", "tag__kind__slug", "tag__parent__name",
-        "position",
-    ))
-    parts += list(SeriesEntry.objects.filter(series__entries__story=story).values_list(
-        "series_id", "series__title", "story_id", "position", "confirmed",
-    ).order_by("pk"))
+    parts += list(
+        story.story_tags.values_list(
+            "tag_id",
+            "tag__name",
+            "tag__kind__name",
+            "tag__kind__slug",
+            "tag__parent__name",
+            "position",
+        )
+    )
+    parts += list(
+        SeriesEntry.objects.filter(series__entries__story=story)
+        .values_list(
+            "series_id",
+            "series__title",
+            "story_id",
+            "position",
+            "confirmed",
+        )
+        .order_by("pk")
+    )
     parts += list(story.challenges.values_list("pk", "title"))
     parts += list(_chapter_stamps(chapters))
     return hashlib.sha256(repr(parts).encode("utf-8")).hexdigest()[:24]
 
 
 def _chapter_stamps(chapters) -> Sequence[tuple]:
-    return Chapter.objects.filter(pk__in=chapters.values("pk")).order_by("position").annotate(
-        body_length=Length("body"), notes_length=Length("notes"),
-        end_notes_length=Length("end_notes"),
-    ).values_list(
-        "pk", "position", "title", "author_id", "author__pen_name", "status", "release_at",
-        "updated_at", "word_count", "body_length", "notes_length", "end_notes_length",
+    return (
+        Chapter.objects.filter(pk__in=chapters.values("pk"))
+        .order_by("position")
+        .annotate(
+            body_length=Length("body"),
+            notes_length=Length("notes"),
+            end_notes_length=Length("end_notes"),
+        )
+        .values_list(
+            "pk",
+            "position",
+            "title",
+            "author_id",
+            "author__pen_name",
+            "status",
+            "release_at",
+            "updated_at",
+            "word_count",
+            "body_length",
+            "notes_length",
+            "end_notes_length",
+        )
     )

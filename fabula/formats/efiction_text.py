@@ -190,14 +190,16 @@ def decode(data: bytes, source: str) -> str:
     except UnicodeDecodeError as error:
         line = data.count(b"\n", 0, error.start) + 1
         raise FormatError(
-            source, line,
+            source,
+            line,
             f"not UTF-8: byte 0x{data[error.start]:02x} at offset {error.start} cannot be read; "
             "convert the file to UTF-8 first (e.g. iconv -f WINDOWS-1252 -t UTF-8)",
         ) from None
     nul = text.find("\x00")
     if nul != -1:
         raise FormatError(
-            source, text.count("\n", 0, nul) + 1,
+            source,
+            text.count("\n", 0, nul) + 1,
             f"a NUL character at offset {nul}: this is a binary or UTF-16 file, not UTF-8 text",
         )
     # Windows line ends and a byte-order mark are accepted (such a file is then not written
@@ -250,14 +252,19 @@ def parse_text(
         updated_at=_parse_date(lines, chapters_at, counts["updated"], date_format),
         source=source,
         lines={
-            "title": 1, "categories": categories_at + 1, "characters": categories_at + 1,
-            "classes": categories_at + 2, "challenges": challenges_at + 1, "series": series_at + 1,
-            "chapters": chapters_at + 1, "story_id": last + 1,
+            "title": 1,
+            "categories": categories_at + 1,
+            "characters": categories_at + 1,
+            "classes": categories_at + 2,
+            "challenges": challenges_at + 1,
+            "series": series_at + 1,
+            "chapters": chapters_at + 1,
+            "story_id": last + 1,
         },
     )
     for index in range(categories_at + 1, challenges_at):
         story.lines[f"classes:{lines[index].partition(': ')[0]}"] = index + 1
-    url = lines[last][len(ARCHIVED_AT):].strip()
+    url = lines[last][len(ARCHIVED_AT) :].strip()
     story.archived_at = url
     sid = _SID.search(url)
     story.story_id = int(sid.group(1)) if sid else None
@@ -318,7 +325,8 @@ def _find_chapters_line(lines: _Lines, last: int) -> int:
         if _CHAPTERS_LINE.match(lines[index]):
             return index
     raise lines.fail(
-        1, "no 'Chapters: N Completed: Yes|No Word count: N Read: N Published: DATE "
+        1,
+        "no 'Chapters: N Completed: Yes|No Word count: N Read: N Published: DATE "
         "Updated: DATE' line after the summary: the file is truncated or in another format",
     )
 
@@ -337,7 +345,7 @@ def _find_categories_line(lines: _Lines, challenges_at: int) -> int:
 
 
 def _value(line: str, label: str) -> str:
-    return line[len(label):].strip()
+    return line[len(label) :].strip()
 
 
 def _names(value: str, *, empty: str | None) -> list[str]:
@@ -351,7 +359,8 @@ def _parse_class_line(lines: _Lines, index: int) -> tuple[str, list[str]]:
     kind, colon, values = lines[index].partition(": ")
     if not colon or not kind.strip():
         raise lines.fail(
-            index, f"expected a class line 'KIND: A, B' (e.g. 'Genres: Angst'), not {lines[index]!r}"
+            index,
+            f"expected a class line 'KIND: A, B' (e.g. 'Genres: Angst'), not {lines[index]!r}",
         )
     return kind, _names(values, empty=efiction_fields.NOTHING)
 
@@ -359,7 +368,7 @@ def _parse_class_line(lines: _Lines, index: int) -> tuple[str, list[str]]:
 def _parse_summary(lines: _Lines, categories_at: int) -> str:
     first = lines[1]
     if first.startswith(SUMMARY + " "):  # inline: it may go on over more lines (<br>s)
-        text = "\n".join([first[len(SUMMARY) + 1:], *lines.lines[2:categories_at]])
+        text = "\n".join([first[len(SUMMARY) + 1 :], *lines.lines[2:categories_at]])
         return text_to_html(text, inline=True) if text else ""
     if categories_at == 2:
         return ""
@@ -405,7 +414,7 @@ def _parse_notes_and_contents(lines: _Lines, after: int, count: int, end: int) -
         return "", after
     for index in range(after + 1, end):
         if _contents_at(lines, index, count, end):
-            return "\n".join(lines.lines[after + 1:index]), index
+            return "\n".join(lines.lines[after + 1 : index]), index
     raise lines.fail(
         after, f"no table of contents of {count} chapters after the story notes ({expected})"
     )
@@ -448,18 +457,18 @@ def _parse_chapter(lines: _Lines, heading_at: int, end: int, number: int) -> Can
     )
     # The chapter's text as it stood in the file: every line up to the next heading, each with
     # its newline.
-    rest = "".join(line + "\n" for line in lines.lines[heading_at + 1:end])
+    rest = "".join(line + "\n" for line in lines.lines[heading_at + 1 : end])
     notes = ""
     if rest.startswith(AUTHORS_NOTES + "\n"):
-        rest = rest[len(AUTHORS_NOTES) + 1:]
+        rest = rest[len(AUTHORS_NOTES) + 1 :]
         blank = rest.find("\n\n")
         if blank == -1:
             raise lines.fail(heading_at + 1, "the author's notes should end with a blank line")
-        notes, rest = rest[:blank], rest[blank + 2:]
+        notes, rest = rest[:blank], rest[blank + 2 :]
     marker = f"\n\n{END_NOTES}\n"
     split = rest.rfind(marker)
     if split != -1:
-        body, end_notes = rest[:split], rest[split + len(marker):-1]
+        body, end_notes = rest[:split], rest[split + len(marker) : -1]
     elif rest.endswith("\n\n"):
         body, end_notes = rest[:-2], ""
     else:

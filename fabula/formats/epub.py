@@ -76,10 +76,15 @@ def build_epub(book: Book) -> bytes:
     title_page = _Page("title", "title.xhtml", book.title, book.language, _title_page(book, images))
     pages = [title_page]
     for chapter in book.chapters:
-        pages.append(_Page(
-            f"chapter-{chapter.number}", f"chapter-{chapter.number}.xhtml", chapter.title,
-            book.language, _chapter_page(book, chapter, images),
-        ))
+        pages.append(
+            _Page(
+                f"chapter-{chapter.number}",
+                f"chapter-{chapter.number}.xhtml",
+                chapter.title,
+                book.language,
+                _chapter_page(book, chapter, images),
+            )
+        )
     for page in pages:
         package.add_item(page)
     package.toc = [epub.Link(page.file_name, page.title, page.id) for page in pages]
@@ -95,8 +100,9 @@ def build_epub(book: Book) -> bytes:
 
     out = io.BytesIO()
     modified = _utc(book.updated) or datetime(2000, 1, 1)
-    writer = _Writer(out, package, {"epub3_pages": False, "mtime": modified,
-                                    "landmark_title": "Landmarks"})
+    writer = _Writer(
+        out, package, {"epub3_pages": False, "mtime": modified, "landmark_title": "Landmarks"}
+    )
     writer.stamp = max(modified, datetime(1980, 1, 1)).timetuple()[:6]
     writer.process()
     writer.write()
@@ -128,8 +134,12 @@ class _StampedZip(zipfile.ZipFile):
             info = zipfile.ZipInfo(name, date_time=self.stamp)
             info.external_attr = 0o644 << 16
             name = info
-        return super().writestr(name, data, compress_type=self.compression if compress_type is None else compress_type,
-                                compresslevel=compresslevel)
+        return super().writestr(
+            name,
+            data,
+            compress_type=self.compression if compress_type is None else compress_type,
+            compresslevel=compresslevel,
+        )
 
 
 class _Page(epub.EpubHtml):
@@ -213,10 +223,14 @@ class _Images:
         if path not in self.added:
             media_type = mimetypes.guess_type(path.name)[0]
             name = f"images/image-{len(self.added) + 1}{path.suffix.lower()}"
-            self.package.add_item(epub.EpubImage(
-                uid=f"image-{len(self.added) + 1}", file_name=name, media_type=media_type,
-                content=path.read_bytes(),
-            ))
+            self.package.add_item(
+                epub.EpubImage(
+                    uid=f"image-{len(self.added) + 1}",
+                    file_name=name,
+                    media_type=media_type,
+                    content=path.read_bytes(),
+                )
+            )
             self.added[path] = name
         return self.added[path]
 
@@ -225,7 +239,7 @@ class _Images:
         if not src.startswith(media_prefix):
             return None
         root = Path(settings.MEDIA_ROOT).resolve()
-        path = (root / src[len(media_prefix):].split("?")[0].split("#")[0]).resolve()
+        path = (root / src[len(media_prefix) :].split("?")[0].split("#")[0]).resolve()
         if not path.is_relative_to(root) or not path.is_file():
             return None
         if mimetypes.guess_type(path.name)[0] not in IMAGE_TYPES:
@@ -250,7 +264,9 @@ def _set_metadata(package: epub.EpubBook, book: Book) -> None:
         package.add_metadata("DC", "subject", subject)
     for number, place in enumerate(book.series, start=1):
         if number == 1:  # calibre knows one series per book
-            package.add_metadata(None, "meta", "", {"name": "calibre:series", "content": place.title})
+            package.add_metadata(
+                None, "meta", "", {"name": "calibre:series", "content": place.title}
+            )
             package.add_metadata(
                 None, "meta", "", {"name": "calibre:series_index", "content": str(place.index)}
             )
@@ -262,7 +278,9 @@ def _set_metadata(package: epub.EpubBook, book: Book) -> None:
             None, "meta", "series", {"refines": f"#{collection}", "property": "collection-type"}
         )
         package.add_metadata(
-            None, "meta", str(place.index),
+            None,
+            "meta",
+            str(place.index),
             {"refines": f"#{collection}", "property": "group-position"},
         )
 

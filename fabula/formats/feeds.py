@@ -43,27 +43,50 @@ def recent(stories: QuerySet[Story], limit: int = FEED_LENGTH) -> list[Story]:
 
 
 def site_feed(site: Site, listed: QuerySet[Story]) -> Feed:
-    return _feed(site, f"{site.name}: recently updated stories", reverse("feed-recent"),
-                 reverse("recent"), recent(listed))
+    return _feed(
+        site,
+        f"{site.name}: recently updated stories",
+        reverse("feed-recent"),
+        reverse("recent"),
+        recent(listed),
+    )
 
 
 def tag_feed(site: Site, listed: QuerySet[Story], tag) -> Feed:
-    ids = [tag.pk, *tag.children.values_list("pk", flat=True)] if tag.kind.role == TagKind.Role.CATEGORY else [tag.pk]
-    return _feed(site, f"{site.name}: {tag.kind.name}: {tag.name}", reverse("feed-tag", args=[tag.pk]),
-                 reverse("browse-tag", args=[tag.kind.slug, tag.pk]), recent(stories_tagged(listed, ids)))
+    ids = (
+        [tag.pk, *tag.children.values_list("pk", flat=True)]
+        if tag.kind.role == TagKind.Role.CATEGORY
+        else [tag.pk]
+    )
+    return _feed(
+        site,
+        f"{site.name}: {tag.kind.name}: {tag.name}",
+        reverse("feed-tag", args=[tag.pk]),
+        reverse("browse-tag", args=[tag.kind.slug, tag.pk]),
+        recent(stories_tagged(listed, ids)),
+    )
 
 
 def author_feed(site: Site, listed: QuerySet[Story], author) -> Feed:
     stories = listed.filter(credits__user=author)
-    return _feed(site, f"{site.name}: stories by {author.pen_name}",
-                 reverse("feed-author", args=[author.pk]), reverse("author", args=[author.pk]),
-                 recent(stories))
+    return _feed(
+        site,
+        f"{site.name}: stories by {author.pen_name}",
+        reverse("feed-author", args=[author.pk]),
+        reverse("author", args=[author.pk]),
+        recent(stories),
+    )
 
 
 def series_feed(site: Site, listed: QuerySet[Story], series: Series) -> Feed:
     stories = listed.filter(series_entries__series=series, series_entries__confirmed=True)
-    return _feed(site, f"{site.name}: series {series.title}", reverse("feed-series", args=[series.pk]),
-                 reverse("series", args=[series.pk]), recent(stories.distinct()))
+    return _feed(
+        site,
+        f"{site.name}: series {series.title}",
+        reverse("feed-series", args=[series.pk]),
+        reverse("series", args=[series.pk]),
+        recent(stories.distinct()),
+    )
 
 
 def _feed(site: Site, title: str, feed_path: str, page_path: str, stories: list[Story]) -> Feed:
@@ -88,7 +111,9 @@ def story_entry(site: Site, story: Story, links: list[Link] | None = None) -> En
         title=story.title,
         updated=story.updated_at or story.published_at or story.created_at,
         published=story.published_at,
-        authors=[Person(c.user.pen_name, site.link(reverse("author", args=[c.user_id]))) for c in credits],
+        authors=[
+            Person(c.user.pen_name, site.link(reverse("author", args=[c.user_id]))) for c in credits
+        ],
         links=[Link(site.link(path)), *(links or [])],
         content_html=_entry_html(story, tags),
         categories=[(str(tag.pk), tag.name) for tag in tags],

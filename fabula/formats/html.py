@@ -26,20 +26,27 @@ def render(story: Story, chapters: Sequence[Chapter]) -> bytes:
 
 def build_html(book: Book) -> bytes:
     def fragment(value: str):
-        return mark_safe(to_xhtml(value, base_url=book.site_url))  # noqa: S308 (made safe by to_xhtml from sanitised HTML)
+        return mark_safe(to_xhtml(value, base_url=book.site_url))
 
     chapters = [
-        {"chapter": chapter, "notes": fragment(chapter.notes), "body": fragment(chapter.body),
-         "end_notes": fragment(chapter.end_notes)}
+        {
+            "chapter": chapter,
+            "notes": fragment(chapter.notes),
+            "body": fragment(chapter.body),
+            "end_notes": fragment(chapter.end_notes),
+        }
         for chapter in book.chapters
     ]
-    return render_to_string("formats/story.html", {
-        "book": book,
-        "summary": fragment(book.summary),
-        "notes": fragment(book.notes),
-        "copyright": fragment(book.copyright),
-        "chapters": chapters,
-    }).encode("utf-8")
+    return render_to_string(
+        "formats/story.html",
+        {
+            "book": book,
+            "summary": fragment(book.summary),
+            "notes": fragment(book.notes),
+            "copyright": fragment(book.copyright),
+            "chapters": chapters,
+        },
+    ).encode("utf-8")
 
 
 FORMAT = Format(

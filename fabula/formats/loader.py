@@ -40,7 +40,8 @@ def load_story(
             old = Story.objects.filter(pk=canonical.story_id).first()
             if old is not None and not replace:
                 raise _problem(
-                    canonical, "story_id",
+                    canonical,
+                    "story_id",
                     f"story {canonical.story_id} (“{old.title}”) is already in the archive; "
                     "use --replace to overwrite it",
                 )
@@ -125,7 +126,9 @@ def _check_lengths(canonical: CanonicalStory, default_rating: str) -> None:
         for value in values:
             if len(value) > limit:
                 raise _problem(
-                    canonical, field, f"the {what} {value[:40]!r}... is longer than {limit} characters"
+                    canonical,
+                    field,
+                    f"the {what} {value[:40]!r}... is longer than {limit} characters",
                 )
 
 
@@ -172,10 +175,10 @@ def _class_kind(canonical: CanonicalStory, name: str) -> TagKind:
     taken = TagKind.objects.filter(slug=slug).first()
     if taken is not None:
         raise _problem(
-            canonical, f"classes:{name}",
+            canonical,
+            f"classes:{name}",
             f"the class kind {name!r} would need the slug {slug!r}, which the tag kind "
             f"{taken.name!r} ({taken.role}) already has",
         )
     number = (TagKind.objects.aggregate(n=Max("legacy_id"))["n"] or 0) + 1
     return taxonomy.kind_get_or_create(name=name, role=TagKind.Role.CLASS, legacy_id=number)
-

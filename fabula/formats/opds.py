@@ -57,7 +57,8 @@ class TopList:
 
 
 TOP_LISTS = {
-    top.key: top for top in (
+    top.key: top
+    for top in (
         TopList("read", "Most read", ("-read_count", "-pk")),
         TopList("favourites", "Most favourited", ("-favourite_count", "-pk")),
         TopList("kudos", "Most kudos", ("-kudos_count", "-pk")),
@@ -72,24 +73,40 @@ TOP_LISTS = {
 
 
 def root_feed(site: Site) -> Feed:
-    def section(title: str, path: str, summary: str, kind: str = ACQUISITION, rel: str = "subsection"):
+    def section(
+        title: str, path: str, summary: str, kind: str = ACQUISITION, rel: str = "subsection"
+    ):
         return _navigation_entry(site, title, path, summary, kind=kind, rel=rel)
 
     entries = [
-        section("Recently updated", reverse("opds-recent"), "The newest chapters first.",
-                rel=SORT_NEW),
+        section(
+            "Recently updated", reverse("opds-recent"), "The newest chapters first.", rel=SORT_NEW
+        ),
         section("Categories", reverse("opds-categories"), "Stories by category.", kind=NAVIGATION),
         section("Authors", reverse("opds-authors"), "Stories by author.", kind=NAVIGATION),
         section("Series", reverse("opds-series-list"), "Stories in series.", kind=NAVIGATION),
-        *(section(top.title, reverse("opds-top", args=[top.key]), f"{top.title} stories.",
-                  rel=SORT_POPULAR) for top in TOP_LISTS.values()),
+        *(
+            section(
+                top.title,
+                reverse("opds-top", args=[top.key]),
+                f"{top.title} stories.",
+                rel=SORT_POPULAR,
+            )
+            for top in TOP_LISTS.values()
+        ),
     ]
     # Apps show these to everyone; a guest who opens one is asked to log in (HTTP Basic).
     entries += [
-        section("My favourites", reverse("opds-favourites"),
-                "Your favourite stories (log in with an app password)."),
-        section("Marked for later", reverse("opds-later"),
-                "Stories you marked to read later (log in with an app password)."),
+        section(
+            "My favourites",
+            reverse("opds-favourites"),
+            "Your favourite stories (log in with an app password).",
+        ),
+        section(
+            "Marked for later",
+            reverse("opds-later"),
+            "Stories you marked to read later (log in with an app password).",
+        ),
     ]
     return _navigation_feed(site, f"{site.name}", reverse("opds-root"), entries)
 
@@ -97,19 +114,30 @@ def root_feed(site: Site) -> Feed:
 def categories_feed(site: Site, listed: QuerySet[Story]) -> Feed:
     entries = []
     for kind in TagKind.objects.filter(role=TagKind.Role.CATEGORY).order_by("order", "slug"):
-        for tag in tags_with_counts(kind, listed).filter(story_count__gt=0).select_related("parent").order_by("name", "pk"):
+        for tag in (
+            tags_with_counts(kind, listed)
+            .filter(story_count__gt=0)
+            .select_related("parent")
+            .order_by("name", "pk")
+        ):
             title = f"{tag.parent.name} > {tag.name}" if tag.parent_id else tag.name
-            entries.append(_navigation_entry(
-                site, title, reverse("opds-tag", args=[tag.pk]), _count(tag.story_count)
-            ))
+            entries.append(
+                _navigation_entry(
+                    site, title, reverse("opds-tag", args=[tag.pk]), _count(tag.story_count)
+                )
+            )
     return _navigation_feed(site, "Categories", reverse("opds-categories"), entries)
 
 
 def authors_feed(site: Site, listed: QuerySet[Story], page_number: str | None) -> Feed:
     page = _page(authors_with_counts(listed), page_number)
     entries = [
-        _navigation_entry(site, author.pen_name, reverse("opds-author", args=[author.pk]),
-                          _count(author.story_count))
+        _navigation_entry(
+            site,
+            author.pen_name,
+            reverse("opds-author", args=[author.pk]),
+            _count(author.story_count),
+        )
         for author in page
     ]
     return _navigation_feed(site, "Authors", reverse("opds-authors"), entries, page=page)
@@ -118,8 +146,9 @@ def authors_feed(site: Site, listed: QuerySet[Story], page_number: str | None) -
 def series_list_feed(site: Site, listed: QuerySet[Story], page_number: str | None) -> Feed:
     page = _page(series_with_counts(listed).filter(story_count__gt=0), page_number)
     entries = [
-        _navigation_entry(site, series.title, reverse("opds-series", args=[series.pk]),
-                          _count(series.story_count))
+        _navigation_entry(
+            site, series.title, reverse("opds-series", args=[series.pk]), _count(series.story_count)
+        )
         for series in page
     ]
     return _navigation_feed(site, "Series", reverse("opds-series-list"), entries, page=page)
@@ -139,29 +168,40 @@ def tag_feed(site: Site, listed: QuerySet[Story], tag, page_number: str | None) 
     if tag.kind.role == TagKind.Role.CATEGORY:
         ids += list(tag.children.values_list("pk", flat=True))
     stories = stories_tagged(listed, ids).order_by("-updated_at", "-pk")
-    return acquisition_feed(site, tag.name, reverse("opds-tag", args=[tag.pk]), stories, page_number)
+    return acquisition_feed(
+        site, tag.name, reverse("opds-tag", args=[tag.pk]), stories, page_number
+    )
 
 
 def author_feed(site: Site, listed: QuerySet[Story], author, page_number: str | None) -> Feed:
     stories = listed.filter(credits__user=author).order_by("-updated_at", "-pk")
-    return acquisition_feed(site, f"Stories by {author.pen_name}",
-                            reverse("opds-author", args=[author.pk]), stories, page_number)
+    return acquisition_feed(
+        site,
+        f"Stories by {author.pen_name}",
+        reverse("opds-author", args=[author.pk]),
+        stories,
+        page_number,
+    )
 
 
-def series_feed(site: Site, listed: QuerySet[Story], series: Series, page_number: str | None) -> Feed:
+def series_feed(
+    site: Site, listed: QuerySet[Story], series: Series, page_number: str | None
+) -> Feed:
     stories = listed.filter(series_entries__series=series, series_entries__confirmed=True).order_by(
         "series_entries__position", "pk"
     )
-    return acquisition_feed(site, series.title, reverse("opds-series", args=[series.pk]), stories,
-                            page_number)
+    return acquisition_feed(
+        site, series.title, reverse("opds-series", args=[series.pk]), stories, page_number
+    )
 
 
 def top_feed(site: Site, listed: QuerySet[Story], key: str, page_number: str | None) -> Feed:
     top = TOP_LISTS.get(key)
     if top is None:
         raise Http404(f"No top list {key!r}; there are: {', '.join(TOP_LISTS)}.")
-    return acquisition_feed(site, top.title, reverse("opds-top", args=[key]),
-                            listed.order_by(*top.order), page_number)
+    return acquisition_feed(
+        site, top.title, reverse("opds-top", args=[key]), listed.order_by(*top.order), page_number
+    )
 
 
 def search_feed(site: Site, listed: QuerySet[Story], query: str, page_number: str | None) -> Feed:
@@ -169,23 +209,36 @@ def search_feed(site: Site, listed: QuerySet[Story], query: str, page_number: st
     stories = listed
     for word in query.split()[:10]:
         stories = stories.filter(
-            Q(title__icontains=word) | Q(summary__icontains=word)
+            Q(title__icontains=word)
+            | Q(summary__icontains=word)
             | Q(pk__in=Story.objects.filter(credits__user__pen_name__icontains=word).values("pk"))
         )
     if not query.split():
         stories = stories.none()
-    return acquisition_feed(site, f"Search: {query}", reverse("opds-search"),
-                            stories.order_by("-updated_at", "-pk"), page_number, query={"q": query})
+    return acquisition_feed(
+        site,
+        f"Search: {query}",
+        reverse("opds-search"),
+        stories.order_by("-updated_at", "-pk"),
+        page_number,
+        query={"q": query},
+    )
 
 
-def member_feed(site: Site, title: str, path: str, stories: QuerySet[Story],
-                page_number: str | None) -> Feed:
+def member_feed(
+    site: Site, title: str, path: str, stories: QuerySet[Story], page_number: str | None
+) -> Feed:
     return acquisition_feed(site, title, path, stories, page_number)
 
 
 def acquisition_feed(
-    site: Site, title: str, path: str, stories: QuerySet[Story], page_number: str | None,
-    *, query: dict[str, str] | None = None,
+    site: Site,
+    title: str,
+    path: str,
+    stories: QuerySet[Story],
+    page_number: str | None,
+    *,
+    query: dict[str, str] | None = None,
 ) -> Feed:
     page = _page(with_listing_data(stories), page_number)
     entries = [acquisition_entry(site, story) for story in page]
@@ -198,8 +251,12 @@ def acquisition_entry(site: Site, story: Story) -> Entry:
     gated = story.rating.age_consent or story.rating.warning
     suffix = f"?{CONSENT}" if gated else ""
     links = [
-        Link(site.link(reverse("download", args=[story.pk, name]) + suffix), rel=ACQUIRE,
-             type=media_type, title=name.upper())
+        Link(
+            site.link(reverse("download", args=[story.pk, name]) + suffix),
+            rel=ACQUIRE,
+            type=media_type,
+            title=name.upper(),
+        )
         for name, media_type in ACQUISITION_FORMATS
     ]
     entry = story_entry(site, story, links)
@@ -236,8 +293,15 @@ def opensearch_description(site: Site) -> bytes:
 # Building blocks
 
 
-def _navigation_entry(site: Site, title: str, path: str, summary: str, *,
-                      kind: str = ACQUISITION, rel: str = "subsection") -> Entry:
+def _navigation_entry(
+    site: Site,
+    title: str,
+    path: str,
+    summary: str,
+    *,
+    kind: str = ACQUISITION,
+    rel: str = "subsection",
+) -> Entry:
     return Entry(
         id=site.id(path),
         title=title,
@@ -247,23 +311,38 @@ def _navigation_entry(site: Site, title: str, path: str, summary: str, *,
     )
 
 
-def _navigation_feed(site: Site, title: str, path: str, entries: list[Entry], *,
-                     page: Page | None = None) -> Feed:
+def _navigation_feed(
+    site: Site, title: str, path: str, entries: list[Entry], *, page: Page | None = None
+) -> Feed:
     return _feed(site, title, path, NAVIGATION, entries, page=page)
 
 
-def _feed(site: Site, title: str, path: str, kind: str, entries: list[Entry], *,
-          page: Page | None = None, query: dict[str, str] | None = None) -> Feed:
+def _feed(
+    site: Site,
+    title: str,
+    path: str,
+    kind: str,
+    entries: list[Entry],
+    *,
+    page: Page | None = None,
+    query: dict[str, str] | None = None,
+) -> Feed:
     updated = latest(entry.updated for entry in entries)
     if updated == latest([]):
         updated = _archive_updated()
     for entry in entries:
         entry.updated = entry.updated or updated
     links = [
-        Link(site.link(_with_page(path, query, page.number if page else None)), rel="self", type=kind),
+        Link(
+            site.link(_with_page(path, query, page.number if page else None)), rel="self", type=kind
+        ),
         Link(site.link(reverse("opds-root")), rel="start", type=NAVIGATION, title=site.name),
-        Link(site.link(reverse("opds-opensearch")), rel="search", type=OPENSEARCH,
-             title=f"Search {site.name}"),
+        Link(
+            site.link(reverse("opds-opensearch")),
+            rel="search",
+            type=OPENSEARCH,
+            title=f"Search {site.name}",
+        ),
     ]
     if path != reverse("opds-root"):
         links.append(Link(site.link(reverse("opds-root")), rel="up", type=NAVIGATION))
@@ -316,9 +395,12 @@ def _count(number: int) -> str:
 
 def _archive_updated():
     """When anything public last changed: the time of a feed that lists no story."""
-    return Story.objects.filter(status="published", updated_at__isnull=False).order_by(
-        "-updated_at"
-    ).values_list("updated_at", flat=True).first()
+    return (
+        Story.objects.filter(status="published", updated_at__isnull=False)
+        .order_by("-updated_at")
+        .values_list("updated_at", flat=True)
+        .first()
+    )
 
 
 # ---------------------------------------------------------------------------------------------

@@ -75,7 +75,9 @@ def basic_auth(view):
 
 def _site(request) -> feeds.Site:
     settings = site_settings()
-    return feeds.Site(settings.site_name, settings.site_url, f"{request.scheme}://{request.get_host()}")
+    return feeds.Site(
+        settings.site_name, settings.site_url, f"{request.scheme}://{request.get_host()}"
+    )
 
 
 def _xml(request, build, content_type: str) -> HttpResponse:
@@ -93,7 +95,9 @@ def _xml(request, build, content_type: str) -> HttpResponse:
 @basic_auth
 def download(request, story_id: int, format_name: str):
     if format_name not in DOWNLOAD_FORMATS:
-        raise Http404(f"No download format {format_name!r}; there are: {', '.join(DOWNLOAD_FORMATS)}.")
+        raise Http404(
+            f"No download format {format_name!r}; there are: {', '.join(DOWNLOAD_FORMATS)}."
+        )
     # A guest without a session asking again for a built file: no query at all (the ticket
     # is forgotten when the archive's content changes, as cached pages are).
     ticket = remembered_ticket(request)
@@ -110,15 +114,24 @@ def download(request, story_id: int, format_name: str):
     if gate == "registered" or (gate and request.GET.get("consent") != "yes"):
         # The consent parameter answers the age and warning gates (reading apps cannot show
         # the gate page); the members-only gate needs a login.
-        return render(request, "stories/gate.html", {
-            "story": story, "rating": story.rating, "gate": gate,
-            "next": request.get_full_path(), "age_statement": site_settings().age_statement,
-        }, status=403)
+        return render(
+            request,
+            "stories/gate.html",
+            {
+                "story": story,
+                "rating": story.rating,
+                "gate": gate,
+                "next": request.get_full_path(),
+                "age_statement": site_settings().age_statement,
+            },
+            status=403,
+        )
     built = get_download(request.user, story, format_name)
     name = slugify(story.title)[:60] or "story"
     suffix = "-efiction" if format_name == "efiction-text" else ""
     ticket = Ticket(
-        path=str(built.path), etag=f'"{built.version}-{format_name}"',
+        path=str(built.path),
+        etag=f'"{built.version}-{format_name}"',
         media_type=built.fmt.media_type,
         filename=f"{name}-{story.pk}{suffix}.{built.fmt.extension}",
     )
@@ -135,15 +148,16 @@ def _file_response(request, ticket: Ticket) -> HttpResponse:
     files are read whole (faster to serve); big ones are streamed."""
     if ticket.etag in request.headers.get("If-None-Match", ""):
         return HttpResponseNotModified(headers={"ETag": ticket.etag})
-    handle = open(ticket.path, "rb")  # noqa: SIM115 (closed below, or by FileResponse)
+    handle = open(ticket.path, "rb")
     size = os.fstat(handle.fileno()).st_size
     if size <= READ_WHOLE_BYTES:
         with handle:
             response = HttpResponse(handle.read(), content_type=ticket.media_type)
         response["Content-Disposition"] = content_disposition_header(True, ticket.filename)
     else:
-        response = FileResponse(handle, as_attachment=True, filename=ticket.filename,
-                                 content_type=ticket.media_type)
+        response = FileResponse(
+            handle, as_attachment=True, filename=ticket.filename, content_type=ticket.media_type
+        )
     response["ETag"] = ticket.etag
     response["Cache-Control"] = "private, max-age=0, must-revalidate"
     return response
@@ -155,29 +169,41 @@ def _file_response(request, ticket: Ticket) -> HttpResponse:
 
 @require_safe
 def feed_recent(request):
-    return _xml(request, lambda: feed_xml(feeds.site_feed(_site(request), listed_stories(request.user))),
-                ATOM_CONTENT_TYPE)
+    return _xml(
+        request,
+        lambda: feed_xml(feeds.site_feed(_site(request), listed_stories(request.user))),
+        ATOM_CONTENT_TYPE,
+    )
 
 
 @require_safe
 def feed_tag(request, tag_id: int):
     tag = get_object_or_404(Tag.objects.select_related("kind"), pk=tag_id)
-    return _xml(request, lambda: feed_xml(
-        feeds.tag_feed(_site(request), listed_stories(request.user), tag)), ATOM_CONTENT_TYPE)
+    return _xml(
+        request,
+        lambda: feed_xml(feeds.tag_feed(_site(request), listed_stories(request.user), tag)),
+        ATOM_CONTENT_TYPE,
+    )
 
 
 @require_safe
 def feed_author(request, user_id: int):
     author = get_object_or_404(User, pk=user_id)
-    return _xml(request, lambda: feed_xml(
-        feeds.author_feed(_site(request), listed_stories(request.user), author)), ATOM_CONTENT_TYPE)
+    return _xml(
+        request,
+        lambda: feed_xml(feeds.author_feed(_site(request), listed_stories(request.user), author)),
+        ATOM_CONTENT_TYPE,
+    )
 
 
 @require_safe
 def feed_series(request, series_id: int):
     series = get_object_or_404(Series, pk=series_id)
-    return _xml(request, lambda: feed_xml(
-        feeds.series_feed(_site(request), listed_stories(request.user), series)), ATOM_CONTENT_TYPE)
+    return _xml(
+        request,
+        lambda: feed_xml(feeds.series_feed(_site(request), listed_stories(request.user), series)),
+        ATOM_CONTENT_TYPE,
+    )
 
 
 @require_safe
@@ -189,9 +215,14 @@ def feed_story(request, story_id: int):
     story = get_object_or_404(Story.objects.select_related("rating"), pk=story_id)
     if not listed_stories(request.user).filter(pk=story.pk).exists():
         raise Http404("No such story.")
-    return _xml(request, lambda: render_chapters(
-        story, list(visible_chapters(request.user, story).select_related("author").defer("body"))
-    ), ATOM_CONTENT_TYPE)
+    return _xml(
+        request,
+        lambda: render_chapters(
+            story,
+            list(visible_chapters(request.user, story).select_related("author").defer("body")),
+        ),
+        ATOM_CONTENT_TYPE,
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -199,8 +230,11 @@ def feed_story(request, story_id: int):
 
 
 def _opds(request, build, kind: str = opds.ACQUISITION) -> HttpResponse:
-    return _xml(request, lambda: feed_xml(build(_site(request), listed_stories(request.user))),
-                f"{kind}; charset=utf-8")
+    return _xml(
+        request,
+        lambda: feed_xml(build(_site(request), listed_stories(request.user))),
+        f"{kind}; charset=utf-8",
+    )
 
 
 @require_safe
@@ -212,7 +246,9 @@ def opds_root(request):
 @require_safe
 @basic_auth
 def opds_recent(request):
-    return _opds(request, lambda site, listed: opds.recent_feed(site, listed, request.GET.get("page")))
+    return _opds(
+        request, lambda site, listed: opds.recent_feed(site, listed, request.GET.get("page"))
+    )
 
 
 @require_safe
@@ -225,57 +261,75 @@ def opds_categories(request):
 @basic_auth
 def opds_tag(request, tag_id: int):
     tag = get_object_or_404(Tag.objects.select_related("kind"), pk=tag_id)
-    return _opds(request, lambda site, listed: opds.tag_feed(site, listed, tag, request.GET.get("page")))
+    return _opds(
+        request, lambda site, listed: opds.tag_feed(site, listed, tag, request.GET.get("page"))
+    )
 
 
 @require_safe
 @basic_auth
 def opds_authors(request):
-    return _opds(request, lambda site, listed: opds.authors_feed(site, listed, request.GET.get("page")),
-                 opds.NAVIGATION)
+    return _opds(
+        request,
+        lambda site, listed: opds.authors_feed(site, listed, request.GET.get("page")),
+        opds.NAVIGATION,
+    )
 
 
 @require_safe
 @basic_auth
 def opds_author(request, user_id: int):
     author = get_object_or_404(User, pk=user_id)
-    return _opds(request, lambda site, listed: opds.author_feed(
-        site, listed, author, request.GET.get("page")))
+    return _opds(
+        request,
+        lambda site, listed: opds.author_feed(site, listed, author, request.GET.get("page")),
+    )
 
 
 @require_safe
 @basic_auth
 def opds_series_list(request):
-    return _opds(request, lambda site, listed: opds.series_list_feed(
-        site, listed, request.GET.get("page")), opds.NAVIGATION)
+    return _opds(
+        request,
+        lambda site, listed: opds.series_list_feed(site, listed, request.GET.get("page")),
+        opds.NAVIGATION,
+    )
 
 
 @require_safe
 @basic_auth
 def opds_series(request, series_id: int):
     series = get_object_or_404(Series, pk=series_id)
-    return _opds(request, lambda site, listed: opds.series_feed(
-        site, listed, series, request.GET.get("page")))
+    return _opds(
+        request,
+        lambda site, listed: opds.series_feed(site, listed, series, request.GET.get("page")),
+    )
 
 
 @require_safe
 @basic_auth
 def opds_top(request, key: str):
-    return _opds(request, lambda site, listed: opds.top_feed(site, listed, key, request.GET.get("page")))
+    return _opds(
+        request, lambda site, listed: opds.top_feed(site, listed, key, request.GET.get("page"))
+    )
 
 
 @require_safe
 @basic_auth
 def opds_search(request):
     query = request.GET.get("q", "").strip()[:200]
-    return _opds(request, lambda site, listed: opds.search_feed(
-        site, listed, query, request.GET.get("page")))
+    return _opds(
+        request, lambda site, listed: opds.search_feed(site, listed, query, request.GET.get("page"))
+    )
 
 
 @require_safe
 def opds_opensearch(request):
-    return _xml(request, lambda: opds.opensearch_description(_site(request)),
-                f"{opds.OPENSEARCH}; charset=utf-8")
+    return _xml(
+        request,
+        lambda: opds.opensearch_description(_site(request)),
+        f"{opds.OPENSEARCH}; charset=utf-8",
+    )
 
 
 def _member_feed(request, title: str, path: str, story_ids) -> HttpResponse:
@@ -283,8 +337,11 @@ def _member_feed(request, title: str, path: str, story_ids) -> HttpResponse:
         return _unauthorized("Log in with your pen name and an app password to see this list.")
     listed = listed_stories(request.user).filter(pk__in=story_ids).order_by("-updated_at", "-pk")
     feed = opds.member_feed(_site(request), title, path, listed, request.GET.get("page"))
-    return HttpResponse(feed_xml(feed), content_type=f"{opds.ACQUISITION}; charset=utf-8",
-                        headers={"Vary": "Authorization, Cookie", "Cache-Control": "private"})
+    return HttpResponse(
+        feed_xml(feed),
+        content_type=f"{opds.ACQUISITION}; charset=utf-8",
+        headers={"Vary": "Authorization, Cookie", "Cache-Control": "private"},
+    )
 
 
 @require_safe
@@ -317,15 +374,21 @@ def app_passwords(request):
             except ValueError:
                 password_id = 0
             if app_password_revoke(user=request.user, password_id=password_id):
-                messages.success(request, "The app password is revoked: apps using it are logged out.")
+                messages.success(
+                    request, "The app password is revoked: apps using it are logged out."
+                )
             else:
                 messages.error(request, "You have no such app password.")
             return redirect("app-passwords")
         _, new_password = app_password_create(user=request.user, name=request.POST.get("name", ""))
-    response = render(request, "formats/app_passwords.html", {
-        "passwords": AppPassword.objects.filter(user=request.user),
-        "new_password": new_password,
-        "catalog_url": request.build_absolute_uri(reverse("opds-root")),
-    })
+    response = render(
+        request,
+        "formats/app_passwords.html",
+        {
+            "passwords": AppPassword.objects.filter(user=request.user),
+            "new_password": new_password,
+            "catalog_url": request.build_absolute_uri(reverse("opds-root")),
+        },
+    )
     response["Cache-Control"] = "no-store"
     return response

@@ -69,7 +69,7 @@ class DumpWriter:
         self.counts: dict[str, int] = {}
         self.read: dict[str, int] = {}
         self._files = {  # big buffers: the chapters are written a line of some 10 KB at a time
-            kind: open(self.folder / f"{kind}.jsonl", "w", encoding="utf-8", buffering=1 << 20)  # noqa: SIM115
+            kind: open(self.folder / f"{kind}.jsonl", "w", encoding="utf-8", buffering=1 << 20)
             for kind in (*KINDS, "problems")
         }
         self.settings: dict = {}
@@ -134,7 +134,9 @@ class Dump:
                 f"this Fabula reads version {VERSION}"
             )
         settings = self.folder / "settings.json"
-        self.settings = json.loads(settings.read_text(encoding="utf-8")) if settings.exists() else {}
+        self.settings = (
+            json.loads(settings.read_text(encoding="utf-8")) if settings.exists() else {}
+        )
 
     @property
     def source(self) -> str:
@@ -153,7 +155,9 @@ class Dump:
                     try:
                         yield json.loads(line)
                     except ValueError as error:
-                        raise DumpError(f"{path}, line {number}: not valid JSON: {error}") from error
+                        raise DumpError(
+                            f"{path}, line {number}: not valid JSON: {error}"
+                        ) from error
 
     def problems(self) -> list[dict]:
         return list(self.records("problems"))

@@ -22,88 +22,171 @@ from fabula.taxonomy.models import Rating, Tag, TagKind
 LEVELS = {User.Level.ADMIN: "admin", User.Level.MODERATOR: "moderator"}
 
 
-def write_archive(folder: str | Path, progress: Callable[[str, int, int], None] | None = None) -> DumpWriter:
+def write_archive(
+    folder: str | Path, progress: Callable[[str, int, int], None] | None = None
+) -> DumpWriter:
     site = site_settings()
     progress = progress or (lambda label, done, total: None)
     with DumpWriter(folder, source=f"fabula:{site.site_url}") as out:
-        out.settings = {field: getattr(site, field) for field in SETTINGS_FIELDS if hasattr(site, field)}
+        out.settings = {
+            field: getattr(site, field) for field in SETTINGS_FIELDS if hasattr(site, field)
+        }
         for rating in Rating.objects.order_by("pk"):
-            out.add("ratings", {
-                "id": rating.pk, "name": rating.name, "description": rating.description,
-                "order": rating.order, "registered_only": rating.registered_only,
-                "age_consent": rating.age_consent, "warning": rating.warning,
-                "warning_text": rating.warning_text,
-            })
+            out.add(
+                "ratings",
+                {
+                    "id": rating.pk,
+                    "name": rating.name,
+                    "description": rating.description,
+                    "order": rating.order,
+                    "registered_only": rating.registered_only,
+                    "age_consent": rating.age_consent,
+                    "warning": rating.warning,
+                    "warning_text": rating.warning_text,
+                },
+            )
         for kind in TagKind.objects.order_by("pk"):
-            out.add("tag_kinds", {
-                "key": f"kind:{kind.pk}", "slug": kind.slug, "name": kind.name, "role": kind.role,
-                "legacy_id": kind.legacy_id, "multiple": kind.multiple, "required": kind.required,
-                "order": kind.order,
-            })
+            out.add(
+                "tag_kinds",
+                {
+                    "key": f"kind:{kind.pk}",
+                    "slug": kind.slug,
+                    "name": kind.name,
+                    "role": kind.role,
+                    "legacy_id": kind.legacy_id,
+                    "multiple": kind.multiple,
+                    "required": kind.required,
+                    "order": kind.order,
+                },
+            )
         _tags(out)
         for user in User.objects.order_by("pk").iterator():
-            out.add("members", {
-                "id": user.pk, "pen_name": user.pen_name, "real_name": user.real_name,
-                "email": user.email, "bio": user.bio, "website": user.website,
-                "date_joined": to_json_date(user.date_joined), "password": user.password,
-                "is_active": user.is_active, "level": LEVELS.get(user.level, "member"),
-                "is_staff": user.is_staff, "is_superuser": user.is_superuser,
-                "trusted": user.trusted, "age_consent": user.age_consent, "theme": user.theme,
-                "text_size": user.text_size, "default_sort": user.default_sort,
-            })
+            out.add(
+                "members",
+                {
+                    "id": user.pk,
+                    "pen_name": user.pen_name,
+                    "real_name": user.real_name,
+                    "email": user.email,
+                    "bio": user.bio,
+                    "website": user.website,
+                    "date_joined": to_json_date(user.date_joined),
+                    "password": user.password,
+                    "is_active": user.is_active,
+                    "level": LEVELS.get(user.level, "member"),
+                    "is_staff": user.is_staff,
+                    "is_superuser": user.is_superuser,
+                    "trusted": user.trusted,
+                    "age_consent": user.age_consent,
+                    "theme": user.theme,
+                    "text_size": user.text_size,
+                    "default_sort": user.default_sort,
+                },
+            )
         for challenge in Challenge.objects.order_by("pk").prefetch_related("tags"):
-            out.add("challenges", {
-                "id": challenge.pk, "title": challenge.title, "summary": challenge.summary,
-                "owner": challenge.owner_id, "challenger": challenge.challenger,
-                "tags": [f"tag:{t.pk}" for t in challenge.tags.all()],
-            })
+            out.add(
+                "challenges",
+                {
+                    "id": challenge.pk,
+                    "title": challenge.title,
+                    "summary": challenge.summary,
+                    "owner": challenge.owner_id,
+                    "challenger": challenge.challenger,
+                    "tags": [f"tag:{t.pk}" for t in challenge.tags.all()],
+                },
+            )
         _stories(out)
         total = Chapter.objects.count()
-        for done, chapter in enumerate(Chapter.objects.order_by("story_id", "position").iterator(), 1):
-            out.add("chapters", {
-                "id": chapter.pk, "story": chapter.story_id, "position": chapter.position,
-                "title": chapter.title, "author": chapter.author_id, "notes": chapter.notes,
-                "end_notes": chapter.end_notes, "body": chapter.body, "status": chapter.status,
-                "word_count": chapter.word_count, "release_at": to_json_date(chapter.release_at),
-                "created_at": to_json_date(chapter.created_at), "updated_at": to_json_date(chapter.updated_at),
-            })
+        for done, chapter in enumerate(
+            Chapter.objects.order_by("story_id", "position").iterator(), 1
+        ):
+            out.add(
+                "chapters",
+                {
+                    "id": chapter.pk,
+                    "story": chapter.story_id,
+                    "position": chapter.position,
+                    "title": chapter.title,
+                    "author": chapter.author_id,
+                    "notes": chapter.notes,
+                    "end_notes": chapter.end_notes,
+                    "body": chapter.body,
+                    "status": chapter.status,
+                    "word_count": chapter.word_count,
+                    "release_at": to_json_date(chapter.release_at),
+                    "created_at": to_json_date(chapter.created_at),
+                    "updated_at": to_json_date(chapter.updated_at),
+                },
+            )
             if done % 500 == 0 or done == total:
                 progress("writing chapters", done, total)
         for series in Series.objects.order_by("pk").prefetch_related("entries"):
-            out.add("series", {
-                "id": series.pk, "title": series.title, "summary": series.summary,
-                "owner": series.owner_id, "openness": series.openness,
-                "created_at": to_json_date(series.created_at),
-                "entries": [
-                    {"story": e.story_id, "confirmed": e.confirmed} if e.story_id
-                    else {"subseries": e.subseries_id, "confirmed": e.confirmed}
-                    for e in sorted(series.entries.all(), key=lambda e: e.position)
-                ],
-            })
+            out.add(
+                "series",
+                {
+                    "id": series.pk,
+                    "title": series.title,
+                    "summary": series.summary,
+                    "owner": series.owner_id,
+                    "openness": series.openness,
+                    "created_at": to_json_date(series.created_at),
+                    "entries": [
+                        {"story": e.story_id, "confirmed": e.confirmed}
+                        if e.story_id
+                        else {"subseries": e.subseries_id, "confirmed": e.confirmed}
+                        for e in sorted(series.entries.all(), key=lambda e: e.position)
+                    ],
+                },
+            )
         for review in Review.objects.order_by("pk").iterator():
-            out.add("reviews", {
-                "key": str(review.pk), "id": review.pk, "story": review.story_id,
-                "chapter": review.chapter_id, "series": review.series_id,
-                "parent": str(review.parent_id) if review.parent_id else None,
-                "user": review.user_id, "name": review.name, "body": review.body,
-                "rating": review.rating, "by_author": review.by_author, "hidden": review.hidden,
-                "created_at": to_json_date(review.created_at),
-            })
+            out.add(
+                "reviews",
+                {
+                    "key": str(review.pk),
+                    "id": review.pk,
+                    "story": review.story_id,
+                    "chapter": review.chapter_id,
+                    "series": review.series_id,
+                    "parent": str(review.parent_id) if review.parent_id else None,
+                    "user": review.user_id,
+                    "name": review.name,
+                    "body": review.body,
+                    "rating": review.rating,
+                    "by_author": review.by_author,
+                    "hidden": review.hidden,
+                    "created_at": to_json_date(review.created_at),
+                },
+            )
         for favourite in Favourite.objects.order_by("pk").iterator():
-            out.add("favourites", {
-                **_target(favourite), "user": favourite.user_id, "note": favourite.note,
-                "public": favourite.public, "created_at": to_json_date(favourite.created_at),
-            })
+            out.add(
+                "favourites",
+                {
+                    **_target(favourite),
+                    "user": favourite.user_id,
+                    "note": favourite.note,
+                    "public": favourite.public,
+                    "created_at": to_json_date(favourite.created_at),
+                },
+            )
         for kudos in Kudos.objects.order_by("pk").iterator():
-            out.add("kudos", {
-                "story": kudos.story_id, "user": kudos.user_id, "guest": kudos.guest,
-                "created_at": to_json_date(kudos.created_at),
-            })
+            out.add(
+                "kudos",
+                {
+                    "story": kudos.story_id,
+                    "user": kudos.user_id,
+                    "guest": kudos.guest,
+                    "created_at": to_json_date(kudos.created_at),
+                },
+            )
         for subscription in Subscription.objects.order_by("pk").iterator():
-            out.add("subscriptions", {
-                **_target(subscription), "user": subscription.user_id,
-                "created_at": to_json_date(subscription.created_at),
-            })
+            out.add(
+                "subscriptions",
+                {
+                    **_target(subscription),
+                    "user": subscription.user_id,
+                    "created_at": to_json_date(subscription.created_at),
+                },
+            )
     return out
 
 
@@ -126,34 +209,59 @@ def _tags(out: DumpWriter) -> None:
         return n
 
     for tag in sorted(tags.values(), key=lambda t: (depth(t), t.pk)):
-        out.add("tags", {
-            "key": f"tag:{tag.pk}", "kind": f"kind:{tag.kind_id}", "name": tag.name,
-            "parent": f"tag:{tag.parent_id}" if tag.parent_id else None,
-            "synonym_of": f"tag:{tag.synonym_of_id}" if tag.synonym_of_id else None,
-            "description": tag.description, "locked": tag.locked, "order": tag.order,
-            "legacy_id": tag.legacy_id,
-        })
+        out.add(
+            "tags",
+            {
+                "key": f"tag:{tag.pk}",
+                "kind": f"kind:{tag.kind_id}",
+                "name": tag.name,
+                "parent": f"tag:{tag.parent_id}" if tag.parent_id else None,
+                "synonym_of": f"tag:{tag.synonym_of_id}" if tag.synonym_of_id else None,
+                "description": tag.description,
+                "locked": tag.locked,
+                "order": tag.order,
+                "legacy_id": tag.legacy_id,
+            },
+        )
 
 
 def _stories(out: DumpWriter) -> None:
     credits: dict[int, list[int]] = {}
-    for story_id, user_id in StoryAuthor.objects.order_by("story_id", "position").values_list("story_id", "user_id"):
+    for story_id, user_id in StoryAuthor.objects.order_by("story_id", "position").values_list(
+        "story_id", "user_id"
+    ):
         credits.setdefault(story_id, []).append(user_id)
     tags: dict[int, list[str]] = {}
-    for story_id, tag_id in StoryTag.objects.order_by("story_id", "position").values_list("story_id", "tag_id"):
+    for story_id, tag_id in StoryTag.objects.order_by("story_id", "position").values_list(
+        "story_id", "tag_id"
+    ):
         tags.setdefault(story_id, []).append(f"tag:{tag_id}")
     challenges: dict[int, list[int]] = {}
-    for story_id, challenge_id in Story.challenges.through.objects.values_list("story_id", "challenge_id"):
+    for story_id, challenge_id in Story.challenges.through.objects.values_list(
+        "story_id", "challenge_id"
+    ):
         challenges.setdefault(story_id, []).append(challenge_id)
     for story in Story.objects.order_by("pk").iterator():
-        out.add("stories", {
-            "id": story.pk, "title": story.title, "summary": story.summary, "notes": story.notes,
-            "rating": story.rating_id, "authors": credits.get(story.pk, []),
-            "tags": tags.get(story.pk, []), "status": story.status, "completed": story.completed,
-            "featured": story.featured, "language": story.language,
-            "published_at": to_json_date(story.published_at),
-            "updated_at": to_json_date(story.updated_at),
-            "created_at": to_json_date(story.created_at),
-            "word_count": story.word_count, "read_count": story.read_count,
-            "archived_at": story.archived_at, "challenges": challenges.get(story.pk, []),
-        })
+        out.add(
+            "stories",
+            {
+                "id": story.pk,
+                "title": story.title,
+                "summary": story.summary,
+                "notes": story.notes,
+                "rating": story.rating_id,
+                "authors": credits.get(story.pk, []),
+                "tags": tags.get(story.pk, []),
+                "status": story.status,
+                "completed": story.completed,
+                "featured": story.featured,
+                "language": story.language,
+                "published_at": to_json_date(story.published_at),
+                "updated_at": to_json_date(story.updated_at),
+                "created_at": to_json_date(story.created_at),
+                "word_count": story.word_count,
+                "read_count": story.read_count,
+                "archived_at": story.archived_at,
+                "challenges": challenges.get(story.pk, []),
+            },
+        )

@@ -80,20 +80,27 @@ class Report:
         lines = []
         for kind, tally in self.kinds.items():
             skipped = sum(tally.skipped.values())
-            line = f"{kind:<15} {tally.read:>7} read {tally.imported:>7} imported {skipped:>7} skipped"
+            line = (
+                f"{kind:<15} {tally.read:>7} read {tally.imported:>7} imported {skipped:>7} skipped"
+            )
             reasons = "; ".join(f"{n} {reason}" for reason, n in tally.skipped.most_common())
             if tally.in_source is not None and tally.in_source != tally.read:
-                reasons = "; ".join(filter(None, [f"{tally.in_source} rows in the source", reasons]))
+                reasons = "; ".join(
+                    filter(None, [f"{tally.in_source} rows in the source", reasons])
+                )
             lines.append(line + (f" ({reasons})" if reasons else ""))
-        lines.append(f"{'search index':<15} {self.indexed_stories:>7} stories indexed ({self.indexed_chapters} chapters)")
+        lines.append(
+            f"{'search index':<15} {self.indexed_stories:>7} stories indexed ({self.indexed_chapters} chapters)"
+        )
         if self.problems:
             lines.append(f"{len(self.problems)} problems, item by item:")
             lines += [f"  {problem}" for problem in self.problems]
         return lines
 
 
-def load_dump(dump: Dump, *, progress: Callable[[str, int, int], None] | None = None,
-              batch: int = BATCH) -> Report:
+def load_dump(
+    dump: Dump, *, progress: Callable[[str, int, int], None] | None = None, batch: int = BATCH
+) -> Report:
     return Loader(dump, progress, batch).run()
 
 
@@ -111,7 +118,9 @@ class Loader:
         self.batch = batch
         self.report = Report()
         self.done: dict[str, dict[str, int]] = defaultdict(dict)
-        for kind, key, new_id in ImportRecord.objects.filter(source=self.source).values_list("kind", "key", "new_id"):
+        for kind, key, new_id in ImportRecord.objects.filter(source=self.source).values_list(
+            "kind", "key", "new_id"
+        ):
             self.done[kind][key] = new_id
         self._pending: list[tuple[str, str, int | None]] = []  # (kind, key, new_id)
 
@@ -128,8 +137,11 @@ class Loader:
 
     def _write_records(self, records: list[tuple[str, str, int | None]]) -> None:
         now = timezone.now()
-        insert_rows(ImportRecord, ("source", "kind", "key", "new_id", "created_at"),
-                    [(self.source, kind, key, new_id, now) for kind, key, new_id in records])
+        insert_rows(
+            ImportRecord,
+            ("source", "kind", "key", "new_id", "created_at"),
+            [(self.source, kind, key, new_id, now) for kind, key, new_id in records],
+        )
 
     def changed_after_indexing(self, story_ids: Iterable[int]) -> None:
         """Something was added to these stories: those indexed by an earlier run are to be
@@ -143,9 +155,15 @@ class Loader:
     def new_id(self, kind: str, key) -> int | None:
         return None if key is None else self.done[kind].get(str(key))
 
-    def each(self, kind: str, write: Callable[[dict], str | None], key: Callable[[dict], object],
-             label: str | None = None, records: Iterable[dict] | None = None,
-             bulk: Callable[[list[dict]], tuple[dict, list[dict]]] | None = None) -> None:
+    def each(
+        self,
+        kind: str,
+        write: Callable[[dict], str | None],
+        key: Callable[[dict], object],
+        label: str | None = None,
+        records: Iterable[dict] | None = None,
+        bulk: Callable[[list[dict]], tuple[dict, list[dict]]] | None = None,
+    ) -> None:
         """Write the records of `kind`, a batch per transaction.
 
         With `bulk`, a batch is first written in one go: it returns the reasons for the items
@@ -169,7 +187,7 @@ class Loader:
                     try:
                         with transaction.atomic():
                             reasons, left = bulk(todo)
-                    except Exception:  # noqa: BLE001 (find the bad items one by one)
+                    except Exception:
                         self._forget(kind, [key(item) for item in todo])
                     else:
                         for item in todo:
@@ -183,7 +201,7 @@ class Loader:
                     try:
                         with transaction.atomic():
                             reason = write(item)
-                    except Exception as error:  # noqa: BLE001 (one bad item must not stop the rest)
+                    except Exception as error:
                         self._forget(kind, [item_key])
                         reason = f"{type(error).__name__}: {error}"
                     if reason:
@@ -203,7 +221,7 @@ class Loader:
             with transaction.atomic():
                 write(rows)
             return len(rows)
-        except Exception:  # noqa: BLE001 (find the bad rows)
+        except Exception:
             pass
         written = 0
         for row in rows:
@@ -211,7 +229,7 @@ class Loader:
                 with transaction.atomic():
                     write([row])
                 written += 1
-            except Exception as error:  # noqa: BLE001 (one bad row must not stop the rest)
+            except Exception as error:
                 self._forget(kind, [row.pk])
                 self.report.skip(kind, row.pk, f"{type(error).__name__}: {error}")
         return written
@@ -248,12 +266,16 @@ class Loader:
             self.series_entries(series)
             # Reviews that keep their id first, then replies (new ids, after every kept one).
             kept = (r for r in self.dump.records("reviews") if r.get("id") is not None)
-            self.each("reviews", self.review, lambda r: r["key"], records=kept, bulk=self.reviews_bulk)
+            self.each(
+                "reviews", self.review, lambda r: r["key"], records=kept, bulk=self.reviews_bulk
+            )
             replies = (r for r in self.dump.records("reviews") if r.get("id") is None)
             self.each("reviews", self.review, lambda r: r["key"], records=replies)
             imports.reviews_recount(story_ids=self.done["stories"].values())
             self.each("favourites", self.favourite, self.favourite_key)
-            self.each("kudos", self.kudos, lambda r: f"{r['story']}:{r.get('user') or r.get('guest')}")
+            self.each(
+                "kudos", self.kudos, lambda r: f"{r['story']}:{r.get('user') or r.get('guest')}"
+            )
             self.each("subscriptions", self.subscription, self.favourite_key)
             imports.favourites_recount(story_ids=self.done["stories"].values())
         return self.report
@@ -263,7 +285,9 @@ class Loader:
         indexed yet, in one pass once everything is in."""
         indexed = {int(key) for key in self.done[INDEXED]}
         story_ids = sorted({pk for pk in self.done["stories"].values() if pk is not None} - indexed)
-        batches = [story_ids[i:i + indexing.BATCH] for i in range(0, len(story_ids), indexing.BATCH)]
+        batches = [
+            story_ids[i : i + indexing.BATCH] for i in range(0, len(story_ids), indexing.BATCH)
+        ]
         for batch, chapters in self._index_batches(batches):
             for pk in batch:
                 self.done[INDEXED][str(pk)] = None
@@ -315,7 +339,9 @@ class Loader:
         read = self.dump.manifest.get("read", {})
         for problem in self.dump.problems():
             kind, item, reason = problem.get("kind"), problem.get("item"), problem.get("reason", "")
-            self.report.problems.append(f"{kind} {item}: {reason}" if item is not None else f"{kind}: {reason}")
+            self.report.problems.append(
+                f"{kind} {item}: {reason}" if item is not None else f"{kind}: {reason}"
+            )
         for kind in KINDS:
             if kind in read:
                 self.report.tally(kind).in_source = read[kind]
@@ -344,10 +370,14 @@ class Loader:
         if existing is None:
             rating_id = item["id"] if not Rating.objects.filter(pk=item["id"]).exists() else None
             existing = imports.rating_import(
-                rating_id=rating_id, name=item["name"], order=item.get("order", 0),
+                rating_id=rating_id,
+                name=item["name"],
+                order=item.get("order", 0),
                 registered_only=item.get("registered_only", False),
-                age_consent=item.get("age_consent", False), warning=item.get("warning", False),
-                warning_text=item.get("warning_text", ""), description=item.get("description", ""),
+                age_consent=item.get("age_consent", False),
+                warning=item.get("warning", False),
+                warning_text=item.get("warning_text", ""),
+                description=item.get("description", ""),
             )
         self.record("ratings", item["id"], existing.pk)
 
@@ -360,9 +390,13 @@ class Loader:
             if TagKind.objects.filter(slug=item["slug"]).exists():
                 return f"the slug {item['slug']!r} belongs to a tag kind of another role"
             kind = imports.tag_kind_import(
-                slug=item["slug"], name=item["name"], role=item["role"],
-                legacy_id=item.get("legacy_id"), order=item.get("order", 0),
-                multiple=item.get("multiple", True), required=item.get("required", False),
+                slug=item["slug"],
+                name=item["name"],
+                role=item["role"],
+                legacy_id=item.get("legacy_id"),
+                order=item.get("order", 0),
+                multiple=item.get("multiple", True),
+                required=item.get("required", False),
             )
         self.record("tag_kinds", item["key"], kind.pk)
 
@@ -376,9 +410,12 @@ class Loader:
         if tag is None:
             parent_id = self.new_id("tags", item.get("parent"))
             tag = imports.tag_import(
-                kind=TagKind.objects.get(pk=kind_id), name=item["name"], legacy_id=item.get("legacy_id"),
+                kind=TagKind.objects.get(pk=kind_id),
+                name=item["name"],
+                legacy_id=item.get("legacy_id"),
                 parent=Tag.objects.get(pk=parent_id) if parent_id else None,
-                description=item.get("description", ""), locked=item.get("locked", False),
+                description=item.get("description", ""),
+                locked=item.get("locked", False),
                 order=item.get("order", 0),
             )
         self.record("tags", item["key"], tag.pk)
@@ -387,14 +424,21 @@ class Loader:
         """Synonyms point at tags of any order, so they are set once every tag is in."""
         with transaction.atomic():
             for item in self.dump.records("tags"):
-                tag_id, synonym_id = self.new_id("tags", item["key"]), self.new_id("tags", item.get("synonym_of"))
+                tag_id, synonym_id = (
+                    self.new_id("tags", item["key"]),
+                    self.new_id("tags", item.get("synonym_of")),
+                )
                 if tag_id and synonym_id:
-                    imports.tag_set_synonym(tag=Tag.objects.get(pk=tag_id), synonym_of=Tag.objects.get(pk=synonym_id))
+                    imports.tag_set_synonym(
+                        tag=Tag.objects.get(pk=tag_id), synonym_of=Tag.objects.get(pk=synonym_id)
+                    )
 
     def members(self) -> None:
         """Members in bulk (an archive has thousands): ids and password hashes kept."""
         kind, tally = "members", self.report.tally("members")
-        taken = {name for name in User.objects.annotate(n=Lower("pen_name")).values_list("n", flat=True)}
+        taken = {
+            name for name in User.objects.annotate(n=Lower("pen_name")).values_list("n", flat=True)
+        }
         total, done = self.dump.count(kind), 0
         for chunk in _chunks(self.dump.records(kind), self.batch):
             ids = {item["id"] for item in chunk}
@@ -411,25 +455,38 @@ class Loader:
                 pen_name = item["pen_name"]
                 if pen_name.lower() in taken:
                     pen_name = f"{pen_name[:45]} (imported {item['id']})"
-                    self.report.problems.append(f"members {item['id']}: pen name {item['pen_name']!r} is taken; renamed {pen_name!r}")
+                    self.report.problems.append(
+                        f"members {item['id']}: pen name {item['pen_name']!r} is taken; renamed {pen_name!r}"
+                    )
                 taken.add(pen_name.lower())
                 level = item.get("level", "member")
-                new.append(User(
-                    id=item["id"], pen_name=pen_name, email=item.get("email", ""),
-                    real_name=item.get("real_name", ""), bio=sanitize(item.get("bio", "")),
-                    website=item.get("website", ""),
-                    date_joined=from_json_date(item.get("date_joined")) or from_json_date("2000-01-01T00:00:00+00:00"),
-                    password=item.get("password") or make_password(None),
-                    is_active=item.get("is_active", True),
-                    level={"admin": User.Level.ADMIN, "moderator": User.Level.MODERATOR}.get(level, User.Level.MEMBER),
-                    is_staff=item.get("is_staff", level == "admin"),
-                    is_superuser=item.get("is_superuser", level == "admin"),
-                    trusted=item.get("trusted", False), age_consent=item.get("age_consent", False),
-                    **{f: item[f] for f in ("theme", "text_size", "default_sort") if f in item},
-                ))
+                new.append(
+                    User(
+                        id=item["id"],
+                        pen_name=pen_name,
+                        email=item.get("email", ""),
+                        real_name=item.get("real_name", ""),
+                        bio=sanitize(item.get("bio", "")),
+                        website=item.get("website", ""),
+                        date_joined=from_json_date(item.get("date_joined"))
+                        or from_json_date("2000-01-01T00:00:00+00:00"),
+                        password=item.get("password") or make_password(None),
+                        is_active=item.get("is_active", True),
+                        level={"admin": User.Level.ADMIN, "moderator": User.Level.MODERATOR}.get(
+                            level, User.Level.MEMBER
+                        ),
+                        is_staff=item.get("is_staff", level == "admin"),
+                        is_superuser=item.get("is_superuser", level == "admin"),
+                        trusted=item.get("trusted", False),
+                        age_consent=item.get("age_consent", False),
+                        **{f: item[f] for f in ("theme", "text_size", "default_sort") if f in item},
+                    )
+                )
                 self.record(kind, item["id"], item["id"])
             with transaction.atomic():
-                written = self._all_or_one_by_one(kind, new, lambda rows: imports.members_import(members=rows))
+                written = self._all_or_one_by_one(
+                    kind, new, lambda rows: imports.members_import(members=rows)
+                )
                 self.flush()
             tally.imported += written
             done += len(chunk)
@@ -441,9 +498,12 @@ class Loader:
         owner_id = self.new_id("members", item.get("owner"))
         tags = Tag.objects.filter(pk__in=[self.new_id("tags", t) for t in item.get("tags", [])])
         imports.challenge_import(
-            challenge_id=item["id"], title=item["title"], summary=item.get("summary", ""),
+            challenge_id=item["id"],
+            title=item["title"],
+            summary=item.get("summary", ""),
             owner=User.objects.filter(pk=owner_id).first() if owner_id else None,
-            challenger=item.get("challenger", ""), tags=tags,
+            challenger=item.get("challenger", ""),
+            tags=tags,
         )
         self.record("challenges", item["id"], item["id"])
 
@@ -457,28 +517,44 @@ class Loader:
         return None
 
     def stories_bulk(self, items: list[dict]) -> tuple[dict, list[dict]]:
-        taken = set(Story.objects.filter(pk__in=[i["id"] for i in items]).values_list("pk", flat=True))
+        taken = set(
+            Story.objects.filter(pk__in=[i["id"] for i in items]).values_list("pk", flat=True)
+        )
         reasons, prepared = {}, []
         for item in items:
             reason = self._story_refusal(item, item["id"] in taken)
             if reason:
                 reasons[str(item["id"])] = reason
                 continue
-            prepared.append(actions.StoryImport(
-                story=Story(
-                    id=item["id"], title=item["title"], summary=item.get("summary", ""),
-                    notes=item.get("notes", ""), rating_id=self.new_id("ratings", item["rating"]),
-                    status=item.get("status", Status.PUBLISHED), completed=item.get("completed", False),
-                    featured=item.get("featured", False), language=item.get("language", "en"),
-                    published_at=from_json_date(item.get("published_at")),
-                    updated_at=from_json_date(item.get("updated_at")),
-                    archived_at=item.get("archived_at", "")[:500],
-                    word_count=item.get("word_count") or 0, read_count=item.get("read_count", 0),
-                ),
-                author_ids=[self.new_id("members", a) for a in item["authors"]],
-                tag_ids=[t for t in (self.new_id("tags", k) for k in item.get("tags", [])) if t],
-                challenge_ids=[c for c in (self.new_id("challenges", k) for k in item.get("challenges", [])) if c],
-            ))
+            prepared.append(
+                actions.StoryImport(
+                    story=Story(
+                        id=item["id"],
+                        title=item["title"],
+                        summary=item.get("summary", ""),
+                        notes=item.get("notes", ""),
+                        rating_id=self.new_id("ratings", item["rating"]),
+                        status=item.get("status", Status.PUBLISHED),
+                        completed=item.get("completed", False),
+                        featured=item.get("featured", False),
+                        language=item.get("language", "en"),
+                        published_at=from_json_date(item.get("published_at")),
+                        updated_at=from_json_date(item.get("updated_at")),
+                        archived_at=item.get("archived_at", "")[:500],
+                        word_count=item.get("word_count") or 0,
+                        read_count=item.get("read_count", 0),
+                    ),
+                    author_ids=[self.new_id("members", a) for a in item["authors"]],
+                    tag_ids=[
+                        t for t in (self.new_id("tags", k) for k in item.get("tags", [])) if t
+                    ],
+                    challenge_ids=[
+                        c
+                        for c in (self.new_id("challenges", k) for k in item.get("challenges", []))
+                        if c
+                    ],
+                )
+            )
         actions.stories_import(stories=prepared)
         for one in prepared:
             self.record("stories", one.story.pk, one.story.pk)
@@ -512,7 +588,9 @@ class Loader:
             story_id=item["id"],
             archived_at=item.get("archived_at", "")[:500],
             read_count=item.get("read_count", 0),
-            challenges=Challenge.objects.filter(pk__in=[self.new_id("challenges", c) for c in item.get("challenges", [])]),
+            challenges=Challenge.objects.filter(
+                pk__in=[self.new_id("challenges", c) for c in item.get("challenges", [])]
+            ),
         )
         if item.get("word_count") is not None:
             actions.story_set_recorded_counts(
@@ -525,7 +603,9 @@ class Loader:
         kind, tally = "chapters", self.report.tally("chapters")
         total, done = self.dump.count(kind), 0
         for chunk in _chunks(self.dump.records(kind), self.batch):
-            used = set(Chapter.objects.filter(pk__in=[c["id"] for c in chunk]).values_list("pk", flat=True))
+            used = set(
+                Chapter.objects.filter(pk__in=[c["id"] for c in chunk]).values_list("pk", flat=True)
+            )
             now = timezone.now()  # for the chapters whose dates the dump does not give
             new = []
             for item in chunk:
@@ -536,18 +616,28 @@ class Loader:
                 story_id = self.new_id("stories", item["story"])
                 author_id = self.new_id("members", item.get("author"))
                 if story_id is None:
-                    self.report.skip(kind, item["id"], f"its story {item['story']} was not imported")
+                    self.report.skip(
+                        kind, item["id"], f"its story {item['story']} was not imported"
+                    )
                     continue
                 if item["id"] in used:
                     self.report.skip(kind, item["id"], "its id is taken by another chapter")
                     continue
                 if author_id is None:
-                    self.report.skip(kind, item["id"], f"its author {item.get('author')} was not imported")
+                    self.report.skip(
+                        kind, item["id"], f"its author {item.get('author')} was not imported"
+                    )
                     continue
                 chapter = Chapter(
-                    id=item["id"], story_id=story_id, position=item["position"], title=item.get("title", ""),
-                    author_id=author_id, notes=item.get("notes", ""), end_notes=item.get("end_notes", ""),
-                    body=item.get("body", ""), status=item.get("status", Status.PUBLISHED),
+                    id=item["id"],
+                    story_id=story_id,
+                    position=item["position"],
+                    title=item.get("title", ""),
+                    author_id=author_id,
+                    notes=item.get("notes", ""),
+                    end_notes=item.get("end_notes", ""),
+                    body=item.get("body", ""),
+                    status=item.get("status", Status.PUBLISHED),
                     release_at=from_json_date(item.get("release_at")),
                     word_count=item.get("word_count") or 0,
                     created_at=from_json_date(item.get("created_at")) or now,
@@ -561,7 +651,9 @@ class Loader:
                 written = self._all_or_one_by_one(
                     kind, new, lambda rows: actions.chapters_import(chapters=rows, count=False)
                 )
-                self.changed_after_indexing({c.story_id for c in new if str(c.pk) in self.done[kind]})
+                self.changed_after_indexing(
+                    {c.story_id for c in new if str(c.pk) in self.done[kind]}
+                )
                 self.flush()
             tally.imported += written
             done += len(chunk)
@@ -574,15 +666,19 @@ class Loader:
         if owner_id is None:
             return f"its owner {item['owner']} was not imported"
         actions.series_create(
-            owner=User.objects.get(pk=owner_id), title=item["title"], summary=item.get("summary", ""),
-            openness=item.get("openness", Series.Openness.CLOSED), series_id=item["id"],
+            owner=User.objects.get(pk=owner_id),
+            title=item["title"],
+            summary=item.get("summary", ""),
+            openness=item.get("openness", Series.Openness.CLOSED),
+            series_id=item["id"],
         )
         self.record("series", item["id"], item["id"])
 
     def series_entries(self, series: list[dict]) -> None:
         entries = [
             {"key": f"{s['id']}:{i}", "series": s["id"], **entry}
-            for s in series for i, entry in enumerate(s.get("entries", []), 1)
+            for s in series
+            for i, entry in enumerate(s.get("entries", []), 1)
         ]
         self.each("series entries", self.series_entry, lambda e: e["key"], records=entries)
 
@@ -608,7 +704,9 @@ class Loader:
 
     def reviews_bulk(self, items: list[dict]) -> tuple[dict, list[dict]]:
         """Top-level reviews in one go; replies are left to `review`."""
-        taken = set(Review.objects.filter(pk__in=[i["id"] for i in items]).values_list("pk", flat=True))
+        taken = set(
+            Review.objects.filter(pk__in=[i["id"] for i in items]).values_list("pk", flat=True)
+        )
         reasons, left, rows = {}, [], []
         for item in items:
             if item.get("parent") is not None:
@@ -621,14 +719,24 @@ class Loader:
             elif story_id is None and series_id is None:
                 reasons[item["key"]] = "what it reviews was not imported"
             else:
-                rows.append((item, dict(
-                    review_id=item["id"], story_id=story_id, series_id=series_id,
-                    chapter_id=self.new_id("chapters", item.get("chapter")),
-                    user_id=self.new_id("members", item.get("user")), name=item.get("name", ""),
-                    body=item.get("body", ""), rating=item.get("rating"),
-                    by_author=item.get("by_author", False), hidden=item.get("hidden", False),
-                    created_at=from_json_date(item.get("created_at")),
-                )))
+                rows.append(
+                    (
+                        item,
+                        dict(
+                            review_id=item["id"],
+                            story_id=story_id,
+                            series_id=series_id,
+                            chapter_id=self.new_id("chapters", item.get("chapter")),
+                            user_id=self.new_id("members", item.get("user")),
+                            name=item.get("name", ""),
+                            body=item.get("body", ""),
+                            rating=item.get("rating"),
+                            by_author=item.get("by_author", False),
+                            hidden=item.get("hidden", False),
+                            created_at=from_json_date(item.get("created_at")),
+                        ),
+                    )
+                )
         imports.reviews_import(reviews=[values for _, values in rows])
         for item, values in rows:
             self.record("reviews", item["key"], values["review_id"])
@@ -648,11 +756,18 @@ class Loader:
                 return f"the review it answers ({item['parent']}) was not imported"
             parent = Review.objects.get(pk=parent_id)
         review = imports.review_import(
-            review_id=item.get("id"), story_id=story_id,
-            chapter_id=self.new_id("chapters", item.get("chapter")), series_id=series_id,
-            parent=parent, user_id=self.new_id("members", item.get("user")), name=item.get("name", ""),
-            body=item.get("body", ""), rating=item.get("rating"), by_author=item.get("by_author", False),
-            created_at=from_json_date(item.get("created_at")), hidden=item.get("hidden", False),
+            review_id=item.get("id"),
+            story_id=story_id,
+            chapter_id=self.new_id("chapters", item.get("chapter")),
+            series_id=series_id,
+            parent=parent,
+            user_id=self.new_id("members", item.get("user")),
+            name=item.get("name", ""),
+            body=item.get("body", ""),
+            rating=item.get("rating"),
+            by_author=item.get("by_author", False),
+            created_at=from_json_date(item.get("created_at")),
+            hidden=item.get("hidden", False),
         )
         self.record("reviews", item["key"], review.pk)
 
@@ -672,13 +787,17 @@ class Loader:
             return f"its {field_name} {item[field_name]} was not imported"
         if "note" in item:
             imports.favourite_import(
-                user_id=user_id, note=item.get("note", ""), public=item.get("public", True),
-                created_at=from_json_date(item.get("created_at")), **{f"{field_name}_id": target_id},
+                user_id=user_id,
+                note=item.get("note", ""),
+                public=item.get("public", True),
+                created_at=from_json_date(item.get("created_at")),
+                **{f"{field_name}_id": target_id},
             )
             self.record("favourites", self.favourite_key(item), None)
         else:
             imports.subscription_import(
-                user_id=user_id, created_at=from_json_date(item.get("created_at")),
+                user_id=user_id,
+                created_at=from_json_date(item.get("created_at")),
                 **{f"{field_name}_id": target_id},
             )
             self.record("subscriptions", self.favourite_key(item), None)
@@ -694,7 +813,9 @@ class Loader:
         if item.get("user") and user_id is None:
             return f"its member {item['user']} was not imported"
         imports.kudos_import(
-            story_id=story_id, user_id=user_id, guest=item.get("guest", ""),
+            story_id=story_id,
+            user_id=user_id,
+            guest=item.get("guest", ""),
             created_at=from_json_date(item.get("created_at")),
         )
         self.record("kudos", f"{item['story']}:{item.get('user') or item.get('guest')}", None)

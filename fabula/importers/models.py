@@ -10,7 +10,9 @@ from django.db import models
 
 
 class ImportRecord(models.Model):
-    source = models.CharField(max_length=200, help_text="The dump's source, e.g. efiction:sitekey:prefix.")
+    source = models.CharField(
+        max_length=200, help_text="The dump's source, e.g. efiction:sitekey:prefix."
+    )
     kind = models.CharField(max_length=30)
     key = models.CharField(max_length=100, help_text="The item's id or key in the dump.")
     new_id = models.BigIntegerField(null=True, blank=True)

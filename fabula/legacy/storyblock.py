@@ -74,7 +74,9 @@ def story_block(
         series = _series(header.series)
     else:
         characters = conditional_escape(text.characters)
-        class_lines = [ClassLine(name, conditional_escape(value)) for name, value in text.class_lines]
+        class_lines = [
+            ClassLine(name, conditional_escape(value)) for name, value in text.class_lines
+        ]
         series = conditional_escape(text.series)
     if extend_categories and not links:
         categories = conditional_escape(text.categories)
@@ -126,29 +128,37 @@ def _link(href: str | None, name: str) -> SafeString:
 
 
 def _characters(tags: list[Tag]) -> SafeString:
-    return _joined([
-        _link(
-            None if tag.legacy_id is None
-            else f"browse.php?type=characters&amp;charid={tag.legacy_id}",
-            tag.name,
-        )
-        for tag in tags
-    ])
+    return _joined(
+        [
+            _link(
+                None
+                if tag.legacy_id is None
+                else f"browse.php?type=characters&amp;charid={tag.legacy_id}",
+                tag.name,
+            )
+            for tag in tags
+        ]
+    )
 
 
 def _classes(type_id: int | None, tags: list[Tag]) -> SafeString:
-    return _joined([
-        _link(
-            None if type_id is None or tag.legacy_id is None
-            else f"browse.php?type=class&amp;type_id={type_id}&amp;classid={tag.legacy_id}",
-            tag.name,
-        )
-        for tag in tags
-    ])
+    return _joined(
+        [
+            _link(
+                None
+                if type_id is None or tag.legacy_id is None
+                else f"browse.php?type=class&amp;type_id={type_id}&amp;classid={tag.legacy_id}",
+                tag.name,
+            )
+            for tag in tags
+        ]
+    )
 
 
 def _category_link(tag: Tag) -> SafeString:
-    href = None if tag.legacy_id is None else f"browse.php?type=categories&amp;catid={tag.legacy_id}"
+    href = (
+        None if tag.legacy_id is None else f"browse.php?type=categories&amp;catid={tag.legacy_id}"
+    )
     return _link(href, tag.name)
 
 
@@ -188,6 +198,6 @@ def load_category_parents(tags: list[Tag]) -> None:
 
 
 def _series(series: list[Series]) -> SafeString:
-    return _joined([
-        format_html("<a href='viewseries.php?seriesid={}'>{}</a>", s.pk, s.title) for s in series
-    ])
+    return _joined(
+        [format_html("<a href='viewseries.php?seriesid={}'>{}</a>", s.pk, s.title) for s in series]
+    )

@@ -78,7 +78,9 @@ def _class_page(params: dict[str, str]) -> str:
     """type=class&type_id=T&classid=N; eFiction's class numbers are unique site-wide, so a link
     without its type_id still names one class."""
     number = require_id(params, "classid")
-    tags = Tag.objects.filter(kind__role=TagKind.Role.CLASS, legacy_id=number).select_related("kind")
+    tags = Tag.objects.filter(kind__role=TagKind.Role.CLASS, legacy_id=number).select_related(
+        "kind"
+    )
     if "type_id" in params:
         tags = tags.filter(kind__legacy_id=require_id(params, "type_id"))
     found = list(tags[:2])
@@ -126,15 +128,21 @@ def search(params: dict[str, str]) -> str:
         else:
             query.append(("q", term))
     characters = ",".join(params.get(name, "") for name in ("charid", "charlist1", "charlist2"))
-    for role, numbers in ((TagKind.Role.CATEGORY, params.get("catid", "")),
-                          (TagKind.Role.CHARACTER, characters)):
+    for role, numbers in (
+        (TagKind.Role.CATEGORY, params.get("catid", "")),
+        (TagKind.Role.CHARACTER, characters),
+    ):
         query += [("tag", pk) for pk in _tags_numbered(role, numbers)]
     for name, value in params.items():
         if name.startswith(("class_", "exclass_")):
             key = "xtag" if name.startswith("ex") else "tag"
             query += [(key, pk) for pk in _tags_numbered(TagKind.Role.CLASS, value)]
-    query += [("rating", pk) for pk in Rating.objects.filter(pk__in=_numbers(params.get("rid", "")))
-              .order_by("pk").values_list("pk", flat=True)]
+    query += [
+        ("rating", pk)
+        for pk in Rating.objects.filter(pk__in=_numbers(params.get("rid", "")))
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    ]
     if params.get("complete") or params.get("completed"):
         query.append(("complete", "yes"))
     # eFiction's word-count menus: -500 means "from nothing", 1000000 "and more".
@@ -154,5 +162,7 @@ def _numbers(value: str) -> list[int]:
 def _tags_numbered(role: str, value: str) -> list[int]:
     """The tags of this role carrying eFiction's numbers, in the order given."""
     numbers = _numbers(value)
-    found = dict(Tag.objects.filter(kind__role=role, legacy_id__in=numbers).values_list("legacy_id", "pk"))
+    found = dict(
+        Tag.objects.filter(kind__role=role, legacy_id__in=numbers).values_list("legacy_id", "pk")
+    )
     return [found[number] for number in dict.fromkeys(numbers) if number in found]

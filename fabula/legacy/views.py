@@ -102,9 +102,7 @@ def _chapter_number(params) -> int | None:
 
 
 def _visible_chapter(request, story: Story, position: int) -> Chapter:
-    chapter = (
-        permissions.visible_chapters(request.user, story).filter(position=position).first()
-    )
+    chapter = permissions.visible_chapters(request.user, story).filter(position=position).first()
     if chapter is None:
         raise Http404("No such chapter.")
     return chapter

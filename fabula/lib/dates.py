@@ -7,8 +7,20 @@ am/pm and literal text; `parse_php_date` reads back what `format_php_date` wrote
 import re
 from datetime import date, datetime
 
-_MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
-           "September", "October", "November", "December"]
+_MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
 _DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
 
 
@@ -58,15 +70,25 @@ def format_php_date(value: date | datetime, fmt: str) -> str:
 
 
 _PARSERS = {
-    "d": r"(?P<day>\d{2})", "j": r"(?P<day>\d{1,2})",
-    "D": r"[A-Za-z]{3}", "l": r"[A-Za-z]+", "S": r"(?:st|nd|rd|th)",
-    "F": r"(?P<monthname>[A-Za-z]+)", "M": r"(?P<monthabbr>[A-Za-z]{3})",
-    "m": r"(?P<month>\d{2})", "n": r"(?P<month>\d{1,2})",
-    "Y": r"(?P<year>\d{4})", "y": r"(?P<year2>\d{2})",
-    "a": r"(?P<ampm>am|pm)", "A": r"(?P<ampm>AM|PM)",
-    "g": r"(?P<hour12>\d{1,2})", "h": r"(?P<hour12>\d{2})",
-    "G": r"(?P<hour>\d{1,2})", "H": r"(?P<hour>\d{2})",
-    "i": r"(?P<minute>\d{2})", "s": r"(?P<second>\d{2})",
+    "d": r"(?P<day>\d{2})",
+    "j": r"(?P<day>\d{1,2})",
+    "D": r"[A-Za-z]{3}",
+    "l": r"[A-Za-z]+",
+    "S": r"(?:st|nd|rd|th)",
+    "F": r"(?P<monthname>[A-Za-z]+)",
+    "M": r"(?P<monthabbr>[A-Za-z]{3})",
+    "m": r"(?P<month>\d{2})",
+    "n": r"(?P<month>\d{1,2})",
+    "Y": r"(?P<year>\d{4})",
+    "y": r"(?P<year2>\d{2})",
+    "a": r"(?P<ampm>am|pm)",
+    "A": r"(?P<ampm>AM|PM)",
+    "g": r"(?P<hour12>\d{1,2})",
+    "h": r"(?P<hour12>\d{2})",
+    "G": r"(?P<hour>\d{1,2})",
+    "H": r"(?P<hour>\d{2})",
+    "i": r"(?P<minute>\d{2})",
+    "s": r"(?P<second>\d{2})",
 }
 
 
@@ -117,5 +139,11 @@ def parse_php_date(text: str, fmt: str) -> datetime:
     hour = int(g.get("hour") or 0)
     if g.get("hour12"):
         hour = int(g["hour12"]) % 12 + (12 if (g.get("ampm") or "").lower() == "pm" else 0)
-    return datetime(year, month, int(g.get("day") or 1), hour,
-                    int(g.get("minute") or 0), int(g.get("second") or 0))
+    return datetime(
+        year,
+        month,
+        int(g.get("day") or 1),
+        hour,
+        int(g.get("minute") or 0),
+        int(g.get("second") or 0),
+    )

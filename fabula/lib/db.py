@@ -16,7 +16,7 @@ def keep_ids_ahead(model: type[Model]) -> None:
     table = model._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT setval(pg_get_serial_sequence(%s, 'id'), "  # noqa: S608 (table from _meta)
+            f"SELECT setval(pg_get_serial_sequence(%s, 'id'), "
             f"(SELECT GREATEST(COALESCE(MAX(id), 0), 1) FROM {connection.ops.quote_name(table)}))",
             [table],
         )
@@ -54,14 +54,28 @@ def bulk_writing() -> Iterator[None]:
         # is the one to see, and the setting goes with the connection or the rollback.
         if has_lz4 and connection.is_usable() and not connection.needs_rollback:
             with connection.cursor() as cursor:
-                cursor.execute("SELECT set_config('default_toast_compression', %s, false)", [before])
+                cursor.execute(
+                    "SELECT set_config('default_toast_compression', %s, false)", [before]
+                )
 
 
 # Field types whose Python value is already what the database driver takes.
 _AS_IS = {
-    "AutoField", "BigAutoField", "SmallAutoField", "BooleanField", "CharField", "TextField",
-    "SlugField", "IntegerField", "BigIntegerField", "SmallIntegerField", "PositiveIntegerField",
-    "PositiveBigIntegerField", "PositiveSmallIntegerField", "ForeignKey", "OneToOneField",
+    "AutoField",
+    "BigAutoField",
+    "SmallAutoField",
+    "BooleanField",
+    "CharField",
+    "TextField",
+    "SlugField",
+    "IntegerField",
+    "BigIntegerField",
+    "SmallIntegerField",
+    "PositiveIntegerField",
+    "PositiveBigIntegerField",
+    "PositiveSmallIntegerField",
+    "ForeignKey",
+    "OneToOneField",
 }
 
 
@@ -79,7 +93,10 @@ def _preparer(field: Field) -> Callable[[object], object] | None:
 
         def prepare(value):
             if value is not last[0]:
-                last[:] = value, adapt(value if value is None or value.tzinfo else field.get_prep_value(value))
+                last[:] = (
+                    value,
+                    adapt(value if value is None or value.tzinfo else field.get_prep_value(value)),
+                )
             return last[1]
 
         return prepare
@@ -100,7 +117,10 @@ def insert_rows(model: type[Model], field_names: Sequence[str], rows: Iterable[S
     prepare = [_preparer(field) for field in fields]
     if any(prepare):
         rows = [
-            [value if prep is None else prep(value) for value, prep in zip(row, prepare, strict=True)]
+            [
+                value if prep is None else prep(value)
+                for value, prep in zip(row, prepare, strict=True)
+            ]
             for row in rows
         ]
     quote = connection.ops.quote_name
@@ -111,14 +131,15 @@ def insert_rows(model: type[Model], field_names: Sequence[str], rows: Iterable[S
             # COPY: the rows stream in one go, encoded by psycopg's C code (executemany would
             # quote every value in Python, for a statement a row). Errors as Django's, as for
             # any other statement.
-            with connection.wrap_database_errors, cursor.cursor.copy(
-                f"COPY {table} ({columns}) FROM STDIN"
-            ) as copy:
+            with (
+                connection.wrap_database_errors,
+                cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy,
+            ):
                 for row in rows:
                     copy.write_row(row)
         else:
             marks = ", ".join(["%s"] * len(fields))
-            cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", rows)  # noqa: S608 (names from _meta)
+            cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", rows)
 
 
 def insert(objects: Sequence[Model]) -> None:
@@ -131,7 +152,8 @@ def insert(objects: Sequence[Model]) -> None:
     keep_pk = all(obj.pk is not None for obj in objects)
     fields = [field for field in meta.concrete_fields if keep_pk or not field.primary_key]
     now_fields = [
-        field for field in fields
+        field
+        for field in fields
         if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False)
     ]
     for obj in objects:
@@ -139,5 +161,8 @@ def insert(objects: Sequence[Model]) -> None:
             field.pre_save(obj, add=True)
     names = [field.attname for field in fields]
     read = attrgetter(*names)
-    insert_rows(type(objects[0]), [field.name for field in fields],
-                (read(obj) for obj in objects) if len(names) > 1 else ((read(obj),) for obj in objects))
+    insert_rows(
+        type(objects[0]),
+        [field.name for field in fields],
+        (read(obj) for obj in objects) if len(names) > 1 else ((read(obj),) for obj in objects),
+    )

@@ -11,11 +11,66 @@ from collections.abc import Callable
 import nh3
 
 ALLOWED_TAGS = {
-    "a", "abbr", "acronym", "address", "b", "big", "blockquote", "br", "center", "cite", "code",
-    "dd", "del", "details", "dfn", "div", "dl", "dt", "em", "figcaption", "figure", "h1", "h2",
-    "h3", "h4", "h5", "h6", "hr", "i", "img", "ins", "kbd", "li", "ol", "p", "pre", "q", "rp",
-    "rt", "ruby", "s", "samp", "small", "span", "strike", "strong", "sub", "summary", "sup",
-    "table", "tbody", "td", "tfoot", "th", "thead", "tr", "tt", "u", "ul", "var",
+    "a",
+    "abbr",
+    "acronym",
+    "address",
+    "b",
+    "big",
+    "blockquote",
+    "br",
+    "center",
+    "cite",
+    "code",
+    "dd",
+    "del",
+    "details",
+    "dfn",
+    "div",
+    "dl",
+    "dt",
+    "em",
+    "figcaption",
+    "figure",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "hr",
+    "i",
+    "img",
+    "ins",
+    "kbd",
+    "li",
+    "ol",
+    "p",
+    "pre",
+    "q",
+    "rp",
+    "rt",
+    "ruby",
+    "s",
+    "samp",
+    "small",
+    "span",
+    "strike",
+    "strong",
+    "sub",
+    "summary",
+    "sup",
+    "table",
+    "tbody",
+    "td",
+    "tfoot",
+    "th",
+    "thead",
+    "tr",
+    "tt",
+    "u",
+    "ul",
+    "var",
 }
 ALLOWED_ATTRIBUTES = {
     "*": {"title", "lang", "dir", "class", "align"},
@@ -49,8 +104,10 @@ def sanitizer() -> Callable[[str], str]:
     from fabula.conf.settings import site_settings
 
     cleaner = nh3.Cleaner(
-        tags=allowed_tags(site_settings().allowed_tags), attributes=ALLOWED_ATTRIBUTES,
-        url_schemes={"http", "https", "mailto"}, link_rel="noopener nofollow ugc",
+        tags=allowed_tags(site_settings().allowed_tags),
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes={"http", "https", "mailto"},
+        link_rel="noopener nofollow ugc",
     )
     return lambda value: cleaner.clean(value) if value else ""
 
@@ -72,7 +129,9 @@ def plain_to_html(text: str) -> str:
     """Plain text as eFiction showed it: blank lines part paragraphs, a newline is a line break."""
     paragraphs = re.split(r"\n\s*\n", text.strip().replace("\r\n", "\n"))
     return "\n".join(
-        "<p>" + escape(p.strip("\n")).replace("\n", "<br />\n") + "</p>" for p in paragraphs if p.strip()
+        "<p>" + escape(p.strip("\n")).replace("\n", "<br />\n") + "</p>"
+        for p in paragraphs
+        if p.strip()
     )
 
 

@@ -69,8 +69,9 @@ def run_due_jobs(limit: int = 100) -> int:
     from fabula.stories.models import Job
 
     done = 0
-    due = Job.objects.filter(done_at__isnull=True, run_after__lte=timezone.now(),
-                             attempts__lt=MAX_ATTEMPTS)
+    due = Job.objects.filter(
+        done_at__isnull=True, run_after__lte=timezone.now(), attempts__lt=MAX_ATTEMPTS
+    )
     for queued in list(due[:limit]):
         function = _registry.get(queued.name)
         queued.attempts += 1

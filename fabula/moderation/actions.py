@@ -18,8 +18,14 @@ from fabula.stories.actions import ActionRefused, story_recount
 from fabula.stories.models import Chapter, Status, Story
 
 
-def report_create(*, reason: str, reporter: User | None, story: Story | None = None,
-                  chapter: Chapter | None = None, review=None) -> Report:
+def report_create(
+    *,
+    reason: str,
+    reporter: User | None,
+    story: Story | None = None,
+    chapter: Chapter | None = None,
+    review=None,
+) -> Report:
     reason = reason.strip()
     if not reason:
         raise ActionRefused("Say what is wrong, so staff know what to look for.")
@@ -28,8 +34,11 @@ def report_create(*, reason: str, reporter: User | None, story: Story | None = N
     if review is not None:
         story = review.story
     return Report.objects.create(
-        reason=reason[:5000], reporter=reporter if reporter and reporter.is_authenticated else None,
-        story=story, chapter=chapter, review=review,
+        reason=reason[:5000],
+        reporter=reporter if reporter and reporter.is_authenticated else None,
+        story=story,
+        chapter=chapter,
+        review=review,
     )
 
 
@@ -38,8 +47,9 @@ def report_close(*, report: Report, moderator: User, dismissed: bool = False) ->
     report.state = Report.State.DISMISSED if dismissed else Report.State.RESOLVED
     report.handled_by, report.handled_at = moderator, timezone.now()
     report.save(update_fields=["state", "handled_by", "handled_at"])
-    record(actor=moderator, action="dismiss report" if dismissed else "resolve report",
-           target=report)
+    record(
+        actor=moderator, action="dismiss report" if dismissed else "resolve report", target=report
+    )
 
 
 @transaction.atomic

@@ -17,9 +17,15 @@ class Report(models.Model):
         RESOLVED = "resolved", "Resolved"
         DISMISSED = "dismissed", "Dismissed"
 
-    story = models.ForeignKey("stories.Story", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
-    chapter = models.ForeignKey("stories.Chapter", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
-    review = models.ForeignKey("community.Review", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    story = models.ForeignKey(
+        "stories.Story", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    chapter = models.ForeignKey(
+        "stories.Chapter", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    review = models.ForeignKey(
+        "community.Review", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
     reporter = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -14,6 +14,8 @@ urlpatterns = [
     path("moderation/chapters/<int:chapter_id>/<str:verb>/", views.chapter_action, name="chapter"),
     path("moderation/reviews/<int:review_id>/<str:verb>/", views.review_action, name="review"),
     path("moderation/members/<int:user_id>/<str:verb>/", views.member_action, name="member"),
-    path("moderation/reports/<int:report_id>/<str:verb>/", views.report_action, name="report-close"),
+    path(
+        "moderation/reports/<int:report_id>/<str:verb>/", views.report_action, name="report-close"
+    ),
     path("report/<str:kind>/<int:item_id>/", views.report, name="report"),
 ]

@@ -69,13 +69,23 @@ def _back(request, default: str):
 @staff_only
 def queue(request):
     user = request.user
-    stories = [s for s in Story.objects.filter(status=Status.PENDING).select_related("rating")
-               .prefetch_related("credits__user", "tags").order_by("created_at")
-               if can_moderate_story(user, s)]
-    chapters = [c for c in Chapter.objects.filter(status=Status.PENDING)
-                .exclude(story__status=Status.PENDING).select_related("story", "author")
-                .defer("body").order_by("created_at")
-                if can_moderate_story(user, c.story)]
+    stories = [
+        s
+        for s in Story.objects.filter(status=Status.PENDING)
+        .select_related("rating")
+        .prefetch_related("credits__user", "tags")
+        .order_by("created_at")
+        if can_moderate_story(user, s)
+    ]
+    chapters = [
+        c
+        for c in Chapter.objects.filter(status=Status.PENDING)
+        .exclude(story__status=Status.PENDING)
+        .select_related("story", "author")
+        .defer("body")
+        .order_by("created_at")
+        if can_moderate_story(user, c.story)
+    ]
     return render(request, "moderation/queue.html", {"stories": stories, "chapters": chapters})
 
 
@@ -87,16 +97,25 @@ def reports(request):
     page = Paginator(
         Report.objects.filter(state=state).select_related(
             "story", "chapter", "review", "reporter", "handled_by"
-        ), 50,
+        ),
+        50,
     ).get_page(request.GET.get("page"))
-    return render(request, "moderation/reports.html", {
-        "page": page, "state": state, "states": Report.State.choices,
-    })
+    return render(
+        request,
+        "moderation/reports.html",
+        {
+            "page": page,
+            "state": state,
+            "states": Report.State.choices,
+        },
+    )
 
 
 @staff_only
 def audit_log(request):
-    page = Paginator(AuditEntry.objects.select_related("actor"), 100).get_page(request.GET.get("page"))
+    page = Paginator(AuditEntry.objects.select_related("actor"), 100).get_page(
+        request.GET.get("page")
+    )
     return render(request, "moderation/log.html", {"page": page})
 
 
@@ -114,16 +133,22 @@ def members(request):
 # What each button does, by its verb: (target, moderator, reason) -> None.
 STORY_VERBS = {
     "validate": lambda story, by, reason: story_actions.story_validate(story=story, moderator=by),
-    "reject": lambda story, by, reason: story_actions.story_reject(story=story, moderator=by, reason=reason),
+    "reject": lambda story, by, reason: story_actions.story_reject(
+        story=story, moderator=by, reason=reason
+    ),
     "hide": lambda story, by, reason: actions.story_hide(story=story, moderator=by, reason=reason),
     "unhide": lambda story, by, reason: actions.story_unhide(story=story, moderator=by),
 }
 CHAPTER_VERBS = {
-    "validate": lambda chapter, by, reason: story_actions.chapter_validate(chapter=chapter, moderator=by),
+    "validate": lambda chapter, by, reason: story_actions.chapter_validate(
+        chapter=chapter, moderator=by
+    ),
     "reject": lambda chapter, by, reason: story_actions.chapter_reject(
         chapter=chapter, moderator=by, reason=reason
     ),
-    "hide": lambda chapter, by, reason: actions.chapter_hide(chapter=chapter, moderator=by, reason=reason),
+    "hide": lambda chapter, by, reason: actions.chapter_hide(
+        chapter=chapter, moderator=by, reason=reason
+    ),
     "unhide": lambda chapter, by, reason: actions.chapter_unhide(chapter=chapter, moderator=by),
 }
 
@@ -166,8 +191,9 @@ def review_action(request, review_id, verb):
         raise PermissionDenied("This story is outside the categories you moderate.")
     if verb not in ("hide", "unhide"):
         raise Http404("No such action.")
-    actions.review_set_hidden(review=review, moderator=request.user, hidden=verb == "hide",
-                              reason=_reason(request))
+    actions.review_set_hidden(
+        review=review, moderator=request.user, hidden=verb == "hide", reason=_reason(request)
+    )
     messages.success(request, f"Review {verb}.")
     return _back(request, "/moderation/reports/")
 
@@ -180,11 +206,13 @@ def member_action(request, user_id, verb):
         raise PermissionDenied("You may not lock or ban this member.")
     reason = _reason(request)
     if verb in ("lock", "unlock"):
-        actions.member_set_locked(member=member, moderator=request.user, locked=verb == "lock",
-                                  reason=reason)
+        actions.member_set_locked(
+            member=member, moderator=request.user, locked=verb == "lock", reason=reason
+        )
     elif verb in ("ban", "unban"):
-        actions.member_set_banned(member=member, moderator=request.user, banned=verb == "ban",
-                                  reason=reason)
+        actions.member_set_banned(
+            member=member, moderator=request.user, banned=verb == "ban", reason=reason
+        )
     elif verb in ("trust", "untrust"):
         actions.member_set_trusted(member=member, moderator=request.user, trusted=verb == "trust")
     else:
@@ -209,7 +237,8 @@ def report_action(request, report_id, verb):
 
 class ReportForm(forms.Form):
     reason = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 5}), max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=5000,
         error_messages={"required": "Say what is wrong, so staff know what to look for."},
     )
 
@@ -223,9 +252,10 @@ def _reported_item(request, kind: str, item_id: int) -> dict:
             return {"story": story}
     elif kind == "chapter":
         chapter = get_object_or_404(Chapter.objects.select_related("story"), pk=item_id)
-        if can_view_story(user, chapter.story) and visible_chapters(user, chapter.story).filter(
-            pk=chapter.pk
-        ).exists():
+        if (
+            can_view_story(user, chapter.story)
+            and visible_chapters(user, chapter.story).filter(pk=chapter.pk).exists()
+        ):
             return {"chapter": chapter}
     elif kind == "review":
         review = get_object_or_404(Review.objects.select_related("story"), pk=item_id)
@@ -245,6 +275,12 @@ def report(request, kind, item_id):
         target = next(iter(item.values()))
         story = target if kind == "story" else target.story
         return redirect(story.get_absolute_url() if story else "home")
-    return render(request, "moderation/report.html", {
-        "form": form, "kind": kind, "item": next(iter(item.values())),
-    })
+    return render(
+        request,
+        "moderation/report.html",
+        {
+            "form": form,
+            "kind": kind,
+            "item": next(iter(item.values())),
+        },
+    )

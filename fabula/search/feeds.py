@@ -19,9 +19,13 @@ from fabula.stories.listing import make_cards
 def atom(request, search_: SavedSearch) -> bytes:
     stories = feed_stories(search_.user, QueryDict(search_.query_string))
     updated = max((s.updated_at for s in stories if s.updated_at), default=search_.created_at)
-    return render_to_string("search/feed.xml", {
-        "search": search_,
-        "cards": make_cards(stories),
-        "updated": updated or timezone.now(),
-        "base": request.build_absolute_uri("/").rstrip("/"),
-    }, request=request).encode()
+    return render_to_string(
+        "search/feed.xml",
+        {
+            "search": search_,
+            "cards": make_cards(stories),
+            "updated": updated or timezone.now(),
+            "base": request.build_absolute_uri("/").rstrip("/"),
+        },
+        request=request,
+    ).encode()

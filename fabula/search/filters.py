@@ -34,8 +34,16 @@ from fabula.stories.models import Story, StoryTag
 from fabula.taxonomy.models import Tag, TagKind
 
 PARAMETERS = (
-    "tag", "xtag", "rating", "complete", "words_from", "words_to", "updated_from", "updated_to",
-    "lang", "chapters",
+    "tag",
+    "xtag",
+    "rating",
+    "complete",
+    "words_from",
+    "words_to",
+    "updated_from",
+    "updated_to",
+    "lang",
+    "chapters",
 )
 TAGS_PER_KIND = 10  # the most frequent tags of each kind shown in the sidebar
 MAX_VALUES = 50  # more values of one parameter than this are not a real reader's filter
@@ -58,9 +66,16 @@ class FilterState:
     @property
     def active(self) -> bool:
         return bool(
-            self.include or self.exclude or self.ratings or self.complete or self.languages
-            or self.chapters or self.words_from is not None or self.words_to is not None
-            or self.updated_from or self.updated_to
+            self.include
+            or self.exclude
+            or self.ratings
+            or self.complete
+            or self.languages
+            or self.chapters
+            or self.words_from is not None
+            or self.words_to is not None
+            or self.updated_from
+            or self.updated_to
         )
 
 
@@ -99,7 +114,9 @@ def read_filters(query: QueryDict) -> FilterState:
     problems: list[str] = []
     state = FilterState(problems=problems)
     state.include = _ids(query.getlist("tag"), "tag", problems)
-    state.exclude = [i for i in _ids(query.getlist("xtag"), "xtag", problems) if i not in state.include]
+    state.exclude = [
+        i for i in _ids(query.getlist("xtag"), "xtag", problems) if i not in state.include
+    ]
     state.ratings = _ids(query.getlist("rating"), "rating", problems)
     state.complete = query.get("complete", "") if query.get("complete") in ("yes", "no") else ""
     state.chapters = query.get("chapters", "") if query.get("chapters") in ("one", "many") else ""
@@ -123,8 +140,10 @@ def tag_meanings(tag_ids: list[int]) -> dict[int, set[int]]:
     """
     if not tag_ids:
         return {}
-    canonical = {pk: synonym_of or pk for pk, synonym_of in
-                 Tag.objects.filter(pk__in=tag_ids).values_list("pk", "synonym_of_id")}
+    canonical = {
+        pk: synonym_of or pk
+        for pk, synonym_of in Tag.objects.filter(pk__in=tag_ids).values_list("pk", "synonym_of_id")
+    }
     found = {tag_id: {canonical[tag_id]} if tag_id in canonical else set() for tag_id in tag_ids}
     # Each node reached, with the asked tags it counts for; a level's synonyms and children next.
     frontier: dict[int, set[int]] = defaultdict(set)
@@ -134,7 +153,8 @@ def tag_meanings(tag_ids: list[int]) -> dict[int, set[int]]:
     while frontier:
         below: dict[int, set[int]] = defaultdict(set)
         for pk, parent_id, synonym_of_id, role in Tag.objects.filter(
-            Q(synonym_of_id__in=list(frontier)) | Q(parent_id__in=list(frontier), kind__role=TagKind.Role.CATEGORY)
+            Q(synonym_of_id__in=list(frontier))
+            | Q(parent_id__in=list(frontier), kind__role=TagKind.Role.CATEGORY)
         ).values_list("pk", "parent_id", "synonym_of_id", "kind__role"):
             if synonym_of_id in frontier:  # a synonym counts, but its children are not looked for
                 for tag_id in frontier[synonym_of_id]:
@@ -160,7 +180,9 @@ def apply_filters(stories: QuerySet[Story], state: FilterState) -> QuerySet[Stor
         stories = stories.filter(
             pk__in=StoryTag.objects.filter(tag_id__in=meanings[tag_id]).values("story_id")
         )
-    excluded = set().union(*(meanings[tag_id] for tag_id in state.exclude)) if state.exclude else set()
+    excluded = (
+        set().union(*(meanings[tag_id] for tag_id in state.exclude)) if state.exclude else set()
+    )
     if excluded:
         stories = stories.exclude(
             pk__in=StoryTag.objects.filter(tag_id__in=excluded).values("story_id")
@@ -223,25 +245,43 @@ def sidebar(stories: QuerySet[Story], state: FilterState, query: QueryDict) -> S
     # Counted by tag id alone, then the few tags found are read: grouping the join of every
     # story's tags with their names costs several times more on a list of thousands.
     counts = dict(
-        StoryTag.objects.filter(story_id__in=story_ids).order_by()
-        .values_list("tag_id").annotate(n=Count("story_id"))
+        StoryTag.objects.filter(story_id__in=story_ids)
+        .order_by()
+        .values_list("tag_id")
+        .annotate(n=Count("story_id"))
     )
     groups: dict[str, dict[int, Choice]] = defaultdict(dict)
     kinds: dict[str, tuple] = {}
-    for tag_id, name, synonym_of_id, canonical_name, kind_name, kind_order, kind_slug in (
-        Tag.objects.filter(pk__in=id_list(counts)).values_list(
-            "pk", "name", "synonym_of_id", "synonym_of__name", "kind__name", "kind__order", "kind__slug",
-        )
+    for (
+        tag_id,
+        name,
+        synonym_of_id,
+        canonical_name,
+        kind_name,
+        kind_order,
+        kind_slug,
+    ) in Tag.objects.filter(pk__in=id_list(counts)).values_list(
+        "pk",
+        "name",
+        "synonym_of_id",
+        "synonym_of__name",
+        "kind__name",
+        "kind__order",
+        "kind__slug",
     ):
         kinds[kind_name] = (kind_order, kind_slug)
         canonical = synonym_of_id or tag_id  # synonyms count for the canonical tag
-        choice = groups[kind_name].setdefault(canonical, Choice(str(canonical), canonical_name or name))
+        choice = groups[kind_name].setdefault(
+            canonical, Choice(str(canonical), canonical_name or name)
+        )
         choice.count += counts[tag_id]
     chosen = set(state.include) | set(state.exclude)
     tag_groups = []
     for kind_name, by_id in groups.items():
         ranked = sorted(by_id.values(), key=lambda c: (-c.count, c.label.lower()))
-        shown = ranked[:TAGS_PER_KIND] + [c for c in ranked[TAGS_PER_KIND:] if int(c.value) in chosen]
+        shown = ranked[:TAGS_PER_KIND] + [
+            c for c in ranked[TAGS_PER_KIND:] if int(c.value) in chosen
+        ]
         tag_groups.append(TagGroup(kind_name, kinds[kind_name], shown))
     # Chosen tags the list no longer holds (an excluded tag, say) are shown too, with 0.
     listed_ids = {int(c.value) for group in tag_groups for c in group.choices}
@@ -271,12 +311,16 @@ def sidebar(stories: QuerySet[Story], state: FilterState, query: QueryDict) -> S
     )
     rating_order = {}
     for row in facet_rows:
-        rating = ratings.setdefault(row["rating_id"], Choice(str(row["rating_id"]), row["rating__name"]))
+        rating = ratings.setdefault(
+            row["rating_id"], Choice(str(row["rating_id"]), row["rating__name"])
+        )
         rating_order[row["rating_id"]] = row["rating__order"]
         rating.count += row["n"]
         complete["yes" if row["completed"] else "no"].count += row["n"]
         chapters["many" if row["many"] else "one"].count += row["n"]
-        languages.setdefault(row["language"], Choice(row["language"], row["language"])).count += row["n"]
+        languages.setdefault(
+            row["language"], Choice(row["language"], row["language"])
+        ).count += row["n"]
     for choice in ratings.values():
         choice.included = int(choice.value) in state.ratings
     if state.complete:
@@ -289,7 +333,9 @@ def sidebar(stories: QuerySet[Story], state: FilterState, query: QueryDict) -> S
     return Sidebar(
         state=state,
         tag_groups=tag_groups,
-        ratings=sorted(ratings.values(), key=lambda c: (rating_order.get(int(c.value), 0), c.label)),
+        ratings=sorted(
+            ratings.values(), key=lambda c: (rating_order.get(int(c.value), 0), c.label)
+        ),
         complete=list(complete.values()),
         chapters=list(chapters.values()),
         languages=sorted(languages.values(), key=lambda c: c.value),

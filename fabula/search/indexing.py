@@ -59,7 +59,9 @@ def _story_fields(story_ids: list[int]) -> dict[int, tuple[list[str], dict[str, 
     for story_id, pen_name in credits.values_list("story_id", "user__pen_name"):
         authors[story_id].append(pen_name)
     story_tags = StoryTag.objects.filter(story_id__in=story_ids)
-    for story_id, name, synonym_of in story_tags.values_list("story_id", "tag__name", "tag__synonym_of__name"):
+    for story_id, name, synonym_of in story_tags.values_list(
+        "story_id", "tag__name", "tag__synonym_of__name"
+    ):
         tags[story_id].append(name)
         if synonym_of is not None:  # a synonym is found by its canonical name too
             tags[story_id].append(synonym_of)
@@ -67,11 +69,16 @@ def _story_fields(story_ids: list[int]) -> dict[int, tuple[list[str], dict[str, 
     for story_id, title in entries.values_list("story_id", "series__title"):
         series[story_id].append(title)
     return {
-        pk: (authors[pk], {
-            "title": _plain(title),
-            "summary": "\n".join(filter(None, [_plain(summary), _plain(notes), *map(_plain, series[pk])])),
-            "tags": " ; ".join(tags[pk]),
-        })
+        pk: (
+            authors[pk],
+            {
+                "title": _plain(title),
+                "summary": "\n".join(
+                    filter(None, [_plain(summary), _plain(notes), *map(_plain, series[pk])])
+                ),
+                "tags": " ; ".join(tags[pk]),
+            },
+        )
         for pk, title, summary, notes in Story.objects.filter(pk__in=story_ids).values_list(
             "pk", "title", "summary", "notes"
         )
@@ -83,7 +90,14 @@ def _chapters(story_ids: list[int], chapter_ids: list[int] | None = None):
     if chapter_ids is not None:
         chapters = chapters.filter(pk__in=chapter_ids)
     return chapters.order_by("story_id", "position").values_list(
-        "pk", "story_id", "position", "release_at", "title", "notes", "body", "end_notes",
+        "pk",
+        "story_id",
+        "position",
+        "release_at",
+        "title",
+        "notes",
+        "body",
+        "end_notes",
         "author__pen_name",
     )
 
@@ -107,11 +121,20 @@ def documents_for(story_ids: list[int], chapter_ids: list[int] | None = None) ->
         chapters = by_story[story_id]
         author = " ; ".join(dict.fromkeys([*authors, *chapter_authors[story_id]]))
         for pk, _, position, release_at, title, notes, body, end_notes, _ in chapters:
-            text = "\n".join(filter(None, [_plain(title), _plain(notes), _plain(body), _plain(end_notes)]))
-            documents.append(Document(
-                chapter_id=pk, story_id=story_id, position=position, release_at=release_at, body=text,
-                author=author, **fields,
-            ))
+            text = "\n".join(
+                filter(None, [_plain(title), _plain(notes), _plain(body), _plain(end_notes)])
+            )
+            documents.append(
+                Document(
+                    chapter_id=pk,
+                    story_id=story_id,
+                    position=position,
+                    release_at=release_at,
+                    body=text,
+                    author=author,
+                    **fields,
+                )
+            )
     return documents
 
 
@@ -148,7 +171,7 @@ def rebuild(progress: Callable[[int, int], None] = lambda done, total: None) -> 
         engine.clear()
     written = 0
     for start in range(0, len(story_ids), BATCH):
-        batch = story_ids[start:start + BATCH]
+        batch = story_ids[start : start + BATCH]
         with transaction.atomic():
             documents = documents_for(batch)
             engine.write(documents)
@@ -179,9 +202,12 @@ class _Pending:
     def flush(self) -> None:
         self.done = True
         # A story "removed" inside a savepoint that was rolled back still exists: keep its rows.
-        removed = self.removed - set(
-            Story.objects.filter(pk__in=self.removed).values_list("pk", flat=True)
-        ) if self.removed else set()
+        removed = (
+            self.removed
+            - set(Story.objects.filter(pk__in=self.removed).values_list("pk", flat=True))
+            if self.removed
+            else set()
+        )
         stories = self.stories - removed
         chapters = set(self.chapters)
         if not (removed or stories or chapters):
@@ -191,10 +217,15 @@ class _Pending:
                 remove_stories(sorted(removed))
             if stories:
                 index_stories(sorted(stories))
-            covered = set(
-                Chapter.objects.filter(pk__in=chapters, story_id__in=stories | removed)
-                .values_list("pk", flat=True)
-            ) if chapters and (stories or removed) else set()
+            covered = (
+                set(
+                    Chapter.objects.filter(
+                        pk__in=chapters, story_id__in=stories | removed
+                    ).values_list("pk", flat=True)
+                )
+                if chapters and (stories or removed)
+                else set()
+            )
             if chapters - covered:
                 index_chapters(sorted(chapters - covered))
 
@@ -212,7 +243,9 @@ def paused() -> Iterator[None]:
         connection._fabula_search_paused = before
 
 
-def _record(stories: Iterable[int] = (), chapters: Iterable[int] = (), removed: Iterable[int] = ()) -> None:
+def _record(
+    stories: Iterable[int] = (), chapters: Iterable[int] = (), removed: Iterable[int] = ()
+) -> None:
     """Note index work for the commit of the current transaction (at once outside one).
 
     The work of a transaction is gathered in one `_Pending` whose `flush` is queued with
@@ -224,8 +257,10 @@ def _record(stories: Iterable[int] = (), chapters: Iterable[int] = (), removed: 
     if getattr(connection, "_fabula_search_paused", False):
         return
     pending = getattr(connection, "_fabula_search_pending", None)
-    queued = pending is not None and not pending.done and any(
-        entry[1] == pending.flush for entry in connection.run_on_commit
+    queued = (
+        pending is not None
+        and not pending.done
+        and any(entry[1] == pending.flush for entry in connection.run_on_commit)
     )
     if not queued:
         pending = connection._fabula_search_pending = _Pending(set(), set(), set())
@@ -264,6 +299,8 @@ def series_changed(series) -> None:
     """A series' title or stories changed: its stories carry its title in their rows."""
     from fabula.stories.models import SeriesEntry
 
-    _record(stories=SeriesEntry.objects.filter(series=series, story__isnull=False).values_list(
-        "story_id", flat=True
-    ))
+    _record(
+        stories=SeriesEntry.objects.filter(series=series, story__isnull=False).values_list(
+            "story_id", flat=True
+        )
+    )

@@ -95,9 +95,15 @@ def parse(raw: str | None) -> Query:
         query = _parse(raw)
     except _Malformed as problem:
         query = plain_words(raw)
-        notice = " ".join(filter(None, [
-            notice, f"{problem} Searched for the words alone instead.",
-        ]))
+        notice = " ".join(
+            filter(
+                None,
+                [
+                    notice,
+                    f"{problem} Searched for the words alone instead.",
+                ],
+            )
+        )
     if len(query.positive_terms()) + len(query.excluded) > MAX_TERMS:
         query = _truncate(query)
         notice = " ".join(filter(None, [notice, f"Only the first {MAX_TERMS} words were used."]))
@@ -118,7 +124,7 @@ def _truncate(query: Query) -> Query:
             break
         kept.groups.append(group[:budget])
         budget -= len(kept.groups[-1])
-    kept.excluded = query.excluded[:max(budget, 0)]
+    kept.excluded = query.excluded[: max(budget, 0)]
     return kept
 
 

@@ -89,7 +89,9 @@ class Found:
     """The stories a query found among those a reader may see."""
 
     ranked: list[int]  # story ids, the best first
-    first_chapter: dict[int, tuple[int, int]]  # story id -> (chapter id, position) of its first match
+    first_chapter: dict[
+        int, tuple[int, int]
+    ]  # story id -> (chapter id, position) of its first match
 
 
 def find(stories: QuerySet[Story], query: Query) -> Found:
@@ -109,7 +111,10 @@ def find(stories: QuerySet[Story], query: Query) -> Found:
     keep, keep_params = f"m.story_id IN ({visible})", list(visible_params)
     if query.excluded:
         excluded, excluded_params = engine.excluded_sql(query)
-        keep, keep_params = f"{keep} AND m.story_id NOT IN ({excluded})", [*keep_params, *excluded_params]
+        keep, keep_params = (
+            f"{keep} AND m.story_id NOT IN ({excluded})",
+            [*keep_params, *excluded_params],
+        )
     found, scored = engine.matches(query, timezone.now(), keep, keep_params, SCORED_MATCHES)
     if scored:
         found.sort(key=lambda match: (match.score, match.story_id))
@@ -132,7 +137,9 @@ def choose_search_sort(requested: str | None, query: Query) -> str:
     return "updated" if query.is_empty else RELEVANCE
 
 
-def search(request, params: QueryDict | None = None, *, per_page: int | None = None) -> SearchResults:
+def search(
+    request, params: QueryDict | None = None, *, per_page: int | None = None
+) -> SearchResults:
     """The results page for a query string (`request.GET` unless given). Never raises on bad
     input; a page number past the end is a 404, as on every list."""
     params = request.GET if params is None else params
@@ -148,7 +155,11 @@ def search(request, params: QueryDict | None = None, *, per_page: int | None = N
         found = find(stories, query)
         ranked = found.ranked
         # Counts and other orders work from the list; a very long one stays a subquery.
-        stories = stories.filter(pk__in=id_list(ranked)) if len(ranked) <= MAX_LISTED else matching(stories, query)
+        stories = (
+            stories.filter(pk__in=id_list(ranked))
+            if len(ranked) <= MAX_LISTED
+            else matching(stories, query)
+        )
     per_page = per_page or site_settings().items_per_page
     total = len(ranked) if ranked is not None else stories.count()
     paginator = Paginator(range(total), per_page)  # a range: only the count matters
@@ -158,12 +169,14 @@ def search(request, params: QueryDict | None = None, *, per_page: int | None = N
     page = paginator.page(number)
     offset = (number - 1) * per_page
     if sort == RELEVANCE:
-        ids = ranked[offset:offset + per_page]
-        by_id = {story.pk: story for story in Story.objects.filter(pk__in=ids).select_related("rating")}
+        ids = ranked[offset : offset + per_page]
+        by_id = {
+            story.pk: story for story in Story.objects.filter(pk__in=ids).select_related("rating")
+        }
         page_stories = [by_id[pk] for pk in ids if pk in by_id]
     else:
         ordered = stories.order_by(*SEARCH_SORTS[sort][1])
-        page_stories = list(ordered.select_related("rating")[offset:offset + per_page])
+        page_stories = list(ordered.select_related("rating")[offset : offset + per_page])
     results.page = page
     results.hits = _hits(request, query, page_stories, found)
     results.sorts = [

@@ -15,7 +15,9 @@ KEPT = ("q", "sort", *PARAMETERS)
 
 def clean_query_string(query_string: str) -> str:
     """Only the parameters a search reads (the page number, say, is dropped)."""
-    pairs = [(k, v) for k, v in parse_qsl(query_string.lstrip("?"), keep_blank_values=False) if k in KEPT]
+    pairs = [
+        (k, v) for k, v in parse_qsl(query_string.lstrip("?"), keep_blank_values=False) if k in KEPT
+    ]
     return urlencode(pairs)[:2000]
 
 

@@ -32,14 +32,19 @@ def stem(word: str) -> str:
     return word
 
 
-def _hits(text: str, terms: list[tuple[str, ...]], start: int = 0, end: int | None = None
-          ) -> Iterator[tuple[int, int, int]]:
+def _hits(
+    text: str, terms: list[tuple[str, ...]], start: int = 0, end: int | None = None
+) -> Iterator[tuple[int, int, int]]:
     """(start, end, term number) of every place a term stands in text[start:end], in order."""
     firsts = sorted({words[0] for words in terms}, key=len, reverse=True)
     # Only the forms `stem` takes back to a first word: "the" must not stop at "then" or "there".
     candidates = re.compile(
-        r"(?<![^\W_])(?:" + "|".join(re.escape(first) for first in firsts) + r")"
-        + "(?:" + "|".join(SUFFIXES) + r")?(?![^\W_])",
+        r"(?<![^\W_])(?:"
+        + "|".join(re.escape(first) for first in firsts)
+        + r")"
+        + "(?:"
+        + "|".join(SUFFIXES)
+        + r")?(?![^\W_])",
         re.IGNORECASE,
     )
     for match in candidates.finditer(text, start, len(text) if end is None else end):
@@ -50,8 +55,11 @@ def _hits(text: str, terms: list[tuple[str, ...]], start: int = 0, end: int | No
             stop = match.end()
             for word in words[1:]:
                 following = WORD.search(text, stop)
-                if following is None or stem(following.group()) != word \
-                        or text[stop:following.start()].strip(" ,;:'\"\n"):
+                if (
+                    following is None
+                    or stem(following.group()) != word
+                    or text[stop : following.start()].strip(" ,;:'\"\n")
+                ):
                     break
                 stop = following.end()
             else:
@@ -107,10 +115,13 @@ def _best_window(text: str, terms: list[tuple[str, ...]]) -> int | None:
 def passage(text: str, query: Query) -> str:
     """The best few lines of `text` for the query, with MARK_START/MARK_END around each word
     found; "" when none of the query's words is in the text (the story matched elsewhere)."""
-    terms = list(dict.fromkeys(
-        tuple(stem(w) for w in term.words) for term in query.positive_terms()
-        if term.field in (None, "text")
-    ))
+    terms = list(
+        dict.fromkeys(
+            tuple(stem(w) for w in term.words)
+            for term in query.positive_terms()
+            if term.field in (None, "text")
+        )
+    )
     best = _best_window(text, terms) if terms else None
     if best is None:
         return ""

@@ -20,10 +20,14 @@ from fabula.stories.serving import served
 
 @served
 def results(request):
-    return render(request, "search/results.html", {
-        "results": search(request),
-        "q": request.GET.get("q", "")[:1000],
-    })
+    return render(
+        request,
+        "search/results.html",
+        {
+            "results": search(request),
+            "q": request.GET.get("q", "")[:1000],
+        },
+    )
 
 
 @served
@@ -33,9 +37,13 @@ def help_page(request):
 
 @login_required
 def saved_list(request):
-    return render(request, "search/saved.html", {
-        "searches": SavedSearch.objects.filter(user=request.user),
-    })
+    return render(
+        request,
+        "search/saved.html",
+        {
+            "searches": SavedSearch.objects.filter(user=request.user),
+        },
+    )
 
 
 @login_required
@@ -43,7 +51,8 @@ def saved_list(request):
 def save(request):
     try:
         search_ = saved.save_search(
-            user=request.user, name=request.POST.get("name", ""),
+            user=request.user,
+            name=request.POST.get("name", ""),
             query_string=request.POST.get("query_string", ""),
         )
     except ValueError as problem:

@@ -226,18 +226,33 @@ def stories_import(*, stories: Sequence[StoryImport]) -> list[Story]:
     created = [item.story for item in stories]
     insert(created)
     keep_ids_ahead(Story)
-    insert_rows(StoryAuthor, ("story", "user", "position"), [
-        (item.story.pk, user_id, i)
-        for item in stories for i, user_id in enumerate(dict.fromkeys(item.author_ids))
-    ])
-    insert_rows(StoryTag, ("story", "tag", "position"), [
-        (item.story.pk, tag_id, i)
-        for item in stories for i, tag_id in enumerate(dict.fromkeys(item.tag_ids))
-    ])
-    insert_rows(Story.challenges.through, ("story", "challenge"), [
-        (item.story.pk, challenge_id)
-        for item in stories for challenge_id in dict.fromkeys(item.challenge_ids)
-    ])
+    insert_rows(
+        StoryAuthor,
+        ("story", "user", "position"),
+        [
+            (item.story.pk, user_id, i)
+            for item in stories
+            for i, user_id in enumerate(dict.fromkeys(item.author_ids))
+        ],
+    )
+    insert_rows(
+        StoryTag,
+        ("story", "tag", "position"),
+        [
+            (item.story.pk, tag_id, i)
+            for item in stories
+            for i, tag_id in enumerate(dict.fromkeys(item.tag_ids))
+        ],
+    )
+    insert_rows(
+        Story.challenges.through,
+        ("story", "challenge"),
+        [
+            (item.story.pk, challenge_id)
+            for item in stories
+            for challenge_id in dict.fromkeys(item.challenge_ids)
+        ],
+    )
     for story in created:
         search_index.story_changed(story)
     content_changed()
@@ -290,7 +305,10 @@ def series_create(
     series_id: int | None = None,
 ) -> Series:
     series = Series.objects.create(
-        id=series_id, owner=owner, title=" ".join(title.split()), summary=sanitize(summary),
+        id=series_id,
+        owner=owner,
+        title=" ".join(title.split()),
+        summary=sanitize(summary),
         openness=openness,
     )
     if series_id is not None:
@@ -433,9 +451,12 @@ def story_validate(*, story: Story, moderator: User) -> None:
     story_recount(story=story, touch=True)
     record(actor=moderator, action="validate", target=story)
     for credit in story.credits.select_related("user"):
-        notify(credit.user, f"Your story “{story.title}” is published",
-               f"{moderator.pen_name} validated your story “{story.title}”. Readers can now "
-               "find it in the archive.")
+        notify(
+            credit.user,
+            f"Your story “{story.title}” is published",
+            f"{moderator.pen_name} validated your story “{story.title}”. Readers can now "
+            "find it in the archive.",
+        )
     search_index.story_changed(story)
     content_changed()
 
@@ -456,9 +477,12 @@ def story_reject(*, story: Story, moderator: User, reason: str) -> None:
     story_recount(story=story)
     record(actor=moderator, action="reject", target=story, reason=reason)
     for credit in story.credits.select_related("user"):
-        notify(credit.user, f"Your story “{story.title}” was sent back",
-               f"{moderator.pen_name} sent your story “{story.title}” back:\n\n{reason}",
-               alert=False)
+        notify(
+            credit.user,
+            f"Your story “{story.title}” was sent back",
+            f"{moderator.pen_name} sent your story “{story.title}” back:\n\n{reason}",
+            alert=False,
+        )
     search_index.story_changed(story)
     content_changed()
 
@@ -510,8 +534,14 @@ def chapter_post(
     if story.status == Status.PENDING:
         status = Status.PENDING
     return chapter_add(
-        story=story, title=title, body=body, author=by, notes=notes, end_notes=end_notes,
-        status=status, release_at=release_at,
+        story=story,
+        title=title,
+        body=body,
+        author=by,
+        notes=notes,
+        end_notes=end_notes,
+        status=status,
+        release_at=release_at,
     )
 
 
@@ -615,9 +645,12 @@ def coauthor_invite(*, story: Story, user: User, by: User) -> CoauthorInvite:
         story=story, user=user, defaults={"invited_by": by}
     )
     if created:
-        notify(user, f"{by.pen_name} invites you to co-author “{story.title}”",
-               f"{by.pen_name} would like to credit you as a co-author of “{story.title}”. "
-               "Accept or decline on your “My stories” page.")
+        notify(
+            user,
+            f"{by.pen_name} invites you to co-author “{story.title}”",
+            f"{by.pen_name} would like to credit you as a co-author of “{story.title}”. "
+            "Accept or decline on your “My stories” page.",
+        )
     return invite
 
 
@@ -670,7 +703,9 @@ def series_add_work(
 ) -> SeriesEntry:
     """A member puts their story or series into a series: at once if they own the series or it
     is open, waiting for the owner if it is moderated."""
-    exists = series.entries.filter(story=story) if story else series.entries.filter(subseries=subseries)
+    exists = (
+        series.entries.filter(story=story) if story else series.entries.filter(subseries=subseries)
+    )
     if exists.exists():
         raise ActionRefused("That is already in this series.")
     own = series.owner_id == by.pk

@@ -60,9 +60,12 @@ from fabula.taxonomy import actions as taxonomy
 
 def _story(request, story_id: int, allowed) -> Story:
     """The story, if this member may do `allowed` to it; else 404 (cannot see) or 403."""
-    story = Story.objects.select_related("rating").prefetch_related(
-        Prefetch("credits", queryset=StoryAuthor.objects.select_related("user"))
-    ).filter(pk=story_id).first()
+    story = (
+        Story.objects.select_related("rating")
+        .prefetch_related(Prefetch("credits", queryset=StoryAuthor.objects.select_related("user")))
+        .filter(pk=story_id)
+        .first()
+    )
     if story is None or not can_view_story(request.user, story):
         raise Http404("No such story.")
     if not allowed(request.user, story):
@@ -99,17 +102,26 @@ def _audit_staff(request, story: Story, action: str) -> None:
 def my_stories(request):
     user = request.user
     stories = (
-        Story.objects.filter(credits__user=user).select_related("rating")
-        .order_by("-created_at").distinct()
+        Story.objects.filter(credits__user=user)
+        .select_related("rating")
+        .order_by("-created_at")
+        .distinct()
     )
-    return render(request, "stories/manage/my_stories.html", {
-        "stories": stories,
-        "invites": CoauthorInvite.objects.filter(user=user).select_related("story", "invited_by"),
-        "series": Series.objects.filter(owner=user),
-        "can_post": can_post(user),
-        "waiting_entries": SeriesEntry.objects.filter(series__owner=user, confirmed=False)
-        .select_related("series", "story", "subseries"),
-    })
+    return render(
+        request,
+        "stories/manage/my_stories.html",
+        {
+            "stories": stories,
+            "invites": CoauthorInvite.objects.filter(user=user).select_related(
+                "story", "invited_by"
+            ),
+            "series": Series.objects.filter(owner=user),
+            "can_post": can_post(user),
+            "waiting_entries": SeriesEntry.objects.filter(
+                series__owner=user, confirmed=False
+            ).select_related("series", "story", "subseries"),
+        },
+    )
 
 
 @login_required
@@ -132,10 +144,17 @@ def story_new(request):
                 _refuse(story_form, error)
             else:
                 return redirect(_manage_url(story))
-    return render(request, "stories/manage/story_form.html", {
-        "story_form": story_form, "extras": extras, "chapter_form": chapter_form,
-        "preview": preview, "new": True,
-    })
+    return render(
+        request,
+        "stories/manage/story_form.html",
+        {
+            "story_form": story_form,
+            "extras": extras,
+            "chapter_form": chapter_form,
+            "preview": preview,
+            "new": True,
+        },
+    )
 
 
 @transaction.atomic
@@ -143,13 +162,24 @@ def _create_story(request, story_form, extras, chapter_form) -> Story:
     user = request.user
     s, c = story_form.cleaned_data, chapter_form.cleaned_data
     story = actions.story_create(
-        authors=[user], title=s["title"], rating=s["rating"], summary=s["summary"],
-        notes=s["notes"], tags=story_form.tags() + taxonomy.freeform_tags(names=s["freeform"]),
-        completed=s["completed"], status=Status.DRAFT, challenges=s["challenges"],
+        authors=[user],
+        title=s["title"],
+        rating=s["rating"],
+        summary=s["summary"],
+        notes=s["notes"],
+        tags=story_form.tags() + taxonomy.freeform_tags(names=s["freeform"]),
+        completed=s["completed"],
+        status=Status.DRAFT,
+        challenges=s["challenges"],
     )
     actions.chapter_post(
-        story=story, by=user, title=c["title"], body=c["html"], notes=c["notes"],
-        end_notes=c["end_notes"], release_at=c.get("release_at"),
+        story=story,
+        by=user,
+        title=c["title"],
+        body=c["html"],
+        notes=c["notes"],
+        end_notes=c["end_notes"],
+        release_at=c.get("release_at"),
     )
     for coauthor in extras.cleaned_data["coauthors"]:
         actions.coauthor_invite(story=story, user=coauthor, by=user)
@@ -169,8 +199,9 @@ def _announce_submission(request, status: str) -> None:
     if status == Status.PUBLISHED:
         messages.success(request, "Your story is published.")
     else:
-        messages.info(request, "Your story waits for a moderator; you will get an email when "
-                      "it is published.")
+        messages.info(
+            request, "Your story waits for a moderator; you will get an email when it is published."
+        )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -180,31 +211,41 @@ def _announce_submission(request, status: str) -> None:
 @login_required
 def story_manage(request, story_id):
     story = _story(request, story_id, can_edit_story)
-    return render(request, "stories/manage/story_manage.html", {
-        "story": story,
-        "chapters": story.chapters.defer("body").select_related("author"),
-        "invites": story.invites.select_related("user"),
-        "can_delete": can_delete_story(request.user, story),
-        "can_manage_coauthors": can_manage_coauthors(request.user, story),
-        "can_leave": can_leave_story(request.user, story),
-        "invite_form": InviteForm(),
-        "schedule_form": ScheduleForm(),
-    })
+    return render(
+        request,
+        "stories/manage/story_manage.html",
+        {
+            "story": story,
+            "chapters": story.chapters.defer("body").select_related("author"),
+            "invites": story.invites.select_related("user"),
+            "can_delete": can_delete_story(request.user, story),
+            "can_manage_coauthors": can_manage_coauthors(request.user, story),
+            "can_leave": can_leave_story(request.user, story),
+            "invite_form": InviteForm(),
+            "schedule_form": ScheduleForm(),
+        },
+    )
 
 
 @login_required
 def story_edit(request, story_id):
     story = _story(request, story_id, can_edit_story)
-    form = StoryForm(request.POST if request.method == "POST" else None,
-                     initial=StoryForm.initial_for(story))
+    form = StoryForm(
+        request.POST if request.method == "POST" else None, initial=StoryForm.initial_for(story)
+    )
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
             with transaction.atomic():  # a refused edit leaves no new tag behind
                 actions.story_update(
-                    story=story, title=d["title"], rating=d["rating"], summary=d["summary"],
-                    notes=d["notes"], tags=form.tags() + taxonomy.freeform_tags(names=d["freeform"]),
-                    completed=d["completed"], challenges=d["challenges"],
+                    story=story,
+                    title=d["title"],
+                    rating=d["rating"],
+                    summary=d["summary"],
+                    notes=d["notes"],
+                    tags=form.tags() + taxonomy.freeform_tags(names=d["freeform"]),
+                    completed=d["completed"],
+                    challenges=d["challenges"],
                 )
         except ActionRefused as error:
             _refuse(form, error)
@@ -212,9 +253,15 @@ def story_edit(request, story_id):
             _audit_staff(request, story, "edit story")
             messages.success(request, "Story saved.")
             return redirect(_manage_url(story))
-    return render(request, "stories/manage/story_form.html", {
-        "story": story, "story_form": form, "new": False,
-    })
+    return render(
+        request,
+        "stories/manage/story_form.html",
+        {
+            "story": story,
+            "story_form": form,
+            "new": False,
+        },
+    )
 
 
 @login_required
@@ -233,11 +280,16 @@ def story_delete(request, story_id):
         actions.story_delete(story=story)
         messages.success(request, f"“{story.title}” is deleted.")
         return redirect("stories:mine")
-    return render(request, "stories/manage/confirm.html", {
-        "title": f"Delete “{story.title}”?",
-        "text": "The story, its chapters and their reviews will be gone for good.",
-        "button": "Delete the story", "cancel": _manage_url(story),
-    })
+    return render(
+        request,
+        "stories/manage/confirm.html",
+        {
+            "title": f"Delete “{story.title}”?",
+            "text": "The story, its chapters and their reviews will be gone for good.",
+            "button": "Delete the story",
+            "cancel": _manage_url(story),
+        },
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -249,10 +301,20 @@ def chapter_new(request, story_id):
     story = _story(request, story_id, can_edit_story)
     form = ChapterForm(request.POST if request.method == "POST" else None, request.FILES or None)
     return _chapter_form_page(
-        request, story, form, audit="add chapter", done="Chapter added.", new=True,
+        request,
+        story,
+        form,
+        audit="add chapter",
+        done="Chapter added.",
+        new=True,
         save=lambda d: actions.chapter_post(
-            story=story, by=request.user, title=d["title"], body=d["html"],
-            notes=d["notes"], end_notes=d["end_notes"], release_at=d.get("release_at"),
+            story=story,
+            by=request.user,
+            title=d["title"],
+            body=d["html"],
+            notes=d["notes"],
+            end_notes=d["end_notes"],
+            release_at=d.get("release_at"),
         ),
     )
 
@@ -261,20 +323,47 @@ def chapter_new(request, story_id):
 def chapter_edit(request, story_id, chapter_id):
     story = _story(request, story_id, can_edit_story)
     chapter = _chapter(story, chapter_id)
-    initial = {"title": chapter.title, "body": chapter.body, "notes": chapter.notes,
-               "end_notes": chapter.end_notes, "text_format": "html"}
-    form = ChapterForm(request.POST if request.method == "POST" else None, request.FILES or None,
-                       initial=initial, with_schedule=False)
+    initial = {
+        "title": chapter.title,
+        "body": chapter.body,
+        "notes": chapter.notes,
+        "end_notes": chapter.end_notes,
+        "text_format": "html",
+    }
+    form = ChapterForm(
+        request.POST if request.method == "POST" else None,
+        request.FILES or None,
+        initial=initial,
+        with_schedule=False,
+    )
     return _chapter_form_page(
-        request, story, form, audit="edit chapter", done="Chapter saved.", new=False,
+        request,
+        story,
+        form,
+        audit="edit chapter",
+        done="Chapter saved.",
+        new=False,
         chapter=chapter,
-        save=lambda d: actions.chapter_update(chapter=chapter, title=d["title"], body=d["html"],
-                                              notes=d["notes"], end_notes=d["end_notes"]),
+        save=lambda d: actions.chapter_update(
+            chapter=chapter,
+            title=d["title"],
+            body=d["html"],
+            notes=d["notes"],
+            end_notes=d["end_notes"],
+        ),
     )
 
 
-def _chapter_form_page(request, story: Story, form: ChapterForm, *, save: Callable[[dict], object],
-                       audit: str, done: str, **context) -> HttpResponse:
+def _chapter_form_page(
+    request,
+    story: Story,
+    form: ChapterForm,
+    *,
+    save: Callable[[dict], object],
+    audit: str,
+    done: str,
+    **context,
+) -> HttpResponse:
     """The chapter form: a preview of the text, or the change made through `save`, then back to
     the story's page (a refused change stays on the form, with the reason)."""
     preview = None
@@ -290,9 +379,16 @@ def _chapter_form_page(request, story: Story, form: ChapterForm, *, save: Callab
                 _audit_staff(request, story, audit)
                 messages.success(request, done)
                 return redirect(_manage_url(story))
-    return render(request, "stories/manage/chapter_form.html", {
-        "story": story, "form": form, "preview": preview, **context,
-    })
+    return render(
+        request,
+        "stories/manage/chapter_form.html",
+        {
+            "story": story,
+            "form": form,
+            "preview": preview,
+            **context,
+        },
+    )
 
 
 @login_required
@@ -308,11 +404,16 @@ def chapter_delete(request, story_id, chapter_id):
             _audit_staff(request, story, "delete chapter")
             messages.success(request, f"“{chapter.title}” is deleted.")
         return redirect(_manage_url(story))
-    return render(request, "stories/manage/confirm.html", {
-        "title": f"Delete the chapter “{chapter.title}”?",
-        "text": "Its text and its reviews will be gone for good.",
-        "button": "Delete the chapter", "cancel": _manage_url(story),
-    })
+    return render(
+        request,
+        "stories/manage/confirm.html",
+        {
+            "title": f"Delete the chapter “{chapter.title}”?",
+            "text": "Its text and its reviews will be gone for good.",
+            "button": "Delete the chapter",
+            "cancel": _manage_url(story),
+        },
+    )
 
 
 @login_required
@@ -342,8 +443,10 @@ def chapter_schedule(request, story_id, chapter_id):
         actions.chapter_schedule(chapter=chapter, release_at=form.cleaned_data["release_at"])
         _audit_staff(request, story, "schedule chapter")
         when = form.cleaned_data["release_at"]
-        messages.success(request, f"“{chapter.title}” is scheduled." if when
-                         else f"“{chapter.title}” is released.")
+        messages.success(
+            request,
+            f"“{chapter.title}” is scheduled." if when else f"“{chapter.title}” is released.",
+        )
     else:
         messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
     return redirect(_manage_url(story))
@@ -360,7 +463,9 @@ def coauthor_invite(request, story_id):
     form = InviteForm(request.POST)
     if form.is_valid():
         try:
-            actions.coauthor_invite(story=story, user=form.cleaned_data["pen_name"], by=request.user)
+            actions.coauthor_invite(
+                story=story, user=form.cleaned_data["pen_name"], by=request.user
+            )
         except ActionRefused as error:
             messages.error(request, str(error))
         else:
@@ -417,8 +522,9 @@ def series_new(request):
     form = SeriesForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
-        series = actions.series_create(owner=request.user, title=d["title"], summary=d["summary"],
-                                       openness=d["openness"])
+        series = actions.series_create(
+            owner=request.user, title=d["title"], summary=d["summary"], openness=d["openness"]
+        )
         messages.success(request, "Series created.")
         return redirect("stories:series-manage", series.pk)
     return render(request, "stories/manage/series_form.html", {"form": form, "new": True})
@@ -435,27 +541,40 @@ def _series(request, series_id: int, allowed) -> Series:
 def series_manage(request, series_id):
     series = _series(request, series_id, can_add_to_series)
     owner = can_manage_series(request.user, series)
-    form = SeriesForm(request.POST if request.method == "POST" and owner else None, initial={
-        "title": series.title, "summary": series.summary, "openness": series.openness,
-    })
+    form = SeriesForm(
+        request.POST if request.method == "POST" and owner else None,
+        initial={
+            "title": series.title,
+            "summary": series.summary,
+            "openness": series.openness,
+        },
+    )
     if request.method == "POST":
         if not owner:
             raise PermissionDenied("Only the series' owner may change it.")
         if form.is_valid():
             d = form.cleaned_data
             try:
-                actions.series_update(series=series, title=d["title"], summary=d["summary"],
-                                      openness=d["openness"])
+                actions.series_update(
+                    series=series, title=d["title"], summary=d["summary"], openness=d["openness"]
+                )
             except ActionRefused as error:
                 _refuse(form, error)
             else:
                 messages.success(request, "Series saved.")
                 return redirect("stories:series-manage", series.pk)
-    return render(request, "stories/manage/series_form.html", {
-        "series": series, "form": form, "owner": owner, "new": False,
-        "entries": series.entries.select_related("story", "subseries"),
-        "add_form": SeriesAddForm(user=request.user, series=series),
-    })
+    return render(
+        request,
+        "stories/manage/series_form.html",
+        {
+            "series": series,
+            "form": form,
+            "owner": owner,
+            "new": False,
+            "entries": series.entries.select_related("story", "subseries"),
+            "add_form": SeriesAddForm(user=request.user, series=series),
+        },
+    )
 
 
 @login_required
@@ -466,14 +585,20 @@ def series_add(request, series_id):
     if form.is_valid():
         try:
             entry = actions.series_add_work(
-                series=series, by=request.user, story=form.cleaned_data.get("story"),
+                series=series,
+                by=request.user,
+                story=form.cleaned_data.get("story"),
                 subseries=form.cleaned_data.get("subseries"),
             )
         except (ActionRefused, ValueError) as error:
             messages.error(request, str(error))
         else:
-            messages.success(request, "Added." if entry.confirmed
-                             else "Added: it shows once the series' owner accepts it.")
+            messages.success(
+                request,
+                "Added."
+                if entry.confirmed
+                else "Added: it shows once the series' owner accepts it.",
+            )
     else:
         messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
     return redirect("stories:series-manage", series.pk)
@@ -500,11 +625,16 @@ def series_delete(request, series_id):
         actions.series_delete(series=series)
         messages.success(request, f"The series “{series.title}” is deleted; its stories stay.")
         return redirect("stories:mine")
-    return render(request, "stories/manage/confirm.html", {
-        "title": f"Delete the series “{series.title}”?",
-        "text": "Its stories stay in the archive; only the series goes.",
-        "button": "Delete the series", "cancel": reverse("stories:series-manage", args=[series.pk]),
-    })
+    return render(
+        request,
+        "stories/manage/confirm.html",
+        {
+            "title": f"Delete the series “{series.title}”?",
+            "text": "Its stories stay in the archive; only the series goes.",
+            "button": "Delete the series",
+            "cancel": reverse("stories:series-manage", args=[series.pk]),
+        },
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -517,8 +647,11 @@ def challenge_new(request):
         raise PermissionDenied("Posting is closed, or your account is locked.")
     form = ChallengeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        actions.challenge_create(owner=request.user, title=form.cleaned_data["title"],
-                                 summary=form.cleaned_data["summary"])
+        actions.challenge_create(
+            owner=request.user,
+            title=form.cleaned_data["title"],
+            summary=form.cleaned_data["summary"],
+        )
         messages.success(request, "Challenge posted. Authors answer it when they post a story.")
         return redirect("stories:mine")
     return render(request, "stories/manage/challenge_form.html", {"form": form})

@@ -27,8 +27,9 @@ class TagNode:
     children: list[TagNode] = field(default_factory=list)
 
 
-def tag_tree(kind: TagKind, listed: QuerySet[Story], *, counted_under: int | None = None
-             ) -> list[TagNode]:
+def tag_tree(
+    kind: TagKind, listed: QuerySet[Story], *, counted_under: int | None = None
+) -> list[TagNode]:
     """The kind's tags as a tree (roots first, in their order). A story filed under a parent
     and one of its children counts once for the parent. Two queries.
 
@@ -113,18 +114,24 @@ def unlisted_stories_of(author: User) -> QuerySet[Story]:
     released yet. Shown only to the author and to moderators."""
     public = Story.objects.filter(status=Status.PUBLISHED, chapter_count__gt=0)
     return (
-        Story.objects.filter(credits__user=author).exclude(pk__in=public.values("pk"))
-        .select_related("rating").order_by("-created_at", "-pk")
+        Story.objects.filter(credits__user=author)
+        .exclude(pk__in=public.values("pk"))
+        .select_related("rating")
+        .order_by("-created_at", "-pk")
     )
 
 
 def series_with_counts(listed: QuerySet[Story]) -> QuerySet[Series]:
-    return Series.objects.select_related("owner").annotate(
-        story_count=Count(
-            "entries",
-            filter=Q(entries__confirmed=True, entries__story__in=listed.values("pk")),
+    return (
+        Series.objects.select_related("owner")
+        .annotate(
+            story_count=Count(
+                "entries",
+                filter=Q(entries__confirmed=True, entries__story__in=listed.values("pk")),
+            )
         )
-    ).order_by(Lower("title"), "pk")
+        .order_by(Lower("title"), "pk")
+    )
 
 
 def viewable_stories(user: Viewer) -> QuerySet[Story]:
@@ -160,10 +167,14 @@ def series_items(series: Series, user: Viewer) -> list[SeriesItem]:
         .order_by("position", "pk")
     )
     story_ids = [entry.story_id for entry in entries if entry.story_id]
-    stories = {
-        story.pk: story
-        for story in viewable_stories(user).filter(pk__in=story_ids).select_related("rating")
-    } if story_ids else {}
+    stories = (
+        {
+            story.pk: story
+            for story in viewable_stories(user).filter(pk__in=story_ids).select_related("rating")
+        }
+        if story_ids
+        else {}
+    )
     items = []
     for entry in entries:
         if entry.subseries_id:

@@ -32,18 +32,23 @@ class StoryForm(forms.Form):
         label="Story notes", widget=forms.Textarea(attrs={"rows": 4}), required=False
     )
     rating = forms.ModelChoiceField(
-        queryset=Rating.objects.all(), empty_label=None,
+        queryset=Rating.objects.all(),
+        empty_label=None,
         error_messages={"invalid_choice": "Choose one of the archive's ratings."},
     )
     completed = forms.BooleanField(required=False)
     challenges = forms.ModelMultipleChoiceField(
-        queryset=Challenge.objects.all(), required=False, label="Answers the challenges",
+        queryset=Challenge.objects.all(),
+        required=False,
+        label="Answers the challenges",
         widget=forms.CheckboxSelectMultiple,
     )
     freeform = forms.CharField(
-        label="Additional tags", required=False, max_length=2000,
+        label="Additional tags",
+        required=False,
+        max_length=2000,
         help_text="Anything else a reader may look for, separated by commas: "
-                  "“slow burn, hurt/comfort, road trip”.",
+        "“slow burn, hurt/comfort, road trip”.",
     )
 
     def __init__(self, *args, **kwargs):
@@ -55,8 +60,11 @@ class StoryForm(forms.Form):
             if kind.role == TagKind.Role.CATEGORY:
                 tags = tags.filter(locked=False)
             self.fields[self.tag_field(kind)] = TagChoiceField(
-                queryset=tags, required=kind.required, label=kind.name,
-                widget=forms.CheckboxSelectMultiple if kind.role == TagKind.Role.CLASS
+                queryset=tags,
+                required=kind.required,
+                label=kind.name,
+                widget=forms.CheckboxSelectMultiple
+                if kind.role == TagKind.Role.CLASS
                 else forms.SelectMultiple,
                 error_messages={
                     "invalid_choice": f"“%(value)s” is not one of the archive's {kind.name.lower()}.",
@@ -104,8 +112,11 @@ class StoryForm(forms.Form):
     @classmethod
     def initial_for(cls, story) -> dict:
         initial = {
-            "title": story.title, "summary": story.summary, "notes": story.notes,
-            "rating": story.rating_id, "completed": story.completed,
+            "title": story.title,
+            "summary": story.summary,
+            "notes": story.notes,
+            "rating": story.rating_id,
+            "completed": story.completed,
         }
         freeform = []
         for tag in story.tags.select_related("kind"):
@@ -122,10 +133,12 @@ class NewStoryExtrasForm(forms.Form):
     """What only a new story asks: co-authors to invite, a series."""
 
     coauthors = forms.CharField(
-        required=False, label="Co-authors",
+        required=False,
+        label="Co-authors",
         help_text="Pen names, separated by commas. Each is invited and must accept.",
     )
     series = forms.ModelChoiceField(queryset=Series.objects.none(), required=False)
+
     def __init__(self, *args, user: User, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
@@ -148,16 +161,22 @@ class NewStoryExtrasForm(forms.Form):
 
 class ChapterForm(forms.Form):
     title = forms.CharField(max_length=200, required=False, help_text="Empty: “Chapter N”.")
-    notes = forms.CharField(label="Notes before the chapter", widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    notes = forms.CharField(
+        label="Notes before the chapter", widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
     text_format = forms.ChoiceField(choices=FORMATS, initial="html", label="Text is written in")
     body = forms.CharField(label="Text", widget=forms.Textarea(attrs={"rows": 18}), required=False)
     upload = forms.FileField(
-        required=False, label="…or upload the text",
+        required=False,
+        label="…or upload the text",
         help_text="A .txt, .html or .docx file; it replaces the text above.",
     )
-    end_notes = forms.CharField(label="Notes after the chapter", widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    end_notes = forms.CharField(
+        label="Notes after the chapter", widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
     release_at = forms.DateTimeField(
-        required=False, label="Release at",
+        required=False,
+        label="Release at",
         help_text="Leave empty to release at once.",
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"],
@@ -193,7 +212,8 @@ class ChapterForm(forms.Form):
         limit = site_settings().max_chapter_characters
         if len(typed) > limit or len(html) > limit:
             self.add_error(
-                "body", f"This chapter has {len(typed):,} characters; the archive takes at most {limit:,}."
+                "body",
+                f"This chapter has {len(typed):,} characters; the archive takes at most {limit:,}.",
             )
         elif not html.strip():
             self.add_error("body", "A chapter needs some text: type it or upload a file.")
@@ -209,7 +229,9 @@ class ReorderForm(forms.Form):
         self.chapters = list(chapters)
         for chapter in self.chapters:
             self.fields[f"chapter_{chapter.pk}"] = forms.IntegerField(
-                min_value=1, max_value=len(self.chapters), initial=chapter.position,
+                min_value=1,
+                max_value=len(self.chapters),
+                initial=chapter.position,
                 label=chapter.title,
             )
 
@@ -222,8 +244,9 @@ class ReorderForm(forms.Form):
         if None in places:
             return data
         if sorted(places) != list(range(1, len(self.chapters) + 1)):
-            raise forms.ValidationError("Give each chapter a different place, from 1 to "
-                                        f"{len(self.chapters)}.")
+            raise forms.ValidationError(
+                f"Give each chapter a different place, from 1 to {len(self.chapters)}."
+            )
         return data
 
     def order(self) -> list[int]:
@@ -274,7 +297,9 @@ class SeriesAddForm(forms.Form):
 
 
 class ChallengeForm(forms.Form):
-    title = forms.CharField(max_length=200, error_messages={"required": "A challenge needs a title."})
+    title = forms.CharField(
+        max_length=200, error_messages={"required": "A challenge needs a title."}
+    )
     summary = forms.CharField(widget=forms.Textarea(attrs={"rows": 5}), required=False)
 
 

@@ -58,7 +58,7 @@ def order_stories(stories: QuerySet[Story], sort: str) -> QuerySet[Story]:
 
 
 def normalise_letter(letter: str) -> str:
-    """"a" -> "A"; "#" or "other" -> OTHER. Anything else is not a letter page: 404."""
+    """ "a" -> "A"; "#" or "other" -> OTHER. Anything else is not a letter page: 404."""
     if letter in ("#", OTHER):
         return OTHER
     if len(letter) == 1 and letter.upper() in LETTERS:
@@ -174,12 +174,23 @@ class Card:
         """Everything the card's HTML is made from (and so, its cache key)."""
         story = self.story
         return (
-            story.pk, story.title, story.summary, story.status, story.chapter_count,
-            story.word_count, story.updated_at, story.completed, story.rating_id,
-            story.rating.name, self.is_new, site_settings().date_format,
+            story.pk,
+            story.title,
+            story.summary,
+            story.status,
+            story.chapter_count,
+            story.word_count,
+            story.updated_at,
+            story.completed,
+            story.rating_id,
+            story.rating.name,
+            self.is_new,
+            site_settings().date_format,
             [(author.pk, author.pen_name) for author in self.authors],
-            [(line.kind.name, line.kind.slug, [(tag.pk, tag.name) for tag in line.tags])
-             for line in self.tag_lines],
+            [
+                (line.kind.name, line.kind.slug, [(tag.pk, tag.name) for tag in line.tags])
+                for line in self.tag_lines
+            ],
         )
 
     @cached_property
@@ -206,15 +217,24 @@ def make_cards(stories: Iterable[Story]) -> list[Card]:
     authors: dict[int, list[CardAuthor]] = defaultdict(list)
     for story_id, user_id, pen_name in (
         StoryAuthor.objects.filter(story_id__in=ids)
-        .order_by("story_id", "position").values_list("story_id", "user_id", "user__pen_name")
+        .order_by("story_id", "position")
+        .values_list("story_id", "user_id", "user__pen_name")
     ):
         authors[story_id].append(CardAuthor(user_id, pen_name))
     lines: dict[int, dict[int, TagLine]] = defaultdict(dict)
     kinds: dict[int, CardKind] = {}
     for story_id, tag_id, name, kind_id, kind_name, kind_slug, kind_order in (
-        StoryTag.objects.filter(story_id__in=ids).order_by("story_id", "position")
-        .values_list("story_id", "tag_id", "tag__name", "tag__kind_id", "tag__kind__name",
-                     "tag__kind__slug", "tag__kind__order")
+        StoryTag.objects.filter(story_id__in=ids)
+        .order_by("story_id", "position")
+        .values_list(
+            "story_id",
+            "tag_id",
+            "tag__name",
+            "tag__kind_id",
+            "tag__kind__name",
+            "tag__kind__slug",
+            "tag__kind__order",
+        )
     ):
         kind = kinds.setdefault(kind_id, CardKind(kind_name, kind_slug, kind_order))
         lines[story_id].setdefault(kind_id, TagLine(kind, [])).tags.append(CardTag(tag_id, name))
@@ -223,7 +243,9 @@ def make_cards(stories: Iterable[Story]) -> list[Card]:
         Card(
             story=story,
             authors=authors[story.pk],
-            tag_lines=sorted(lines[story.pk].values(), key=lambda line: (line.kind.order, line.kind.slug)),
+            tag_lines=sorted(
+                lines[story.pk].values(), key=lambda line: (line.kind.order, line.kind.slug)
+            ),
             is_new=bool(story.updated_at and story.updated_at >= new_since),
         )
         for story in stories
@@ -247,7 +269,11 @@ class StoryPage:
 
 
 def story_page(
-    request, stories: QuerySet[Story], *, default_sort: str = "title", use_preference: bool = True,
+    request,
+    stories: QuerySet[Story],
+    *,
+    default_sort: str = "title",
+    use_preference: bool = True,
     filters: bool = True,
 ) -> StoryPage:
     """Sort, paginate and prepare `stories` (already filtered for this reader) for display.

@@ -76,12 +76,16 @@ class StoryAuthor(models.Model):
     """A credit on a story; position 0 is the main author, then co-authors in order."""
 
     story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="credits")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="credits")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="credits"
+    )
     position = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         ordering = ["position"]
-        constraints = [models.UniqueConstraint(fields=["story", "user"], name="one_credit_per_author")]
+        constraints = [
+            models.UniqueConstraint(fields=["story", "user"], name="one_credit_per_author")
+        ]
 
     def __str__(self) -> str:
         return f"{self.user} on {self.story}"
@@ -108,7 +112,9 @@ class Chapter(models.Model):
     position = models.PositiveIntegerField(help_text="1-based order within the story.")
     title = models.CharField(max_length=200)
     author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="chapters",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="chapters",
         help_text="May differ from the story's main author (co-authors, round robins).",
     )
     notes = models.TextField(blank=True, help_text="Author's notes before the text.")
@@ -145,7 +151,9 @@ class Series(models.Model):
 
     title = models.CharField(max_length=200)
     summary = models.TextField(blank=True)
-    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="series")
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="series"
+    )
     openness = models.CharField(max_length=10, choices=Openness.choices, default=Openness.CLOSED)
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -191,7 +199,10 @@ class Challenge(models.Model):
     title = models.CharField(max_length=200)
     summary = models.TextField(blank=True)
     owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="challenges",
     )
     challenger = models.CharField(max_length=100, blank=True, help_text="Name shown if no owner.")
@@ -229,7 +240,9 @@ class CoauthorInvite(models.Model):
     """An author asked another member to share a story's credit; the member must accept."""
 
     story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="invites")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="invites")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="invites"
+    )
     invited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -237,7 +250,9 @@ class CoauthorInvite(models.Model):
 
     class Meta:
         ordering = ["created_at"]
-        constraints = [models.UniqueConstraint(fields=["story", "user"], name="one_invite_per_member")]
+        constraints = [
+            models.UniqueConstraint(fields=["story", "user"], name="one_invite_per_member")
+        ]
 
     def __str__(self) -> str:
         return f"{self.user} invited to {self.story}"

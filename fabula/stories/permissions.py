@@ -114,8 +114,10 @@ def pass_gate(request, story: Story, gate: Gate) -> None:
 
 
 def is_admin(user: Viewer) -> bool:
-    return user.is_authenticated and user.is_active and (
-        user.is_superuser or user.level == User.Level.ADMIN
+    return (
+        user.is_authenticated
+        and user.is_active
+        and (user.is_superuser or user.level == User.Level.ADMIN)
     )
 
 

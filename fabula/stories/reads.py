@@ -39,7 +39,10 @@ def reader_key(request) -> str:
 def record_read(request, story_id: int) -> None:
     with _lock:
         _pending.add((story_id, reader_key(request), timezone.localdate()))
-        due = len(_pending) >= _MAX_BUFFER or time.monotonic() - _last_flush >= settings.READ_FLUSH_SECONDS
+        due = (
+            len(_pending) >= _MAX_BUFFER
+            or time.monotonic() - _last_flush >= settings.READ_FLUSH_SECONDS
+        )
     if due:
         flush_reads()
 

@@ -47,11 +47,15 @@ def story_header(story: Story, chapters: list[Chapter] | None = None) -> StoryHe
     Class lines come for every class kind of the site, in the alphabetical order of the kind's
     internal name, as eFiction prints them, even when the story has none of that kind.
     """
-    credits = list(story.credits.all()) if _prefetched(story, "credits") else list(
-        story.credits.select_related("user")
+    credits = (
+        list(story.credits.all())
+        if _prefetched(story, "credits")
+        else list(story.credits.select_related("user"))
     )
-    story_tags = list(story.story_tags.all()) if _prefetched(story, "story_tags") else list(
-        story.story_tags.select_related("tag__kind")
+    story_tags = (
+        list(story.story_tags.all())
+        if _prefetched(story, "story_tags")
+        else list(story.story_tags.select_related("tag__kind"))
     )
     by_role: dict[str, list[Tag]] = {}
     by_kind: dict[int, list[Tag]] = {}
@@ -67,9 +71,7 @@ def story_header(story: Story, chapters: list[Chapter] | None = None) -> StoryHe
         characters=by_role.get(TagKind.Role.CHARACTER, []),
         class_lines=[TagLine(kind, by_kind.get(kind.pk, [])) for kind in class_kinds],
         freeform=by_role.get(TagKind.Role.FREEFORM, []),
-        series=list(
-            Series.objects.filter(entries__story=story).order_by("entries__pk").distinct()
-        ),
+        series=list(Series.objects.filter(entries__story=story).order_by("entries__pk").distinct()),
         challenges=list(story.challenges.order_by("title")),
         chapters=chapters if chapters is not None else [],
     )

@@ -56,24 +56,34 @@ def home(request) -> HttpResponse:
     listed = listed_stories(request.user).select_related("rating")
     featured = listed.filter(featured=True).order_by("-updated_at", "-pk")[:HOME_FEATURED]
     recent = order_stories(listed, "updated")[:HOME_RECENT]
-    return render(request, "stories/home.html", {
-        "featured": make_cards(featured),
-        "recent": make_cards(recent),
-    })
+    return render(
+        request,
+        "stories/home.html",
+        {
+            "featured": make_cards(featured),
+            "recent": make_cards(recent),
+        },
+    )
 
 
 @served
 def story_list(request) -> HttpResponse:
     return _list_page(
-        request, title="All stories", stories=listed_stories(request.user), default_sort="title",
+        request,
+        title="All stories",
+        stories=listed_stories(request.user),
+        default_sort="title",
     )
 
 
 @served
 def recent(request) -> HttpResponse:
     return _list_page(
-        request, title="Recently updated", stories=listed_stories(request.user),
-        default_sort="updated", use_preference=False,
+        request,
+        title="Recently updated",
+        stories=listed_stories(request.user),
+        default_sort="updated",
+        use_preference=False,
     )
 
 
@@ -83,22 +93,33 @@ def titles(request, letter: str | None = None) -> HttpResponse:
     if letter is not None:
         letter = normalise_letter(letter)
         stories = filter_by_letter(stories, letter)
-    title = "Titles" if letter is None else (
-        "Titles not starting with a letter" if letter == OTHER else f"Titles: {letter}"
+    title = (
+        "Titles"
+        if letter is None
+        else ("Titles not starting with a letter" if letter == OTHER else f"Titles: {letter}")
     )
     return _list_page(
-        request, title=title, stories=stories, default_sort="title", use_preference=False,
-        letters=LETTERS, letter=letter,
+        request,
+        title=title,
+        stories=stories,
+        default_sort="title",
+        use_preference=False,
+        letters=LETTERS,
+        letter=letter,
     )
 
 
 def _list_page(request, *, title, stories, default_sort, use_preference=True, **extra):
-    listing = story_page(
-        request, stories, default_sort=default_sort, use_preference=use_preference
+    listing = story_page(request, stories, default_sort=default_sort, use_preference=use_preference)
+    return render(
+        request,
+        "stories/story_list.html",
+        {
+            "title": title,
+            "listing": listing,
+            **extra,
+        },
     )
-    return render(request, "stories/story_list.html", {
-        "title": title, "listing": listing, **extra,
-    })
 
 
 # ---------------------------------------------------------------------------------------------
@@ -138,14 +159,18 @@ def story_index(request, story_id: int) -> HttpResponse:
     # the age and warning gates stand before the text.
     if required_gate(request, story) == "registered":
         return _gate_page(request, story, "registered")
-    chapters = _mark_unreleased(list(
-        visible_chapters(request.user, story).select_related("author").defer("body")
-    ))
-    return render(request, "stories/story_index.html", {
-        "story": story,
-        "header": story_header(story, chapters),
-        "chapters": chapters,
-    })
+    chapters = _mark_unreleased(
+        list(visible_chapters(request.user, story).select_related("author").defer("body"))
+    )
+    return render(
+        request,
+        "stories/story_index.html",
+        {
+            "story": story,
+            "header": story_header(story, chapters),
+            "chapters": chapters,
+        },
+    )
 
 
 def chapter(request, story_id, position):
@@ -167,16 +192,20 @@ def _chapter(request, story_id: int, position: int) -> HttpResponse:
         raise Http404("No such chapter.")
     current = visible.select_related("author").get(pk=chapters[index].pk)
     current.unreleased = chapters[index].unreleased
-    return render(request, "stories/chapter.html", {
-        "story": story,
-        "authors": [credit.user for credit in story.credits.all()],
-        "chapter": current,
-        "chapters": chapters,
-        "number": index + 1,
-        "previous": chapters[index - 1] if index > 0 else None,
-        "next": chapters[index + 1] if index + 1 < len(chapters) else None,
-        "is_first": index == 0,
-    })
+    return render(
+        request,
+        "stories/chapter.html",
+        {
+            "story": story,
+            "authors": [credit.user for credit in story.credits.all()],
+            "chapter": current,
+            "chapters": chapters,
+            "number": index + 1,
+            "previous": chapters[index - 1] if index > 0 else None,
+            "next": chapters[index + 1] if index + 1 < len(chapters) else None,
+            "is_first": index == 0,
+        },
+    )
 
 
 def story_full(request, story_id):
@@ -196,11 +225,15 @@ def _story_full(request, story_id: int) -> HttpResponse:
     )
     if not chapters:
         raise Http404("This story has no chapter to read yet.")
-    return render(request, "stories/story_full.html", {
-        "story": story,
-        "header": story_header(story, chapters),
-        "chapters": chapters,
-    })
+    return render(
+        request,
+        "stories/story_full.html",
+        {
+            "story": story,
+            "header": story_header(story, chapters),
+            "chapters": chapters,
+        },
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -209,13 +242,18 @@ def _story_full(request, story_id: int) -> HttpResponse:
 
 def _gate_page(request, story: Story, gate: str) -> HttpResponse:
     """The page standing before a story: members only (403), age consent, or a warning."""
-    response = render(request, "stories/gate.html", {
-        "story": story,
-        "rating": story.rating,
-        "gate": gate,
-        "next": request.get_full_path(),
-        "age_statement": site_settings().age_statement,
-    }, status=403 if gate == "registered" else 200)
+    response = render(
+        request,
+        "stories/gate.html",
+        {
+            "story": story,
+            "rating": story.rating,
+            "gate": gate,
+            "next": request.get_full_path(),
+            "age_statement": site_settings().age_statement,
+        },
+        status=403 if gate == "registered" else 200,
+    )
     return not_cacheable(response)
 
 
@@ -245,10 +283,14 @@ def gate(request, story_id):
 @served
 def series_list(request) -> HttpResponse:
     page = paginate(series_with_counts(listed_stories(request.user)), request.GET.get("page"))
-    return render(request, "stories/series_list.html", {
-        "page": page,
-        "pages": page_links(request.GET, page),
-    })
+    return render(
+        request,
+        "stories/series_list.html",
+        {
+            "page": page,
+            "pages": page_links(request.GET, page),
+        },
+    )
 
 
 @served

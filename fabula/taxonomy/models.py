@@ -43,7 +43,11 @@ class Tag(models.Model):
     kind = models.ForeignKey(TagKind, on_delete=models.PROTECT, related_name="tags")
     name = models.CharField(max_length=100)
     parent = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children",
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
         help_text="For categories: the category above. For characters: the category they belong to.",
     )
     description = models.TextField(blank=True)

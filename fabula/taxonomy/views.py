@@ -25,19 +25,27 @@ from fabula.taxonomy.models import Rating, Tag, TagKind
 
 @served
 def rating_list(request) -> HttpResponse:
-    return render(request, "taxonomy/rating_list.html", {
-        "ratings": ratings_with_counts(listed_stories(request.user)),
-    })
+    return render(
+        request,
+        "taxonomy/rating_list.html",
+        {
+            "ratings": ratings_with_counts(listed_stories(request.user)),
+        },
+    )
 
 
 @served
 def rating_detail(request, rating_id: int) -> HttpResponse:
     rating = get_object_or_404(Rating, pk=rating_id)
     stories = listed_stories(request.user).filter(rating=rating)
-    return render(request, "taxonomy/rating_detail.html", {
-        "rating": rating,
-        "listing": story_page(request, stories, default_sort="updated"),
-    })
+    return render(
+        request,
+        "taxonomy/rating_detail.html",
+        {
+            "rating": rating,
+            "listing": story_page(request, stories, default_sort="updated"),
+        },
+    )
 
 
 @served
@@ -53,7 +61,9 @@ def kind_detail(request, slug: str) -> HttpResponse:
 
 @served
 def tag_detail(request, slug: str, tag_id: int) -> HttpResponse:
-    tag = get_object_or_404(Tag.objects.select_related("kind", "synonym_of"), pk=tag_id, kind__slug=slug)
+    tag = get_object_or_404(
+        Tag.objects.select_related("kind", "synonym_of"), pk=tag_id, kind__slug=slug
+    )
     if tag.synonym_of_id:  # a synonym's stories are filed under its canonical tag
         return redirect("browse-tag", tag.synonym_of.kind.slug, tag.synonym_of_id)
     listed = listed_stories(request.user)
@@ -63,10 +73,14 @@ def tag_detail(request, slug: str, tag_id: int) -> HttpResponse:
         path = path_to(tag_tree(tag.kind, listed, counted_under=tag.pk), tag.pk)
         if path:
             ancestors, children, tag_ids = path[:-1], path[-1].children, subtree_ids(path[-1])
-    return render(request, "taxonomy/tag_detail.html", {
-        "kind": tag.kind,
-        "tag": tag,
-        "ancestors": ancestors,
-        "children": children,
-        "listing": story_page(request, stories_tagged(listed, tag_ids), default_sort="updated"),
-    })
+    return render(
+        request,
+        "taxonomy/tag_detail.html",
+        {
+            "kind": tag.kind,
+            "tag": tag,
+            "ancestors": ancestors,
+            "children": children,
+            "listing": story_page(request, stories_tagged(listed, tag_ids), default_sort="updated"),
+        },
+    )

@@ -37,7 +37,12 @@ def test_review_reply_and_alert(member_context, live_server, make_story, author,
     as_reader.get_by_role("button", name="Post review").click()
     as_reader.wait_for_url("**#review-*")
     review = Review.objects.get()
-    assert as_reader.locator(f"#review-{review.pk}").inner_text().count("The coals scene broke my heart.") == 1
+    assert (
+        as_reader.locator(f"#review-{review.pk}")
+        .inner_text()
+        .count("The coals scene broke my heart.")
+        == 1
+    )
     assert "★★★★★" in as_reader.locator(f"#review-{review.pk}").inner_text()
 
     as_author = member_context(author).new_page()
@@ -68,7 +73,9 @@ def test_review_reply_and_alert(member_context, live_server, make_story, author,
 
 def test_resume_reading_on_another_device(member_context, live_server, make_story, author, reader):
     story = make_story(author, "A Long Chapter", chapters=0)
-    body = "".join(f"<p>Paragraph {n}. " + "Words that fill the page. " * 30 + "</p>" for n in range(80))
+    body = "".join(
+        f"<p>Paragraph {n}. " + "Words that fill the page. " * 30 + "</p>" for n in range(80)
+    )
     actions.chapter_add(story=story, title="The Long One", body=body)
     actions.chapter_add(story=story, title="The Next One", body="<p>After.</p>")
     url = live_server.url + reverse("chapter", args=[story.pk, 1])

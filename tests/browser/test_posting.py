@@ -52,7 +52,10 @@ def test_register_post_validate_read(browser, live_server, archive, moderator):
     writer.fill("#id_chapter-body", "<p>The guests arrived at dawn, unannounced.</p>")
     writer.get_by_role("button", name="Preview").click()
     writer.screenshot(path="/tmp/fabula-posting-new-story.png", full_page=True)
-    assert writer.locator(".preview .chapter-text").inner_text() == "The guests arrived at dawn, unannounced."
+    assert (
+        writer.locator(".preview .chapter-text").inner_text()
+        == "The guests arrived at dawn, unannounced."
+    )
     assert Story.objects.count() == 0
     writer.get_by_role("button", name="Post the story").click()
     writer.wait_for_url("**/manage/stories/*/")
@@ -105,7 +108,10 @@ def test_reorder_and_schedule(member_context, live_server, make_story, author):
     page.get_by_label("Chapter 2").fill("1")
     page.get_by_role("button", name="Save the order").click()
     page.wait_for_url(url + reverse("stories:manage", args=[story.pk]))
-    assert page.locator(".manage-chapters a.chapter-title").all_inner_texts() == ["Chapter 2", "Chapter 1"]
+    assert page.locator(".manage-chapters a.chapter-title").all_inner_texts() == [
+        "Chapter 2",
+        "Chapter 1",
+    ]
 
     author.trusted = True
     author.save()
@@ -135,23 +141,42 @@ def test_no_payload_runs(browser, live_server, archive, author, moderator):
     client = Client()
     client.force_login(author)
     everything = "".join(PAYLOADS)
-    response = client.post(reverse("stories:new"), {
-        "title": PAYLOADS[0], "summary": everything, "notes": everything,
-        "rating": archive.general.pk, "tags_categories": [archive.fandom.pk],
-        "chapter-title": PAYLOADS[14], "chapter-notes": everything,
-        "chapter-end_notes": everything, "chapter-text_format": "html",
-        "chapter-body": "<p>Opening words.</p>" + everything, "publish": "1",
-    })
+    response = client.post(
+        reverse("stories:new"),
+        {
+            "title": PAYLOADS[0],
+            "summary": everything,
+            "notes": everything,
+            "rating": archive.general.pk,
+            "tags_categories": [archive.fandom.pk],
+            "chapter-title": PAYLOADS[14],
+            "chapter-notes": everything,
+            "chapter-end_notes": everything,
+            "chapter-text_format": "html",
+            "chapter-body": "<p>Opening words.</p>" + everything,
+            "publish": "1",
+        },
+    )
     assert response.status_code == 302
     story = Story.objects.get()
-    client.post(reverse("stories:chapter-new", args=[story.pk]), {
-        "title": "Markdown", "text_format": "markdown", "body": "\n\n".join(MARKDOWN),
-        "notes": "", "end_notes": "",
-    })
-    client.post(reverse("accounts:profile"), {"real_name": PAYLOADS[1][:100],
-                                              "email": author.email, "website": "", "bio": everything})
-    client.post(reverse("stories:series-new"), {"title": PAYLOADS[2], "summary": everything,
-                                                "openness": "open"})
+    client.post(
+        reverse("stories:chapter-new", args=[story.pk]),
+        {
+            "title": "Markdown",
+            "text_format": "markdown",
+            "body": "\n\n".join(MARKDOWN),
+            "notes": "",
+            "end_notes": "",
+        },
+    )
+    client.post(
+        reverse("accounts:profile"),
+        {"real_name": PAYLOADS[1][:100], "email": author.email, "website": "", "bio": everything},
+    )
+    client.post(
+        reverse("stories:series-new"),
+        {"title": PAYLOADS[2], "summary": everything, "openness": "open"},
+    )
     Client().post(reverse("moderation:report", args=["story", story.pk]), {"reason": everything})
 
     ran, requests = [], []
@@ -179,16 +204,26 @@ def test_no_payload_runs(browser, live_server, archive, author, moderator):
     guest.wait_for_timeout(200)
     assert guest.evaluate("window.__xss || 0") == 1
     series = Series.objects.get()
-    for path in [reverse("story", args=[story.pk]), reverse("chapter", args=[story.pk, 1]),
-                 reverse("chapter", args=[story.pk, 2]), reverse("story-full", args=[story.pk]),
-                 reverse("author", args=[author.pk]), reverse("home"), reverse("series-list"),
-                 reverse("series", args=[series.pk]),
-                 f"/fanfiction/viewstory.php?sid={story.pk}&action=printable&chapter=all",
-                 f"/fanfiction/viewstory.php?sid={story.pk}&index=1"]:
+    for path in [
+        reverse("story", args=[story.pk]),
+        reverse("chapter", args=[story.pk, 1]),
+        reverse("chapter", args=[story.pk, 2]),
+        reverse("story-full", args=[story.pk]),
+        reverse("author", args=[author.pk]),
+        reverse("home"),
+        reverse("series-list"),
+        reverse("series", args=[series.pk]),
+        f"/fanfiction/viewstory.php?sid={story.pk}&action=printable&chapter=all",
+        f"/fanfiction/viewstory.php?sid={story.pk}&index=1",
+    ]:
         visit(guest, path)
     as_author = watch(_logged_in(browser, live_server, author))
-    for path in [reverse("stories:manage", args=[story.pk]), reverse("stories:edit", args=[story.pk]),
-                 reverse("stories:mine"), reverse("accounts:profile")]:
+    for path in [
+        reverse("stories:manage", args=[story.pk]),
+        reverse("stories:edit", args=[story.pk]),
+        reverse("stories:mine"),
+        reverse("accounts:profile"),
+    ]:
         visit(as_author, path)
     as_staff = watch(_logged_in(browser, live_server, moderator))
     visit(as_staff, reverse("moderation:reports"))
@@ -202,7 +237,13 @@ def _logged_in(browser, live_server, user: User):
     client = Client()
     client.force_login(user)
     context = browser.new_context(viewport=DESKTOP)
-    context.add_cookies([{"name": settings.SESSION_COOKIE_NAME,
-                          "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                          "url": live_server.url}])
+    context.add_cookies(
+        [
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                "url": live_server.url,
+            }
+        ]
+    )
     return context.new_page()

@@ -32,18 +32,26 @@ PARAGRAPHS = [
 @pytest.fixture
 def story(make_story, author, coauthor, archive):
     story = make_story(
-        author, "The Last Temptation of a Very Long Title That Has To Wrap Somewhere",
-        coauthors=[coauthor], chapters=0, rating=archive.teen,
+        author,
+        "The Last Temptation of a Very Long Title That Has To Wrap Somewhere",
+        coauthors=[coauthor],
+        chapters=0,
+        rating=archive.teen,
         tags=[archive.subfandom, archive.jim, archive.pam, archive.angst, archive.violence],
         summary="<p>Jim comes back from Stamford with a girlfriend and a plan. Neither survives "
         "contact with Pam.</p>",
         notes="<p>Written for the end-of-season challenge. Spoilers through The Return.</p>",
     )
     body = "".join(f"<p>{text}</p>" for text in PARAGRAPHS * 4)
-    actions.chapter_add(story=story, title="Temptation", body=body,
-                        notes="<p>Thanks for reading.</p>")
-    actions.chapter_add(story=story, title="Coals", body=body.replace("Friday", "Monday"),
-                        end_notes="<p>More soon.</p>")
+    actions.chapter_add(
+        story=story, title="Temptation", body=body, notes="<p>Thanks for reading.</p>"
+    )
+    actions.chapter_add(
+        story=story,
+        title="Coals",
+        body=body.replace("Friday", "Monday"),
+        end_notes="<p>More soon.</p>",
+    )
     return story
 
 

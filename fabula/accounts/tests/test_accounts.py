@@ -20,10 +20,17 @@ pytestmark = pytest.mark.django_db
 
 
 def join(client, **overrides):
-    data = {"pen_name": "New Writer", "email": "new@example.org", "password1": PASSWORD,
-            "password2": PASSWORD, "age": "on"}
+    data = {
+        "pen_name": "New Writer",
+        "email": "new@example.org",
+        "password1": PASSWORD,
+        "password2": PASSWORD,
+        "age": "on",
+    }
     data.update(overrides)
-    return client.post(reverse("accounts:register"), {k: v for k, v in data.items() if v is not None})
+    return client.post(
+        reverse("accounts:register"), {k: v for k, v in data.items() if v is not None}
+    )
 
 
 def test_register_logs_in_with_argon2(client, settings):
@@ -35,13 +42,16 @@ def test_register_logs_in_with_argon2(client, settings):
     assert client.get(reverse("stories:mine")).status_code == 200
 
 
-@pytest.mark.parametrize("overrides, message", [
-    ({"pen_name": "night swept"}, "is taken"),
-    ({"password2": "something else entirely"}, "The two passwords differ."),
-    ({"password1": "short", "password2": "short"}, "too short"),
-    ({"email": "not-an-email"}, "Enter a valid email address."),
-    ({"age": None}, "Please confirm this to join."),
-])
+@pytest.mark.parametrize(
+    "overrides, message",
+    [
+        ({"pen_name": "night swept"}, "is taken"),
+        ({"password2": "something else entirely"}, "The two passwords differ."),
+        ({"password1": "short", "password2": "short"}, "too short"),
+        ({"email": "not-an-email"}, "Enter a valid email address."),
+        ({"age": None}, "Please confirm this to join."),
+    ],
+)
 def test_register_bad_input(client, author, overrides, message):
     response = join(client, **overrides)
     page = response.content.decode()
@@ -77,7 +87,9 @@ def test_login_wrong_password_then_rate_limit(client, author):
 
 
 def test_login_ignores_case(client, author):
-    response = client.post(reverse("accounts:login"), {"username": "night swept", "password": PASSWORD})
+    response = client.post(
+        reverse("accounts:login"), {"username": "night swept", "password": PASSWORD}
+    )
     assert response.status_code == 302 and client.session["_auth_user_id"] == str(author.pk)
 
 
@@ -94,42 +106,68 @@ def test_password_reset_by_email(client, author):
     link = re.search(r"http://testserver(/\S+)", mail.outbox[0].body).group(1)
     response = client.get(link, follow=True)
     form_url = response.redirect_chain[-1][0]
-    client.post(form_url, {"new_password1": "a brand new passphrase", "new_password2": "a brand new passphrase"})
+    client.post(
+        form_url,
+        {"new_password1": "a brand new passphrase", "new_password2": "a brand new passphrase"},
+    )
     author.refresh_from_db()
     assert author.check_password("a brand new passphrase")
 
 
 def test_profile_and_preferences(client, author):
     client.force_login(author)
-    client.post(reverse("accounts:profile"), {
-        "real_name": "Jim H", "email": "jim@example.org", "website": "https://example.org",
-        "bio": "<p onmouseover=x()>Hi <script>x()</script></p>",
-    })
+    client.post(
+        reverse("accounts:profile"),
+        {
+            "real_name": "Jim H",
+            "email": "jim@example.org",
+            "website": "https://example.org",
+            "bio": "<p onmouseover=x()>Hi <script>x()</script></p>",
+        },
+    )
     author.refresh_from_db()
     assert author.real_name == "Jim H" and author.bio == "<p>Hi </p>"
-    client.post(reverse("accounts:preferences"), {
-        "age_consent": "on", "theme": "dark", "text_size": "125", "default_sort": "title",
-    })
+    client.post(
+        reverse("accounts:preferences"),
+        {
+            "age_consent": "on",
+            "theme": "dark",
+            "text_size": "125",
+            "default_sort": "title",
+        },
+    )
     author.refresh_from_db()
-    assert (author.age_consent, author.theme, author.text_size, author.default_sort,
-            author.email_alerts) == (True, "dark", 125, "title", False)
+    assert (
+        author.age_consent,
+        author.theme,
+        author.text_size,
+        author.default_sort,
+        author.email_alerts,
+    ) == (True, "dark", 125, "title", False)
     page = client.get(reverse("home")).content.decode()
     assert 'data-theme="dark"' in page
 
 
 def test_profile_bad_website_keeps_typed_values(client, author):
     client.force_login(author)
-    response = client.post(reverse("accounts:profile"), {
-        "real_name": "Typed", "email": author.email, "website": "not a url", "bio": "",
-    })
+    response = client.post(
+        reverse("accounts:profile"),
+        {
+            "real_name": "Typed",
+            "email": author.email,
+            "website": "not a url",
+            "bio": "",
+        },
+    )
     assert "Enter a valid URL." in response.content.decode()
     assert 'value="Typed"' in response.content.decode()
     author.refresh_from_db()
     assert author.real_name == ""
 
 
-def test_delete_account_orphans_stories(client, author, coauthor, make_story,
-                                        django_capture_on_commit_callbacks):
+def test_delete_account_orphans_stories(
+    client, author, coauthor, make_story, django_capture_on_commit_callbacks
+):
     alone = make_story(author, "Alone")
     shared = make_story(author, "Shared", coauthors=[coauthor])
     client.force_login(author)
@@ -146,8 +184,9 @@ def test_delete_account_orphans_stories(client, author, coauthor, make_story,
     assert not orphan.has_usable_password()
 
 
-def test_delete_account_deletes_own_stories(client, author, coauthor, make_story,
-                                            django_capture_on_commit_callbacks):
+def test_delete_account_deletes_own_stories(
+    client, author, coauthor, make_story, django_capture_on_commit_callbacks
+):
     make_story(author, "Alone")
     shared = make_story(author, "Shared", coauthors=[coauthor])
     client.force_login(author)

@@ -44,9 +44,16 @@ def test_author_profile(client, make_story, author, coauthor, other_author):
     make_story(other_author, "Not Mine")
     actions.series_create(owner=author, title="My Series")
     page = client.get(reverse("author", args=[author.pk])).content.decode()
-    for text in ["<h1>Night Swept</h1>", "Writes <em>late</em> at night.",
-                 'href="https://nightswept.example.org/"', "Member since March 24, 2006",
-                 "My Own Story", "Shared Work", "My Series", "2 stories"]:
+    for text in [
+        "<h1>Night Swept</h1>",
+        "Writes <em>late</em> at night.",
+        'href="https://nightswept.example.org/"',
+        "Member since March 24, 2006",
+        "My Own Story",
+        "Shared Work",
+        "My Series",
+        "2 stories",
+    ]:
         assert text in page, text
     assert "Not Mine" not in page
 

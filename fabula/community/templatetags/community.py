@@ -105,17 +105,27 @@ def member_community(context, member):
     from fabula.community.models import Block, Favourite, Notification, Subscription
 
     user = context["request"].user
-    data = {"member": member, "user": user, "csrf_token": context.get("csrf_token"),
-            "here": context["request"].get_full_path(), "is_self": user.is_authenticated and user.pk == member.pk}
+    data = {
+        "member": member,
+        "user": user,
+        "csrf_token": context.get("csrf_token"),
+        "here": context["request"].get_full_path(),
+        "is_self": user.is_authenticated and user.pk == member.pk,
+    }
     if data["is_self"]:
         data["unread"] = Notification.objects.filter(user=user, read_at__isnull=True).count()
     elif user.is_authenticated:  # one query for the three buttons
         mine = {"user": user, "author": OuterRef("pk")}
-        row = User.objects.filter(pk=member.pk).annotate(
-            follows=Exists(Subscription.objects.filter(**mine)),
-            favourite=Exists(Favourite.objects.filter(**mine)),
-            blocked=Exists(Block.objects.filter(**mine)),
-        ).values("follows", "favourite", "blocked").first()
+        row = (
+            User.objects.filter(pk=member.pk)
+            .annotate(
+                follows=Exists(Subscription.objects.filter(**mine)),
+                favourite=Exists(Favourite.objects.filter(**mine)),
+                blocked=Exists(Block.objects.filter(**mine)),
+            )
+            .values("follows", "favourite", "blocked")
+            .first()
+        )
         data.update(row or {})
     return data
 
@@ -126,8 +136,12 @@ def series_community(context, series):
     from fabula.community.models import Favourite, Subscription
 
     request = context["request"]
-    data = {"series": series, "user": request.user, "csrf_token": context.get("csrf_token"),
-            "here": request.get_full_path()}
+    data = {
+        "series": series,
+        "user": request.user,
+        "csrf_token": context.get("csrf_token"),
+        "here": request.get_full_path(),
+    }
     if request.user.is_authenticated:
         mine = {"user": request.user, "series": series}
         data["follows"] = Subscription.objects.filter(**mine).exists()

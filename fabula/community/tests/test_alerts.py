@@ -21,7 +21,9 @@ def add_chapter(story, title="Fresh"):
 
 def test_favourites_count_and_keep_a_sanitised_note(make_story, author, reader):
     story = make_story(author)
-    favourite = actions.favourite_add(user=reader, target=story, note="<p>So good<script>x()</script></p>", public=False)
+    favourite = actions.favourite_add(
+        user=reader, target=story, note="<p>So good<script>x()</script></p>", public=False
+    )
     assert favourite.note == "<p>So good</p>"
     actions.favourite_add(user=reader, target=story, note="Changed")  # an update, not a second one
     story.refresh_from_db()
@@ -45,8 +47,9 @@ def test_the_favourites_page_hides_private_notes_from_others(client, make_story,
     assert "My secret note" in client.get(url).content.decode()
 
 
-def test_followers_hear_of_a_new_chapter_at_once(make_story, author, reader, other_author,
-                                                 django_capture_on_commit_callbacks):
+def test_followers_hear_of_a_new_chapter_at_once(
+    make_story, author, reader, other_author, django_capture_on_commit_callbacks
+):
     story = make_story(author, "Followed")
     actions.subscribe(user=reader, target=story)
     actions.subscribe(user=other_author, target=author)
@@ -54,16 +57,20 @@ def test_followers_hear_of_a_new_chapter_at_once(make_story, author, reader, oth
     with django_capture_on_commit_callbacks(execute=True):
         add_chapter(story)
     assert set(Notification.objects.values_list("user__pen_name", "kind")) == {
-        ("Reader", "chapter"), ("Winter Fox", "chapter"),
+        ("Reader", "chapter"),
+        ("Winter Fox", "chapter"),
     }
     assert sorted(m.to[0] for m in mail.outbox) == ["reader@example.org", "winter.fox@example.org"]
     message = mail.outbox[0]
     assert "New chapter of Followed: Fresh." in message.body
-    assert message.alternatives[0][1] == "text/html" and "/chapters/3/" in message.alternatives[0][0]
+    assert (
+        message.alternatives[0][1] == "text/html" and "/chapters/3/" in message.alternatives[0][0]
+    )
 
 
-def test_unfollowed_and_unpublished_stories_are_quiet(make_story, author, reader,
-                                                       django_capture_on_commit_callbacks):
+def test_unfollowed_and_unpublished_stories_are_quiet(
+    make_story, author, reader, django_capture_on_commit_callbacks
+):
     story = make_story(author, "Quiet")
     actions.subscribe(user=reader, target=story)
     actions.unsubscribe(user=reader, target=story)
@@ -75,7 +82,9 @@ def test_unfollowed_and_unpublished_stories_are_quiet(make_story, author, reader
     assert not Notification.objects.exists()
 
 
-def test_daily_digest_sends_one_email_a_day(make_story, author, reader, django_capture_on_commit_callbacks):
+def test_daily_digest_sends_one_email_a_day(
+    make_story, author, reader, django_capture_on_commit_callbacks
+):
     actions.preferences_set(user=reader, alerts="daily")
     story = make_story(author, "Digest")
     actions.favourite_add(user=reader, target=story)  # favourites alert too, as in eFiction
@@ -94,7 +103,9 @@ def test_daily_digest_sends_one_email_a_day(make_story, author, reader, django_c
     assert "Three" in mail.outbox[-1].body and "One" not in mail.outbox[-1].body
 
 
-def test_alerts_off_means_the_page_only(make_story, author, reader, django_capture_on_commit_callbacks, client):
+def test_alerts_off_means_the_page_only(
+    make_story, author, reader, django_capture_on_commit_callbacks, client
+):
     actions.preferences_set(user=reader, alerts="off")
     story = make_story(author, "Silent")
     actions.subscribe(user=reader, target=story)
@@ -121,7 +132,9 @@ def test_follow_and_favourite_buttons(client, make_story, author, reader):
     assert client.post(reverse("community:follow", args=["story", story.pk])).status_code == 302
     assert client.post(reverse("community:follow", args=["author", author.pk])).status_code == 302
     assert reader.subscriptions.count() == 2
-    client.post(reverse("community:favourite", args=["story", story.pk]), {"note": "Yes", "public": "on"})
+    client.post(
+        reverse("community:favourite", args=["story", story.pk]), {"note": "Yes", "public": "on"}
+    )
     assert reader.favourites.get().note == "<p>Yes</p>"
     assert client.post(reverse("community:follow", args=["planet", 1])).status_code == 404
     assert client.post(reverse("community:follow", args=["story", 999999])).status_code == 404
@@ -129,8 +142,9 @@ def test_follow_and_favourite_buttons(client, make_story, author, reader):
     assert story.title in page and author.pen_name in page
 
 
-def test_series_followers_hear_of_new_chapters(client, make_story, author, reader,
-                                               django_capture_on_commit_callbacks, settings):
+def test_series_followers_hear_of_new_chapters(
+    client, make_story, author, reader, django_capture_on_commit_callbacks, settings
+):
     settings.PAGE_CACHE_SECONDS = 0
     story = make_story(author, "In a Series")
     series = story_actions.series_create(owner=author, title="The Saga")
@@ -145,8 +159,9 @@ def test_series_followers_hear_of_new_chapters(client, make_story, author, reade
     assert Notification.objects.get(user=reader).kind == "chapter"
 
 
-def test_a_scheduled_chapter_is_announced_once_its_time_comes(make_story, author, reader,
-                                                              django_capture_on_commit_callbacks):
+def test_a_scheduled_chapter_is_announced_once_its_time_comes(
+    make_story, author, reader, django_capture_on_commit_callbacks
+):
     from fabula.community.notifications import alert_scheduled_releases
 
     story = make_story(author, "Scheduled")

@@ -22,7 +22,9 @@ def titles(user):
     return set(listed_stories(user).values_list("title", flat=True))
 
 
-def test_blocks_hide_stories_tags_authors_and_subtags(stories, reader, other_author, archive, moderator):
+def test_blocks_hide_stories_tags_authors_and_subtags(
+    stories, reader, other_author, archive, moderator
+):
     everything = titles(reader)
     actions.block_tag(user=reader, tag=archive.violence)
     assert titles(reader) == everything - {"Violent Story"}
@@ -54,7 +56,9 @@ def test_blocked_stories_leave_the_browse_pages(client, stories, reader, other_a
     assert client.post(reverse("community:block", args=["tag", 99999])).status_code == 404
 
 
-def test_hide_a_tag_from_the_blocks_page_and_a_story_from_its_page(client, stories, reader, archive, settings):
+def test_hide_a_tag_from_the_blocks_page_and_a_story_from_its_page(
+    client, stories, reader, archive, settings
+):
     settings.PAGE_CACHE_SECONDS = 0
     client.force_login(reader)
     assert client.post(reverse("community:blocks"), {"tag": "x"}).status_code == 404

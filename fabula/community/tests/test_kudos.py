@@ -41,7 +41,10 @@ def test_the_buttons(client, make_story, author, reader):
     page = client.get(reverse("story", args=[story.pk])).content.decode()
     assert reverse("community:kudos", args=[story.pk]) in page
     assert "csrfmiddlewaretoken" not in page  # a guest's page may be cached: no token in it
-    assert "Thank you for the kudos" in client.post(reverse("community:kudos", args=[story.pk])).content.decode()
+    assert (
+        "Thank you for the kudos"
+        in client.post(reverse("community:kudos", args=[story.pk])).content.decode()
+    )
     client.force_login(reader)
     page = client.get(reverse("story", args=[story.pk])).content.decode()
     assert "Leave kudos" in page  # a new member, not the guest above

@@ -24,15 +24,31 @@ def pile_on(story, reviewers, *, reviews: int, kudos: int) -> None:
     chapter = story.chapters.get(position=1)
     now = timezone.now()
     Review.objects.bulk_create(
-        Review(story=story, chapter=chapter, user=reviewers[n % len(reviewers)],
-               name=reviewers[n % len(reviewers)].pen_name, body=f"<p>Review {n}</p>",
-               rating=1 + n % 10, created_at=now, updated_at=now)
+        Review(
+            story=story,
+            chapter=chapter,
+            user=reviewers[n % len(reviewers)],
+            name=reviewers[n % len(reviewers)].pen_name,
+            body=f"<p>Review {n}</p>",
+            rating=1 + n % 10,
+            created_at=now,
+            updated_at=now,
+        )
         for n in range(reviews)
     )
     author = story.credits.first().user
     Review.objects.bulk_create(
-        Review(story=story, chapter=chapter, parent=parent, user=author, name=author.pen_name,
-               body="<p>Thanks!</p>", by_author=True, created_at=now, updated_at=now)
+        Review(
+            story=story,
+            chapter=chapter,
+            parent=parent,
+            user=author,
+            name=author.pen_name,
+            body="<p>Thanks!</p>",
+            by_author=True,
+            created_at=now,
+            updated_at=now,
+        )
         for parent in Review.objects.filter(story=story).order_by("-pk")[: reviews // 10]
     )
     Kudos.objects.bulk_create(Kudos(story=story, guest=f"g{n}") for n in range(kudos))
@@ -66,14 +82,26 @@ def test_story_and_chapter_pages_are_bounded(
 
     story_limit = STORY_PAGE_MEMBER if as_member else STORY_PAGE_GUEST
     chapter_limit = CHAPTER_PAGE_MEMBER if as_member else CHAPTER_PAGE_GUEST
-    few, _ = measure(client, reverse("story", args=[small.pk]), django_assert_max_num_queries, story_limit)
-    many, page = measure(client, reverse("story", args=[big.pk]), django_assert_max_num_queries, story_limit)
+    few, _ = measure(
+        client, reverse("story", args=[small.pk]), django_assert_max_num_queries, story_limit
+    )
+    many, page = measure(
+        client, reverse("story", args=[big.pk]), django_assert_max_num_queries, story_limit
+    )
     assert many == few
     assert "10000 kudos" in page and "All 500 reviews" in page and "Review 499" in page
-    few, _ = measure(client, reverse("chapter", args=[small.pk, 1]), django_assert_max_num_queries, chapter_limit)
-    many, page = measure(client, reverse("chapter", args=[big.pk, 1]), django_assert_max_num_queries, chapter_limit)
+    few, _ = measure(
+        client, reverse("chapter", args=[small.pk, 1]), django_assert_max_num_queries, chapter_limit
+    )
+    many, page = measure(
+        client, reverse("chapter", args=[big.pk, 1]), django_assert_max_num_queries, chapter_limit
+    )
     assert many == few
     assert "Review 499" in page and "Review 0<" not in page  # the newest 20, not all 500
     assert page.count("Thanks!") == 20  # the replies of the reviews shown
-    measure(client, reverse("community:story-reviews", args=[big.pk]),
-                              django_assert_max_num_queries, story_limit)
+    measure(
+        client,
+        reverse("community:story-reviews", args=[big.pk]),
+        django_assert_max_num_queries,
+        story_limit,
+    )

@@ -27,15 +27,26 @@ def test_the_endpoint(client, make_story, author, reader, other_author):
     client.force_login(reader)
     assert client.post(url, {"position": "0.5"}).status_code == 204
     assert client.post(url, {"position": "nan"}).status_code == 400
-    assert client.post(reverse("community:reading-position", args=[99999]), {"position": "0.5"}).status_code == 404
+    assert (
+        client.post(
+            reverse("community:reading-position", args=[99999]), {"position": "0.5"}
+        ).status_code
+        == 404
+    )
     draft = make_story(other_author, "Draft", status="draft")
     hidden_chapter = draft.chapters.first()
-    assert client.post(reverse("community:reading-position", args=[hidden_chapter.pk]),
-                       {"position": "0.5"}).status_code == 404
+    assert (
+        client.post(
+            reverse("community:reading-position", args=[hidden_chapter.pk]), {"position": "0.5"}
+        ).status_code
+        == 404
+    )
     assert Reading.objects.get().position == 0.5
     page = client.get(reverse("chapter", args=[story.pk, 2])).content.decode()
     assert 'data-position="0.5000"' in page and "reading-position.js" in page
-    assert 'data-position' not in client.get(reverse("chapter", args=[story.pk, 1])).content.decode()
+    assert (
+        "data-position" not in client.get(reverse("chapter", args=[story.pk, 1])).content.decode()
+    )
 
 
 def test_continue_reading_on_the_home_page(client, make_story, author, reader):

@@ -59,7 +59,9 @@ def test_bad_input_is_refused_with_a_reason(story, reader, author):
 
 
 def test_review_html_is_sanitised_and_plain_text_becomes_paragraphs(story, reader):
-    review = actions.review_post(story=story, user=reader, body='<p onclick="x()">Hi<script>bad()</script></p>')
+    review = actions.review_post(
+        story=story, user=reader, body='<p onclick="x()">Hi<script>bad()</script></p>'
+    )
     assert "script" not in review.body and "onclick" not in review.body
     plain = actions.review_post(story=story, user=reader, body="One.\n\nTwo <b>", ip="1")
     assert plain.body == "<p>One.</p>\n<p>Two &lt;b&gt;</p>"
@@ -71,7 +73,9 @@ def test_closed_reviews_and_guests(story, reader):
     set_site(anonymous_reviews=True)
     with pytest.raises(CommunityError, match="name"):
         actions.review_post(story=story, user=GUEST, name="", body="Hello", ip="10.0.0.1")
-    review = actions.review_post(story=story, user=GUEST, name="Visitor", body="Hello", ip="10.0.0.1")
+    review = actions.review_post(
+        story=story, user=GUEST, name="Visitor", body="Hello", ip="10.0.0.1"
+    )
     assert review.user is None and review.name == "Visitor"
     set_site(reviews_allowed=False)
     with pytest.raises(NotAllowed):
@@ -81,7 +85,9 @@ def test_closed_reviews_and_guests(story, reader):
 def test_guest_reviews_are_rate_limited_and_the_honeypot_catches_robots(client, story):
     set_site(anonymous_reviews=True)
     url = reverse("community:review-new", args=[story.pk])
-    response = client.post(url, {"name": "Bot", "body": "Buy pills", "website": "http://spam.example"})
+    response = client.post(
+        url, {"name": "Bot", "body": "Buy pills", "website": "http://spam.example"}
+    )
     assert response.status_code == 400
     assert Review.objects.count() == 0
     for n in range(3):
@@ -137,7 +143,9 @@ def test_the_review_page_shows_threads(client, story, reader, author):
     assert "A thoughtful review" in listing
 
 
-def test_edit_and_delete_by_writer_author_and_moderator(story, reader, author, other_author, moderator):
+def test_edit_and_delete_by_writer_author_and_moderator(
+    story, reader, author, other_author, moderator
+):
     review = actions.review_post(chapter=chapter_of(story), user=reader, body="First", rating=4)
     actions.review_edit(review=review, user=reader, body="Second", rating=8)
     review.refresh_from_db()
@@ -162,7 +170,13 @@ def test_edit_and_delete_by_writer_author_and_moderator(story, reader, author, o
 def test_an_imported_authors_response_becomes_a_reply(story, reader, author):
     html = "Great chapter!<br><br>Author's Response: Thanks, more soon."
     review = actions.review_import(
-        story=story, chapter=chapter_of(story), user=reader, name="Reader", html=html, rating=-1, author=author,
+        story=story,
+        chapter=chapter_of(story),
+        user=reader,
+        name="Reader",
+        html=html,
+        rating=-1,
+        author=author,
         review_id=4242,
     )
     assert review.pk == 4242 and review.rating is None
@@ -170,7 +184,13 @@ def test_an_imported_authors_response_becomes_a_reply(story, reader, author):
     reply = review.replies.get()
     assert reply.by_author and "Thanks, more soon." in reply.body
     rating_only = actions.review_import(
-        story=story, chapter=None, user=None, name="Anon", html="No Review", rating=6, author=author,
+        story=story,
+        chapter=None,
+        user=None,
+        name="Anon",
+        html="No Review",
+        rating=6,
+        author=author,
     )
     assert rating_only.body == "" and rating_only.rating == 6
     assert not Notification.objects.exists()  # imports send no alerts

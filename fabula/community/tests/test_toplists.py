@@ -5,7 +5,9 @@ from django.urls import reverse
 from fabula.community import actions
 
 
-def test_top_lists_and_stats(client, make_story, author, other_author, reader, django_assert_max_num_queries):
+def test_top_lists_and_stats(
+    client, make_story, author, other_author, reader, django_assert_max_num_queries
+):
     long_story = make_story(author, "Long One", words_per_chapter=500)
     short = make_story(other_author, "Short One", words_per_chapter=10)
     make_story(author, "Hidden Draft", status="draft", words_per_chapter=5000)

@@ -37,15 +37,22 @@ def test_production_server_refuses_the_development_key():
     result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
     assert result.returncode != 0
     assert "Set SECRET_KEY" in result.stderr
-    ok = subprocess.run([sys.executable, "-c", code], env={**env, "SECRET_KEY": "x" * 50},
-                        capture_output=True, text=True)
+    ok = subprocess.run(
+        [sys.executable, "-c", code],
+        env={**env, "SECRET_KEY": "x" * 50},
+        capture_output=True,
+        text=True,
+    )
     assert ok.returncode == 0, ok.stderr
 
 
 def test_database_url_selects_postgresql():
     code = "from django.conf import settings; print(settings.DATABASES['default']['ENGINE'])"
-    env = {"PATH": "/usr/bin:/bin", "DJANGO_SETTINGS_MODULE": "fabula.settings",
-           "DATABASE_URL": "postgres://u@127.0.0.1:5432/x"}
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "DJANGO_SETTINGS_MODULE": "fabula.settings",
+        "DATABASE_URL": "postgres://u@127.0.0.1:5432/x",
+    }
     result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
     assert result.stdout.strip() == "django.db.backends.postgresql"
 

@@ -48,9 +48,7 @@ def _check_common(element, what: str) -> None:
 
 
 def links(element, rel: str | None = None) -> list:
-    return [
-        link for link in element.findall("a:link", NS) if rel is None or link.get("rel") == rel
-    ]
+    return [link for link in element.findall("a:link", NS) if rel is None or link.get("rel") == rel]
 
 
 def entries(root) -> list:

@@ -56,7 +56,9 @@ def tiny_png() -> bytes:
 
     header = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)
     pixels = zlib.compress(b"\x00\xff\x80\x00")
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
+    return (
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
+    )
 
 
 @pytest.fixture
@@ -85,15 +87,24 @@ def rich_story(archive, author, coauthor, media_dir):
         title="Café au lait — «Ünïcödé» 物語",
         rating=archive.teen,
         summary="<p>Zoë & Jürgen’s <em>naïve</em> summary — 日本語も.</p>",
-        notes="Story notes with a <a href=\"/stories/\">relative link</a> & “quotes”.",
-        tags=[archive.subfandom, archive.jim, archive.pam, archive.angst, archive.humor,
-              Tag.objects.create(kind=freeform, name="Slow burn")],
+        notes='Story notes with a <a href="/stories/">relative link</a> & “quotes”.',
+        tags=[
+            archive.subfandom,
+            archive.jim,
+            archive.pam,
+            archive.angst,
+            archive.humor,
+            Tag.objects.create(kind=freeform, name="Slow burn"),
+        ],
         status="published",
         completed=True,
     )
     series = actions.series_create(owner=author, title="The Café Cycle")
     other = actions.story_create(
-        authors=[author], title="Before", rating=archive.general, tags=[archive.fandom],
+        authors=[author],
+        title="Before",
+        rating=archive.general,
+        tags=[archive.fandom],
         status="published",
     )
     actions.series_add(series=series, story=other)
@@ -102,7 +113,7 @@ def rich_story(archive, author, coauthor, media_dir):
         body = f"<p>Chapter {n}: naïve café façade, ½ of the smörgåsbord, 中文 text.</p>"
         if n == 1:
             body += (
-                '<center>Centred <big>big</big> <tt>typed</tt> <strike>struck</strike>'
+                "<center>Centred <big>big</big> <tt>typed</tt> <strike>struck</strike>"
                 ' <acronym title="as soon as possible">ASAP</acronym></center>'
                 '<p align="right">Right.<br>Next line &nbsp; <a name="x" href="#x">anchor</a></p>'
                 '<p><img src="/media/pictures/dot.png" alt="A dot" width="1" height="1"></p>'
@@ -115,7 +126,9 @@ def rich_story(archive, author, coauthor, media_dir):
             body=body,
             author=coauthor if n == 2 else None,
             notes=f"Notes for chapter {n} ✓" if n % 2 else "",
-            end_notes=f"<p>End notes for chapter {n}.</p><p>Second paragraph.</p>" if n % 3 == 0 else "",
+            end_notes=f"<p>End notes for chapter {n}.</p><p>Second paragraph.</p>"
+            if n % 3 == 0
+            else "",
         )
     story.refresh_from_db()
     return story

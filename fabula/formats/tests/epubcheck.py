@@ -29,7 +29,9 @@ def check_epubs(*paths: Path) -> dict[Path, str]:
     running = {
         path: subprocess.Popen(
             [java, *JAVA_OPTIONS, "-jar", os.path.realpath(EPUBCHECK), str(path)],
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
         )
         for path in paths
     }

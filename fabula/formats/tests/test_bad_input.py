@@ -9,9 +9,7 @@ from fabula.taxonomy.models import Rating, Tag, TagKind
 
 
 def _nothing_imported() -> bool:
-    return not any(
-        model.objects.exists() for model in (Story, Chapter, User, Tag, TagKind, Rating)
-    )
+    return not any(model.objects.exists() for model in (Story, Chapter, User, Tag, TagKind, Rating))
 
 
 def _refused(ran, message: str) -> None:
@@ -24,7 +22,9 @@ def test_html_is_another_format(db, tmp_path):
 
     page = shared_path("efiction", "pages", "viewstory_printable_sid1_all.html")
     path = write(tmp_path, "story.html", open(page, "rb").read())
-    _refused(import_text(path), f"{path}, line 1: this looks like HTML, not eFiction's printable text")
+    _refused(
+        import_text(path), f"{path}, line 1: this looks like HTML, not eFiction's printable text"
+    )
     assert _nothing_imported()
 
 
@@ -43,7 +43,10 @@ def test_a_truncated_file(db, tmp_path, seed_bytes):
     cut = seed_bytes[: len(seed_bytes) // 2]
     last_line = cut.count(b"\n") + 1
     path = write(tmp_path, "cut.txt", cut)
-    _refused(import_text(path), f"{path}, line {last_line}: the last line should be 'This story archived at")
+    _refused(
+        import_text(path),
+        f"{path}, line {last_line}: the last line should be 'This story archived at",
+    )
     assert "truncated" in import_text(path).err
     assert _nothing_imported()
 
@@ -56,7 +59,10 @@ def test_a_file_cut_inside_the_header(db, tmp_path, seed_bytes):
 def test_a_missing_archived_at_line(db, tmp_path, seed_bytes):
     without = seed_bytes.rsplit(b"\n", 1)[0] + b"\n"
     path = write(tmp_path, "no-address.txt", without)
-    _refused(import_text(path), f"{path}, line 351: the last line should be 'This story archived at ADDRESS'")
+    _refused(
+        import_text(path),
+        f"{path}, line 351: the last line should be 'This story archived at ADDRESS'",
+    )
     assert _nothing_imported()
 
 
@@ -85,13 +91,19 @@ def test_utf16_is_named(db, tmp_path, seed_bytes):
 
 def test_a_bad_date(db, tmp_path, seed_bytes):
     path = write(tmp_path, "date.txt", seed_bytes.replace(b"May 29, 2007", b"Someday"))
-    _refused(import_text(path), f"{path}, line 12: 'Someday' is not a date in the site's date format")
+    _refused(
+        import_text(path), f"{path}, line 12: 'Someday' is not a date in the site's date format"
+    )
 
 
 def test_an_existing_sid_is_refused_and_nothing_changes(db, tmp_path, seed_path, seed_bytes):
     assert import_text(seed_path).error is None
     counts = [model.objects.count() for model in (Story, Chapter, User, Tag, TagKind)]
-    changed = write(tmp_path, "again.txt", seed_bytes.replace(b"by Night Swept\nSummary", b"by Someone Else\nSummary"))
+    changed = write(
+        tmp_path,
+        "again.txt",
+        seed_bytes.replace(b"by Night Swept\nSummary", b"by Someone Else\nSummary"),
+    )
     _refused(
         import_text(changed),
         f"{changed}, line 352: story {SEED_SID} (“The Last Temptation of Jim Halpert”) is already "
@@ -117,7 +129,10 @@ def test_several_files_import_the_good_ones_and_report_the_bad(db, tmp_path, see
     [
         ((b"Night Swept\nSummary:", b"Night Swept\nSummary:"), None),  # unchanged: imports
         ((b"Challenges: None\n", b""), "line 9: expected a line starting with 'Challenges:'"),
-        ((b"\n1. A House Divided", b"\n1. A House Divded"), "line 13: no table of contents of 4 chapters"),
+        (
+            (b"\n1. A House Divided", b"\n1. A House Divded"),
+            "line 13: no table of contents of 4 chapters",
+        ),
         ((b"Chapters: 4 ", b"Chapters: 5 "), "line 13: no table of contents of 5 chapters"),
     ],
 )

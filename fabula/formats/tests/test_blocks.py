@@ -75,7 +75,10 @@ def test_a_one_paragraph_note_is_stored_without_p():
         (plain_to_html("first line\nsecond\n\nnext"), "first line\nsecond\n\nnext"),
         ("<p>&lt;b&gt; &amp; &nbsp;&#233;</p>", "<b> & \xa0é"),
         ("<ul>\n<li>x</li>\n<li>y</li>\n</ul>", "x\n\ny"),
-        ("<h2>Title</h2><div>text <em>with</em> <a href='#'>link</a></div>", "Title\n\ntext with link"),
+        (
+            "<h2>Title</h2><div>text <em>with</em> <a href='#'>link</a></div>",
+            "Title\n\ntext with link",
+        ),
         ("<pre>line 1\nline 2</pre>", "line 1\nline 2"),
         ("loose text<p>para</p>tail", "loose text\n\npara\n\ntail"),
         ("<p>a</p><hr><p>b</p>", "a\n\nb"),

@@ -40,7 +40,9 @@ def builds(monkeypatch):
     return counter
 
 
-def test_story_page_offers_every_download_and_its_epub_passes_epubcheck(db, client, seed_path, tmp_path):
+def test_story_page_offers_every_download_and_its_epub_passes_epubcheck(
+    db, client, seed_path, tmp_path
+):
     assert import_text(seed_path).error is None
     page = client.get(reverse("story", args=[SEED_SID])).content.decode()
     for name in downloads.DOWNLOAD_FORMATS:
@@ -55,11 +57,18 @@ def test_story_page_offers_every_download_and_its_epub_passes_epubcheck(db, clie
     check_epubs(book)
 
 
-@pytest.mark.parametrize("name,media_type,opening", [
-    ("html", "text/html; charset=utf-8", b"<!doctype html>"),
-    ("txt", "text/plain; charset=utf-8", b"The Last Temptation of Jim Halpert\nby Night Swept"),
-    ("efiction-text", "text/plain; charset=utf-8", b"The Last Temptation of Jim Halpert by Night Swept"),
-])
+@pytest.mark.parametrize(
+    "name,media_type,opening",
+    [
+        ("html", "text/html; charset=utf-8", b"<!doctype html>"),
+        ("txt", "text/plain; charset=utf-8", b"The Last Temptation of Jim Halpert\nby Night Swept"),
+        (
+            "efiction-text",
+            "text/plain; charset=utf-8",
+            b"The Last Temptation of Jim Halpert by Night Swept",
+        ),
+    ],
+)
 def test_other_formats_download(db, client, seed_path, name, media_type, opening):
     assert import_text(seed_path).error is None
     response = client.get(reverse("download", args=[SEED_SID, name]))
@@ -84,7 +93,9 @@ def test_a_download_is_built_once_and_then_served_from_disk(db, client, make_sto
     assert len(files) == 1 and files[0].read_bytes() == first
 
 
-def test_a_changed_story_is_rebuilt_and_its_old_file_removed(db, client, make_story, author, archive, builds):
+def test_a_changed_story_is_rebuilt_and_its_old_file_removed(
+    db, client, make_story, author, archive, builds
+):
     story = make_story(author)
     url = reverse("download", args=[story.pk, "epub"])
     client.get(url)
@@ -96,7 +107,9 @@ def test_a_changed_story_is_rebuilt_and_its_old_file_removed(db, client, make_st
     assert len(list((downloads.downloads_dir() / str(story.pk)).glob("*.epub"))) == 1
     # Tags change no date, but they are printed: a new version all the same.
     actions.story_set_tags(story=story, tags=[archive.other_fandom])
-    assert b"Parks and Recreation" in content(client.get(reverse("download", args=[story.pk, "html"])))
+    assert b"Parks and Recreation" in content(
+        client.get(reverse("download", args=[story.pk, "html"]))
+    )
     content(client.get(url))
     assert builds["epub"] == 3
 
@@ -165,7 +178,9 @@ def test_drafts_and_pending_stories_are_not_downloadable_but_by_their_authors(
         client.logout()
 
 
-def test_members_only_story_needs_a_login_or_an_app_password(db, client, make_story, author, reader, archive):
+def test_members_only_story_needs_a_login_or_an_app_password(
+    db, client, make_story, author, reader, archive
+):
     story = make_story(author, rating=archive.members_only)
     url = reverse("download", args=[story.pk, "epub"])
     assert client.get(url).status_code == 403

@@ -49,7 +49,9 @@ def test_seed_values_are_stored(db, seed_path):
     assert story.published_at == datetime(2007, 5, 29, tzinfo=local)
     assert story.updated_at == datetime(2007, 6, 6, tzinfo=local)
     assert story.archived_at == "http://mtt.just-once.net/fanfiction/viewstory.php?sid=1970"
-    assert story.summary.startswith("<p>Jim's life for years") and story.summary.endswith("Scranton.</p>")
+    assert story.summary.startswith("<p>Jim's life for years") and story.summary.endswith(
+        "Scranton.</p>"
+    )
     assert story.notes.startswith("Jim has made his decision.")
 
     tags = [(t.tag.kind.role, t.tag.kind.name, t.tag.name) for t in story.story_tags.all()]
@@ -67,11 +69,16 @@ def test_seed_values_are_stored(db, seed_path):
 
     chapters = list(story.chapters.order_by("position"))
     assert [c.title for c in chapters] == [
-        "A House Divided", "Imploding", "The Line", "Man Up, James Halpert",
+        "A House Divided",
+        "Imploding",
+        "The Line",
+        "Man Up, James Halpert",
     ]
     assert [c.position for c in chapters] == [1, 2, 3, 4]
     assert story.chapter_count == 4
-    assert all(c.status == Status.PUBLISHED and c.author.pen_name == "Night Swept" for c in chapters)
+    assert all(
+        c.status == Status.PUBLISHED and c.author.pen_name == "Night Swept" for c in chapters
+    )
     assert chapters[0].notes == 'Monday Morning in Scranton, the week after "The Job"'
     assert all(c.notes and c.end_notes for c in chapters)
     assert chapters[0].body.startswith("<p>&nbsp;</p>\n<p>Disclaimer: I don't own the rights")
@@ -89,7 +96,9 @@ def test_seed_round_trips_beside_an_existing_taxonomy(archive, seed_path, seed_b
 
 def test_replace_overwrites_the_story_with_the_same_sid(db, seed_path, seed_bytes, tmp_path):
     import_text(seed_path)
-    changed = seed_bytes.replace(b"The Last Temptation of Jim Halpert by", b"The Second Temptation by")
+    changed = seed_bytes.replace(
+        b"The Last Temptation of Jim Halpert by", b"The Second Temptation by"
+    )
     ran = import_text(write(tmp_path, "changed.txt", changed), replace=True)
     assert ran.error is None, ran.err
     story = Story.objects.get(pk=SEED_SID)
@@ -103,7 +112,9 @@ def test_a_failed_replace_keeps_the_old_story(db, seed_path, seed_bytes, tmp_pat
     import_text(seed_path)
     # A class kind whose slug ("categories") the category kind already has: refused while
     # loading, after the old story was deleted, so the deletion must be undone too.
-    bad = seed_bytes.replace(b"Warnings: Adult language\n", b"Warnings: Adult language\nCategories: None\n")
+    bad = seed_bytes.replace(
+        b"Warnings: Adult language\n", b"Warnings: Adult language\nCategories: None\n"
+    )
     ran = import_text(write(tmp_path, "bad.txt", bad), replace=True)
     assert ran.error is not None
     assert "bad.txt, line 10: the class kind 'Categories'" in ran.err
@@ -129,11 +140,16 @@ def authored(make_story, author, coauthor, archive):
         completed=True,
     )
     actions.chapter_add(
-        story=story, title="Opening", body="<p>a<br>b</p><blockquote><p>q</p></blockquote>",
-        notes="<p>Note one.</p>\n<p>Note two.</p>", end_notes="<div>End one.</div><div>End two.</div>",
+        story=story,
+        title="Opening",
+        body="<p>a<br>b</p><blockquote><p>q</p></blockquote>",
+        notes="<p>Note one.</p>\n<p>Note two.</p>",
+        end_notes="<div>End one.</div><div>End two.</div>",
     )
     actions.chapter_add(
-        story=story, title="Walk by the River", author=coauthor,
+        story=story,
+        title="Walk by the River",
+        author=coauthor,
         body="<p>Line one\n  continued.</p>\n\n<ul><li>item</li></ul><p>&lt;tag&gt; &amp; &nbsp;</p>",
     )
     story.refresh_from_db()
@@ -173,14 +189,17 @@ def test_a_fabula_story_exports_and_reimports_to_the_same_text(authored, tmp_pat
     assert ran.error is None, ran.err
     story = Story.objects.get(pk=authored.pk)
     assert [c.author.pen_name for c in story.chapters.order_by("position")] == [
-        "Night Swept", "Midnight Owl",
+        "Night Swept",
+        "Midnight Owl",
     ]
     assert story.chapters.get(position=2).title == "Walk by the River"
     assert export_text(authored.pk) == first
 
 
 def test_an_inline_summary_stays_on_the_label_line(make_story, author, tmp_path):
-    story = make_story(author, "Inline", chapters=1, summary="Just <em>one</em> line<br>and another")
+    story = make_story(
+        author, "Inline", chapters=1, summary="Just <em>one</em> line<br>and another"
+    )
     text = export_text(story.pk)
     assert "\nSummary: Just one line\nand another\nCategories: " in text
     import_text(write(tmp_path, "inline.txt", text), replace=True)
@@ -194,7 +213,9 @@ def test_empty_values_print_orphan_and_none(make_story, author, archive, tmp_pat
     text = export_text(story.pk)
     assert "\nSummary: \nCategories: Orphan Characters: None\n" in text
     # Every class kind, in slug order, even when empty.
-    assert "\nGenres: Humor\nPairings: None\nWarnings: None\nChallenges: None\nSeries: None\n" in text
+    assert (
+        "\nGenres: Humor\nPairings: None\nWarnings: None\nChallenges: None\nSeries: None\n" in text
+    )
     import_text(write(tmp_path, "bare.txt", text), replace=True)
     assert export_text(story.pk) == text
 
@@ -250,8 +271,12 @@ def test_the_archived_address_is_kept_or_made(make_story, author, site):
     assert export_text(story.pk).endswith(
         f"\nThis story archived at https://archive.example/viewstory.php?sid={story.pk}"
     )
-    Story.objects.filter(pk=story.pk).update(archived_at="http://old.example/fanfiction/viewstory.php?sid=7")
-    assert export_text(story.pk).endswith("\nThis story archived at http://old.example/fanfiction/viewstory.php?sid=7")
+    Story.objects.filter(pk=story.pk).update(
+        archived_at="http://old.example/fanfiction/viewstory.php?sid=7"
+    )
+    assert export_text(story.pk).endswith(
+        "\nThis story archived at http://old.example/fanfiction/viewstory.php?sid=7"
+    )
 
 
 def test_only_chapters_readers_see_are_exported_unless_asked(make_story, author):
@@ -295,7 +320,8 @@ def test_titles_and_authors_split_on_the_last_by():
     story = efiction_text.parse_text(_seed_like(heading="Stand by Me by A, B"), "x.txt")
     assert story.title == "Stand by Me" and story.authors == ["A", "B"]
     assert [(c.title, c.author) for c in story.chapters] == [
-        ("Stand by Me", "Some One"), ("Second", "Other Person"),
+        ("Stand by Me", "Some One"),
+        ("Second", "Other Person"),
     ]
 
 
@@ -312,8 +338,7 @@ def test_notes_body_and_end_notes_are_told_apart():
 def test_a_heading_repeated_in_an_earlier_chapter_is_not_a_chapter_start():
     """Only the line equal to the NEXT chapter's heading ends a chapter."""
     chapters = (
-        "Stand by Me by Some One\nStand by Me by Some One\n\n"
-        "Second by Other Person\nBody two.\n\n"
+        "Stand by Me by Some One\nStand by Me by Some One\n\nSecond by Other Person\nBody two.\n\n"
     )
     story = efiction_text.parse_text(_seed_like(chapters=chapters), "x.txt")
     assert story.chapters[0].body == "<p>Stand by Me by Some One</p>"

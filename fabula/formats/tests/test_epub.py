@@ -24,7 +24,9 @@ EPUB_OPS = "http://www.idpf.org/2007/ops"
 
 
 def build(story: Story) -> bytes:
-    return epub.render(story, list(visible_chapters(AnonymousUser(), story).select_related("author")))
+    return epub.render(
+        story, list(visible_chapters(AnonymousUser(), story).select_related("author"))
+    )
 
 
 def files_of(data: bytes) -> dict[str, bytes]:
@@ -61,14 +63,23 @@ def test_metadata_readers_and_calibre_understand(rich_story):
     assert texts("//dc:language") == ["en"]
     assert texts("//dc:identifier")[0].startswith("urn:uuid:")
     assert texts("//dc:source") == [f"http://127.0.0.1:8000/stories/{rich_story.pk}/"]
-    assert set(texts("//dc:subject")) >= {"Jim and Pam", "Jim", "Pam", "Angst", "Humor", "Slow burn"}
+    assert set(texts("//dc:subject")) >= {
+        "Jim and Pam",
+        "Jim",
+        "Pam",
+        "Angst",
+        "Humor",
+        "Slow burn",
+    }
     assert "naïve summary" in texts("//dc:description")[0]
     published = rich_story.published_at.strftime("%Y-%m-%dT%H:%M:%SZ")
     assert texts("//dc:date") == [published]
     modified = texts("//opf:meta[@property='dcterms:modified']")
     assert modified == [rich_story.updated_at.strftime("%Y-%m-%dT%H:%M:%SZ")]
     # calibre's series, and EPUB 3's: the story is the second of its series.
-    assert opf.xpath("//opf:meta[@name='calibre:series']/@content", namespaces=OPF) == ["The Café Cycle"]
+    assert opf.xpath("//opf:meta[@name='calibre:series']/@content", namespaces=OPF) == [
+        "The Café Cycle"
+    ]
     assert opf.xpath("//opf:meta[@name='calibre:series_index']/@content", namespaces=OPF) == ["2"]
     assert texts("//opf:meta[@property='belongs-to-collection']") == ["The Café Cycle"]
     assert texts("//opf:meta[@property='group-position']") == ["2"]
@@ -83,27 +94,39 @@ def test_contents_has_every_chapter_in_both_navigations(rich_story):
     assert titles[0] == rich_story.title
     assert titles[1:] == [f"Chapter {n} — «{n}»" for n in range(1, RICH_CHAPTERS + 1)]
     ncx = etree.fromstring(files["EPUB/toc.ncx"])
-    labels = ncx.xpath("//n:navPoint/n:navLabel/n:text/text()",
-                       namespaces={"n": "http://www.daisy.org/z3986/2005/ncx/"})
+    labels = ncx.xpath(
+        "//n:navPoint/n:navLabel/n:text/text()",
+        namespaces={"n": "http://www.daisy.org/z3986/2005/ncx/"},
+    )
     assert labels == titles
-    landmarks = nav.xpath("//x:nav[@epub:type='landmarks']//x:a/@href",
-                          namespaces={**XHTML, "epub": EPUB_OPS})
+    landmarks = nav.xpath(
+        "//x:nav[@epub:type='landmarks']//x:a/@href", namespaces={**XHTML, "epub": EPUB_OPS}
+    )
     assert landmarks == ["nav.xhtml", "chapter-1.xhtml"]
 
 
 def test_title_page_has_the_whole_header(rich_story):
     page = files_of(build(rich_story))["EPUB/title.xhtml"].decode()
     for expected in (
-        "Café au lait — «Ünïcödé» 物語", "by Night Swept, Midnight Owl",
-        "Zoë &amp; Jürgen’s <em>naïve</em> summary", "<dt>Rated</dt><dd>PG-13</dd>",
-        "<dt>Categories</dt><dd>Jim and Pam</dd>", "<dt>Characters</dt><dd>Jim, Pam</dd>",
-        "<dt>Genres</dt><dd>Angst, Humor</dd>", "<dt>Warnings</dt><dd>None</dd>",
-        "<dt>Tags</dt><dd>Slow burn</dd>", "<dt>Series</dt><dd>The Café Cycle (part 2)</dd>",
-        f"<dt>Chapters</dt><dd>{RICH_CHAPTERS}</dd>", "<dt>Completed</dt><dd>Yes</dd>",
-        f"<dt>Word count</dt><dd>{rich_story.word_count:,}</dd>", "<dt>Published</dt>",
-        "<dt>Updated</dt>", f"http://127.0.0.1:8000/stories/{rich_story.pk}/",
+        "Café au lait — «Ünïcödé» 物語",
+        "by Night Swept, Midnight Owl",
+        "Zoë &amp; Jürgen’s <em>naïve</em> summary",
+        "<dt>Rated</dt><dd>PG-13</dd>",
+        "<dt>Categories</dt><dd>Jim and Pam</dd>",
+        "<dt>Characters</dt><dd>Jim, Pam</dd>",
+        "<dt>Genres</dt><dd>Angst, Humor</dd>",
+        "<dt>Warnings</dt><dd>None</dd>",
+        "<dt>Tags</dt><dd>Slow burn</dd>",
+        "<dt>Series</dt><dd>The Café Cycle (part 2)</dd>",
+        f"<dt>Chapters</dt><dd>{RICH_CHAPTERS}</dd>",
+        "<dt>Completed</dt><dd>Yes</dd>",
+        f"<dt>Word count</dt><dd>{rich_story.word_count:,}</dd>",
+        "<dt>Published</dt>",
+        "<dt>Updated</dt>",
+        f"http://127.0.0.1:8000/stories/{rich_story.pk}/",
         # The story notes, their relative link made absolute.
-        "Story Notes", '<a href="http://127.0.0.1:8000/stories/" rel="noopener nofollow ugc">relative link</a>',
+        "Story Notes",
+        '<a href="http://127.0.0.1:8000/stories/" rel="noopener nofollow ugc">relative link</a>',
     ):
         assert expected in page, expected
 

@@ -14,7 +14,9 @@ from fabula.stories import actions
 @pytest.fixture
 def shelf(make_story, author, coauthor, archive):
     """Public stories of two authors in a series, and stories no feed may show."""
-    first = make_story(author, title="First Light", summary="<p>A <em>full</em> summary & more.</p>")
+    first = make_story(
+        author, title="First Light", summary="<p>A <em>full</em> summary & more.</p>"
+    )
     second = make_story(coauthor, title="Second Wind", tags=[archive.other_fandom, archive.pam])
     series = actions.series_create(owner=author, title="Lights")
     actions.series_add(series=series, story=first)
@@ -45,19 +47,28 @@ def test_site_feed_lists_public_stories_with_full_summaries(client, shelf):
     assert content.get("type") == "html"
     assert "<p>A <em>full</em> summary &amp; more.</p>" in content.text
     assert "<strong>Rated:</strong> G" in content.text
-    assert [a.findtext("a:name", namespaces=NS) for a in entry.findall("a:author", NS)] == ["Night Swept"]
+    assert [a.findtext("a:name", namespaces=NS) for a in entry.findall("a:author", NS)] == [
+        "Night Swept"
+    ]
     alternate = links(entry, "alternate")[0]
     assert alternate.get("href") == f"http://testserver/stories/{shelf['first'].pk}/"
-    assert entry.findtext("a:id", namespaces=NS) == f"http://127.0.0.1:8000/stories/{shelf['first'].pk}/"
+    assert (
+        entry.findtext("a:id", namespaces=NS)
+        == f"http://127.0.0.1:8000/stories/{shelf['first'].pk}/"
+    )
     assert links(root, "self")[0].get("href") == "http://testserver/feeds/recent.atom"
 
 
 def test_tag_author_and_series_feeds(client, shelf, archive, coauthor):
-    assert titles(fetch(client, reverse("feed-tag", args=[archive.other_fandom.pk]))) == ["Second Wind"]
+    assert titles(fetch(client, reverse("feed-tag", args=[archive.other_fandom.pk]))) == [
+        "Second Wind"
+    ]
     # A category's feed holds its sub-categories' stories too.
     assert titles(fetch(client, reverse("feed-tag", args=[archive.fandom.pk]))) == ["First Light"]
     assert titles(fetch(client, reverse("feed-author", args=[coauthor.pk]))) == ["Second Wind"]
-    assert titles(fetch(client, reverse("feed-series", args=[shelf["series"].pk]))) == ["First Light"]
+    assert titles(fetch(client, reverse("feed-series", args=[shelf["series"].pk]))) == [
+        "First Light"
+    ]
 
 
 def test_story_chapter_feed(client, shelf):
@@ -83,8 +94,12 @@ def test_pages_link_their_feeds_in_the_head(client, shelf, archive, author):
 
     assert reverse("feed-recent") in head(reverse("home"))
     assert reverse("opds-root") in head(reverse("home"))
-    assert reverse("feed-story", args=[shelf["first"].pk]) in head(reverse("story", args=[shelf["first"].pk]))
-    assert reverse("feed-series", args=[shelf["series"].pk]) in head(reverse("series", args=[shelf["series"].pk]))
+    assert reverse("feed-story", args=[shelf["first"].pk]) in head(
+        reverse("story", args=[shelf["first"].pk])
+    )
+    assert reverse("feed-series", args=[shelf["series"].pk]) in head(
+        reverse("series", args=[shelf["series"].pk])
+    )
     assert reverse("feed-author", args=[author.pk]) in head(reverse("author", args=[author.pk]))
     tag_page = reverse("browse-tag", args=[archive.category.slug, archive.fandom.pk])
     assert reverse("feed-tag", args=[archive.fandom.pk]) in head(tag_page)
@@ -92,7 +107,12 @@ def test_pages_link_their_feeds_in_the_head(client, shelf, archive, author):
 
 def test_a_guest_feed_follows_changes(client, shelf, author):
     assert "Brand New" not in titles(fetch(client, reverse("feed-recent")))
-    story = actions.story_create(authors=[author], title="Brand New", rating=shelf["first"].rating,
-                                 tags=[], status="published")
+    story = actions.story_create(
+        authors=[author],
+        title="Brand New",
+        rating=shelf["first"].rating,
+        tags=[],
+        status="published",
+    )
     actions.chapter_add(story=story, title="One", body="<p>Text.</p>")
     assert titles(fetch(client, reverse("feed-recent")))[0] == "Brand New"

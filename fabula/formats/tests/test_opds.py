@@ -34,9 +34,12 @@ def catalog(make_story, author, coauthor, archive):
     }
     series = actions.series_create(owner=author, title="Office Life")
     actions.series_add(series=series, story=stories["office"])
-    for title, extra in (("Draft Story", {"status": "draft"}), ("Pending Story", {"status": "pending"}),
-                         ("Hidden Story", {"status": "hidden"}),
-                         ("Members Story", {"rating": archive.members_only})):
+    for title, extra in (
+        ("Draft Story", {"status": "draft"}),
+        ("Pending Story", {"status": "pending"}),
+        ("Hidden Story", {"status": "hidden"}),
+        ("Members Story", {"rating": archive.members_only}),
+    ):
         hidden = make_story(author, title=title, **extra)
         actions.series_add(series=series, story=hidden)
     stories["series"] = series
@@ -86,11 +89,19 @@ def test_an_app_walks_from_the_root_to_a_story_and_downloads_its_epub(client, ca
 
 def test_every_navigation_path_leads_to_stories(client, catalog):
     root = get_feed(client, "/opds/")
-    assert titles(follow(client, root, "Recently updated"))[0] in {"Office Hours", "Parks Day", "Late Night"}
+    assert titles(follow(client, root, "Recently updated"))[0] in {
+        "Office Hours",
+        "Parks Day",
+        "Late Night",
+    }
     assert titles(follow(client, follow(client, root, "Authors"), "Midnight Owl")) == ["Parks Day"]
     assert titles(follow(client, follow(client, root, "Series"), "Office Life")) == ["Office Hours"]
     for top in opds.TOP_LISTS.values():
-        assert set(titles(follow(client, root, top.title))) == {"Office Hours", "Parks Day", "Late Night"}
+        assert set(titles(follow(client, root, top.title))) == {
+            "Office Hours",
+            "Parks Day",
+            "Late Night",
+        }
 
 
 def test_an_age_gated_story_carries_the_consent_parameter_and_its_warning(client, catalog):
@@ -114,9 +125,19 @@ def test_drafts_pending_hidden_and_members_only_stories_appear_nowhere(client, c
         root = get_feed(client, url)
         seen |= set(titles(root))
         for link in root.iter(f"{{{NS['a']}}}link"):
-            if "profile=opds-catalog" in link.get("type") and link.get("rel") not in ("self", "start", "up"):
-                pending.append(urlsplit(link.get("href")).path + (
-                    "?" + urlsplit(link.get("href")).query if urlsplit(link.get("href")).query else ""))
+            if "profile=opds-catalog" in link.get("type") and link.get("rel") not in (
+                "self",
+                "start",
+                "up",
+            ):
+                pending.append(
+                    urlsplit(link.get("href")).path
+                    + (
+                        "?" + urlsplit(link.get("href")).query
+                        if urlsplit(link.get("href")).query
+                        else ""
+                    )
+                )
     assert len(visited) > 8
     assert "Office Hours" in seen and not (seen & HIDDEN_TITLES)
 
@@ -129,7 +150,9 @@ def test_opensearch_description_and_search(client, catalog):
     assert url.get("type") == opds.ACQUISITION
     template = url.get("template")
     assert "{searchTerms}" in template
-    found = get_feed(client, template.replace("{searchTerms}", "office").replace("{startPage?}", "1"))
+    found = get_feed(
+        client, template.replace("{searchTerms}", "office").replace("{startPage?}", "1")
+    )
     assert titles(found) == ["Office Hours"]
     assert titles(get_feed(client, "/opds/search/?q=midnight")) == ["Parks Day"]  # by pen name
     assert titles(get_feed(client, "/opds/search/?q=draft")) == []
@@ -161,7 +184,9 @@ def basic(name, password):
     return {"Authorization": "Basic " + base64.b64encode(f"{name}:{password}".encode()).decode()}
 
 
-def test_member_lists_need_an_app_password_not_the_account_password(client, catalog, reader, archive):
+def test_member_lists_need_an_app_password_not_the_account_password(
+    client, catalog, reader, archive
+):
     Favourite.objects.create(user=reader, story=catalog["parks"])
     Favourite.objects.create(user=reader, author=catalog["office"].credits.first().user)
     Reading.objects.create(user=reader, story=catalog["office"], marked_for_later=True)

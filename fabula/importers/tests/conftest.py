@@ -69,7 +69,9 @@ def _mariadb_answers() -> bool:
         return False
     result = subprocess.run(
         ["mariadb", "-h127.0.0.1", "-P3306", "-uroot", "-e", "SELECT 1"],
-        capture_output=True, timeout=10, check=False,
+        capture_output=True,
+        timeout=10,
+        check=False,
     )
     return result.returncode == 0
 
@@ -78,7 +80,10 @@ def _mariadb_answers() -> bool:
 def mariadb_fixture() -> str:
     """A database on the MariaDB server at 127.0.0.1:3306 holding the fixture; its URL.
     Made for the session and dropped afterwards."""
-    require(_mariadb_answers(), "the MariaDB server at 127.0.0.1:3306 (root, no password) does not answer")
+    require(
+        _mariadb_answers(),
+        "the MariaDB server at 127.0.0.1:3306 (root, no password) does not answer",
+    )
     name = f"fabula_test_efiction_{uuid.uuid4().hex[:8]}"
     base = ["mariadb", "-h127.0.0.1", "-P3306", "-uroot"]
     subprocess.run([*base, "-e", f"CREATE DATABASE {name} CHARACTER SET utf8mb4"], check=True)

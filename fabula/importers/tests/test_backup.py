@@ -18,8 +18,19 @@ REMADE = {"stories": {"created_at"}, "series": {"created_at"}}
 
 
 def empty_the_archive() -> None:
-    for model in (Review, Favourite, Kudos, Subscription, SeriesEntry, Series, Chapter, Story,
-                  Challenge, User, ImportRecord):
+    for model in (
+        Review,
+        Favourite,
+        Kudos,
+        Subscription,
+        SeriesEntry,
+        Series,
+        Chapter,
+        Story,
+        Challenge,
+        User,
+        ImportRecord,
+    ):
         model.objects.all().delete()
     while Tag.objects.exists():
         Tag.objects.filter(children__isnull=True).delete()
@@ -39,8 +50,12 @@ def normalised(dump: Dump) -> dict:
             if kind == "tag_kinds":
                 row["key"] = row["slug"]
             if kind == "tags":
-                row.update(key=tags[row["key"]], kind=kinds[row["kind"]], parent=tags.get(row["parent"]),
-                           synonym_of=tags.get(row["synonym_of"]))
+                row.update(
+                    key=tags[row["key"]],
+                    kind=kinds[row["kind"]],
+                    parent=tags.get(row["parent"]),
+                    synonym_of=tags.get(row["synonym_of"]),
+                )
             if "tags" in row and kind != "tags":
                 row["tags"] = [tags[t] for t in row["tags"]]
             rows.append(row)
@@ -54,7 +69,11 @@ def test_an_archive_written_and_restored_is_the_same(imported, tmp_path):
     Subscription.objects.create(user_id=24, author_id=2)
     call_command("write_dump", str(tmp_path / "a"), no_progress=True, stdout=StringIO())
     before = Dump(tmp_path / "a")
-    assert before.count("stories") == 30 and before.count("chapters") == 83 and before.count("reviews") == 96
+    assert (
+        before.count("stories") == 30
+        and before.count("chapters") == 83
+        and before.count("reviews") == 96
+    )
     empty_the_archive()
     out = StringIO()
     call_command("load_dump", str(tmp_path / "a"), no_progress=True, stdout=out)

@@ -17,19 +17,43 @@ from fabula.taxonomy.models import Rating, Tag, TagKind
 
 # From the README's table of stories: sid -> (chapters total/validated, wordcount, reviews, rating).
 STORIES = {
-    1: (4, 4, 6174, 7, 6), 2: (7, 6, 9110, 4, 5), 3: (2, 2, 3152, 1, 0), 5: (2, 2, 3141, 3, 4),
-    7: (1, 1, 1626, 2, 3), 9: (5, 5, 8025, 6, 5), 12: (5, 5, 7963, 1, 5), 13: (3, 3, 4548, 7, 5),
-    14: (2, 2, 3088, 2, 4), 15: (3, 3, 4654, 3, 4), 16: (5, 5, 8037, 2, 0), 21: (3, 3, 4530, 0, 0),
-    25: (1, 1, 1648, 4, 5), 26: (1, 1, 1570, 2, 4), 27: (1, 1, 1555, 0, 0), 29: (2, 2, 3210, 3, 4),
-    31: (2, 2, 3097, 1, 0), 32: (7, 7, 10760, 4, 5), 34: (1, 1, 1747, 3, 4), 36: (2, 0, 3036, 3, 4),
-    37: (1, 1, 1647, 3, 5), 40: (3, 3, 4653, 2, 0), 52: (1, 1, 1524, 7, 4), 385: (1, 1, 1541, 2, 5),
-    781: (3, 3, 4619, 3, 4), 1844: (3, 3, 4643, 4, 5), 2314: (3, 3, 4884, 3, 4),
-    3007: (1, 1, 1578, 5, 5), 3548: (4, 4, 6599, 5, 4), 4710: (4, 4, 6146, 1, 3),
+    1: (4, 4, 6174, 7, 6),
+    2: (7, 6, 9110, 4, 5),
+    3: (2, 2, 3152, 1, 0),
+    5: (2, 2, 3141, 3, 4),
+    7: (1, 1, 1626, 2, 3),
+    9: (5, 5, 8025, 6, 5),
+    12: (5, 5, 7963, 1, 5),
+    13: (3, 3, 4548, 7, 5),
+    14: (2, 2, 3088, 2, 4),
+    15: (3, 3, 4654, 3, 4),
+    16: (5, 5, 8037, 2, 0),
+    21: (3, 3, 4530, 0, 0),
+    25: (1, 1, 1648, 4, 5),
+    26: (1, 1, 1570, 2, 4),
+    27: (1, 1, 1555, 0, 0),
+    29: (2, 2, 3210, 3, 4),
+    31: (2, 2, 3097, 1, 0),
+    32: (7, 7, 10760, 4, 5),
+    34: (1, 1, 1747, 3, 4),
+    36: (2, 0, 3036, 3, 4),
+    37: (1, 1, 1647, 3, 5),
+    40: (3, 3, 4653, 2, 0),
+    52: (1, 1, 1524, 7, 4),
+    385: (1, 1, 1541, 2, 5),
+    781: (3, 3, 4619, 3, 4),
+    1844: (3, 3, 4643, 4, 5),
+    2314: (3, 3, 4884, 3, 4),
+    3007: (1, 1, 1578, 5, 5),
+    3548: (4, 4, 6599, 5, 4),
+    4710: (4, 4, 6146, 1, 3),
 }
 
 
 def tags_of(story: Story, role: str) -> list[int]:
-    return [t.legacy_id for t in story.tags.filter(kind__role=role).order_by("story_tags__position")]
+    return [
+        t.legacy_id for t in story.tags.filter(kind__role=role).order_by("story_tags__position")
+    ]
 
 
 def test_every_count_of_the_readme(imported):
@@ -54,7 +78,10 @@ def test_every_count_of_the_readme(imported):
     for sid, (total, validated, words, reviews, rating) in STORIES.items():
         story = Story.objects.get(pk=sid)
         assert story.chapters.count() == total, sid
-        assert story.chapter_count == (validated if story.status == Status.PUBLISHED else 0) or sid == 36
+        assert (
+            story.chapter_count == (validated if story.status == Status.PUBLISHED else 0)
+            or sid == 36
+        )
         assert story.word_count == words, sid
         assert story.review_count == reviews, sid
         assert (story.rating_average or 0) == rating, sid
@@ -64,11 +91,33 @@ def test_every_count_of_the_readme(imported):
     assert not Story.objects.filter(status=Status.PUBLISHED, credits__user_id=152).exists()
     # categories.numitems: validated stories in the category or below it (9 Crossovers = 5).
     crossovers = Tag.objects.filter(kind__role="category", legacy_id__in=[9, 13, 14, 15])
-    assert Story.objects.filter(status=Status.PUBLISHED, tags__in=crossovers).distinct().count() == 5
+    assert (
+        Story.objects.filter(status=Status.PUBLISHED, tags__in=crossovers).distinct().count() == 5
+    )
     # series.numstories: 151 holds 1 + 6 + 4 stories, counted down the tree.
     assert _stories_in(Series.objects.get(pk=151)) == 11
     assert {u.pk for u in User.objects.filter(credits__position=0)} == {
-        2, 172, 34, 167, 195, 3, 20, 88, 136, 16, 132, 52, 185, 51, 73, 141, 8, 119, 152, 78, 67,
+        2,
+        172,
+        34,
+        167,
+        195,
+        3,
+        20,
+        88,
+        136,
+        16,
+        132,
+        52,
+        185,
+        51,
+        73,
+        141,
+        8,
+        119,
+        152,
+        78,
+        67,
     }
 
 
@@ -91,7 +140,11 @@ def test_taxonomy_ratings_and_site_settings(imported):
     assert (genres.slug, genres.name) == ("genres", "Genres")
     assert Tag.objects.get(kind__role="class", legacy_id=13).kind.slug == "warnings"
     site = site_settings()
-    assert (site.site_name, site.site_url, site.legacy_prefix) == ("Peer Archive", "http://127.0.0.1:8082", "")
+    assert (site.site_name, site.site_url, site.legacy_prefix) == (
+        "Peer Archive",
+        "http://127.0.0.1:8082",
+        "",
+    )
     assert (site.date_format, site.items_per_page) == ("M d Y", 25)
     assert site.reviews_allowed and site.anonymous_reviews and site.auto_validate
 
@@ -101,10 +154,24 @@ def test_nested_series_keeps_order_and_unconfirmed_place(imported):  # hard case
     assert omnibus.owner_id == 2 and omnibus.openness == Series.Openness.OPEN
     entries = list(omnibus.entries.order_by("position"))
     assert [(e.story_id, e.subseries_id, e.confirmed) for e in entries] == [
-        (1, None, True), (None, 7, True), (None, 50, False),
+        (1, None, True),
+        (None, 7, True),
+        (None, 50, False),
     ]
-    assert list(Series.objects.get(pk=7).entries.values_list("story_id", flat=True)) == [32, 385, 781, 1844, 2314, 4710]
-    assert list(Series.objects.get(pk=50).entries.values_list("story_id", flat=True)) == [26, 52, 3007, 3548]
+    assert list(Series.objects.get(pk=7).entries.values_list("story_id", flat=True)) == [
+        32,
+        385,
+        781,
+        1844,
+        2314,
+        4710,
+    ]
+    assert list(Series.objects.get(pk=50).entries.values_list("story_id", flat=True)) == [
+        26,
+        52,
+        3007,
+        3548,
+    ]
     assert Series.objects.get(pk=7).openness == Series.Openness.CLOSED
 
 
@@ -118,7 +185,9 @@ def test_coauthors_and_chapter_author(imported):  # hard case 2
 def test_awaiting_validation_stays_hidden(imported, client):  # hard case 3
     story = Story.objects.get(pk=36)
     assert story.status == Status.PENDING
-    assert set(Chapter.objects.filter(pk__in=[161, 162]).values_list("status", flat=True)) == {Status.PENDING}
+    assert set(Chapter.objects.filter(pk__in=[161, 162]).values_list("status", flat=True)) == {
+        Status.PENDING
+    }
     assert Chapter.objects.get(pk=21415).status == Status.PENDING
     assert Story.objects.get(pk=2).chapter_count == 6
     assert client.get("/viewstory.php?sid=36").status_code == 404
@@ -132,18 +201,28 @@ def test_rating_gates(imported, client):  # hard case 4
     assert "This story is rated NC-17 and is for adults only." in gate
     assert Chapter.objects.filter(story_id=7).get().body[:60] not in gate
     members_only = client.get("/viewstory.php?sid=3&action=printable&chapter=all")
-    assert members_only.status_code == 403 and "Registered Users Only" in members_only.content.decode()
+    assert (
+        members_only.status_code == 403 and "Registered Users Only" in members_only.content.decode()
+    )
 
 
 def test_reviews_responses_guests_and_rating_only(imported):  # hard cases 5-8
     review = Review.objects.get(pk=5)
-    assert review.body == "Oh, this was lovely. The last line got me. Room beet before tonight but, hallway around how had."
+    assert (
+        review.body
+        == "Oh, this was lovely. The last line got me. Room beet before tonight but, hallway around how had."
+    )
     reply = review.replies.get()
     assert reply.by_author and reply.user_id == 2
     assert reply.body == "Thank you so much — that last line took me <em>ages</em> to get right. 😊"
     assert Review.objects.filter(parent__isnull=False).count() == 1
     guest = Review.objects.get(pk=12007)
-    assert (guest.user, guest.name, guest.rating, guest.chapter_id) == (None, "Zoë (lurker since 2005)", None, 3)
+    assert (guest.user, guest.name, guest.rating, guest.chapter_id) == (
+        None,
+        "Zoë (lurker since 2005)",
+        None,
+        3,
+    )
     assert Review.objects.filter(parent=None, user=None).count() == 27
     rating_only = Review.objects.get(pk=12008)
     assert (rating_only.body, rating_only.rating, rating_only.user_id) == ("", 9, 24)
@@ -154,7 +233,9 @@ def test_reviews_responses_guests_and_rating_only(imported):  # hard cases 5-8
 
 
 def test_favourites_with_notes(imported):  # hard case 9
-    got = {(f.user_id, f.story_id, f.author_id, f.series_id, f.note) for f in Favourite.objects.all()}
+    got = {
+        (f.user_id, f.story_id, f.author_id, f.series_id, f.note) for f in Favourite.objects.all()
+    }
     assert got == {
         (24, 1, None, None, "My comfort read — “Jim’s face” in chapter 2 gets me every time."),
         (24, None, 2, None, "Night Swept writes the best Jim & Pam."),
@@ -188,13 +269,18 @@ def test_non_ascii_and_html(imported, client):  # hard case 11
     assert chapter.body.startswith("<p>“It’s a <em>mug</em>, Dwight,” Michael said—slowly")
     assert "She wrote it down anyway: ☕ #3.</p>" in chapter.body
     page = client.get("/viewstory.php?sid=2&action=printable&chapter=all").content.decode()
-    assert "Café scene &amp; more — see chapter 7 😀" in page or "Caf&eacute; scene" in Story.objects.get(pk=2).summary
+    assert (
+        "Café scene &amp; more — see chapter 7 😀" in page
+        or "Caf&eacute; scene" in Story.objects.get(pk=2).summary
+    )
 
 
 def test_plain_text_chapter_becomes_paragraphs(imported):  # hard case 12
     body = Chapter.objects.get(pk=60).body
     assert "<" not in body.replace("<p>", "").replace("</p>", "").replace("<br>", "")
-    assert body.startswith("<p>Nobody in the annex noticed the power cut until Kelly’s phone died.</p>\n")
+    assert body.startswith(
+        "<p>Nobody in the annex noticed the power cut until Kelly’s phone died.</p>\n"
+    )
     assert "<p>Ryan said it was “a sign”. Toby said nothing at all.<br>\nHe rarely did.</p>" in body
 
 
@@ -208,20 +294,30 @@ def test_categories_characters_classes_and_states(imported):  # hard cases 13-15
     assert set(Story.objects.filter(completed=True).values_list("pk", flat=True)) == completed
     assert not Story.objects.filter(featured=True).exists()
     story = Story.objects.get(pk=1)
-    assert (tags_of(story, "category"), tags_of(story, "character"), tags_of(story, "class")) == ([1, 2], [1, 2], [1, 2, 13])
+    assert (tags_of(story, "category"), tags_of(story, "character"), tags_of(story, "class")) == (
+        [1, 2],
+        [1, 2],
+        [1, 2, 13],
+    )
     assert story.title == "The Last Temptation of Jim Halpert" and story.rating.name == "PG-13"
     assert int(story.published_at.timestamp()) == 1180473240
     assert int(story.updated_at.timestamp()) == 1180732440
     assert (story.word_count, story.read_count) == (6174, 11998)
     assert list(story.chapters.values_list("pk", "title")) == [
-        (1, "Temptation"), (2, "Coals"), (3, "Technically True"), (4, "Reception"),
+        (1, "Temptation"),
+        (2, "Coals"),
+        (3, "Technically True"),
+        (4, "Reception"),
     ]
     assert story.archived_at == "http://127.0.0.1:8082/viewstory.php?sid=1"
 
 
 def test_chapter_notes(imported):  # hard case 16
     chapter = Chapter.objects.get(pk=59)
-    assert chapter.notes == "<p>Set right after “The Dundies”. Beta’d by Zoë — all remaining errors are mine.</p>"
+    assert (
+        chapter.notes
+        == "<p>Set right after “The Dundies”. Beta’d by Zoë — all remaining errors are mine.</p>"
+    )
     assert chapter.end_notes == "<p>Thanks for reading! Next: the naïve café scene 😊</p>"
     assert (Chapter.objects.get(pk=2).notes, Chapter.objects.get(pk=2).end_notes) == ("", "")
     assert Chapter.objects.get(pk=1).notes == "Thanks for reading."
@@ -231,10 +327,16 @@ def test_chapter_notes(imported):  # hard case 16
 
 def test_the_import_command_reports_counts(db):
     out = StringIO()
-    call_command("import-efiction".replace("-", "_"), dump=fixture_path(), no_progress=True, stdout=out)
+    call_command(
+        "import-efiction".replace("-", "_"), dump=fixture_path(), no_progress=True, stdout=out
+    )
     lines = out.getvalue().splitlines()
-    assert any(line.split()[:6] == ["stories", "30", "read", "30", "imported", "0"] for line in lines), lines
-    assert any(line.split()[:6] == ["chapters", "83", "read", "83", "imported", "0"] for line in lines), lines
+    assert any(
+        line.split()[:6] == ["stories", "30", "read", "30", "imported", "0"] for line in lines
+    ), lines
+    assert any(
+        line.split()[:6] == ["chapters", "83", "read", "83", "imported", "0"] for line in lines
+    ), lines
     assert ImportRecord.objects.filter(kind="stories").count() == 30
 
 
@@ -245,13 +347,24 @@ def fixture_path() -> str:
 
 
 @pytest.mark.django_db
-def test_from_the_mariadb_server_reads_the_same_as_from_the_file(mariadb_fixture, fixture_dump, tmp_path):
+def test_from_the_mariadb_server_reads_the_same_as_from_the_file(
+    mariadb_fixture, fixture_dump, tmp_path
+):
     """`--db mysql://root@127.0.0.1/<db>`: the same dump as from the .sql file, and the same import."""
     from fabula.importers.dump import Dump
     from fabula.importers.sources.efiction import convert_site
 
     from_server = Dump(convert_site(tmp_path / "server", db=mariadb_fixture))
-    for kind in ("ratings", "tags", "members", "stories", "chapters", "series", "reviews", "favourites"):
+    for kind in (
+        "ratings",
+        "tags",
+        "members",
+        "stories",
+        "chapters",
+        "series",
+        "reviews",
+        "favourites",
+    ):
         assert list(from_server.records(kind)) == list(fixture_dump.records(kind)), kind
     assert from_server.settings == fixture_dump.settings
     out = StringIO()

@@ -66,7 +66,10 @@ def old_site(tmp_path):
 def test_an_older_site_converts(old_site):
     assert old_site.source == "efiction:k1:arch_"
     settings = old_site.settings
-    assert (settings["site_url"], settings["legacy_prefix"]) == ("http://example.org", "archive/fanfiction")
+    assert (settings["site_url"], settings["legacy_prefix"]) == (
+        "http://example.org",
+        "archive/fanfiction",
+    )
     members = {m["id"]: m for m in old_site.records("members")}
     assert members[1]["date_joined"] == "2004-02-03T10:11:12+00:00"
     assert members[1]["password"] == "efiction_md5$0cc175b9c0f1b6a831c399e269772661"
@@ -74,7 +77,7 @@ def test_an_older_site_converts(old_site):
     assert members[2]["password"] == members[3]["password"] == ""  # none, or not an MD5: unusable
     story = next(s for s in old_site.records("stories") if s["id"] == 10)
     assert story["published_at"] == "2006-05-04T03:02:01+00:00"
-    assert story["summary"] == "It's \"fine\"\\n"
+    assert story["summary"] == 'It\'s "fine"\\n'
     assert story["authors"] == [1, 2, 3]  # the comma list of co-authors, before 3.4
     assert story["tags"] == ["category:2", "character:2", "character:1"]  # names and ids
     assert story["featured"] is False  # 2 = retired
@@ -87,7 +90,10 @@ def test_an_older_site_converts(old_site):
     assert ("chapters", 101, "shares place 1 in story 10: moved to 2") in problems
     assert any(kind == "reviews" and "missing" in reason for kind, _, reason in problems)
     chapters = list(old_site.records("chapters"))
-    assert chapters[0]["body"] == "<p>First line.<br />\nSecond line.</p>\n<p>New <i>paragraph</i>.</p>"
+    assert (
+        chapters[0]["body"]
+        == "<p>First line.<br />\nSecond line.</p>\n<p>New <i>paragraph</i>.</p>"
+    )
 
 
 def test_an_older_site_loads(db, old_site):
@@ -114,9 +120,13 @@ def test_prefix_detection():
 
 def test_texts():
     assert split_site_url("http://127.0.0.1:8082") == ("http://127.0.0.1:8082", "")
-    assert split_site_url("https://example.org/fanfiction/") == ("https://example.org", "fanfiction")
+    assert split_site_url("https://example.org/fanfiction/") == (
+        "https://example.org",
+        "fanfiction",
+    )
     assert split_response("Nice.<br><br><i>Author's Response: Thanks <em>a lot</em></i>") == (
-        "Nice.", "Thanks <em>a lot</em>",
+        "Nice.",
+        "Thanks <em>a lot</em>",
     )
     assert split_response("No response here.") == ("No response here.", "")
     assert chapter_html("a & b\n\nc") == "<p>a &amp; b</p>\n<p>c</p>"
@@ -125,7 +135,10 @@ def test_texts():
 
 def test_a_damaged_dump_row_is_reported(tmp_path):
     path = tmp_path / "bad.sql"
-    path.write_text(OLD_SITE.replace("(2,'Adult','3','Adults only;\\nreally.')", "(2,'Adult')"), encoding="utf-8")
+    path.write_text(
+        OLD_SITE.replace("(2,'Adult','3','Adults only;\\nreally.')", "(2,'Adult')"),
+        encoding="utf-8",
+    )
     with DumpWriter(tmp_path / "dump", source="efiction") as writer:
         convert(DumpFileTables(str(path)), writer, Options())
     problems = [p["reason"] for p in Dump(tmp_path / "dump").problems()]

@@ -79,7 +79,9 @@ def test_a_chapter_a_later_run_adds_is_indexed(db, fixture_dump, tmp_path):
     shutil.copytree(fixture_dump.folder, folder)
     path = folder / "chapters.jsonl"
     lines = path.read_text(encoding="utf-8").splitlines()
-    path.write_text("\n".join(line for line in lines if json.loads(line)["id"] != 2) + "\n", encoding="utf-8")
+    path.write_text(
+        "\n".join(line for line in lines if json.loads(line)["id"] != 2) + "\n", encoding="utf-8"
+    )
     load_dump(Dump(folder))
     assert 2 not in index_texts()
     report = load_dump(fixture_dump)
@@ -89,7 +91,9 @@ def test_a_chapter_a_later_run_adds_is_indexed(db, fixture_dump, tmp_path):
     assert backend().count() == published_chapters()
 
 
-def test_outside_a_transaction_the_index_is_written_by_several_connections(transactional_db, fixture_dump, monkeypatch):
+def test_outside_a_transaction_the_index_is_written_by_several_connections(
+    transactional_db, fixture_dump, monkeypatch
+):
     """The import command's case (the other tests run inside a transaction, which other
     connections cannot see into): on PostgreSQL, worker threads write the batches."""
     monkeypatch.setattr(indexing, "BATCH", 4)

@@ -26,16 +26,19 @@ def test_an_md5_member_logs_in_with_the_old_password_and_is_rehashed(imported, c
     assert admin.check_password("adminpass")
 
 
-@pytest.mark.parametrize(("old", "new"), [
-    ("/viewstory.php?sid=1", "/stories/1/chapters/1/"),
-    ("/viewstory.php?sid=9&chapter=3", "/stories/9/chapters/3/"),
-    ("/viewuser.php?uid=2", "/authors/2/"),
-    ("/viewuser.php?uid=88", "/authors/88/"),
-    ("/viewseries.php?seriesid=151", "/series/151/"),
-    ("/reviews.php?type=ST&item=1", "/stories/1/reviews/"),
-    ("/reviews.php?type=SE&item=151", "/series/151/reviews/"),
-    ("/browse.php?type=titles", "/titles/"),
-])
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("/viewstory.php?sid=1", "/stories/1/chapters/1/"),
+        ("/viewstory.php?sid=9&chapter=3", "/stories/9/chapters/3/"),
+        ("/viewuser.php?uid=2", "/authors/2/"),
+        ("/viewuser.php?uid=88", "/authors/88/"),
+        ("/viewseries.php?seriesid=151", "/series/151/"),
+        ("/reviews.php?type=ST&item=1", "/stories/1/reviews/"),
+        ("/reviews.php?type=SE&item=151", "/series/151/reviews/"),
+        ("/browse.php?type=titles", "/titles/"),
+    ],
+)
 def test_old_links_land_on_the_same_page(imported, client, old, new):
     response = client.get(old)
     assert response.status_code == 301 and response["Location"] == new
@@ -86,15 +89,34 @@ def test_printable_story_matches_efictions_page(imported, client):
     series_link = "viewseries.php?seriesid=151"
     assert [link for link in ours.links() if link != series_link] == theirs.links()
     info_ours, info_theirs = _fields(ours.text(cls="content")), _fields(theirs.text(cls="content"))
-    differing = {k for k in info_ours.keys() | info_theirs.keys() if info_ours.get(k) != info_theirs.get(k)}
+    differing = {
+        k for k in info_ours.keys() | info_theirs.keys() if info_ours.get(k) != info_theirs.get(k)
+    }
     assert differing == {"Series", "Read", "Challenges"}, (info_ours, info_theirs)
-    assert info_ours["Series"] == "Scranton Omnibus — the Collected Series" and info_theirs["Series"] == "None"
+    assert (
+        info_ours["Series"] == "Scranton Omnibus — the Collected Series"
+        and info_theirs["Series"] == "None"
+    )
     assert info_ours["Read"] == "11998"
     assert (info_ours["Challenges"], info_theirs["Challenges"]) == ("None", "")
 
 
-_LABELS = ("Summary", "Rated", "Categories", "Characters", "Genres", "Warnings", "Challenges",
-           "Series", "Chapters", "Completed", "Word count", "Read", "Published", "Updated")
+_LABELS = (
+    "Summary",
+    "Rated",
+    "Categories",
+    "Characters",
+    "Genres",
+    "Warnings",
+    "Challenges",
+    "Series",
+    "Chapters",
+    "Completed",
+    "Word count",
+    "Read",
+    "Published",
+    "Updated",
+)
 
 
 def _fields(text: str) -> dict[str, str]:

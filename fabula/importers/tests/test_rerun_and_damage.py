@@ -16,7 +16,9 @@ from fabula.stories.models import Chapter, SeriesEntry, Story, StoryTag
 def snapshot() -> dict:
     return {
         "stories": list(Story.objects.order_by("pk").values()),
-        "chapters": list(Chapter.objects.order_by("pk").values_list("pk", "story_id", "position", "body")),
+        "chapters": list(
+            Chapter.objects.order_by("pk").values_list("pk", "story_id", "position", "body")
+        ),
         "tags": StoryTag.objects.count(),
         "entries": SeriesEntry.objects.count(),
         "reviews": list(Review.objects.order_by("pk").values_list("pk", "parent_id", "body")),
@@ -63,11 +65,19 @@ def test_damaged_sources_are_reported_item_by_item(db, fixture_tables, tmp_path)
     def orphan(row):  # story 27 points at an author who is gone
         return {**row, "uid": 9999} if row["sid"] == 27 else row
 
-    damaged = Altered(fixture_tables, drop={"fanfiction_favorites"}, change={"fanfiction_stories": orphan})
+    damaged = Altered(
+        fixture_tables, drop={"fanfiction_favorites"}, change={"fanfiction_stories": orphan}
+    )
     report = load_dump(convert_to(tmp_path, damaged))
-    assert "favourites: the table fanfiction_favorites is missing: no favourites imported" in report.problems
+    assert (
+        "favourites: the table fanfiction_favorites is missing: no favourites imported"
+        in report.problems
+    )
     assert "stories 27: its author uid 9999 does not exist: story not imported" in report.problems
-    assert "chapters 110: its story 27 was not imported" in " ".join(report.problems) or not Chapter.objects.filter(story_id=27).exists()
+    assert (
+        "chapters 110: its story 27 was not imported" in " ".join(report.problems)
+        or not Chapter.objects.filter(story_id=27).exists()
+    )
     assert report.kinds["stories"].read == 30 and report.kinds["stories"].imported == 29
     assert sum(report.kinds["stories"].skipped.values()) == 1
     assert Story.objects.count() == 29 and not Story.objects.filter(pk=27).exists()
@@ -97,7 +107,9 @@ def test_chapter_files_in_legacy_encodings_and_undecodable_ones(db, fixture_tabl
     def store_files(row):
         return {**row, "store": "files"}
 
-    damaged = Altered(fixture_tables, change={"fanfiction_chapters": in_files, "fanfiction_settings": store_files})
+    damaged = Altered(
+        fixture_tables, change={"fanfiction_chapters": in_files, "fanfiction_settings": store_files}
+    )
     dump = convert_to(tmp_path / "dump", damaged, stories_dir=stories)
     report = load_dump(dump)
     problems = " | ".join(report.problems)
@@ -137,7 +149,9 @@ def test_a_bad_row_in_a_dump_is_skipped_alone(db, fixture_dump, tmp_path):
     assert not Chapter.objects.filter(pk=2).exists()
     assert Chapter.objects.filter(story_id=1).count() == 3
     assert not ImportRecord.objects.filter(kind="chapters", key="2").exists()
-    assert Review.objects.filter(story_id=1, chapter__isnull=True).exists()  # its review stays, on the story
+    assert Review.objects.filter(
+        story_id=1, chapter__isnull=True
+    ).exists()  # its review stays, on the story
 
 
 def test_web_sites_come_from_the_profile_fields(db, fixture_tables, tmp_path):
@@ -153,4 +167,7 @@ def test_web_sites_come_from_the_profile_fields(db, fixture_tables, tmp_path):
 
     report = load_dump(convert_to(tmp_path, WithProfile(fixture_tables)))
     assert User.objects.get(pk=2).website == "https://night.example.org"
-    assert "members: 1 values of the profile field 'gender': not imported (no such field in Fabula)" in report.problems
+    assert (
+        "members: 1 values of the profile field 'gender': not imported (no such field in Fabula)"
+        in report.problems
+    )

@@ -130,7 +130,16 @@ def sid1(efiction_site) -> Sid1:
     _reset_sequences(User, Story, Chapter)
     story.refresh_from_db()
     return Sid1(
-        story=story, author=author, chapters=chapters, rating=rating, categories=categories,
-        characters=characters, jim_and_pam=jim_and_pam, present=present, jim_pam=jim_pam,
-        karen=karen, angst=angst, adult_language=adult,
+        story=story,
+        author=author,
+        chapters=chapters,
+        rating=rating,
+        categories=categories,
+        characters=characters,
+        jim_and_pam=jim_and_pam,
+        present=present,
+        jim_pam=jim_pam,
+        karen=karen,
+        angst=angst,
+        adult_language=adult,
     )

@@ -41,7 +41,8 @@ class Page:
 
     def landmarks(self, *, skip_ids: set[str] = frozenset()) -> list[tuple[str, str, str]]:
         return [
-            e.landmark for e in self.elements
+            e.landmark
+            for e in self.elements
             if (e.attrs.get("id") or e.attrs.get("class")) and e.attrs.get("id") not in skip_ids
         ]
 
@@ -114,7 +115,7 @@ class _Walker(HTMLParser):
     def _close(self, element: Element) -> None:
         self.counter += 1
         element.end = self.counter
-        element.text = "".join(self.chunks[element.chunk:])
+        element.text = "".join(self.chunks[element.chunk :])
 
     def close(self):
         super().close()

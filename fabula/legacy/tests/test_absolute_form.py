@@ -32,26 +32,34 @@ def absolute(client, url: str, query: str = "", **extra):
     return client.get("/", PATH_INFO=url, QUERY_STRING=query, **extra)
 
 
-@pytest.mark.parametrize("form", ["http://testserver/", "/http://testserver/", "https://testserver/"])
+@pytest.mark.parametrize(
+    "form", ["http://testserver/", "/http://testserver/", "https://testserver/"]
+)
 def test_an_absolute_target_reaches_the_legacy_page(client, sid1, form):
     response = absolute(client, f"{form}viewstory.php", "sid=1&index=1")
     assert response.status_code == 200
-    assert parse(response.content).text(id="pagetitle") == "The Last Temptation of Jim Halpert by Night Swept"
+    assert (
+        parse(response.content).text(id="pagetitle")
+        == "The Last Temptation of Jim Halpert by Night Swept"
+    )
     moved = absolute(client, f"{form}viewstory.php", "sid=1&amp;chapter=2")
     assert moved.status_code == 301
     assert moved["Location"] == "/stories/1/chapters/2/"
 
 
 def test_the_query_may_come_inside_the_target(client, sid1):
-    response = absolute(client, "http://testserver/viewstory.php?action=printable&sid=1&chapter=all")
+    response = absolute(
+        client, "http://testserver/viewstory.php?action=printable&sid=1&chapter=all"
+    )
     assert response.status_code == 200
     assert len(parse(response.content).find_all(cls="chaptertitle")) == 4
 
 
 def test_the_host_comes_from_the_target(client, sid1):
     """RFC 9112 §3.2.2: the target's host wins over the Host header, so it is checked too."""
-    allowed = absolute(client, "http://testserver/viewstory.php", "sid=1&index=1",
-                       HTTP_HOST="elsewhere.invalid")
+    allowed = absolute(
+        client, "http://testserver/viewstory.php", "sid=1&index=1", HTTP_HOST="elsewhere.invalid"
+    )
     assert allowed.status_code == 200
     refused = absolute(client, "http://elsewhere.invalid/viewstory.php", "sid=1&index=1")
     assert refused.status_code == 400
@@ -102,15 +110,25 @@ def gunicorn_port(tmp_path_factory):
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
     }
     manage = [sys.executable, "-m", "fabula.cli"]
-    subprocess.run([*manage, "migrate", "--noinput"], env=env, check=True, capture_output=True, timeout=180)
-    made = subprocess.run([*manage, "shell", "-c", SETUP], env=env, check=True, capture_output=True,
-                          text=True, timeout=60)
+    subprocess.run(
+        [*manage, "migrate", "--noinput"], env=env, check=True, capture_output=True, timeout=180
+    )
+    made = subprocess.run(
+        [*manage, "shell", "-c", SETUP],
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert made.stdout.split()[-1] == "1"
     port = _free_port()
     log = open(data / "gunicorn.log", "wb")  # closed in the finally below
     server = subprocess.Popen(
         [str(gunicorn), "fabula.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "1"],
-        env=env, stdout=log, stderr=subprocess.STDOUT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     try:
         deadline = time.monotonic() + 30
@@ -154,12 +172,16 @@ def test_gunicorn_answers_an_absolute_form_request(gunicorn_port):
     assert status == 301
     assert headers["location"] == "/stories/1/chapters/1/"
     status, _, body = raw_get(
-        gunicorn_port, f"{root}/fanfiction/viewstory.php?action=printable&amp;textsize=0&amp;sid=1&amp;chapter=all"
+        gunicorn_port,
+        f"{root}/fanfiction/viewstory.php?action=printable&amp;textsize=0&amp;sid=1&amp;chapter=all",
     )
     assert status == 200
     page = parse(body)
     assert page.text(id="pagetitle") == "The Last Temptation of Jim Halpert by Night Swept"
-    assert page.text(id="archivedat") == "This story archived at http://127.0.0.1:8000/fanfiction/viewstory.php?sid=1"
+    assert (
+        page.text(id="archivedat")
+        == "This story archived at http://127.0.0.1:8000/fanfiction/viewstory.php?sid=1"
+    )
     status, _, body = raw_get(gunicorn_port, f"{root}/fanfiction/viewstory.php?sid=1&index=1")
     assert status == 200
     assert parse(body).find(cls="listbox")

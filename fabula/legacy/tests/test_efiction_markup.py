@@ -37,10 +37,13 @@ def get(client, sid1):
     return fetch
 
 
-@pytest.mark.parametrize(("url", "page"), [
-    (PRINT_ALL, "viewstory_printable_sid1_all.html"),
-    (PRINT_CH1, "viewstory_printable_sid1_ch1.html"),
-])
+@pytest.mark.parametrize(
+    ("url", "page"),
+    [
+        (PRINT_ALL, "viewstory_printable_sid1_all.html"),
+        (PRINT_CH1, "viewstory_printable_sid1_ch1.html"),
+    ],
+)
 def test_printable_has_efictions_landmarks_labels_and_links(get, url, page):
     ours, theirs = get(url), saved(page)
     assert ours.landmarks() == theirs.landmarks()
@@ -57,10 +60,13 @@ def test_printable_has_efictions_landmarks_labels_and_links(get, url, page):
     ]
 
 
-@pytest.mark.parametrize(("url", "page"), [
-    (PRINT_ALL, "viewstory_printable_sid1_all.html"),
-    (PRINT_CH1, "viewstory_printable_sid1_ch1.html"),
-])
+@pytest.mark.parametrize(
+    ("url", "page"),
+    [
+        (PRINT_ALL, "viewstory_printable_sid1_all.html"),
+        (PRINT_CH1, "viewstory_printable_sid1_ch1.html"),
+    ],
+)
 def test_printable_information_block_reads_like_efictions(get, url, page):
     ours, theirs = get(url), saved(page)
     assert ours.text(cls="content") == theirs.text(cls="content").replace(*CHALLENGES_NONE)
@@ -72,14 +78,16 @@ def test_printable_information_block_reads_like_efictions(get, url, page):
 
 def test_printable_table_of_contents_matches(get):
     ours, theirs = get(PRINT_ALL), saved("viewstory_printable_sid1_all.html")
-    contents = [squash(p.text) for p in ours.find_all("p") if p.text.strip()[:2] in ("1.", "2.", "3.", "4.")]
-    assert contents == [
-        "1. Temptation by Night Swept", "2. Coals by Night Swept",
-        "3. Technically True by Night Swept", "4. Reception by Night Swept",
+    contents = [
+        squash(p.text) for p in ours.find_all("p") if p.text.strip()[:2] in ("1.", "2.", "3.", "4.")
     ]
     assert contents == [
-        squash(p.text) for p in theirs.find_all("p") if squash(p.text) in contents
+        "1. Temptation by Night Swept",
+        "2. Coals by Night Swept",
+        "3. Technically True by Night Swept",
+        "4. Reception by Night Swept",
     ]
+    assert contents == [squash(p.text) for p in theirs.find_all("p") if squash(p.text) in contents]
 
 
 def test_index_has_efictions_landmarks_labels_and_links(get):
@@ -106,5 +114,8 @@ def test_index_information_block_and_chapter_list_read_like_efictions(get):
         ]
 
     assert chapter_lines(ours) == chapter_lines(theirs)
-    assert chapter_lines(ours)[0] == "1. Temptation by Night Swept [Reviews - N] (N words) Thanks for reading."
+    assert (
+        chapter_lines(ours)[0]
+        == "1. Temptation by Night Swept [Reviews - N] (N words) Thanks for reading."
+    )
     assert ours.text(id="sort").startswith("[Reviews - 0]")

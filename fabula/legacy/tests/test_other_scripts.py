@@ -50,17 +50,34 @@ def test_browse_types_move_to_fabulas_lists(client, sid1):
         assert location(client, f"/browse.php?{query}") == target, query
 
 
-@pytest.mark.parametrize("query", [
-    "", "type=", "type=nonsense", "type=featured", "type=toplists", "type=Categories",
-    "type=categories&catid=99", "type=categories&catid=abc", "type=categories&catid=",
-    "type=categories&catid=-1", "type=categories&catid=99999999999999999999",
-    "type=categories&catid=9223372036854775807",
-    "type=characters&charid=13", "type=characters&charid=x",
-    "type=class&type_id=1&classid=13",  # class 13 is a warning, not a genre
-    "type=class&type_id=9&classid=1", "type=class", "type=class&classid=", "type=class&type_id=x&classid=1",
-    "type=ratings&rid=999", "type=ratings&rid=abc",
-    "type=titles&let=%3Cscript%3E", "type=titles&let=a/b",
-])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "",
+        "type=",
+        "type=nonsense",
+        "type=featured",
+        "type=toplists",
+        "type=Categories",
+        "type=categories&catid=99",
+        "type=categories&catid=abc",
+        "type=categories&catid=",
+        "type=categories&catid=-1",
+        "type=categories&catid=99999999999999999999",
+        "type=categories&catid=9223372036854775807",
+        "type=characters&charid=13",
+        "type=characters&charid=x",
+        "type=class&type_id=1&classid=13",  # class 13 is a warning, not a genre
+        "type=class&type_id=9&classid=1",
+        "type=class",
+        "type=class&classid=",
+        "type=class&type_id=x&classid=1",
+        "type=ratings&rid=999",
+        "type=ratings&rid=abc",
+        "type=titles&let=%3Cscript%3E",
+        "type=titles&let=a/b",
+    ],
+)
 def test_browse_links_to_nothing_are_not_found(client, sid1, query):
     assert client.get(f"/browse.php?{query}").status_code == 404, query
 
@@ -68,23 +85,39 @@ def test_browse_links_to_nothing_are_not_found(client, sid1, query):
 def test_profiles_series_and_the_front_page_move(client, sid1):
     omnibus = actions.series_create(owner=sid1.author, title="Omnibus", series_id=151)
     assert location(client, "/viewuser.php?uid=2") == reverse("author", args=[2])
-    assert location(client, "/viewuser.php?uid=2&amp;action=storiesby") == reverse("author", args=[2])
+    assert location(client, "/viewuser.php?uid=2&amp;action=storiesby") == reverse(
+        "author", args=[2]
+    )
     assert location(client, "/viewseries.php?seriesid=151") == reverse("series", args=[omnibus.pk])
     assert location(client, "/authors.php?list=authors") == reverse("authors")
     assert location(client, "/index.php") == reverse("home")
     reviews = reverse("community:story-reviews", args=[1])
     assert location(client, "/reviews.php?type=ST&item=1") == reviews
     assert location(client, "/reviews.php?type=ST&amp;item=1&amp;chapid=3") == reviews
-    assert location(client, "/reviews.php?type=SE&item=151") == reverse("community:series-reviews", args=[151])
+    assert location(client, "/reviews.php?type=SE&item=151") == reverse(
+        "community:series-reviews", args=[151]
+    )
 
 
-@pytest.mark.parametrize("url", [
-    "/viewuser.php", "/viewuser.php?uid=", "/viewuser.php?uid=abc", "/viewuser.php?uid=999",
-    "/viewuser.php?uid=99999999999999999999",
-    "/viewseries.php?seriesid=7", "/viewseries.php?seriesid=x", "/viewseries.php",
-    "/reviews.php", "/reviews.php?type=ST", "/reviews.php?type=ST&item=99",
-    "/reviews.php?type=ST&item=abc", "/reviews.php?type=XX&item=1", "/reviews.php?type=SE&item=9",
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/viewuser.php",
+        "/viewuser.php?uid=",
+        "/viewuser.php?uid=abc",
+        "/viewuser.php?uid=999",
+        "/viewuser.php?uid=99999999999999999999",
+        "/viewseries.php?seriesid=7",
+        "/viewseries.php?seriesid=x",
+        "/viewseries.php",
+        "/reviews.php",
+        "/reviews.php?type=ST",
+        "/reviews.php?type=ST&item=99",
+        "/reviews.php?type=ST&item=abc",
+        "/reviews.php?type=XX&item=1",
+        "/reviews.php?type=SE&item=9",
+    ],
+)
 def test_other_scripts_with_nothing_to_show_are_not_found(client, sid1, url):
     assert client.get(url).status_code == 404, url
 
@@ -98,20 +131,30 @@ def search_target(client, query: str) -> tuple[str, list[tuple[str, str]]]:
 def test_searches_move_to_the_search_page_with_their_filters(client, sid1):
     assert search_target(client, "") == (reverse("search:results"), [])
     assert search_target(client, "searchtype=title&searchterm=Last+Temptation")[1] == [
-        ("q", 'title:"Last Temptation"')]
-    assert search_target(client, "searchtype=penname&amp;searchterm=Night")[1] == [("q", 'author:"Night"')]
-    assert search_target(client, "searchtype=fulltext&searchterm=%22coals%22")[1] == [("q", 'text:"coals"')]
+        ("q", 'title:"Last Temptation"')
+    ]
+    assert search_target(client, "searchtype=penname&amp;searchterm=Night")[1] == [
+        ("q", 'author:"Night"')
+    ]
+    assert search_target(client, "searchtype=fulltext&searchterm=%22coals%22")[1] == [
+        ("q", 'text:"coals"')
+    ]
     assert search_target(client, "searchtype=advanced&searchterm=beach")[1] == [
-        ("q", 'title:"beach" OR summary:"beach"')]
+        ("q", 'title:"beach" OR summary:"beach"')
+    ]
     _, query = search_target(
         client,
         f"searchtype=advanced&catid=1,99&charid=2&rid={sid1.rating.pk},abc&complete=1"
         "&class_1=1&exclass_2=13&wordlow=1000&wordhigh=1000000",
     )
     assert query == [
-        ("tag", str(sid1.jim_and_pam.pk)), ("tag", str(sid1.karen.pk)), ("tag", str(sid1.angst.pk)),
-        ("xtag", str(sid1.adult_language.pk)), ("rating", str(sid1.rating.pk)),
-        ("complete", "yes"), ("words_from", "1000"),
+        ("tag", str(sid1.jim_and_pam.pk)),
+        ("tag", str(sid1.karen.pk)),
+        ("tag", str(sid1.angst.pk)),
+        ("xtag", str(sid1.adult_language.pk)),
+        ("rating", str(sid1.rating.pk)),
+        ("complete", "yes"),
+        ("words_from", "1000"),
     ]
 
 

@@ -18,11 +18,26 @@ def test_a_name_given_twice_keeps_its_first_value():
     assert legacy_params(request) == {"sid": "1"}
 
 
-@pytest.mark.parametrize(("value", "number"), [
-    ("1", 1), ("0042", 42), ("9223372036854775807", 2**63 - 1),
-    ("0", None), ("-1", None), ("+1", None), ("1.0", None), ("1e3", None), (" 1", None),
-    ("", None), (None, None), ("abc", None), ("²", None), ("١", None),
-    ("9223372036854775808", None), ("9" * 40, None),
-])
+@pytest.mark.parametrize(
+    ("value", "number"),
+    [
+        ("1", 1),
+        ("0042", 42),
+        ("9223372036854775807", 2**63 - 1),
+        ("0", None),
+        ("-1", None),
+        ("+1", None),
+        ("1.0", None),
+        ("1e3", None),
+        (" 1", None),
+        ("", None),
+        (None, None),
+        ("abc", None),
+        ("²", None),
+        ("١", None),
+        ("9223372036854775808", None),
+        ("9" * 40, None),
+    ],
+)
 def test_ids_are_positive_numbers_a_database_can_hold(value, number):
     assert parse_id(value) == number

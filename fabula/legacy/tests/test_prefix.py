@@ -50,10 +50,17 @@ def test_the_archived_at_link_follows_the_prefix(client, sid1):
     )
 
 
-@pytest.mark.parametrize("path", [
-    "/fanfiction/user.php", "/fanfiction/toplists.php", "/fanfiction/admin.php",
-    "/fanfiction/viewstory.php/", "/fanfiction/viewstory.phps", "/fanfiction/view-story.php",
-])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/fanfiction/user.php",
+        "/fanfiction/toplists.php",
+        "/fanfiction/admin.php",
+        "/fanfiction/viewstory.php/",
+        "/fanfiction/viewstory.phps",
+        "/fanfiction/view-story.php",
+    ],
+)
 def test_unknown_scripts_are_not_found(client, sid1, path):
     set_site(legacy_prefix="fanfiction")
     assert client.get(path, {"sid": "1"}).status_code == 404

@@ -30,9 +30,14 @@ def page(client, url: str):
 
 def new_story(sid1, title="Second Story", tags=(), authors=None, summary="<p>Short.</p>", **extra):
     story = actions.story_create(
-        authors=authors or [sid1.author], title=title, rating=sid1.rating, tags=list(tags),
-        status=Status.PUBLISHED, summary=summary,
-        published_at=datetime(2020, 2, 3, tzinfo=UTC), **extra,
+        authors=authors or [sid1.author],
+        title=title,
+        rating=sid1.rating,
+        tags=list(tags),
+        status=Status.PUBLISHED,
+        summary=summary,
+        published_at=datetime(2020, 2, 3, tzinfo=UTC),
+        **extra,
     )
     actions.chapter_add(story=story, title="Only", body="<p>Only chapter.</p>")
     story.refresh_from_db()
@@ -65,12 +70,15 @@ def test_breadcrumb_categories_print_as_text_and_link_each_level_in_the_index(cl
     Tag.objects.filter(pk=sid1.jim_and_pam.pk).update(parent=office)
     set_site(extend_categories=True)
     printed = page(client, PRINT_ALL.format(1))
-    assert "Categories: The Office > Jim and Pam, Present Characters:" in printed.text(cls="content")
+    assert "Categories: The Office > Jim and Pam, Present Characters:" in printed.text(
+        cls="content"
+    )
     assert not [link for link in printed.links() if "catid" in link]
     index = page(client, INDEX.format(1))
     assert "Categories: The Office > Jim and Pam, Present" in index.text(cls="content")
     assert [link for link in index.links() if "catid" in link] == [
-        "browse.php?type=categories&catid=9", "browse.php?type=categories&catid=1",
+        "browse.php?type=categories&catid=9",
+        "browse.php?type=categories&catid=1",
         "browse.php?type=categories&catid=2",
     ]
 
@@ -82,16 +90,20 @@ def test_co_authors_are_credited_and_chapters_name_their_own_author(client, sid1
     printed = page(client, PRINT_ALL.format(story.pk))
     assert printed.text(id="pagetitle") == "Shared by Night Swept, Midnight Owl"
     assert printed.links()[:3] == [
-        f"viewstory.php?sid={story.pk}", "viewuser.php?uid=2", f"viewuser.php?uid={owl.pk}",
+        f"viewstory.php?sid={story.pk}",
+        "viewuser.php?uid=2",
+        f"viewuser.php?uid={owl.pk}",
     ]
     assert [e.text for e in printed.find_all(cls="chaptertitle")] == [
-        "Only by Night Swept", "Owl's turn by Midnight Owl",
+        "Only by Night Swept",
+        "Owl's turn by Midnight Owl",
     ]
     index = page(client, INDEX.format(story.pk))
     assert f"viewuser.php?uid={owl.pk}" in index.within("output").links()
-    assert "<title>Shared by Night Swept, Midnight Owl</title>" in client.get(
-        INDEX.format(story.pk)
-    ).content.decode()
+    assert (
+        "<title>Shared by Night Swept, Midnight Owl</title>"
+        in client.get(INDEX.format(story.pk)).content.decode()
+    )
 
 
 def test_series_print_as_text_and_link_in_the_index(client, sid1):
@@ -107,7 +119,9 @@ def test_series_print_as_text_and_link_in_the_index(client, sid1):
 def test_challenges_are_listed_by_title(client, sid1):
     challenge = actions.challenge_create(title="End of Season")
     story = new_story(sid1, challenges=[challenge])
-    assert "Challenges: End of Season Series:" in page(client, PRINT_ALL.format(story.pk)).text(cls="content")
+    assert "Challenges: End of Season Series:" in page(client, PRINT_ALL.format(story.pk)).text(
+        cls="content"
+    )
 
 
 def test_dates_follow_the_sites_format(client, sid1):
@@ -121,7 +135,9 @@ def test_a_tag_without_an_efiction_number_is_named_not_linked(client, sid1):
     story = new_story(sid1, tags=[sid1.karen, unnumbered])
     index = page(client, INDEX.format(story.pk))
     assert "Characters: Karen, Creed" in index.text(cls="content")
-    assert [link for link in index.links() if "charid" in link] == ["browse.php?type=characters&charid=2"]
+    assert [link for link in index.links() if "charid" in link] == [
+        "browse.php?type=characters&charid=2"
+    ]
 
 
 def test_one_chapter_prints_story_notes_only_with_the_first(client, sid1):
@@ -135,15 +151,23 @@ def test_one_chapter_prints_story_notes_only_with_the_first(client, sid1):
 def test_end_notes_follow_the_chapter(client, sid1):
     story = new_story(sid1)
     actions.chapter_add(
-        story=story, title="Two", body="<p>Body two.</p>", notes="<p>Before.</p>",
+        story=story,
+        title="Two",
+        body="<p>Body two.</p>",
+        notes="<p>Before.</p>",
         end_notes="<p>After.</p>",
     )
     printed = page(client, PRINT_ALL.format(story.pk))
     assert printed.labels()[-2:] == ["Author's Notes:", "End Notes:"]
     landmarks = printed.landmarks()
-    chapter_at = landmarks.index(("div", "", "chapter"), landmarks.index(("div", "", "chaptertitle")) + 3)
-    assert landmarks[chapter_at + 1:chapter_at + 5] == [
-        ("div", "", "notes"), ("div", "", "title"), ("span", "", "label"), ("div", "", "noteinfo"),
+    chapter_at = landmarks.index(
+        ("div", "", "chapter"), landmarks.index(("div", "", "chaptertitle")) + 3
+    )
+    assert landmarks[chapter_at + 1 : chapter_at + 5] == [
+        ("div", "", "notes"),
+        ("div", "", "title"),
+        ("span", "", "label"),
+        ("div", "", "noteinfo"),
     ]
     assert [e.text for e in printed.find_all(cls="noteinfo")][-1] == "After."
 
@@ -158,7 +182,9 @@ def test_titles_and_names_are_escaped(client, sid1):
 def test_the_summary_keeps_its_markup_and_the_description_its_words(client, sid1):
     story = new_story(sid1, summary="<p>Michael finds the mug. <em>Again.</em></p>")
     body = client.get(PRINT_ALL.format(story.pk)).content.decode()
-    assert '<span class="label">Summary: </span><p>Michael finds the mug. <em>Again.</em></p>' in body
+    assert (
+        '<span class="label">Summary: </span><p>Michael finds the mug. <em>Again.</em></p>' in body
+    )
     assert "<meta name='description' content='Michael finds the mug. Again.'>" in body
 
 
@@ -176,6 +202,8 @@ def test_review_links_leave_with_reviews(client, sid1):
 
 
 def test_chapter_notes_fit_inside_the_index_line():
-    assert inline_notes("<p>One.</p>\n<p>Two <em>too</em>.</p>") == "One.<br /><br />Two <em>too</em>."
+    assert (
+        inline_notes("<p>One.</p>\n<p>Two <em>too</em>.</p>") == "One.<br /><br />Two <em>too</em>."
+    )
     assert inline_notes("Plain note.") == "Plain note."
     assert inline_notes("<blockquote>Quoted.</blockquote>") == "<blockquote>Quoted.</blockquote>"

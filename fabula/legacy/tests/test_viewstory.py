@@ -18,18 +18,21 @@ def location(client, url: str) -> str:
     return response["Location"]
 
 
-@pytest.mark.parametrize(("query", "target"), [
-    ("sid=1", "/stories/1/chapters/1/"),
-    ("sid=1&chapter=3", "/stories/1/chapters/3/"),
-    ("chapter=3&sid=1", "/stories/1/chapters/3/"),
-    ("sid=1&amp;chapter=2", "/stories/1/chapters/2/"),
-    ("sid=1&amp;amp;chapter=2", "/stories/1/chapters/2/"),
-    ("sid=1&chapter=2&textsize=2", "/stories/1/chapters/2/"),
-    ("sid=01", "/stories/1/chapters/1/"),
-    ("chapid=1", "/stories/1/chapters/1/"),
-    ("chapid=4", "/stories/1/chapters/4/"),
-    ("chapid=3&amp;textsize=0", "/stories/1/chapters/3/"),
-])
+@pytest.mark.parametrize(
+    ("query", "target"),
+    [
+        ("sid=1", "/stories/1/chapters/1/"),
+        ("sid=1&chapter=3", "/stories/1/chapters/3/"),
+        ("chapter=3&sid=1", "/stories/1/chapters/3/"),
+        ("sid=1&amp;chapter=2", "/stories/1/chapters/2/"),
+        ("sid=1&amp;amp;chapter=2", "/stories/1/chapters/2/"),
+        ("sid=1&chapter=2&textsize=2", "/stories/1/chapters/2/"),
+        ("sid=01", "/stories/1/chapters/1/"),
+        ("chapid=1", "/stories/1/chapters/1/"),
+        ("chapid=4", "/stories/1/chapters/4/"),
+        ("chapid=3&amp;textsize=0", "/stories/1/chapters/3/"),
+    ],
+)
 def test_reader_pages_move_to_fabulas_chapter_pages(client, sid1, query, target):
     assert location(client, f"/viewstory.php?{query}") == target
 
@@ -42,9 +45,15 @@ def test_a_chapter_id_gives_its_story_and_place_not_its_number(client, sid1):
     assert location(client, "/viewstory.php?chapid=21415") == "/stories/1/chapters/5/"
 
 
-@pytest.mark.parametrize("query", [
-    "sid=1&index=1", "index=1&sid=1", "sid=1&amp;index=1", "chapid=2&index=1",
-])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "sid=1&index=1",
+        "index=1&sid=1",
+        "sid=1&amp;index=1",
+        "chapid=2&index=1",
+    ],
+)
 def test_the_story_index_answers_in_place(client, sid1, query):
     response = client.get(f"/viewstory.php?{query}")
     assert response.status_code == 200
@@ -53,29 +62,37 @@ def test_the_story_index_answers_in_place(client, sid1, query):
     assert page.find(cls="listbox")
 
 
-@pytest.mark.parametrize("query", [
-    "action=printable&textsize=0&sid=1&chapter=all",
-    "sid=1&action=printable&chapter=all",
-    "chapter=all&sid=1&action=printable&textsize=12",
-    "action=printable&amp;textsize=0&amp;sid=1&amp;chapter=all",
-])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "action=printable&textsize=0&sid=1&chapter=all",
+        "sid=1&action=printable&chapter=all",
+        "chapter=all&sid=1&action=printable&textsize=12",
+        "action=printable&amp;textsize=0&amp;sid=1&amp;chapter=all",
+    ],
+)
 def test_the_whole_story_prints_in_place(client, sid1, query):
     response = client.get(f"/viewstory.php?{query}")
     assert response.status_code == 200
     page = parse(response.content)
     assert [e.text for e in page.find_all(cls="chaptertitle")] == [
-        "Temptation by Night Swept", "Coals by Night Swept",
-        "Technically True by Night Swept", "Reception by Night Swept",
+        "Temptation by Night Swept",
+        "Coals by Night Swept",
+        "Technically True by Night Swept",
+        "Reception by Night Swept",
     ]
 
 
-@pytest.mark.parametrize(("query", "title"), [
-    ("action=printable&textsize=0&sid=1&chapter=1", "Temptation by Night Swept"),
-    ("action=printable&sid=1&chapter=3", "Technically True by Night Swept"),
-    ("action=printable&sid=1", "Temptation by Night Swept"),
-    ("action=printable&chapid=2", "Coals by Night Swept"),
-    ("action=printable&amp;chapter=4&amp;sid=1", "Reception by Night Swept"),
-])
+@pytest.mark.parametrize(
+    ("query", "title"),
+    [
+        ("action=printable&textsize=0&sid=1&chapter=1", "Temptation by Night Swept"),
+        ("action=printable&sid=1&chapter=3", "Technically True by Night Swept"),
+        ("action=printable&sid=1", "Temptation by Night Swept"),
+        ("action=printable&chapid=2", "Coals by Night Swept"),
+        ("action=printable&amp;chapter=4&amp;sid=1", "Reception by Night Swept"),
+    ],
+)
 def test_one_chapter_prints_in_place(client, sid1, query, title):
     response = client.get(f"/viewstory.php?{query}")
     assert response.status_code == 200
@@ -84,19 +101,43 @@ def test_one_chapter_prints_in_place(client, sid1, query, title):
     assert page.text(cls="toplink") == ""  # "Back to index" only with the whole story
 
 
-@pytest.mark.parametrize("query", [
-    "sid=abc", "sid=", "sid=-1", "sid=0", "sid=1.0", "sid=1abc", "sid=%201", "sid=١",
-    "sid=99", "sid=9223372036854775807", "sid=9223372036854775808",
-    "sid=99999999999999999999999999999999",
-    "", "chapter=1", "textsize=0",
-    "sid=1&chapter=99", "sid=1&chapter=0", "sid=1&chapter=abc", "sid=1&chapter=",
-    "sid=1&chapter=-2", "sid=1&chapter=99999999999999999999",
-    "chapid=99", "chapid=abc", "chapid=", "chapid=99999999999999999999",
-    "sid=1&index=1&chapid=77",
-    "action=printable&sid=1&chapter=99", "action=printable&sid=1&chapter=none",
-    "action=printable&sid=abc&chapter=all", "action=printable&chapter=all",
-    "sid=abc&index=1", "sid=99&index=1",
-])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "sid=abc",
+        "sid=",
+        "sid=-1",
+        "sid=0",
+        "sid=1.0",
+        "sid=1abc",
+        "sid=%201",
+        "sid=١",
+        "sid=99",
+        "sid=9223372036854775807",
+        "sid=9223372036854775808",
+        "sid=99999999999999999999999999999999",
+        "",
+        "chapter=1",
+        "textsize=0",
+        "sid=1&chapter=99",
+        "sid=1&chapter=0",
+        "sid=1&chapter=abc",
+        "sid=1&chapter=",
+        "sid=1&chapter=-2",
+        "sid=1&chapter=99999999999999999999",
+        "chapid=99",
+        "chapid=abc",
+        "chapid=",
+        "chapid=99999999999999999999",
+        "sid=1&index=1&chapid=77",
+        "action=printable&sid=1&chapter=99",
+        "action=printable&sid=1&chapter=none",
+        "action=printable&sid=abc&chapter=all",
+        "action=printable&chapter=all",
+        "sid=abc&index=1",
+        "sid=99&index=1",
+    ],
+)
 def test_unknown_or_malformed_numbers_are_not_found(client, sid1, query):
     response = client.get(f"/viewstory.php?{query}")
     assert response.status_code == 404, (query, response.status_code)
@@ -105,7 +146,10 @@ def test_unknown_or_malformed_numbers_are_not_found(client, sid1, query):
 
 def test_a_draft_chapter_is_not_found_for_readers(client, sid1):
     actions.chapter_add(
-        story=sid1.story, chapter_id=50, title="Unfinished", body="<p>Secret draft words.</p>",
+        story=sid1.story,
+        chapter_id=50,
+        title="Unfinished",
+        body="<p>Secret draft words.</p>",
         status=Status.DRAFT,
     )
     for query in ("sid=1&chapter=5", "chapid=50", "action=printable&sid=1&chapter=5"):
@@ -113,7 +157,6 @@ def test_a_draft_chapter_is_not_found_for_readers(client, sid1):
     whole = client.get("/viewstory.php?action=printable&sid=1&chapter=all")
     assert b"Secret draft words" not in whole.content
     assert b"Unfinished" not in whole.content
-
 
 
 @pytest.mark.parametrize("query", ["action=printable&sid=1&chapter=all", "sid=1&index=1"])

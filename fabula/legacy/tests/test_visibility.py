@@ -68,7 +68,9 @@ def test_authors_and_moderators_see_unpublished_stories(
 def test_a_story_without_released_chapters_does_not_exist_for_readers(client, make_story, author):
     story = make_story(author, title="Coming Soon", chapters=0)
     actions.chapter_add(
-        story=story, title="Later", body="<p>Not yet.</p>",
+        story=story,
+        title="Later",
+        body="<p>Not yet.</p>",
         release_at=timezone.now() + timedelta(days=2),
     )
     for url in legacy_urls(story):
@@ -118,8 +120,10 @@ def test_a_gate_link_for_another_rating_answers_nothing(client, make_story, auth
     story = make_story(author, rating=archive.adult)
     url = f"{ROOT}/viewstory.php?action=printable&sid={story.pk}&chapter=all"
     for answer in (
-        f"&ageconsent=ok&warning={archive.general.pk}", "&ageconsent=ok&warning=abc",
-        "&ageconsent=ok", f"&ageconsent=yes&warning={archive.adult.pk}",
+        f"&ageconsent=ok&warning={archive.general.pk}",
+        "&ageconsent=ok&warning=abc",
+        "&ageconsent=ok",
+        f"&ageconsent=yes&warning={archive.adult.pk}",
     ):
         response = client.get(url + answer)
         assert b"Age Consent Required" in response.content, answer
@@ -137,7 +141,9 @@ def test_a_warning_link_alone_does_not_give_age_consent(client, make_story, auth
 
 
 def test_a_warning_rating_is_answered_with_eFictions_warning_link(client, make_story, author):
-    spoilers = Rating.objects.create(name="Spoilers", warning=True, warning_text="Mind the spoilers.")
+    spoilers = Rating.objects.create(
+        name="Spoilers", warning=True, warning_text="Mind the spoilers."
+    )
     story = make_story(author, rating=spoilers)
     url = f"{ROOT}/viewstory.php?action=printable&sid={story.pk}&chapter=1"
     gate = client.get(url)
@@ -159,7 +165,9 @@ def test_the_story_index_shows_no_consent_gate(client, make_story, author, archi
     assert parse(response.content).text(id="pagetitle") == "Adult Story by Night Swept"
 
 
-def test_a_reader_link_with_the_consent_answers_the_gate_then_moves(client, make_story, author, archive):
+def test_a_reader_link_with_the_consent_answers_the_gate_then_moves(
+    client, make_story, author, archive
+):
     story = make_story(author, rating=archive.adult)
     response = client.get(
         f"{ROOT}/viewstory.php?sid={story.pk}&amp;chapter=2&amp;ageconsent=ok&amp;warning={archive.adult.pk}"
@@ -175,4 +183,3 @@ def test_authors_pass_their_own_gates(client, make_story, author, archive):
     login(client, author)
     response = client.get(f"{ROOT}/viewstory.php?action=printable&sid={story.pk}&chapter=all")
     assert b"Text of chapter 1" in response.content
-

@@ -16,8 +16,9 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def pending(make_story, author, archive):
-    return make_story(author, "Waiting", status=Status.PENDING,
-                      tags=[archive.subfandom, archive.jim])
+    return make_story(
+        author, "Waiting", status=Status.PENDING, tags=[archive.subfandom, archive.jim]
+    )
 
 
 def test_moderator_limited_to_categories(client, moderator, pending, archive):
@@ -54,7 +55,9 @@ def test_hide_and_unhide_story(client, moderator, make_story, author):
     story.refresh_from_db()
     assert story.status == Status.PUBLISHED
     assert list(AuditEntry.objects.order_by("pk").values_list("action", "reason")) == [
-        ("hide", "Plagiarism"), ("unhide", "")]
+        ("hide", "Plagiarism"),
+        ("unhide", ""),
+    ]
 
 
 def test_hide_chapter_recounts(client, moderator, make_story, author):
@@ -85,7 +88,9 @@ def test_guest_reports_a_story_and_staff_resolve_it(client, moderator, make_stor
 
 
 def test_report_of_an_invisible_story_is_404(client, pending):
-    response = client.post(reverse("moderation:report", args=["story", pending.pk]), {"reason": "x"})
+    response = client.post(
+        reverse("moderation:report", args=["story", pending.pk]), {"reason": "x"}
+    )
     assert response.status_code == 404
     assert client.get(reverse("moderation:report", args=["nonsense", 1])).status_code == 404
 
@@ -111,14 +116,18 @@ def test_lock_stops_posting_ban_stops_login(client, moderator, author, archive):
     client.logout()
     client.post(reverse("accounts:login"), {"username": author.pen_name, "password": PASSWORD})
     assert "_auth_user_id" not in client.session
-    assert list(AuditEntry.objects.order_by("pk").values_list("action", flat=True)) == ["lock", "ban"]
+    assert list(AuditEntry.objects.order_by("pk").values_list("action", flat=True)) == [
+        "lock",
+        "ban",
+    ]
 
 
 def test_moderator_cannot_ban_admin_or_moderator(client, moderator, admin_user, other_author):
     from fabula.accounts.models import User
 
-    other_mod = User.objects.create_user("Second Mod", "m2@example.org", PASSWORD,
-                                         level=User.Level.MODERATOR)
+    other_mod = User.objects.create_user(
+        "Second Mod", "m2@example.org", PASSWORD, level=User.Level.MODERATOR
+    )
     client.force_login(moderator)
     for target in (admin_user, other_mod, moderator):
         assert client.post(reverse("moderation:member", args=[target.pk, "ban"])).status_code == 403
@@ -178,14 +187,24 @@ def test_story_page_links_to_the_report_form(client, make_story, author):
 def test_staff_editing_an_authors_story_is_audited(client, moderator, make_story, author, archive):
     story = make_story(author, "Theirs")
     client.force_login(author)
-    client.post(reverse("stories:edit", args=[story.pk]), {
-        "title": "Theirs, by the author", "rating": archive.general.pk,
-        "tags_categories": [archive.fandom.pk]})
+    client.post(
+        reverse("stories:edit", args=[story.pk]),
+        {
+            "title": "Theirs, by the author",
+            "rating": archive.general.pk,
+            "tags_categories": [archive.fandom.pk],
+        },
+    )
     assert not AuditEntry.objects.exists()
     client.force_login(moderator)
-    client.post(reverse("stories:edit", args=[story.pk]), {
-        "title": "Theirs, fixed by staff", "rating": archive.general.pk,
-        "tags_categories": [archive.fandom.pk]})
+    client.post(
+        reverse("stories:edit", args=[story.pk]),
+        {
+            "title": "Theirs, fixed by staff",
+            "rating": archive.general.pk,
+            "tags_categories": [archive.fandom.pk],
+        },
+    )
     entry = AuditEntry.objects.get()
     assert (entry.actor, entry.action, entry.target_id) == (moderator, "edit story", story.pk)
 
@@ -207,8 +226,10 @@ def test_staff_hide_from_the_manage_page(client, moderator, make_story, author):
     client.force_login(moderator)
     page = client.get(reverse("stories:manage", args=[story.pk])).content.decode()
     assert "Hide the story (staff)" in page
-    client.post(reverse("moderation:story", args=[story.pk, "hide"]),
-                {"reason": "Check", "next": reverse("stories:manage", args=[story.pk])})
+    client.post(
+        reverse("moderation:story", args=[story.pk, "hide"]),
+        {"reason": "Check", "next": reverse("stories:manage", args=[story.pk])},
+    )
     story.refresh_from_db()
     assert story.status == Status.HIDDEN
     page = client.get(reverse("stories:manage", args=[story.pk])).content.decode()

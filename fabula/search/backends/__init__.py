@@ -51,8 +51,14 @@ def by_story(rows: Iterable[tuple[int, int, int, float | None]]) -> list[StoryMa
         if seen is None:
             found[story_id] = StoryMatch(story_id, chapter_id, position, 1, score)
             continue
-        first = (chapter_id, position) if position < seen.position else (seen.chapter_id, seen.position)
-        best = score if seen.score is None or (score is not None and score < seen.score) else seen.score
+        first = (
+            (chapter_id, position) if position < seen.position else (seen.chapter_id, seen.position)
+        )
+        best = (
+            score
+            if seen.score is None or (score is not None and score < seen.score)
+            else seen.score
+        )
         found[story_id] = StoryMatch(story_id, *first, seen.chapters + 1, best)
     return list(found.values())
 

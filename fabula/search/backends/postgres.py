@@ -74,14 +74,17 @@ def match_sql(query: Query, now: datetime) -> tuple[str, list]:
     parts, params = [], []
     for group in query.groups:
         where, where_params = _where([group])
-        parts.append(f"SELECT story_id, chapter_id, position FROM search_document"
-                     f" WHERE {where} AND {released}")
+        parts.append(
+            f"SELECT story_id, chapter_id, position FROM search_document"
+            f" WHERE {where} AND {released}"
+        )
         params += [*where_params, *released_params]
     return " INTERSECT ".join(parts), params
 
 
-def matches(query: Query, now: datetime, keep: str, keep_params: list, scored_limit: int
-            ) -> tuple[list[StoryMatch], bool]:
+def matches(
+    query: Query, now: datetime, keep: str, keep_params: list, scored_limit: int
+) -> tuple[list[StoryMatch], bool]:
     """The stories matching, among those `keep` (SQL on `m.story_id`) keeps, and whether they
     were scored (not when more than `scored_limit` chapters match).
 
@@ -120,8 +123,9 @@ def matches(query: Query, now: datetime, keep: str, keep_params: list, scored_li
     ], True
 
 
-def _story_matches(query: Query, now: datetime, keep: str, keep_params: list, scored_limit: int
-                   ) -> tuple[list[StoryMatch], bool]:
+def _story_matches(
+    query: Query, now: datetime, keep: str, keep_params: list, scored_limit: int
+) -> tuple[list[StoryMatch], bool]:
     where, params = _where(query.groups)
     released, released_params = _released(now)
     with _planned_for_search(), connection.cursor() as cursor:
@@ -226,19 +230,34 @@ def write(documents: Iterable) -> None:
     if not documents:
         return
     stories = list({d.story_id: d for d in documents}.values())  # fields alike in every chapter
-    columns = ("chapter_id", "story_id", "position", "release_at", "body", "title", "author", "tags", "summary")
+    columns = (
+        "chapter_id",
+        "story_id",
+        "position",
+        "release_at",
+        "body",
+        "title",
+        "author",
+        "tags",
+        "summary",
+    )
     connection.ensure_connection()
     # Bound on the server: the arrays go as they are, not quoted into the statement text by
     # Python (Django's cursors bind on the client).
     with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as cursor:
         cursor.execute(_INSERT, [[getattr(d, column) for d in documents] for column in columns])
-        cursor.execute(_INSERT_STORY, [[getattr(d, column) for d in stories] for column in columns[5:] + ("story_id",)])
+        cursor.execute(
+            _INSERT_STORY,
+            [[getattr(d, column) for d in stories] for column in columns[5:] + ("story_id",)],
+        )
 
 
 def delete_stories(story_ids: list[int]) -> None:
     if story_ids:
         with connection.cursor() as cursor:
-            cursor.execute("DELETE FROM search_document WHERE story_id = ANY(%s)", [list(story_ids)])
+            cursor.execute(
+                "DELETE FROM search_document WHERE story_id = ANY(%s)", [list(story_ids)]
+            )
             cursor.execute("DELETE FROM search_story WHERE story_id = ANY(%s)", [list(story_ids)])
 
 

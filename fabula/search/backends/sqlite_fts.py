@@ -21,7 +21,13 @@ from django.db import connection
 from fabula.search.backends import StoryMatch, by_story
 from fabula.search.query import Query, Term
 
-COLUMNS = {"title": "title", "author": "author", "summary": "summary", "tag": "tags", "text": "body"}
+COLUMNS = {
+    "title": "title",
+    "author": "author",
+    "summary": "summary",
+    "tag": "tags",
+    "text": "body",
+}
 # bm25 weights in column order: a word in the title or an author's name counts far more than
 # one in the text.
 RANK = "bm25(search_fts, 10.0, 8.0, 2.0, 4.0, 1.0)"
@@ -42,8 +48,9 @@ def _epoch(moment: datetime) -> int:
     return int(moment.timestamp())
 
 
-def match_sql(query: Query, now: datetime, *, scored: bool = False, limit: int = -1
-              ) -> tuple[str, list]:
+def match_sql(
+    query: Query, now: datetime, *, scored: bool = False, limit: int = -1
+) -> tuple[str, list]:
     """SELECT story_id, chapter_id, position (and score) of the released chapters matching."""
     score = f", {RANK} AS score" if scored else ""
     return (
@@ -67,8 +74,9 @@ def _story_match_sql(query: Query, *, scored: bool, limit: int = -1) -> tuple[st
     )
 
 
-def matches(query: Query, now: datetime, keep: str, keep_params: list, scored_limit: int
-            ) -> tuple[list[StoryMatch], bool]:
+def matches(
+    query: Query, now: datetime, keep: str, keep_params: list, scored_limit: int
+) -> tuple[list[StoryMatch], bool]:
     """The stories matching, among those `keep` (SQL on `m.story_id`) keeps, and whether they
     were scored (not when more than `scored_limit` chapters match).
 
@@ -98,8 +106,9 @@ def matches(query: Query, now: datetime, keep: str, keep_params: list, scored_li
         return [StoryMatch(*row) for row in cursor.fetchall()], False
 
 
-def _story_matches(query: Query, now: datetime, keep: str, keep_params: list, scored_limit: int
-                   ) -> tuple[list[StoryMatch], bool]:
+def _story_matches(
+    query: Query, now: datetime, keep: str, keep_params: list, scored_limit: int
+) -> tuple[list[StoryMatch], bool]:
     with connection.cursor() as cursor:
         sql, params = _story_match_sql(query, scored=False, limit=scored_limit + 1)
         cursor.execute(f"SELECT count(*) FROM ({sql})", params)
@@ -157,8 +166,15 @@ def write(documents: Iterable) -> None:
         cursor.executemany(
             "INSERT INTO search_entry (chapter_id, story_id, position, release_at)"
             " VALUES (%s, %s, %s, %s)",
-            [(d.chapter_id, d.story_id, d.position,
-              _epoch(d.release_at) if d.release_at else None) for d in documents],
+            [
+                (
+                    d.chapter_id,
+                    d.story_id,
+                    d.position,
+                    _epoch(d.release_at) if d.release_at else None,
+                )
+                for d in documents
+            ],
         )
     _write_stories(documents)
 
@@ -187,7 +203,8 @@ def delete_stories(story_ids: list[int]) -> None:
     with connection.cursor() as cursor:
         cursor.execute(
             f"DELETE FROM search_fts WHERE rowid IN"
-            f" (SELECT chapter_id FROM search_entry WHERE story_id IN ({marks}))", story_ids,
+            f" (SELECT chapter_id FROM search_entry WHERE story_id IN ({marks}))",
+            story_ids,
         )
         cursor.execute(f"DELETE FROM search_entry WHERE story_id IN ({marks})", story_ids)
     _delete_story_rows(story_ids)

@@ -17,8 +17,15 @@ def indexed(django_capture_on_commit_callbacks):
 def write_story(archive, indexed):
     """write_story(author, title, [chapter bodies...], **story fields) -> indexed story."""
 
-    def write(author, title, bodies=("<p>Plain words.</p>",), *, chapter_status=Status.PUBLISHED,
-              release_at=None, **fields):
+    def write(
+        author,
+        title,
+        bodies=("<p>Plain words.</p>",),
+        *,
+        chapter_status=Status.PUBLISHED,
+        release_at=None,
+        **fields,
+    ):
         fields.setdefault("rating", archive.general)
         fields.setdefault("status", Status.PUBLISHED)
         fields.setdefault("tags", [archive.fandom])
@@ -26,7 +33,10 @@ def write_story(archive, indexed):
             story = actions.story_create(authors=[author], title=title, **fields)
             for n, body in enumerate(bodies, start=1):
                 actions.chapter_add(
-                    story=story, title=f"Part {n}", body=body, status=chapter_status,
+                    story=story,
+                    title=f"Part {n}",
+                    body=body,
+                    status=chapter_status,
                     release_at=release_at if n == len(bodies) else None,
                 )
         story.refresh_from_db()

@@ -23,16 +23,25 @@ def shelf(author, archive, write_story):
     now = timezone.now()
 
     def put(title, chapters, updated_days_ago, **fields):
-        story = write_story(author, title, ["<p>lantern " + "word " * 20 + "</p>"] * chapters, **fields)
+        story = write_story(
+            author, title, ["<p>lantern " + "word " * 20 + "</p>"] * chapters, **fields
+        )
         Story.objects.filter(pk=story.pk).update(updated_at=now - timedelta(days=updated_days_ago))
         return story
 
     return {
-        "office": put("Office", 1, 1, tags=[archive.fandom, archive.jim, archive.angst],
-                      completed=True),
+        "office": put(
+            "Office", 1, 1, tags=[archive.fandom, archive.jim, archive.angst], completed=True
+        ),
         "jimpam": put("Jim and Pam", 3, 30, tags=[archive.subfandom, archive.pam, archive.humor]),
-        "parks": put("Parks", 2, 400, tags=[archive.other_fandom, archive.humor, archive.violence],
-                     rating=archive.teen, language="fr"),
+        "parks": put(
+            "Parks",
+            2,
+            400,
+            tags=[archive.other_fandom, archive.humor, archive.violence],
+            rating=archive.teen,
+            language="fr",
+        ),
         "plain": put("Plain", 1, 5, tags=[archive.other_fandom], completed=True),
     }
 
@@ -68,17 +77,23 @@ def test_include_several_and_exclude(client, shelf, archive):
     assert found(client, xtag=archive.fandom.pk)[0] == ["Parks", "Plain"]
 
 
-@pytest.mark.parametrize("params, expected", [
-    ({"complete": "yes"}, ["Office", "Plain"]),
-    ({"complete": "no"}, ["Jim and Pam", "Parks"]),
-    ({"chapters": "one"}, ["Office", "Plain"]),
-    ({"chapters": "many"}, ["Jim and Pam", "Parks"]),
-    ({"lang": "fr"}, ["Parks"]),
-    ({"words_from": "30"}, ["Jim and Pam", "Parks"]),
-    ({"words_to": "30"}, ["Office", "Plain"]),
-    ({"updated_from": (timezone.now() - timedelta(days=10)).date().isoformat()}, ["Office", "Plain"]),
-    ({"updated_to": (timezone.now() - timedelta(days=100)).date().isoformat()}, ["Parks"]),
-])
+@pytest.mark.parametrize(
+    "params, expected",
+    [
+        ({"complete": "yes"}, ["Office", "Plain"]),
+        ({"complete": "no"}, ["Jim and Pam", "Parks"]),
+        ({"chapters": "one"}, ["Office", "Plain"]),
+        ({"chapters": "many"}, ["Jim and Pam", "Parks"]),
+        ({"lang": "fr"}, ["Parks"]),
+        ({"words_from": "30"}, ["Jim and Pam", "Parks"]),
+        ({"words_to": "30"}, ["Office", "Plain"]),
+        (
+            {"updated_from": (timezone.now() - timedelta(days=10)).date().isoformat()},
+            ["Office", "Plain"],
+        ),
+        ({"updated_to": (timezone.now() - timedelta(days=100)).date().isoformat()}, ["Parks"]),
+    ],
+)
 def test_each_filter(client, shelf, params, expected):
     assert found(client, **params)[0] == expected
 
@@ -98,12 +113,17 @@ def test_rating_filter_and_counts_beside_each_value(client, shelf, archive):
 
 
 def test_the_url_holds_the_whole_state(client, shelf, archive):
-    url = reverse("search:results") + f"?q=lantern&tag={archive.humor.pk}&xtag={archive.violence.pk}&complete=no&sort=title"
+    url = (
+        reverse("search:results")
+        + f"?q=lantern&tag={archive.humor.pk}&xtag={archive.violence.pk}&complete=no&sort=title"
+    )
     response = client.get(url)
     page = response.content.decode()
     assert [hit.card.story.title for hit in response.context["results"].hits] == ["Jim and Pam"]
     assert f'name="tag" value="{archive.humor.pk}" aria-label="Include Humor" checked' in page
-    assert f'name="xtag" value="{archive.violence.pk}" aria-label="Exclude Violence" checked' in page
+    assert (
+        f'name="xtag" value="{archive.violence.pk}" aria-label="Exclude Violence" checked' in page
+    )
     assert 'name="q" value="lantern"' in page and 'name="sort" value="title"' in page
     # Links to other pages and sorts keep the filters.
     assert f"tag={archive.humor.pk}" in response.context["results"].sorts[0].url
@@ -117,26 +137,42 @@ def test_browse_pages_take_the_same_filters(client, shelf, archive):
     tag_page = reverse("browse-tag", args=["categories", archive.fandom.pk])
     assert found(client, tag_page, xtag=archive.pam.pk)[0] == ["Office"]
     everything = reverse("browse")
-    assert found(client, everything, tag=archive.humor.pk, xtag=archive.violence.pk)[0] == ["Jim and Pam"]
+    assert found(client, everything, tag=archive.humor.pk, xtag=archive.violence.pk)[0] == [
+        "Jim and Pam"
+    ]
     page = client.get(everything, {"tag": archive.humor.pk}).content.decode()
-    assert 'class="filters"' in page and "Humor <span class=\"count\">(2)</span>" in page
+    assert 'class="filters"' in page and 'Humor <span class="count">(2)</span>' in page
 
 
 def test_hidden_stories_never_show_in_counts(client, shelf, archive, author, write_story):
-    write_story(author, "Members", ["<p>lantern</p>"], rating=archive.members_only,
-                tags=[archive.humor])
+    write_story(
+        author, "Members", ["<p>lantern</p>"], rating=archive.members_only, tags=[archive.humor]
+    )
     titles, sidebar = found(client, reverse("browse"))
     genres = next(g for g in sidebar.tag_groups if g.kind_name == "Genres")
     assert {c.label: c.count for c in genres.choices}["Humor"] == 2
     assert "R" not in {c.label for c in sidebar.ratings}
 
 
-@pytest.mark.parametrize("params", [
-    {"tag": "abc"}, {"tag": "99999"}, {"xtag": "-1"}, {"rating": "x"}, {"words_from": "many"},
-    {"words_to": "1e9"}, {"updated_from": "yesterday"}, {"updated_to": "2024-13-45"},
-    {"complete": "maybe"}, {"chapters": "7"}, {"lang": "x" * 500}, {"tag": ["1"] * 500},
-    {"tag": "\x00"}, {"words_from": "9" * 40},
-])
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"tag": "abc"},
+        {"tag": "99999"},
+        {"xtag": "-1"},
+        {"rating": "x"},
+        {"words_from": "many"},
+        {"words_to": "1e9"},
+        {"updated_from": "yesterday"},
+        {"updated_to": "2024-13-45"},
+        {"complete": "maybe"},
+        {"chapters": "7"},
+        {"lang": "x" * 500},
+        {"tag": ["1"] * 500},
+        {"tag": "\x00"},
+        {"words_from": "9" * 40},
+    ],
+)
 def test_bad_filter_values_are_ignored_not_errors(client, shelf, params):
     assert client.get(reverse("search:results"), {"q": "lantern", **params}).status_code == 200
     assert client.get(reverse("browse"), params).status_code == 200
@@ -151,18 +187,28 @@ def test_reading_filters_reports_what_it_ignored():
 
 
 def test_tag_meanings(archive):
-    assert tag_meanings([archive.fandom.pk])[archive.fandom.pk] == {archive.fandom.pk, archive.subfandom.pk}
+    assert tag_meanings([archive.fandom.pk])[archive.fandom.pk] == {
+        archive.fandom.pk,
+        archive.subfandom.pk,
+    }
     assert tag_meanings([12345]) == {12345: set()}
 
 
 def test_tag_meanings_walk_the_whole_tree_and_its_synonyms(archive):
     from fabula.taxonomy.models import Tag
 
-    grandchild = Tag.objects.create(kind=archive.category, name="Beach Games", parent=archive.subfandom)
+    grandchild = Tag.objects.create(
+        kind=archive.category, name="Beach Games", parent=archive.subfandom
+    )
     alias = Tag.objects.create(kind=archive.category, name="JAM", synonym_of=archive.subfandom)
     nickname = Tag.objects.create(kind=archive.character, name="Jimbo", synonym_of=archive.jim)
     meanings = tag_meanings([archive.fandom.pk, alias.pk, nickname.pk, archive.humor.pk])
-    assert meanings[archive.fandom.pk] == {archive.fandom.pk, archive.subfandom.pk, alias.pk, grandchild.pk}
+    assert meanings[archive.fandom.pk] == {
+        archive.fandom.pk,
+        archive.subfandom.pk,
+        alias.pk,
+        grandchild.pk,
+    }
     # A synonym means its canonical tag, with everything below that.
     assert meanings[alias.pk] == {archive.subfandom.pk, alias.pk, grandchild.pk}
     assert meanings[nickname.pk] == {archive.jim.pk, nickname.pk}

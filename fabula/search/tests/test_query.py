@@ -23,17 +23,20 @@ def test_every_field_prefix_is_known_and_others_are_words():
     assert parse("Note: lighthouse").groups == [[Term(("note",))], [Term(("lighthouse",))]]
 
 
-@pytest.mark.parametrize("raw, words, says", [
-    ('"unbalanced quote', ["unbalanced", "quote"], "quotation mark"),
-    ('title:"open', ["title", "open"], "quotation mark"),
-    ("OR", ["or"], "OR needs"),
-    ("dragon OR", ["dragon", "or"], "OR needs"),
-    ("OR dragon", ["or", "dragon"], "OR needs"),
-    ("a OR OR b", ["a", "or", "b"], "OR needs"),
-    ("-", [], "minus sign"),
-    ("title:", ["title"], "title:"),
-    ("-angst", ["angst"], "not excluded"),
-])
+@pytest.mark.parametrize(
+    "raw, words, says",
+    [
+        ('"unbalanced quote', ["unbalanced", "quote"], "quotation mark"),
+        ('title:"open', ["title", "open"], "quotation mark"),
+        ("OR", ["or"], "OR needs"),
+        ("dragon OR", ["dragon", "or"], "OR needs"),
+        ("OR dragon", ["or", "dragon"], "OR needs"),
+        ("a OR OR b", ["a", "or", "b"], "OR needs"),
+        ("-", [], "minus sign"),
+        ("title:", ["title"], "title:"),
+        ("-angst", ["angst"], "not excluded"),
+    ],
+)
 def test_malformed_queries_fall_back_to_plain_words_and_say_so(raw, words, says):
     query = parse(raw)
     assert [t.words[0] for t in query.positive_terms()] == words

@@ -21,9 +21,13 @@ def test_a_member_saves_a_search_and_reads_its_feed(client, reader, author, arch
     client.force_login(reader)
     page = client.get(reverse("search:results"), {"q": "millstone", "tag": archive.humor.pk})
     assert 'action="/search/saved/new/"' in page.content.decode()
-    response = client.post(reverse("search:save"), {
-        "name": "Mills", "query_string": f"q=millstone&tag={archive.humor.pk}&page=3",
-    })
+    response = client.post(
+        reverse("search:save"),
+        {
+            "name": "Mills",
+            "query_string": f"q=millstone&tag={archive.humor.pk}&page=3",
+        },
+    )
     assert response.status_code == 302
     saved = SavedSearch.objects.get(user=reader)
     assert saved.query_string == f"q=millstone&tag={archive.humor.pk}"
@@ -32,8 +36,14 @@ def test_a_member_saves_a_search_and_reads_its_feed(client, reader, author, arch
 
     client.logout()  # a feed reader has no session: the token is the key
     write_story(author, "New Mill", ["<p>a new millstone</p>"], tags=[archive.humor])
-    write_story(author, "Draft Mill", ["<p>millstone</p>"], tags=[archive.humor],
-                status=Status.DRAFT, chapter_status=Status.DRAFT)
+    write_story(
+        author,
+        "Draft Mill",
+        ["<p>millstone</p>"],
+        tags=[archive.humor],
+        status=Status.DRAFT,
+        chapter_status=Status.DRAFT,
+    )
     write_story(author, "Untagged Mill", ["<p>millstone</p>"], tags=[archive.angst])
     response = client.get(saved.feed_url())
     assert response.status_code == 200

@@ -34,10 +34,17 @@ def _no_page_cache(settings):
 def test_a_phrase_inside_chapter_three_finds_the_story_with_a_snippet_and_a_link(
     client, author, write_story
 ):
-    story = write_story(author, "Quiet Harbour", [
-        FILLER, FILLER, f"<p>{' '.join(['tide'] * 40)} the old lighthouse keeper sang to the gulls"
-        f" {' '.join(['tide'] * 40)}</p>", FILLER,
-    ])
+    story = write_story(
+        author,
+        "Quiet Harbour",
+        [
+            FILLER,
+            FILLER,
+            f"<p>{' '.join(['tide'] * 40)} the old lighthouse keeper sang to the gulls"
+            f" {' '.join(['tide'] * 40)}</p>",
+            FILLER,
+        ],
+    )
     write_story(author, "Scattered", ["<p>keeper of the old lighthouse; he sang</p>"])
     response, results = results_of(client, q='"lighthouse keeper sang"')
     assert titles(results) == ["Quiet Harbour"]
@@ -54,12 +61,50 @@ def test_a_phrase_inside_chapter_three_finds_the_story_with_a_snippet_and_a_link
 
 
 MALFORMED = [
-    '"unbalanced', 'title:"open', '"', '""', "OR", "AND", "NOT", "-", "--", "- -", "title:",
-    "author:", "a OR", "OR a", "a OR OR b", "-a", "x" * 10_000, "word " * 3000,
-    'NEAR(a b)', "a*", "^a", "a:b", "{title}: a", "title : a", "(a", "a)", "a + b", '" OR "',
-    "\x00", "a\x00b", "'; DROP TABLE stories_story; --", "1 OR 1=1", "%", "%s", "%(a)s", "\\",
-    "' OR ''='", "<script>alert(1)</script>", "ÿ\u0301\u200b", "🐉", "a" * 300 + " OR",
-    "tag:", 'text:"a', "title:title:a",
+    '"unbalanced',
+    'title:"open',
+    '"',
+    '""',
+    "OR",
+    "AND",
+    "NOT",
+    "-",
+    "--",
+    "- -",
+    "title:",
+    "author:",
+    "a OR",
+    "OR a",
+    "a OR OR b",
+    "-a",
+    "x" * 10_000,
+    "word " * 3000,
+    "NEAR(a b)",
+    "a*",
+    "^a",
+    "a:b",
+    "{title}: a",
+    "title : a",
+    "(a",
+    "a)",
+    "a + b",
+    '" OR "',
+    "\x00",
+    "a\x00b",
+    "'; DROP TABLE stories_story; --",
+    "1 OR 1=1",
+    "%",
+    "%s",
+    "%(a)s",
+    "\\",
+    "' OR ''='",
+    "<script>alert(1)</script>",
+    "ÿ\u0301\u200b",
+    "🐉",
+    "a" * 300 + " OR",
+    "tag:",
+    'text:"a',
+    "title:title:a",
 ]
 
 
@@ -100,7 +145,10 @@ def test_field_prefixes_or_and_exclusions(client, author, archive, write_story):
     assert titles(results_of(client, q="text:snowfall")[1]) == ["Heatwave"]
     assert titles(results_of(client, q="summary:warm")[1]) == ["Heatwave"]
     assert titles(results_of(client, q="tag:humor")[1]) == ["Snowfall"]
-    assert sorted(titles(results_of(client, q="title:rain OR title:heatwave")[1])) == ["Heatwave", "Rain"]
+    assert sorted(titles(results_of(client, q="title:rain OR title:heatwave")[1])) == [
+        "Heatwave",
+        "Rain",
+    ]
     # An exclusion leaves out the story wherever the word appears, even in another chapter.
     assert titles(results_of(client, q="cold -humid")[1]) == ["Snowfall"]
 
@@ -113,7 +161,9 @@ def test_a_broad_query_orders_stories_by_chapters_found_without_scoring(
 
     monkeypatch.setattr(search_results, "SCORED_MATCHES", 2)  # so these few matches are "many"
     write_story(author, "Once", ["<p>a lantern</p>", FILLER])
-    thrice = write_story(author, "Thrice", [FILLER, "<p>lantern</p>", "<p>lantern</p>", "<p>lantern</p>"])
+    thrice = write_story(
+        author, "Thrice", [FILLER, "<p>lantern</p>", "<p>lantern</p>", "<p>lantern</p>"]
+    )
     write_story(author, "Also Once", ["<p>lantern light</p>"])
     hidden = write_story(author, "Hidden", ["<p>lantern</p>"] * 5)
     Story.objects.filter(pk=hidden.pk).update(status=Status.HIDDEN)
@@ -125,20 +175,24 @@ def test_a_broad_query_orders_stories_by_chapters_found_without_scoring(
     assert "<mark>lantern</mark>" in str(results.hits[0].snippet)
 
 
-@pytest.mark.parametrize("sort, expected", [
-    ("title", ["Alpha", "Beta", "Gamma"]),
-    ("words", ["Gamma", "Beta", "Alpha"]),
-    ("updated", ["Gamma", "Beta", "Alpha"]),
-    ("reads", ["Beta", "Gamma", "Alpha"]),
-    ("kudos", ["Alpha", "Gamma", "Beta"]),
-])
+@pytest.mark.parametrize(
+    "sort, expected",
+    [
+        ("title", ["Alpha", "Beta", "Gamma"]),
+        ("words", ["Gamma", "Beta", "Alpha"]),
+        ("updated", ["Gamma", "Beta", "Alpha"]),
+        ("reads", ["Beta", "Gamma", "Alpha"]),
+        ("kudos", ["Alpha", "Gamma", "Beta"]),
+    ],
+)
 def test_results_sort(client, author, write_story, sort, expected):
     from fabula.stories.models import Story
 
     for n, (title, reads, kudos) in enumerate([("Alpha", 1, 9), ("Beta", 7, 0), ("Gamma", 3, 5)]):
         story = write_story(author, title, ["<p>orchard " + "apple " * (n + 1) * 10 + "</p>"])
         Story.objects.filter(pk=story.pk).update(
-            read_count=reads, kudos_count=kudos,
+            read_count=reads,
+            kudos_count=kudos,
             updated_at=timezone.now() - timedelta(days=10 - n),
         )
     assert titles(results_of(client, q="orchard", sort=sort)[1]) == expected
@@ -149,20 +203,38 @@ def test_only_listed_stories_appear_in_results_counts_and_snippets(
 ):
     secret = "zanzibar"
     write_story(author, "Public", [f"<p>{secret} in the open</p>"])
-    write_story(author, "Draft", [f"<p>{secret} draft</p>"], status=Status.DRAFT,
-                chapter_status=Status.DRAFT)
-    write_story(author, "Pending", [f"<p>{secret} pending</p>"], status=Status.PENDING,
-                chapter_status=Status.PENDING)
+    write_story(
+        author,
+        "Draft",
+        [f"<p>{secret} draft</p>"],
+        status=Status.DRAFT,
+        chapter_status=Status.DRAFT,
+    )
+    write_story(
+        author,
+        "Pending",
+        [f"<p>{secret} pending</p>"],
+        status=Status.PENDING,
+        chapter_status=Status.PENDING,
+    )
     hidden = write_story(author, "Hidden", [f"<p>{secret} hidden</p>"])
     from fabula.stories.models import Story
 
     Story.objects.filter(pk=hidden.pk).update(status=Status.HIDDEN)
     write_story(author, "Members", [f"<p>{secret} members</p>"], rating=archive.members_only)
-    write_story(author, "Scheduled", [f"<p>{secret} soon</p>"],
-                release_at=timezone.now() + timedelta(days=3))
+    write_story(
+        author,
+        "Scheduled",
+        [f"<p>{secret} soon</p>"],
+        release_at=timezone.now() + timedelta(days=3),
+    )
     # A story whose only chapter with the word is scheduled: the story is public, not that text.
-    write_story(author, "Half Out", ["<p>nothing yet</p>", f"<p>{secret} later</p>"],
-                release_at=timezone.now() + timedelta(days=3))
+    write_story(
+        author,
+        "Half Out",
+        ["<p>nothing yet</p>", f"<p>{secret} later</p>"],
+        release_at=timezone.now() + timedelta(days=3),
+    )
 
     response, results = results_of(client, q=secret)
     assert titles(results) == ["Public"]
@@ -205,8 +277,9 @@ def test_the_index_follows_the_actions(client, author, moderator, write_story, i
 
 def test_indexing_waits_for_the_commit(author, archive, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        story = actions.story_create(authors=[author], title="Later", rating=archive.general,
-                                     status=Status.PUBLISHED)
+        story = actions.story_create(
+            authors=[author], title="Later", rating=archive.general, status=Status.PUBLISHED
+        )
         actions.chapter_add(story=story, title="One", body="<p>words</p>")
         assert backend().count() == 0
     assert callbacks
@@ -266,7 +339,9 @@ def test_a_results_page_costs_the_same_queries_for_few_and_many_results(
     assert count_queries() == few
 
 
-def test_a_chapter_hidden_by_staff_leaves_the_index(client, author, moderator, write_story, indexed):
+def test_a_chapter_hidden_by_staff_leaves_the_index(
+    client, author, moderator, write_story, indexed
+):
     from fabula.moderation import actions as moderation
 
     story = write_story(author, "Two Parts", ["<p>opening words</p>", "<p>a quokka appears</p>"])
@@ -292,13 +367,21 @@ def test_index_work_of_a_rolled_back_transaction_is_dropped(client, author, writ
     assert titles(results_of(client, q="quince")[1]) == ["Quince"]
 
 
-def test_the_story_rows_follow_title_and_authors(client, author, coauthor, archive, write_story, indexed):
+def test_the_story_rows_follow_title_and_authors(
+    client, author, coauthor, archive, write_story, indexed
+):
     story = write_story(author, "Old Lighthouse", ["<p>waves</p>"])
     with indexed():
-        actions.story_update(story=story, title="New Harbour", rating=archive.general,
-                             tags=[archive.fandom])
-        actions.chapter_add(story=story, title="Guest part", body="<p>gulls</p>",
-                            status=Status.PUBLISHED, author=coauthor)
+        actions.story_update(
+            story=story, title="New Harbour", rating=archive.general, tags=[archive.fandom]
+        )
+        actions.chapter_add(
+            story=story,
+            title="Guest part",
+            body="<p>gulls</p>",
+            status=Status.PUBLISHED,
+            author=coauthor,
+        )
     assert titles(results_of(client, q="title:harbour")[1]) == ["New Harbour"]
     assert titles(results_of(client, q="title:lighthouse")[1]) == []
     # The chapter's own author is found by the story's fields, in a query on fields alone.

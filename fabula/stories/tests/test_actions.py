@@ -17,7 +17,9 @@ def test_story_counts_follow_published_chapters(make_story, author):
 
 def test_story_html_is_sanitised(archive, author):
     story = actions.story_create(
-        authors=[author], title="  Spaced   title ", rating=archive.general,
+        authors=[author],
+        title="  Spaced   title ",
+        rating=archive.general,
         summary='<p onclick="x()">Hi<script>alert(1)</script></p>',
     )
     assert story.title == "Spaced title"
@@ -32,7 +34,9 @@ def test_story_needs_author_and_title(archive, author):
 
 
 def test_header_lists_every_class_kind_in_slug_order(make_story, author, archive):
-    story = make_story(author, tags=[archive.subfandom, archive.fandom, archive.pam, archive.humor, archive.angst])
+    story = make_story(
+        author, tags=[archive.subfandom, archive.fandom, archive.pam, archive.humor, archive.angst]
+    )
     header = story_header(story)
     assert [t.name for t in header.categories] == ["Jim and Pam", "The Office"]
     assert [line.kind.slug for line in header.class_lines] == ["genres", "warnings"]
@@ -50,7 +54,9 @@ def test_series_cannot_contain_itself(author):
 
 
 def test_imported_ids_do_not_block_new_ones(archive, author):
-    kept = actions.story_create(authors=[author], title="Old", rating=archive.general, story_id=1970)
+    kept = actions.story_create(
+        authors=[author], title="Old", rating=archive.general, story_id=1970
+    )
     fresh = actions.story_create(authors=[author], title="New", rating=archive.general)
     assert kept.pk == 1970
     assert fresh.pk > 1970

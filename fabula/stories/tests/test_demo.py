@@ -45,7 +45,9 @@ def run_demo() -> str:
 
 def archive_snapshot() -> dict:
     return {
-        "stories": list(Story.objects.order_by("pk").values_list("pk", "title", "status", "word_count")),
+        "stories": list(
+            Story.objects.order_by("pk").values_list("pk", "title", "status", "word_count")
+        ),
         "chapters": Chapter.objects.count(),
         "users": User.objects.count(),
         "tags": Tag.objects.count(),
@@ -72,14 +74,21 @@ def test_demo_builds_a_believable_archive(fast_passwords):
     assert User.objects.count() == 8  # the writers, a reader and the administrator
 
     assert set(TagKind.objects.filter(role=TagKind.Role.CLASS).values_list("slug", flat=True)) == {
-        "genres", "warnings",
+        "genres",
+        "warnings",
     }
     assert Tag.objects.filter(kind__role="category", parent__isnull=False).exists()
     assert Tag.objects.filter(kind__role="character", name__contains="/").exists()
     adult = Rating.objects.get(name="NC-17")
     assert adult.age_consent and adult.warning and adult.warning_text
     assert Rating.objects.get(name="R").registered_only
-    assert set(Story.objects.values_list("rating__name", flat=True)) == {"G", "PG", "PG-13", "R", "NC-17"}
+    assert set(Story.objects.values_list("rating__name", flat=True)) == {
+        "G",
+        "PG",
+        "PG-13",
+        "R",
+        "NC-17",
+    }
 
     hidden = Story.objects.exclude(status=Status.PUBLISHED)
     assert set(hidden.values_list("status", flat=True)) == {Status.DRAFT, Status.PENDING}
@@ -97,7 +106,10 @@ def test_demo_builds_a_believable_archive(fast_passwords):
     assert published.filter(completed=True).exists() and published.filter(completed=False).exists()
     assert published.filter(featured=True).count() >= 2
     assert published.exclude(notes="").exists()
-    assert Chapter.objects.exclude(notes="").exists() and Chapter.objects.exclude(end_notes="").exists()
+    assert (
+        Chapter.objects.exclude(notes="").exists()
+        and Chapter.objects.exclude(end_notes="").exists()
+    )
     co_authored = Story.objects.annotate(n=Count("credits")).filter(n=2)
     assert co_authored.count() == 1
     years = {story.published_at.year for story in published}
@@ -176,7 +188,8 @@ def test_bench_corpus_fills_a_database_with_consistent_counts():
         assert all(c.word_count == count_words(c.body) for c in chapters)
         assert all(60 <= c.word_count <= 240 for c in chapters)
     assert set(TagKind.objects.filter(role=TagKind.Role.CLASS).values_list("slug", flat=True)) == {
-        "genres", "warnings",
+        "genres",
+        "warnings",
     }
     assert Rating.objects.count() == 5
     assert SiteSettings.objects.get().slogan == corpus.signature(20, 84, 150, corpus.SEED)

@@ -32,8 +32,11 @@ def answer(client, story, gate, next_url):
 
 def test_members_only_story_asks_guests_to_log_in(client, make_story, author, reader, archive):
     story = make_story(author, "For Members", rating=archive.members_only)
-    for url in [reverse("chapter", args=[story.pk, 1]), reverse("story-full", args=[story.pk]),
-                reverse("story", args=[story.pk])]:
+    for url in [
+        reverse("chapter", args=[story.pk, 1]),
+        reverse("story-full", args=[story.pk]),
+        reverse("story", args=[story.pk]),
+    ]:
         response = client.get(url)
         assert response.status_code == 403
         page = response.content.decode()
@@ -84,7 +87,9 @@ def test_member_age_preference_skips_the_age_question(
     reader.age_consent = True
     reader.save()
     client.force_login(reader)
-    assert "Text of chapter 1" in text_of(client, make_story(author, rating=age_only)).content.decode()
+    assert (
+        "Text of chapter 1" in text_of(client, make_story(author, rating=age_only)).content.decode()
+    )
     # A rating that also warns still shows its warning.
     page = text_of(client, make_story(author, "Both", rating=archive.adult)).content.decode()
     assert "Content warning" in page and "Age check" not in page
@@ -102,9 +107,15 @@ def test_authors_and_moderators_pass_every_gate(client, make_story, author, mode
         assert "Text of chapter 1" in text_of(client, story).content.decode()
 
 
-@pytest.mark.parametrize("bad_next", [
-    "https://evil.example/steal", "//evil.example/", "javascript:alert(1)", "",
-])
+@pytest.mark.parametrize(
+    "bad_next",
+    [
+        "https://evil.example/steal",
+        "//evil.example/",
+        "javascript:alert(1)",
+        "",
+    ],
+)
 def test_unsafe_next_is_ignored(client, make_story, author, archive, bad_next):
     story = make_story(author, rating=archive.adult)
     response = answer(client, story, "age", bad_next)

@@ -31,16 +31,31 @@ def test_home_shows_welcome_featured_and_recent(client, make_story, author):
 
 def test_story_card_shows_what_a_reader_chooses_by(client, make_story, author, coauthor, archive):
     make_story(
-        author, "The Coals", coauthors=[coauthor], rating=archive.teen, completed=True,
+        author,
+        "The Coals",
+        coauthors=[coauthor],
+        rating=archive.teen,
+        completed=True,
         tags=[archive.fandom, archive.pam, archive.humor, archive.violence],
-        summary="<p>Beach games, <em>again</em>.</p>", chapters=3, words_per_chapter=500,
+        summary="<p>Beach games, <em>again</em>.</p>",
+        chapters=3,
+        words_per_chapter=500,
         published_at=datetime(2007, 5, 29, 12, tzinfo=UTC),
     )
     page = html(client.get(reverse("browse")))
     for expected in [
-        "The Coals", "Night Swept", "Midnight Owl", "PG-13", "The Office", "Pam", "Humor",
-        "Violence", "Beach games, <em>again</em>.", "<dt>Chapters</dt> <dd>3</dd>",
-        "<dt>Words</dt> <dd>1,500</dd>", "<dt>Completed</dt> <dd>Yes</dd>",
+        "The Coals",
+        "Night Swept",
+        "Midnight Owl",
+        "PG-13",
+        "The Office",
+        "Pam",
+        "Humor",
+        "Violence",
+        "Beach games, <em>again</em>.",
+        "<dt>Chapters</dt> <dd>3</dd>",
+        "<dt>Words</dt> <dd>1,500</dd>",
+        "<dt>Completed</dt> <dd>Yes</dd>",
         '<span class="badge new">New</span>',
     ]:
         assert expected in page, expected
@@ -84,24 +99,44 @@ def test_story_index_shows_the_efiction_header_and_contents(
 ):
     challenge = actions.challenge_create(title="End of Season")
     story = make_story(
-        author, "The Last Temptation", coauthors=[coauthor], rating=archive.teen,
-        tags=[archive.subfandom, archive.jim, archive.angst], notes="<p>Spoilers ahead.</p>",
-        chapters=2, words_per_chapter=100, challenges=[challenge], read_count=1236,
+        author,
+        "The Last Temptation",
+        coauthors=[coauthor],
+        rating=archive.teen,
+        tags=[archive.subfandom, archive.jim, archive.angst],
+        notes="<p>Spoilers ahead.</p>",
+        chapters=2,
+        words_per_chapter=100,
+        challenges=[challenge],
+        read_count=1236,
         published_at=datetime(2007, 5, 29, 12, tzinfo=UTC),
     )
     series = actions.series_create(owner=author, title="Scranton Nights")
     actions.series_add(series=series, story=story)
-    actions.chapter_add(story=story, title="Coda", body="<p>one two three</p>",
-                        notes="<p>Thanks for reading.</p>", author=coauthor)
+    actions.chapter_add(
+        story=story,
+        title="Coda",
+        body="<p>one two three</p>",
+        notes="<p>Thanks for reading.</p>",
+        author=coauthor,
+    )
     page = html(client.get(reverse("story", args=[story.pk])))
     for label, value in [
-        ("Rated", "PG-13"), ("Categories", "Jim and Pam"), ("Characters", "Jim"),
-        ("Genres", "Angst"), ("Warnings", "None"), ("Challenges", "End of Season"),
-        ("Series", "Scranton Nights"), ("Chapters", "3"), ("Completed", "No"),
-        ("Word count", "203"), ("Read", "1,236"), ("Published", "May 29, 2007"),
+        ("Rated", "PG-13"),
+        ("Categories", "Jim and Pam"),
+        ("Characters", "Jim"),
+        ("Genres", "Angst"),
+        ("Warnings", "None"),
+        ("Challenges", "End of Season"),
+        ("Series", "Scranton Nights"),
+        ("Chapters", "3"),
+        ("Completed", "No"),
+        ("Word count", "203"),
+        ("Read", "1,236"),
+        ("Published", "May 29, 2007"),
     ]:
         start = page.index(f"<dt>{label}</dt>")
-        assert value in page[start:page.index("</dd>", start)], label
+        assert value in page[start : page.index("</dd>", start)], label
     assert "<dt>Updated</dt>" in page
     assert "Spoilers ahead." in page
     assert page.count('class="toc"') == 1 and "Coda" in page and "Thanks for reading." in page
@@ -113,8 +148,13 @@ def test_story_index_shows_the_efiction_header_and_contents(
 def test_chapter_page_has_jump_menu_notes_and_neighbours(client, make_story, author, archive):
     story = make_story(author, "Three Acts", chapters=0, notes="<p>Story-wide note.</p>")
     for n in (1, 2, 3):
-        actions.chapter_add(story=story, title=f"Act {n}", body=f"<p>Body of act {n}.</p>",
-                            notes=f"<p>Before act {n}.</p>", end_notes=f"<p>After act {n}.</p>")
+        actions.chapter_add(
+            story=story,
+            title=f"Act {n}",
+            body=f"<p>Body of act {n}.</p>",
+            notes=f"<p>Before act {n}.</p>",
+            end_notes=f"<p>After act {n}.</p>",
+        )
     first = html(client.get(reverse("chapter", args=[story.pk, 1])))
     assert "Story-wide note." in first and "Before act 1." in first and "After act 1." in first
     assert "Body of act 1." in first and "Body of act 2." not in first
@@ -188,11 +228,15 @@ def _order(page: str, titles: list[str]) -> list[str]:
 
 def test_lists_sort_by_each_key(client, make_story, author):
     names = ["Bravo", "alpha", "Charlie"]
-    stories = {name: make_story(author, name, words_per_chapter=10 * (i + 1)) for i, name in enumerate(names)}
+    stories = {
+        name: make_story(author, name, words_per_chapter=10 * (i + 1))
+        for i, name in enumerate(names)
+    }
     now = timezone.now()
     for i, name in enumerate(["Charlie", "alpha", "Bravo"]):  # Charlie oldest
         Story.objects.filter(pk=stories[name].pk).update(
-            updated_at=now - timedelta(days=3 - i), published_at=now - timedelta(days=i),
+            updated_at=now - timedelta(days=3 - i),
+            published_at=now - timedelta(days=i),
             read_count=i,
         )
     url = reverse("browse")
@@ -212,8 +256,14 @@ def test_member_sort_preference_applies_to_general_lists(client, make_story, aut
     reader.default_sort = "words"
     reader.save()
     client.force_login(reader)
-    assert _order(html(client.get(reverse("browse"))), ["Aardvark", "Zebra"]) == ["Zebra", "Aardvark"]
-    assert _order(html(client.get(reverse("titles"))), ["Aardvark", "Zebra"]) == ["Aardvark", "Zebra"]
+    assert _order(html(client.get(reverse("browse"))), ["Aardvark", "Zebra"]) == [
+        "Zebra",
+        "Aardvark",
+    ]
+    assert _order(html(client.get(reverse("titles"))), ["Aardvark", "Zebra"]) == [
+        "Aardvark",
+        "Zebra",
+    ]
 
 
 def test_pagination_and_bad_page_numbers(client, make_story, author):
@@ -239,19 +289,36 @@ def test_pagination_and_bad_page_numbers(client, make_story, author):
 
 
 def test_empty_archive_pages_render(client, archive):
-    for url in [reverse("home"), reverse("browse"), reverse("recent"), reverse("titles"),
-                reverse("series-list"), reverse("authors"), reverse("ratings"),
-                reverse("browse-kind", args=["categories"]), reverse("browse-kind", args=["genres"])]:
+    for url in [
+        reverse("home"),
+        reverse("browse"),
+        reverse("recent"),
+        reverse("titles"),
+        reverse("series-list"),
+        reverse("authors"),
+        reverse("ratings"),
+        reverse("browse-kind", args=["categories"]),
+        reverse("browse-kind", args=["genres"]),
+    ]:
         response = client.get(url)
         assert response.status_code == 200, url
     assert "No stories" in html(client.get(reverse("browse")))
 
 
-@pytest.mark.parametrize("url", [
-    "/stories/999999/", "/stories/999999/all/", "/stories/999999/chapters/1/",
-    "/series/999999/", "/authors/999999/", "/ratings/999999/", "/browse/nonsense/",
-    "/browse/categories/999999/", "/no/such/page/",
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/stories/999999/",
+        "/stories/999999/all/",
+        "/stories/999999/chapters/1/",
+        "/series/999999/",
+        "/authors/999999/",
+        "/ratings/999999/",
+        "/browse/nonsense/",
+        "/browse/categories/999999/",
+        "/no/such/page/",
+    ],
+)
 def test_unknown_ids_are_404_with_the_site_page(client, archive, url):
     response = client.get(url)
     assert response.status_code == 404
@@ -285,20 +352,34 @@ LIST_QUERY_LIMIT = 11  # 8 for a list, 3 for its filter sidebar (fabula.search.f
 
 def _list_urls(archive, author, series, rating):
     return [
-        reverse("home"), reverse("browse"), reverse("recent"), reverse("titles"),
-        reverse("titles-letter", args=["s"]), reverse("browse") + "?sort=words",
-        reverse("browse-kind", args=["categories"]), reverse("browse-kind", args=["characters"]),
+        reverse("home"),
+        reverse("browse"),
+        reverse("recent"),
+        reverse("titles"),
+        reverse("titles-letter", args=["s"]),
+        reverse("browse") + "?sort=words",
+        reverse("browse-kind", args=["categories"]),
+        reverse("browse-kind", args=["characters"]),
         reverse("browse-tag", args=["categories", archive.fandom.pk]),
         reverse("browse-tag", args=["characters", archive.jim.pk]),
-        reverse("ratings"), reverse("browse-rating", args=[rating.pk]),
-        reverse("authors"), reverse("author", args=[author.pk]),
-        reverse("series-list"), reverse("series", args=[series.pk]),
+        reverse("ratings"),
+        reverse("browse-rating", args=[rating.pk]),
+        reverse("authors"),
+        reverse("author", args=[author.pk]),
+        reverse("series-list"),
+        reverse("series", args=[series.pk]),
     ]
 
 
 @pytest.mark.parametrize("as_member", [False, True], ids=["guest", "member"])
 def test_list_queries_do_not_grow_with_the_number_of_stories(
-    client, make_story, archive, author, reader, settings, django_assert_max_num_queries,
+    client,
+    make_story,
+    archive,
+    author,
+    reader,
+    settings,
+    django_assert_max_num_queries,
     as_member,
 ):
     settings.PAGE_CACHE_SECONDS = 0  # measure the render, not the cache
@@ -311,7 +392,10 @@ def test_list_queries_do_not_grow_with_the_number_of_stories(
         for n in range(start, start + count):
             writer = author if n % 2 else quick_user(f"Writer {n}")
             story = make_story(
-                writer, f"Story {n:02d}", chapters=1, featured=n % 3 == 0,
+                writer,
+                f"Story {n:02d}",
+                chapters=1,
+                featured=n % 3 == 0,
                 tags=[archive.subfandom, archive.jim, archive.pam, archive.angst],
             )
             actions.series_add(series=series, story=story)

@@ -54,8 +54,12 @@ def test_registered_only_story_is_kept_from_guests_lists(make_story, author, rea
 
 def test_scheduled_and_draft_chapters_are_hidden_from_readers(make_story, author, reader):
     story = make_story(author, chapters=1)
-    actions.chapter_add(story=story, title="Later", body="<p>soon</p>",
-                        release_at=timezone.now() + timedelta(days=1))
+    actions.chapter_add(
+        story=story,
+        title="Later",
+        body="<p>soon</p>",
+        release_at=timezone.now() + timedelta(days=1),
+    )
     actions.chapter_add(story=story, title="Draft", body="<p>wip</p>", status=Status.DRAFT)
     story.refresh_from_db()
     assert story.chapter_count == 1
@@ -72,7 +76,9 @@ def test_age_and_warning_gates_are_remembered_for_the_session(make_story, author
     assert permissions.required_gate(request_for(GUEST), story) == "age"  # a new session asks again
 
 
-def test_member_age_preference_skips_the_age_question_not_the_warning(make_story, author, reader, archive):
+def test_member_age_preference_skips_the_age_question_not_the_warning(
+    make_story, author, reader, archive
+):
     story = make_story(author, rating=archive.adult)
     reader.age_consent = True
     request = request_for(reader)

@@ -26,7 +26,11 @@ def test_new_author_story_waits_for_validation_and_is_invisible(author_client, a
     assert response.status_code == 302
     assert response["Location"] == reverse("stories:manage", args=[story.pk])
     assert story.status == Status.PENDING
-    assert [st.tag_id for st in story.story_tags.all()] == [archive.fandom.pk, archive.jim.pk, archive.humor.pk]
+    assert [st.tag_id for st in story.story_tags.all()] == [
+        archive.fandom.pk,
+        archive.jim.pk,
+        archive.humor.pk,
+    ]
     chapter = story.chapters.get()
     assert chapter.status == Status.PENDING and chapter.word_count == 5
     # Its author sees it; a guest sees nothing anywhere.
@@ -34,10 +38,14 @@ def test_new_author_story_waits_for_validation_and_is_invisible(author_client, a
     author_client.logout()
     for url in [reverse("story", args=[story.pk]), reverse("chapter", args=[story.pk, 1])]:
         assert client.get(url).status_code == 404
-    for url in [reverse("home"), reverse("browse"), reverse("recent"),
-                reverse("author", args=[story.credits.get().user_id]),
-                reverse("browse-tag", args=["categories", archive.fandom.pk]),
-                f"/fanfiction/viewstory.php?sid={story.pk}"]:
+    for url in [
+        reverse("home"),
+        reverse("browse"),
+        reverse("recent"),
+        reverse("author", args=[story.credits.get().user_id]),
+        reverse("browse-tag", args=["categories", archive.fandom.pk]),
+        f"/fanfiction/viewstory.php?sid={story.pk}",
+    ]:
         page = client.get(url)
         assert "Beach Games" not in page.content.decode(), url
 
@@ -73,8 +81,12 @@ def test_draft_stays_a_draft_until_posted(author_client, author, archive):
 def test_preview_saves_nothing(author_client, archive):
     response = author_client.post(
         reverse("stories:new"),
-        story_data(archive, publish=None, preview="1", **{"chapter-body": "**Bold** move",
-                                                          "chapter-text_format": "markdown"}),
+        story_data(
+            archive,
+            publish=None,
+            preview="1",
+            **{"chapter-body": "**Bold** move", "chapter-text_format": "markdown"},
+        ),
     )
     assert response.status_code == 200
     assert "<strong>Bold</strong> move" in response.content.decode()
@@ -82,23 +94,31 @@ def test_preview_saves_nothing(author_client, archive):
 
 
 def test_markdown_body(author_client, author, archive):
-    post_story(author_client, archive, **{"chapter-text_format": "markdown",
-                                          "chapter-body": "# Heading\n\nSome *words* here."})
+    post_story(
+        author_client,
+        archive,
+        **{"chapter-text_format": "markdown", "chapter-body": "# Heading\n\nSome *words* here."},
+    )
     body = newest_story().chapters.get().body
     assert "<h1>Heading</h1>" in body and "<em>words</em>" in body
 
 
-@pytest.mark.parametrize("overrides, message", [
-    ({"title": "   "}, "A story needs a title."),
-    ({"tags_categories": [999999]}, "is not one of the archive"),
-    ({"rating": 999999}, "Choose one of the archive"),
-    ({"chapter-body": ""}, "A chapter needs some text"),
-    ({"chapter-body": "<script>alert(1)</script>"}, "A chapter needs some text"),
-    ({"coauthors": "Nobody Here"}, "No member has the pen name"),
-    ({"freeform": "fine, " + "x" * 101}, "is too long for a tag"),
-    ({"freeform": ", ".join(f"tag {n}" for n in range(76))}, "At most 75 additional tags"),
-])
-def test_bad_input_keeps_what_was_typed_and_saves_nothing(author_client, archive, overrides, message):
+@pytest.mark.parametrize(
+    "overrides, message",
+    [
+        ({"title": "   "}, "A story needs a title."),
+        ({"tags_categories": [999999]}, "is not one of the archive"),
+        ({"rating": 999999}, "Choose one of the archive"),
+        ({"chapter-body": ""}, "A chapter needs some text"),
+        ({"chapter-body": "<script>alert(1)</script>"}, "A chapter needs some text"),
+        ({"coauthors": "Nobody Here"}, "No member has the pen name"),
+        ({"freeform": "fine, " + "x" * 101}, "is too long for a tag"),
+        ({"freeform": ", ".join(f"tag {n}" for n in range(76))}, "At most 75 additional tags"),
+    ],
+)
+def test_bad_input_keeps_what_was_typed_and_saves_nothing(
+    author_client, archive, overrides, message
+):
     response = post_story(author_client, archive, **overrides)
     assert response.status_code == 200
     page = response.content.decode()
@@ -111,15 +131,21 @@ def test_bad_input_keeps_what_was_typed_and_saves_nothing(author_client, archive
 def test_additional_tags_are_made_once_and_kept_on_edit(author_client, author, archive):
     post_story(author_client, archive, freeform=" slow burn, Road  Trip,slow BURN,, ")
     story = newest_story()
-    names = sorted(story.tags.filter(kind__role=TagKind.Role.FREEFORM).values_list("name", flat=True))
+    names = sorted(
+        story.tags.filter(kind__role=TagKind.Role.FREEFORM).values_list("name", flat=True)
+    )
     assert names == ["Road Trip", "slow burn"]
     edit = reverse("stories:edit", args=[story.pk])
     form = author_client.get(edit).content.decode()
     assert "slow burn, Road Trip" in form or "Road Trip, slow burn" in form
     data = story_data(archive, freeform="road trip, Found Family")
-    response = author_client.post(edit, {k: v for k, v in data.items() if not k.startswith("chapter-")})
+    response = author_client.post(
+        edit, {k: v for k, v in data.items() if not k.startswith("chapter-")}
+    )
     assert response.status_code == 302
-    names = sorted(story.tags.filter(kind__role=TagKind.Role.FREEFORM).values_list("name", flat=True))
+    names = sorted(
+        story.tags.filter(kind__role=TagKind.Role.FREEFORM).values_list("name", flat=True)
+    )
     assert names == ["Found Family", "Road Trip"]  # an existing tag is reused, whatever its case
     assert Tag.objects.filter(kind__role=TagKind.Role.FREEFORM).count() == 3
 
@@ -132,8 +158,12 @@ def test_chapter_over_the_size_limit(author_client, archive):
 
 
 def test_hostile_html_is_cleaned(author_client, archive):
-    post_story(author_client, archive, summary='<p onclick="x()">Hi<script>bad()</script></p>',
-               **{"chapter-body": '<p>Text <a href="javascript:alert(1)">link</a></p>'})
+    post_story(
+        author_client,
+        archive,
+        summary='<p onclick="x()">Hi<script>bad()</script></p>',
+        **{"chapter-body": '<p>Text <a href="javascript:alert(1)">link</a></p>'},
+    )
     story = newest_story()
     assert story.summary == "<p>Hi</p>"
     assert "javascript" not in story.chapters.get().body
@@ -164,28 +194,41 @@ def test_upload_docx(author_client, archive):
 
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as docx:
-        docx.writestr("[Content_Types].xml", (
-            '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/'
-            'content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-'
-            'package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/>'
-            '<Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-'
-            'officedocument.wordprocessingml.document.main+xml"/></Types>'))
-        docx.writestr("_rels/.rels", (
-            '<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/'
-            '2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/'
-            'officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/>'
-            '</Relationships>'))
-        docx.writestr("word/document.xml", (
-            '<?xml version="1.0"?><w:document xmlns:w="http://schemas.openxmlformats.org/'
-            'wordprocessingml/2006/main"><w:body><w:p><w:r><w:t>From Word.</w:t></w:r></w:p>'
-            '</w:body></w:document>'))
+        docx.writestr(
+            "[Content_Types].xml",
+            (
+                '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/'
+                'content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-'
+                'package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/>'
+                '<Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-'
+                'officedocument.wordprocessingml.document.main+xml"/></Types>'
+            ),
+        )
+        docx.writestr(
+            "_rels/.rels",
+            (
+                '<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/'
+                '2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/'
+                'officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/>'
+                "</Relationships>"
+            ),
+        )
+        docx.writestr(
+            "word/document.xml",
+            (
+                '<?xml version="1.0"?><w:document xmlns:w="http://schemas.openxmlformats.org/'
+                'wordprocessingml/2006/main"><w:body><w:p><w:r><w:t>From Word.</w:t></w:r></w:p>'
+                "</w:body></w:document>"
+            ),
+        )
     upload = SimpleUploadedFile("ch.docx", buffer.getvalue())
     post_story(author_client, archive, **{"chapter-body": "", "chapter-upload": upload})
     assert newest_story().chapters.get().body == "<p>From Word.</p>"
 
 
-def test_taken_pen_name_as_coauthor_is_invited_not_credited(author_client, archive, coauthor,
-                                                             client):
+def test_taken_pen_name_as_coauthor_is_invited_not_credited(
+    author_client, archive, coauthor, client
+):
     post_story(author_client, archive, coauthors="midnight owl")
     story = newest_story()
     assert list(story.authors.all()) != [coauthor] and story.credits.count() == 1
@@ -199,8 +242,9 @@ def test_taken_pen_name_as_coauthor_is_invited_not_credited(author_client, archi
     assert client.get(reverse("stories:edit", args=[story.pk])).status_code == 200
 
 
-def test_validation_emails_the_author(author_client, archive, moderator, client,
-                                     django_capture_on_commit_callbacks):
+def test_validation_emails_the_author(
+    author_client, archive, moderator, client, django_capture_on_commit_callbacks
+):
     post_story(author_client, archive)
     story = newest_story()
     client.force_login(moderator)
@@ -241,16 +285,28 @@ def test_pending_story_is_invisible_everywhere_until_validated(
     author_client.logout()
     s, fandom = story.pk, archive.fandom.pk
     listing_urls = [
-        reverse("home"), reverse("browse"), reverse("recent"), reverse("titles"),
-        reverse("author", args=[author.pk]), reverse("browse-tag", args=["categories", fandom]),
-        reverse("browse-rating", args=[archive.general.pk]), "/search/?q=Zanzibar",
-        "/feeds/recent.atom", f"/feeds/tags/{fandom}.atom", f"/feeds/authors/{author.pk}.atom",
-        "/opds/recent/", "/fanfiction/browse.php?type=recent", f"/fanfiction/viewuser.php?uid={author.pk}",
+        reverse("home"),
+        reverse("browse"),
+        reverse("recent"),
+        reverse("titles"),
+        reverse("author", args=[author.pk]),
+        reverse("browse-tag", args=["categories", fandom]),
+        reverse("browse-rating", args=[archive.general.pk]),
+        "/search/?q=Zanzibar",
+        "/feeds/recent.atom",
+        f"/feeds/tags/{fandom}.atom",
+        f"/feeds/authors/{author.pk}.atom",
+        "/opds/recent/",
+        "/fanfiction/browse.php?type=recent",
+        f"/fanfiction/viewuser.php?uid={author.pk}",
         "/fanfiction/index.php",
     ]
     story_urls = [
-        reverse("story", args=[s]), reverse("chapter", args=[s, 1]), reverse("story-full", args=[s]),
-        f"/feeds/stories/{s}.atom", f"/downloads/{s}/epub/",
+        reverse("story", args=[s]),
+        reverse("chapter", args=[s, 1]),
+        reverse("story-full", args=[s]),
+        f"/feeds/stories/{s}.atom",
+        f"/downloads/{s}/epub/",
         f"/fanfiction/viewstory.php?sid={s}&action=printable&chapter=all",
         f"/fanfiction/viewstory.php?sid={s}&index=1",
     ]

@@ -30,8 +30,13 @@ def author_client(client, author):
 
 
 def chapter_data(**overrides):
-    data = {"title": "Third", "text_format": "html", "body": "<p>One two three.</p>",
-            "notes": "", "end_notes": ""}
+    data = {
+        "title": "Third",
+        "text_format": "html",
+        "body": "<p>One two three.</p>",
+        "notes": "",
+        "end_notes": "",
+    }
     data.update(overrides)
     return data
 
@@ -56,8 +61,10 @@ def test_trusted_author_new_chapter_is_published_and_counted(author_client, auth
 
 def test_edit_recounts_words_unicode_aware(author_client, story):
     chapter = story.chapters.get(position=1)
-    author_client.post(reverse("stories:chapter-edit", args=[story.pk, chapter.pk]),
-                       chapter_data(title="Renamed", body="<p>Ça va, don't well-known 東京</p>"))
+    author_client.post(
+        reverse("stories:chapter-edit", args=[story.pk, chapter.pk]),
+        chapter_data(title="Renamed", body="<p>Ça va, don't well-known 東京</p>"),
+    )
     chapter.refresh_from_db()
     story.refresh_from_db()
     assert chapter.title == "Renamed" and chapter.word_count == 6
@@ -67,8 +74,9 @@ def test_edit_recounts_words_unicode_aware(author_client, story):
 def test_edit_with_bad_input_keeps_the_old_chapter(author_client, story):
     chapter = story.chapters.get(position=1)
     old = chapter.body
-    response = author_client.post(reverse("stories:chapter-edit", args=[story.pk, chapter.pk]),
-                                  chapter_data(body="  "))
+    response = author_client.post(
+        reverse("stories:chapter-edit", args=[story.pk, chapter.pk]), chapter_data(body="  ")
+    )
     assert "A chapter needs some text" in response.content.decode()
     chapter.refresh_from_db()
     assert chapter.body == old
@@ -79,7 +87,9 @@ def test_delete_moves_the_rest_up(author_client, make_story, author):
     first = story.chapters.get(position=1)
     author_client.post(reverse("stories:chapter-delete", args=[story.pk, first.pk]))
     assert list(story.chapters.order_by("position").values_list("title", "position")) == [
-        ("Chapter 2", 1), ("Chapter 3", 2)]
+        ("Chapter 2", 1),
+        ("Chapter 3", 2),
+    ]
     story.refresh_from_db()
     assert story.chapter_count == 2
 
@@ -94,19 +104,29 @@ def test_last_chapter_cannot_be_deleted(author_client, make_story, author):
 def test_reorder(author_client, make_story, author):
     story = make_story(author, chapters=3)
     ids = {c.position: c.pk for c in story.chapters.all()}
-    response = author_client.post(reverse("stories:reorder", args=[story.pk]), {
-        f"chapter_{ids[1]}": 3, f"chapter_{ids[2]}": 1, f"chapter_{ids[3]}": 2,
-    })
+    response = author_client.post(
+        reverse("stories:reorder", args=[story.pk]),
+        {
+            f"chapter_{ids[1]}": 3,
+            f"chapter_{ids[2]}": 1,
+            f"chapter_{ids[3]}": 2,
+        },
+    )
     assert response.status_code == 302
     assert list(story.chapters.order_by("position").values_list("title", flat=True)) == [
-        "Chapter 2", "Chapter 3", "Chapter 1"]
+        "Chapter 2",
+        "Chapter 3",
+        "Chapter 1",
+    ]
 
 
 def test_reorder_refuses_duplicates(author_client, make_story, author):
     story = make_story(author, chapters=2)
     ids = [c.pk for c in story.chapters.all()]
-    response = author_client.post(reverse("stories:reorder", args=[story.pk]),
-                                  {f"chapter_{ids[0]}": 1, f"chapter_{ids[1]}": 1})
+    response = author_client.post(
+        reverse("stories:reorder", args=[story.pk]),
+        {f"chapter_{ids[0]}": 1, f"chapter_{ids[1]}": 1},
+    )
     assert "different place" in response.content.decode()
     assert list(story.chapters.order_by("position").values_list("pk", flat=True)) == ids
 
@@ -115,8 +135,10 @@ def test_schedule_then_worker_releases(author_client, author, story, client):
     author.trusted = True
     author.save()
     later = timezone.now() + timedelta(hours=2)
-    author_client.post(reverse("stories:chapter-new", args=[story.pk]),
-                       chapter_data(release_at=later.strftime("%Y-%m-%dT%H:%M")))
+    author_client.post(
+        reverse("stories:chapter-new", args=[story.pk]),
+        chapter_data(release_at=later.strftime("%Y-%m-%dT%H:%M")),
+    )
     third = story.chapters.get(position=3)
     assert third.release_at is not None
     story.refresh_from_db()
@@ -124,7 +146,9 @@ def test_schedule_then_worker_releases(author_client, author, story, client):
     author_client.logout()
     assert client.get(reverse("chapter", args=[story.pk, 3])).status_code == 404
     # Time passes.
-    actions.Chapter.objects.filter(pk=third.pk).update(release_at=timezone.now() - timedelta(seconds=1))
+    actions.Chapter.objects.filter(pk=third.pk).update(
+        release_at=timezone.now() - timedelta(seconds=1)
+    )
     call_command("worker", "--once")
     story.refresh_from_db()
     third.refresh_from_db()
@@ -134,29 +158,40 @@ def test_schedule_then_worker_releases(author_client, author, story, client):
 
 def test_schedule_in_the_past_is_refused(author_client, story):
     chapter = story.chapters.get(position=2)
-    author_client.post(reverse("stories:chapter-schedule", args=[story.pk, chapter.pk]),
-                       {"release_at": "2001-01-01T10:00"})
+    author_client.post(
+        reverse("stories:chapter-schedule", args=[story.pk, chapter.pk]),
+        {"release_at": "2001-01-01T10:00"},
+    )
     chapter.refresh_from_db()
     assert chapter.release_at is None
 
 
-def test_scheduling_the_only_chapter_keeps_the_story_out_of_lists(author_client, make_story,
-                                                                  author, client):
+def test_scheduling_the_only_chapter_keeps_the_story_out_of_lists(
+    author_client, make_story, author, client
+):
     story = make_story(author, chapters=1)
     chapter = story.chapters.get()
     later = (timezone.now() + timedelta(days=1)).strftime("%Y-%m-%dT%H:%M")
-    author_client.post(reverse("stories:chapter-schedule", args=[story.pk, chapter.pk]),
-                       {"release_at": later})
+    author_client.post(
+        reverse("stories:chapter-schedule", args=[story.pk, chapter.pk]), {"release_at": later}
+    )
     assert not listed_stories(AnonymousUser()).filter(pk=story.pk).exists()
     author_client.logout()
     assert client.get(reverse("story", args=[story.pk])).status_code == 404
 
 
 def test_story_edit_and_delete(author_client, story, archive):
-    response = author_client.post(reverse("stories:edit", args=[story.pk]), {
-        "title": "Casino Night, revised", "summary": "New", "notes": "", "rating": archive.teen.pk,
-        "tags_categories": [archive.other_fandom.pk], "completed": "on",
-    })
+    response = author_client.post(
+        reverse("stories:edit", args=[story.pk]),
+        {
+            "title": "Casino Night, revised",
+            "summary": "New",
+            "notes": "",
+            "rating": archive.teen.pk,
+            "tags_categories": [archive.other_fandom.pk],
+            "completed": "on",
+        },
+    )
     assert response.status_code == 302
     story.refresh_from_db()
     assert story.title == "Casino Night, revised" and story.completed

@@ -15,24 +15,34 @@ pytestmark = pytest.mark.django_db
 def test_create_series_and_add_own_story_and_subseries(client, author, make_story):
     story = make_story(author, "Part One")
     client.force_login(author)
-    client.post(reverse("stories:series-new"), {"title": "Saga", "summary": "", "openness": "closed"})
+    client.post(
+        reverse("stories:series-new"), {"title": "Saga", "summary": "", "openness": "closed"}
+    )
     saga = Series.objects.get(title="Saga")
     inner = actions.series_create(owner=author, title="Inner")
     client.post(reverse("stories:series-add", args=[saga.pk]), {"story": story.pk})
     client.post(reverse("stories:series-add", args=[saga.pk]), {"subseries": inner.pk})
     entries = list(saga.entries.all())
     assert [(e.story, e.subseries, e.confirmed) for e in entries] == [
-        (story, None, True), (None, inner, True)]
+        (story, None, True),
+        (None, inner, True),
+    ]
     # A series cannot hold itself through a sub-series.
     client.post(reverse("stories:series-add", args=[inner.pk]), {"subseries": saga.pk})
     assert not inner.entries.exists()
 
 
-@pytest.mark.parametrize("openness, status, confirmed", [
-    ("open", 302, True), ("moderated", 302, False), ("closed", 403, None),
-])
-def test_others_adding_to_a_series(client, author, other_author, make_story, openness, status,
-                                   confirmed):
+@pytest.mark.parametrize(
+    "openness, status, confirmed",
+    [
+        ("open", 302, True),
+        ("moderated", 302, False),
+        ("closed", 403, None),
+    ],
+)
+def test_others_adding_to_a_series(
+    client, author, other_author, make_story, openness, status, confirmed
+):
     series = actions.series_create(owner=author, title="Shared", openness=openness)
     story = make_story(other_author, "Visitor")
     client.force_login(other_author)
@@ -69,7 +79,11 @@ def test_post_a_challenge_and_answer_it(client, author, other_author, archive):
     later = Challenge.objects.create(title="Write a snow day", owner=author)
     edit = reverse("stories:edit", args=[story.pk])
     assert "Write a snow day" in client.get(edit).content.decode()
-    data = {k: v for k, v in story_data(archive, challenges=[later.pk]).items() if not k.startswith("chapter-")}
+    data = {
+        k: v
+        for k, v in story_data(archive, challenges=[later.pk]).items()
+        if not k.startswith("chapter-")
+    }
     assert client.post(edit, data).status_code == 302
     assert list(story.challenges.all()) == [later]
     data = {k: v for k, v in story_data(archive).items() if not k.startswith("chapter-")}

@@ -33,10 +33,18 @@ class Shelf:
 def shelf(make_story, author, coauthor, other_author, archive) -> Shelf:
     public = make_story(author, "Open Book", coauthors=[coauthor])
     partial = make_story(author, "Partly Written", chapters=1, words_per_chapter=10)
-    actions.chapter_add(story=partial, title="Unfinished Chapter", body="<p>draft words here</p>",
-                        status=Status.DRAFT)
-    actions.chapter_add(story=partial, title="Future Chapter", body="<p>later words here</p>",
-                        release_at=timezone.now() + timedelta(days=3))
+    actions.chapter_add(
+        story=partial,
+        title="Unfinished Chapter",
+        body="<p>draft words here</p>",
+        status=Status.DRAFT,
+    )
+    actions.chapter_add(
+        story=partial,
+        title="Future Chapter",
+        body="<p>later words here</p>",
+        release_at=timezone.now() + timedelta(days=3),
+    )
     members = make_story(author, "Members Story", rating=archive.members_only)
     unseen = [
         make_story(author, "Secret Draft", status=Status.DRAFT),
@@ -44,8 +52,12 @@ def shelf(make_story, author, coauthor, other_author, archive) -> Shelf:
         make_story(author, "Hidden Away", status=Status.HIDDEN),
         make_story(other_author, "Only Scheduled", chapters=0),
     ]
-    actions.chapter_add(story=unseen[3], title="Soon", body="<p>soon</p>",
-                        release_at=timezone.now() + timedelta(days=1))
+    actions.chapter_add(
+        story=unseen[3],
+        title="Soon",
+        body="<p>soon</p>",
+        release_at=timezone.now() + timedelta(days=1),
+    )
     series = actions.series_create(owner=author, title="Everything Series")
     for story in [public, members, *unseen]:
         actions.series_add(series=series, story=story)
@@ -54,14 +66,20 @@ def shelf(make_story, author, coauthor, other_author, archive) -> Shelf:
 
 def list_urls(shelf, archive, author, other_author):
     return [
-        reverse("home"), reverse("browse"), reverse("recent"), reverse("titles"),
-        reverse("titles-letter", args=["s"]), reverse("titles-letter", args=["a"]),
-        reverse("titles-letter", args=["h"]), reverse("titles-letter", args=["o"]),
+        reverse("home"),
+        reverse("browse"),
+        reverse("recent"),
+        reverse("titles"),
+        reverse("titles-letter", args=["s"]),
+        reverse("titles-letter", args=["a"]),
+        reverse("titles-letter", args=["h"]),
+        reverse("titles-letter", args=["o"]),
         reverse("browse-tag", args=["categories", archive.fandom.pk]),
         reverse("browse-tag", args=["characters", archive.jim.pk]),
         reverse("browse-tag", args=["genres", archive.angst.pk]),
         reverse("browse-rating", args=[archive.general.pk]),
-        reverse("author", args=[author.pk]), reverse("author", args=[other_author.pk]),
+        reverse("author", args=[author.pk]),
+        reverse("author", args=[other_author.pk]),
         reverse("series", args=[shelf.series.pk]),
     ]
 
@@ -84,11 +102,15 @@ def test_unpublished_stories_appear_in_no_list(who, shelf, archive, author, othe
     client = as_viewer(reader if who == "reader" else None)
     # Lists where a member finds the members-only story (it has the default tags).
     with_members_story = {
-        reverse("home"), reverse("browse"), reverse("recent"), reverse("titles"),
+        reverse("home"),
+        reverse("browse"),
+        reverse("recent"),
+        reverse("titles"),
         reverse("browse-tag", args=["categories", archive.fandom.pk]),
         reverse("browse-tag", args=["characters", archive.jim.pk]),
         reverse("browse-tag", args=["genres", archive.angst.pk]),
-        reverse("author", args=[author.pk]), reverse("series", args=[shelf.series.pk]),
+        reverse("author", args=[author.pk]),
+        reverse("series", args=[shelf.series.pk]),
     }
     for url in list_urls(shelf, archive, author, other_author):
         page = client.get(url).content.decode()
@@ -123,13 +145,18 @@ def test_counts_leave_out_what_the_reader_may_not_see(who, shelf, archive, reade
 def test_unpublished_story_pages_are_404(who, shelf, reader, other_author):
     client = as_viewer({"guest": None, "reader": reader, "other": other_author}[who])
     for story in shelf.unseen[:3]:
-        for url in [reverse("story", args=[story.pk]), reverse("story-full", args=[story.pk]),
-                    reverse("chapter", args=[story.pk, 1])]:
+        for url in [
+            reverse("story", args=[story.pk]),
+            reverse("story-full", args=[story.pk]),
+            reverse("chapter", args=[story.pk, 1]),
+        ]:
             assert client.get(url).status_code == 404, url
 
 
 @pytest.mark.parametrize("who", ["author", "coauthor", "moderator"])
-def test_authors_and_moderators_open_unpublished_stories(who, shelf, author, coauthor, moderator, make_story):
+def test_authors_and_moderators_open_unpublished_stories(
+    who, shelf, author, coauthor, moderator, make_story
+):
     client = as_viewer({"author": author, "coauthor": coauthor, "moderator": moderator}[who])
     draft = shelf.unseen[0]
     if who == "coauthor":
@@ -166,14 +193,28 @@ def test_the_author_sees_unreleased_chapters_marked(client, shelf, author):
     assert "draft words here" in page and "Not public" in page
 
 
-@pytest.mark.parametrize("who,sees", [
-    ("guest", False), ("reader", False), ("other", False), ("author", True), ("moderator", True),
-])
+@pytest.mark.parametrize(
+    "who,sees",
+    [
+        ("guest", False),
+        ("reader", False),
+        ("other", False),
+        ("author", True),
+        ("moderator", True),
+    ],
+)
 def test_author_page_shows_unpublished_work_only_to_the_author_and_moderators(
     who, sees, shelf, author, reader, other_author, moderator
 ):
-    client = as_viewer({"guest": None, "reader": reader, "other": other_author,
-                        "author": author, "moderator": moderator}[who])
+    client = as_viewer(
+        {
+            "guest": None,
+            "reader": reader,
+            "other": other_author,
+            "author": author,
+            "moderator": moderator,
+        }[who]
+    )
     page = client.get(reverse("author", args=[author.pk])).content.decode()
     assert "Open Book" in page
     for title in ["Secret Draft", "Awaiting Review", "Hidden Away"]:

@@ -43,20 +43,28 @@ def test_categories_are_a_tree_with_counts_including_sub_categories(
 
 
 def test_a_category_holds_its_sub_categories_stories(client, make_story, author, archive):
-    for title, tag in [("Parent Only", archive.fandom), ("Child Only", archive.subfandom),
-                       ("Elsewhere", archive.other_fandom)]:
+    for title, tag in [
+        ("Parent Only", archive.fandom),
+        ("Child Only", archive.subfandom),
+        ("Elsewhere", archive.other_fandom),
+    ]:
         make_story(author, title, tags=[tag])
     page = page_of(client, reverse("browse-tag", args=["categories", archive.fandom.pk]))
     assert "Parent Only" in page and "Child Only" in page and "Elsewhere" not in page
     assert "Sub-categories" in page and count_after(page, "Jim and Pam") == 1
     child = page_of(client, reverse("browse-tag", args=["categories", archive.subfandom.pk]))
     assert "Child Only" in child and "Parent Only" not in child
-    assert f'href="{reverse("browse-tag", args=["categories", archive.fandom.pk])}">The Office</a> ›' in child
+    assert (
+        f'href="{reverse("browse-tag", args=["categories", archive.fandom.pk])}">The Office</a> ›'
+        in child
+    )
 
 
 def test_other_kinds_list_their_tags_with_counts(client, make_story, author, archive):
     make_story(author, "Jim Story", tags=[archive.fandom, archive.jim, archive.angst])
-    make_story(author, "Pam Story", tags=[archive.fandom, archive.pam, archive.angst, archive.humor])
+    make_story(
+        author, "Pam Story", tags=[archive.fandom, archive.pam, archive.angst, archive.humor]
+    )
     genres = page_of(client, reverse("browse-kind", args=["genres"]))
     assert count_after(genres, "Angst") == 2 and count_after(genres, "Humor") == 1
     characters = page_of(client, reverse("browse-kind", args=["characters"]))

@@ -12,6 +12,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         announced = alert_scheduled_releases()
-        self.stdout.write(f"{announced} scheduled chapter{'s' if announced != 1 else ''} announced.")
+        self.stdout.write(
+            f"{announced} scheduled chapter{'s' if announced != 1 else ''} announced."
+        )
         sent = send_digests()
         self.stdout.write(f"{sent} digest{'s' if sent != 1 else ''} sent.")

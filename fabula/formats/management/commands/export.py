@@ -25,14 +25,17 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("story_id", type=int, metavar="SID")
         parser.add_argument(
-            "--format", default="efiction-text", choices=sorted(formats()),
+            "--format",
+            default="efiction-text",
+            choices=sorted(formats()),
             help="The format (default: efiction-text).",
         )
         parser.add_argument(
             "-o", "--output", metavar="FILE", help="Write to FILE, not to standard output."
         )
         parser.add_argument(
-            "--all-chapters", action="store_true",
+            "--all-chapters",
+            action="store_true",
             help="Include draft and scheduled chapters, not only those readers can see.",
         )
 
@@ -40,8 +43,10 @@ class Command(BaseCommand):
         story = Story.objects.select_related("rating").filter(pk=story_id).first()
         if story is None:
             raise CommandError(f"There is no story {story_id}.")
-        chapters = story.chapters.order_by("position") if all_chapters else visible_chapters(
-            AnonymousUser(), story
+        chapters = (
+            story.chapters.order_by("position")
+            if all_chapters
+            else visible_chapters(AnonymousUser(), story)
         )
         data = get_format(format).render(story, list(chapters.select_related("author")))
         if output:

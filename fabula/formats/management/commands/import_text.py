@@ -20,15 +20,19 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("files", nargs="+", metavar="FILE")
         parser.add_argument(
-            "--replace", action="store_true",
+            "--replace",
+            action="store_true",
             help="Overwrite a story that has the same id (sid) instead of refusing the file.",
         )
         parser.add_argument(
-            "--format", default="efiction-text", choices=sorted(readable_formats()),
+            "--format",
+            default="efiction-text",
+            choices=sorted(readable_formats()),
             help="The files' format (default: efiction-text).",
         )
         parser.add_argument(
-            "--rating", default=DEFAULT_RATING,
+            "--rating",
+            default=DEFAULT_RATING,
             help=f"The rating of stories whose file names none (default: {DEFAULT_RATING!r}).",
         )
 
@@ -45,7 +49,7 @@ class Command(BaseCommand):
             except OSError as error:
                 failed += 1
                 self.stderr.write(f"{path}: cannot be read: {error.strerror}")
-            except Exception as error:  # noqa: BLE001 (one bad file must not stop the others)
+            except Exception as error:
                 failed += 1
                 self.stderr.write(f"{path}: not imported: {type(error).__name__}: {error}")
             else:

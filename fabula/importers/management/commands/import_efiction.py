@@ -22,21 +22,46 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         source = parser.add_mutually_exclusive_group(required=True)
-        source.add_argument("--db", metavar="URL", help="mysql://user:password@host[:port]/database")
-        source.add_argument("--dump", metavar="FILE.sql", help="a dump made by mysqldump or mariadb-dump")
-        parser.add_argument("--prefix", default=None, help="the table prefix (found by itself when there is one site)")
-        parser.add_argument("--stories-dir", metavar="PATH", help="the site's stories/ folder, for chapter text kept in files")
-        parser.add_argument("--encoding", help="the encoding of chapter files (and of a dump that is not UTF-8)")
-        parser.add_argument("--keep-dump", metavar="DIR", help="write the intermediate Fabula dump here and keep it")
+        source.add_argument(
+            "--db", metavar="URL", help="mysql://user:password@host[:port]/database"
+        )
+        source.add_argument(
+            "--dump", metavar="FILE.sql", help="a dump made by mysqldump or mariadb-dump"
+        )
+        parser.add_argument(
+            "--prefix",
+            default=None,
+            help="the table prefix (found by itself when there is one site)",
+        )
+        parser.add_argument(
+            "--stories-dir",
+            metavar="PATH",
+            help="the site's stories/ folder, for chapter text kept in files",
+        )
+        parser.add_argument(
+            "--encoding", help="the encoding of chapter files (and of a dump that is not UTF-8)"
+        )
+        parser.add_argument(
+            "--keep-dump", metavar="DIR", help="write the intermediate Fabula dump here and keep it"
+        )
         parser.add_argument("--no-progress", action="store_true", help="no progress bar")
 
-    def handle(self, *args, db, dump, prefix, stories_dir, encoding, keep_dump, no_progress, **options):
+    def handle(
+        self, *args, db, dump, prefix, stories_dir, encoding, keep_dump, no_progress, **options
+    ):
         progress = ProgressBar(self.stderr._out, enabled=False if no_progress else None)
         with tempfile.TemporaryDirectory(prefix="fabula-efiction-") as temporary:
             folder = keep_dump or temporary
             try:
-                convert_site(folder, db=db, dump=dump, prefix=prefix, stories_dir=stories_dir,
-                             encoding=encoding, progress=progress)
+                convert_site(
+                    folder,
+                    db=db,
+                    dump=dump,
+                    prefix=prefix,
+                    stories_dir=stories_dir,
+                    encoding=encoding,
+                    progress=progress,
+                )
             except (ConversionError, SourceError) as error:
                 raise CommandError(str(error)) from error
             report = load_dump(Dump(folder), progress=progress)

@@ -19,6 +19,8 @@ class Command(BaseCommand):
             dump = Dump(folder)
         except DumpError as error:
             raise CommandError(str(error)) from error
-        report = load_dump(dump, progress=ProgressBar(self.stderr._out, enabled=False if no_progress else None))
+        report = load_dump(
+            dump, progress=ProgressBar(self.stderr._out, enabled=False if no_progress else None)
+        )
         for line in report.lines():
             self.stdout.write(line)

@@ -14,6 +14,10 @@ class Command(BaseCommand):
         parser.add_argument("--no-progress", action="store_true")
 
     def handle(self, *args, folder, no_progress, **options):
-        writer = write_archive(folder, ProgressBar(self.stderr._out, enabled=False if no_progress else None))
-        counts = ", ".join(f"{n} {kind}" for kind, n in writer.counts.items() if n and kind != "problems")
+        writer = write_archive(
+            folder, ProgressBar(self.stderr._out, enabled=False if no_progress else None)
+        )
+        counts = ", ".join(
+            f"{n} {kind}" for kind, n in writer.counts.items() if n and kind != "problems"
+        )
         self.stdout.write(f"Wrote {folder}: {counts}")

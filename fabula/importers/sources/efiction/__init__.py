@@ -21,13 +21,22 @@ def open_tables(*, db: str | None = None, dump: str | None = None, encoding: str
         return DumpFileTables(dump, encoding=encoding)
 
 
-def convert_site(folder: str | Path, *, db: str | None = None, dump: str | None = None,
-                 prefix: str | None = None, stories_dir: str | None = None,
-                 encoding: str | None = None, progress=None) -> Path:
+def convert_site(
+    folder: str | Path,
+    *,
+    db: str | None = None,
+    dump: str | None = None,
+    prefix: str | None = None,
+    stories_dir: str | None = None,
+    encoding: str | None = None,
+    progress=None,
+) -> Path:
     """Write the eFiction site to a dump in `folder`; return the folder."""
     tables = open_tables(db=db, dump=dump, encoding=encoding)
     try:
-        options = Options(prefix=prefix, stories_dir=Path(stories_dir) if stories_dir else None, encoding=encoding)
+        options = Options(
+            prefix=prefix, stories_dir=Path(stories_dir) if stories_dir else None, encoding=encoding
+        )
         with DumpWriter(folder, source="efiction") as writer:
             convert(tables, writer, options, progress)
     finally:

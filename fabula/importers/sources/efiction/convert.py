@@ -35,8 +35,18 @@ from fabula.lib.html import escape
 # it held is not imported.
 REQUIRED = ("authors", "stories", "chapters")
 OPTIONAL = (
-    "authorprefs", "categories", "characters", "classtypes", "classes", "ratings", "coauthors",
-    "series", "inseries", "reviews", "favorites", "messages",
+    "authorprefs",
+    "categories",
+    "characters",
+    "classtypes",
+    "classes",
+    "ratings",
+    "coauthors",
+    "series",
+    "inseries",
+    "reviews",
+    "favorites",
+    "messages",
 )
 # A module's table: its absence means the module was not installed, which is no problem.
 MODULES = ("challenges",)
@@ -58,20 +68,28 @@ class Options:
     encoding: str | None = None
 
 
-def convert(tables: Tables, writer: DumpWriter, options: Options | None = None,
-            progress: Callable[[str, int, int], None] | None = None) -> None:
+def convert(
+    tables: Tables,
+    writer: DumpWriter,
+    options: Options | None = None,
+    progress: Callable[[str, int, int], None] | None = None,
+) -> None:
     """Read the whole eFiction site from `tables` and write it to `writer`."""
     Converter(tables, writer, options or Options(), progress).run()
 
 
 def detect_prefix(names: set[str]) -> str:
     """The table prefix: what comes before `fanfiction_stories`."""
-    found = sorted(name[: -len("fanfiction_stories")] for name in names if name.endswith("fanfiction_stories"))
+    found = sorted(
+        name[: -len("fanfiction_stories")] for name in names if name.endswith("fanfiction_stories")
+    )
     if not found:
         raise ConversionError("no fanfiction_stories table: this is not an eFiction database")
     if len(found) > 1:
         listed = ", ".join(repr(p) for p in found)
-        raise ConversionError(f"several eFiction sites share this database (prefixes {listed}); give --prefix")
+        raise ConversionError(
+            f"several eFiction sites share this database (prefixes {listed}); give --prefix"
+        )
     return found[0]
 
 
@@ -134,7 +152,8 @@ def chapter_html(text: str) -> str:
     has_markup = "<" in text
     paragraphs = [p.strip("\n") for p in re.split(r"\n[ \t]*\n", text.strip()) if p.strip()]
     return "\n".join(
-        "<p>" + (p if has_markup else escape(p)).replace("\n", "<br />\n") + "</p>" for p in paragraphs
+        "<p>" + (p if has_markup else escape(p)).replace("\n", "<br />\n") + "</p>"
+        for p in paragraphs
     )
 
 
@@ -165,13 +184,15 @@ class Converter:
         names = tables.names()
         self.prefix = options.prefix if options.prefix is not None else detect_prefix(names)
         self.present = {
-            name[len(self.prefix) + len("fanfiction_"):]
+            name[len(self.prefix) + len("fanfiction_") :]
             for name in names
             if name.startswith(self.prefix + "fanfiction_")
         }
         for table in REQUIRED:
             if table not in self.present:
-                raise ConversionError(f"the table {self.table(table)} is missing; nothing can be imported")
+                raise ConversionError(
+                    f"the table {self.table(table)} is missing; nothing can be imported"
+                )
         self.members: dict[int, str] = {}
         self.stories: dict[int, int] = {}  # sid -> main author uid
         self.series: set[int] = set()
@@ -189,7 +210,9 @@ class Converter:
         """The rows of a table; a missing table is reported once and gives no rows."""
         if name not in self.present:
             if name not in MODULES:
-                self.out.problem(kind, None, f"the table {self.table(name)} is missing: no {kind} imported")
+                self.out.problem(
+                    kind, None, f"the table {self.table(name)} is missing: no {kind} imported"
+                )
             return
         for row in self.tables.rows(self.table(name)):
             if DAMAGED in row:
@@ -231,10 +254,15 @@ class Converter:
             for name in candidates:
                 rows += list(self.tables.rows(name))
         rows = [r for r in rows if DAMAGED not in r]
-        row = next((r for r in rows if as_text(r.get("tableprefix")) == self.prefix), rows[0] if rows else None)
+        row = next(
+            (r for r in rows if as_text(r.get("tableprefix")) == self.prefix),
+            rows[0] if rows else None,
+        )
         self.out.saw("settings")
         if row is None:
-            self.out.problem("settings", None, "no fanfiction_settings row: the site's settings are not imported")
+            self.out.problem(
+                "settings", None, "no fanfiction_settings row: the site's settings are not imported"
+            )
             return
         self.store_files = as_text(row.get("store")).lower() == "files"
         site_url, legacy_prefix = split_site_url(as_text(row.get("url")))
@@ -266,9 +294,24 @@ class Converter:
             # Kept for the record: options Fabula has no setting for yet.
             "efiction": {
                 key: as_text(row.get(key))
-                for key in ("sitekey", "version", "ratings", "rateonly", "favorites", "agestatement",
-                            "multiplecats", "coauthallowed", "roundrobins", "allowseries", "store",
-                            "storiespath", "language", "defaultsort", "displayindex", "siteemail")
+                for key in (
+                    "sitekey",
+                    "version",
+                    "ratings",
+                    "rateonly",
+                    "favorites",
+                    "agestatement",
+                    "multiplecats",
+                    "coauthallowed",
+                    "roundrobins",
+                    "allowseries",
+                    "store",
+                    "storiespath",
+                    "language",
+                    "defaultsort",
+                    "displayindex",
+                    "siteemail",
+                )
             },
         }
         self.out.source = f"efiction:{as_text(row.get('sitekey')) or 'site'}:{self.prefix}"
@@ -278,70 +321,123 @@ class Converter:
             self.out.saw("ratings")
             rid, mask = as_int(row.get("rid")), as_int(row.get("ratingwarning"))
             self.ratings.add(rid)
-            self.out.add("ratings", {
-                "id": rid,
-                "name": as_text(row.get("rating"))[:40],
-                "order": rid,
-                "registered_only": bool(mask & 4),
-                "age_consent": bool(mask & 2),
-                "warning": bool(mask & 1),
-                "warning_text": as_text(row.get("warningtext")),
-            })
+            self.out.add(
+                "ratings",
+                {
+                    "id": rid,
+                    "name": as_text(row.get("rating"))[:40],
+                    "order": rid,
+                    "registered_only": bool(mask & 4),
+                    "age_consent": bool(mask & 2),
+                    "warning": bool(mask & 1),
+                    "warning_text": as_text(row.get("warningtext")),
+                },
+            )
 
     def _tag(self, role: str, number: int, name: str, record: dict) -> None:
         key = f"{role}:{number}"
         names = self.tags.setdefault(role, {})
         names[str(number)] = key
         names.setdefault(name.strip().lower(), key)
-        self.out.add("tags", {"key": key, "legacy_id": number, "name": name.strip()[:100], **record})
+        self.out.add(
+            "tags", {"key": key, "legacy_id": number, "name": name.strip()[:100], **record}
+        )
 
     def taxonomy(self) -> None:
         self.out.saw("tag_kinds", 2)  # the categories and characters tables
-        self.out.add("tag_kinds", {"key": "category", "slug": "categories", "name": "Categories",
-                                   "role": "category", "legacy_id": None, "order": 0})
-        self.out.add("tag_kinds", {"key": "character", "slug": "characters", "name": "Characters",
-                                   "role": "character", "legacy_id": None, "order": 1})
-        categories = sorted(self.rows("categories", "tags"), key=lambda r: (as_int(r.get("leveldown")), as_int(r.get("catid"))))
+        self.out.add(
+            "tag_kinds",
+            {
+                "key": "category",
+                "slug": "categories",
+                "name": "Categories",
+                "role": "category",
+                "legacy_id": None,
+                "order": 0,
+            },
+        )
+        self.out.add(
+            "tag_kinds",
+            {
+                "key": "character",
+                "slug": "characters",
+                "name": "Characters",
+                "role": "character",
+                "legacy_id": None,
+                "order": 1,
+            },
+        )
+        categories = sorted(
+            self.rows("categories", "tags"),
+            key=lambda r: (as_int(r.get("leveldown")), as_int(r.get("catid"))),
+        )
         for row in categories:  # parents first
             self.out.saw("tags")
             parent = as_int(row.get("parentcatid"), -1)
-            self._tag("category", as_int(row.get("catid")), as_text(row.get("category")), {
-                "kind": "category",
-                "parent": f"category:{parent}" if parent > 0 else None,
-                "description": as_text(row.get("description")),
-                "locked": as_int(row.get("locked")) == 1,
-                "order": as_int(row.get("displayorder")),
-            })
+            self._tag(
+                "category",
+                as_int(row.get("catid")),
+                as_text(row.get("category")),
+                {
+                    "kind": "category",
+                    "parent": f"category:{parent}" if parent > 0 else None,
+                    "description": as_text(row.get("description")),
+                    "locked": as_int(row.get("locked")) == 1,
+                    "order": as_int(row.get("displayorder")),
+                },
+            )
         for row in self.rows("characters", "tags"):
             self.out.saw("tags")
             category = as_int(row.get("catid"), -1)
-            self._tag("character", as_int(row.get("charid")), as_text(row.get("charname")), {
-                "kind": "character",
-                "parent": f"category:{category}" if category > 0 else None,
-                "description": as_text(row.get("bio")),
-                "locked": False,
-                "order": 0,
-            })
+            self._tag(
+                "character",
+                as_int(row.get("charid")),
+                as_text(row.get("charname")),
+                {
+                    "kind": "character",
+                    "parent": f"category:{category}" if category > 0 else None,
+                    "description": as_text(row.get("bio")),
+                    "locked": False,
+                    "order": 0,
+                },
+            )
         kinds = {}
         for order, row in enumerate(self.rows("classtypes", "tag_kinds"), 2):
             self.out.saw("tag_kinds")
             number = as_int(row.get("classtype_id"))
-            slug = re.sub(r"[^a-z0-9_-]+", "-", as_text(row.get("classtype_name")).lower()).strip("-")
+            slug = re.sub(r"[^a-z0-9_-]+", "-", as_text(row.get("classtype_name")).lower()).strip(
+                "-"
+            )
             kinds[number] = f"class:{number}"
-            self.out.add("tag_kinds", {
-                "key": f"class:{number}", "slug": slug or f"class-{number}",
-                "name": as_text(row.get("classtype_title"))[:60] or slug, "role": "class",
-                "legacy_id": number, "order": order,
-            })
+            self.out.add(
+                "tag_kinds",
+                {
+                    "key": f"class:{number}",
+                    "slug": slug or f"class-{number}",
+                    "name": as_text(row.get("classtype_title"))[:60] or slug,
+                    "role": "class",
+                    "legacy_id": number,
+                    "order": order,
+                },
+            )
         for row in self.rows("classes", "tags"):
             self.out.saw("tags")
             number, kind = as_int(row.get("class_id")), as_int(row.get("class_type"))
             if kind not in kinds:
                 self.out.problem("tags", f"class {number}", f"its class type {kind} does not exist")
                 continue
-            self._tag("class", number, as_text(row.get("class_name")), {
-                "kind": kinds[kind], "parent": None, "description": "", "locked": False, "order": 0,
-            })
+            self._tag(
+                "class",
+                number,
+                as_text(row.get("class_name")),
+                {
+                    "kind": kinds[kind],
+                    "parent": None,
+                    "description": "",
+                    "locked": False,
+                    "order": 0,
+                },
+            )
 
     def members_(self) -> None:
         prefs = {as_int(r.get("uid")): r for r in self.rows("authorprefs", "members")}
@@ -354,7 +450,11 @@ class Converter:
             pen_name = " ".join(as_text(row.get("penname")).split())[:60] or f"Member {uid}"
             if pen_name.lower() in taken:
                 renamed = f"{pen_name[:48]} (uid {uid})"
-                self.out.problem("members", uid, f"pen name {pen_name!r} is taken (ignoring case); imported as {renamed!r}")
+                self.out.problem(
+                    "members",
+                    uid,
+                    f"pen name {pen_name!r} is taken (ignoring case); imported as {renamed!r}",
+                )
                 pen_name = renamed
             taken.add(pen_name.lower())
             pref = prefs.get(uid, {})
@@ -362,31 +462,41 @@ class Converter:
             password = as_text(row.get("password")).strip().lower()
             website = as_text(row.get("website")).strip() or websites.get(uid, "")
             if len(website) > 200:
-                self.out.problem("members", uid, "website address longer than 200 characters: not kept")
+                self.out.problem(
+                    "members", uid, "website address longer than 200 characters: not kept"
+                )
                 website = ""
             self.members[uid] = pen_name
-            self.out.add("members", {
-                "id": uid,
-                "pen_name": pen_name,
-                "real_name": as_text(row.get("realname"))[:100],
-                "email": as_text(row.get("email"))[:254],
-                "bio": as_text(row.get("bio")),
-                "website": website,
-                "date_joined": joined(row.get("date")),
-                # eFiction's unsalted MD5, kept; Django upgrades it at the first login.
-                "password": f"efiction_md5${password}" if re.fullmatch(r"[0-9a-f]{32}", password) else "",
-                "is_active": level >= 0,
-                "level": "admin" if level == 1 else "moderator" if level > 1 else "member",
-                "trusted": bool(as_int(pref.get("validated"))),
-                "age_consent": bool(as_int(pref.get("ageconsent"))),
-            })
+            self.out.add(
+                "members",
+                {
+                    "id": uid,
+                    "pen_name": pen_name,
+                    "real_name": as_text(row.get("realname"))[:100],
+                    "email": as_text(row.get("email"))[:254],
+                    "bio": as_text(row.get("bio")),
+                    "website": website,
+                    "date_joined": joined(row.get("date")),
+                    # eFiction's unsalted MD5, kept; Django upgrades it at the first login.
+                    "password": f"efiction_md5${password}"
+                    if re.fullmatch(r"[0-9a-f]{32}", password)
+                    else "",
+                    "is_active": level >= 0,
+                    "level": "admin" if level == 1 else "moderator" if level > 1 else "member",
+                    "trusted": bool(as_int(pref.get("validated"))),
+                    "age_consent": bool(as_int(pref.get("ageconsent"))),
+                },
+            )
 
     def _profile_websites(self) -> dict[int, str]:
         """Members' web sites, from the admin-defined profile field named `website` (3.x keeps
         them in authorinfo); values of the other profile fields have no place in Fabula."""
         if "authorfields" not in self.present or "authorinfo" not in self.present:
             return {}
-        fields = {as_int(f.get("field_id")): as_text(f.get("field_name")) for f in self.rows("authorfields", "members")}
+        fields = {
+            as_int(f.get("field_id")): as_text(f.get("field_name"))
+            for f in self.rows("authorfields", "members")
+        }
         websites, dropped = {}, defaultdict(int)
         for row in self.rows("authorinfo", "members"):
             name = fields.get(as_int(row.get("field")), "")
@@ -395,7 +505,11 @@ class Converter:
             elif as_text(row.get("info")).strip():
                 dropped[name] += 1
         for name, count in dropped.items():
-            self.out.problem("members", None, f"{count} values of the profile field {name!r}: not imported (no such field in Fabula)")
+            self.out.problem(
+                "members",
+                None,
+                f"{count} values of the profile field {name!r}: not imported (no such field in Fabula)",
+            )
         return websites
 
     def _tag_list(self, value, role: str, story: str, kind: str) -> list[str]:
@@ -408,7 +522,9 @@ class Converter:
                 continue
             key = known.get(part) or known.get(part.lower())
             if key is None:
-                self.out.problem(kind, story, f"names {role} {part!r}, which does not exist: left out")
+                self.out.problem(
+                    kind, story, f"names {role} {part!r}, which does not exist: left out"
+                )
             elif key not in keys:
                 keys.append(key)
         return keys
@@ -419,15 +535,18 @@ class Converter:
             number = as_int(row.get("chalid"))
             owner = as_int(row.get("uid"))
             self.challenges.add(number)
-            self.out.add("challenges", {
-                "id": number,
-                "title": as_text(row.get("title"))[:200],
-                "summary": as_text(row.get("summary")),
-                "owner": owner if owner in self.members else None,
-                "challenger": as_text(row.get("challenger"))[:100],
-                "tags": self._tag_list(row.get("catid"), "category", number, "challenges")
-                + self._tag_list(row.get("characters"), "character", number, "challenges"),
-            })
+            self.out.add(
+                "challenges",
+                {
+                    "id": number,
+                    "title": as_text(row.get("title"))[:200],
+                    "summary": as_text(row.get("summary")),
+                    "owner": owner if owner in self.members else None,
+                    "challenger": as_text(row.get("challenger"))[:100],
+                    "tags": self._tag_list(row.get("catid"), "category", number, "challenges")
+                    + self._tag_list(row.get("characters"), "character", number, "challenges"),
+                },
+            )
 
     def stories_(self) -> None:
         coauthors: dict[int, list[int]] = defaultdict(list)
@@ -436,16 +555,26 @@ class Converter:
         published = self.date_reader("stories", "date")
         updated = self.date_reader("stories", "updated")
         settings = self.out.settings
-        root = f"{settings.get('site_url', '')}/{settings['legacy_prefix']}" if settings.get("legacy_prefix") else settings.get("site_url", "")
+        root = (
+            f"{settings.get('site_url', '')}/{settings['legacy_prefix']}"
+            if settings.get("legacy_prefix")
+            else settings.get("site_url", "")
+        )
         for row in self.rows("stories", "stories"):
             self.out.saw("stories")
             sid, uid = as_int(row.get("sid")), as_int(row.get("uid"))
             if uid not in self.members:
-                self.out.problem("stories", sid, f"its author uid {uid} does not exist: story not imported")
+                self.out.problem(
+                    "stories", sid, f"its author uid {uid} does not exist: story not imported"
+                )
                 continue
             rid = as_int(row.get("rid"))
             if rid not in self.ratings:
-                self.out.problem("stories", sid, f"its rating {row.get('rid')!r} does not exist: story not imported")
+                self.out.problem(
+                    "stories",
+                    sid,
+                    f"its rating {row.get('rid')!r} does not exist: story not imported",
+                )
                 continue
             others = coauthors.get(sid, [])
             listed = as_text(row.get("coauthors"))
@@ -457,35 +586,41 @@ class Converter:
                 if other in self.members and other not in authors:
                     authors.append(other)
                 elif other not in self.members:
-                    self.out.problem("stories", sid, f"co-author uid {other} does not exist: left out")
+                    self.out.problem(
+                        "stories", sid, f"co-author uid {other} does not exist: left out"
+                    )
             tags = (
                 self._tag_list(row.get("catid"), "category", sid, "stories")
                 + self._tag_list(row.get("charid"), "character", sid, "stories")
                 + self._tag_list(row.get("classes"), "class", sid, "stories")
             )
             challenges = [
-                as_int(p) for p in as_text(row.get("challenges")).split(",")
+                as_int(p)
+                for p in as_text(row.get("challenges")).split(",")
                 if p.strip().isdigit() and as_int(p) in self.challenges
             ]
             self.stories[sid] = uid
-            self.out.add("stories", {
-                "id": sid,
-                "title": " ".join(as_text(row.get("title")).split())[:200] or f"Story {sid}",
-                "summary": as_text(row.get("summary")),
-                "notes": as_text(row.get("storynotes")),
-                "rating": rid,
-                "authors": authors,
-                "tags": tags,
-                "status": "published" if as_int(row.get("validated")) > 0 else "pending",
-                "completed": as_int(row.get("completed")) == 1,
-                "featured": as_int(row.get("featured")) == 1,
-                "published_at": published(row.get("date")),
-                "updated_at": updated(row.get("updated")),
-                "word_count": as_int(row.get("wordcount")),
-                "read_count": max(0, as_int(row.get("count"))),
-                "archived_at": f"{root}/viewstory.php?sid={sid}" if root else "",
-                "challenges": challenges,
-            })
+            self.out.add(
+                "stories",
+                {
+                    "id": sid,
+                    "title": " ".join(as_text(row.get("title")).split())[:200] or f"Story {sid}",
+                    "summary": as_text(row.get("summary")),
+                    "notes": as_text(row.get("storynotes")),
+                    "rating": rid,
+                    "authors": authors,
+                    "tags": tags,
+                    "status": "published" if as_int(row.get("validated")) > 0 else "pending",
+                    "completed": as_int(row.get("completed")) == 1,
+                    "featured": as_int(row.get("featured")) == 1,
+                    "published_at": published(row.get("date")),
+                    "updated_at": updated(row.get("updated")),
+                    "word_count": as_int(row.get("wordcount")),
+                    "read_count": max(0, as_int(row.get("count"))),
+                    "archived_at": f"{root}/viewstory.php?sid={sid}" if root else "",
+                    "challenges": challenges,
+                },
+            )
 
     def _chapter_text(self, row: dict) -> str | None:
         text = as_text(row.get("storytext"))
@@ -493,35 +628,56 @@ class Converter:
             return text
         chapid, uid = as_int(row.get("chapid")), as_int(row.get("uid"))
         if self.options.stories_dir is None:
-            self.out.problem("chapters", chapid, "its text is in the site's stories/ folder: give --stories-dir")
+            self.out.problem(
+                "chapters", chapid, "its text is in the site's stories/ folder: give --stories-dir"
+            )
             return None
         path = self.options.stories_dir / str(uid) / f"{chapid}.txt"
         try:
             data = path.read_bytes()
         except OSError as error:
-            self.out.problem("chapters", chapid, f"its file {path} cannot be read ({error.strerror}): chapter not imported")
+            self.out.problem(
+                "chapters",
+                chapid,
+                f"its file {path} cannot be read ({error.strerror}): chapter not imported",
+            )
             return None
         try:
             return decode(data, self.options.encoding)
         except (UnicodeDecodeError, LookupError) as error:
-            self.out.problem("chapters", chapid, f"its file {path} is not {self.options.encoding or 'UTF-8 or Windows-1252'} text ({error}): chapter not imported")
+            self.out.problem(
+                "chapters",
+                chapid,
+                f"its file {path} is not {self.options.encoding or 'UTF-8 or Windows-1252'} text ({error}): chapter not imported",
+            )
             return None
 
     def chapters_(self) -> None:
         total = None
         positions: dict[int, set[int]] = defaultdict(set)
-        rows = sorted(self.rows("chapters", "chapters"), key=lambda r: (as_int(r.get("sid")), as_int(r.get("inorder")), as_int(r.get("chapid"))))
+        rows = sorted(
+            self.rows("chapters", "chapters"),
+            key=lambda r: (as_int(r.get("sid")), as_int(r.get("inorder")), as_int(r.get("chapid"))),
+        )
         total = len(rows)
         for done, row in enumerate(rows, 1):
             if done % 500 == 0 or done == total:
                 self.progress("converting chapters", done, total)
             self.out.saw("chapters")
-            chapid, sid, uid = as_int(row.get("chapid")), as_int(row.get("sid")), as_int(row.get("uid"))
+            chapid, sid, uid = (
+                as_int(row.get("chapid")),
+                as_int(row.get("sid")),
+                as_int(row.get("uid")),
+            )
             if sid not in self.stories:
                 self.out.problem("chapters", chapid, f"its story {sid} was not imported")
                 continue
             if uid not in self.members:
-                self.out.problem("chapters", chapid, f"its author uid {uid} does not exist: credited to the story's author")
+                self.out.problem(
+                    "chapters",
+                    chapid,
+                    f"its author uid {uid} does not exist: credited to the story's author",
+                )
                 uid = self.stories[sid]
             text = self._chapter_text(row)
             if text is None:
@@ -529,22 +685,27 @@ class Converter:
             position = max(1, as_int(row.get("inorder"), 1))
             if position in positions[sid]:
                 moved = max(positions[sid]) + 1
-                self.out.problem("chapters", chapid, f"shares place {position} in story {sid}: moved to {moved}")
+                self.out.problem(
+                    "chapters", chapid, f"shares place {position} in story {sid}: moved to {moved}"
+                )
                 position = moved
             positions[sid].add(position)
             self.chapters.add(chapid)
-            self.out.add("chapters", {
-                "id": chapid,
-                "story": sid,
-                "position": position,
-                "title": " ".join(as_text(row.get("title")).split())[:200],
-                "author": uid,
-                "notes": as_text(row.get("notes")),
-                "end_notes": as_text(row.get("endnotes")),
-                "body": chapter_html(text),
-                "status": "published" if as_int(row.get("validated")) > 0 else "pending",
-                "word_count": as_int(row.get("wordcount")),
-            })
+            self.out.add(
+                "chapters",
+                {
+                    "id": chapid,
+                    "story": sid,
+                    "position": position,
+                    "title": " ".join(as_text(row.get("title")).split())[:200],
+                    "author": uid,
+                    "notes": as_text(row.get("notes")),
+                    "end_notes": as_text(row.get("endnotes")),
+                    "body": chapter_html(text),
+                    "status": "published" if as_int(row.get("validated")) > 0 else "pending",
+                    "word_count": as_int(row.get("wordcount")),
+                },
+            )
 
     def series_(self) -> None:
         entries: dict[int, list[dict]] = defaultdict(list)
@@ -556,7 +717,9 @@ class Converter:
             self.out.saw("series")
             number, owner = as_int(row.get("seriesid")), as_int(row.get("uid"))
             if owner not in self.members:
-                self.out.problem("series", number, f"its owner uid {owner} does not exist: series not imported")
+                self.out.problem(
+                    "series", number, f"its owner uid {owner} does not exist: series not imported"
+                )
                 continue
             self.series.add(number)
             places = []
@@ -567,19 +730,29 @@ class Converter:
                     if sub in numbers and sub != number:
                         places.append({"subseries": sub, "confirmed": confirmed})
                     else:
-                        self.out.problem("series", number, f"holds series {sub}, which does not exist: left out")
+                        self.out.problem(
+                            "series", number, f"holds series {sub}, which does not exist: left out"
+                        )
                 elif story in self.stories:
                     places.append({"story": story, "confirmed": confirmed})
                 else:
-                    self.out.problem("series", number, f"holds story {story}, which was not imported: left out")
-            self.out.add("series", {
-                "id": number,
-                "title": " ".join(as_text(row.get("title")).split())[:200] or f"Series {number}",
-                "summary": as_text(row.get("summary")),
-                "owner": owner,
-                "openness": {0: "closed", 1: "moderated"}.get(as_int(row.get("isopen")), "open"),
-                "entries": places,
-            })
+                    self.out.problem(
+                        "series", number, f"holds story {story}, which was not imported: left out"
+                    )
+            self.out.add(
+                "series",
+                {
+                    "id": number,
+                    "title": " ".join(as_text(row.get("title")).split())[:200]
+                    or f"Series {number}",
+                    "summary": as_text(row.get("summary")),
+                    "owner": owner,
+                    "openness": {0: "closed", 1: "moderated"}.get(
+                        as_int(row.get("isopen")), "open"
+                    ),
+                    "entries": places,
+                },
+            )
         # Sub-series whose owner was missing were dropped: drop the places that name them.
         # (The loader checks again; this keeps the dump consistent on its own.)
 
@@ -587,25 +760,46 @@ class Converter:
         when = self.date_reader("reviews", "date")
         for row in self.rows("reviews", "reviews"):
             self.out.saw("reviews")
-            number, kind, item = as_int(row.get("reviewid")), as_text(row.get("type")), as_int(row.get("item"))
-            record = {"key": str(number), "id": number, "story": None, "chapter": None, "series": None, "parent": None}
+            number, kind, item = (
+                as_int(row.get("reviewid")),
+                as_text(row.get("type")),
+                as_int(row.get("item")),
+            )
+            record = {
+                "key": str(number),
+                "id": number,
+                "story": None,
+                "chapter": None,
+                "series": None,
+                "parent": None,
+            }
             if kind == "ST":
                 if item not in self.stories:
-                    self.out.problem("reviews", number, f"reviews story {item}, which was not imported")
+                    self.out.problem(
+                        "reviews", number, f"reviews story {item}, which was not imported"
+                    )
                     continue
                 chapter = as_int(row.get("chapid"))
                 record.update(story=item, chapter=chapter if chapter in self.chapters else None)
             elif kind == "SE":
                 if item not in self.series:
-                    self.out.problem("reviews", number, f"reviews series {item}, which was not imported")
+                    self.out.problem(
+                        "reviews", number, f"reviews series {item}, which was not imported"
+                    )
                     continue
                 record["series"] = item
             else:
-                self.out.problem("reviews", number, f"a review of type {kind!r} (a module's): not imported")
+                self.out.problem(
+                    "reviews", number, f"a review of type {kind!r} (a module's): not imported"
+                )
                 continue
             uid = as_int(row.get("uid"))
             if uid and uid not in self.members:
-                self.out.problem("reviews", number, f"its reviewer uid {uid} does not exist: kept as a guest's review")
+                self.out.problem(
+                    "reviews",
+                    number,
+                    f"its reviewer uid {uid} does not exist: kept as a guest's review",
+                )
                 uid = 0
             text, response = split_response(as_text(row.get("review")))
             rating = as_int(row.get("rating"), -1)
@@ -620,17 +814,34 @@ class Converter:
             self.out.add("reviews", record)
             if response:
                 author = self.stories[item] if kind == "ST" else None
-                self.out.add("reviews", {
-                    **record, "key": f"{number}/response", "id": None, "parent": str(number),
-                    "user": author, "name": self.members.get(author, ""), "body": response,
-                    "rating": None, "by_author": True,
-                })
+                self.out.add(
+                    "reviews",
+                    {
+                        **record,
+                        "key": f"{number}/response",
+                        "id": None,
+                        "parent": str(number),
+                        "user": author,
+                        "name": self.members.get(author, ""),
+                        "body": response,
+                        "rating": None,
+                        "by_author": True,
+                    },
+                )
 
     def favourites(self) -> None:
-        targets = {"ST": ("story", self.stories), "AU": ("author", self.members), "SE": ("series", self.series)}
+        targets = {
+            "ST": ("story", self.stories),
+            "AU": ("author", self.members),
+            "SE": ("series", self.series),
+        }
         for row in self.rows("favorites", "favourites"):
             self.out.saw("favourites")
-            uid, item, kind = as_int(row.get("uid")), as_int(row.get("item")), as_text(row.get("type"))
+            uid, item, kind = (
+                as_int(row.get("uid")),
+                as_int(row.get("item")),
+                as_text(row.get("type")),
+            )
             label = f"uid {uid} {kind} {item}"
             if uid not in self.members:
                 self.out.problem("favourites", label, f"its member uid {uid} does not exist")
@@ -642,4 +853,6 @@ class Converter:
             if item not in known:
                 self.out.problem("favourites", label, f"its {field} {item} was not imported")
                 continue
-            self.out.add("favourites", {"user": uid, field: item, "note": as_text(row.get("comments"))})
+            self.out.add(
+                "favourites", {"user": uid, field: item, "note": as_text(row.get("comments"))}
+            )

@@ -45,7 +45,9 @@ class MySQLTables(Tables):
 
         parts = urlparse(url)
         if parts.scheme not in ("mysql", "mariadb") or not parts.path.strip("/"):
-            raise SourceError(f"{url!r} is not a mysql://user:password@host[:port]/database address")
+            raise SourceError(
+                f"{url!r} is not a mysql://user:password@host[:port]/database address"
+            )
         try:
             self.connection = pymysql.connect(
                 host=parts.hostname or "127.0.0.1",
@@ -69,9 +71,7 @@ class MySQLTables(Tables):
         if table not in self._columns:
             with self.connection.cursor() as cursor:
                 cursor.execute(f"SHOW COLUMNS FROM `{table}`")
-                self._columns[table] = {
-                    row[0]: _type_word(row[1]) for row in cursor.fetchall()
-                }
+                self._columns[table] = {row[0]: _type_word(row[1]) for row in cursor.fetchall()}
         return self._columns[table]
 
     def rows(self, table: str) -> Iterator[dict]:
@@ -112,7 +112,7 @@ _ESCAPES = {"0": "\0", "b": "\b", "n": "\n", "r": "\r", "t": "\t", "Z": "\x1a"}
 
 def _top_level_items(body: str) -> list[str]:
     """A CREATE TABLE's definitions: its text cut at the commas outside parentheses and quotes."""
-    body = body[body.find("(") + 1:]
+    body = body[body.find("(") + 1 :]
     items, depth, start, quote = [], 0, 0, ""
     for index, char in enumerate(body):
         if quote:
@@ -179,7 +179,7 @@ class DumpFileTables(Tables):
         end = text.find(";\n", match.end())
         end = len(text) if end < 0 else end
         columns = {}
-        for item in _top_level_items(text[match.end():end]):
+        for item in _top_level_items(text[match.end() : end]):
             column = _COLUMN.match(item)
             if column:
                 columns[column.group(1)] = column.group(2).lower()
@@ -200,8 +200,10 @@ class DumpFileTables(Tables):
         while True:
             token = _TOKEN.match(text, position)
             if token is None:
-                snippet = text[position:position + 40]
-                raise SourceError(f"{self.path}: cannot read the INSERT INTO {table} at {snippet!r}")
+                snippet = text[position : position + 40]
+                raise SourceError(
+                    f"{self.path}: cannot read the INSERT INTO {table} at {snippet!r}"
+                )
             position = token.end()
             kind = token.lastgroup
             if kind == "punct":

@@ -35,6 +35,6 @@ class Command(BaseCommand):
         chapters = rebuild(progress)
         if live:
             self.stdout.write("")
-        self.stdout.write(self.style.SUCCESS(
-            f"Indexed {chapters} chapters in {time.monotonic() - started:.1f}s."
-        ))
+        self.stdout.write(
+            self.style.SUCCESS(f"Indexed {chapters} chapters in {time.monotonic() - started:.1f}s.")
+        )

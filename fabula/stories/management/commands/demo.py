@@ -44,8 +44,14 @@ WELCOME = (
 SEED = 2007
 STORY_COUNT = 50
 ADMIN = "admin"
-AUTHORS = ("Lantern Keeper", "Marginalia", "Teapot Tempest", "Wren Ashdown", "Quillfeather",
-           "Northern Lights")
+AUTHORS = (
+    "Lantern Keeper",
+    "Marginalia",
+    "Teapot Tempest",
+    "Wren Ashdown",
+    "Quillfeather",
+    "Northern Lights",
+)
 READER = "Avid Reader"
 
 # The ratings of a typical eFiction archive, with their gates.
@@ -53,18 +59,36 @@ RATINGS = (
     {"name": "G", "order": 1, "description": "General audiences."},
     {"name": "PG", "order": 2, "description": "Some material may not suit young children."},
     {"name": "PG-13", "order": 3, "description": "Mild violence, language or innuendo."},
-    {"name": "R", "order": 4, "description": "Mature themes; for members only.",
-     "registered_only": True},
-    {"name": "NC-17", "order": 5, "description": "Explicit; adults only.", "age_consent": True,
-     "warning": True,
-     "warning_text": "This story is rated NC-17: it is meant for adult readers only and may "
-                     "describe explicit sex or violence."},
+    {
+        "name": "R",
+        "order": 4,
+        "description": "Mature themes; for members only.",
+        "registered_only": True,
+    },
+    {
+        "name": "NC-17",
+        "order": 5,
+        "description": "Explicit; adults only.",
+        "age_consent": True,
+        "warning": True,
+        "warning_text": "This story is rated NC-17: it is meant for adult readers only and may "
+        "describe explicit sex or violence.",
+    },
 )
 RATING_WEIGHTS = {"G": 22, "PG": 25, "PG-13": 30, "R": 13, "NC-17": 10}
 # Exactly these two class kinds, numbered as eFiction numbers its first two class types: the
 # printable text of a story lists one line per class kind of the site.
-GENRES = ("Adventure", "Angst", "Drama", "Fluff", "Humor", "Hurt/Comfort", "Mystery", "Romance",
-          "Tragedy")
+GENRES = (
+    "Adventure",
+    "Angst",
+    "Drama",
+    "Fluff",
+    "Humor",
+    "Hurt/Comfort",
+    "Mystery",
+    "Romance",
+    "Tragedy",
+)
 WARNINGS = ("Character Death", "Violence", "Strong Language", "Sexual Content", "Dark Themes")
 
 
@@ -77,23 +101,58 @@ class Fandom:
 
 
 FANDOMS = (
-    Fandom("Sherlock Holmes", ("Canon Era", "Modern Retellings"),
-           ("Sherlock Holmes", "John Watson", "Irene Adler", "Mrs Hudson", "Inspector Lestrade",
-            "Mycroft Holmes", "Mary Morstan"),
-           ("Holmes/Watson", "Watson/Mary Morstan")),
-    Fandom("Pride and Prejudice", ("Regency", "Modern AU", "Missing Scenes"),
-           ("Elizabeth Bennet", "Fitzwilliam Darcy", "Jane Bennet", "Charles Bingley",
-            "Lydia Bennet", "Mr Bennet", "Charlotte Lucas"),
-           ("Elizabeth/Darcy", "Jane/Bingley")),
-    Fandom("Alice in Wonderland", ("Wonderland", "Through the Looking-Glass"),
-           ("Alice", "the Mad Hatter", "the Cheshire Cat", "the White Rabbit",
-            "the Queen of Hearts", "the March Hare")),
-    Fandom("Arthurian Legend", ("Camelot", "The Grail Quest"),
-           ("Arthur", "Guinevere", "Lancelot", "Merlin", "Morgan le Fay", "Gawain"),
-           ("Arthur/Guinevere", "Guinevere/Lancelot")),
-    Fandom("The Odyssey", ("Ithaca", "The Voyage Home"),
-           ("Odysseus", "Penelope", "Telemachus", "Athena", "Calypso"),
-           ("Odysseus/Penelope",)),
+    Fandom(
+        "Sherlock Holmes",
+        ("Canon Era", "Modern Retellings"),
+        (
+            "Sherlock Holmes",
+            "John Watson",
+            "Irene Adler",
+            "Mrs Hudson",
+            "Inspector Lestrade",
+            "Mycroft Holmes",
+            "Mary Morstan",
+        ),
+        ("Holmes/Watson", "Watson/Mary Morstan"),
+    ),
+    Fandom(
+        "Pride and Prejudice",
+        ("Regency", "Modern AU", "Missing Scenes"),
+        (
+            "Elizabeth Bennet",
+            "Fitzwilliam Darcy",
+            "Jane Bennet",
+            "Charles Bingley",
+            "Lydia Bennet",
+            "Mr Bennet",
+            "Charlotte Lucas",
+        ),
+        ("Elizabeth/Darcy", "Jane/Bingley"),
+    ),
+    Fandom(
+        "Alice in Wonderland",
+        ("Wonderland", "Through the Looking-Glass"),
+        (
+            "Alice",
+            "the Mad Hatter",
+            "the Cheshire Cat",
+            "the White Rabbit",
+            "the Queen of Hearts",
+            "the March Hare",
+        ),
+    ),
+    Fandom(
+        "Arthurian Legend",
+        ("Camelot", "The Grail Quest"),
+        ("Arthur", "Guinevere", "Lancelot", "Merlin", "Morgan le Fay", "Gawain"),
+        ("Arthur/Guinevere", "Guinevere/Lancelot"),
+    ),
+    Fandom(
+        "The Odyssey",
+        ("Ithaca", "The Voyage Home"),
+        ("Odysseus", "Penelope", "Telemachus", "Athena", "Calypso"),
+        ("Odysseus/Penelope",),
+    ),
 )
 
 # Stories with a part to play, by id (the rest are ordinary published stories).
@@ -159,17 +218,21 @@ class Command(BaseCommand):
         taken = User.objects.filter(pen_name__in=[ADMIN, *AUTHORS, READER])
         if taken.exists():
             names = ", ".join(sorted(user.pen_name for user in taken))
-            raise CommandError(f"Members named {names} already exist; the demo needs these pen names.")
+            raise CommandError(
+                f"Members named {names} already exist; the demo needs these pen names."
+            )
         password = password or secrets.token_urlsafe(12)
         built = build_demo(password=password)
         self._report(built, password)
 
     def _report(self, built: Built, password: str) -> None:
         login = site_settings().site_url + reverse("accounts:login")
-        self.stdout.write(self.style.SUCCESS(
-            f'Built "{SITE_NAME}": {built.stories} stories, {built.chapters} chapters, '
-            f"{built.words:,} words by {len(built.authors)} authors in {len(FANDOMS)} fandoms."
-        ))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f'Built "{SITE_NAME}": {built.stories} stories, {built.chapters} chapters, '
+                f"{built.words:,} words by {len(built.authors)} authors in {len(FANDOMS)} fandoms."
+            )
+        )
         self.stdout.write(f"Log in at {login} with the pen name {ADMIN!r} and the password:")
         self.stdout.write(f"    {password}")
         self.stdout.write(
@@ -194,27 +257,38 @@ def build_demo(*, password: str, seed: int = SEED) -> Built:
     User.objects.create_superuser(ADMIN, "admin@example.org", password)
     authors = [
         User.objects.create_user(
-            name, f"{name.replace(' ', '.').lower()}@example.org", password,
-            bio=Prose(f"{seed}-bio-{name}").note(), trusted=i < 3,
+            name,
+            f"{name.replace(' ', '.').lower()}@example.org",
+            password,
+            bio=Prose(f"{seed}-bio-{name}").note(),
+            trusted=i < 3,
         )
         for i, name in enumerate(AUTHORS)
     ]
     User.objects.create_user(READER, "reader@example.org", password)
     tags = _taxonomy()
     challenge = actions.challenge_create(
-        title="The Winter Letters Challenge", owner=authors[1],
+        title="The Winter Letters Challenge",
+        owner=authors[1],
         summary="<p>Write a story told, at least in part, through letters sent in winter.</p>",
     )
     built = Built(authors=list(AUTHORS))
     dates = sorted(
-        FIRST_DAY + timedelta(seconds=random_.randrange(int((LAST_DAY - FIRST_DAY).total_seconds())))
+        FIRST_DAY
+        + timedelta(seconds=random_.randrange(int((LAST_DAY - FIRST_DAY).total_seconds())))
         for _ in range(STORY_COUNT)
     )
     stories: dict[int, Story] = {}
     for story_id in range(1, STORY_COUNT + 1):
         stories[story_id] = _write_story(
-            story_id=story_id, published=dates[story_id - 1], random_=random_, seed=seed,
-            authors=authors, tags=tags, challenge=challenge, built=built,
+            story_id=story_id,
+            published=dates[story_id - 1],
+            random_=random_,
+            seed=seed,
+            authors=authors,
+            tags=tags,
+            challenge=challenge,
+            built=built,
         )
     keep_ids_ahead(Story)
     _series(authors[0], stories)
@@ -238,22 +312,24 @@ def _taxonomy() -> Taxonomy:
     fandoms = []
     for fandom in FANDOMS:
         top = taxonomy.tag_get_or_create(kind=categories, name=fandom.name)
-        fandoms.append(FandomTags(
-            fandom=fandom,
-            category=top,
-            sub_categories=[
-                taxonomy.tag_get_or_create(kind=categories, name=name, parent=top)
-                for name in fandom.sub_categories
-            ],
-            characters=[
-                taxonomy.tag_get_or_create(kind=characters, name=name, parent=top)
-                for name in fandom.characters
-            ],
-            pairings=[
-                taxonomy.tag_get_or_create(kind=characters, name=name, parent=top)
-                for name in fandom.pairings
-            ],
-        ))
+        fandoms.append(
+            FandomTags(
+                fandom=fandom,
+                category=top,
+                sub_categories=[
+                    taxonomy.tag_get_or_create(kind=categories, name=name, parent=top)
+                    for name in fandom.sub_categories
+                ],
+                characters=[
+                    taxonomy.tag_get_or_create(kind=characters, name=name, parent=top)
+                    for name in fandom.characters
+                ],
+                pairings=[
+                    taxonomy.tag_get_or_create(kind=characters, name=name, parent=top)
+                    for name in fandom.pairings
+                ],
+            )
+        )
     return Taxonomy(
         ratings=ratings,
         fandoms=fandoms,
@@ -277,7 +353,9 @@ def _write_story(*, story_id, published, random_, seed, authors, tags, challenge
         status = Status.DRAFT
     elif story_id in PENDING:
         status = Status.PENDING
-    chapter_count = random_.choices(list(CHAPTER_WEIGHTS), weights=list(CHAPTER_WEIGHTS.values()))[0]
+    chapter_count = random_.choices(list(CHAPTER_WEIGHTS), weights=list(CHAPTER_WEIGHTS.values()))[
+        0
+    ]
     completed = random_.random() < (0.85 if chapter_count == 1 else 0.45)
     rating = random_.choices(
         [tags.ratings[name] for name in RATING_WEIGHTS], weights=list(RATING_WEIGHTS.values())
@@ -300,7 +378,9 @@ def _write_story(*, story_id, published, random_, seed, authors, tags, challenge
         featured=story_id in FEATURED,
         published_at=published if listed else None,
         updated_at=updated if listed else None,
-        read_count=random_.randint(age_days // 8, age_days // 2 + 60 * chapter_count) if listed else 0,
+        read_count=random_.randint(age_days // 8, age_days // 2 + 60 * chapter_count)
+        if listed
+        else 0,
         challenges=[challenge] if story_id == CHALLENGE_RESPONSE else [],
     )
     positions = list(range(1, chapter_count + 1))
@@ -343,11 +423,13 @@ def _story_tags(random_: random.Random, tags: Taxonomy, fandom: FandomTags) -> l
 def _series(owner: User, stories: dict[int, Story]) -> None:
     """Two series by the first author; the second sits inside the first, after two stories."""
     outer = actions.series_create(
-        owner=owner, title="Letters from Baker Street",
+        owner=owner,
+        title="Letters from Baker Street",
         summary="<p>Cases, quarrels and letters, in the order they were written.</p>",
     )
     inner = actions.series_create(
-        owner=owner, title="The Winter Cases",
+        owner=owner,
+        title="The Winter Cases",
         summary="<p>Two cases from one long winter, a series inside the series.</p>",
     )
     for story_id in OUTER_SERIES:

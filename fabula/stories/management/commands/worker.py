@@ -19,8 +19,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--once", action="store_true", help="Do one round, then stop.")
-        parser.add_argument("--interval", type=float, default=30.0,
-                            help="Seconds between rounds (default 30).")
+        parser.add_argument(
+            "--interval", type=float, default=30.0, help="Seconds between rounds (default 30)."
+        )
 
     def handle(self, *args, once: bool, interval: float, **options):
         while True:
