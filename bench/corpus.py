@@ -1,7 +1,8 @@
-"""The benchmark corpus: an archive the size of the eFiction one DESIGN.md §4 was measured on.
+r"""The benchmark corpus: an archive the size of the eFiction one DESIGN.md §4 was measured on.
 
     DATABASE_URL=sqlite:////tmp/bench.sqlite3 .venv/bin/python bench/corpus.py
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/fabula_bench .venv/bin/python bench/corpus.py --stories 300
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/fabula_bench \
+        .venv/bin/python bench/corpus.py --stories 300
 
 By default: 5,000 stories, 21,000 chapters of about 1,550 words (33 million words in all), by
 833 authors, in 12 fandoms of 3 sub-categories each, with characters and pairings, the demo's
@@ -96,7 +97,10 @@ class Corpus:
 
 def signature(stories: int, chapters: int, words: int, seed: int) -> str:
     """What the corpus was built from; kept as the site's slogan, read back by serve.py."""
-    return f"benchmark corpus v{VERSION}: {stories} stories, {chapters} chapters, {words} words, seed {seed}"
+    return (
+        f"benchmark corpus v{VERSION}: {stories} stories, {chapters} chapters, "
+        f"{words} words, seed {seed}"
+    )
 
 
 def corpus_shape(stories: int, chapters: int | None = None) -> tuple[int, int, int]:
@@ -153,7 +157,10 @@ def build_corpus(
         fandoms = []
         taken: set[str] = set()
         for number in range(fandom_count):
-            name = f"{TITLE_NOUNS[number % len(TITLE_NOUNS)]} {FANDOM_WORDS[number % len(FANDOM_WORDS)]}"
+            name = (
+                f"{TITLE_NOUNS[number % len(TITLE_NOUNS)]} "
+                f"{FANDOM_WORDS[number % len(FANDOM_WORDS)]}"
+            )
             top = taxonomy.tag_get_or_create(kind=category_kind, name=name)
             subs = [
                 taxonomy.tag_get_or_create(kind=category_kind, name=f"{name}: {part}", parent=top)

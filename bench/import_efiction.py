@@ -92,7 +92,8 @@ def build_efiction(stories: int, seed: int = 1970) -> dict:
         ):
             cursor.execute(f"DELETE FROM fanfiction_{table}")
         cursor.executemany(
-            "INSERT INTO fanfiction_authors (uid, penname, realname, email, bio, image, date, admincreated, password) "
+            "INSERT INTO fanfiction_authors "
+            "(uid, penname, realname, email, bio, image, date, admincreated, password) "
             "VALUES (%s, %s, '', %s, '', '', %s, '0', MD5(%s))",
             [
                 (uid, f"Writer {uid}", f"w{uid}@example.org", 1100000000 + uid * 1000, f"pw{uid}")
@@ -100,7 +101,8 @@ def build_efiction(stories: int, seed: int = 1970) -> dict:
             ],
         )
         cursor.executemany(
-            "INSERT INTO fanfiction_authorprefs (uid, userskin, level, categories, stories) VALUES (%s, 'default', %s, '0', 0)",
+            "INSERT INTO fanfiction_authorprefs (uid, userskin, level, categories, stories) "
+            "VALUES (%s, 'default', %s, '0', 0)",
             [(uid, 1 if uid == 1 else 0) for uid in range(1, members + 1)],
         )
         story_rows, chapter_rows, review_rows = [], [], []
@@ -167,19 +169,22 @@ def build_efiction(stories: int, seed: int = 1970) -> dict:
                     )
                 )
         cursor.executemany(
-            "INSERT INTO fanfiction_stories (sid, title, summary, storynotes, catid, charid, classes, rid, date, updated, uid, coauthors, "
+            "INSERT INTO fanfiction_stories (sid, title, summary, storynotes, catid, charid, "
+            "classes, rid, date, updated, uid, coauthors, "
             "featured, validated, completed, rr, wordcount, rating, reviews, count) VALUES "
             "(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
             story_rows,
         )
         for start in range(0, len(chapter_rows), 500):
             cursor.executemany(
-                "INSERT INTO fanfiction_chapters (chapid, title, inorder, notes, storytext, endnotes, validated, wordcount, sid, uid) "
+                "INSERT INTO fanfiction_chapters (chapid, title, inorder, notes, storytext, "
+                "endnotes, validated, wordcount, sid, uid) "
                 "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
                 chapter_rows[start : start + 500],
             )
         cursor.executemany(
-            "INSERT INTO fanfiction_reviews (item, type, chapid, reviewer, uid, review, date, rating, respond) "
+            "INSERT INTO fanfiction_reviews "
+            "(item, type, chapid, reviewer, uid, review, date, rating, respond) "
             "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, '0')",
             review_rows,
         )
@@ -261,7 +266,8 @@ def main() -> None:
     else:
         counts = build_efiction(args.stories)
         print(
-            f"eFiction database {DATABASE}: {counts} (built in {time.perf_counter() - started:.0f} s)"
+            f"eFiction database {DATABASE}: {counts} "
+            f"(built in {time.perf_counter() - started:.0f} s)"
         )
     print(
         f"{'database':<10} {'convert s':>10} {'load s':>7} {'load ch/s':>10} {'index s':>8} "

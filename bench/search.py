@@ -323,7 +323,8 @@ def print_rows(rows, args, header: bool) -> None:
         )
         print(
             f"{database:<9} {'whole index build':<24} {build:>7.1f} s{scaled}  "
-            f"target <= {BUILD_TARGET_S} s  {'yes' if build * max(scale, 1) <= BUILD_TARGET_S else 'NO'}"
+            f"target <= {BUILD_TARGET_S} s  "
+            f"{'yes' if build * max(scale, 1) <= BUILD_TARGET_S else 'NO'}"
         )
         ch = info["chapter_ms"]
         print(

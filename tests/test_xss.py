@@ -1,12 +1,13 @@
 """Hostile HTML through every text field an author, member or reader fills in.
 
 Each payload of `xss_payloads.PAYLOADS` (122 of them) goes through the real forms: a story's
-title, summary, notes and additional tags; a chapter's title, notes, text (as HTML, and the Markdown payloads as
-Markdown) and end notes; a series' title and summary; a challenge's title and summary; a
-member's pen name (joining, then co-authoring), real name and bio; a report's reason and a
-moderator's reason for sending a story back. Then every page that shows them is fetched and parsed: no script, event handler, `javascript:` or
-`data:` URL, plugin, SVG, style sheet or CSS expression may come out. The browser test in
-`tests/browser/test_posting.py` shows that none of them runs in chromium either.
+title, summary, notes and additional tags; a chapter's title, notes, text (as HTML, and the
+Markdown payloads as Markdown) and end notes; a series' title and summary; a challenge's title
+and summary; a member's pen name (joining, then co-authoring), real name and bio; a report's
+reason and a moderator's reason for sending a story back. Then every page that shows them is
+fetched and parsed: no script, event handler, `javascript:` or `data:` URL, plugin, SVG, style
+sheet or CSS expression may come out. The browser test in `tests/browser/test_posting.py` shows
+that none of them runs in chromium either.
 """
 
 from __future__ import annotations

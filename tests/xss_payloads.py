@@ -47,9 +47,18 @@ _HANDPICKED = [
     "<svg><script>alert(1)</script></svg>",
     "<svg><animate onbegin=alert(1) attributeName=x dur=1s>",
     '<svg><a xlink:href="javascript:alert(1)"><text x=20 y=20>XSS</text></a></svg>',
-    "<svg><use href=\"data:image/svg+xml,<svg id='x' xmlns='http://www.w3.org/2000/svg'><image href='1' onerror='alert(1)'/></svg>#x\"/></svg>",
-    '<svg><foreignObject><iframe srcdoc="<script>alert(1)</script>"></iframe></foreignObject></svg>',
-    "<math><mtext><table><mglyph><style><img src=x onerror=alert(1)></style></mglyph></table></mtext></math>",
+    (
+        "<svg><use href=\"data:image/svg+xml,<svg id='x' xmlns='http://www.w3.org/2000/svg'>"
+        "<image href='1' onerror='alert(1)'/></svg>#x\"/></svg>"
+    ),
+    (
+        '<svg><foreignObject><iframe srcdoc="<script>alert(1)</script>"></iframe>'
+        "</foreignObject></svg>"
+    ),
+    (
+        "<math><mtext><table><mglyph><style><img src=x onerror=alert(1)></style>"
+        "</mglyph></table></mtext></math>"
+    ),
     '<math href="javascript:alert(1)">CLICK</math>',
     '<iframe src="javascript:alert(1)"></iframe>',
     '<iframe srcdoc="<script>alert(1)</script>"></iframe>',
@@ -98,7 +107,10 @@ _HANDPICKED = [
     '<link rel=stylesheet href="javascript:alert(1)">',
     '<link rel=import href="data:text/html,<script>alert(1)</script>">',
     '<meta http-equiv="refresh" content="0;url=javascript:alert(1);">',
-    '<meta http-equiv="refresh" content="0;url=data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg">',
+    (
+        '<meta http-equiv="refresh" '
+        'content="0;url=data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg">'
+    ),
     '<base href="javascript:alert(1)//">',
     '<bgsound src="javascript:alert(1);">',
     '<xss style="behavior: url(xss.htc);">',
@@ -122,7 +134,10 @@ _HANDPICKED = [
     "<img src='x' onerror='alert(1)'//",
     "<svg><set attributeName=onload to=alert(1) />",
     '<a href="javas&#99;ript:alert(1)">entity</a>',
-    '<a href="&#0000106&#0000097&#0000118&#0000097&#0000115&#0000099&#0000114&#0000105&#0000112&#0000116&#0000058alert(1)">long entities</a>',
+    (
+        '<a href="&#0000106&#0000097&#0000118&#0000097&#0000115&#0000099&#0000114&#0000105'
+        '&#0000112&#0000116&#0000058alert(1)">long entities</a>'
+    ),
     "javascript:alert(1)",
     '" onmouseover="alert(1)',
     "' onmouseover='alert(1)",

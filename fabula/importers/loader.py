@@ -90,7 +90,8 @@ class Report:
                 )
             lines.append(line + (f" ({reasons})" if reasons else ""))
         lines.append(
-            f"{'search index':<15} {self.indexed_stories:>7} stories indexed ({self.indexed_chapters} chapters)"
+            f"{'search index':<15} {self.indexed_stories:>7} stories indexed "
+            f"({self.indexed_chapters} chapters)"
         )
         if self.problems:
             lines.append(f"{len(self.problems)} problems, item by item:")
@@ -456,7 +457,8 @@ class Loader:
                 if pen_name.lower() in taken:
                     pen_name = f"{pen_name[:45]} (imported {item['id']})"
                     self.report.problems.append(
-                        f"members {item['id']}: pen name {item['pen_name']!r} is taken; renamed {pen_name!r}"
+                        f"members {item['id']}: pen name {item['pen_name']!r} is taken; "
+                        f"renamed {pen_name!r}"
                     )
                 taken.add(pen_name.lower())
                 level = item.get("level", "member")

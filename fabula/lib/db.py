@@ -42,7 +42,8 @@ def bulk_writing() -> Iterator[None]:
         return
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT setting, 'lz4' = ANY(enumvals) FROM pg_settings WHERE name = 'default_toast_compression'"
+            "SELECT setting, 'lz4' = ANY(enumvals) FROM pg_settings "
+            "WHERE name = 'default_toast_compression'"
         )
         before, has_lz4 = cursor.fetchone()
         if has_lz4:

@@ -784,7 +784,10 @@ class Prose:
         if roll < 0.8:
             return f"{pick(TITLE_ADJECTIVES)} {first}"
         if roll < 0.9:
-            return f"A {pick(('Song', 'Letter', 'Lantern', 'Map', 'Winter', 'Promise'))} for {pick(self.names)}"
+            return (
+                f"A {pick(('Song', 'Letter', 'Lantern', 'Map', 'Winter', 'Promise'))} "
+                f"for {pick(self.names)}"
+            )
         return f"{first} of the {pick(TITLE_ADJECTIVES)} {second}"
 
     def _two(self, options: Sequence[str]) -> tuple[str, str]:

@@ -67,8 +67,12 @@ class StoryForm(forms.Form):
                 if kind.role == TagKind.Role.CLASS
                 else forms.SelectMultiple,
                 error_messages={
-                    "invalid_choice": f"“%(value)s” is not one of the archive's {kind.name.lower()}.",
-                    "invalid_pk_value": f"“%(pk)s” is not one of the archive's {kind.name.lower()}.",
+                    "invalid_choice": (
+                        f"“%(value)s” is not one of the archive's {kind.name.lower()}."
+                    ),
+                    "invalid_pk_value": (
+                        f"“%(pk)s” is not one of the archive's {kind.name.lower()}."
+                    ),
                     "required": f"Choose at least one of the {kind.name.lower()}.",
                 },
             )

@@ -48,7 +48,9 @@ class Tag(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="children",
-        help_text="For categories: the category above. For characters: the category they belong to.",
+        help_text=(
+            "For categories: the category above. For characters: the category they belong to."
+        ),
     )
     description = models.TextField(blank=True)
     locked = models.BooleanField(default=False, help_text="Authors may not file new stories here.")

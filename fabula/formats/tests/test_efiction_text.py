@@ -150,7 +150,9 @@ def authored(make_story, author, coauthor, archive):
         story=story,
         title="Walk by the River",
         author=coauthor,
-        body="<p>Line one\n  continued.</p>\n\n<ul><li>item</li></ul><p>&lt;tag&gt; &amp; &nbsp;</p>",
+        body=(
+            "<p>Line one\n  continued.</p>\n\n<ul><li>item</li></ul><p>&lt;tag&gt; &amp; &nbsp;</p>"
+        ),
     )
     story.refresh_from_db()
     return story
@@ -168,7 +170,8 @@ def test_a_fabula_story_is_laid_out_in_the_format(authored, site):
         "Challenges: None\n"
         "Series: None\n"
         f"Chapters: 2 Completed: Yes Word count: {authored.word_count} Read: 0"
-        f" Published: {date} Updated: {timezone.localtime(authored.updated_at).strftime('%B %d, %Y')}\n"
+        f" Published: {date} Updated: "
+        f"{timezone.localtime(authored.updated_at).strftime('%B %d, %Y')}\n"
         "Story Notes:\nStory notes, bold.\n\nSecond note.\n"
         "\n"
         "1. Opening by Night Swept\n\n"
@@ -303,7 +306,8 @@ def _seed_like(**changes) -> str:
         "contents": "1. Stand by Me by Some One\n\n2. Second by Other Person\n\n",
         "chapters": (
             "Stand by Me by Some One\nBody one.\n\n"
-            "Second by Other Person\nAuthor's Notes:\nHi.\n\nBody two.\n\nEnd Notes:\nBye.\n\nLater.\n"
+            "Second by Other Person\nAuthor's Notes:\nHi.\n\n"
+            "Body two.\n\nEnd Notes:\nBye.\n\nLater.\n"
         ),
     }
     lines.update(changes)

@@ -208,9 +208,9 @@ def test_rating_gates(imported, client):  # hard case 4
 
 def test_reviews_responses_guests_and_rating_only(imported):  # hard cases 5-8
     review = Review.objects.get(pk=5)
-    assert (
-        review.body
-        == "Oh, this was lovely. The last line got me. Room beet before tonight but, hallway around how had."
+    assert review.body == (
+        "Oh, this was lovely. The last line got me. "
+        "Room beet before tonight but, hallway around how had."
     )
     reply = review.replies.get()
     assert reply.by_author and reply.user_id == 2
@@ -350,7 +350,8 @@ def fixture_path() -> str:
 def test_from_the_mariadb_server_reads_the_same_as_from_the_file(
     mariadb_fixture, fixture_dump, tmp_path
 ):
-    """`--db mysql://root@127.0.0.1/<db>`: the same dump as from the .sql file, and the same import."""
+    """`--db mysql://root@127.0.0.1/<db>`: the same dump as from the .sql file, and the same
+    import."""
     from fabula.importers.dump import Dump
     from fabula.importers.sources.efiction import convert_site
 

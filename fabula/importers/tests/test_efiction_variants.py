@@ -19,38 +19,60 @@ from fabula.importers.sources.efiction.convert import (
 from fabula.importers.sources.efiction.tables import DumpFileTables
 from fabula.stories.models import Chapter, Story
 
-OLD_SITE = r"""
+OLD_SITE = (
+    r"""
 -- An older official eFiction (3.3): DATETIME dates, no coauthors table, prefix "arch_".
 CREATE TABLE `arch_fanfiction_settings` (
   `sitekey` varchar(50) NOT NULL, `sitename` varchar(200), `url` varchar(200),
   `tableprefix` varchar(50), `store` varchar(5), `dateformat` varchar(20), `itemsperpage` tinyint(4)
 ) ENGINE=MyISAM;
-INSERT INTO `arch_fanfiction_settings` VALUES ('k1','Old Archive','http://example.org/archive/fanfiction/','arch_','mysql','F d, Y',10);
+INSERT INTO `arch_fanfiction_settings` VALUES ('k1','Old Archive',"""
+    r"""'http://example.org/archive/fanfiction/','arch_','mysql','F d, Y',10);
 CREATE TABLE `arch_fanfiction_authors` (
-  `uid` int(11) NOT NULL, `penname` varchar(200), `email` varchar(200), `date` datetime, `password` varchar(40)
+  `uid` int(11) NOT NULL, `penname` varchar(200), `email` varchar(200), `date` datetime,"""
+    r""" `password` varchar(40)
 ) ENGINE=MyISAM;
-INSERT INTO `arch_fanfiction_authors` VALUES (1,'Ann','ann@example.org','2004-02-03 10:11:12','0cc175b9c0f1b6a831c399e269772661'),(2,'Bo O\'Neil','bo@example.org','0000-00-00 00:00:00',''),(3,'Cy','','2005-01-01 00:00:00','x');
-CREATE TABLE `arch_fanfiction_ratings` (`rid` int(11), `rating` varchar(60), `ratingwarning` char(1), `warningtext` text) ENGINE=MyISAM;
-INSERT INTO `arch_fanfiction_ratings` VALUES (1,'All','0',''),(2,'Adult','3','Adults only;\nreally.');
-CREATE TABLE `arch_fanfiction_categories` (`catid` int(11), `parentcatid` int(11), `category` varchar(60), `description` text, `locked` char(1), `leveldown` tinyint(4), `displayorder` int(11)) ENGINE=MyISAM;
-INSERT INTO `arch_fanfiction_categories` VALUES (1,-1,'Books','','0',0,1),(2,1,'Mysteries','Who did it','1',1,1);
-CREATE TABLE `arch_fanfiction_characters` (`charid` int(11), `catid` int(11), `charname` varchar(60)) ENGINE=MyISAM;
+INSERT INTO `arch_fanfiction_authors` VALUES (1,'Ann','ann@example.org','2004-02-03 10:11:12',"""
+    r"""'0cc175b9c0f1b6a831c399e269772661'),(2,'Bo O\'Neil','bo@example.org',"""
+    r"""'0000-00-00 00:00:00',''),(3,'Cy','','2005-01-01 00:00:00','x');
+CREATE TABLE `arch_fanfiction_ratings` (`rid` int(11), `rating` varchar(60),"""
+    r""" `ratingwarning` char(1), `warningtext` text) ENGINE=MyISAM;
+INSERT INTO `arch_fanfiction_ratings` VALUES (1,'All','0',''),(2,'Adult','3',"""
+    r"""'Adults only;\nreally.');
+CREATE TABLE `arch_fanfiction_categories` (`catid` int(11), `parentcatid` int(11),"""
+    r""" `category` varchar(60), `description` text, `locked` char(1), `leveldown` tinyint(4),"""
+    r""" `displayorder` int(11)) ENGINE=MyISAM;
+INSERT INTO `arch_fanfiction_categories` VALUES (1,-1,'Books','','0',0,1),(2,1,'Mysteries',"""
+    r"""'Who did it','1',1,1);
+CREATE TABLE `arch_fanfiction_characters` (`charid` int(11), `catid` int(11),"""
+    r""" `charname` varchar(60)) ENGINE=MyISAM;
 INSERT INTO `arch_fanfiction_characters` VALUES (1,1,'Holmes'),(2,-1,'Watson');
 CREATE TABLE `arch_fanfiction_stories` (
   `sid` int(11), `title` varchar(200), `summary` text, `storynotes` text, `catid` varchar(100),
-  `charid` varchar(250), `classes` varchar(200), `rid` varchar(25), `date` datetime, `updated` datetime,
-  `uid` int(11), `coauthors` varchar(200), `featured` char(1), `validated` char(1), `completed` char(1),
+  `charid` varchar(250), `classes` varchar(200), `rid` varchar(25), `date` datetime,"""
+    r""" `updated` datetime,
+  `uid` int(11), `coauthors` varchar(200), `featured` char(1), `validated` char(1),"""
+    r""" `completed` char(1),
   `wordcount` int(11), `count` int(11), `challenges` varchar(200)
 ) ENGINE=MyISAM;
-INSERT INTO `arch_fanfiction_stories` VALUES (10,'A Study','It\'s \"fine\"\\n','','Mysteries','Watson,1','0','2','2006-05-04 03:02:01','2006-06-01 00:00:00',1,'2,3','2','1','1',12,5,'7'),(11,'Lost','','','','','','1','2006-05-04 03:02:01','2006-05-04 03:02:01',99,'0','0','1','0',1,0,'0');
-CREATE TABLE `arch_fanfiction_challenges` (`chalid` int(11), `challenger` varchar(200), `uid` int(11), `title` varchar(250), `catid` varchar(200), `characters` varchar(200), `summary` text, `responses` int(11)) ENGINE=MyISAM;
-INSERT INTO `arch_fanfiction_challenges` VALUES (7,'Ann',1,'Locked Room','2','Watson','<p>Solve it.</p>',1);
+INSERT INTO `arch_fanfiction_stories` VALUES (10,'A Study','It\'s \"fine\"\\n','','Mysteries',"""
+    r"""'Watson,1','0','2','2006-05-04 03:02:01','2006-06-01 00:00:00',1,'2,3','2','1','1',12,5,"""
+    r"""'7'),(11,'Lost','','','','','','1','2006-05-04 03:02:01','2006-05-04 03:02:01',99,'0',"""
+    r"""'0','1','0',1,0,'0');
+CREATE TABLE `arch_fanfiction_challenges` (`chalid` int(11), `challenger` varchar(200),"""
+    r""" `uid` int(11), `title` varchar(250), `catid` varchar(200), `characters` varchar(200),"""
+    r""" `summary` text, `responses` int(11)) ENGINE=MyISAM;
+INSERT INTO `arch_fanfiction_challenges` VALUES (7,'Ann',1,'Locked Room','2','Watson',"""
+    r"""'<p>Solve it.</p>',1);
 CREATE TABLE `arch_fanfiction_chapters` (
   `chapid` int(11), `title` varchar(200), `inorder` int(11), `notes` text, `storytext` text,
   `validated` char(1), `wordcount` int(11), `sid` int(11), `uid` int(11)
 ) ENGINE=MyISAM;
-INSERT INTO `arch_fanfiction_chapters` VALUES (100,'One',1,NULL,'First line.\r\nSecond line.\r\n\r\nNew <i>paragraph</i>.','1',7,10,1),(101,'Two',1,'','<p>Same place.</p>','1',2,10,2);
+INSERT INTO `arch_fanfiction_chapters` VALUES (100,'One',1,NULL,"""
+    r"""'First line.\r\nSecond line.\r\n\r\nNew <i>paragraph</i>.','1',7,10,1),(101,'Two',1,'',"""
+    r"""'<p>Same place.</p>','1',2,10,2);
 """
+)
 
 
 @pytest.fixture

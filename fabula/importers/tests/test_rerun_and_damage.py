@@ -86,7 +86,8 @@ def test_damaged_sources_are_reported_item_by_item(db, fixture_tables, tmp_path)
 
 
 def test_chapter_files_in_legacy_encodings_and_undecodable_ones(db, fixture_tables, tmp_path):
-    """store = files: text from stories/<uid>/<chapid>.txt; a bad file is reported, the rest comes."""
+    """store = files: text from stories/<uid>/<chapid>.txt; a bad file is reported, the rest
+    comes."""
     stories = tmp_path / "stories"
 
     def in_files(row):

@@ -80,7 +80,8 @@ from fabula.stories import actions
 from fabula.taxonomy.models import Rating
 author = User.objects.create_user("Night Swept", "night@example.org", "correct horse battery")
 story = actions.story_create(
-    authors=[author], title="The Last Temptation of Jim Halpert", rating=Rating.objects.create(name="PG-13"),
+    authors=[author], title="The Last Temptation of Jim Halpert",
+    rating=Rating.objects.create(name="PG-13"),
     status="published", published_at=datetime(2007, 5, 29, tzinfo=UTC),
 )
 for title in ("Temptation", "Coals"):

@@ -3,8 +3,8 @@
 Both backends hold a row per published chapter: the story's fields (title, authors, summary
 with notes and series titles, tags) beside the chapter's own text. A query matches a chapter when
 every group of terms matches its row; a story matches when one of its chapters does, so the
-first matching chapter gives the snippet and the link. Excluded terms leave out a story where they appear
-in any chapter. Scores are "lower is better" on both, so callers sort the same way.
+first matching chapter gives the snippet and the link. Excluded terms leave out a story where
+they appear in any chapter. Scores are "lower is better" on both, so callers sort the same way.
 
 The contract every backend keeps:
 

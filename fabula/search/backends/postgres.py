@@ -195,8 +195,10 @@ def texts(chapter_ids: list[int]) -> dict[int, str]:
 
 # The story's fields as one tsvector, weighted by what they are (from a row `d` of arrays).
 _META = (
-    f"setweight(to_tsvector('{CONFIG}', d.title), 'A') || setweight(to_tsvector('{CONFIG}', d.author), 'B')"
-    f" || setweight(to_tsvector('{CONFIG}', d.tags), 'C') || setweight(to_tsvector('{CONFIG}', d.summary), 'D')"
+    f"setweight(to_tsvector('{CONFIG}', d.title), 'A')"
+    f" || setweight(to_tsvector('{CONFIG}', d.author), 'B')"
+    f" || setweight(to_tsvector('{CONFIG}', d.tags), 'C')"
+    f" || setweight(to_tsvector('{CONFIG}', d.summary), 'D')"
 )
 
 # One statement for a whole batch: the rows come as arrays, and PostgreSQL computes every

@@ -185,7 +185,8 @@ def _write_stories(documents: list) -> None:
     _delete_story_rows(list(stories))
     with connection.cursor() as cursor:
         cursor.executemany(
-            "INSERT INTO search_story_fts (rowid, title, author, summary, tags) VALUES (%s, %s, %s, %s, %s)",
+            "INSERT INTO search_story_fts (rowid, title, author, summary, tags) "
+            "VALUES (%s, %s, %s, %s, %s)",
             [(d.story_id, d.title, d.author, d.summary, d.tags) for d in stories.values()],
         )
 

@@ -198,9 +198,12 @@ def test_upload_docx(author_client, archive):
             "[Content_Types].xml",
             (
                 '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/'
-                'content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-'
-                'package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/>'
-                '<Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-'
+                'content-types"><Default Extension="rels" '
+                'ContentType="application/vnd.openxmlformats-'
+                'package.relationships+xml"/><Default Extension="xml" '
+                'ContentType="application/xml"/>'
+                '<Override PartName="/word/document.xml" '
+                'ContentType="application/vnd.openxmlformats-'
                 'officedocument.wordprocessingml.document.main+xml"/></Types>'
             ),
         )

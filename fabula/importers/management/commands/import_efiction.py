@@ -3,8 +3,8 @@ archive in one command.
 
 Two stages: the converter writes Fabula's dump (into --keep-dump DIR, or a temporary folder),
 then the loader writes the dump into the archive and, last, the search index of the imported
-stories. It ends with a report: per kind, what was read, imported and skipped, and why. Run it again after an interruption: what is done is
-skipped, the rest is imported.
+stories. It ends with a report: per kind, what was read, imported and skipped, and why. Run it
+again after an interruption: what is done is skipped, the rest is imported.
 """
 
 import tempfile

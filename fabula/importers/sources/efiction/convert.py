@@ -508,7 +508,8 @@ class Converter:
             self.out.problem(
                 "members",
                 None,
-                f"{count} values of the profile field {name!r}: not imported (no such field in Fabula)",
+                f"{count} values of the profile field {name!r}: "
+                "not imported (no such field in Fabula)",
             )
         return websites
 
@@ -648,7 +649,8 @@ class Converter:
             self.out.problem(
                 "chapters",
                 chapid,
-                f"its file {path} is not {self.options.encoding or 'UTF-8 or Windows-1252'} text ({error}): chapter not imported",
+                f"its file {path} is not {self.options.encoding or 'UTF-8 or Windows-1252'} "
+                f"text ({error}): chapter not imported",
             )
             return None
 
