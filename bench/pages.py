@@ -59,7 +59,7 @@ def page_urls(limit: int | None = None, seed: int = 1) -> dict[str, list[str]]:
     from django.db.models import Count, Q
     from django.urls import reverse
 
-    from fabula.conf.settings import site_settings
+    from fabula.conf.models import site_settings
     from fabula.stories.models import Chapter, Status
     from fabula.taxonomy.models import Tag, TagKind
 

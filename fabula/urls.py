@@ -3,9 +3,9 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from fabula.accounts import views as accounts
-from fabula.stories import views as stories
-from fabula.taxonomy import views as taxonomy
+from fabula.stories.views import authors as accounts
+from fabula.stories.views import browse as taxonomy
+from fabula.stories.views import reading as stories
 
 urlpatterns = [
     path("", stories.home, name="home"),
@@ -35,4 +35,4 @@ urlpatterns = [
     path("", include("fabula.legacy.urls")),
 ]
 
-handler404 = "fabula.stories.views.not_found"
+handler404 = "fabula.stories.views.reading.not_found"

@@ -7,8 +7,8 @@ from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
 
 from fabula.accounts.models import User
-from fabula.conf.settings import site_settings
-from fabula.stories.listing import SORTS
+from fabula.conf.models import site_settings
+from fabula.stories.listing.pages import SORTS
 
 TEXT_SIZES = [(s, f"{s}%") for s in (80, 90, 100, 110, 125, 150, 175)]
 

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from fabula.accounts import account_views as views
+from fabula.accounts import views
 
 app_name = "accounts"
 urlpatterns = [

@@ -1,45 +1,165 @@
-"""Members as readers meet them: the list of authors and an author's profile page."""
+"""A member's own pages: join, log in, reset a password, profile, preferences, leave.
+
+(The public author pages are in `views.py`.)
+"""
 
 from __future__ import annotations
 
-from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.contrib import messages
+from django.contrib.auth import login, logout
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
 
-from fabula.accounts.models import User
-from fabula.stories.browsing import authors_with_counts, unlisted_stories_of
-from fabula.stories.listing import make_cards, page_links, paginate, story_page
-from fabula.stories.permissions import is_moderator, listed_stories
-from fabula.stories.serving import served
+from fabula.accounts import actions
+from fabula.accounts.forms import (
+    DeleteAccountForm,
+    LoginForm,
+    PreferencesForm,
+    ProfileForm,
+    RegisterForm,
+)
+from fabula.accounts.ratelimit import (
+    LOGIN_FAILURES,
+    LOGIN_FAILURES_PER_ADDRESS,
+    REGISTRATIONS,
+    client_address,
+)
+
+TOO_MANY = "Too many attempts: please wait a quarter of an hour and try again."
 
 
-@served
-def author_list(request) -> HttpResponse:
-    page = paginate(authors_with_counts(listed_stories(request.user)), request.GET.get("page"))
-    return render(
-        request,
-        "accounts/author_list.html",
-        {
-            "page": page,
-            "pages": page_links(request.GET, page),
-        },
+def register(request):
+    if request.user.is_authenticated:
+        return redirect("stories:mine")
+    form = RegisterForm(request.POST if request.method == "POST" else None)
+    address = client_address(request)
+    if request.method == "POST":
+        if REGISTRATIONS.exceeded(address):
+            form.is_valid()
+            form.add_error(None, "Too many new accounts from your address: try again later.")
+            return render(request, "accounts/register.html", {"form": form}, status=429)
+        if form.is_valid():
+            d = form.cleaned_data
+            try:
+                user = actions.member_register(
+                    pen_name=d["pen_name"], email=d["email"], password=d["password1"]
+                )
+            except ValueError as error:  # a race with another sign-up for the same name
+                form.add_error("pen_name", str(error))
+            else:
+                REGISTRATIONS.hit(address)
+                login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+                messages.success(request, f"Welcome, {user.pen_name}!")
+                return redirect("stories:mine")
+    return render(request, "accounts/register.html", {"form": form})
+
+
+class LoginView(auth_views.LoginView):
+    """Django's login, with failures counted per pen name and per address."""
+
+    template_name = "accounts/login.html"
+    authentication_form = LoginForm
+
+    def _keys(self):
+        return client_address(self.request), self.request.POST.get("username", "").strip()
+
+    def post(self, request, *args, **kwargs):
+        address, pen_name = self._keys()
+        if LOGIN_FAILURES.exceeded(
+            f"{address}|{pen_name}", pen_name
+        ) or LOGIN_FAILURES_PER_ADDRESS.exceeded(address):
+            # An unbound form: checking the password now would spend the very work the
+            # limit saves, and tell a guesser whether they were right.
+            form = self.get_form_class()(self.request, initial={"username": pen_name})
+            return self.render_to_response(
+                self.get_context_data(form=form, refusal=TOO_MANY), status=429
+            )
+        return super().post(request, *args, **kwargs)
+
+    def form_invalid(self, form):
+        address, pen_name = self._keys()
+        LOGIN_FAILURES.hit(f"{address}|{pen_name}", pen_name)
+        LOGIN_FAILURES_PER_ADDRESS.hit(address)
+        return super().form_invalid(form)
+
+    def form_valid(self, form):
+        address, pen_name = self._keys()
+        LOGIN_FAILURES.reset(f"{address}|{pen_name}")
+        return super().form_valid(form)
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    template_name = "accounts/password_reset_form.html"
+    email_template_name = "accounts/password_reset_email.txt"
+    subject_template_name = "accounts/password_reset_subject.txt"
+    success_url = reverse_lazy("accounts:password_reset_done")
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    template_name = "accounts/password_reset_confirm.html"
+    success_url = reverse_lazy("accounts:password_reset_complete")
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    template_name = "accounts/password_change.html"
+    success_url = reverse_lazy("accounts:profile")
+
+    def form_valid(self, form):
+        messages.success(self.request, "Password changed.")
+        return super().form_valid(form)
+
+
+@login_required
+def profile(request):
+    form = ProfileForm(request.POST if request.method == "POST" else None, instance=request.user)
+    if request.method == "POST":
+        # Validate on a copy so a bad form does not leave the session's user half-changed.
+        if form.is_valid():
+            d = form.cleaned_data
+            actions.profile_update(
+                user=request.user,
+                real_name=d["real_name"],
+                email=d["email"],
+                bio=d["bio"],
+                website=d["website"],
+            )
+            messages.success(request, "Profile saved.")
+            return redirect("accounts:profile")
+        request.user.refresh_from_db()
+    return render(request, "accounts/profile.html", {"form": form})
+
+
+@login_required
+def preferences(request):
+    form = PreferencesForm(
+        request.POST if request.method == "POST" else None, instance=request.user
     )
+    if request.method == "POST":
+        if form.is_valid():
+            d = form.cleaned_data
+            actions.preferences_update(
+                user=request.user,
+                age_consent=d["age_consent"],
+                theme=d["theme"],
+                text_size=d["text_size"],
+                default_sort=d["default_sort"],
+                email_alerts=d["email_alerts"],
+            )
+            messages.success(request, "Preferences saved.")
+            return redirect("accounts:preferences")
+        request.user.refresh_from_db()
+    return render(request, "accounts/preferences.html", {"form": form})
 
 
-@served
-def author_detail(request, user_id: int) -> HttpResponse:
-    author = get_object_or_404(User, pk=user_id)
-    viewer = request.user
-    stories = listed_stories(viewer).filter(credits__user=author)
-    # Drafts and work awaiting validation are shown to their author and to moderators only.
-    own_or_staff = is_moderator(viewer) or (viewer.is_authenticated and viewer.pk == author.pk)
-    return render(
-        request,
-        "accounts/author_detail.html",
-        {
-            "author": author,
-            "is_self": viewer.is_authenticated and viewer.pk == author.pk,
-            "listing": story_page(request, stories, default_sort="updated"),
-            "unlisted": make_cards(unlisted_stories_of(author)) if own_or_staff else [],
-            "series": list(author.series.order_by("title")),
-        },
-    )
+@login_required
+def delete_account(request):
+    form = DeleteAccountForm(request.POST if request.method == "POST" else None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        user = request.user
+        logout(request)
+        actions.account_delete(user=user, stories=form.cleaned_data["stories"])
+        messages.success(request, "Your account is deleted. Thank you for writing here.")
+        return redirect("home")
+    return render(request, "accounts/delete.html", {"form": form})

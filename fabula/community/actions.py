@@ -28,8 +28,7 @@ from fabula.community.models import (
     Review,
     Subscription,
 )
-from fabula.conf.models import SiteSettings
-from fabula.conf.settings import site_settings
+from fabula.conf.models import SiteSettings, site_settings
 from fabula.lib.html import looks_like_html, plain_to_html, sanitize
 from fabula.lib.pagecache import content_changed
 from fabula.stories.models import Chapter, Series, Story

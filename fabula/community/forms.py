@@ -6,8 +6,7 @@ from __future__ import annotations
 from django import forms
 
 from fabula.community.models import MemberPreferences
-from fabula.conf.models import SiteSettings
-from fabula.conf.settings import site_settings
+from fabula.conf.models import SiteSettings, site_settings
 
 
 def rating_choices() -> list[tuple[str, str]]:

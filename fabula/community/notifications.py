@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from fabula.accounts.models import User
-from fabula.conf.settings import site_settings
+from fabula.conf.models import site_settings
 from fabula.stories.models import Chapter, Status, Story
 
 

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from fabula.community.models import Review
-from fabula.conf.settings import site_settings
+from fabula.conf.models import site_settings
 from fabula.stories.models import Series, Story
 from fabula.stories.permissions import Viewer, can_view_story, is_author, is_moderator
 

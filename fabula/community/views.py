@@ -24,7 +24,7 @@ from fabula.community import actions, permissions, selectors, toplists
 from fabula.community.errors import CommunityError, NotAllowed, RateLimited
 from fabula.community.forms import FavouriteForm, PreferencesForm, ReplyForm, ReviewForm
 from fabula.community.models import Block, Favourite, Notification, Reading, Review, Subscription
-from fabula.stories.listing import page_links, paginate
+from fabula.stories.listing.pages import page_links, paginate
 from fabula.stories.models import Chapter, Series, Story
 from fabula.stories.permissions import (
     can_view_story,

@@ -1,4 +1,4 @@
-from fabula.conf.settings import site_settings
+from fabula.conf.models import site_settings
 
 
 def site(request):

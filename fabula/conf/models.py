@@ -4,8 +4,15 @@ There is exactly one row. Reads go through `site_settings()`, which keeps the ro
 a page view costs no query for it.
 """
 
+from django.core.cache import cache
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.db.utils import OperationalError, ProgrammingError
+
+from fabula.lib.pagecache import content_changed
+
+_CACHE_KEY = "fabula:site-settings"
+_CACHE_SECONDS = 30
 
 
 class SiteSettings(models.Model):
@@ -89,9 +96,6 @@ class SiteSettings(models.Model):
         self.site_url = self.site_url.rstrip("/")
         self.legacy_prefix = self.legacy_prefix.strip("/")
         super().save(*args, **kwargs)
-        from fabula.conf.settings import forget_site_settings
-        from fabula.lib.pagecache import content_changed
-
         forget_site_settings()
         content_changed()  # dates, names and links on cached pages follow the settings
 
@@ -99,3 +103,23 @@ class SiteSettings(models.Model):
     def legacy_root(self) -> str:
         """Absolute address of the old archive's folder, as eFiction's `url` setting held it."""
         return f"{self.site_url}/{self.legacy_prefix}" if self.legacy_prefix else self.site_url
+
+
+def site_settings() -> SiteSettings:
+    """The archive's SiteSettings, from the cache when it has them.
+
+    Other workers see an edit within half a minute; the worker that saved it sees it at once.
+    Before the first migration (no table yet) the defaults are returned, unsaved.
+    """
+    current = cache.get(_CACHE_KEY)
+    if current is None:
+        try:
+            current, _ = SiteSettings.objects.get_or_create(pk=1)
+        except (OperationalError, ProgrammingError):
+            return SiteSettings(pk=1)
+        cache.set(_CACHE_KEY, current, _CACHE_SECONDS)
+    return current
+
+
+def forget_site_settings() -> None:
+    cache.delete(_CACHE_KEY)

@@ -175,7 +175,7 @@ def _xml_safe(value: str) -> str:
 def render(story: Story, chapters: Sequence[Chapter]) -> bytes:
     from django.urls import reverse
 
-    from fabula.conf.settings import site_settings
+    from fabula.conf.models import site_settings
     from fabula.lib.html import html_to_plain
 
     site = site_settings()

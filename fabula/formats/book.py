@@ -68,7 +68,7 @@ class Book:
 
 def gather(story: Story, chapters: Sequence[Chapter]) -> Book:
     """Everything a format prints about `story` with these chapters (already filtered)."""
-    from fabula.conf.settings import site_settings
+    from fabula.conf.models import site_settings
 
     site = site_settings()
     chapters = list(chapters)

@@ -157,7 +157,7 @@ def story_version(user: Viewer, story: Story) -> str:
 
 
 def compute_version(story: Story, chapters, *, privileged: bool) -> str:
-    from fabula.conf.settings import site_settings
+    from fabula.conf.models import site_settings
 
     site = site_settings()
     parts: list[object] = [

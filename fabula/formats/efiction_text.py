@@ -93,7 +93,7 @@ _SID = re.compile(r"[?&]sid=(\d+)")
 
 def render(story: Story, chapters: Sequence[Chapter]) -> bytes:
     """The story with these chapters (in order), as UTF-8 text."""
-    from fabula.conf.settings import site_settings
+    from fabula.conf.models import site_settings
 
     site = site_settings()
     return render_text(
@@ -166,7 +166,7 @@ def _heading(chapter: Chapter) -> str:
 
 def parse(data: bytes, source: str) -> CanonicalStory:
     """Read a file of this format; dates are read in the site's date format."""
-    from fabula.conf.settings import site_settings
+    from fabula.conf.models import site_settings
 
     site = site_settings()
     return parse_text(

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils.html import escape
 
 from fabula.formats.atom import ATOM_TYPE, Entry, Feed, Link, Person, latest
-from fabula.stories.browsing import stories_tagged
+from fabula.stories.listing.browsing import stories_tagged
 from fabula.stories.models import Series, Story
 from fabula.stories.selectors import with_listing_data
 from fabula.taxonomy.models import TagKind

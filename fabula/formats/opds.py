@@ -27,7 +27,7 @@ from django.utils.html import escape
 from fabula.formats.atom import Entry, Feed, Link, Person, entry_xml, latest
 from fabula.formats.feeds import Site, story_entry
 from fabula.formats.registry import Format
-from fabula.stories.browsing import (
+from fabula.stories.listing.browsing import (
     authors_with_counts,
     series_with_counts,
     stories_tagged,
@@ -377,7 +377,7 @@ def _with_page(path: str, query: dict[str, str] | None, number: int | None) -> s
 
 
 def _page(items, raw: str | None) -> Page:
-    from fabula.conf.settings import site_settings
+    from fabula.conf.models import site_settings
 
     try:
         number = int(raw or 1)
@@ -408,7 +408,7 @@ def _archive_updated():
 
 
 def render(story: Story, chapters: Sequence[Chapter]) -> bytes:
-    from fabula.conf.settings import site_settings
+    from fabula.conf.models import site_settings
 
     settings = site_settings()
     site = Site(settings.site_name, settings.site_url, settings.site_url)

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from fabula.accounts.models import User
 from fabula.community.models import Favourite, Reading
-from fabula.conf.settings import site_settings
+from fabula.conf.models import site_settings
 from fabula.formats import feeds, opds
 from fabula.formats.app_passwords import (
     app_password_create,

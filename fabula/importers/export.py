@@ -13,7 +13,7 @@ from pathlib import Path
 
 from fabula.accounts.models import User
 from fabula.community.models import Favourite, Kudos, Review, Subscription
-from fabula.conf.settings import site_settings
+from fabula.conf.models import site_settings
 from fabula.importers.actions import SETTINGS_FIELDS
 from fabula.importers.dump import DumpWriter, to_json_date
 from fabula.stories.models import Challenge, Chapter, Series, Story, StoryAuthor, StoryTag

@@ -17,13 +17,13 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
-from fabula.conf.settings import site_settings
+from fabula.conf.models import site_settings
 from fabula.legacy import gate, targets
 from fabula.legacy.params import legacy_params, require_id
 from fabula.legacy.story_pages import index_context, printable_context
+from fabula.lib.serving import not_cacheable, serve
 from fabula.stories import permissions
 from fabula.stories.models import Chapter, Story
-from fabula.stories.serving import not_cacheable, serve
 
 
 def _check_folder(folder: str) -> None:

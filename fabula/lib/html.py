@@ -101,7 +101,7 @@ def sanitizer() -> Callable[[str], str]:
     """`sanitize` with the site's choice of tags read once, for many values in a row (an import
     sanitises tens of thousands; reading the settings each time would cost more than nh3)."""
     # Imported here, not at the top: this module is also used before Django's apps are ready.
-    from fabula.conf.settings import site_settings
+    from fabula.conf.models import site_settings
 
     cleaner = nh3.Cleaner(
         tags=allowed_tags(site_settings().allowed_tags),

@@ -22,12 +22,20 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from fabula.conf.settings import site_settings
-from fabula.search import filters
+from fabula.conf.models import site_settings
 from fabula.search.backends import MARK_END, MARK_START, backend, id_list
 from fabula.search.query import Query, parse
 from fabula.search.snippets import passage
-from fabula.stories.listing import SORTS, Card, Link, make_cards, page_links, page_number, url_with
+from fabula.stories.listing import filters
+from fabula.stories.listing.pages import (
+    SORTS,
+    Card,
+    Link,
+    make_cards,
+    page_links,
+    page_number,
+    url_with,
+)
 from fabula.stories.models import Story
 from fabula.stories.permissions import listed_stories, required_gate
 

@@ -6,8 +6,8 @@ import secrets
 from urllib.parse import parse_qsl, urlencode
 
 from fabula.accounts.models import User
-from fabula.search.filters import PARAMETERS
 from fabula.search.models import SavedSearch
+from fabula.stories.listing.filters import PARAMETERS
 
 MAX_SAVED = 100
 KEPT = ("q", "sort", *PARAMETERS)

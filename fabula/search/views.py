@@ -12,10 +12,10 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from fabula.lib.serving import served
 from fabula.search import feeds, saved
 from fabula.search.models import SavedSearch
 from fabula.search.results import search
-from fabula.stories.serving import served
 
 
 @served

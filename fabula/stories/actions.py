@@ -364,7 +364,7 @@ class ActionRefused(ValueError):
 
 
 def check_chapter_size(body: str) -> None:
-    from fabula.conf.settings import site_settings
+    from fabula.conf.models import site_settings
 
     limit = site_settings().max_chapter_characters
     if len(body) > limit:

@@ -10,7 +10,7 @@ from django import forms
 from django.utils import timezone
 
 from fabula.accounts.models import User
-from fabula.conf.settings import site_settings
+from fabula.conf.models import site_settings
 from fabula.stories.models import Challenge, Series
 from fabula.stories.uploads import FORMATS, UnreadableUpload, read_upload, to_html
 from fabula.taxonomy.models import Rating, Tag, TagKind

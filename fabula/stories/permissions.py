@@ -123,7 +123,7 @@ def is_admin(user: Viewer) -> bool:
 
 def can_post(user: Viewer) -> bool:
     """May this member post new work? Staff may even when submissions are closed."""
-    from fabula.conf.settings import site_settings
+    from fabula.conf.models import site_settings
 
     if not (user.is_authenticated and user.is_active) or user.locked:
         return False
@@ -132,7 +132,7 @@ def can_post(user: Viewer) -> bool:
 
 def needs_validation(user: Viewer) -> bool:
     """Does this member's new work wait in the validation queue?"""
-    from fabula.conf.settings import site_settings
+    from fabula.conf.models import site_settings
 
     if is_moderator(user) or getattr(user, "trusted", False):
         return False

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from fabula.stories import authoring as views
+from fabula.stories.views import authoring as views
 
 app_name = "stories"
 urlpatterns = [

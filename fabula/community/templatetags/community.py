@@ -16,8 +16,7 @@ from django.urls import reverse
 from fabula.accounts.models import User
 from fabula.community import permissions, selectors
 from fabula.community.forms import ReplyForm, ReviewForm
-from fabula.conf.models import SiteSettings
-from fabula.conf.settings import site_settings
+from fabula.conf.models import SiteSettings, site_settings
 from fabula.stories.permissions import is_author
 
 register = template.Library()

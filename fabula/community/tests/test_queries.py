@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from fabula.community import actions
 from fabula.community.models import Kudos, Review
-from fabula.conf.settings import site_settings
+from fabula.conf.models import site_settings
 from fabula.stories.models import Story
 from fabula.stories.tests.reading_support import quick_user
 

@@ -6,8 +6,7 @@ import sys
 import pytest
 from django.core.management import call_command
 
-from fabula.conf.models import SiteSettings
-from fabula.conf.settings import site_settings
+from fabula.conf.models import SiteSettings, site_settings
 
 
 @pytest.mark.django_db

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from fabula.conf.settings import forget_site_settings, site_settings
+from fabula.conf.models import forget_site_settings, site_settings
 from fabula.test import shared_path
 
 

@@ -13,7 +13,7 @@ import zipfile
 import pytest
 from django.urls import reverse
 
-from fabula.conf.settings import site_settings
+from fabula.conf.models import site_settings
 from fabula.formats import downloads, epub
 from fabula.formats.app_passwords import app_password_create
 from fabula.formats.tests.epubcheck import check_epubs

@@ -10,7 +10,7 @@ from django.core.management import call_command
 
 from fabula.accounts.models import User
 from fabula.community.models import Favourite, Review
-from fabula.conf.settings import site_settings
+from fabula.conf.models import site_settings
 from fabula.importers.models import ImportRecord
 from fabula.stories.models import Chapter, Series, Status, Story
 from fabula.taxonomy.models import Rating, Tag, TagKind

@@ -17,8 +17,7 @@ from django.core.management.color import no_style
 from django.db import connection
 
 from fabula.accounts.models import User
-from fabula.conf.models import SiteSettings
-from fabula.conf.settings import site_settings
+from fabula.conf.models import SiteSettings, site_settings
 from fabula.stories import actions
 from fabula.stories.models import Chapter, Status, Story
 from fabula.taxonomy.models import Rating, Tag, TagKind

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from fabula.search.filters import read_filters, tag_meanings
+from fabula.stories.listing.filters import read_filters, tag_meanings
 from fabula.stories.models import Story
 from fabula.taxonomy.models import Tag
 

@@ -324,7 +324,7 @@ def test_result_pages_and_a_page_past_the_end(client, author, write_story):
 def test_a_results_page_costs_the_same_queries_for_few_and_many_results(
     client, author, write_story, django_assert_max_num_queries
 ):
-    from fabula.conf.settings import site_settings
+    from fabula.conf.models import site_settings
 
     def count_queries():
         with django_assert_max_num_queries(12) as context:

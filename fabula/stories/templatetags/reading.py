@@ -5,7 +5,7 @@ from datetime import date, datetime
 from django import template
 from django.utils import timezone
 
-from fabula.conf.settings import site_settings
+from fabula.conf.models import site_settings
 from fabula.lib.dates import format_php_date
 
 register = template.Library()

@@ -10,7 +10,7 @@ import pytest
 from django.core.cache import cache
 
 from fabula.accounts.models import User
-from fabula.conf.settings import site_settings
+from fabula.conf.models import site_settings
 from fabula.lib.pagecache import content_changed
 from fabula.stories import reads
 

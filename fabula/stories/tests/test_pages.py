@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from fabula.conf.settings import site_settings
+from fabula.conf.models import site_settings
 from fabula.stories import actions
 from fabula.stories.models import Story
 from fabula.stories.tests.reading_support import fresh_caches, quick_user, set_site  # noqa: F401
@@ -347,7 +347,7 @@ def test_unknown_chapter_and_tag_of_another_kind_are_404(client, make_story, aut
 
 # Query-count guards: a list costs the same number of queries for 5 stories as for 30.
 
-LIST_QUERY_LIMIT = 11  # 8 for a list, 3 for its filter sidebar (fabula.search.filters.sidebar)
+LIST_QUERY_LIMIT = 11  # 8 for a list, 3 for its filter sidebar (listing.filters.sidebar)
 
 
 def _list_urls(archive, author, series, rating):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.test import Client
 from django.urls import reverse
 
-from fabula.conf.settings import site_settings
+from fabula.conf.models import site_settings
 from fabula.stories.models import ReadMark, Story
 from fabula.stories.reads import flush_reads
 from fabula.stories.tests.reading_support import fresh_caches  # noqa: F401

@@ -25,8 +25,7 @@ from django.db import transaction
 from django.urls import reverse
 
 from fabula.accounts.models import User
-from fabula.conf.models import SiteSettings
-from fabula.conf.settings import site_settings
+from fabula.conf.models import SiteSettings, site_settings
 from fabula.lib.db import keep_ids_ahead
 from fabula.lib.prose import Prose
 from fabula.stories import actions

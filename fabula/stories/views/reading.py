@@ -16,9 +16,10 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from fabula.conf.settings import site_settings
-from fabula.stories.browsing import series_items, series_with_counts
-from fabula.stories.listing import (
+from fabula.conf.models import site_settings
+from fabula.lib.serving import not_cacheable, serve, served, shows_page
+from fabula.stories.listing.browsing import series_items, series_with_counts
+from fabula.stories.listing.pages import (
     LETTERS,
     OTHER,
     filter_by_letter,
@@ -39,7 +40,6 @@ from fabula.stories.permissions import (
 )
 from fabula.stories.reads import record_read
 from fabula.stories.selectors import story_header, with_listing_data
-from fabula.stories.serving import not_cacheable, serve, served, shows_page
 
 HOME_FEATURED = 5
 HOME_RECENT = 10

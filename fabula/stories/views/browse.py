@@ -1,7 +1,7 @@
 """Browsing by how stories are described: ratings, categories, characters, classes, tags.
 
 Counts and story lists only ever include the stories the reader may see
-(`permissions.listed_stories`); the queries live in `fabula.stories.browsing`.
+(`permissions.listed_stories`); the queries live in `fabula.stories.listing.browsing`.
 """
 
 from __future__ import annotations
@@ -9,7 +9,8 @@ from __future__ import annotations
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
-from fabula.stories.browsing import (
+from fabula.lib.serving import served
+from fabula.stories.listing.browsing import (
     path_to,
     ratings_with_counts,
     stories_tagged,
@@ -17,9 +18,8 @@ from fabula.stories.browsing import (
     tag_tree,
     tags_with_counts,
 )
-from fabula.stories.listing import story_page
+from fabula.stories.listing.pages import story_page
 from fabula.stories.permissions import listed_stories
-from fabula.stories.serving import served
 from fabula.taxonomy.models import Rating, Tag, TagKind
 
 
@@ -27,7 +27,7 @@ from fabula.taxonomy.models import Rating, Tag, TagKind
 def rating_list(request) -> HttpResponse:
     return render(
         request,
-        "taxonomy/rating_list.html",
+        "stories/browse/rating_list.html",
         {
             "ratings": ratings_with_counts(listed_stories(request.user)),
         },
@@ -40,7 +40,7 @@ def rating_detail(request, rating_id: int) -> HttpResponse:
     stories = listed_stories(request.user).filter(rating=rating)
     return render(
         request,
-        "taxonomy/rating_detail.html",
+        "stories/browse/rating_detail.html",
         {
             "rating": rating,
             "listing": story_page(request, stories, default_sort="updated"),
@@ -56,7 +56,7 @@ def kind_detail(request, slug: str) -> HttpResponse:
         context = {"tree": tag_tree(kind, listed)}
     else:
         context = {"tags": tags_with_counts(kind, listed)}
-    return render(request, "taxonomy/kind_detail.html", {"kind": kind, **context})
+    return render(request, "stories/browse/kind_detail.html", {"kind": kind, **context})
 
 
 @served
@@ -75,7 +75,7 @@ def tag_detail(request, slug: str, tag_id: int) -> HttpResponse:
             ancestors, children, tag_ids = path[:-1], path[-1].children, subtree_ids(path[-1])
     return render(
         request,
-        "taxonomy/tag_detail.html",
+        "stories/browse/tag_detail.html",
         {
             "kind": tag.kind,
             "tag": tag,

@@ -25,8 +25,8 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.safestring import SafeString, mark_safe
 
-from fabula.conf.settings import site_settings
-from fabula.search.filters import Sidebar, apply_filters, read_filters, sidebar
+from fabula.conf.models import site_settings
+from fabula.stories.listing.filters import Sidebar, apply_filters, read_filters, sidebar
 from fabula.stories.models import Story, StoryAuthor, StoryTag
 
 # The orders a reader may pick: the key in `?sort=`, its label, and the ORDER BY. The primary key
@@ -281,7 +281,7 @@ def story_page(
     A member's preferred order applies to general lists; lists whose order is their point
     (recent stories, titles by letter) pass `use_preference=False`. Costs four queries whatever
     the page size: the count, the page, its authors, its tags; and with `filters` the filters
-    of the address bar apply (`fabula.search.filters`) and the sidebar with its counts costs two
+    of the address bar apply (`listing.filters`) and the sidebar with its counts costs two
     more (three or four when tags are chosen).
     """
     user = request.user

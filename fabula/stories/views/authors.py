@@ -1,0 +1,45 @@
+"""Members as readers meet them: the list of authors and an author's profile page."""
+
+from __future__ import annotations
+
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, render
+
+from fabula.accounts.models import User
+from fabula.lib.serving import served
+from fabula.stories.listing.browsing import authors_with_counts, unlisted_stories_of
+from fabula.stories.listing.pages import make_cards, page_links, paginate, story_page
+from fabula.stories.permissions import is_moderator, listed_stories
+
+
+@served
+def author_list(request) -> HttpResponse:
+    page = paginate(authors_with_counts(listed_stories(request.user)), request.GET.get("page"))
+    return render(
+        request,
+        "stories/authors/author_list.html",
+        {
+            "page": page,
+            "pages": page_links(request.GET, page),
+        },
+    )
+
+
+@served
+def author_detail(request, user_id: int) -> HttpResponse:
+    author = get_object_or_404(User, pk=user_id)
+    viewer = request.user
+    stories = listed_stories(viewer).filter(credits__user=author)
+    # Drafts and work awaiting validation are shown to their author and to moderators only.
+    own_or_staff = is_moderator(viewer) or (viewer.is_authenticated and viewer.pk == author.pk)
+    return render(
+        request,
+        "stories/authors/author_detail.html",
+        {
+            "author": author,
+            "is_self": viewer.is_authenticated and viewer.pk == author.pk,
+            "listing": story_page(request, stories, default_sort="updated"),
+            "unlisted": make_cards(unlisted_stories_of(author)) if own_or_staff else [],
+            "series": list(author.series.order_by("title")),
+        },
+    )
