@@ -1,7 +1,6 @@
-"""Every write staff (and reporting readers) make: reports, hiding, locking, banning.
+"""Every write staff (and reporting readers) make: validation, reports, hiding, locking, banning.
 
-Each staff action writes an audit entry (`audit.record`) in the same transaction. Validation
-of stories and chapters lives with the other story actions (`fabula.stories.actions`).
+Each staff action writes an audit entry (`audit.record`) in the same transaction.
 """
 
 from __future__ import annotations
@@ -9,13 +8,82 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 
+from fabula.accounts.emails import notify
 from fabula.accounts.models import User
 from fabula.lib.pagecache import content_changed
+from fabula.lib.refusals import ActionRefused
 from fabula.moderation.audit import record
 from fabula.moderation.models import Report
 from fabula.search import indexing as search_index
-from fabula.stories.actions import ActionRefused, story_recount
+from fabula.stories.actions import announce_when_committed, story_recount
 from fabula.stories.models import Chapter, Status, Story
+
+
+@transaction.atomic
+def story_validate(*, story: Story, moderator: User) -> None:
+    """Staff accept a story waiting in the queue: it and its waiting chapters go public."""
+    story.status = Status.PUBLISHED
+    story.moderation_note = ""
+    story.published_at = story.published_at or timezone.now()
+    story.save(update_fields=["status", "moderation_note", "published_at"])
+    story.chapters.filter(status=Status.PENDING).update(status=Status.PUBLISHED)
+    story_recount(story=story, touch=True)
+    record(actor=moderator, action="validate", target=story)
+    for credit in story.credits.select_related("user"):
+        notify(
+            credit.user,
+            f"Your story “{story.title}” is published",
+            f"{moderator.pen_name} validated your story “{story.title}”. Readers can now "
+            "find it in the archive.",
+        )
+    search_index.story_changed(story)
+    content_changed()
+
+
+@transaction.atomic
+def story_reject(*, story: Story, moderator: User, reason: str) -> None:
+    """Staff send a story back to its authors as a draft, with the reason."""
+    reason = reason.strip()
+    if not reason:
+        raise ActionRefused("Say why the story is sent back: its authors will read it.")
+    story.status = Status.DRAFT
+    story.moderation_note = reason
+    story.save(update_fields=["status", "moderation_note"])
+    story.chapters.filter(status=Status.PENDING).update(status=Status.DRAFT)
+    story_recount(story=story)
+    record(actor=moderator, action="reject", target=story, reason=reason)
+    for credit in story.credits.select_related("user"):
+        notify(
+            credit.user,
+            f"Your story “{story.title}” was sent back",
+            f"{moderator.pen_name} sent your story “{story.title}” back:\n\n{reason}",
+            alert=False,
+        )
+    search_index.story_changed(story)
+    content_changed()
+
+
+@transaction.atomic
+def chapter_validate(*, chapter: Chapter, moderator: User) -> None:
+    chapter.status = Status.PUBLISHED
+    chapter.save(update_fields=["status"])
+    story_recount(story=chapter.story, touch=True)
+    record(actor=moderator, action="validate", target=chapter)
+    search_index.chapter_changed(chapter)
+    announce_when_committed(chapter)
+    content_changed()
+
+
+@transaction.atomic
+def chapter_reject(*, chapter: Chapter, moderator: User, reason: str) -> None:
+    if not reason.strip():
+        raise ActionRefused("Say why the chapter is sent back: its authors will read it.")
+    chapter.status = Status.DRAFT
+    chapter.save(update_fields=["status"])
+    Story.objects.filter(pk=chapter.story_id).update(moderation_note=reason.strip())
+    record(actor=moderator, action="reject", target=chapter, reason=reason.strip())
+    search_index.chapter_changed(chapter)
+    content_changed()
 
 
 def report_create(

@@ -20,10 +20,9 @@ from django.views.decorators.http import require_POST
 
 from fabula.accounts.models import User
 from fabula.community.models import Review
+from fabula.lib.refusals import ActionRefused
 from fabula.moderation import actions
 from fabula.moderation.models import AuditEntry, Report
-from fabula.stories import actions as story_actions
-from fabula.stories.actions import ActionRefused
 from fabula.stories.models import Chapter, Status, Story
 from fabula.stories.permissions import (
     can_manage_member,
@@ -132,18 +131,16 @@ def members(request):
 
 # What each button does, by its verb: (target, moderator, reason) -> None.
 STORY_VERBS = {
-    "validate": lambda story, by, reason: story_actions.story_validate(story=story, moderator=by),
-    "reject": lambda story, by, reason: story_actions.story_reject(
+    "validate": lambda story, by, reason: actions.story_validate(story=story, moderator=by),
+    "reject": lambda story, by, reason: actions.story_reject(
         story=story, moderator=by, reason=reason
     ),
     "hide": lambda story, by, reason: actions.story_hide(story=story, moderator=by, reason=reason),
     "unhide": lambda story, by, reason: actions.story_unhide(story=story, moderator=by),
 }
 CHAPTER_VERBS = {
-    "validate": lambda chapter, by, reason: story_actions.chapter_validate(
-        chapter=chapter, moderator=by
-    ),
-    "reject": lambda chapter, by, reason: story_actions.chapter_reject(
+    "validate": lambda chapter, by, reason: actions.chapter_validate(chapter=chapter, moderator=by),
+    "reject": lambda chapter, by, reason: actions.chapter_reject(
         chapter=chapter, moderator=by, reason=reason
     ),
     "hide": lambda chapter, by, reason: actions.chapter_hide(

@@ -10,8 +10,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from fabula.stories import actions
-from fabula.stories.models import Status
+from fabula.stories.models import Chapter, Status
 from fabula.stories.permissions import listed_stories
 from fabula.stories.tests.reading_support import fresh_caches, set_site  # noqa: F401
 
@@ -146,9 +145,7 @@ def test_schedule_then_worker_releases(author_client, author, story, client):
     author_client.logout()
     assert client.get(reverse("chapter", args=[story.pk, 3])).status_code == 404
     # Time passes.
-    actions.Chapter.objects.filter(pk=third.pk).update(
-        release_at=timezone.now() - timedelta(seconds=1)
-    )
+    Chapter.objects.filter(pk=third.pk).update(release_at=timezone.now() - timedelta(seconds=1))
     call_command("worker", "--once")
     story.refresh_from_db()
     third.refresh_from_db()

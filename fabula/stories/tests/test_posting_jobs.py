@@ -7,7 +7,7 @@ from django.core import mail
 from django.core.management import call_command
 
 from fabula.lib import jobs
-from fabula.stories import actions
+from fabula.moderation import actions as moderation_actions
 from fabula.stories.models import Job, Status
 from fabula.stories.tests.reading_support import fresh_caches  # noqa: F401
 
@@ -27,7 +27,7 @@ def test_queued_validation_email_waits_for_the_worker(settings, make_story, auth
     settings.FABULA_JOBS = "queue"
     story = make_story(author, "Queued", status=Status.PENDING)
     mail.outbox.clear()
-    actions.story_validate(story=story, moderator=moderator)
+    moderation_actions.story_validate(story=story, moderator=moderator)
     assert mail.outbox == []
     job = Job.objects.get()
     assert job.name == "fabula.accounts.emails.email_member"

@@ -20,8 +20,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from fabula.lib.refusals import ActionRefused
 from fabula.stories import actions
-from fabula.stories.actions import ActionRefused
 from fabula.stories.forms import (
     ChallengeForm,
     ChapterForm,

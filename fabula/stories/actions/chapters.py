@@ -1,0 +1,219 @@
+"""Writing chapters: add, post, edit, delete, reorder, schedule and release them."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from fabula.accounts.models import User
+from fabula.lib.db import keep_ids_ahead
+from fabula.lib.html import sanitize
+from fabula.lib.pagecache import content_changed
+from fabula.lib.refusals import ActionRefused
+from fabula.lib.words import count_words
+from fabula.search import indexing as search_index
+from fabula.stories.actions.stories import (
+    status_for_new_work,
+    story_count_chapters,
+    story_recount,
+)
+from fabula.stories.models import (
+    Chapter,
+    Status,
+    Story,
+)
+
+
+@transaction.atomic
+def chapter_add(
+    *,
+    story: Story,
+    title: str,
+    body: str,
+    author: User | None = None,
+    notes: str = "",
+    end_notes: str = "",
+    status: str = Status.PUBLISHED,
+    release_at: datetime | None = None,
+    chapter_id: int | None = None,
+    position: int | None = None,
+    recount: bool = True,
+) -> Chapter:
+    """Add a chapter at the end (or at `position`). The story's counts follow unless `recount`
+    is False, which an import uses to keep the counts the old archive recorded."""
+    if author is None:
+        author = story.credits.select_related("user").first().user
+    if position is None:
+        position = (story.chapters.aggregate(p=Max("position"))["p"] or 0) + 1
+    body = sanitize(body)
+    chapter = Chapter.objects.create(
+        id=chapter_id,
+        story=story,
+        position=position,
+        title=" ".join(title.split()) or f"Chapter {position}",
+        author=author,
+        notes=sanitize(notes),
+        end_notes=sanitize(end_notes),
+        body=body,
+        word_count=count_words(body),
+        status=status,
+        release_at=release_at,
+    )
+    if chapter_id is not None:
+        keep_ids_ahead(Chapter)
+    if recount:
+        story_recount(story=story, touch=True)
+    else:
+        story_count_chapters(story=story)
+    search_index.chapter_changed(chapter)
+    announce_when_committed(chapter)
+    content_changed()
+    return chapter
+
+
+def announce_when_committed(chapter: Chapter) -> None:
+    """Followers hear of a chapter once it is committed, if it is public by then (scheduled
+    chapters are announced when their time comes, by `fabula send-digests`)."""
+    from fabula.community.notifications import chapter_released
+
+    def announce() -> None:
+        committed = Chapter.objects.select_related("story").filter(pk=chapter.pk).first()
+        if committed is not None:
+            chapter_released(committed)
+
+    transaction.on_commit(announce)
+
+
+def check_chapter_size(body: str) -> None:
+    from fabula.conf.models import site_settings
+
+    limit = site_settings().max_chapter_characters
+    if len(body) > limit:
+        raise ActionRefused(
+            f"This chapter has {len(body):,} characters; the archive takes at most {limit:,}."
+        )
+
+
+@transaction.atomic
+def chapter_post(
+    *,
+    story: Story,
+    by: User,
+    title: str,
+    body: str,
+    notes: str = "",
+    end_notes: str = "",
+    release_at: datetime | None = None,
+) -> Chapter:
+    """An author adds a chapter. On a draft story it is a draft too; on a public story it is
+    published, or waits for validation if the author's work does."""
+    check_chapter_size(body)
+    if not sanitize(body).strip():
+        raise ActionRefused("A chapter needs some text.")
+    status = Status.DRAFT if story.status == Status.DRAFT else status_for_new_work(by)
+    if story.status == Status.PENDING:
+        status = Status.PENDING
+    return chapter_add(
+        story=story,
+        title=title,
+        body=body,
+        author=by,
+        notes=notes,
+        end_notes=end_notes,
+        status=status,
+        release_at=release_at,
+    )
+
+
+@transaction.atomic
+def chapter_update(
+    *, chapter: Chapter, title: str, body: str, notes: str = "", end_notes: str = ""
+) -> Chapter:
+    check_chapter_size(body)
+    clean = sanitize(body)
+    if not clean.strip():
+        raise ActionRefused("A chapter needs some text.")
+    chapter.title = " ".join(title.split()) or f"Chapter {chapter.position}"
+    chapter.body = clean
+    chapter.notes = sanitize(notes)
+    chapter.end_notes = sanitize(end_notes)
+    chapter.word_count = count_words(clean)
+    chapter.updated_at = timezone.now()
+    chapter.save()
+    story_recount(story=chapter.story, touch=True)
+    search_index.chapter_changed(chapter)
+    content_changed()
+    return chapter
+
+
+@transaction.atomic
+def chapter_delete(*, chapter: Chapter) -> None:
+    """Remove a chapter; the ones after it move up a place."""
+    story = chapter.story
+    if story.chapters.count() == 1:
+        raise ActionRefused("A story keeps at least one chapter: delete the story instead.")
+    chapter.delete()
+    _renumber(story, [c.pk for c in story.chapters.order_by("position")])
+    story_recount(story=story, touch=True)
+    search_index.story_changed(story)
+    content_changed()
+
+
+def _renumber(story: Story, ordered_ids: Sequence[int]) -> None:
+    # Positions are unique per story, so move every chapter out of the way first.
+    chapters = story.chapters.all()
+    offset = (chapters.aggregate(p=Max("position"))["p"] or 0) + 1
+    for chapter in chapters:
+        Chapter.objects.filter(pk=chapter.pk).update(position=chapter.position + offset)
+    for position, chapter_id in enumerate(ordered_ids, start=1):
+        Chapter.objects.filter(pk=chapter_id).update(position=position)
+
+
+@transaction.atomic
+def chapter_reorder(*, story: Story, order: Sequence[int]) -> None:
+    """Put the story's chapters in the order of `order` (chapter ids, each exactly once)."""
+    current = set(story.chapters.values_list("pk", flat=True))
+    if len(order) != len(current) or set(order) != current:
+        raise ActionRefused("Give every chapter of the story exactly once.")
+    _renumber(story, list(order))
+    story_recount(story=story, touch=True)
+    search_index.story_changed(story)
+    content_changed()
+
+
+@transaction.atomic
+def chapter_schedule(*, chapter: Chapter, release_at: datetime | None) -> None:
+    """Hold a chapter back until `release_at` (None: release it now)."""
+    if release_at is not None and release_at <= timezone.now():
+        raise ActionRefused("Choose a time in the future, or release the chapter now.")
+    chapter.release_at = release_at
+    chapter.save(update_fields=["release_at"])
+    story_recount(story=chapter.story, touch=release_at is None)
+    search_index.chapter_changed(chapter)
+    content_changed()
+
+
+def release_due_chapters() -> int:
+    """Release scheduled chapters whose time has come; returns how many. `fabula worker` calls
+    this on every round (readers can already open a due chapter; this brings the counts, the
+    'updated' date and the lists up to date)."""
+    now = timezone.now()
+    due = Chapter.objects.filter(release_at__isnull=False, release_at__lte=now)
+    released = 0
+    for story_id in set(due.values_list("story_id", flat=True)):
+        with transaction.atomic():
+            count = due.filter(story_id=story_id).update(release_at=None)
+            story = Story.objects.get(pk=story_id)
+            story_recount(story=story, touch=True)
+            released += count
+    if released:
+        content_changed()
+    return released
+
+
+# ---------------------------------------------------------------------------------------------
+# Co-authors

@@ -1,0 +1,67 @@
+"""Co-authors: invite a member, who accepts or declines; take a credit off."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.db.models import Max
+
+from fabula.accounts.models import User
+from fabula.lib.pagecache import content_changed
+from fabula.lib.refusals import ActionRefused
+from fabula.search import indexing as search_index
+from fabula.stories.models import (
+    CoauthorInvite,
+    Story,
+    StoryAuthor,
+)
+
+
+@transaction.atomic
+def coauthor_invite(*, story: Story, user: User, by: User) -> CoauthorInvite:
+    from fabula.accounts.emails import notify
+
+    if story.credits.filter(user=user).exists():
+        raise ActionRefused(f"{user.pen_name} is already an author of this story.")
+    invite, created = CoauthorInvite.objects.get_or_create(
+        story=story, user=user, defaults={"invited_by": by}
+    )
+    if created:
+        notify(
+            user,
+            f"{by.pen_name} invites you to co-author “{story.title}”",
+            f"{by.pen_name} would like to credit you as a co-author of “{story.title}”. "
+            "Accept or decline on your “My stories” page.",
+        )
+    return invite
+
+
+@transaction.atomic
+def coauthor_accept(*, invite: CoauthorInvite) -> StoryAuthor:
+    story = invite.story
+    position = (story.credits.aggregate(p=Max("position"))["p"] or 0) + 1
+    credit, _ = StoryAuthor.objects.get_or_create(
+        story=story, user=invite.user, defaults={"position": position}
+    )
+    invite.delete()
+    search_index.story_changed(story)
+    content_changed()
+    return credit
+
+
+def coauthor_decline(*, invite: CoauthorInvite) -> None:
+    invite.delete()
+
+
+@transaction.atomic
+def coauthor_remove(*, story: Story, user: User) -> None:
+    """Take a co-author's credit off a story (the main author stays)."""
+    credits = list(story.credits.order_by("position"))
+    if credits and credits[0].user_id == user.pk:
+        raise ActionRefused("The main author cannot be removed; delete the story instead.")
+    story.credits.filter(user=user).delete()
+    search_index.story_changed(story)
+    content_changed()
+
+
+# ---------------------------------------------------------------------------------------------
+# Series and challenges

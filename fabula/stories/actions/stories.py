@@ -1,0 +1,193 @@
+"""Writing a story: create, describe, tag, submit, recount and delete it."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
+
+from fabula.accounts.models import User
+from fabula.lib.db import keep_ids_ahead
+from fabula.lib.html import sanitize
+from fabula.lib.pagecache import content_changed
+from fabula.lib.refusals import ActionRefused
+from fabula.search import indexing as search_index
+from fabula.stories.models import (
+    Challenge,
+    Status,
+    Story,
+    StoryAuthor,
+    StoryTag,
+)
+from fabula.taxonomy.models import Rating, Tag
+
+
+@transaction.atomic
+def story_create(
+    *,
+    authors: Sequence[User],
+    title: str,
+    rating: Rating,
+    summary: str = "",
+    notes: str = "",
+    tags: Sequence[Tag] = (),
+    status: str = Status.DRAFT,
+    completed: bool = False,
+    featured: bool = False,
+    language: str = "en",
+    published_at: datetime | None = None,
+    updated_at: datetime | None = None,
+    story_id: int | None = None,
+    archived_at: str = "",
+    read_count: int = 0,
+    challenges: Sequence[Challenge] = (),
+) -> Story:
+    """A new story credited to `authors` (main author first). It has no chapters yet."""
+    if not authors:
+        raise ValueError("A story needs at least one author.")
+    title = " ".join(title.split())
+    if not title:
+        raise ValueError("A story needs a title.")
+    now = timezone.now()
+    if status == Status.PUBLISHED and published_at is None:
+        published_at = now
+    story = Story.objects.create(
+        id=story_id,
+        title=title,
+        summary=sanitize(summary),
+        notes=sanitize(notes),
+        rating=rating,
+        status=status,
+        completed=completed,
+        featured=featured,
+        language=language,
+        published_at=published_at,
+        updated_at=updated_at or published_at,
+        archived_at=archived_at,
+        read_count=read_count,
+    )
+    if story_id is not None:
+        keep_ids_ahead(Story)
+    StoryAuthor.objects.bulk_create(
+        StoryAuthor(story=story, user=user, position=i) for i, user in enumerate(authors)
+    )
+    story_set_tags(story=story, tags=tags)
+    if challenges:
+        story.challenges.set(challenges)
+    search_index.story_changed(story)
+    content_changed()
+    return story
+
+
+def story_set_tags(*, story: Story, tags: Sequence[Tag]) -> None:
+    """Replace the story's tags, keeping the order given."""
+    StoryTag.objects.filter(story=story).delete()
+    unique = list(dict.fromkeys(tags))
+    StoryTag.objects.bulk_create(
+        StoryTag(story=story, tag=tag, position=i) for i, tag in enumerate(unique)
+    )
+    search_index.story_changed(story)
+    content_changed()
+
+
+def _released_chapters(story: Story):
+    now = timezone.now()
+    return story.chapters.filter(status=Status.PUBLISHED).exclude(release_at__gt=now)
+
+
+def story_count_chapters(*, story: Story) -> None:
+    story.chapter_count = _released_chapters(story).count()
+    Story.objects.filter(pk=story.pk).update(chapter_count=story.chapter_count)
+
+
+def story_recount(*, story: Story, touch: bool = False) -> None:
+    """Recount words and chapters from the published chapters; `touch` marks it updated."""
+    released = _released_chapters(story)
+    story.chapter_count = released.count()
+    story.word_count = released.aggregate(w=Sum("word_count"))["w"] or 0
+    fields = {"chapter_count": story.chapter_count, "word_count": story.word_count}
+    if touch and story.status == Status.PUBLISHED:
+        story.updated_at = fields["updated_at"] = timezone.now()
+    Story.objects.filter(pk=story.pk).update(**fields)
+
+
+def story_set_recorded_counts(*, story: Story, word_count: int, read_count: int) -> None:
+    """Keep the counts an old archive recorded (until the story is next edited)."""
+    story.word_count, story.read_count = word_count, read_count
+    Story.objects.filter(pk=story.pk).update(word_count=word_count, read_count=read_count)
+
+
+@transaction.atomic
+def story_delete(*, story: Story) -> None:
+    """Remove a story with everything that hangs on it: chapters, credits, tags, its places
+    in series, its challenge responses, read marks. The members and tags themselves stay."""
+    search_index.story_removed(story.pk)
+    story.delete()
+    content_changed()
+
+
+def clean_title(title: str, what: str = "story") -> str:
+    title = " ".join((title or "").split())
+    if not title:
+        raise ActionRefused(f"A {what} needs a title.")
+    return title
+
+
+def status_for_new_work(by: User) -> str:
+    from fabula.stories.permissions import needs_validation
+
+    return Status.PENDING if needs_validation(by) else Status.PUBLISHED
+
+
+@transaction.atomic
+def story_update(
+    *,
+    story: Story,
+    title: str,
+    rating: Rating,
+    summary: str = "",
+    notes: str = "",
+    tags: Sequence[Tag] = (),
+    completed: bool = False,
+    challenges: Sequence[Challenge] | None = None,
+) -> Story:
+    """Change what describes a story, and which challenges it answers (left as they are when
+    None). Its chapters and status stay as they are."""
+    story.title = clean_title(title)
+    story.rating = rating
+    story.summary = sanitize(summary)
+    story.notes = sanitize(notes)
+    story.completed = completed
+    story.save(update_fields=["title", "rating", "summary", "notes", "completed"])
+    story_set_tags(story=story, tags=tags)
+    if challenges is not None:
+        story.challenges.set(challenges)
+    story_recount(story=story, touch=True)  # an edited story counts its words the new way
+    search_index.story_changed(story)
+    content_changed()
+    return story
+
+
+@transaction.atomic
+def story_submit(*, story: Story, by: User) -> str:
+    """Take a draft (or a story sent back) out of the drawer: it is published at once for
+    trusted authors, staff and archives that auto-validate, and waits for staff otherwise.
+    Its draft chapters follow it. Returns the new status."""
+    if story.status not in (Status.DRAFT, Status.PENDING):
+        return story.status
+    status = status_for_new_work(by)
+    story.status = status
+    story.moderation_note = ""
+    fields = ["status", "moderation_note"]
+    if status == Status.PUBLISHED:
+        story.published_at = story.published_at or timezone.now()
+        fields.append("published_at")
+    story.save(update_fields=fields)
+    story.chapters.filter(status__in=[Status.DRAFT, Status.PENDING]).update(status=status)
+    story_recount(story=story, touch=True)
+    search_index.story_changed(story)
+    content_changed()
+    return status
