@@ -11,13 +11,46 @@ import os
 from dataclasses import dataclass
 
 import pytest
+from django.core.cache import cache
 
 from fabula.accounts.models import User
-from fabula.stories import actions
+from fabula.conf.models import SiteSettings, site_settings
+from fabula.stories import actions, reads
 from fabula.stories.models import Status, Story
 from fabula.taxonomy.models import Rating, Tag, TagKind
 
 PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture(autouse=True)
+def fresh_caches(settings):
+    """Every test starts with an empty cache (site settings, guest pages) and read buffer.
+
+    Both live in this process across tests while the database is rolled back after each one.
+    """
+    cache.clear()
+    reads._pending.clear()
+    settings.READ_FLUSH_SECONDS = 3600  # reads wait in the buffer until a test flushes them
+    yield
+    cache.clear()
+    reads._pending.clear()
+
+
+def set_site(**values) -> SiteSettings:
+    """Change site settings for one test (the row is rolled back with the test); saving them
+    retires cached guest pages, as an administrator's edit does."""
+    current = site_settings()
+    for name, value in values.items():
+        setattr(current, name, value)
+    current.save()
+    return current
+
+
+def quick_user(pen_name: str, **extra) -> User:
+    """A member without a password: hashing one costs more than the rest of a test."""
+    return User.objects.create_user(pen_name, f"{pen_name.lower()}@example.org", None, **extra)
+
+
 SHARED = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "..", "shared")
 SHARED = os.path.normpath(os.environ.get("FABULA_SHARED_DIR", SHARED))
 

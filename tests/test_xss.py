@@ -19,7 +19,6 @@ from django.urls import reverse
 from fabula.lib.html import sanitize
 from fabula.moderation.models import Report
 from fabula.stories.models import Challenge, CoauthorInvite, Series, Story
-from fabula.stories.tests.reading_support import fresh_caches  # noqa: F401
 from fabula.stories.uploads import to_html
 from tests.xss_payloads import MARKDOWN, PAYLOADS, problems_in
 

@@ -14,7 +14,6 @@ from django.urls import reverse
 
 from fabula.community.models import Reading, Review
 from fabula.stories import actions
-from fabula.stories.tests.reading_support import fresh_caches  # noqa: F401
 
 pytestmark = pytest.mark.browser
 

@@ -19,7 +19,6 @@ from django.utils import timezone
 
 from fabula.accounts.models import User
 from fabula.stories.models import Series, Status, Story
-from fabula.stories.tests.reading_support import fresh_caches  # noqa: F401
 from fabula.test import PASSWORD
 from tests.xss_payloads import MARKDOWN, PAYLOADS
 

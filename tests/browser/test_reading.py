@@ -12,7 +12,6 @@ import pytest
 from django.urls import reverse
 
 from fabula.stories import actions
-from fabula.stories.tests.reading_support import fresh_caches  # noqa: F401
 
 pytestmark = pytest.mark.browser
 

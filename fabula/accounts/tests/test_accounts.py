@@ -13,8 +13,7 @@ from django.urls import reverse
 from fabula.accounts.actions import ORPHAN_PEN_NAME
 from fabula.accounts.models import User
 from fabula.stories.models import Story
-from fabula.stories.tests.reading_support import fresh_caches, set_site  # noqa: F401
-from fabula.test import PASSWORD
+from fabula.test import PASSWORD, set_site
 
 pytestmark = pytest.mark.django_db
 

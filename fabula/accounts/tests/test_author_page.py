@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from fabula.stories import actions
 from fabula.stories.models import Status
-from fabula.stories.tests.reading_support import fresh_caches, quick_user, set_site  # noqa: F401
+from fabula.test import quick_user, set_site
 
 
 def test_authors_list_members_with_stories_and_their_counts(

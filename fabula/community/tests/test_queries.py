@@ -11,7 +11,7 @@ from fabula.community import actions
 from fabula.community.models import Kudos, Review
 from fabula.conf.models import site_settings
 from fabula.stories.models import Story
-from fabula.stories.tests.reading_support import quick_user
+from fabula.test import quick_user
 
 # What the pages cost (the story's own queries, the reviews and their replies; for a member
 # also the session, the member, and one query for their kudos/favourite/follow/reading state).

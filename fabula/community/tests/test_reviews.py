@@ -10,7 +10,7 @@ from django.urls import reverse
 from fabula.community import actions
 from fabula.community.errors import CommunityError, NotAllowed, RateLimited
 from fabula.community.models import Notification, Review
-from fabula.stories.tests.reading_support import set_site
+from fabula.test import set_site
 
 GUEST = AnonymousUser()
 

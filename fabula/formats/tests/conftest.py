@@ -1,4 +1,4 @@
-"""Fixtures for the format tests: the seed story and fresh site settings."""
+"""Fixtures for the format tests: the seed story, and downloads built in a folder of their own."""
 
 from __future__ import annotations
 
@@ -6,27 +6,15 @@ from pathlib import Path
 
 import pytest
 
-from fabula.conf.models import forget_site_settings, site_settings
+from fabula.conf.models import site_settings
 from fabula.test import shared_path
 
 
 @pytest.fixture(autouse=True)
-def fresh_site_settings():
-    """Site settings are cached across tests; start and end each test from the database."""
-    forget_site_settings()
-    yield
-    forget_site_settings()
-
-
-@pytest.fixture(autouse=True)
 def downloads_in_tmp(settings, tmp_path):
-    """Built downloads go to a folder of this test's own; cached versions start empty."""
-    from django.core.cache import cache
-
+    """Built downloads go to a folder of this test's own."""
     settings.DATA_DIR = tmp_path / "data"
-    cache.clear()
-    yield settings.DATA_DIR
-    cache.clear()
+    return settings.DATA_DIR
 
 
 @pytest.fixture

@@ -12,16 +12,15 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import pytest
-from django.core.cache import cache
 from django.core.management.color import no_style
 from django.db import connection
 
 from fabula.accounts.models import User
-from fabula.conf.models import SiteSettings, site_settings
+from fabula.conf.models import SiteSettings
 from fabula.stories import actions
 from fabula.stories.models import Chapter, Status, Story
 from fabula.taxonomy.models import Rating, Tag, TagKind
-from fabula.test import PASSWORD
+from fabula.test import PASSWORD, set_site
 
 SUMMARY = (
     "Jim comes back from Stamford with a girlfriend and a plan. Neither survives contact with "
@@ -29,22 +28,6 @@ SUMMARY = (
 )
 STORY_NOTES = "Written for the end-of-season challenge. Spoilers through The Return."
 CHAPTERS = ["Temptation", "Coals", "Technically True", "Reception"]
-
-
-@pytest.fixture(autouse=True)
-def fresh_cache():
-    """Site settings and guest pages live in the cache, which outlives a test's database."""
-    cache.clear()
-    yield
-    cache.clear()
-
-
-def set_site(**values) -> SiteSettings:
-    site = site_settings()
-    for name, value in values.items():
-        setattr(site, name, value)
-    site.save()
-    return site
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ from django.urls import reverse
 from fabula.community.models import Review
 from fabula.moderation.models import AuditEntry, Report
 from fabula.stories.models import Status
-from fabula.stories.tests.reading_support import fresh_caches  # noqa: F401
 from fabula.test import PASSWORD
 
 pytestmark = pytest.mark.django_db

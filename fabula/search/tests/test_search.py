@@ -307,7 +307,7 @@ def test_help_page_and_empty_search(client, db):
 
 
 def test_result_pages_and_a_page_past_the_end(client, author, write_story):
-    from fabula.stories.tests.reading_support import set_site
+    from fabula.test import set_site
 
     set_site(items_per_page=2)
     for n in range(3):

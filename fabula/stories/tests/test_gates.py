@@ -6,7 +6,6 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from fabula.stories.tests.reading_support import fresh_caches  # noqa: F401
 from fabula.taxonomy.models import Rating
 
 

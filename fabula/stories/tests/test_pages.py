@@ -11,7 +11,7 @@ from django.utils import timezone
 from fabula.conf.models import site_settings
 from fabula.stories import actions
 from fabula.stories.models import Story
-from fabula.stories.tests.reading_support import fresh_caches, quick_user, set_site  # noqa: F401
+from fabula.test import quick_user, set_site
 
 
 def html(response) -> str:

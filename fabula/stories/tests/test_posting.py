@@ -8,8 +8,8 @@ from django.urls import reverse
 
 from fabula.stories.models import Chapter, Status, Story
 from fabula.stories.tests.posting_support import newest_story, post_story, story_data
-from fabula.stories.tests.reading_support import fresh_caches, set_site  # noqa: F401
 from fabula.taxonomy.models import Tag, TagKind
+from fabula.test import set_site
 
 pytestmark = pytest.mark.django_db
 

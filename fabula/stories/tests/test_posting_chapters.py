@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from fabula.stories.models import Chapter, Status
 from fabula.stories.permissions import listed_stories
-from fabula.stories.tests.reading_support import fresh_caches, set_site  # noqa: F401
+from fabula.test import set_site
 
 pytestmark = pytest.mark.django_db
 

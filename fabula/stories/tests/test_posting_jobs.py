@@ -9,7 +9,6 @@ from django.core.management import call_command
 from fabula.lib import jobs
 from fabula.moderation import actions as moderation_actions
 from fabula.stories.models import Job, Status
-from fabula.stories.tests.reading_support import fresh_caches  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 

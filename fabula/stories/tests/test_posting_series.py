@@ -7,7 +7,6 @@ from django.urls import reverse
 
 from fabula.stories import actions
 from fabula.stories.models import Challenge, Series
-from fabula.stories.tests.reading_support import fresh_caches  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 

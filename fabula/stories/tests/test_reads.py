@@ -8,7 +8,6 @@ from django.urls import reverse
 from fabula.conf.models import site_settings
 from fabula.stories.models import ReadMark, Story
 from fabula.stories.reads import flush_reads
-from fabula.stories.tests.reading_support import fresh_caches  # noqa: F401
 
 
 def reads_of(story) -> int:

@@ -15,7 +15,6 @@ from django.utils import timezone
 
 from fabula.stories import actions
 from fabula.stories.models import Status, Story
-from fabula.stories.tests.reading_support import fresh_caches  # noqa: F401
 
 HIDDEN_TITLES = ["Secret Draft", "Awaiting Review", "Hidden Away", "Only Scheduled"]
 

@@ -6,8 +6,8 @@ import re
 
 from django.urls import reverse
 
-from fabula.stories.tests.reading_support import fresh_caches, set_site  # noqa: F401
 from fabula.taxonomy.models import Tag
+from fabula.test import set_site
 
 
 def page_of(client, url) -> str:
