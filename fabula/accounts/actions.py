@@ -12,14 +12,16 @@ from django.db import transaction
 from fabula.accounts.models import User
 from fabula.lib.html import sanitize
 from fabula.lib.pagecache import content_changed
+from fabula.lib.refusals import ActionRefused
+from fabula.lib.words import tidy_title
 
 ORPHAN_PEN_NAME = "Orphan Account"
 
 
 def member_register(*, pen_name: str, email: str, password: str) -> User:
-    pen_name = " ".join(pen_name.split())
+    pen_name = tidy_title(pen_name)
     if User.objects.filter(pen_name__iexact=pen_name).exists():
-        raise ValueError(f"The pen name “{pen_name}” is taken.")
+        raise ActionRefused(f"The pen name “{pen_name}” is taken.")
     return User.objects.create_user(pen_name, email, password)
 
 
@@ -63,7 +65,7 @@ def account_delete(*, user: User, stories: Literal["delete", "orphan"]) -> None:
     from fabula.stories.models import Chapter, Series, Story, StoryAuthor
 
     if stories not in ("delete", "orphan"):
-        raise ValueError("Choose whether to delete your stories or leave them to the archive.")
+        raise ActionRefused("Choose whether to delete your stories or leave them to the archive.")
     orphan = orphan_account() if stories == "orphan" else None
     for story in Story.objects.filter(credits__user=user).distinct():
         others = list(story.credits.exclude(user=user).order_by("position"))

@@ -8,6 +8,7 @@ from django.contrib.auth.forms import AuthenticationForm
 
 from fabula.accounts.models import User
 from fabula.conf.models import site_settings
+from fabula.lib.words import tidy_title
 from fabula.stories.listing.pages import SORTS
 
 TEXT_SIZES = [(s, f"{s}%") for s in (80, 90, 100, 110, 125, 150, 175)]
@@ -34,7 +35,7 @@ class RegisterForm(forms.Form):
             )
 
     def clean_pen_name(self) -> str:
-        name = " ".join(self.cleaned_data["pen_name"].split())
+        name = tidy_title(self.cleaned_data["pen_name"])
         if not name:
             raise forms.ValidationError("Choose a pen name.")
         if User.objects.filter(pen_name__iexact=name).exists():

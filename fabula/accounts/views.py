@@ -26,6 +26,7 @@ from fabula.accounts.ratelimit import (
     REGISTRATIONS,
     client_address,
 )
+from fabula.lib.refusals import ActionRefused
 
 TOO_MANY = "Too many attempts: please wait a quarter of an hour and try again."
 
@@ -46,7 +47,7 @@ def register(request):
                 user = actions.member_register(
                     pen_name=d["pen_name"], email=d["email"], password=d["password1"]
                 )
-            except ValueError as error:  # a race with another sign-up for the same name
+            except ActionRefused as error:  # a race with another sign-up for the same name
                 form.add_error("pen_name", str(error))
             else:
                 REGISTRATIONS.hit(address)

@@ -3,7 +3,7 @@
 Views, importers and commands call these; none of them saves a community model itself. Each
 action keeps the counts stored on Story and Chapter (review_count, rating_average, kudos_count,
 favourite_count), sends the notifications it causes, and retires cached guest pages when what
-they show changed. Refusals raise `CommunityError` (or its kinds) with a message for the reader.
+they show changed. Refusals raise `ActionRefused` (or its kinds) with a message for the reader.
 """
 
 from __future__ import annotations
@@ -18,7 +18,6 @@ from django.utils.module_loading import import_string
 
 from fabula.accounts.models import User
 from fabula.community import notifications, permissions, ratelimit
-from fabula.community.errors import CommunityError, NotAllowed, RateLimited
 from fabula.community.models import (
     Block,
     Favourite,
@@ -31,6 +30,8 @@ from fabula.community.models import (
 from fabula.conf.models import SiteSettings, site_settings
 from fabula.lib.html import looks_like_html, plain_to_html, sanitize
 from fabula.lib.pagecache import content_changed
+from fabula.lib.refusals import ActionRefused, NotAllowed, RateLimited
+from fabula.lib.words import tidy_title
 from fabula.stories.models import Chapter, Series, Story
 from fabula.stories.permissions import Viewer, is_author
 from fabula.taxonomy.models import Tag
@@ -52,7 +53,7 @@ def _clean_text(text: str, *, limit: int, what: str) -> str:
     """Readers' text as safe HTML: plain text becomes paragraphs, HTML is sanitised."""
     text = (text or "").strip()
     if len(text) > limit:
-        raise CommunityError(f"The {what} is too long: at most {limit:,} characters.")
+        raise ActionRefused(f"The {what} is too long: at most {limit:,} characters.")
     if not text:
         return ""
     return sanitize(text if looks_like_html(text) else plain_to_html(text))
@@ -64,10 +65,10 @@ def _check_rating(rating: int | None) -> int | None:
         return None
     style = site_settings().review_ratings
     if style == SiteSettings.ReviewRatings.NONE:
-        raise CommunityError("This archive does not take ratings with reviews.")
+        raise ActionRefused("This archive does not take ratings with reviews.")
     allowed = range(1, 11) if style == SiteSettings.ReviewRatings.STARS else (0, 1)
     if rating not in allowed:
-        raise CommunityError(
+        raise ActionRefused(
             "A star rating runs from 1 to 10 (half stars)."
             if style == SiteSettings.ReviewRatings.STARS
             else "A like/dislike rating is 1 (like) or 0 (dislike)."
@@ -85,7 +86,7 @@ def _spam_check(*, name: str, body: str, ip: str, user: Viewer) -> None:
     """The optional hook: FABULA_SPAM_CHECK names a function (name, body, ip, user) -> is spam."""
     path = getattr(settings, "FABULA_SPAM_CHECK", "")
     if path and import_string(path)(name=name, body=body, ip=ip, user=user):
-        raise CommunityError("This review looks like spam and was not posted.")
+        raise ActionRefused("This review looks like spam and was not posted.")
 
 
 def _mean(values) -> int | None:
@@ -148,10 +149,10 @@ def review_post(
     if chapter is not None:
         story = chapter.story
     if (story is None) == (series is None):
-        raise CommunityError("A review is of a story or of a series.")
+        raise ActionRefused("A review is of a story or of a series.")
     member = user if user is not None and user.is_authenticated else None
     body = _clean_text(body, limit=MAX_REVIEW_CHARACTERS, what="review")
-    name = " ".join((name or "").split())[:100]
+    name = tidy_title(name)[:100]
     if check:
         if story is not None and member is not None and is_author(member, story):
             raise NotAllowed("Authors answer reviews of their own work; they do not review it.")
@@ -161,9 +162,9 @@ def review_post(
             raise NotAllowed("Reviews are closed here, need you to log in, or the series is yours.")
         rating = _check_rating(rating)
         if not body and rating is None:
-            raise CommunityError("Write a few words, or give a rating.")
+            raise ActionRefused("Write a few words, or give a rating.")
         if member is None and not name:
-            raise CommunityError("Guests give a name with their review.")
+            raise ActionRefused("Guests give a name with their review.")
         if member is None:
             _rate_limit(f"review:guest:{ip}", GUEST_REVIEW_RATE, "reviews")
             _spam_check(name=name, body=body, ip=ip, user=user)
@@ -198,7 +199,7 @@ def review_reply(
         raise NotAllowed("Log in to answer a review.")
     body = _clean_text(body, limit=MAX_REVIEW_CHARACTERS, what="reply")
     if not body:
-        raise CommunityError("A reply needs a few words.")
+        raise ActionRefused("A reply needs a few words.")
     if check:
         _rate_limit(f"review:user:{user.pk}", REVIEW_RATE, "reviews")
     root = parent
@@ -230,10 +231,10 @@ def review_edit(*, review: Review, user: User, body: str, rating: int | None = N
     if review.parent_id is None:
         rating = _check_rating(rating)
         if not body and rating is None:
-            raise CommunityError("Write a few words, or give a rating.")
+            raise ActionRefused("Write a few words, or give a rating.")
         review.rating = rating
     elif not body:
-        raise CommunityError("A reply needs a few words.")
+        raise ActionRefused("A reply needs a few words.")
     review.body = body
     review.updated_at = timezone.now()
     review.save(update_fields=["body", "rating", "updated_at"])
@@ -337,7 +338,7 @@ def _target_fields(target: Target) -> dict:
         return {"author": target}
     if isinstance(target, Series):
         return {"series": target}
-    raise CommunityError("Only stories, authors and series can be followed or favourited.")
+    raise ActionRefused("Only stories, authors and series can be followed or favourited.")
 
 
 @transaction.atomic
@@ -370,7 +371,7 @@ def favourite_remove(*, user: User, target: Target) -> bool:
 
 def subscribe(*, user: User, target: Target) -> Subscription:
     if isinstance(target, User) and target.pk == user.pk:
-        raise CommunityError("You cannot follow yourself.")
+        raise ActionRefused("You cannot follow yourself.")
     subscription, _ = Subscription.objects.get_or_create(user=user, **_target_fields(target))
     return subscription
 
@@ -396,7 +397,7 @@ def preferences_set(
     prefs = preferences(user)
     if alerts is not None:
         if alerts not in MemberPreferences.Alerts.values:
-            raise CommunityError("Alerts are 'immediate', 'daily' or 'off'.")
+            raise ActionRefused("Alerts are 'immediate', 'daily' or 'off'.")
         prefs.alerts = alerts
     if keep_history is not None:
         prefs.keep_history = keep_history
@@ -411,9 +412,9 @@ def reading_save_position(*, user: User, chapter: Chapter, position: float) -> R
     try:
         position = min(max(float(position), 0.0), 1.0)
     except (TypeError, ValueError):
-        raise CommunityError("The position is a number from 0 to 1.") from None
+        raise ActionRefused("The position is a number from 0 to 1.") from None
     if position != position:  # NaN
-        raise CommunityError("The position is a number from 0 to 1.")
+        raise ActionRefused("The position is a number from 0 to 1.")
     reading, _ = Reading.objects.update_or_create(
         user=user,
         story_id=chapter.story_id,
@@ -461,12 +462,12 @@ def _block_fields(target: Story | Tag | User) -> dict:
         return {"tag": target}
     if isinstance(target, User):
         return {"author": target}
-    raise CommunityError("Only stories, tags and authors can be blocked.")
+    raise ActionRefused("Only stories, tags and authors can be blocked.")
 
 
 def block_add(*, user: User, target: Story | Tag | User) -> Block:
     if isinstance(target, User) and target.pk == user.pk:
-        raise CommunityError("You cannot block yourself.")
+        raise ActionRefused("You cannot block yourself.")
     block, _ = Block.objects.get_or_create(user=user, **_block_fields(target))
     return block
 

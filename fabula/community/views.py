@@ -21,9 +21,9 @@ from django.views.decorators.http import require_POST
 
 from fabula.accounts.models import User
 from fabula.community import actions, permissions, selectors, toplists
-from fabula.community.errors import CommunityError, NotAllowed, RateLimited
 from fabula.community.forms import FavouriteForm, PreferencesForm, ReplyForm, ReviewForm
 from fabula.community.models import Block, Favourite, Notification, Reading, Review, Subscription
+from fabula.lib.refusals import ActionRefused, NotAllowed, RateLimited
 from fabula.stories.listing.pages import page_links, paginate
 from fabula.stories.models import Chapter, Series, Story
 from fabula.stories.permissions import (
@@ -44,7 +44,7 @@ def refusals(view):
     def wrapper(request, *args, **kwargs):
         try:
             return view(request, *args, **kwargs)
-        except CommunityError as error:
+        except ActionRefused as error:
             status = (
                 403
                 if isinstance(error, NotAllowed)
@@ -264,7 +264,7 @@ def review_reply(request, review_id):
     root = review.parent or review
     form = ReplyForm(request.POST)
     if not form.is_valid():
-        raise CommunityError("A reply needs a few words.")
+        raise ActionRefused("A reply needs a few words.")
     reply = actions.review_reply(parent=root, user=request.user, body=form.cleaned_data["body"])
     messages.success(request, "Your reply is posted.")
     return redirect(_review_page(reply))
@@ -496,7 +496,7 @@ def reading_position(request, chapter_id):
         actions.reading_save_position(
             user=request.user, chapter=chapter, position=request.POST.get("position")
         )
-    except CommunityError as error:
+    except ActionRefused as error:
         return JsonResponse({"error": str(error)}, status=400)
     return HttpResponse(status=204)
 

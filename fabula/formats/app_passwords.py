@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from fabula.accounts.models import User
 from fabula.formats.models import AppPassword
+from fabula.lib.words import tidy_title
 
 PREFIX = "fab-"
 LOOKUP_LENGTH = 8
@@ -30,7 +31,7 @@ USE_RESOLUTION = timedelta(minutes=10)
 
 def app_password_create(*, user: User, name: str) -> tuple[AppPassword, str]:
     """A new app password for `user`; returns the row and the password, shown only once."""
-    name = " ".join(name.split())[:NAME_MAX] or "Reading app"
+    name = tidy_title(name)[:NAME_MAX] or "Reading app"
     lookup = secrets.token_hex(LOOKUP_LENGTH // 2)
     secret = f"{PREFIX}{lookup}-{secrets.token_urlsafe(24)}"
     row = AppPassword.objects.create(

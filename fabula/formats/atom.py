@@ -18,6 +18,7 @@ from datetime import UTC, datetime
 from lxml import etree
 
 from fabula.formats.registry import Format
+from fabula.lib.words import tidy_title
 from fabula.stories.models import Chapter, Story
 
 ATOM = "http://www.w3.org/2005/Atom"
@@ -195,14 +196,14 @@ def render(story: Story, chapters: Sequence[Chapter]) -> bytes:
                 published=chapter.release_at or chapter.created_at,
                 authors=[Person(chapter.author.pen_name)],
                 links=[Link(url)],
-                summary=" ".join(html_to_plain(chapter.notes).split()),
+                summary=tidy_title(html_to_plain(chapter.notes)),
             )
         )
     return feed_xml(
         Feed(
             id=story_url + "#chapters",
             title=f"{story.title}: chapters",
-            subtitle=" ".join(html_to_plain(story.summary).split()),
+            subtitle=tidy_title(html_to_plain(story.summary)),
             updated=latest([story.updated_at, *(e.updated for e in entries)]),
             author=authors[0] if authors else Person(site.site_name),
             links=[Link(story_url), Link(story_url + "#chapters", rel="self", type=ATOM_TYPE)],

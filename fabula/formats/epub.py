@@ -35,6 +35,7 @@ from fabula.formats.book import Book, gather
 from fabula.formats.registry import Format
 from fabula.formats.xhtml import to_xhtml
 from fabula.lib.html import html_to_plain
+from fabula.lib.words import tidy_title
 from fabula.stories.models import Chapter, Story
 
 NAME = "epub"
@@ -254,7 +255,7 @@ def _set_metadata(package: epub.EpubBook, book: Book) -> None:
     for number, author in enumerate(book.authors, start=1):
         package.add_author(author, uid=f"creator{number}")
     if book.summary:
-        package.add_metadata("DC", "description", " ".join(html_to_plain(book.summary).split()))
+        package.add_metadata("DC", "description", tidy_title(html_to_plain(book.summary)))
     package.add_metadata("DC", "publisher", book.site_name)
     package.add_metadata("DC", "source", book.url)
     published = _utc(book.published)

@@ -19,6 +19,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from fabula.formats import efiction_fields
 from fabula.formats.efiction_fields import CATEGORY_PATH_SEPARATOR, NO_CATEGORY, NOTHING
+from fabula.lib.words import tidy_title
 from fabula.stories.models import Series
 from fabula.stories.selectors import StoryHeader
 from fabula.taxonomy.models import Tag
@@ -87,7 +88,7 @@ def story_block(
         title_link=format_html('<a href="viewstory.php?sid={}">{}</a>', story.pk, story.title),
         authors=text.authors,
         author_links=user_links(header.authors),
-        description=" ".join(strip_tags(story.summary).split()),
+        description=tidy_title(strip_tags(story.summary)),
         summary=mark_safe(story.summary),  # sanitised when it was stored
         rating=story.rating.name,
         categories=categories,

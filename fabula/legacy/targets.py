@@ -17,6 +17,7 @@ from django.urls import reverse
 
 from fabula.accounts.models import User
 from fabula.legacy.params import parse_id, require_id
+from fabula.lib.words import tidy_title
 from fabula.stories.models import Series
 from fabula.taxonomy.models import Rating, Tag, TagKind
 
@@ -118,7 +119,7 @@ def search(params: dict[str, str]) -> str:
     categories were any of).
     """
     query: list[tuple[str, object]] = []
-    term = " ".join(params.get("searchterm", "").replace('"', " ").split())
+    term = tidy_title(params.get("searchterm", "").replace('"', " "))
     if term:
         kind = params.get("searchtype", "")
         if kind in _SEARCH_FIELDS:

@@ -1,8 +1,18 @@
 """The one way an action says no: `ActionRefused`, whose message is meant for the member.
 
-Views catch it and show the message; every app's refusals are this class or a subclass of it.
+Views catch `ActionRefused` and show the message; every app's refusals are this class or one of
+its kinds below, so a view catches one family. It is a `ValueError`, so code that checks input
+by catching `ValueError` (an importer, a command) still catches a refusal.
 """
 
 
 class ActionRefused(ValueError):
     """The action cannot be done as asked; the message is meant for the member."""
+
+
+class NotAllowed(ActionRefused):
+    """This member (or guest) may not do this (a page shows it as 403)."""
+
+
+class RateLimited(ActionRefused):
+    """Too many of these in a short time (a page shows it as 429)."""

@@ -1,4 +1,4 @@
-"""Counting words the way a reader would, in any script."""
+"""Words the way a reader sees them: counted in any script, and a one-line text's spacing tidied."""
 
 import re
 
@@ -17,3 +17,9 @@ def count_words(html: str) -> int:
     if cjk:
         text = _CJK.sub(" ", text)
     return cjk + len(_WORD.findall(text))
+
+
+def tidy_title(text: str | None) -> str:
+    """A title, name or other one-line text as it is stored: runs of spaces, tabs and line breaks
+    become one space, and none lead or trail."""
+    return " ".join((text or "").split())

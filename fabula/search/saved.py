@@ -6,6 +6,7 @@ import secrets
 from urllib.parse import parse_qsl, urlencode
 
 from fabula.accounts.models import User
+from fabula.lib.words import tidy_title
 from fabula.search.models import SavedSearch
 from fabula.stories.listing.filters import PARAMETERS
 
@@ -25,7 +26,7 @@ def save_search(*, user: User, name: str, query_string: str) -> SavedSearch:
     query_string = clean_query_string(query_string)
     if not query_string:
         raise ValueError("There is nothing to save: search for something first.")
-    name = " ".join(name.split())[:100] or "My search"
+    name = tidy_title(name)[:100] or "My search"
     if user.saved_searches.count() >= MAX_SAVED:
         raise ValueError(f"You can keep at most {MAX_SAVED} saved searches: delete one first.")
     return SavedSearch.objects.create(user=user, name=name, query_string=query_string)

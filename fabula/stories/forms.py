@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from fabula.accounts.models import User
 from fabula.conf.models import site_settings
+from fabula.lib.words import tidy_title
 from fabula.stories.models import Challenge, Series
 from fabula.stories.uploads import FORMATS, UnreadableUpload, read_upload, to_html
 from fabula.taxonomy.models import Rating, Tag, TagKind
@@ -88,7 +89,7 @@ class StoryForm(forms.Form):
         """The free-form tags typed, cleaned: each once (whatever its case), none too long."""
         names: dict[str, str] = {}
         for raw in self.cleaned_data["freeform"].split(","):
-            name = " ".join(raw.split())
+            name = tidy_title(raw)
             if len(name) > FREEFORM_LENGTH:
                 raise forms.ValidationError(
                     f"“{name[:40]}…” is too long for a tag (at most {FREEFORM_LENGTH} characters)."

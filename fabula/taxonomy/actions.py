@@ -4,6 +4,7 @@ from collections.abc import Iterable
 
 from django.db.models import Max
 
+from fabula.lib.words import tidy_title
 from fabula.taxonomy.models import Rating, Tag, TagKind
 
 
@@ -16,7 +17,7 @@ def tag_number(*, tag: Tag) -> None:
 
 def tag_get_or_create(*, kind: TagKind, name: str, parent: Tag | None = None) -> Tag:
     """The tag of this kind with this name (ignoring case), made if there is none."""
-    name = " ".join(name.split())
+    name = tidy_title(name)
     tag = Tag.objects.filter(kind=kind, name__iexact=name).first()
     if tag is None:
         tag = Tag(kind=kind, name=name, parent=parent)

@@ -9,9 +9,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from fabula.community import actions
-from fabula.community.errors import CommunityError
 from fabula.community.models import Favourite, Notification
 from fabula.community.notifications import coauthor_invited, send_digests
+from fabula.lib.refusals import ActionRefused
 from fabula.stories import actions as story_actions
 
 
@@ -32,7 +32,7 @@ def test_favourites_count_and_keep_a_sanitised_note(make_story, author, reader):
     assert actions.favourite_remove(user=reader, target=story)
     story.refresh_from_db()
     assert story.favourite_count == 0
-    with pytest.raises(CommunityError):
+    with pytest.raises(ActionRefused):
         actions.favourite_add(user=reader, target="a string")
 
 

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from fabula.community import actions
-from fabula.community.errors import CommunityError
+from fabula.lib.refusals import ActionRefused
 from fabula.stories.permissions import listed_stories
 
 
@@ -36,7 +36,7 @@ def test_blocks_hide_stories_tags_authors_and_subtags(
     assert titles(moderator) == everything  # only the member's own lists
     actions.block_remove(user=reader, target=archive.fandom)
     assert titles(reader) == {"Sub Story"}
-    with pytest.raises(CommunityError):
+    with pytest.raises(ActionRefused):
         actions.block_author(user=reader, author=reader)
 
 

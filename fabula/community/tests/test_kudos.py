@@ -5,8 +5,8 @@ from django.contrib.auth.models import AnonymousUser
 from django.urls import reverse
 
 from fabula.community import actions
-from fabula.community.errors import NotAllowed, RateLimited
 from fabula.community.models import Kudos
+from fabula.lib.refusals import NotAllowed, RateLimited
 
 
 def test_once_per_member_and_per_guest(make_story, author, reader):

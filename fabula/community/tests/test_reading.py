@@ -4,8 +4,8 @@ import pytest
 from django.urls import reverse
 
 from fabula.community import actions
-from fabula.community.errors import CommunityError
 from fabula.community.models import Reading
+from fabula.lib.refusals import ActionRefused
 
 
 def test_the_position_is_saved_clamped_and_one_row_per_story(make_story, author, reader):
@@ -15,7 +15,7 @@ def test_the_position_is_saved_clamped_and_one_row_per_story(make_story, author,
     actions.reading_save_position(user=reader, chapter=second, position=7)
     reading = Reading.objects.get()
     assert reading.chapter == second and reading.position == 1.0
-    with pytest.raises(CommunityError):
+    with pytest.raises(ActionRefused):
         actions.reading_save_position(user=reader, chapter=first, position="half")
 
 

@@ -8,8 +8,8 @@ from django.core import mail
 from django.urls import reverse
 
 from fabula.community import actions
-from fabula.community.errors import CommunityError, NotAllowed, RateLimited
 from fabula.community.models import Notification, Review
+from fabula.lib.refusals import ActionRefused, NotAllowed, RateLimited
 from fabula.test import set_site
 
 GUEST = AnonymousUser()
@@ -42,19 +42,19 @@ def test_like_dislike_scale_stores_the_share_of_likes(story, reader, other_autho
     actions.review_post(story=story, user=moderator, body="Yes!", rating=1)
     story.refresh_from_db()
     assert story.rating_average == 67
-    with pytest.raises(CommunityError, match="like"):
+    with pytest.raises(ActionRefused, match="like"):
         actions.review_post(story=story, user=reader, body="x", rating=7)
 
 
 def test_bad_input_is_refused_with_a_reason(story, reader, author):
-    with pytest.raises(CommunityError, match="few words"):
+    with pytest.raises(ActionRefused, match="few words"):
         actions.review_post(story=story, user=reader, body="   ")
-    with pytest.raises(CommunityError, match="1 to 10"):
+    with pytest.raises(ActionRefused, match="1 to 10"):
         actions.review_post(story=story, user=reader, body="x", rating=11)
     with pytest.raises(NotAllowed):
         actions.review_post(story=story, user=author, body="My own story is great")
     set_site(review_ratings="none")
-    with pytest.raises(CommunityError, match="ratings"):
+    with pytest.raises(ActionRefused, match="ratings"):
         actions.review_post(story=story, user=reader, body="x", rating=4)
 
 
@@ -71,7 +71,7 @@ def test_closed_reviews_and_guests(story, reader):
     with pytest.raises(NotAllowed):  # anonymous reviews are off by default
         actions.review_post(story=story, user=GUEST, name="Visitor", body="Hello", ip="10.0.0.1")
     set_site(anonymous_reviews=True)
-    with pytest.raises(CommunityError, match="name"):
+    with pytest.raises(ActionRefused, match="name"):
         actions.review_post(story=story, user=GUEST, name="", body="Hello", ip="10.0.0.1")
     review = actions.review_post(
         story=story, user=GUEST, name="Visitor", body="Hello", ip="10.0.0.1"
@@ -115,7 +115,7 @@ def is_spam(*, name, body, ip, user):
 def test_the_spam_check_hook_is_called_for_guests(story, settings):
     settings.FABULA_SPAM_CHECK = "fabula.community.tests.test_reviews.is_spam"
     set_site(anonymous_reviews=True)
-    with pytest.raises(CommunityError, match="spam"):
+    with pytest.raises(ActionRefused, match="spam"):
         actions.review_post(story=story, user=GUEST, name="X", body="Best casino", ip="1.2.3.4")
     assert actions.review_post(story=story, user=GUEST, name="X", body="Good story", ip="1.2.3.4")
 

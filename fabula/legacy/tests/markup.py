@@ -11,6 +11,8 @@ import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
+from fabula.lib.words import tidy_title
+
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "wbr"}
 
 
@@ -73,7 +75,7 @@ class Page:
 
 
 def squash(text: str) -> str:
-    return " ".join(text.split())
+    return tidy_title(text)
 
 
 class _Walker(HTMLParser):

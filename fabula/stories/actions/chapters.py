@@ -14,7 +14,7 @@ from fabula.lib.db import keep_ids_ahead
 from fabula.lib.html import sanitize
 from fabula.lib.pagecache import content_changed
 from fabula.lib.refusals import ActionRefused
-from fabula.lib.words import count_words
+from fabula.lib.words import count_words, tidy_title
 from fabula.search import indexing as search_index
 from fabula.stories.actions.stories import (
     status_for_new_work,
@@ -54,7 +54,7 @@ def chapter_add(
         id=chapter_id,
         story=story,
         position=position,
-        title=" ".join(title.split()) or f"Chapter {position}",
+        title=tidy_title(title) or f"Chapter {position}",
         author=author,
         notes=sanitize(notes),
         end_notes=sanitize(end_notes),
@@ -137,7 +137,7 @@ def chapter_update(
     clean = sanitize(body)
     if not clean.strip():
         raise ActionRefused("A chapter needs some text.")
-    chapter.title = " ".join(title.split()) or f"Chapter {chapter.position}"
+    chapter.title = tidy_title(title) or f"Chapter {chapter.position}"
     chapter.body = clean
     chapter.notes = sanitize(notes)
     chapter.end_notes = sanitize(end_notes)

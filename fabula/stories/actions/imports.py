@@ -12,7 +12,7 @@ from django.utils import timezone
 from fabula.lib.db import insert, insert_rows, keep_ids_ahead
 from fabula.lib.html import sanitizer
 from fabula.lib.pagecache import content_changed
-from fabula.lib.words import count_words
+from fabula.lib.words import count_words, tidy_title
 from fabula.search import indexing as search_index
 from fabula.stories.models import (
     Chapter,
@@ -37,7 +37,7 @@ def chapters_import(*, chapters: Sequence[Chapter], count: bool = True) -> list[
         chapter.body = clean(chapter.body)
         chapter.notes = clean(chapter.notes)
         chapter.end_notes = clean(chapter.end_notes)
-        chapter.title = " ".join(chapter.title.split()) or f"Chapter {chapter.position}"
+        chapter.title = tidy_title(chapter.title) or f"Chapter {chapter.position}"
         if count or not chapter.word_count:
             chapter.word_count = count_words(chapter.body)
     insert(chapters)
@@ -76,7 +76,7 @@ def stories_import(*, stories: Sequence[StoryImport]) -> list[Story]:
             raise ValueError(f"Story {story.pk} needs at least one author.")
         if story.pk is None:
             raise ValueError("An imported story keeps its id: set it.")
-        story.title = " ".join(story.title.split())
+        story.title = tidy_title(story.title)
         if not story.title:
             raise ValueError(f"Story {story.pk} needs a title.")
         story.summary, story.notes = clean(story.summary), clean(story.notes)

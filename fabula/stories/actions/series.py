@@ -10,6 +10,7 @@ from fabula.lib.db import keep_ids_ahead
 from fabula.lib.html import sanitize
 from fabula.lib.pagecache import content_changed
 from fabula.lib.refusals import ActionRefused
+from fabula.lib.words import tidy_title
 from fabula.search import indexing as search_index
 from fabula.stories.actions.stories import clean_title
 from fabula.stories.models import (
@@ -32,7 +33,7 @@ def series_create(
     series = Series.objects.create(
         id=series_id,
         owner=owner,
-        title=" ".join(title.split()),
+        title=tidy_title(title),
         summary=sanitize(summary),
         openness=openness,
     )
@@ -51,9 +52,9 @@ def series_add(
 ) -> SeriesEntry:
     """Put a story or a sub-series at the end of a series."""
     if (story is None) == (subseries is None):
-        raise ValueError("A series entry holds a story or a sub-series, not both.")
+        raise ActionRefused("A series entry holds a story or a sub-series, not both.")
     if subseries is not None and _contains(subseries, series):
-        raise ValueError("A series cannot contain itself.")
+        raise ActionRefused("A series cannot contain itself.")
     position = (series.entries.aggregate(p=Max("position"))["p"] or 0) + 1
     entry = SeriesEntry.objects.create(
         series=series, story=story, subseries=subseries, confirmed=confirmed, position=position
@@ -74,7 +75,7 @@ def challenge_create(
     *, title: str, owner: User | None = None, challenger: str = "", summary: str = ""
 ) -> Challenge:
     challenge = Challenge.objects.create(
-        title=" ".join(title.split()), owner=owner, challenger=challenger, summary=sanitize(summary)
+        title=tidy_title(title), owner=owner, challenger=challenger, summary=sanitize(summary)
     )
     content_changed()
     return challenge

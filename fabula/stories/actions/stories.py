@@ -14,6 +14,7 @@ from fabula.lib.db import keep_ids_ahead
 from fabula.lib.html import sanitize
 from fabula.lib.pagecache import content_changed
 from fabula.lib.refusals import ActionRefused
+from fabula.lib.words import tidy_title
 from fabula.search import indexing as search_index
 from fabula.stories.models import (
     Challenge,
@@ -47,10 +48,8 @@ def story_create(
 ) -> Story:
     """A new story credited to `authors` (main author first). It has no chapters yet."""
     if not authors:
-        raise ValueError("A story needs at least one author.")
-    title = " ".join(title.split())
-    if not title:
-        raise ValueError("A story needs a title.")
+        raise ActionRefused("A story needs at least one author.")
+    title = clean_title(title)
     now = timezone.now()
     if status == Status.PUBLISHED and published_at is None:
         published_at = now
@@ -130,7 +129,8 @@ def story_delete(*, story: Story) -> None:
 
 
 def clean_title(title: str, what: str = "story") -> str:
-    title = " ".join((title or "").split())
+    """The title as stored (`tidy_title`); refused when nothing is left of it."""
+    title = tidy_title(title)
     if not title:
         raise ActionRefused(f"A {what} needs a title.")
     return title

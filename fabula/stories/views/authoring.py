@@ -590,7 +590,7 @@ def series_add(request, series_id):
                 story=form.cleaned_data.get("story"),
                 subseries=form.cleaned_data.get("subseries"),
             )
-        except (ActionRefused, ValueError) as error:
+        except ActionRefused as error:
             messages.error(request, str(error))
         else:
             messages.success(

@@ -30,6 +30,7 @@ from urllib.parse import urlparse
 from fabula.importers.dump import DumpWriter, to_json_date
 from fabula.importers.sources.efiction.tables import DAMAGED, Tables
 from fabula.lib.html import escape
+from fabula.lib.words import tidy_title
 
 # The tables a site cannot be imported without; any other missing table is reported, and what
 # it held is not imported.
@@ -447,7 +448,7 @@ class Converter:
         for row in self.rows("authors", "members"):
             self.out.saw("members")
             uid = as_int(row.get("uid"))
-            pen_name = " ".join(as_text(row.get("penname")).split())[:60] or f"Member {uid}"
+            pen_name = tidy_title(as_text(row.get("penname")))[:60] or f"Member {uid}"
             if pen_name.lower() in taken:
                 renamed = f"{pen_name[:48]} (uid {uid})"
                 self.out.problem(
@@ -605,7 +606,7 @@ class Converter:
                 "stories",
                 {
                     "id": sid,
-                    "title": " ".join(as_text(row.get("title")).split())[:200] or f"Story {sid}",
+                    "title": tidy_title(as_text(row.get("title")))[:200] or f"Story {sid}",
                     "summary": as_text(row.get("summary")),
                     "notes": as_text(row.get("storynotes")),
                     "rating": rid,
@@ -699,7 +700,7 @@ class Converter:
                     "id": chapid,
                     "story": sid,
                     "position": position,
-                    "title": " ".join(as_text(row.get("title")).split())[:200],
+                    "title": tidy_title(as_text(row.get("title")))[:200],
                     "author": uid,
                     "notes": as_text(row.get("notes")),
                     "end_notes": as_text(row.get("endnotes")),
@@ -745,8 +746,7 @@ class Converter:
                 "series",
                 {
                     "id": number,
-                    "title": " ".join(as_text(row.get("title")).split())[:200]
-                    or f"Series {number}",
+                    "title": tidy_title(as_text(row.get("title")))[:200] or f"Series {number}",
                     "summary": as_text(row.get("summary")),
                     "owner": owner,
                     "openness": {0: "closed", 1: "moderated"}.get(
