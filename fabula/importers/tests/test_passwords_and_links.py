@@ -7,7 +7,7 @@ import re
 import pytest
 
 from fabula.accounts.models import User
-from fabula.legacy.tests.markup import parse, squash
+from fabula.lib.tests.markup import parse, squash
 from fabula.test import shared_path
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from fabula.legacy.tests.markup import parse
+from fabula.lib.tests.markup import parse
 from fabula.test import require
 
 pytestmark = pytest.mark.django_db

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from fabula.legacy.tests.markup import numbers_blanked, parse, squash
+from fabula.lib.tests.markup import numbers_blanked, parse, squash
 from fabula.test import shared_path
 
 PRINT_ALL = "/viewstory.php?action=printable&textsize=0&sid=1&chapter=all"

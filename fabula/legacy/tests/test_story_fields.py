@@ -10,7 +10,7 @@ import pytest
 from fabula.accounts.models import User
 from fabula.legacy.story_pages import inline_notes
 from fabula.legacy.tests.conftest import set_site
-from fabula.legacy.tests.markup import parse
+from fabula.lib.tests.markup import parse
 from fabula.stories import actions
 from fabula.stories.models import Status
 from fabula.taxonomy.models import Tag, TagKind

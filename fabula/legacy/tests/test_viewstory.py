@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from fabula.legacy.tests.markup import parse
+from fabula.lib.tests.markup import parse
 from fabula.stories import actions
 from fabula.stories.models import Status
 

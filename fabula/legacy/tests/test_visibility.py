@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from fabula.legacy.tests.markup import parse
+from fabula.lib.tests.markup import parse
 from fabula.stories import actions
 from fabula.stories.models import Status
 from fabula.taxonomy.models import Rating
