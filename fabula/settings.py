@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "fabula.conf",
+    "fabula.audit",
     "fabula.accounts",
     "fabula.taxonomy",
     "fabula.stories",

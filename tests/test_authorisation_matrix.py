@@ -22,8 +22,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from fabula.accounts.models import User
+from fabula.audit.models import AuditEntry
 from fabula.community.models import Review
-from fabula.moderation.models import AuditEntry, Report
+from fabula.moderation.models import Report
 from fabula.stories import actions
 from fabula.stories.models import (
     Challenge,

@@ -1,6 +1,7 @@
 """Every write staff (and reporting readers) make: validation, reports, hiding, locking, banning.
 
-Each staff action writes an audit entry (`audit.record`) in the same transaction.
+Each staff action takes `by=` (the staff member) and writes the audit line itself
+(`audit_record`), in the same transaction.
 """
 
 from __future__ import annotations
@@ -10,9 +11,9 @@ from django.utils import timezone
 
 from fabula.accounts.emails import notify
 from fabula.accounts.models import User
+from fabula.audit.actions import audit_record
 from fabula.lib.pagecache import content_changed
 from fabula.lib.refusals import ActionRefused
-from fabula.moderation.audit import record
 from fabula.moderation.models import Report
 from fabula.search import indexing as search_index
 from fabula.stories.actions import announce_when_committed, story_recount
@@ -20,7 +21,7 @@ from fabula.stories.models import Chapter, Status, Story
 
 
 @transaction.atomic
-def story_validate(*, story: Story, moderator: User) -> None:
+def story_validate(*, story: Story, by: User) -> None:
     """Staff accept a story waiting in the queue: it and its waiting chapters go public."""
     story.status = Status.PUBLISHED
     story.moderation_note = ""
@@ -28,12 +29,12 @@ def story_validate(*, story: Story, moderator: User) -> None:
     story.save(update_fields=["status", "moderation_note", "published_at"])
     story.chapters.filter(status=Status.PENDING).update(status=Status.PUBLISHED)
     story_recount(story=story, touch=True)
-    record(actor=moderator, action="validate", target=story)
+    audit_record(by=by, action="validate", target=story)
     for credit in story.credits.select_related("user"):
         notify(
             credit.user,
             f"Your story “{story.title}” is published",
-            f"{moderator.pen_name} validated your story “{story.title}”. Readers can now "
+            f"{by.pen_name} validated your story “{story.title}”. Readers can now "
             "find it in the archive.",
         )
     search_index.story_changed(story)
@@ -41,7 +42,7 @@ def story_validate(*, story: Story, moderator: User) -> None:
 
 
 @transaction.atomic
-def story_reject(*, story: Story, moderator: User, reason: str) -> None:
+def story_reject(*, story: Story, by: User, reason: str) -> None:
     """Staff send a story back to its authors as a draft, with the reason."""
     reason = reason.strip()
     if not reason:
@@ -51,12 +52,12 @@ def story_reject(*, story: Story, moderator: User, reason: str) -> None:
     story.save(update_fields=["status", "moderation_note"])
     story.chapters.filter(status=Status.PENDING).update(status=Status.DRAFT)
     story_recount(story=story)
-    record(actor=moderator, action="reject", target=story, reason=reason)
+    audit_record(by=by, action="reject", target=story, reason=reason)
     for credit in story.credits.select_related("user"):
         notify(
             credit.user,
             f"Your story “{story.title}” was sent back",
-            f"{moderator.pen_name} sent your story “{story.title}” back:\n\n{reason}",
+            f"{by.pen_name} sent your story “{story.title}” back:\n\n{reason}",
             alert=False,
         )
     search_index.story_changed(story)
@@ -64,24 +65,24 @@ def story_reject(*, story: Story, moderator: User, reason: str) -> None:
 
 
 @transaction.atomic
-def chapter_validate(*, chapter: Chapter, moderator: User) -> None:
+def chapter_validate(*, chapter: Chapter, by: User) -> None:
     chapter.status = Status.PUBLISHED
     chapter.save(update_fields=["status"])
     story_recount(story=chapter.story, touch=True)
-    record(actor=moderator, action="validate", target=chapter)
+    audit_record(by=by, action="validate", target=chapter)
     search_index.chapter_changed(chapter)
     announce_when_committed(chapter)
     content_changed()
 
 
 @transaction.atomic
-def chapter_reject(*, chapter: Chapter, moderator: User, reason: str) -> None:
+def chapter_reject(*, chapter: Chapter, by: User, reason: str) -> None:
     if not reason.strip():
         raise ActionRefused("Say why the chapter is sent back: its authors will read it.")
     chapter.status = Status.DRAFT
     chapter.save(update_fields=["status"])
     Story.objects.filter(pk=chapter.story_id).update(moderation_note=reason.strip())
-    record(actor=moderator, action="reject", target=chapter, reason=reason.strip())
+    audit_record(by=by, action="reject", target=chapter, reason=reason.strip())
     search_index.chapter_changed(chapter)
     content_changed()
 
@@ -111,81 +112,79 @@ def report_create(
 
 
 @transaction.atomic
-def report_close(*, report: Report, moderator: User, dismissed: bool = False) -> None:
+def report_close(*, report: Report, by: User, dismissed: bool = False) -> None:
     report.state = Report.State.DISMISSED if dismissed else Report.State.RESOLVED
-    report.handled_by, report.handled_at = moderator, timezone.now()
+    report.handled_by, report.handled_at = by, timezone.now()
     report.save(update_fields=["state", "handled_by", "handled_at"])
-    record(
-        actor=moderator, action="dismiss report" if dismissed else "resolve report", target=report
-    )
+    audit_record(by=by, action="dismiss report" if dismissed else "resolve report", target=report)
 
 
 @transaction.atomic
-def story_hide(*, story: Story, moderator: User, reason: str = "") -> None:
+def story_hide(*, story: Story, by: User, reason: str = "") -> None:
     if story.status == Status.HIDDEN:
         return
     Story.objects.filter(pk=story.pk).update(
         status=Status.HIDDEN, status_before_hiding=story.status
     )
     story.status_before_hiding, story.status = story.status, Status.HIDDEN
-    record(actor=moderator, action="hide", target=story, reason=reason)
+    audit_record(by=by, action="hide", target=story, reason=reason)
     content_changed()
 
 
 @transaction.atomic
-def story_unhide(*, story: Story, moderator: User) -> None:
+def story_unhide(*, story: Story, by: User) -> None:
     if story.status != Status.HIDDEN:
         return
     story.status = story.status_before_hiding or Status.PUBLISHED
     Story.objects.filter(pk=story.pk).update(status=story.status, status_before_hiding="")
-    record(actor=moderator, action="unhide", target=story)
+    audit_record(by=by, action="unhide", target=story)
     content_changed()
 
 
 @transaction.atomic
-def chapter_hide(*, chapter: Chapter, moderator: User, reason: str = "") -> None:
+def chapter_hide(*, chapter: Chapter, by: User, reason: str = "") -> None:
     Chapter.objects.filter(pk=chapter.pk).update(status=Status.HIDDEN)
     story_recount(story=chapter.story)
-    record(actor=moderator, action="hide", target=chapter, reason=reason)
+    audit_record(by=by, action="hide", target=chapter, reason=reason)
     search_index.chapter_changed(chapter)
     content_changed()
 
 
 @transaction.atomic
-def chapter_unhide(*, chapter: Chapter, moderator: User) -> None:
+def chapter_unhide(*, chapter: Chapter, by: User) -> None:
     Chapter.objects.filter(pk=chapter.pk, status=Status.HIDDEN).update(status=Status.PUBLISHED)
     story_recount(story=chapter.story)
-    record(actor=moderator, action="unhide", target=chapter)
+    audit_record(by=by, action="unhide", target=chapter)
     search_index.chapter_changed(chapter)
     content_changed()
 
 
 @transaction.atomic
-def review_set_hidden(*, review, moderator: User, hidden: bool, reason: str = "") -> None:
+def review_set_hidden(*, review, by: User, hidden: bool, reason: str = "") -> None:
     type(review).objects.filter(pk=review.pk).update(hidden=hidden)
-    record(actor=moderator, action="hide" if hidden else "unhide", target=review, reason=reason)
+    audit_record(by=by, action="hide" if hidden else "unhide", target=review, reason=reason)
     content_changed()
 
 
 @transaction.atomic
-def member_set_locked(*, member: User, moderator: User, locked: bool, reason: str = "") -> None:
+def member_set_locked(*, member: User, by: User, locked: bool, reason: str = "") -> None:
     """A locked member still reads and logs in, but may not post, edit or review."""
     User.objects.filter(pk=member.pk).update(locked=locked)
     member.locked = locked
-    record(actor=moderator, action="lock" if locked else "unlock", target=member, reason=reason)
+    audit_record(by=by, action="lock" if locked else "unlock", target=member, reason=reason)
 
 
 @transaction.atomic
-def member_set_banned(*, member: User, moderator: User, banned: bool, reason: str = "") -> None:
+def member_set_banned(*, member: User, by: User, banned: bool, reason: str = "") -> None:
     """A banned member cannot log in; their sessions end at their next request."""
     User.objects.filter(pk=member.pk).update(is_active=not banned)
     member.is_active = not banned
-    record(actor=moderator, action="ban" if banned else "unban", target=member, reason=reason)
+    audit_record(by=by, action="ban" if banned else "unban", target=member, reason=reason)
 
 
 @transaction.atomic
-def member_set_trusted(*, member: User, moderator: User, trusted: bool) -> None:
+def member_set_trusted(*, member: User, by: User, trusted: bool) -> None:
     """A trusted member's new work skips the validation queue."""
     User.objects.filter(pk=member.pk).update(trusted=trusted)
     member.trusted = trusted
-    record(actor=moderator, action="trust" if trusted else "untrust", target=member)
+    audit_record(by=by, action="trust" if trusted else "untrust", target=member)

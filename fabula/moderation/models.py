@@ -1,7 +1,8 @@
-"""Staff's records: reports from readers and the audit log of every staff action.
+"""Staff's records: reports from readers.
 
 Hiding, locking and banning change the content and members themselves (story status, a
-member's `locked` / `is_active`); these tables remember who asked and who did what.
+member's `locked` / `is_active`); reports remember who asked, and the audit log
+(`fabula.audit`) who did what.
 """
 
 from django.conf import settings
@@ -47,24 +48,3 @@ class Report(models.Model):
     @property
     def target(self):
         return self.review or self.chapter or self.story
-
-
-class AuditEntry(models.Model):
-    """One staff action: who, what, on what, why. Never edited, never deleted by the site."""
-
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    action = models.CharField(max_length=40)
-    target_type = models.CharField(max_length=20)
-    target_id = models.PositiveBigIntegerField(null=True)
-    target_label = models.CharField(max_length=300, blank=True)
-    reason = models.TextField(blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        ordering = ["-created_at", "-pk"]
-        verbose_name_plural = "audit entries"
-
-    def __str__(self) -> str:
-        return f"{self.action} {self.target_type} {self.target_id}"

@@ -19,10 +19,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from fabula.accounts.models import User
+from fabula.audit.models import AuditEntry
 from fabula.community.models import Review
 from fabula.lib.refusals import ActionRefused
 from fabula.moderation import actions
-from fabula.moderation.models import AuditEntry, Report
+from fabula.moderation.models import Report
 from fabula.stories.models import Chapter, Status, Story
 from fabula.stories.permissions import (
     can_manage_member,
@@ -131,22 +132,18 @@ def members(request):
 
 # What each button does, by its verb: (target, moderator, reason) -> None.
 STORY_VERBS = {
-    "validate": lambda story, by, reason: actions.story_validate(story=story, moderator=by),
-    "reject": lambda story, by, reason: actions.story_reject(
-        story=story, moderator=by, reason=reason
-    ),
-    "hide": lambda story, by, reason: actions.story_hide(story=story, moderator=by, reason=reason),
-    "unhide": lambda story, by, reason: actions.story_unhide(story=story, moderator=by),
+    "validate": lambda story, by, reason: actions.story_validate(story=story, by=by),
+    "reject": lambda story, by, reason: actions.story_reject(story=story, by=by, reason=reason),
+    "hide": lambda story, by, reason: actions.story_hide(story=story, by=by, reason=reason),
+    "unhide": lambda story, by, reason: actions.story_unhide(story=story, by=by),
 }
 CHAPTER_VERBS = {
-    "validate": lambda chapter, by, reason: actions.chapter_validate(chapter=chapter, moderator=by),
+    "validate": lambda chapter, by, reason: actions.chapter_validate(chapter=chapter, by=by),
     "reject": lambda chapter, by, reason: actions.chapter_reject(
-        chapter=chapter, moderator=by, reason=reason
+        chapter=chapter, by=by, reason=reason
     ),
-    "hide": lambda chapter, by, reason: actions.chapter_hide(
-        chapter=chapter, moderator=by, reason=reason
-    ),
-    "unhide": lambda chapter, by, reason: actions.chapter_unhide(chapter=chapter, moderator=by),
+    "hide": lambda chapter, by, reason: actions.chapter_hide(chapter=chapter, by=by, reason=reason),
+    "unhide": lambda chapter, by, reason: actions.chapter_unhide(chapter=chapter, by=by),
 }
 
 
@@ -189,7 +186,7 @@ def review_action(request, review_id, verb):
     if verb not in ("hide", "unhide"):
         raise Http404("No such action.")
     actions.review_set_hidden(
-        review=review, moderator=request.user, hidden=verb == "hide", reason=_reason(request)
+        review=review, by=request.user, hidden=verb == "hide", reason=_reason(request)
     )
     messages.success(request, f"Review {verb}.")
     return _back(request, "/moderation/reports/")
@@ -204,14 +201,14 @@ def member_action(request, user_id, verb):
     reason = _reason(request)
     if verb in ("lock", "unlock"):
         actions.member_set_locked(
-            member=member, moderator=request.user, locked=verb == "lock", reason=reason
+            member=member, by=request.user, locked=verb == "lock", reason=reason
         )
     elif verb in ("ban", "unban"):
         actions.member_set_banned(
-            member=member, moderator=request.user, banned=verb == "ban", reason=reason
+            member=member, by=request.user, banned=verb == "ban", reason=reason
         )
     elif verb in ("trust", "untrust"):
-        actions.member_set_trusted(member=member, moderator=request.user, trusted=verb == "trust")
+        actions.member_set_trusted(member=member, by=request.user, trusted=verb == "trust")
     else:
         raise Http404("No such action.")
     messages.success(request, f"{member.pen_name}: done ({verb}).")
@@ -224,7 +221,7 @@ def report_action(request, report_id, verb):
     report_row = get_object_or_404(Report, pk=report_id)
     if verb not in ("resolve", "dismiss"):
         raise Http404("No such action.")
-    actions.report_close(report=report_row, moderator=request.user, dismissed=verb == "dismiss")
+    actions.report_close(report=report_row, by=request.user, dismissed=verb == "dismiss")
     return _back(request, "/moderation/reports/")
 
 

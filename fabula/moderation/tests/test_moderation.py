@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from fabula.audit.models import AuditEntry
 from fabula.community.models import Review
-from fabula.moderation.models import AuditEntry, Report
+from fabula.moderation.models import Report
 from fabula.stories.models import Status
 from fabula.test import PASSWORD
 

@@ -348,10 +348,10 @@ def test_a_chapter_hidden_by_staff_leaves_the_index(
     assert titles(results_of(client, q="quokka")[1]) == ["Two Parts"]
     chapter = story.chapters.get(position=2)
     with indexed():
-        moderation.chapter_hide(chapter=chapter, moderator=moderator, reason="spam")
+        moderation.chapter_hide(chapter=chapter, by=moderator, reason="spam")
     assert titles(results_of(client, q="quokka")[1]) == []
     with indexed():
-        moderation.chapter_unhide(chapter=chapter, moderator=moderator)
+        moderation.chapter_unhide(chapter=chapter, by=moderator)
     assert titles(results_of(client, q="quokka")[1]) == ["Two Parts"]
 
 

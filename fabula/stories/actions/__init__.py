@@ -25,6 +25,7 @@ from fabula.stories.actions.coauthors import (
     coauthor_remove,
 )
 from fabula.stories.actions.imports import StoryImport, chapters_import, stories_import
+from fabula.stories.actions.posting import story_post
 from fabula.stories.actions.series import (
     challenge_create,
     series_add,
@@ -75,6 +76,7 @@ __all__ = [
     "story_count_chapters",
     "story_create",
     "story_delete",
+    "story_post",
     "story_recount",
     "story_set_recorded_counts",
     "story_set_tags",

@@ -17,6 +17,7 @@ from fabula.lib.refusals import ActionRefused
 from fabula.lib.words import count_words, tidy_title
 from fabula.search import indexing as search_index
 from fabula.stories.actions.stories import (
+    audit_staff_change,
     status_for_new_work,
     story_count_chapters,
     story_recount,
@@ -110,14 +111,15 @@ def chapter_post(
     release_at: datetime | None = None,
 ) -> Chapter:
     """An author adds a chapter. On a draft story it is a draft too; on a public story it is
-    published, or waits for validation if the author's work does."""
+    published, or waits for validation if the author's work does. Staff adding one to someone
+    else's story are audited."""
     check_chapter_size(body)
     if not sanitize(body).strip():
         raise ActionRefused("A chapter needs some text.")
     status = Status.DRAFT if story.status == Status.DRAFT else status_for_new_work(by)
     if story.status == Status.PENDING:
         status = Status.PENDING
-    return chapter_add(
+    chapter = chapter_add(
         story=story,
         title=title,
         body=body,
@@ -127,12 +129,21 @@ def chapter_post(
         status=status,
         release_at=release_at,
     )
+    audit_staff_change(by=by, story=story, action="add chapter")
+    return chapter
 
 
 @transaction.atomic
 def chapter_update(
-    *, chapter: Chapter, title: str, body: str, notes: str = "", end_notes: str = ""
+    *,
+    chapter: Chapter,
+    title: str,
+    body: str,
+    notes: str = "",
+    end_notes: str = "",
+    by: User | None = None,
 ) -> Chapter:
+    """Change a chapter's title, text and notes; `by`: who did it (staff are audited)."""
     check_chapter_size(body)
     clean = sanitize(body)
     if not clean.strip():
@@ -145,20 +156,23 @@ def chapter_update(
     chapter.updated_at = timezone.now()
     chapter.save()
     story_recount(story=chapter.story, touch=True)
+    audit_staff_change(by=by, story=chapter.story, action="edit chapter")
     search_index.chapter_changed(chapter)
     content_changed()
     return chapter
 
 
 @transaction.atomic
-def chapter_delete(*, chapter: Chapter) -> None:
-    """Remove a chapter; the ones after it move up a place."""
+def chapter_delete(*, chapter: Chapter, by: User | None = None) -> None:
+    """Remove a chapter; the ones after it move up a place. `by`: who did it (staff are
+    audited)."""
     story = chapter.story
     if story.chapters.count() == 1:
         raise ActionRefused("A story keeps at least one chapter: delete the story instead.")
     chapter.delete()
     _renumber(story, [c.pk for c in story.chapters.order_by("position")])
     story_recount(story=story, touch=True)
+    audit_staff_change(by=by, story=story, action="delete chapter")
     search_index.story_changed(story)
     content_changed()
 
@@ -174,25 +188,31 @@ def _renumber(story: Story, ordered_ids: Sequence[int]) -> None:
 
 
 @transaction.atomic
-def chapter_reorder(*, story: Story, order: Sequence[int]) -> None:
-    """Put the story's chapters in the order of `order` (chapter ids, each exactly once)."""
+def chapter_reorder(*, story: Story, order: Sequence[int], by: User | None = None) -> None:
+    """Put the story's chapters in the order of `order` (chapter ids, each exactly once).
+    `by`: who did it (staff are audited)."""
     current = set(story.chapters.values_list("pk", flat=True))
     if len(order) != len(current) or set(order) != current:
         raise ActionRefused("Give every chapter of the story exactly once.")
     _renumber(story, list(order))
     story_recount(story=story, touch=True)
+    audit_staff_change(by=by, story=story, action="reorder chapters")
     search_index.story_changed(story)
     content_changed()
 
 
 @transaction.atomic
-def chapter_schedule(*, chapter: Chapter, release_at: datetime | None) -> None:
-    """Hold a chapter back until `release_at` (None: release it now)."""
+def chapter_schedule(
+    *, chapter: Chapter, release_at: datetime | None, by: User | None = None
+) -> None:
+    """Hold a chapter back until `release_at` (None: release it now). `by`: who did it (staff
+    are audited)."""
     if release_at is not None and release_at <= timezone.now():
         raise ActionRefused("Choose a time in the future, or release the chapter now.")
     chapter.release_at = release_at
     chapter.save(update_fields=["release_at"])
     story_recount(story=chapter.story, touch=release_at is None)
+    audit_staff_change(by=by, story=chapter.story, action="schedule chapter")
     search_index.chapter_changed(chapter)
     content_changed()
 

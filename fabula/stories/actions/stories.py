@@ -10,6 +10,7 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from fabula.accounts.models import User
+from fabula.audit.actions import audit_record
 from fabula.lib.db import keep_ids_ahead
 from fabula.lib.html import sanitize
 from fabula.lib.pagecache import content_changed
@@ -23,6 +24,8 @@ from fabula.stories.models import (
     StoryAuthor,
     StoryTag,
 )
+from fabula.stories.permissions import is_author, needs_validation
+from fabula.taxonomy.actions import freeform_tags
 from fabula.taxonomy.models import Rating, Tag
 
 
@@ -119,10 +122,18 @@ def story_set_recorded_counts(*, story: Story, word_count: int, read_count: int)
     Story.objects.filter(pk=story.pk).update(word_count=word_count, read_count=read_count)
 
 
+def audit_staff_change(*, by: User | None, story: Story, action: str) -> None:
+    """Staff changing someone else's story leave a line in the audit log, as for any staff
+    action; authors working on their own story (and the system: `by` None) do not."""
+    if by is not None and not is_author(by, story):
+        audit_record(by=by, action=action, target=story)
+
+
 @transaction.atomic
-def story_delete(*, story: Story) -> None:
+def story_delete(*, story: Story, by: User | None = None) -> None:
     """Remove a story with everything that hangs on it: chapters, credits, tags, its places
     in series, its challenge responses, read marks. The members and tags themselves stay."""
+    audit_staff_change(by=by, story=story, action="delete story")
     search_index.story_removed(story.pk)
     story.delete()
     content_changed()
@@ -137,8 +148,6 @@ def clean_title(title: str, what: str = "story") -> str:
 
 
 def status_for_new_work(by: User) -> str:
-    from fabula.stories.permissions import needs_validation
-
     return Status.PENDING if needs_validation(by) else Status.PUBLISHED
 
 
@@ -151,21 +160,26 @@ def story_update(
     summary: str = "",
     notes: str = "",
     tags: Sequence[Tag] = (),
+    freeform: Sequence[str] = (),
     completed: bool = False,
     challenges: Sequence[Challenge] | None = None,
+    by: User | None = None,
 ) -> Story:
     """Change what describes a story, and which challenges it answers (left as they are when
-    None). Its chapters and status stay as they are."""
+    None). Its chapters and status stay as they are. `freeform` names free-form tags, made the
+    first time they are used (a refused edit makes none). `by`: who did it (staff are
+    audited)."""
     story.title = clean_title(title)
     story.rating = rating
     story.summary = sanitize(summary)
     story.notes = sanitize(notes)
     story.completed = completed
     story.save(update_fields=["title", "rating", "summary", "notes", "completed"])
-    story_set_tags(story=story, tags=tags)
+    story_set_tags(story=story, tags=[*tags, *freeform_tags(names=freeform)])
     if challenges is not None:
         story.challenges.set(challenges)
     story_recount(story=story, touch=True)  # an edited story counts its words the new way
+    audit_staff_change(by=by, story=story, action="edit story")
     search_index.story_changed(story)
     content_changed()
     return story

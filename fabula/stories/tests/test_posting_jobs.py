@@ -26,7 +26,7 @@ def test_queued_validation_email_waits_for_the_worker(settings, make_story, auth
     settings.FABULA_JOBS = "queue"
     story = make_story(author, "Queued", status=Status.PENDING)
     mail.outbox.clear()
-    moderation_actions.story_validate(story=story, moderator=moderator)
+    moderation_actions.story_validate(story=story, by=moderator)
     assert mail.outbox == []
     job = Job.objects.get()
     assert job.name == "fabula.accounts.emails.email_member"

@@ -13,7 +13,6 @@ from collections.abc import Callable
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -53,9 +52,7 @@ from fabula.stories.permissions import (
     can_post,
     can_post_challenge,
     can_view_story,
-    is_author,
 )
-from fabula.taxonomy import actions as taxonomy
 
 
 def _story(request, story_id: int, allowed) -> Story:
@@ -83,15 +80,6 @@ def _manage_url(story: Story) -> str:
 
 def _refuse(form, error: ActionRefused) -> None:
     form.add_error(None, str(error))
-
-
-def _audit_staff(request, story: Story, action: str) -> None:
-    """Staff changing someone else's story leave a line in the audit log, as for any staff
-    action; authors working on their own story do not."""
-    if not is_author(request.user, story):
-        from fabula.moderation.audit import record
-
-        record(actor=request.user, action=action, target=story)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -138,11 +126,35 @@ def story_new(request):
         if valid and "preview" in request.POST:
             preview = chapter_form.cleaned_data["html"]
         elif valid:
+            s, c = story_form.cleaned_data, chapter_form.cleaned_data
+            publish = "publish" in request.POST
             try:
-                story = _create_story(request, story_form, extras, chapter_form)
+                story = actions.story_post(
+                    by=request.user,
+                    title=s["title"],
+                    rating=s["rating"],
+                    summary=s["summary"],
+                    notes=s["notes"],
+                    tags=story_form.tags(),
+                    freeform=s["freeform"],
+                    completed=s["completed"],
+                    challenges=s["challenges"],
+                    chapter_title=c["title"],
+                    body=c["html"],
+                    chapter_notes=c["notes"],
+                    end_notes=c["end_notes"],
+                    release_at=c.get("release_at"),
+                    coauthors=extras.cleaned_data["coauthors"],
+                    series=extras.cleaned_data.get("series"),
+                    publish=publish,
+                )
             except ActionRefused as error:
                 _refuse(story_form, error)
             else:
+                if publish:
+                    _announce_submission(request, story.status)
+                else:
+                    messages.success(request, "Saved as a draft. Only you (and staff) can see it.")
                 return redirect(_manage_url(story))
     return render(
         request,
@@ -155,44 +167,6 @@ def story_new(request):
             "new": True,
         },
     )
-
-
-@transaction.atomic
-def _create_story(request, story_form, extras, chapter_form) -> Story:
-    user = request.user
-    s, c = story_form.cleaned_data, chapter_form.cleaned_data
-    story = actions.story_create(
-        authors=[user],
-        title=s["title"],
-        rating=s["rating"],
-        summary=s["summary"],
-        notes=s["notes"],
-        tags=story_form.tags() + taxonomy.freeform_tags(names=s["freeform"]),
-        completed=s["completed"],
-        status=Status.DRAFT,
-        challenges=s["challenges"],
-    )
-    actions.chapter_post(
-        story=story,
-        by=user,
-        title=c["title"],
-        body=c["html"],
-        notes=c["notes"],
-        end_notes=c["end_notes"],
-        release_at=c.get("release_at"),
-    )
-    for coauthor in extras.cleaned_data["coauthors"]:
-        actions.coauthor_invite(story=story, user=coauthor, by=user)
-    series = extras.cleaned_data.get("series")
-    if series is not None:
-        if not can_add_to_series(user, series):
-            raise ActionRefused("That series is closed to your stories.")
-        actions.series_add_work(series=series, story=story, by=user)
-    if "publish" in request.POST:
-        _announce_submission(request, actions.story_submit(story=story, by=user))
-    else:
-        messages.success(request, "Saved as a draft. Only you (and staff) can see it.")
-    return story
 
 
 def _announce_submission(request, status: str) -> None:
@@ -236,21 +210,21 @@ def story_edit(request, story_id):
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
-            with transaction.atomic():  # a refused edit leaves no new tag behind
-                actions.story_update(
-                    story=story,
-                    title=d["title"],
-                    rating=d["rating"],
-                    summary=d["summary"],
-                    notes=d["notes"],
-                    tags=form.tags() + taxonomy.freeform_tags(names=d["freeform"]),
-                    completed=d["completed"],
-                    challenges=d["challenges"],
-                )
+            actions.story_update(
+                story=story,
+                title=d["title"],
+                rating=d["rating"],
+                summary=d["summary"],
+                notes=d["notes"],
+                tags=form.tags(),
+                freeform=d["freeform"],
+                completed=d["completed"],
+                challenges=d["challenges"],
+                by=request.user,
+            )
         except ActionRefused as error:
             _refuse(form, error)
         else:
-            _audit_staff(request, story, "edit story")
             messages.success(request, "Story saved.")
             return redirect(_manage_url(story))
     return render(
@@ -276,8 +250,7 @@ def story_submit(request, story_id):
 def story_delete(request, story_id):
     story = _story(request, story_id, can_delete_story)
     if request.method == "POST":
-        _audit_staff(request, story, "delete story")
-        actions.story_delete(story=story)
+        actions.story_delete(story=story, by=request.user)
         messages.success(request, f"“{story.title}” is deleted.")
         return redirect("stories:mine")
     return render(
@@ -304,7 +277,6 @@ def chapter_new(request, story_id):
         request,
         story,
         form,
-        audit="add chapter",
         done="Chapter added.",
         new=True,
         save=lambda d: actions.chapter_post(
@@ -340,7 +312,6 @@ def chapter_edit(request, story_id, chapter_id):
         request,
         story,
         form,
-        audit="edit chapter",
         done="Chapter saved.",
         new=False,
         chapter=chapter,
@@ -350,6 +321,7 @@ def chapter_edit(request, story_id, chapter_id):
             body=d["html"],
             notes=d["notes"],
             end_notes=d["end_notes"],
+            by=request.user,
         ),
     )
 
@@ -360,7 +332,6 @@ def _chapter_form_page(
     form: ChapterForm,
     *,
     save: Callable[[dict], object],
-    audit: str,
     done: str,
     **context,
 ) -> HttpResponse:
@@ -376,7 +347,6 @@ def _chapter_form_page(
             except ActionRefused as error:
                 _refuse(form, error)
             else:
-                _audit_staff(request, story, audit)
                 messages.success(request, done)
                 return redirect(_manage_url(story))
     return render(
@@ -397,11 +367,10 @@ def chapter_delete(request, story_id, chapter_id):
     chapter = _chapter(story, chapter_id)
     if request.method == "POST":
         try:
-            actions.chapter_delete(chapter=chapter)
+            actions.chapter_delete(chapter=chapter, by=request.user)
         except ActionRefused as error:
             messages.error(request, str(error))
         else:
-            _audit_staff(request, story, "delete chapter")
             messages.success(request, f"“{chapter.title}” is deleted.")
         return redirect(_manage_url(story))
     return render(
@@ -423,11 +392,10 @@ def chapter_reorder(request, story_id):
     form = ReorderForm(request.POST if request.method == "POST" else None, chapters=chapters)
     if request.method == "POST" and form.is_valid():
         try:
-            actions.chapter_reorder(story=story, order=form.order())
+            actions.chapter_reorder(story=story, order=form.order(), by=request.user)
         except ActionRefused as error:
             _refuse(form, error)
         else:
-            _audit_staff(request, story, "reorder chapters")
             messages.success(request, "Chapters reordered.")
             return redirect(_manage_url(story))
     return render(request, "stories/manage/reorder.html", {"story": story, "form": form})
@@ -440,8 +408,9 @@ def chapter_schedule(request, story_id, chapter_id):
     chapter = _chapter(story, chapter_id)
     form = ScheduleForm(request.POST)
     if form.is_valid():
-        actions.chapter_schedule(chapter=chapter, release_at=form.cleaned_data["release_at"])
-        _audit_staff(request, story, "schedule chapter")
+        actions.chapter_schedule(
+            chapter=chapter, release_at=form.cleaned_data["release_at"], by=request.user
+        )
         when = form.cleaned_data["release_at"]
         messages.success(
             request,

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class Config(AppConfig):
+    name = "fabula.audit"
+    label = "audit"
+    verbose_name = "Audit log"

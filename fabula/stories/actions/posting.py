@@ -1,0 +1,80 @@
+"""Posting a new story: the workflow behind the "Post a story" page, in one transaction.
+
+The story is made as a draft with its first chapter, co-authors are invited, it joins a series
+if asked, and it is submitted (published, or sent to the queue) if the author chose to publish.
+Each step is an action of its own; this one only strings them together with the one rule they
+share (a closed series refuses the story), so a refusal anywhere leaves nothing behind.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from django.db import transaction
+
+from fabula.accounts.models import User
+from fabula.lib.refusals import ActionRefused
+from fabula.stories.actions.chapters import chapter_post
+from fabula.stories.actions.coauthors import coauthor_invite
+from fabula.stories.actions.series import series_add_work
+from fabula.stories.actions.stories import story_create, story_submit
+from fabula.stories.models import Challenge, Series, Status, Story
+from fabula.stories.permissions import can_add_to_series
+from fabula.taxonomy.actions import freeform_tags
+from fabula.taxonomy.models import Rating, Tag
+
+
+@transaction.atomic
+def story_post(
+    *,
+    by: User,
+    title: str,
+    rating: Rating,
+    chapter_title: str,
+    body: str,
+    summary: str = "",
+    notes: str = "",
+    tags: Sequence[Tag] = (),
+    freeform: Sequence[str] = (),
+    completed: bool = False,
+    challenges: Sequence[Challenge] = (),
+    chapter_notes: str = "",
+    end_notes: str = "",
+    release_at: datetime | None = None,
+    coauthors: Sequence[User] = (),
+    series: Series | None = None,
+    publish: bool = False,
+) -> Story:
+    """`by` posts a story with its first chapter. `freeform` names free-form tags (made the first
+    time they are used); `publish` submits it at once, else it stays a draft. The story's
+    `status` tells which: draft, pending (waits for staff) or published."""
+    story = story_create(
+        authors=[by],
+        title=title,
+        rating=rating,
+        summary=summary,
+        notes=notes,
+        tags=[*tags, *freeform_tags(names=freeform)],
+        completed=completed,
+        status=Status.DRAFT,
+        challenges=challenges,
+    )
+    chapter_post(
+        story=story,
+        by=by,
+        title=chapter_title,
+        body=body,
+        notes=chapter_notes,
+        end_notes=end_notes,
+        release_at=release_at,
+    )
+    for coauthor in coauthors:
+        coauthor_invite(story=story, user=coauthor, by=by)
+    if series is not None:
+        if not can_add_to_series(by, series):
+            raise ActionRefused("That series is closed to your stories.")
+        series_add_work(series=series, story=story, by=by)
+    if publish:
+        story_submit(story=story, by=by)
+    return story
