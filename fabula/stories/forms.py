@@ -114,6 +114,20 @@ class StoryForm(forms.Form):
             chosen.extend(self.cleaned_data.get(self.tag_field(kind)) or [])
         return chosen
 
+    def description(self) -> dict:
+        """What describes the story, as `story_post` and `story_update` take it."""
+        d = self.cleaned_data
+        return {
+            "title": d["title"],
+            "rating": d["rating"],
+            "summary": d["summary"],
+            "notes": d["notes"],
+            "tags": self.tags(),
+            "freeform": d["freeform"],
+            "completed": d["completed"],
+            "challenges": d["challenges"],
+        }
+
     @classmethod
     def initial_for(cls, story) -> dict:
         initial = {

@@ -126,19 +126,12 @@ def story_new(request):
         if valid and "preview" in request.POST:
             preview = chapter_form.cleaned_data["html"]
         elif valid:
-            s, c = story_form.cleaned_data, chapter_form.cleaned_data
+            c = chapter_form.cleaned_data
             publish = "publish" in request.POST
             try:
                 story = actions.story_post(
                     by=request.user,
-                    title=s["title"],
-                    rating=s["rating"],
-                    summary=s["summary"],
-                    notes=s["notes"],
-                    tags=story_form.tags(),
-                    freeform=s["freeform"],
-                    completed=s["completed"],
-                    challenges=s["challenges"],
+                    **story_form.description(),
                     chapter_title=c["title"],
                     body=c["html"],
                     chapter_notes=c["notes"],
@@ -208,20 +201,8 @@ def story_edit(request, story_id):
         request.POST if request.method == "POST" else None, initial=StoryForm.initial_for(story)
     )
     if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
         try:
-            actions.story_update(
-                story=story,
-                title=d["title"],
-                rating=d["rating"],
-                summary=d["summary"],
-                notes=d["notes"],
-                tags=form.tags(),
-                freeform=d["freeform"],
-                completed=d["completed"],
-                challenges=d["challenges"],
-                by=request.user,
-            )
+            actions.story_update(story=story, by=request.user, **form.description())
         except ActionRefused as error:
             _refuse(form, error)
         else:
