@@ -5,6 +5,7 @@ from django.urls import include, path
 
 from fabula.stories.views import authors as accounts
 from fabula.stories.views import browse as taxonomy
+from fabula.stories.views import members
 from fabula.stories.views import reading as stories
 
 urlpatterns = [
@@ -25,6 +26,7 @@ urlpatterns = [
     path("ratings/<int:rating_id>/", taxonomy.rating_detail, name="browse-rating"),
     path("browse/<slug:slug>/", taxonomy.kind_detail, name="browse-kind"),
     path("browse/<slug:slug>/<int:tag_id>/", taxonomy.tag_detail, name="browse-tag"),
+    path("accounts/delete/", members.delete_account, name="account-delete"),
     path("accounts/", include("fabula.accounts.urls")),
     path("", include("fabula.stories.urls")),
     path("", include("fabula.community.urls")),

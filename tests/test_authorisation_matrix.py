@@ -291,7 +291,7 @@ def cases(w: World, archive) -> dict:
             403,
         ),
         "account delete": (
-            reverse("accounts:delete"),
+            reverse("account-delete"),
             {"stories": "orphan", "password": PASSWORD},
             MEMBERS,
             403,

@@ -16,7 +16,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from fabula.lib.html import sanitize
+from fabula.conf.markup import sanitize
 from fabula.moderation.models import Report
 from fabula.stories.models import Challenge, CoauthorInvite, Series, Story
 from fabula.stories.uploads import to_html

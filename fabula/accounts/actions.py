@@ -1,16 +1,14 @@
-"""Every write to members: joining, profile, preferences, leaving.
+"""Every write to members: joining, profile, preferences, the Orphan Account.
 
-Staff actions on members (lock, ban) are in `fabula.moderation.actions`.
+Staff actions on members (lock, ban) are in `fabula.moderation.actions`. Leaving (deleting an
+account) decides what becomes of the member's stories, so it is a story workflow:
+`fabula.stories.actions.members.account_delete`.
 """
 
 from __future__ import annotations
 
-from typing import Literal
-
-from django.db import transaction
-
 from fabula.accounts.models import User
-from fabula.lib.html import sanitize
+from fabula.conf.markup import sanitize
 from fabula.lib.pagecache import content_changed
 from fabula.lib.refusals import ActionRefused
 from fabula.lib.words import tidy_title
@@ -55,36 +53,3 @@ def orphan_account() -> User:
     if orphan is None:
         orphan = User.objects.create_user(ORPHAN_PEN_NAME, "", None)  # unusable password
     return orphan
-
-
-@transaction.atomic
-def account_delete(*, user: User, stories: Literal["delete", "orphan"]) -> None:
-    """Remove a member. Stories they share keep going under the other authors; stories that are
-    theirs alone are deleted or handed to the Orphan account, as the member chose."""
-    from fabula.stories.actions import story_delete
-    from fabula.stories.models import Chapter, Series, Story, StoryAuthor
-
-    if stories not in ("delete", "orphan"):
-        raise ActionRefused("Choose whether to delete your stories or leave them to the archive.")
-    orphan = orphan_account() if stories == "orphan" else None
-    for story in Story.objects.filter(credits__user=user).distinct():
-        others = list(story.credits.exclude(user=user).order_by("position"))
-        if others:
-            story.credits.filter(user=user).delete()
-            for position, credit in enumerate(others):
-                StoryAuthor.objects.filter(pk=credit.pk).update(position=position)
-            Chapter.objects.filter(story=story, author=user).update(author=others[0].user)
-        elif orphan is None:
-            story_delete(story=story)
-        else:
-            story.credits.filter(user=user).update(user=orphan)
-            Chapter.objects.filter(story=story, author=user).update(author=orphan)
-    # Chapters written for others' stories (round robins) stay, under the Orphan account.
-    if Chapter.objects.filter(author=user).exists():
-        keeper = orphan or orphan_account()
-        Chapter.objects.filter(author=user).update(author=keeper)
-    if Series.objects.filter(owner=user).exists():
-        keeper = orphan or orphan_account()
-        Series.objects.filter(owner=user).update(owner=keeper)
-    user.delete()
-    content_changed()

@@ -5,13 +5,12 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.mail import send_mail
 
+from fabula.accounts.models import User
 from fabula.lib.jobs import enqueue, job
 
 
 @job
 def email_member(*, user_id: int, subject: str, body: str) -> None:
-    from fabula.accounts.models import User
-
     user = User.objects.filter(pk=user_id).first()
     if user is None or not user.email:
         return

@@ -6,10 +6,9 @@ from django import forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
 
-from fabula.accounts.models import User
+from fabula.accounts.models import STORY_SORTS, User
 from fabula.conf.models import site_settings
 from fabula.lib.words import tidy_title
-from fabula.stories.listing.pages import SORTS
 
 TEXT_SIZES = [(s, f"{s}%") for s in (80, 90, 100, 110, 125, 150, 175)]
 
@@ -78,8 +77,7 @@ class ProfileForm(forms.ModelForm):
 class PreferencesForm(forms.ModelForm):
     text_size = forms.TypedChoiceField(choices=TEXT_SIZES, coerce=int)
     default_sort = forms.ChoiceField(
-        choices=[("", "As each list chooses")]
-        + [(key, label) for key, (label, _) in SORTS.items()],
+        choices=[("", "As each list chooses"), *STORY_SORTS.items()],
         required=False,
         label="Sort story lists by",
     )

@@ -11,6 +11,17 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 
+# The orders of story lists a member may prefer (User.default_sort): the key in `?sort=` and its
+# label. Here, below stories, so the preferences form can offer them; each list's ORDER BY is
+# `stories.listing.pages.SORTS`, which is built from this.
+STORY_SORTS: dict[str, str] = {
+    "title": "Title",
+    "updated": "Updated",
+    "published": "Published",
+    "words": "Words",
+    "reads": "Reads",
+}
+
 
 class UserManager(BaseUserManager):
     use_in_migrations = True

@@ -1,12 +1,13 @@
-"""A member's own pages: join, log in, reset a password, profile, preferences, leave.
+"""A member's own pages: join, log in, reset a password, profile, preferences.
 
-(The public author pages are in `views.py`.)
+Leaving (the account deletion page) is `stories.views.members`: it decides what becomes of the
+member's stories. The public author pages are `stories.views.authors`.
 """
 
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth import login, logout
+from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
@@ -14,7 +15,6 @@ from django.urls import reverse_lazy
 
 from fabula.accounts import actions
 from fabula.accounts.forms import (
-    DeleteAccountForm,
     LoginForm,
     PreferencesForm,
     ProfileForm,
@@ -152,15 +152,3 @@ def preferences(request):
             return redirect("accounts:preferences")
         request.user.refresh_from_db()
     return render(request, "accounts/preferences.html", {"form": form})
-
-
-@login_required
-def delete_account(request):
-    form = DeleteAccountForm(request.POST if request.method == "POST" else None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        user = request.user
-        logout(request)
-        actions.account_delete(user=user, stories=form.cleaned_data["stories"])
-        messages.success(request, "Your account is deleted. Thank you for writing here.")
-        return redirect("home")
-    return render(request, "accounts/delete.html", {"form": form})

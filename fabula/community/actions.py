@@ -27,8 +27,9 @@ from fabula.community.models import (
     Review,
     Subscription,
 )
+from fabula.conf.markup import sanitize
 from fabula.conf.models import SiteSettings, site_settings
-from fabula.lib.html import looks_like_html, plain_to_html, sanitize
+from fabula.lib.html import looks_like_html, plain_to_html
 from fabula.lib.pagecache import content_changed
 from fabula.lib.refusals import ActionRefused, NotAllowed, RateLimited
 from fabula.lib.words import tidy_title

@@ -9,6 +9,7 @@ from django.db.models import Exists, OuterRef, Prefetch, QuerySet, Subquery
 
 from fabula.community.models import Favourite, Kudos, Reading, Review, Subscription
 from fabula.stories.models import Chapter, Story
+from fabula.stories.permissions import listed_stories
 
 REVIEWS_ON_PAGE = 20
 
@@ -108,8 +109,6 @@ def member_state(user, story: Story) -> MemberState:
 
 def continue_reading(user, limit: int = 5) -> list[Reading]:
     """The member's stories in progress, newest first, that they may still see."""
-    from fabula.stories.permissions import listed_stories
-
     return list(
         Reading.objects.filter(user=user, chapter__isnull=False, story__in=listed_stories(user))
         .select_related("story", "chapter")

@@ -17,7 +17,9 @@ from datetime import UTC, datetime
 
 from lxml import etree
 
+from fabula.conf.models import site_settings
 from fabula.formats.registry import Format
+from fabula.lib.html import html_to_plain
 from fabula.lib.words import tidy_title
 from fabula.stories.models import Chapter, Story
 
@@ -175,9 +177,6 @@ def _xml_safe(value: str) -> str:
 
 def render(story: Story, chapters: Sequence[Chapter]) -> bytes:
     from django.urls import reverse
-
-    from fabula.conf.models import site_settings
-    from fabula.lib.html import html_to_plain
 
     site = site_settings()
     story_url = site.site_url + reverse("story", args=[story.pk])

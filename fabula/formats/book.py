@@ -15,6 +15,7 @@ from uuid import NAMESPACE_URL, uuid5
 
 from django.urls import reverse
 
+from fabula.conf.models import site_settings
 from fabula.formats import efiction_fields
 from fabula.stories.models import Chapter, SeriesEntry, Story
 from fabula.stories.selectors import StoryHeader, story_header
@@ -68,8 +69,6 @@ class Book:
 
 def gather(story: Story, chapters: Sequence[Chapter]) -> Book:
     """Everything a format prints about `story` with these chapters (already filtered)."""
-    from fabula.conf.models import site_settings
-
     site = site_settings()
     chapters = list(chapters)
     header = story_header(story, chapters)

@@ -33,6 +33,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db.models.functions import Length
 
+from fabula.conf.models import site_settings
 from fabula.formats.registry import Format, get_format
 from fabula.lib import pagecache
 from fabula.stories.models import Chapter, SeriesEntry, Story
@@ -157,8 +158,6 @@ def story_version(user: Viewer, story: Story) -> str:
 
 
 def compute_version(story: Story, chapters, *, privileged: bool) -> str:
-    from fabula.conf.models import site_settings
-
     site = site_settings()
     parts: list[object] = [
         LAYOUT_REVISION,

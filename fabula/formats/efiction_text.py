@@ -48,6 +48,7 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
+from fabula.conf.models import site_settings
 from fabula.formats import efiction_fields
 from fabula.formats.blocks import (
     compact_lines,
@@ -93,8 +94,6 @@ _SID = re.compile(r"[?&]sid=(\d+)")
 
 def render(story: Story, chapters: Sequence[Chapter]) -> bytes:
     """The story with these chapters (in order), as UTF-8 text."""
-    from fabula.conf.models import site_settings
-
     site = site_settings()
     return render_text(
         story,
@@ -166,8 +165,6 @@ def _heading(chapter: Chapter) -> str:
 
 def parse(data: bytes, source: str) -> CanonicalStory:
     """Read a file of this format; dates are read in the site's date format."""
-    from fabula.conf.models import site_settings
-
     site = site_settings()
     return parse_text(
         decode(data, source),

@@ -24,6 +24,7 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils.html import escape
 
+from fabula.conf.models import site_settings
 from fabula.formats.atom import Entry, Feed, Link, Person, entry_xml, latest
 from fabula.formats.feeds import Site, story_entry
 from fabula.formats.registry import Format
@@ -377,8 +378,6 @@ def _with_page(path: str, query: dict[str, str] | None, number: int | None) -> s
 
 
 def _page(items, raw: str | None) -> Page:
-    from fabula.conf.models import site_settings
-
     try:
         number = int(raw or 1)
     except ValueError:
@@ -408,8 +407,6 @@ def _archive_updated():
 
 
 def render(story: Story, chapters: Sequence[Chapter]) -> bytes:
-    from fabula.conf.models import site_settings
-
     settings = site_settings()
     site = Site(settings.site_name, settings.site_url, settings.site_url)
     listed = with_listing_data(Story.objects.filter(pk=story.pk)).first()

@@ -12,11 +12,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib import import_module
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from fabula.formats.canonical import CanonicalStory
-    from fabula.stories.models import Chapter, Story
+from fabula.formats.canonical import CanonicalStory
+from fabula.stories.models import Chapter, Story
 
 FORMAT_MODULES = [
     "fabula.formats.efiction_text",

@@ -31,6 +31,7 @@ from fabula.formats.app_passwords import (
     user_from_basic_auth,
 )
 from fabula.formats.atom import feed_xml
+from fabula.formats.atom import render as render_chapters
 from fabula.formats.downloads import (
     DOWNLOAD_FORMATS,
     READ_WHOLE_BYTES,
@@ -42,7 +43,12 @@ from fabula.formats.downloads import (
 from fabula.formats.models import AppPassword
 from fabula.lib.pagecache import cached_page
 from fabula.stories.models import Series, Story
-from fabula.stories.permissions import check_view_story, listed_stories, required_gate
+from fabula.stories.permissions import (
+    check_view_story,
+    listed_stories,
+    required_gate,
+    visible_chapters,
+)
 from fabula.taxonomy.models import Tag
 
 ATOM_CONTENT_TYPE = "application/atom+xml; charset=utf-8"
@@ -209,9 +215,6 @@ def feed_series(request, series_id: int):
 @require_safe
 def feed_story(request, story_id: int):
     """A story's chapters, to follow a work in progress."""
-    from fabula.formats.atom import render as render_chapters
-    from fabula.stories.permissions import visible_chapters
-
     story = get_object_or_404(Story.objects.select_related("rating"), pk=story_id)
     if not listed_stories(request.user).filter(pk=story.pk).exists():
         raise Http404("No such story.")

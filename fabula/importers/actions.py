@@ -15,9 +15,9 @@ from django.db.models import Avg, Count, Q
 
 from fabula.accounts.models import User
 from fabula.community.models import Favourite, Kudos, Review, Subscription
+from fabula.conf.markup import sanitize, sanitizer
 from fabula.conf.models import SiteSettings
 from fabula.lib.db import insert, keep_ids_ahead
-from fabula.lib.html import sanitize, sanitizer
 from fabula.lib.pagecache import content_changed
 from fabula.stories.models import Challenge, Chapter, Story
 from fabula.taxonomy.models import Rating, Tag, TagKind

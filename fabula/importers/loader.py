@@ -37,11 +37,11 @@ from django.utils import timezone
 
 from fabula.accounts.models import User
 from fabula.community.models import Review
+from fabula.conf.markup import sanitize
 from fabula.importers import actions as imports
 from fabula.importers.dump import KINDS, Dump, from_json_date
 from fabula.importers.models import ImportRecord
 from fabula.lib.db import bulk_writing, insert_rows
-from fabula.lib.html import sanitize
 from fabula.search import indexing
 from fabula.stories import actions
 from fabula.stories.models import Challenge, Chapter, Series, Status, Story

@@ -1,7 +1,8 @@
 """HTML that authors give us, made safe, and turned into plain text.
 
 Every piece of HTML from outside (story text, notes, summaries, bios, imports) goes through
-`sanitize` before it is stored; templates then print it as it is.
+`sanitize` before it is stored; templates then print it as it is. The tags the site allows come
+in as an argument: callers use `fabula.conf.markup`, which passes the administrator's choice.
 """
 
 import html
@@ -90,21 +91,19 @@ def allowed_tags(choice: str) -> set[str]:
     return (chosen & ALLOWED_TAGS) if chosen else set(ALLOWED_TAGS)
 
 
-def sanitize(value: str) -> str:
+def sanitize(value: str, *, allowed: str) -> str:
     """Keep the markup a story needs; drop scripts, event handlers, styles and unsafe URLs.
 
-    The tags allowed are the site's choice (SiteSettings.allowed_tags, read from the cache)."""
-    return sanitizer()(value) if value else ""
+    `allowed` is an administrator's choice of tags (see `allowed_tags`). The site's own choice is
+    read and passed in by `fabula.conf.markup`, which is what actions call: lib reads no app."""
+    return sanitizer(allowed=allowed)(value) if value else ""
 
 
-def sanitizer() -> Callable[[str], str]:
-    """`sanitize` with the site's choice of tags read once, for many values in a row (an import
-    sanitises tens of thousands; reading the settings each time would cost more than nh3)."""
-    # Imported here, not at the top: this module is also used before Django's apps are ready.
-    from fabula.conf.models import site_settings
-
+def sanitizer(*, allowed: str) -> Callable[[str], str]:
+    """`sanitize` with one choice of tags, for many values in a row (an import sanitises tens of
+    thousands; building the cleaner each time would cost more than nh3)."""
     cleaner = nh3.Cleaner(
-        tags=allowed_tags(site_settings().allowed_tags),
+        tags=allowed_tags(allowed),
         attributes=ALLOWED_ATTRIBUTES,
         url_schemes={"http", "https", "mailto"},
         link_rel="noopener nofollow ugc",

@@ -23,7 +23,8 @@ from datetime import datetime
 from django.db import connection, transaction
 
 from fabula.lib.html import html_to_plain
-from fabula.search.backends import MARK_END, MARK_START, backend
+from fabula.search.backends import backend
+from fabula.search.backends.base import MARK_END, MARK_START
 from fabula.stories.models import Chapter, SeriesEntry, Status, Story, StoryAuthor, StoryTag
 
 BATCH = 500  # stories per transaction when indexing many (rebuild, an import)
@@ -297,8 +298,6 @@ def chapters_changed(chapters: Iterable[Chapter | int]) -> None:
 
 def series_changed(series) -> None:
     """A series' title or stories changed: its stories carry its title in their rows."""
-    from fabula.stories.models import SeriesEntry
-
     _record(
         stories=SeriesEntry.objects.filter(series=series, story__isnull=False).values_list(
             "story_id", flat=True

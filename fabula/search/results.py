@@ -23,7 +23,9 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from fabula.conf.models import site_settings
-from fabula.search.backends import MARK_END, MARK_START, backend, id_list
+from fabula.lib.db import id_list
+from fabula.search.backends import backend
+from fabula.search.backends.base import MARK_END, MARK_START
 from fabula.search.query import Query, parse
 from fabula.search.snippets import passage
 from fabula.stories.listing import filters

@@ -14,7 +14,7 @@ import re
 from collections import Counter, deque
 from collections.abc import Iterator
 
-from fabula.search.backends import MARK_END, MARK_START
+from fabula.search.backends.base import MARK_END, MARK_START
 from fabula.search.query import WORD, Query
 
 WIDTH = 220  # characters in a passage, about 35 words

@@ -12,7 +12,7 @@ from django.utils import timezone
 from fabula.accounts.models import User
 from fabula.conf.models import site_settings
 from fabula.lib.words import tidy_title
-from fabula.stories.models import Challenge, Series
+from fabula.stories.models import Challenge, Series, Story
 from fabula.stories.uploads import FORMATS, UnreadableUpload, read_upload, to_html
 from fabula.taxonomy.models import Rating, Tag, TagKind
 
@@ -303,7 +303,6 @@ class SeriesAddForm(forms.Form):
 
     def __init__(self, *args, user: User, series: Series, **kwargs):
         super().__init__(*args, **kwargs)
-        from fabula.stories.models import Story
 
         self.fields["story"].queryset = Story.objects.filter(credits__user=user).distinct()
         self.fields["subseries"].queryset = Series.objects.filter(owner=user).exclude(pk=series.pk)

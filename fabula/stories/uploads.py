@@ -8,7 +8,8 @@ import os
 
 from markdown_it import MarkdownIt
 
-from fabula.lib.html import looks_like_html, plain_to_html, sanitize
+from fabula.conf.markup import sanitize
+from fabula.lib.html import looks_like_html, plain_to_html
 
 FORMATS = [("html", "HTML"), ("markdown", "Markdown")]
 UPLOAD_SUFFIXES = (".txt", ".html", ".htm", ".docx")

@@ -1,5 +1,9 @@
+"""The admin pages of ratings, tag kinds and tags. A tag saved here gets its eFiction-style
+number from the same action as anywhere else (`actions.tag_number`)."""
+
 from django.contrib import admin
 
+from fabula.taxonomy.actions import tag_number
 from fabula.taxonomy.models import Rating, Tag, TagKind
 
 
@@ -17,8 +21,6 @@ class TagAdmin(admin.ModelAdmin):
     raw_id_fields = ["parent", "synonym_of"]
 
     def save_model(self, request, obj, form, change):
-        from fabula.taxonomy.actions import tag_number
-
         tag_number(tag=obj)
         super().save_model(request, obj, form, change)
 

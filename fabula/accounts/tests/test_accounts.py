@@ -1,5 +1,7 @@
-"""Joining, logging in (with its rate limit), resetting a password, profile, preferences, and
-leaving with one's stories deleted or orphaned."""
+"""Joining, logging in (with its rate limit), resetting a password, profile, preferences.
+
+Leaving, which decides what becomes of one's stories, is tested in stories/tests/test_members.py.
+"""
 
 from __future__ import annotations
 
@@ -10,9 +12,7 @@ from django.contrib.auth.hashers import identify_hasher
 from django.core import mail
 from django.urls import reverse
 
-from fabula.accounts.actions import ORPHAN_PEN_NAME
 from fabula.accounts.models import User
-from fabula.stories.models import Story
 from fabula.test import PASSWORD, set_site
 
 pytestmark = pytest.mark.django_db
@@ -162,34 +162,3 @@ def test_profile_bad_website_keeps_typed_values(client, author):
     assert 'value="Typed"' in response.content.decode()
     author.refresh_from_db()
     assert author.real_name == ""
-
-
-def test_delete_account_orphans_stories(
-    client, author, coauthor, make_story, django_capture_on_commit_callbacks
-):
-    alone = make_story(author, "Alone")
-    shared = make_story(author, "Shared", coauthors=[coauthor])
-    client.force_login(author)
-    response = client.post(reverse("accounts:delete"), {"stories": "orphan", "password": "wrong"})
-    assert "That is not your password." in response.content.decode()
-    with django_capture_on_commit_callbacks(execute=True):  # as the real commit would
-        client.post(reverse("accounts:delete"), {"stories": "orphan", "password": PASSWORD})
-    assert not User.objects.filter(pk=author.pk).exists()
-    orphan = User.objects.get(pen_name=ORPHAN_PEN_NAME)
-    assert list(alone.authors.all()) == [orphan]
-    assert list(shared.authors.all()) == [coauthor]
-    assert set(alone.chapters.values_list("author", flat=True)) == {orphan.pk}
-    assert set(shared.chapters.values_list("author", flat=True)) == {coauthor.pk}
-    assert not orphan.has_usable_password()
-
-
-def test_delete_account_deletes_own_stories(
-    client, author, coauthor, make_story, django_capture_on_commit_callbacks
-):
-    make_story(author, "Alone")
-    shared = make_story(author, "Shared", coauthors=[coauthor])
-    client.force_login(author)
-    with django_capture_on_commit_callbacks(execute=True):  # as the real commit would
-        client.post(reverse("accounts:delete"), {"stories": "delete", "password": PASSWORD})
-    assert list(Story.objects.values_list("title", flat=True)) == ["Shared"]
-    assert list(shared.authors.all()) == [coauthor]

@@ -16,6 +16,7 @@ from django.urls import reverse
 from fabula.accounts.models import User
 from fabula.community import permissions, selectors
 from fabula.community.forms import ReplyForm, ReviewForm
+from fabula.community.models import Block, Favourite, Notification, Subscription
 from fabula.conf.models import SiteSettings, site_settings
 from fabula.stories.permissions import is_author
 
@@ -101,8 +102,6 @@ def average_rating(value: int | None) -> str:
 def member_community(context, member):
     """On a member's page: their favourites; for the member, their own community pages; for
     others, follow, favourite and hide buttons."""
-    from fabula.community.models import Block, Favourite, Notification, Subscription
-
     user = context["request"].user
     data = {
         "member": member,
@@ -132,8 +131,6 @@ def member_community(context, member):
 @register.inclusion_tag("community/includes/series_panel.html", takes_context=True)
 def series_community(context, series):
     """Follow and favourite buttons for a series (members only: guests' pages may be cached)."""
-    from fabula.community.models import Favourite, Subscription
-
     request = context["request"]
     data = {
         "series": series,

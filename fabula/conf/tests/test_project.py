@@ -6,6 +6,7 @@ import sys
 import pytest
 from django.core.management import call_command
 
+from fabula.conf.markup import sanitize
 from fabula.conf.models import SiteSettings, site_settings
 
 
@@ -58,8 +59,6 @@ def test_database_url_selects_postgresql():
 
 @pytest.mark.django_db
 def test_the_site_chooses_the_html_tags_authors_may_use():
-    from fabula.lib.html import sanitize
-
     html = "<p><em>Hi</em> <u>there</u></p><script>alert(1)</script><iframe src=x></iframe>"
     assert sanitize(html) == "<p><em>Hi</em> <u>there</u></p>"
     site = site_settings()

@@ -4,6 +4,7 @@ import random
 
 import pytest
 
+from fabula.conf.markup import sanitize
 from fabula.formats.blocks import (
     compact_lines,
     html_to_text,
@@ -11,7 +12,7 @@ from fabula.formats.blocks import (
     starts_with_block,
     text_to_html,
 )
-from fabula.lib.html import plain_to_html, sanitize
+from fabula.lib.html import plain_to_html
 
 TRICKY_TEXTS = [
     "a",

@@ -20,7 +20,8 @@ from datetime import datetime
 import psycopg
 from django.db import connection, transaction
 
-from fabula.search.backends import StoryMatch
+from fabula.lib.db import id_array
+from fabula.search.backends.base import StoryMatch
 from fabula.search.query import Query, Term
 
 CONFIG = "fabula"
@@ -114,7 +115,7 @@ def matches(
             f"SELECT story_id, min(-(2 * ts_rank({META_RANK}, meta, to_tsquery('{CONFIG}', %s))"
             f" + ts_rank(body_vector, to_tsquery('{CONFIG}', %s))))"
             " FROM search_document WHERE chapter_id = ANY(%s::integer[]) GROUP BY story_id",
-            [_rank_query(query), _rank_query(query), id_list_param(chapter_ids)],
+            [_rank_query(query), _rank_query(query), id_array(chapter_ids)],
         )
         scores = dict(cursor.fetchall())
     return [
@@ -136,14 +137,14 @@ def _story_matches(
             cursor.execute(
                 f"SELECT story_id, -ts_rank({META_RANK}, meta, to_tsquery('{CONFIG}', %s))"
                 " FROM search_story WHERE story_id = ANY(%s::integer[])",
-                [_rank_query(query), id_list_param(story_ids)],
+                [_rank_query(query), id_array(story_ids)],
             )
             scores = dict(cursor.fetchall())
         cursor.execute(
             "SELECT m.story_id, (array_agg(m.chapter_id ORDER BY m.position))[1], min(m.position),"
             " count(*) FROM search_document m"
             f" WHERE m.story_id = ANY(%s::integer[]) AND {released} AND {keep} GROUP BY m.story_id",
-            [id_list_param(story_ids), *released_params, *keep_params],
+            [id_array(story_ids), *released_params, *keep_params],
         )
         rows = cursor.fetchall()
     return [StoryMatch(*row, scores.get(row[0])) for row in rows], len(story_ids) <= scored_limit
@@ -169,16 +170,6 @@ def _planned_for_search() -> Iterator[None]:
 def excluded_sql(query: Query) -> tuple[str, list]:
     where, params = _where([query.excluded])
     return f"SELECT story_id FROM search_document WHERE {where}", params
-
-
-def id_list_sql() -> str:
-    """A subquery of the ids in one parameter (an array): a long list binds as one value."""
-    return "SELECT unnest(%s::integer[])"
-
-
-def id_list_param(ids: list[int]) -> str:
-    # The array as its text form: psycopg would adapt each of thousands of numbers on its own.
-    return "{" + ",".join(map(str, ids)) + "}"
 
 
 def texts(chapter_ids: list[int]) -> dict[int, str]:

@@ -12,13 +12,12 @@ a reader types is ever read as FTS5 syntax.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from datetime import datetime
 
 from django.db import connection
 
-from fabula.search.backends import StoryMatch, by_story
+from fabula.search.backends.base import StoryMatch, by_story
 from fabula.search.query import Query, Term
 
 COLUMNS = {
@@ -130,15 +129,6 @@ def excluded_sql(query: Query) -> tuple[str, list]:
         " WHERE search_fts MATCH %s",
         [compile_match([query.excluded])],
     )
-
-
-def id_list_sql() -> str:
-    """A subquery of the ids in one parameter (a JSON array): a long list binds as one value."""
-    return "SELECT value FROM json_each(%s)"
-
-
-def id_list_param(ids: list[int]) -> str:
-    return json.dumps(ids)
 
 
 def texts(chapter_ids: list[int]) -> dict[int, str]:

@@ -1,6 +1,6 @@
 """Cutting the passage shown under a result."""
 
-from fabula.search.backends import MARK_END, MARK_START
+from fabula.search.backends.base import MARK_END, MARK_START
 from fabula.search.query import parse
 from fabula.search.snippets import passage
 

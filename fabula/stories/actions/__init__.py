@@ -25,6 +25,7 @@ from fabula.stories.actions.coauthors import (
     coauthor_remove,
 )
 from fabula.stories.actions.imports import StoryImport, chapters_import, stories_import
+from fabula.stories.actions.members import account_delete
 from fabula.stories.actions.posting import story_post
 from fabula.stories.actions.series import (
     challenge_create,
@@ -50,6 +51,7 @@ from fabula.stories.actions.stories import (
 __all__ = [
     "ActionRefused",
     "StoryImport",
+    "account_delete",
     "announce_when_committed",
     "challenge_create",
     "chapter_add",

@@ -9,8 +9,8 @@ from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from fabula.conf.markup import sanitizer
 from fabula.lib.db import insert, insert_rows, keep_ids_ahead
-from fabula.lib.html import sanitizer
 from fabula.lib.pagecache import content_changed
 from fabula.lib.words import count_words, tidy_title
 from fabula.search import indexing as search_index

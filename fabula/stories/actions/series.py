@@ -6,8 +6,8 @@ from django.db import transaction
 from django.db.models import Max
 
 from fabula.accounts.models import User
+from fabula.conf.markup import sanitize
 from fabula.lib.db import keep_ids_ahead
-from fabula.lib.html import sanitize
 from fabula.lib.pagecache import content_changed
 from fabula.lib.refusals import ActionRefused
 from fabula.lib.words import tidy_title

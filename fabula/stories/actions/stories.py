@@ -11,8 +11,8 @@ from django.utils import timezone
 
 from fabula.accounts.models import User
 from fabula.audit.actions import audit_record
+from fabula.conf.markup import sanitize
 from fabula.lib.db import keep_ids_ahead
-from fabula.lib.html import sanitize
 from fabula.lib.pagecache import content_changed
 from fabula.lib.refusals import ActionRefused
 from fabula.lib.words import tidy_title

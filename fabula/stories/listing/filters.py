@@ -29,7 +29,7 @@ from django.db.models import BooleanField, Count, ExpressionWrapper, Q, QuerySet
 from django.http import QueryDict
 from django.utils import timezone
 
-from fabula.search.backends import id_list
+from fabula.lib.db import id_list
 from fabula.stories.models import Story, StoryTag
 from fabula.taxonomy.models import Tag, TagKind
 

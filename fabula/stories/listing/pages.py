@@ -25,18 +25,23 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.safestring import SafeString, mark_safe
 
+from fabula.accounts.models import STORY_SORTS
 from fabula.conf.models import site_settings
 from fabula.stories.listing.filters import Sidebar, apply_filters, read_filters, sidebar
 from fabula.stories.models import Story, StoryAuthor, StoryTag
 
-# The orders a reader may pick: the key in `?sort=`, its label, and the ORDER BY. The primary key
-# comes last so that stories with equal values keep one stable order across pages.
+# The orders a reader may pick: the key in `?sort=`, its label (both from accounts' STORY_SORTS,
+# which a member's preference chooses among), and the ORDER BY. The primary key comes last so
+# that stories with equal values keep one stable order across pages.
+_ORDER_BY: dict[str, tuple] = {
+    "title": (Lower("title").asc(), "pk"),
+    "updated": (F("updated_at").desc(nulls_last=True), "-pk"),
+    "published": (F("published_at").desc(nulls_last=True), "-pk"),
+    "words": ("-word_count", "-pk"),
+    "reads": ("-read_count", "-pk"),
+}
 SORTS: dict[str, tuple[str, tuple]] = {
-    "title": ("Title", (Lower("title").asc(), "pk")),
-    "updated": ("Updated", (F("updated_at").desc(nulls_last=True), "-pk")),
-    "published": ("Published", (F("published_at").desc(nulls_last=True), "-pk")),
-    "words": ("Words", ("-word_count", "-pk")),
-    "reads": ("Reads", ("-read_count", "-pk")),
+    key: (label, _ORDER_BY[key]) for key, label in STORY_SORTS.items()
 }
 
 LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"

@@ -1,0 +1,41 @@
+"""What both search backends share: the record of a story a query matches, and the marks around
+highlighted words. Apart from the package's `__init__`, which imports both backends to pick
+one, so that they can import this without a cycle."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import NamedTuple
+
+# Marks around highlighted words in snippets; documents never hold them (see indexing).
+MARK_START, MARK_END = "\x02", "\x03"
+
+
+class StoryMatch(NamedTuple):
+    """A story a query matches."""
+
+    story_id: int
+    chapter_id: int  # its first released chapter that matches,
+    position: int  # and that chapter's place
+    chapters: int  # how many of its chapters match
+    score: float | None  # its best chapter's (lower is better); None when not scored
+
+
+def by_story(rows: Iterable[tuple[int, int, int, float | None]]) -> list[StoryMatch]:
+    """Matching chapters (story_id, chapter_id, position, score) gathered by story."""
+    found: dict[int, StoryMatch] = {}
+    for story_id, chapter_id, position, score in rows:
+        seen = found.get(story_id)
+        if seen is None:
+            found[story_id] = StoryMatch(story_id, chapter_id, position, 1, score)
+            continue
+        first = (
+            (chapter_id, position) if position < seen.position else (seen.chapter_id, seen.position)
+        )
+        best = (
+            score
+            if seen.score is None or (score is not None and score < seen.score)
+            else seen.score
+        )
+        found[story_id] = StoryMatch(story_id, *first, seen.chapters + 1, best)
+    return list(found.values())
