@@ -11,7 +11,9 @@ one upward import planted in it, must report that import.
 
 from __future__ import annotations
 
+import configparser
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -40,6 +42,16 @@ def lint_imports(*, cwd: Path, cache: bool = True) -> subprocess.CompletedProces
 def test_every_import_contract_is_kept():
     result = lint_imports(cwd=ROOT)
     assert result.returncode == 0, f"An import breaks the layers:\n{result.stdout}{result.stderr}"
+
+
+def test_every_app_has_its_place_in_the_layers():
+    """A new app must be placed among the layers, or the contract would not see it."""
+    contracts = configparser.ConfigParser()
+    contracts.read(CONTRACTS)
+    layers = contracts["importlinter:contract:layers"]["layers"]
+    placed = set(re.findall(r"fabula\.(\w+)", layers))
+    apps = {path.parent.name for path in (ROOT / "fabula").glob("*/apps.py")}
+    assert apps - placed == set(), "Apps missing from the layers of .importlinter"
 
 
 @pytest.fixture(scope="module")
