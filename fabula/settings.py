@@ -43,7 +43,9 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "fabula.conf",
     "fabula.audit",
+    "fabula.jobs",
     "fabula.accounts",
+    "fabula.notifications",
     "fabula.taxonomy",
     "fabula.stories",
     "fabula.community",
@@ -138,7 +140,7 @@ else:
 # the story changed. The worker that made the change forgets its copy at once.
 PAGE_CACHE_SECONDS = int(os.environ.get("FABULA_PAGE_CACHE_SECONDS", "60"))
 # Background jobs (emails, ...): "inline" runs them in the request's process after the commit;
-# "queue" stores them for `fabula worker`, which also releases scheduled chapters.
+# "queue" stores them for `fabula worker`, which also releases and announces scheduled chapters.
 FABULA_JOBS = os.environ.get("FABULA_JOBS", "inline")
 # Read counts are gathered in memory and written in one statement this often.
 READ_FLUSH_SECONDS = float(os.environ.get("FABULA_READ_FLUSH_SECONDS", "10"))

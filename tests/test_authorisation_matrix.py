@@ -276,7 +276,7 @@ def cases(w: World, archive) -> dict:
         ),
         "preferences": (
             reverse("accounts:preferences"),
-            {"theme": "dark", "text_size": "110", "default_sort": ""},
+            {"theme": "dark", "text_size": "110", "default_sort": "", "alerts": "daily"},
             MEMBERS,
             403,
         ),
@@ -320,7 +320,7 @@ def fingerprint() -> list:
                     "text_size",
                     "default_sort",
                     "age_consent",
-                    "email_alerts",
+                    "alerts",
                 ),
             )
         )

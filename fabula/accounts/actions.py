@@ -39,11 +39,15 @@ def preferences_update(
     theme: str,
     text_size: int,
     default_sort: str,
-    email_alerts: bool,
+    alerts: str,
 ) -> None:
+    """The member's preferences, one page of them (alerts included: `fabula.notifications`
+    reads `alerts` to decide what it emails)."""
+    if alerts not in User.Alerts.values:
+        raise ActionRefused("Alerts are 'immediate', 'daily' or 'off'.")
     user.age_consent, user.theme, user.text_size = age_consent, theme, text_size
-    user.default_sort, user.email_alerts = default_sort, email_alerts
-    user.save(update_fields=["age_consent", "theme", "text_size", "default_sort", "email_alerts"])
+    user.default_sort, user.alerts = default_sort, alerts
+    user.save(update_fields=["age_consent", "theme", "text_size", "default_sort", "alerts"])
 
 
 def orphan_account() -> User:

@@ -30,7 +30,7 @@ class UserAdmin(DjangoUserAdmin):
         ),
         (
             "Preferences",
-            {"fields": ["age_consent", "theme", "text_size", "default_sort", "email_alerts"]},
+            {"fields": ["age_consent", "theme", "text_size", "default_sort", "alerts"]},
         ),
         ("Dates", {"fields": ["date_joined", "last_login"]}),
     ]

@@ -84,10 +84,10 @@ class PreferencesForm(forms.ModelForm):
 
     class Meta:
         model = User
-        fields = ["age_consent", "theme", "text_size", "default_sort", "email_alerts"]
+        fields = ["age_consent", "theme", "text_size", "default_sort", "alerts"]
         labels = {
             "age_consent": "I am old enough for every story: skip age questions",
-            "email_alerts": "Email me when my stories are validated or I am invited to co-author",
+            "alerts": "Alerts by email",
         }
 
 

@@ -48,6 +48,11 @@ class User(AbstractBaseUser, PermissionsMixin):
         ADMIN = 1, "Administrator"
         MODERATOR = 2, "Moderator"
 
+    class Alerts(models.TextChoices):
+        IMMEDIATE = "immediate", "An email at once"
+        DAILY = "daily", "One email a day at most"
+        OFF = "off", "No email (the notifications page only)"
+
     class Theme(models.TextChoices):
         AUTO = "auto", "As the device"
         LIGHT = "light", "Light"
@@ -77,7 +82,12 @@ class User(AbstractBaseUser, PermissionsMixin):
     theme = models.CharField(max_length=10, choices=Theme.choices, default=Theme.AUTO)
     text_size = models.PositiveSmallIntegerField(default=100)
     default_sort = models.CharField(max_length=20, blank=True)
-    email_alerts = models.BooleanField(default=True, help_text="Email me about my work.")
+    alerts = models.CharField(
+        max_length=10,
+        choices=Alerts.choices,
+        default=Alerts.IMMEDIATE,
+        help_text="How notifications reach the member by email (fabula.notifications).",
+    )
 
     objects = UserManager()
 

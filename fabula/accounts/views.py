@@ -146,7 +146,7 @@ def preferences(request):
                 theme=d["theme"],
                 text_size=d["text_size"],
                 default_sort=d["default_sort"],
-                email_alerts=d["email_alerts"],
+                alerts=d["alerts"],
             )
             messages.success(request, "Preferences saved.")
             return redirect("accounts:preferences")

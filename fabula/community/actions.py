@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from fabula.accounts.models import User
-from fabula.community import notifications, permissions, ratelimit
+from fabula.community import alerts, permissions, ratelimit
 from fabula.community.models import (
     Block,
     Favourite,
@@ -186,7 +186,7 @@ def review_post(
     )
     recount_reviews(story=story, chapter=chapter)
     if check:
-        notifications.review_arrived(review)
+        alerts.review_arrived(review)
     content_changed()
     return review
 
@@ -219,7 +219,7 @@ def review_reply(
         updated_at=when,
     )
     if check:
-        notifications.reply_arrived(reply)
+        alerts.reply_arrived(reply)
     content_changed()
     return reply
 
@@ -392,16 +392,9 @@ def preferences(user: User) -> MemberPreferences:
     return found or MemberPreferences(user=user)
 
 
-def preferences_set(
-    *, user: User, alerts: str | None = None, keep_history: bool | None = None
-) -> MemberPreferences:
+def preferences_set(*, user: User, keep_history: bool) -> MemberPreferences:
     prefs = preferences(user)
-    if alerts is not None:
-        if alerts not in MemberPreferences.Alerts.values:
-            raise ActionRefused("Alerts are 'immediate', 'daily' or 'off'.")
-        prefs.alerts = alerts
-    if keep_history is not None:
-        prefs.keep_history = keep_history
+    prefs.keep_history = keep_history
     prefs.save()
     return prefs
 

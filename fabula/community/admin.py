@@ -4,7 +4,7 @@
 from django.contrib import admin
 
 from fabula.community import actions
-from fabula.community.models import Block, Notification, Review
+from fabula.community.models import Block, Review
 
 
 @admin.register(Review)
@@ -18,13 +18,6 @@ class ReviewAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         actions.recount_reviews(story=obj.story, chapter=obj.chapter)
-
-
-@admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
-    list_display = ("user", "kind", "text", "created_at", "read_at", "emailed_at")
-    list_filter = ("kind",)
-    raw_id_fields = ("user", "story", "review")
 
 
 admin.site.register(Block, raw_id_fields=("user", "story", "tag", "author"))

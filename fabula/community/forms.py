@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from django import forms
 
-from fabula.community.models import MemberPreferences
 from fabula.conf.models import SiteSettings, site_settings
 
 
@@ -56,8 +55,3 @@ class ReplyForm(forms.Form):
 class FavouriteForm(forms.Form):
     note = forms.CharField(label="Note", widget=forms.Textarea(attrs={"rows": 3}), required=False)
     public = forms.BooleanField(label="Others may see this note", required=False, initial=True)
-
-
-class PreferencesForm(forms.Form):
-    alerts = forms.ChoiceField(label="Alerts by email", choices=MemberPreferences.Alerts.choices)
-    keep_history = forms.BooleanField(label="Remember what I read", required=False)

@@ -199,68 +199,22 @@ class Reading(models.Model):
 
 
 class MemberPreferences(models.Model):
-    """A member's choices about alerts and history; a row appears on the first change.
+    """A member's choice about reading history; a row appears on the first change.
 
-    Kept here, not on the User, because only this app reads them.
+    Kept here, not on the User, because only this app reads it. (How alerts reach the member
+    is `User.alerts`, read by `fabula.notifications`.)
     """
-
-    class Alerts(models.TextChoices):
-        IMMEDIATE = "immediate", "An email at once"
-        DAILY = "daily", "One email a day at most"
-        OFF = "off", "No email (the notifications page only)"
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="community_preferences"
     )
-    alerts = models.CharField(max_length=10, choices=Alerts.choices, default=Alerts.IMMEDIATE)
     keep_history = models.BooleanField(default=True, help_text="Remember what the member reads.")
-    last_digest_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name_plural = "member preferences"
 
     def __str__(self) -> str:
         return f"Preferences of {self.user_id}"
-
-
-class Notification(models.Model):
-    """Something a member should hear about: a new chapter, a review, a reply, an invitation."""
-
-    class Kind(models.TextChoices):
-        CHAPTER = "chapter", "New chapter"
-        REVIEW = "review", "New review"
-        REPLY = "reply", "Reply to a review"
-        COAUTHOR = "coauthor", "Co-author invitation"
-
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
-    )
-    kind = models.CharField(max_length=10, choices=Kind.choices)
-    text = models.CharField(
-        max_length=300, help_text="One plain line shown on the page and in emails."
-    )
-    url = models.CharField(
-        max_length=300, help_text="Where the notification leads, a path on this site."
-    )
-    story = models.ForeignKey(
-        Story, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
-    )
-    review = models.ForeignKey(
-        Review, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
-    )
-    created_at = models.DateTimeField(default=timezone.now)
-    read_at = models.DateTimeField(null=True, blank=True)
-    emailed_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at", "-pk"]
-        indexes = [
-            models.Index(fields=["user", "-created_at"]),
-            models.Index(fields=["emailed_at", "user"]),
-        ]
-
-    def __str__(self) -> str:
-        return self.text
 
 
 class Block(models.Model):

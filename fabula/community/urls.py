@@ -1,6 +1,7 @@
 """Routes of this app (namespace `community`); fabula/urls.py includes them at the root."""
 
 from django.urls import path
+from django.views.generic import RedirectView
 
 from fabula.community import views
 
@@ -20,7 +21,12 @@ urlpatterns = [
     path("members/<int:user_id>/favourites/", views.favourites, name="favourites"),
     path("me/following/", views.following, name="following"),
     path("me/notifications/", views.notifications, name="notifications"),
-    path("me/alerts/", views.preferences, name="preferences"),
+    # Alerts are chosen on the account's preferences page; the old address leads there.
+    path(
+        "me/alerts/",
+        RedirectView.as_view(pattern_name="accounts:preferences"),
+        name="preferences",
+    ),
     path("me/history/", views.history, name="history"),
     path("me/history/clear/", views.history_clear, name="history-clear"),
     path("me/history/switch/", views.history_switch, name="history-switch"),

@@ -15,15 +15,16 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_POST
 
 from fabula.accounts.models import User
 from fabula.community import actions, permissions, selectors, toplists
-from fabula.community.forms import FavouriteForm, PreferencesForm, ReplyForm, ReviewForm
-from fabula.community.models import Block, Favourite, Notification, Reading, Review, Subscription
+from fabula.community.forms import FavouriteForm, ReplyForm, ReviewForm
+from fabula.community.models import Block, Favourite, Reading, Review, Subscription
 from fabula.lib.refusals import ActionRefused, NotAllowed, RateLimited
+from fabula.notifications.actions import notification_mark_all_read
+from fabula.notifications.models import Notification
 from fabula.stories.listing.pages import page_links, paginate
 from fabula.stories.models import Chapter, Series, Story
 from fabula.stories.permissions import (
@@ -437,15 +438,13 @@ def following(request):
 
 
 # ---------------------------------------------------------------------------------------------
-# Notifications and preferences
+# Notifications
 
 
 @login_required
 def notifications(request):
     if request.method == "POST":
-        Notification.objects.filter(user=request.user, read_at__isnull=True).update(
-            read_at=timezone.now()
-        )
+        notification_mark_all_read(user=request.user)
         return redirect("community:notifications")
     page = paginate(Notification.objects.filter(user=request.user), request.GET.get("page"))
     return render(
@@ -456,24 +455,6 @@ def notifications(request):
             "pages": page_links(request.GET, page),
         },
     )
-
-
-@login_required
-@refusals
-def preferences(request):
-    prefs = actions.preferences(request.user)
-    form = PreferencesForm(
-        request.POST or None, initial={"alerts": prefs.alerts, "keep_history": prefs.keep_history}
-    )
-    if request.method == "POST" and form.is_valid():
-        actions.preferences_set(user=request.user, alerts=form.cleaned_data["alerts"])
-        if form.cleaned_data["keep_history"]:
-            actions.history_on(user=request.user)
-        else:
-            actions.history_off(user=request.user)
-        messages.success(request, "Your preferences are saved.")
-        return redirect("community:preferences")
-    return render(request, "community/preferences.html", {"form": form})
 
 
 # ---------------------------------------------------------------------------------------------

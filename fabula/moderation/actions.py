@@ -7,17 +7,23 @@ Each staff action takes `by=` (the staff member) and writes the audit line itsel
 from __future__ import annotations
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
-from fabula.accounts.emails import notify
 from fabula.accounts.models import User
 from fabula.audit.actions import audit_record
 from fabula.lib.pagecache import content_changed
 from fabula.lib.refusals import ActionRefused
 from fabula.moderation.models import Report
+from fabula.notifications.actions import notify
+from fabula.notifications.models import Notification
 from fabula.search import indexing as search_index
 from fabula.stories.actions import announce_when_committed, story_recount
 from fabula.stories.models import Chapter, Status, Story
+
+
+def _authors(story: Story) -> list[User]:
+    return [credit.user for credit in story.credits.select_related("user")]
 
 
 @transaction.atomic
@@ -30,13 +36,14 @@ def story_validate(*, story: Story, by: User) -> None:
     story.chapters.filter(status=Status.PENDING).update(status=Status.PUBLISHED)
     story_recount(story=story, touch=True)
     audit_record(by=by, action="validate", target=story)
-    for credit in story.credits.select_related("user"):
-        notify(
-            credit.user,
-            f"Your story “{story.title}” is published",
-            f"{by.pen_name} validated your story “{story.title}”. Readers can now "
-            "find it in the archive.",
-        )
+    notify(
+        _authors(story),
+        kind=Notification.Kind.VALIDATED,
+        text=f"Your story “{story.title}” is published.",
+        url=story.get_absolute_url(),
+        story=story,
+        detail=f"{by.pen_name} validated it. Readers can now find it in the archive.",
+    )
     search_index.story_changed(story)
     content_changed()
 
@@ -53,13 +60,15 @@ def story_reject(*, story: Story, by: User, reason: str) -> None:
     story.chapters.filter(status=Status.PENDING).update(status=Status.DRAFT)
     story_recount(story=story)
     audit_record(by=by, action="reject", target=story, reason=reason)
-    for credit in story.credits.select_related("user"):
-        notify(
-            credit.user,
-            f"Your story “{story.title}” was sent back",
-            f"{by.pen_name} sent your story “{story.title}” back:\n\n{reason}",
-            alert=False,
-        )
+    notify(
+        _authors(story),
+        kind=Notification.Kind.REJECTED,
+        text=f"Your story “{story.title}” was sent back.",
+        url=reverse("stories:manage", args=[story.pk]),
+        story=story,
+        detail=f"{by.pen_name} sent it back:\n\n{reason}",
+        urgent=True,  # the authors must hear why, whatever they chose for alerts
+    )
     search_index.story_changed(story)
     content_changed()
 

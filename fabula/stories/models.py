@@ -256,22 +256,3 @@ class CoauthorInvite(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} invited to {self.story}"
-
-
-class Job(models.Model):
-    """A piece of background work waiting for `fabula worker` (see `fabula.lib.jobs`)."""
-
-    name = models.CharField(max_length=100, help_text="A name registered with fabula.lib.jobs.")
-    arguments = models.JSONField(default=dict)
-    run_after = models.DateTimeField(default=timezone.now)
-    created_at = models.DateTimeField(default=timezone.now)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    done_at = models.DateTimeField(null=True, blank=True)
-    error = models.TextField(blank=True)
-
-    class Meta:
-        ordering = ["run_after", "pk"]
-        indexes = [models.Index(fields=["done_at", "run_after"])]
-
-    def __str__(self) -> str:
-        return self.name

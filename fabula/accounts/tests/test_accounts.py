@@ -133,6 +133,7 @@ def test_profile_and_preferences(client, author):
             "theme": "dark",
             "text_size": "125",
             "default_sort": "title",
+            "alerts": "off",
         },
     )
     author.refresh_from_db()
@@ -141,8 +142,8 @@ def test_profile_and_preferences(client, author):
         author.theme,
         author.text_size,
         author.default_sort,
-        author.email_alerts,
-    ) == (True, "dark", 125, "title", False)
+        author.alerts,
+    ) == (True, "dark", 125, "title", "off")
     page = client.get(reverse("home")).content.decode()
     assert 'data-theme="dark"' in page
 

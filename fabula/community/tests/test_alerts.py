@@ -8,15 +8,29 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
+from fabula.accounts import actions as account_actions
 from fabula.community import actions
-from fabula.community.models import Favourite, Notification
-from fabula.community.notifications import coauthor_invited, send_digests
+from fabula.community.models import Favourite
 from fabula.lib.refusals import ActionRefused
+from fabula.notifications.emails import send_digests
+from fabula.notifications.models import Notification
 from fabula.stories import actions as story_actions
+from fabula.stories.models import Chapter
 
 
 def add_chapter(story, title="Fresh"):
     return story_actions.chapter_add(story=story, title=title, body="<p>New words.</p>")
+
+
+def choose_alerts(user, alerts: str) -> None:
+    account_actions.preferences_update(
+        user=user,
+        age_consent=user.age_consent,
+        theme=user.theme,
+        text_size=user.text_size,
+        default_sort=user.default_sort,
+        alerts=alerts,
+    )
 
 
 def test_favourites_count_and_keep_a_sanitised_note(make_story, author, reader):
@@ -85,7 +99,7 @@ def test_unfollowed_and_unpublished_stories_are_quiet(
 def test_daily_digest_sends_one_email_a_day(
     make_story, author, reader, django_capture_on_commit_callbacks
 ):
-    actions.preferences_set(user=reader, alerts="daily")
+    choose_alerts(reader, "daily")
     story = make_story(author, "Digest")
     actions.favourite_add(user=reader, target=story)  # favourites alert too, as in eFiction
     mail.outbox.clear()
@@ -93,20 +107,22 @@ def test_daily_digest_sends_one_email_a_day(
         add_chapter(story, "One")
         add_chapter(story, "Two")
     assert mail.outbox == []  # waiting for the digest
-    call_command("send_digests")
+    with django_capture_on_commit_callbacks(execute=True):  # the digest is a job too
+        call_command("send_digests")
     assert len(mail.outbox) == 1
     assert "One" in mail.outbox[0].body and "Two" in mail.outbox[0].body
     with django_capture_on_commit_callbacks(execute=True):
         add_chapter(story, "Three")
     assert send_digests() == 0  # not again the same day
-    assert send_digests(now=timezone.now() + timedelta(days=1)) == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        assert send_digests(now=timezone.now() + timedelta(days=1)) == 1
     assert "Three" in mail.outbox[-1].body and "One" not in mail.outbox[-1].body
 
 
 def test_alerts_off_means_the_page_only(
     make_story, author, reader, django_capture_on_commit_callbacks, client
 ):
-    actions.preferences_set(user=reader, alerts="off")
+    choose_alerts(reader, "off")
     story = make_story(author, "Silent")
     actions.subscribe(user=reader, target=story)
     mail.outbox.clear()
@@ -120,10 +136,18 @@ def test_alerts_off_means_the_page_only(
     assert not Notification.objects.filter(read_at__isnull=True).exists()
 
 
-def test_coauthor_invitation_hook(make_story, author, coauthor):
-    story = make_story(author)
-    coauthor_invited(user=coauthor, story=story, inviter=author)
-    assert Notification.objects.get(user=coauthor).kind == "coauthor"
+def test_a_coauthor_invitation_notifies_and_emails_the_member(
+    make_story, author, coauthor, django_capture_on_commit_callbacks
+):
+    story = make_story(author, "Shared Credit")
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        story_actions.coauthor_invite(story=story, user=coauthor, by=author)
+    notification = Notification.objects.get(user=coauthor)
+    assert notification.kind == "coauthor" and "Shared Credit" in notification.text
+    assert notification.url == reverse("stories:mine")
+    assert [m.to for m in mail.outbox] == [[coauthor.email]]
+    assert "Accept or decline" in mail.outbox[0].body
 
 
 def test_follow_and_favourite_buttons(client, make_story, author, reader):
@@ -162,15 +186,43 @@ def test_series_followers_hear_of_new_chapters(
 def test_a_scheduled_chapter_is_announced_once_its_time_comes(
     make_story, author, reader, django_capture_on_commit_callbacks
 ):
-    from fabula.community.notifications import alert_scheduled_releases
-
     story = make_story(author, "Scheduled")
     actions.subscribe(user=reader, target=story)
     soon = timezone.now() + timedelta(hours=1)
     with django_capture_on_commit_callbacks(execute=True):
-        story_actions.chapter_add(story=story, title="Later", body="<p>Soon.</p>", release_at=soon)
+        chapter = story_actions.chapter_add(
+            story=story, title="Later", body="<p>Soon.</p>", release_at=soon
+        )
+    with django_capture_on_commit_callbacks(execute=True):
+        assert story_actions.release_due_chapters() == 0
     assert not Notification.objects.exists()  # not yet
-    assert alert_scheduled_releases() == 0
-    assert alert_scheduled_releases(now=soon + timedelta(minutes=5)) == 1
+    Chapter.objects.filter(pk=chapter.pk).update(release_at=timezone.now() - timedelta(minutes=5))
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("worker", "--once")  # one command releases the chapter and announces it
     assert Notification.objects.get(user=reader).text == "New chapter of Scheduled: Later."
-    assert alert_scheduled_releases(now=soon + timedelta(minutes=10)) == 0  # announced once
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("worker", "--once")
+    assert Notification.objects.count() == 1  # announced once
+
+
+def test_a_chapter_validated_after_its_release_time_is_announced_once(
+    make_story, author, reader, moderator, django_capture_on_commit_callbacks
+):
+    from fabula.moderation import actions as moderation_actions
+
+    story = make_story(author, "Late Validation")
+    actions.subscribe(user=reader, target=story)
+    chapter = story_actions.chapter_add(
+        story=story,
+        title="Held",
+        body="<p>Held.</p>",
+        status="pending",
+        release_at=timezone.now() + timedelta(hours=1),
+    )
+    Chapter.objects.filter(pk=chapter.pk).update(release_at=timezone.now() - timedelta(minutes=1))
+    chapter.refresh_from_db()
+    with django_capture_on_commit_callbacks(execute=True):
+        moderation_actions.chapter_validate(chapter=chapter, by=moderator)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert story_actions.release_due_chapters() == 1
+    assert Notification.objects.filter(user=reader).count() == 1

@@ -15,11 +15,11 @@ from fabula.community.models import (
     Block,
     Favourite,
     Kudos,
-    Notification,
     Reading,
     Review,
     Subscription,
 )
+from fabula.notifications.models import Notification
 from fabula.stories.models import Story
 
 PERSONAS = ["anonymous", "reader", "author", "coauthor", "other_author", "moderator", "admin"]

@@ -8,8 +8,9 @@ from django.core import mail
 from django.urls import reverse
 
 from fabula.community import actions
-from fabula.community.models import Notification, Review
+from fabula.community.models import Review
 from fabula.lib.refusals import ActionRefused, NotAllowed, RateLimited
+from fabula.notifications.models import Notification
 from fabula.test import set_site
 
 GUEST = AnonymousUser()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.db.models import Max
@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from fabula.accounts.models import User
 from fabula.conf.markup import sanitize
+from fabula.jobs.runner import enqueue
 from fabula.lib.db import keep_ids_ahead
 from fabula.lib.pagecache import content_changed
 from fabula.lib.refusals import ActionRefused
@@ -27,6 +28,9 @@ from fabula.stories.models import (
     Status,
     Story,
 )
+
+# A scheduled chapter released longer ago than this (the worker was stopped) is old news.
+ANNOUNCE_WITHIN = timedelta(days=2)
 
 
 @transaction.atomic
@@ -77,16 +81,14 @@ def chapter_add(
 
 
 def announce_when_committed(chapter: Chapter) -> None:
-    """Followers hear of a chapter once it is committed, if it is public by then (scheduled
-    chapters are announced when their time comes, by `fabula send-digests`)."""
-    from fabula.community.notifications import chapter_released
-
-    def announce() -> None:
-        committed = Chapter.objects.select_related("story").filter(pk=chapter.pk).first()
-        if committed is not None:
-            chapter_released(committed)
-
-    transaction.on_commit(announce)
+    """Followers hear of a chapter once it is committed, if it is public by then: the job
+    `announce-chapter`, which the community app registers (asked for by name, so this app does
+    not import that one). Scheduled chapters are announced when `fabula worker` releases them."""
+    # Its status may still change before the commit (a new story's first chapter is a draft
+    # until `story_submit`), so the job, not this function, checks it is public.
+    if chapter.release_at is not None and chapter.release_at > timezone.now():
+        return
+    enqueue("announce-chapter", chapter_id=chapter.pk)
 
 
 def check_chapter_size(body: str) -> None:
@@ -218,17 +220,26 @@ def chapter_schedule(
 
 
 def release_due_chapters() -> int:
-    """Release scheduled chapters whose time has come; returns how many. `fabula worker` calls
-    this on every round (readers can already open a due chapter; this brings the counts, the
-    'updated' date and the lists up to date)."""
+    """Release scheduled chapters whose time has come, and have their followers told; returns
+    how many. `fabula worker` calls this on every round (registered in `apps.py`). Readers can
+    already open a due chapter; this brings the counts, the 'updated' date and the lists up to
+    date, and announces the chapter (unless it was released long ago: old news)."""
     now = timezone.now()
     due = Chapter.objects.filter(release_at__isnull=False, release_at__lte=now)
     released = 0
     for story_id in set(due.values_list("story_id", flat=True)):
         with transaction.atomic():
-            count = due.filter(story_id=story_id).update(release_at=None)
+            of_story = due.filter(story_id=story_id)
+            news = list(
+                of_story.filter(
+                    status=Status.PUBLISHED, release_at__gt=now - ANNOUNCE_WITHIN
+                ).values_list("pk", flat=True)
+            )
+            count = of_story.update(release_at=None)
             story = Story.objects.get(pk=story_id)
             story_recount(story=story, touch=True)
+            for chapter_id in news:
+                enqueue("announce-chapter", chapter_id=chapter_id, once=True)
             released += count
     if released:
         content_changed()

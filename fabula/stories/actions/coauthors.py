@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.db.models import Max
+from django.urls import reverse
 
 from fabula.accounts.models import User
 from fabula.lib.pagecache import content_changed
 from fabula.lib.refusals import ActionRefused
+from fabula.notifications.actions import notify
+from fabula.notifications.models import Notification
 from fabula.search import indexing as search_index
 from fabula.stories.models import (
     CoauthorInvite,
@@ -18,8 +21,6 @@ from fabula.stories.models import (
 
 @transaction.atomic
 def coauthor_invite(*, story: Story, user: User, by: User) -> CoauthorInvite:
-    from fabula.accounts.emails import notify
-
     if story.credits.filter(user=user).exists():
         raise ActionRefused(f"{user.pen_name} is already an author of this story.")
     invite, created = CoauthorInvite.objects.get_or_create(
@@ -27,10 +28,14 @@ def coauthor_invite(*, story: Story, user: User, by: User) -> CoauthorInvite:
     )
     if created:
         notify(
-            user,
-            f"{by.pen_name} invites you to co-author “{story.title}”",
-            f"{by.pen_name} would like to credit you as a co-author of “{story.title}”. "
-            "Accept or decline on your “My stories” page.",
+            [user],
+            kind=Notification.Kind.COAUTHOR,
+            text=f"{by.pen_name} invites you to co-author “{story.title}”.",
+            url=reverse("stories:mine"),
+            story=story,
+            actor=by,
+            detail=f"{by.pen_name} would like to credit you as a co-author. Accept or decline "
+            "on your “My stories” page.",
         )
     return invite
 

@@ -1,10 +1,15 @@
 """Background work through one small interface.
 
-Code that wants something done later (an email, releasing scheduled chapters) calls
-`enqueue(name, **arguments)` with the name of a function registered by `@job`. By default
-(`FABULA_JOBS = "inline"`) the job runs at once, in the same process, so a small site needs no
-worker. With `FABULA_JOBS = "queue"` the job is written to the `stories.Job` table and
-`fabula worker` runs it; the worker also releases scheduled chapters on every round.
+Each app registers its job functions by name in its `AppConfig.ready()`
+(`register("email-notification", send_notification)`), and code that wants something done
+later calls `enqueue("email-notification", notification_id=...)`. Naming jobs keeps the
+caller from importing the app that does the work, so an action may ask an app above it for a
+job (a new chapter's announcement) without an upward import.
+
+By default (`FABULA_JOBS = "inline"`) the job runs at once, in the same process, after the
+transaction commits, so a small site needs no worker. With `FABULA_JOBS = "queue"` the job is
+written to the `Job` table and `fabula worker` runs it. The worker also runs, on every round,
+the work apps register with `register_round` (releasing scheduled chapters).
 
 A failed job is kept with its error and retried up to MAX_ATTEMPTS times.
 """
@@ -19,41 +24,42 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from fabula.jobs.models import Job
+
 log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 3
 RETRY_DELAY = timedelta(minutes=5)
 _registry: dict[str, Callable[..., None]] = {}
+_rounds: dict[str, Callable[[], int]] = {}
 
 
-def job(function: Callable[..., None]) -> Callable[..., None]:
-    """Register a function as a job under its module-qualified name."""
-    _registry[_name_of(function)] = function
-    return function
+def register(name: str, function: Callable[..., None]) -> None:
+    """Make `function` runnable as the job `name` (called from an app's `ready()`)."""
+    _registry[name] = function
 
 
-def _name_of(function: Callable) -> str:
-    return f"{function.__module__}.{function.__qualname__}"
+def register_round(label: str, function: Callable[[], int]) -> None:
+    """Have `fabula worker` call `function()` on every round; it returns how much it did, which
+    the worker reports under `label` (e.g. "chapter(s) released")."""
+    _rounds[label] = function
 
 
 def mode() -> str:
     return settings.FABULA_JOBS
 
 
-def enqueue(function: Callable[..., None], **arguments) -> None:
-    """Have `function(**arguments)` run: now (inline) or by the worker (queue).
+def enqueue(name: str, **arguments) -> None:
+    """Have the job `name` run with `arguments`: now (inline) or by the worker (queue).
 
-    Arguments must be JSON values (ids, not model instances). Queued jobs are written when the
+    Arguments must be JSON values (ids, not model instances). Jobs run, or are written, when the
     surrounding transaction commits, so a job never sees data that was rolled back.
     """
-    name = _name_of(function)
     if name not in _registry:
-        raise ValueError(f"{name} is not registered with @job.")
+        raise ValueError(f"No job is registered as {name}.")
     if mode() == "inline":
         transaction.on_commit(lambda: _run_inline(name, arguments))
         return
-    from fabula.stories.models import Job
-
     Job.objects.create(name=name, arguments=arguments)
 
 
@@ -64,10 +70,13 @@ def _run_inline(name: str, arguments: dict) -> None:
         log.exception("Background job %s failed", name)
 
 
+def run_rounds() -> dict[str, int]:
+    """The work registered with `register_round`, once each; how much each did."""
+    return {label: function() for label, function in _rounds.items()}
+
+
 def run_due_jobs(limit: int = 100) -> int:
     """Run queued jobs whose time has come; returns how many ran successfully."""
-    from fabula.stories.models import Job
-
     done = 0
     due = Job.objects.filter(
         done_at__isnull=True, run_after__lte=timezone.now(), attempts__lt=MAX_ATTEMPTS

@@ -1,4 +1,5 @@
-"""`fabula worker`: release scheduled chapters and run queued background jobs.
+"""`fabula worker`: the work apps do on every round (releasing scheduled chapters and announcing
+them), then the queued background jobs.
 
 Run it from cron with `--once`, or leave it running: it wakes every `--interval` seconds.
 """
@@ -9,13 +10,11 @@ import time
 
 from django.core.management.base import BaseCommand
 
-import fabula.accounts.emails  # noqa: F401  (registers its jobs)
-from fabula.lib.jobs import run_due_jobs
-from fabula.stories.actions import release_due_chapters
+from fabula.jobs.runner import run_due_jobs, run_rounds
 
 
 class Command(BaseCommand):
-    help = "Release scheduled chapters and run queued background jobs."
+    help = "Release and announce scheduled chapters, and run queued background jobs."
 
     def add_arguments(self, parser):
         parser.add_argument("--once", action="store_true", help="Do one round, then stop.")
@@ -25,10 +24,11 @@ class Command(BaseCommand):
 
     def handle(self, *args, once: bool, interval: float, **options):
         while True:
-            released = release_due_chapters()
+            done = run_rounds()
             ran = run_due_jobs()
-            if released or ran or once:
-                self.stdout.write(f"Released {released} chapter(s); ran {ran} job(s).")
+            if any(done.values()) or ran or once:
+                rounds = "".join(f"{count} {label}; " for label, count in done.items())
+                self.stdout.write(f"{rounds}ran {ran} job(s).")
             if once:
                 return
             time.sleep(interval)

@@ -1,0 +1,115 @@
+"""Who hears of what happens in the community: reviews, replies and new chapters.
+
+Each function decides the members concerned and the line they read, and hands them to
+`fabula.notifications.actions.notify`, which writes the notifications and emails them (or not)
+as each member chose. A new chapter's announcement is the job `announce-chapter` (registered in
+`apps.py`), so the stories app asks for it by name and never imports this module.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from fabula.accounts.models import User
+from fabula.community.models import Favourite, Review, Subscription
+from fabula.notifications.actions import notify
+from fabula.notifications.models import Notification
+from fabula.stories.models import Chapter, Status, Story
+
+
+def _authors(story: Story) -> list[User]:
+    return [credit.user for credit in story.credits.select_related("user")]
+
+
+def _review_url(review: Review) -> str:
+    if review.chapter_id:
+        base = reverse("chapter", args=[review.story_id, review.chapter.position])
+    elif review.story_id:
+        base = reverse("story", args=[review.story_id])
+    else:
+        base = reverse("series", args=[review.series_id])
+    return f"{base}#review-{review.parent_id or review.pk}"
+
+
+def review_arrived(review: Review) -> None:
+    """The work's authors hear of a new review."""
+    if review.story_id is None:
+        recipients = [review.series.owner]
+        title = review.series.title
+    else:
+        recipients = _authors(review.story)
+        title = review.story.title
+    where = f", chapter {review.chapter.title}" if review.chapter_id else ""
+    notify(
+        recipients,
+        kind=Notification.Kind.REVIEW,
+        text=f"{review.name or 'A guest'} reviewed {title}{where}.",
+        url=_review_url(review),
+        story=review.story,
+        review=review,
+        actor=review.user,
+    )
+
+
+def reply_arrived(reply: Review) -> None:
+    """The review's writer (and the authors, when someone else answers) hear of a reply."""
+    parent = reply.parent
+    title = reply.story.title if reply.story_id else reply.series.title
+    recipients = []
+    if parent.user_id:
+        recipients.append(parent.user)
+    if not reply.by_author and reply.story_id:
+        recipients.extend(_authors(reply.story))
+    who = f"{reply.name} (author)" if reply.by_author else reply.name
+    notify(
+        recipients,
+        kind=Notification.Kind.REPLY,
+        text=f"{who} replied to a review of {title}.",
+        url=_review_url(reply),
+        story=reply.story,
+        review=reply,
+        actor=reply.user,
+    )
+
+
+def _followers(story: Story) -> list[User]:
+    """Members following the story, one of its authors or a series holding it; members who
+    favourited the story or one of its authors hear too, as eFiction's alerts did."""
+    author_ids = list(story.credits.values_list("user_id", flat=True))
+    series_ids = list(story.series_entries.values_list("series_id", flat=True))
+    targets = Q(story=story) | Q(author_id__in=author_ids) | Q(series_id__in=series_ids)
+    user_ids = set(Subscription.objects.filter(targets).values_list("user_id", flat=True))
+    user_ids |= set(
+        Favourite.objects.filter(Q(story=story) | Q(author_id__in=author_ids)).values_list(
+            "user_id", flat=True
+        )
+    )
+    return list(User.objects.filter(pk__in=user_ids - set(author_ids), is_active=True))
+
+
+def chapter_announce(*, chapter_id: int, once: bool = False) -> int:
+    """The job `announce-chapter`: followers hear of a new chapter of a public story, if it is
+    public and released by the time the job runs. `once` (a scheduled chapter the worker just
+    released, which validation may have announced already) skips a chapter already announced.
+    Returns how many members were told."""
+    chapter = Chapter.objects.select_related("story").filter(pk=chapter_id).first()
+    if chapter is None:
+        return 0
+    story = chapter.story
+    if story.status != Status.PUBLISHED or chapter.status != Status.PUBLISHED:
+        return 0
+    if chapter.release_at and chapter.release_at > timezone.now():
+        return 0
+    url = reverse("chapter", args=[story.pk, chapter.position])
+    if once and Notification.objects.filter(kind="chapter", story=story, url=url).exists():
+        return 0
+    told = notify(
+        _followers(story),
+        kind=Notification.Kind.CHAPTER,
+        text=f"New chapter of {story.title}: {chapter.title}.",
+        url=url,
+        story=story,
+    )
+    return len(told)
