@@ -20,14 +20,12 @@ from fabula.accounts.forms import (
     ProfileForm,
     RegisterForm,
 )
-from fabula.accounts.ratelimit import (
-    LOGIN_FAILURES,
-    LOGIN_FAILURES_PER_ADDRESS,
-    REGISTRATIONS,
-    client_address,
-)
+from fabula.lib.ratelimit import Limit, client_address
 from fabula.lib.refusals import ActionRefused
 
+LOGIN_FAILURES = Limit("login", attempts=5, seconds=15 * 60)
+LOGIN_FAILURES_PER_ADDRESS = Limit("login-address", attempts=30, seconds=15 * 60)
+REGISTRATIONS = Limit("register", attempts=5, seconds=60 * 60)
 TOO_MANY = "Too many attempts: please wait a quarter of an hour and try again."
 
 

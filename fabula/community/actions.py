@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from fabula.accounts.models import User
-from fabula.community import alerts, permissions, ratelimit
+from fabula.community import alerts, permissions
 from fabula.community.models import (
     Block,
     Favourite,
@@ -31,6 +31,7 @@ from fabula.conf.markup import sanitize
 from fabula.conf.models import SiteSettings, site_settings
 from fabula.lib.html import looks_like_html, plain_to_html
 from fabula.lib.pagecache import content_changed
+from fabula.lib.ratelimit import Limit
 from fabula.lib.refusals import ActionRefused, NotAllowed, RateLimited
 from fabula.lib.words import tidy_title
 from fabula.stories.models import Chapter, Series, Story
@@ -78,8 +79,8 @@ def _check_rating(rating: int | None) -> int | None:
 
 
 def _rate_limit(key: str, rate: tuple[int, int], what: str) -> None:
-    limit, seconds = rate
-    if not ratelimit.hit(key, limit=limit, seconds=seconds):
+    attempts, seconds = rate
+    if not Limit(what, attempts, seconds).take(key):
         raise RateLimited(f"Too many {what} in a short time; please wait a few minutes.")
 
 
@@ -473,11 +474,3 @@ def block_remove(*, user: User, target: Story | Tag | User) -> bool:
 
 def block_tag(*, user: User, tag: Tag) -> Block:
     return block_add(user=user, target=tag)
-
-
-def block_author(*, user: User, author: User) -> Block:
-    return block_add(user=user, target=author)
-
-
-def block_story(*, user: User, story: Story) -> Block:
-    return block_add(user=user, target=story)

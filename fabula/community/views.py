@@ -22,6 +22,7 @@ from fabula.accounts.models import User
 from fabula.community import actions, permissions, selectors, toplists
 from fabula.community.forms import FavouriteForm, ReplyForm, ReviewForm
 from fabula.community.models import Block, Favourite, Reading, Review, Subscription
+from fabula.lib.ratelimit import client_address
 from fabula.lib.refusals import ActionRefused, NotAllowed, RateLimited
 from fabula.notifications.actions import notification_mark_all_read
 from fabula.notifications.models import Notification
@@ -100,10 +101,6 @@ def _review(request, review_id: int) -> Review:
     if review.story.rating.registered_only and not request.user.is_authenticated:
         raise PermissionDenied("This story is for members only: log in first.")
     return review
-
-
-def _client_ip(request) -> str:
-    return request.META.get("REMOTE_ADDR", "")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -217,7 +214,7 @@ def _review_form(
                     "name": form.cleaned_data.get("name", ""),
                     "body": form.cleaned_data["body"],
                     "rating": form.cleaned_data.get("rating"),
-                    "ip": _client_ip(request),
+                    "ip": client_address(request),
                 }
             )
             return _done(

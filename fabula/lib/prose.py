@@ -756,10 +756,6 @@ class Prose:
     def _paragraph_length(self) -> int:
         return 1 + int(self.random.random() ** 1.5 * 8)
 
-    def text_html(self, words: int) -> str:
-        """`words` words as HTML paragraphs (`<p>...</p>` per line)."""
-        return "\n".join(f"<p>{p}</p>" for p in self.paragraphs(words))
-
     def chapter_html(self, words: int) -> str:
         """A chapter body of exactly `words` words; now and then a scene break (`<hr />`)."""
         paragraphs = self.paragraphs(words)

@@ -319,10 +319,3 @@ class ChallengeForm(forms.Form):
         max_length=200, error_messages={"required": "A challenge needs a title."}
     )
     summary = forms.CharField(widget=forms.Textarea(attrs={"rows": 5}), required=False)
-
-
-class RejectForm(forms.Form):
-    reason = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"required": "Say why: the author will read it."},
-    )

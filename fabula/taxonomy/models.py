@@ -99,7 +99,3 @@ class Rating(models.Model):
     @property
     def gated(self) -> bool:
         return self.age_consent or self.warning
-
-    @property
-    def efiction_bitmask(self) -> int:
-        return 4 * self.registered_only + 2 * self.age_consent + 1 * self.warning

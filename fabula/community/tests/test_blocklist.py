@@ -28,8 +28,8 @@ def test_blocks_hide_stories_tags_authors_and_subtags(
     everything = titles(reader)
     actions.block_tag(user=reader, tag=archive.violence)
     assert titles(reader) == everything - {"Violent Story"}
-    actions.block_author(user=reader, author=other_author)
-    actions.block_story(user=reader, story=stories["plain"])
+    actions.block_add(user=reader, target=other_author)
+    actions.block_add(user=reader, target=stories["plain"])
     assert titles(reader) == {"Sub Story"}
     actions.block_tag(user=reader, tag=archive.fandom)  # a fandom hides its sub-areas
     assert titles(reader) == set()
@@ -37,7 +37,7 @@ def test_blocks_hide_stories_tags_authors_and_subtags(
     actions.block_remove(user=reader, target=archive.fandom)
     assert titles(reader) == {"Sub Story"}
     with pytest.raises(ActionRefused):
-        actions.block_author(user=reader, author=reader)
+        actions.block_add(user=reader, target=reader)
 
 
 def test_blocked_stories_leave_the_browse_pages(client, stories, reader, other_author, settings):

@@ -130,8 +130,8 @@ def _stories_in(series: Series) -> int:
 def test_taxonomy_ratings_and_site_settings(imported):
     ratings = {r.pk: r for r in Rating.objects.all()}
     assert [ratings[i].name for i in range(1, 6)] == ["G", "PG", "PG-13", "R", "NC-17"]
-    assert ratings[4].efiction_bitmask == 4 and ratings[4].registered_only
-    assert ratings[5].efiction_bitmask == 3 and ratings[5].age_consent and ratings[5].warning
+    assert ratings[4].registered_only
+    assert ratings[5].age_consent and ratings[5].warning
     assert ratings[5].warning_text.startswith("This story is rated NC-17")
     friends = Tag.objects.get(kind__role="category", legacy_id=14)
     assert friends.name == "Friends" and friends.parent.legacy_id == 9

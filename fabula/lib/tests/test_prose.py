@@ -17,7 +17,6 @@ def test_texts_hold_exactly_the_words_asked_for(words):
     for seed in range(5):
         prose = Prose(seed)
         assert count_words(prose.chapter_html(words)) == words
-        assert count_words(prose.text_html(words)) == words
         assert sum(count_words(p) for p in prose.paragraphs(words)) == words
 
 
@@ -25,7 +24,7 @@ def test_exact_sentences_count_right_with_names_of_several_words():
     prose = Prose(7, names=["Mrs Hudson", "the Queen of Hearts", "Ann"])
     for words in range(1, 40):
         assert count_words(prose.exact_sentence(words)) == words
-        assert count_words(prose.text_html(words)) == words
+        assert count_words(prose.chapter_html(words)) == words
     with pytest.raises(ValueError):
         prose.exact_sentence(0)
     assert prose.paragraphs(0) == []

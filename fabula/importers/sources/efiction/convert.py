@@ -656,7 +656,6 @@ class Converter:
             return None
 
     def chapters_(self) -> None:
-        total = None
         positions: dict[int, set[int]] = defaultdict(set)
         rows = sorted(
             self.rows("chapters", "chapters"),
