@@ -8,7 +8,9 @@ they show changed. Refusals raise `ActionRefused` (or its kinds) with a message 
 
 from __future__ import annotations
 
-import re
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import datetime
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -27,8 +29,9 @@ from fabula.community.models import (
     Review,
     Subscription,
 )
-from fabula.conf.markup import sanitize
+from fabula.conf.markup import sanitize, sanitizer
 from fabula.conf.models import SiteSettings, site_settings
+from fabula.lib.db import insert, keep_ids_ahead
 from fabula.lib.html import looks_like_html, plain_to_html
 from fabula.lib.pagecache import content_changed
 from fabula.lib.ratelimit import Limit
@@ -140,14 +143,8 @@ def review_post(
     body: str = "",
     rating: int | None = None,
     ip: str = "",
-    check: bool = True,
-    review_id: int | None = None,
-    created_at=None,
 ) -> Review:
-    """A review of a story (optionally of one of its chapters) or of a series.
-
-    `check=False` is for importers: no permission, rate-limit or spam check, and no alerts.
-    """
+    """A review of a story (optionally of one of its chapters) or of a series."""
     if chapter is not None:
         story = chapter.story
     if (story is None) == (series is None):
@@ -155,26 +152,24 @@ def review_post(
     member = user if user is not None and user.is_authenticated else None
     body = _clean_text(body, limit=MAX_REVIEW_CHARACTERS, what="review")
     name = tidy_title(name)[:100]
-    if check:
-        if story is not None and member is not None and is_author(member, story):
-            raise NotAllowed("Authors answer reviews of their own work; they do not review it.")
-        if story is not None and not permissions.can_review(user, story):
-            raise NotAllowed("Reviews are closed here, or need you to log in.")
-        if series is not None and not permissions.can_review_series(user, series):
-            raise NotAllowed("Reviews are closed here, need you to log in, or the series is yours.")
-        rating = _check_rating(rating)
-        if not body and rating is None:
-            raise ActionRefused("Write a few words, or give a rating.")
-        if member is None and not name:
-            raise ActionRefused("Guests give a name with their review.")
-        if member is None:
-            _rate_limit(f"review:guest:{ip}", GUEST_REVIEW_RATE, "reviews")
-            _spam_check(name=name, body=body, ip=ip, user=user)
-        else:
-            _rate_limit(f"review:user:{member.pk}", REVIEW_RATE, "reviews")
-    when = created_at or timezone.now()
+    if story is not None and member is not None and is_author(member, story):
+        raise NotAllowed("Authors answer reviews of their own work; they do not review it.")
+    if story is not None and not permissions.can_review(user, story):
+        raise NotAllowed("Reviews are closed here, or need you to log in.")
+    if series is not None and not permissions.can_review_series(user, series):
+        raise NotAllowed("Reviews are closed here, need you to log in, or the series is yours.")
+    rating = _check_rating(rating)
+    if not body and rating is None:
+        raise ActionRefused("Write a few words, or give a rating.")
+    if member is None and not name:
+        raise ActionRefused("Guests give a name with their review.")
+    if member is None:
+        _rate_limit(f"review:guest:{ip}", GUEST_REVIEW_RATE, "reviews")
+        _spam_check(name=name, body=body, ip=ip, user=user)
+    else:
+        _rate_limit(f"review:user:{member.pk}", REVIEW_RATE, "reviews")
+    when = timezone.now()
     review = Review.objects.create(
-        id=review_id,
         story=story,
         chapter=chapter,
         series=series,
@@ -186,27 +181,23 @@ def review_post(
         updated_at=when,
     )
     recount_reviews(story=story, chapter=chapter)
-    if check:
-        alerts.review_arrived(review)
+    alerts.review_arrived(review)
     content_changed()
     return review
 
 
 @transaction.atomic
-def review_reply(
-    *, parent: Review, user: User, body: str, check: bool = True, created_at=None
-) -> Review:
+def review_reply(*, parent: Review, user: User, body: str) -> Review:
     """An answer in a review's thread; an author of the work answering is marked as such."""
-    if check and not permissions.can_reply(user, parent):
+    if not permissions.can_reply(user, parent):
         raise NotAllowed("Log in to answer a review.")
     body = _clean_text(body, limit=MAX_REVIEW_CHARACTERS, what="reply")
     if not body:
         raise ActionRefused("A reply needs a few words.")
-    if check:
-        _rate_limit(f"review:user:{user.pk}", REVIEW_RATE, "reviews")
+    _rate_limit(f"review:user:{user.pk}", REVIEW_RATE, "reviews")
     root = parent
     story = root.story
-    when = created_at or timezone.now()
+    when = timezone.now()
     reply = Review.objects.create(
         story=story,
         chapter=root.chapter,
@@ -219,8 +210,7 @@ def review_reply(
         created_at=when,
         updated_at=when,
     )
-    if check:
-        alerts.reply_arrived(reply)
+    alerts.reply_arrived(reply)
     content_changed()
     return reply
 
@@ -254,52 +244,6 @@ def review_delete(*, review: Review, user: User) -> None:
     review.delete()
     recount_reviews(story=story, chapter=chapter)
     content_changed()
-
-
-_RESPONSE = re.compile(r"(?:<br\s*/?>\s*)*(?:<[bi]>\s*)?Author'?s Response:?\s*(?:</[bi]>)?", re.I)
-
-
-def split_author_response(html: str) -> tuple[str, str]:
-    """eFiction appended the author's answer into the review's HTML after "Author's Response:";
-    return (review, response), the response empty when there is none."""
-    parts = _RESPONSE.split(html, maxsplit=1)
-    if len(parts) == 1:
-        return html.strip(), ""
-    return parts[0].strip(), parts[1].strip()
-
-
-@transaction.atomic
-def review_import(
-    *,
-    story: Story,
-    chapter: Chapter | None,
-    user: User | None,
-    name: str,
-    html: str,
-    rating: int | None,
-    author: User,
-    review_id: int | None = None,
-    created_at=None,
-) -> Review:
-    """An eFiction review as it was stored: "No Review" means rating-only, an appended
-    "Author's Response" becomes the author's reply. No alerts are sent."""
-    text, response = split_author_response(html)
-    if text.strip() == "No Review":
-        text = ""
-    review = review_post(
-        story=story,
-        chapter=chapter,
-        user=user,
-        name=name,
-        body=text,
-        rating=None if rating is None or rating < 0 else rating,
-        check=False,
-        review_id=review_id,
-        created_at=created_at,
-    )
-    if response:
-        review_reply(parent=review, user=author, body=response, check=False, created_at=created_at)
-    return review
 
 
 # ---------------------------------------------------------------------------------------------
@@ -474,3 +418,192 @@ def block_remove(*, user: User, target: Story | Tag | User) -> bool:
 
 def block_tag(*, user: User, tag: Tag) -> Block:
     return block_add(user=user, target=tag)
+
+
+# ---------------------------------------------------------------------------------------------
+# Imports: rows written as another archive had them (ids, dates, eFiction's counting), in bulk,
+# with no checks and no alerts. The loader (`fabula.importers.load`) calls these, then the
+# recounts once a kind is in.
+
+
+def review_import(
+    *,
+    review_id: int | None,
+    story_id: int | None,
+    chapter_id: int | None,
+    series_id: int | None,
+    parent: Review | None,
+    user_id: int | None,
+    name: str,
+    body: str,
+    rating: int | None,
+    by_author: bool,
+    created_at: datetime | None,
+    hidden: bool = False,
+) -> Review:
+    """One review or reply, as it was; call `reviews_recount` for the counts afterwards."""
+    values = dict(
+        id=review_id,
+        story_id=story_id,
+        chapter_id=chapter_id,
+        series_id=series_id,
+        parent=parent,
+        user_id=user_id,
+        name=name,
+        body=sanitize(body),
+        rating=rating,
+        by_author=by_author,
+        hidden=hidden,
+    )
+    if created_at is not None:
+        values.update(created_at=created_at, updated_at=created_at)
+    review = Review.objects.create(**values)
+    if review_id is not None:
+        keep_ids_ahead(Review)
+    return review
+
+
+def reviews_import(*, reviews: list[dict]) -> list[Review]:
+    """Many top-level reviews at once, each given as `review_import`'s arguments (no parent)."""
+    clean = sanitizer()
+    rows = []
+    for values in reviews:
+        created_at = values.get("created_at")
+        row = Review(
+            id=values["review_id"],
+            story_id=values["story_id"],
+            chapter_id=values["chapter_id"],
+            series_id=values["series_id"],
+            user_id=values["user_id"],
+            name=values["name"],
+            body=clean(values["body"]),
+            rating=values["rating"],
+            by_author=values["by_author"],
+            hidden=values.get("hidden", False),
+        )
+        if created_at is not None:
+            row.created_at = row.updated_at = created_at
+        rows.append(row)
+    insert(rows)
+    keep_ids_ahead(Review)
+    return rows
+
+
+def _rounded(value, like: bool) -> int | None:
+    """The stored mean: on the star scale with eFiction's round() (halves go up), or the
+    percentage of likes."""
+    if value is None:
+        return None
+    return int(value * 100 + 0.5) if like else int(value + 0.5)
+
+
+def reviews_recount(*, story_ids: Iterable[int]) -> None:
+    """Each story's and chapter's review count and mean rating, the way eFiction counts: reviews
+    with text (not rating-only ones, not replies, not hidden) are counted; every rating is
+    averaged."""
+    story_ids = list(story_ids)
+    like = getattr(SiteSettings.objects.filter(pk=1).first(), "review_ratings", "") == "like"
+    reviews = Review.objects.filter(story_id__in=story_ids, parent__isnull=True, hidden=False)
+    for model, column in ((Story, "story_id"), (Chapter, "chapter_id")):
+        figures = {
+            pk: (n, _rounded(mean, like))
+            for pk, n, mean in reviews.exclude(**{f"{column}__isnull": True})
+            .values(column)
+            .annotate(
+                n=Count("pk", filter=~Q(body="")),
+                mean=Avg("rating"),
+            )
+            .values_list(column, "n", "mean")
+        }
+        rows = model.objects.filter(
+            **({"pk__in": story_ids} if model is Story else {"story_id__in": story_ids})
+        )
+        # One UPDATE per distinct (count, mean): few of them, however many rows change.
+        changed: dict[tuple, list[int]] = defaultdict(list)
+        for pk, old_count, old_mean in rows.values_list("pk", "review_count", "rating_average"):
+            figure = figures.get(pk, (0, None))
+            if (old_count, old_mean) != figure:
+                changed[figure].append(pk)
+        for (count, mean), pks in changed.items():
+            for start in range(0, len(pks), 500):
+                model.objects.filter(pk__in=pks[start : start + 500]).update(
+                    review_count=count, rating_average=mean
+                )
+    content_changed()
+
+
+def favourite_import(
+    *,
+    user_id: int,
+    story_id: int | None = None,
+    author_id: int | None = None,
+    series_id: int | None = None,
+    note: str = "",
+    public: bool = True,
+    created_at: datetime | None = None,
+) -> Favourite:
+    defaults = {"note": note, "public": public}
+    if created_at is not None:
+        defaults["created_at"] = created_at
+    favourite, _ = Favourite.objects.get_or_create(
+        user_id=user_id,
+        story_id=story_id,
+        author_id=author_id,
+        series_id=series_id,
+        defaults=defaults,
+    )
+    return favourite
+
+
+def subscription_import(
+    *,
+    user_id: int,
+    story_id: int | None = None,
+    author_id: int | None = None,
+    series_id: int | None = None,
+    created_at: datetime | None = None,
+) -> Subscription:
+    subscription, _ = Subscription.objects.get_or_create(
+        user_id=user_id,
+        story_id=story_id,
+        author_id=author_id,
+        series_id=series_id,
+        defaults={"created_at": created_at} if created_at else {},
+    )
+    return subscription
+
+
+def kudos_import(
+    *, story_id: int, user_id: int | None, guest: str = "", created_at: datetime | None = None
+) -> Kudos:
+    kudos, _ = Kudos.objects.get_or_create(
+        story_id=story_id,
+        user_id=user_id,
+        guest="" if user_id else guest,
+        defaults={"created_at": created_at} if created_at else {},
+    )
+    return kudos
+
+
+def favourites_recount(*, story_ids: Iterable[int]) -> None:
+    """Each story's favourite and kudos counts."""
+    story_ids = list(story_ids)
+    favourites = dict(
+        Favourite.objects.filter(story_id__in=story_ids)
+        .values("story_id")
+        .annotate(n=Count("id"))
+        .values_list("story_id", "n")
+    )
+    given = dict(
+        Kudos.objects.filter(story_id__in=story_ids)
+        .values("story_id")
+        .annotate(n=Count("id"))
+        .values_list("story_id", "n")
+    )
+    for pk, old_favourites, old_kudos in Story.objects.filter(pk__in=story_ids).values_list(
+        "pk", "favourite_count", "kudos_count"
+    ):
+        counts = (favourites.get(pk, 0), given.get(pk, 0))
+        if counts != (old_favourites, old_kudos):
+            Story.objects.filter(pk=pk).update(favourite_count=counts[0], kudos_count=counts[1])
+    content_changed()

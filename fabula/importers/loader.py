@@ -36,6 +36,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 from fabula.accounts.models import User
+from fabula.community import actions as community
 from fabula.community.models import Review
 from fabula.conf.markup import sanitize
 from fabula.importers import actions as imports
@@ -272,13 +273,13 @@ class Loader:
             )
             replies = (r for r in self.dump.records("reviews") if r.get("id") is None)
             self.each("reviews", self.review, lambda r: r["key"], records=replies)
-            imports.reviews_recount(story_ids=self.done["stories"].values())
+            community.reviews_recount(story_ids=self.done["stories"].values())
             self.each("favourites", self.favourite, self.favourite_key)
             self.each(
                 "kudos", self.kudos, lambda r: f"{r['story']}:{r.get('user') or r.get('guest')}"
             )
             self.each("subscriptions", self.subscription, self.favourite_key)
-            imports.favourites_recount(story_ids=self.done["stories"].values())
+            community.favourites_recount(story_ids=self.done["stories"].values())
         return self.report
 
     def index(self) -> Report:
@@ -739,7 +740,7 @@ class Loader:
                         ),
                     )
                 )
-        imports.reviews_import(reviews=[values for _, values in rows])
+        community.reviews_import(reviews=[values for _, values in rows])
         for item, values in rows:
             self.record("reviews", item["key"], values["review_id"])
         return reasons, left
@@ -757,7 +758,7 @@ class Loader:
             if parent_id is None:
                 return f"the review it answers ({item['parent']}) was not imported"
             parent = Review.objects.get(pk=parent_id)
-        review = imports.review_import(
+        review = community.review_import(
             review_id=item.get("id"),
             story_id=story_id,
             chapter_id=self.new_id("chapters", item.get("chapter")),
@@ -788,7 +789,7 @@ class Loader:
         if target_id is None:
             return f"its {field_name} {item[field_name]} was not imported"
         if "note" in item:
-            imports.favourite_import(
+            community.favourite_import(
                 user_id=user_id,
                 note=item.get("note", ""),
                 public=item.get("public", True),
@@ -797,7 +798,7 @@ class Loader:
             )
             self.record("favourites", self.favourite_key(item), None)
         else:
-            imports.subscription_import(
+            community.subscription_import(
                 user_id=user_id,
                 created_at=from_json_date(item.get("created_at")),
                 **{f"{field_name}_id": target_id},
@@ -814,7 +815,7 @@ class Loader:
         user_id = self.new_id("members", item.get("user"))
         if item.get("user") and user_id is None:
             return f"its member {item['user']} was not imported"
-        imports.kudos_import(
+        community.kudos_import(
             story_id=story_id,
             user_id=user_id,
             guest=item.get("guest", ""),

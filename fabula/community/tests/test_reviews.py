@@ -1,4 +1,4 @@
-"""Reviews: posting, rating, threads, editing, deleting, guests, spam guards, alerts, import."""
+"""Reviews: posting, rating, threads, editing, deleting, guests, spam guards, alerts."""
 
 from __future__ import annotations
 
@@ -166,35 +166,6 @@ def test_edit_and_delete_by_writer_author_and_moderator(
     second = actions.review_post(story=story, user=reader, body="Again")
     actions.review_delete(review=second, user=moderator)
     assert not Review.objects.exists()
-
-
-def test_an_imported_authors_response_becomes_a_reply(story, reader, author):
-    html = "Great chapter!<br><br>Author's Response: Thanks, more soon."
-    review = actions.review_import(
-        story=story,
-        chapter=chapter_of(story),
-        user=reader,
-        name="Reader",
-        html=html,
-        rating=-1,
-        author=author,
-        review_id=4242,
-    )
-    assert review.pk == 4242 and review.rating is None
-    assert "Great chapter!" in review.body and "Response" not in review.body
-    reply = review.replies.get()
-    assert reply.by_author and "Thanks, more soon." in reply.body
-    rating_only = actions.review_import(
-        story=story,
-        chapter=None,
-        user=None,
-        name="Anon",
-        html="No Review",
-        rating=6,
-        author=author,
-    )
-    assert rating_only.body == "" and rating_only.rating == 6
-    assert not Notification.objects.exists()  # imports send no alerts
 
 
 def test_a_series_is_reviewed_on_its_own_pages(client, author, reader):

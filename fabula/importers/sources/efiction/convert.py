@@ -754,8 +754,8 @@ class Converter:
                     "entries": places,
                 },
             )
-        # Sub-series whose owner was missing were dropped: drop the places that name them.
-        # (The loader checks again; this keeps the dump consistent on its own.)
+        # A place may still name a sub-series dropped above for its missing owner: the loader
+        # skips such a place and reports it ("its sub-series N was not imported").
 
     def reviews_(self) -> None:
         when = self.date_reader("reviews", "date")
