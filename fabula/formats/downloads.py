@@ -39,8 +39,6 @@ from fabula.lib import pagecache
 from fabula.stories.models import Chapter, SeriesEntry, Story
 from fabula.stories.permissions import Viewer, is_author, is_moderator, visible_chapters
 
-# The formats a reader may download, in the order the story page offers them.
-DOWNLOAD_FORMATS = ("epub", "html", "txt", "efiction-text")
 # Files up to this size are read whole to be served; bigger ones are streamed.
 READ_WHOLE_BYTES = 1 << 20
 # Raise when a layout (epub.py, html.py, txt.py, book.py) changes, so old files are rebuilt.

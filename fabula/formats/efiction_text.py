@@ -487,4 +487,6 @@ FORMAT = Format(
     extension="txt",
     render=render,
     parse=parse,
+    download_label="eFiction text",
+    file_suffix="-efiction",
 )

@@ -298,4 +298,6 @@ FORMAT = Format(
     media_type="application/epub+zip",
     extension="epub",
     render=render,
+    download_label="EPUB",
+    in_catalog=True,
 )

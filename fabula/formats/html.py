@@ -55,4 +55,6 @@ FORMAT = Format(
     media_type="text/html; charset=utf-8",
     extension="html",
     render=render,
+    download_label="HTML",
+    in_catalog=True,
 )

@@ -3,7 +3,8 @@
 - The root (`/opds/`) is a navigation feed: recently updated stories, categories, authors,
   series, top lists and, for members, their favourites and marked-for-later lists.
 - Navigation feeds (categories, authors, series) list entries that lead to acquisition feeds.
-- Acquisition feeds list stories, each with links to download it as EPUB and HTML, paginated
+- Acquisition feeds list stories, each with links to download it in the registry's catalog
+  formats (`Format.in_catalog`: EPUB and HTML), paginated
   with first/previous/next/last links and OpenSearch counts.
 - The OpenSearch description (`/opds/opensearch.xml`) tells apps how to search.
 
@@ -27,7 +28,7 @@ from django.utils.html import escape
 from fabula.conf.models import site_settings
 from fabula.formats.atom import Entry, Feed, Link, Person, entry_xml, latest
 from fabula.formats.feeds import Site, story_entry
-from fabula.formats.registry import Format
+from fabula.formats.registry import Format, catalog_formats
 from fabula.stories.listing.browsing import (
     authors_with_counts,
     series_with_counts,
@@ -46,8 +47,6 @@ ACQUIRE = "http://opds-spec.org/acquisition/open-access"
 SORT_NEW = "http://opds-spec.org/sort/new"
 SORT_POPULAR = "http://opds-spec.org/sort/popular"
 CONSENT = "consent=yes"  # what a download link needs to pass an age or warning gate
-# Which download formats a catalog entry offers, and their media types.
-ACQUISITION_FORMATS = (("epub", "application/epub+zip"), ("html", "text/html"))
 
 
 @dataclass(frozen=True)
@@ -253,12 +252,12 @@ def acquisition_entry(site: Site, story: Story) -> Entry:
     suffix = f"?{CONSENT}" if gated else ""
     links = [
         Link(
-            site.link(reverse("download", args=[story.pk, name]) + suffix),
+            site.link(reverse("download", args=[story.pk, fmt.name]) + suffix),
             rel=ACQUIRE,
-            type=media_type,
-            title=name.upper(),
+            type=fmt.link_type,
+            title=fmt.download_label,
         )
-        for name, media_type in ACQUISITION_FORMATS
+        for fmt in catalog_formats()
     ]
     entry = story_entry(site, story, links)
     if gated:

@@ -1,9 +1,13 @@
-"""Every format Fabula reads or writes, by name.
+"""Every format Fabula reads or writes, by name, and the lists of them the site shows.
 
 A format is a module with a `FORMAT` object: its name (as on the command line), a media type, a
 file extension, `render(story, chapters) -> bytes` and, when Fabula can read it too,
-`parse(data, source) -> CanonicalStory`. To add one, write the module and add its dotted path to
-`FORMAT_MODULES`: nothing else changes.
+`parse(data, source)`, which reads one story for `fabula import-text`. Its flags
+say where it is offered: `download_label` puts it among a story page's download links (and lets
+`/downloads/<id>/<name>/` serve it), `in_catalog` among an OPDS entry's acquisition links.
+
+To add a format, write its module and add its dotted path to `FORMAT_MODULES`: the download
+links, the downloads view, the OPDS catalog and `fabula export`/`import-text` read this registry.
 """
 
 from __future__ import annotations
@@ -16,11 +20,12 @@ from importlib import import_module
 from fabula.formats.canonical import CanonicalStory
 from fabula.stories.models import Chapter, Story
 
+# In the order a story page offers the downloads.
 FORMAT_MODULES = [
-    "fabula.formats.efiction_text",
     "fabula.formats.epub",
     "fabula.formats.html",
     "fabula.formats.txt",
+    "fabula.formats.efiction_text",
     "fabula.formats.atom",
     "fabula.formats.opds",
 ]
@@ -34,10 +39,22 @@ class Format:
     extension: str  # without the dot
     render: Callable[[Story, Sequence[Chapter]], bytes]
     parse: Callable[[bytes, str], CanonicalStory] | None = None  # None: write-only
+    download_label: str = ""  # the story page's link text ("EPUB"); empty: not a download
+    in_catalog: bool = False  # among the download links of an OPDS catalog entry
+    file_suffix: str = ""  # ends a download's file name before the extension ("-efiction")
 
     @property
     def readable(self) -> bool:
         return self.parse is not None
+
+    @property
+    def downloadable(self) -> bool:
+        return bool(self.download_label)
+
+    @property
+    def link_type(self) -> str:
+        """The media type without its parameters, as links announce it ("text/html")."""
+        return self.media_type.partition(";")[0].strip()
 
 
 class UnknownFormat(ValueError):
@@ -61,3 +78,13 @@ def get_format(name: str) -> Format:
 
 def readable_formats() -> dict[str, Format]:
     return {name: fmt for name, fmt in formats().items() if fmt.readable}
+
+
+def downloadable_formats() -> dict[str, Format]:
+    """The formats a reader may download, in the order a story page offers them."""
+    return {name: fmt for name, fmt in formats().items() if fmt.downloadable}
+
+
+def catalog_formats() -> list[Format]:
+    """The formats an OPDS catalog entry offers."""
+    return [fmt for fmt in formats().values() if fmt.in_catalog]

@@ -61,4 +61,5 @@ FORMAT = Format(
     media_type="text/plain; charset=utf-8",
     extension="txt",
     render=render,
+    download_label="Text",
 )

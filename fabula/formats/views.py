@@ -33,7 +33,6 @@ from fabula.formats.app_passwords import (
 from fabula.formats.atom import feed_xml
 from fabula.formats.atom import render as render_chapters
 from fabula.formats.downloads import (
-    DOWNLOAD_FORMATS,
     READ_WHOLE_BYTES,
     Ticket,
     get_download,
@@ -41,6 +40,7 @@ from fabula.formats.downloads import (
     remembered_ticket,
 )
 from fabula.formats.models import AppPassword
+from fabula.formats.registry import downloadable_formats
 from fabula.lib.pagecache import cached_page
 from fabula.stories.models import Series, Story
 from fabula.stories.permissions import (
@@ -100,9 +100,9 @@ def _xml(request, build, content_type: str) -> HttpResponse:
 @require_safe
 @basic_auth
 def download(request, story_id: int, format_name: str):
-    if format_name not in DOWNLOAD_FORMATS:
+    if format_name not in downloadable_formats():
         raise Http404(
-            f"No download format {format_name!r}; there are: {', '.join(DOWNLOAD_FORMATS)}."
+            f"No download format {format_name!r}; there are: {', '.join(downloadable_formats())}."
         )
     # A guest without a session asking again for a built file: no query at all (the ticket
     # is forgotten when the archive's content changes, as cached pages are).
@@ -134,12 +134,11 @@ def download(request, story_id: int, format_name: str):
         )
     built = get_download(request.user, story, format_name)
     name = slugify(story.title)[:60] or "story"
-    suffix = "-efiction" if format_name == "efiction-text" else ""
     ticket = Ticket(
         path=str(built.path),
         etag=f'"{built.version}-{format_name}"',
         media_type=built.fmt.media_type,
-        filename=f"{name}-{story.pk}{suffix}.{built.fmt.extension}",
+        filename=f"{name}-{story.pk}{built.fmt.file_suffix}.{built.fmt.extension}",
     )
     try:
         response = _file_response(request, ticket)

@@ -16,6 +16,7 @@ from django.urls import reverse
 from fabula.conf.models import site_settings
 from fabula.formats import downloads, epub
 from fabula.formats.app_passwords import app_password_create
+from fabula.formats.registry import downloadable_formats
 from fabula.formats.tests.epubcheck import check_epubs
 from fabula.formats.tests.helpers import SEED_SID, import_text
 from fabula.stories import actions
@@ -45,7 +46,7 @@ def test_story_page_offers_every_download_and_its_epub_passes_epubcheck(
 ):
     assert import_text(seed_path).error is None
     page = client.get(reverse("story", args=[SEED_SID])).content.decode()
-    for name in downloads.DOWNLOAD_FORMATS:
+    for name in downloadable_formats():
         assert f'href="{reverse("download", args=[SEED_SID, name])}"' in page
     response = client.get(reverse("download", args=[SEED_SID, "epub"]))
     assert response.status_code == 200

@@ -3,7 +3,14 @@
 import pytest
 
 from fabula.cli import django_arguments
-from fabula.formats.registry import UnknownFormat, formats, get_format, readable_formats
+from fabula.formats.registry import (
+    UnknownFormat,
+    catalog_formats,
+    downloadable_formats,
+    formats,
+    get_format,
+    readable_formats,
+)
 
 
 def test_efiction_text_is_registered_for_both_ways():
@@ -13,8 +20,15 @@ def test_efiction_text_is_registered_for_both_ways():
     assert list(formats()) == [name for name in formats()]  # every module gave a unique name
 
 
+def test_the_registry_says_which_formats_are_downloads_and_in_the_catalog():
+    assert list(downloadable_formats()) == ["epub", "html", "txt", "efiction-text"]
+    assert [fmt.name for fmt in catalog_formats()] == ["epub", "html"]
+    assert get_format("epub").link_type == "application/epub+zip"
+
+
 def test_an_unknown_format_names_the_known_ones():
-    with pytest.raises(UnknownFormat, match="unknown format 'pdf'; known formats: efiction-text"):
+    known = "known formats: epub, html, txt, efiction-text, atom, opds"
+    with pytest.raises(UnknownFormat, match=f"unknown format 'pdf'; {known}"):
         get_format("pdf")
 
 
