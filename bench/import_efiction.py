@@ -213,7 +213,7 @@ def child() -> None:
 
     django.setup()
     from fabula.importers.dump import Dump
-    from fabula.importers.loader import Loader
+    from fabula.importers.load import Loader
     from fabula.importers.sources.efiction import convert_site
 
     with tempfile.TemporaryDirectory() as folder:

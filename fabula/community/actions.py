@@ -426,45 +426,11 @@ def block_tag(*, user: User, tag: Tag) -> Block:
 # recounts once a kind is in.
 
 
-def review_import(
-    *,
-    review_id: int | None,
-    story_id: int | None,
-    chapter_id: int | None,
-    series_id: int | None,
-    parent: Review | None,
-    user_id: int | None,
-    name: str,
-    body: str,
-    rating: int | None,
-    by_author: bool,
-    created_at: datetime | None,
-    hidden: bool = False,
-) -> Review:
-    """One review or reply, as it was; call `reviews_recount` for the counts afterwards."""
-    values = dict(
-        id=review_id,
-        story_id=story_id,
-        chapter_id=chapter_id,
-        series_id=series_id,
-        parent=parent,
-        user_id=user_id,
-        name=name,
-        body=sanitize(body),
-        rating=rating,
-        by_author=by_author,
-        hidden=hidden,
-    )
-    if created_at is not None:
-        values.update(created_at=created_at, updated_at=created_at)
-    review = Review.objects.create(**values)
-    if review_id is not None:
-        keep_ids_ahead(Review)
-    return review
-
-
 def reviews_import(*, reviews: list[dict]) -> list[Review]:
-    """Many top-level reviews at once, each given as `review_import`'s arguments (no parent)."""
+    """Many reviews and replies at once, as they were: each a dict of `review_id` (kept),
+    `story_id`, `chapter_id`, `series_id`, `parent_id` (optional: the review it answers),
+    `user_id`, `name`, `body` (sanitised here), `rating`, `by_author`, `hidden` (optional) and
+    `created_at` (None: now). Call `reviews_recount` for the counts afterwards."""
     clean = sanitizer()
     rows = []
     for values in reviews:
@@ -474,6 +440,7 @@ def reviews_import(*, reviews: list[dict]) -> list[Review]:
             story_id=values["story_id"],
             chapter_id=values["chapter_id"],
             series_id=values["series_id"],
+            parent_id=values.get("parent_id"),
             user_id=values["user_id"],
             name=values["name"],
             body=clean(values["body"]),

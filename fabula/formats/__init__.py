@@ -1,7 +1,9 @@
 """Stories in and out of the archive, in other people's formats.
 
-- `registry.py`: every format by name (`get_format("efiction-text")`), one interface.
-- `canonical.py`: the plain story objects readers produce and `loader.py` writes.
+- `registry.py`: every format by name (`get_format("efiction-text")`), one interface, and
+  which of them a story page and the OPDS catalog offer.
+- `importing.py`: a story file into the archive: its reader makes a one-story dump
+  (`importers.dump.StoryDump`), the dump loader (`importers.load`) writes it, all or nothing.
 - `blocks.py`: the reversible mapping between text paragraphs and stored HTML.
 - `efiction_fields.py`: eFiction's header values ("Orphan", "None", dates), shared with the
   legacy pages; `efiction_text.py`: eFiction's printable page as text, both ways.

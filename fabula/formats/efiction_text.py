@@ -57,12 +57,14 @@ from fabula.formats.blocks import (
     starts_with_block,
     text_to_html,
 )
-from fabula.formats.canonical import CanonicalChapter, CanonicalStory
+from fabula.formats.efiction_fields import CATEGORY_PATH_SEPARATOR
 from fabula.formats.errors import FormatError
 from fabula.formats.registry import Format
+from fabula.importers.dump import StoryDump, to_json_date
 from fabula.lib.dates import parse_php_date
-from fabula.stories.models import Chapter, Story
+from fabula.stories.models import Chapter, Status, Story
 from fabula.stories.selectors import story_header
+from fabula.taxonomy.models import TagKind
 
 NAME = "efiction-text"
 DEFAULT_DATE_FORMAT = "F d, Y"
@@ -87,6 +89,7 @@ _CHAPTERS_LINE = re.compile(
 )
 _CONTENTS_ENTRY = re.compile(r"(?P<number>\d+)\. (?P<heading>.+)\Z")
 _SID = re.compile(r"[?&]sid=(\d+)")
+RATING = "rating"  # the key of the story's rating: the text names none, the importer gives it
 
 
 # Writing ------------------------------------------------------------------------------------
@@ -163,7 +166,7 @@ def _heading(chapter: Chapter) -> str:
 # Reading ------------------------------------------------------------------------------------
 
 
-def parse(data: bytes, source: str) -> CanonicalStory:
+def parse(data: bytes, source: str) -> StoryDump:
     """Read a file of this format; dates are read in the site's date format."""
     site = site_settings()
     return parse_text(
@@ -220,8 +223,9 @@ class _Lines:
 
 def parse_text(
     text: str, source: str, *, date_format: str = DEFAULT_DATE_FORMAT, copyright_text: str = ""
-) -> CanonicalStory:
-    """Read the layout in this module's docstring. Raises FormatError naming file and line."""
+) -> StoryDump:
+    """Read the layout in this module's docstring into a one-story dump (see `_story_dump`).
+    Raises FormatError naming file and line."""
     lines = _Lines(source, text.split("\n"))
     _check_looks_like_this_format(lines)
     last = _archived_line(lines)
@@ -233,43 +237,30 @@ def parse_text(
     categories_at = _find_categories_line(lines, challenges_at)
     match = _CATEGORIES_LINE.match(lines[categories_at])
     counts = _CHAPTERS_LINE.match(lines[chapters_at])
-    story = CanonicalStory(
-        title=title,
-        authors=_names(authors, empty=None),
-        summary=_parse_summary(lines, categories_at),
-        categories=_names(match["categories"], empty=efiction_fields.NO_CATEGORY),
-        characters=_names(match["characters"] or "", empty=efiction_fields.NOTHING),
-        classes=dict(_parse_class_line(lines, i) for i in range(categories_at + 1, challenges_at)),
-        challenges=_names(_value(lines[challenges_at], CHALLENGES), empty=efiction_fields.NOTHING),
-        series=_names(_value(lines[series_at], SERIES), empty=efiction_fields.NOTHING),
-        completed=counts["completed"] == "Yes",
-        word_count=int(counts["words"]),
-        read_count=int(counts["reads"]),
-        published_at=_parse_date(lines, chapters_at, counts["published"], date_format),
-        updated_at=_parse_date(lines, chapters_at, counts["updated"], date_format),
-        source=source,
-        lines={
-            "title": 1,
-            "categories": categories_at + 1,
-            "characters": categories_at + 1,
-            "classes": categories_at + 2,
-            "challenges": challenges_at + 1,
-            "series": series_at + 1,
-            "chapters": chapters_at + 1,
-            "story_id": last + 1,
-        },
-    )
-    for index in range(categories_at + 1, challenges_at):
-        story.lines[f"classes:{lines[index].partition(': ')[0]}"] = index + 1
     url = lines[last][len(ARCHIVED_AT) :].strip()
-    story.archived_at = url
     sid = _SID.search(url)
-    story.story_id = int(sid.group(1)) if sid else None
+    story = {
+        "id": int(sid.group(1)) if sid else None,
+        "key": "story",
+        "title": title,
+        "summary": _parse_summary(lines, categories_at),
+        "completed": counts["completed"] == "Yes",
+        "word_count": int(counts["words"]),
+        "read_count": int(counts["reads"]),
+        "published_at": to_json_date(
+            _parse_date(lines, chapters_at, counts["published"], date_format)
+        ),
+        "updated_at": to_json_date(_parse_date(lines, chapters_at, counts["updated"], date_format)),
+        "archived_at": url,
+        "status": Status.PUBLISHED,
+        "language": "en",
+        "rating": RATING,
+    }
 
     chapters_end = _copyright_start(lines, last, copyright_text)
     count = int(counts["count"])
     notes_text, contents_at = _parse_notes_and_contents(lines, chapters_at + 1, count, chapters_end)
-    story.notes = note_to_html(notes_text) if notes_text else ""
+    story["notes"] = note_to_html(notes_text) if notes_text else ""
     entries = [_CONTENTS_ENTRY.match(lines[contents_at + 1 + 2 * k]) for k in range(count)]
     headings = _find_headings(
         lines, [entry["heading"] for entry in entries], contents_at, chapters_end
@@ -279,10 +270,104 @@ def parse_text(
         raise lines.fail(
             contents_at + 1, "the table of contents should number the chapters in increasing order"
         )
+    chapters = []
     for k, (number, start) in enumerate(zip(numbers, headings, strict=True)):
         end = headings[k + 1] if k + 1 < count else chapters_end
-        story.chapters.append(_parse_chapter(lines, start, end, number))
-    return story
+        chapters.append(_parse_chapter(lines, start, end, number))
+    return _story_dump(
+        source,
+        story,
+        authors=_names(authors, empty=None),
+        categories=_names(match["categories"], empty=efiction_fields.NO_CATEGORY),
+        characters=_names(match["characters"] or "", empty=efiction_fields.NOTHING),
+        classes=[_parse_class_line(lines, i) for i in range(categories_at + 1, challenges_at)],
+        challenges=_names(_value(lines[challenges_at], CHALLENGES), empty=efiction_fields.NOTHING),
+        series=_names(_value(lines[series_at], SERIES), empty=efiction_fields.NOTHING),
+        chapters=chapters,
+        lines={
+            "story": last + 1,
+            "categories": categories_at + 1,
+            "challenges": challenges_at + 1,
+            "series": series_at + 1,
+            "chapters": chapters_at + 1,
+        },
+    )
+
+
+def _story_dump(
+    source: str,
+    story: dict,
+    *,
+    authors: list[str],
+    categories: list[str],
+    characters: list[str],
+    classes: list[tuple[str, list[str], int]],
+    challenges: list[str],
+    series: list[str],
+    chapters: list[dict],
+    lines: dict[str, int],
+) -> StoryDump:
+    """The story with what it names, as named records (`docs/dump-format.md`): the loader finds
+    members by pen name, the category and character kinds of the archive, class kinds and tags
+    by name, series and challenges by title, and makes what is missing (members who cannot log
+    in until they set a password). `lines` gives the line each was read from."""
+    dump = StoryDump(f"{NAME}:{source}")
+    joined = to_json_date(timezone.now())
+
+    def member(name: str, line: int) -> str:
+        record = {"key": f"member:{name.strip().lower()}", "pen_name": name, "date_joined": joined}
+        return dump.add("members", record, line=line)["key"]
+
+    def tag(kind: str, name: str, line: int, parent: str | None = None) -> str:
+        key = f"{kind}:{parent + CATEGORY_PATH_SEPARATOR if parent else ''}{name}"
+        record = {"key": key, "kind": kind, "name": name, "parent": parent}
+        return dump.add("tags", record, line=line)["key"]
+
+    story["authors"] = [member(name, 1) for name in authors]
+    line = lines["categories"]
+    for role, name in (
+        (TagKind.Role.CATEGORY, "Categories"),
+        (TagKind.Role.CHARACTER, "Characters"),
+    ):
+        dump.add("tag_kinds", {"key": role, "role": role, "name": name}, line=line)
+    story["tags"] = []
+    for path in categories:  # "Parent > Child": a sub-category
+        parent = None
+        for part in path.split(CATEGORY_PATH_SEPARATOR):
+            parent = tag(TagKind.Role.CATEGORY, part, line, parent)
+        story["tags"].append(parent)
+    story["tags"] += [tag(TagKind.Role.CHARACTER, name, line) for name in characters]
+    for kind_name, names, line in classes:  # a kind with no names: the source site has it
+        kind = f"class:{kind_name}"
+        dump.add(
+            "tag_kinds", {"key": kind, "role": TagKind.Role.CLASS, "name": kind_name}, line=line
+        )
+        story["tags"] += [tag(kind, name, line) for name in names]
+    story["challenges"] = [
+        dump.add("challenges", {"key": f"challenge:{t}", "title": t}, line=lines["challenges"])[
+            "key"
+        ]
+        for t in challenges
+    ]
+    story_key = story["id"] if story["id"] is not None else story["key"]
+    for title in series:
+        record = {
+            "key": f"series:{title}",
+            "title": title,
+            "owner": story["authors"][0] if story["authors"] else None,
+            "entries": [{"story": story_key}],
+        }
+        dump.add("series", record, line=lines["series"])
+    for chapter in chapters:
+        chapter.update(
+            key=f"chapter:{chapter['position']}",
+            story=story_key,
+            author=member(chapter["author"], lines["chapters"]),
+            status=Status.PUBLISHED,
+        )
+        dump.add("chapters", chapter, line=lines["chapters"])
+    dump.add("stories", story, line=lines["story"])
+    return dump
 
 
 def _check_looks_like_this_format(lines: _Lines) -> None:
@@ -352,14 +437,14 @@ def _names(value: str, *, empty: str | None) -> list[str]:
     return [name.strip() for name in value.split(LIST_SEPARATOR) if name.strip()]
 
 
-def _parse_class_line(lines: _Lines, index: int) -> tuple[str, list[str]]:
+def _parse_class_line(lines: _Lines, index: int) -> tuple[str, list[str], int]:
     kind, colon, values = lines[index].partition(": ")
     if not colon or not kind.strip():
         raise lines.fail(
             index,
             f"expected a class line 'KIND: A, B' (e.g. 'Genres: Angst'), not {lines[index]!r}",
         )
-    return kind, _names(values, empty=efiction_fields.NOTHING)
+    return kind, _names(values, empty=efiction_fields.NOTHING), index + 1
 
 
 def _parse_summary(lines: _Lines, categories_at: int) -> str:
@@ -448,7 +533,7 @@ def _find_headings(lines: _Lines, headings: list[str], contents_at: int, end: in
     return found
 
 
-def _parse_chapter(lines: _Lines, heading_at: int, end: int, number: int) -> CanonicalChapter:
+def _parse_chapter(lines: _Lines, heading_at: int, end: int, number: int) -> dict:
     title, author = _split_heading(
         lines, heading_at, "a chapter heading should be 'TITLE by AUTHOR'"
     )
@@ -470,14 +555,14 @@ def _parse_chapter(lines: _Lines, heading_at: int, end: int, number: int) -> Can
         body, end_notes = rest[:-2], ""
     else:
         raise lines.fail(end - 1, f"chapter {number}'s text should end with a blank line")
-    return CanonicalChapter(
-        title=title,
-        author=author,
-        position=number,
-        notes=text_to_html(notes, inline=True) if notes else "",
-        body=text_to_html(body),
-        end_notes=note_to_html(end_notes) if end_notes else "",
-    )
+    return {
+        "title": title,
+        "author": author,
+        "position": number,
+        "notes": text_to_html(notes, inline=True) if notes else "",
+        "body": text_to_html(body),
+        "end_notes": note_to_html(end_notes) if end_notes else "",
+    }
 
 
 FORMAT = Format(

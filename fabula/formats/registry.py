@@ -2,7 +2,7 @@
 
 A format is a module with a `FORMAT` object: its name (as on the command line), a media type, a
 file extension, `render(story, chapters) -> bytes` and, when Fabula can read it too,
-`parse(data, source)`, which reads one story for `fabula import-text`. Its flags
+`parse(data, source) -> StoryDump` (a one-story dump, which the dump loader writes). Its flags
 say where it is offered: `download_label` puts it among a story page's download links (and lets
 `/downloads/<id>/<name>/` serve it), `in_catalog` among an OPDS entry's acquisition links.
 
@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import import_module
 
-from fabula.formats.canonical import CanonicalStory
+from fabula.importers.dump import StoryDump
 from fabula.stories.models import Chapter, Story
 
 # In the order a story page offers the downloads.
@@ -38,7 +38,7 @@ class Format:
     media_type: str  # the Content-Type of a download
     extension: str  # without the dot
     render: Callable[[Story, Sequence[Chapter]], bytes]
-    parse: Callable[[bytes, str], CanonicalStory] | None = None  # None: write-only
+    parse: Callable[[bytes, str], StoryDump] | None = None  # None: write-only
     download_label: str = ""  # the story page's link text ("EPUB"); empty: not a download
     in_catalog: bool = False  # among the download links of an OPDS catalog entry
     file_suffix: str = ""  # ends a download's file name before the extension ("-efiction")

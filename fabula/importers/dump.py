@@ -1,7 +1,7 @@
 """Fabula's archive dump: a folder of versioned JSON that holds a whole archive.
 
 Both import stages meet here: a converter (`sources/efiction/`) writes a dump, the loader
-(`loader.py`) reads one; `fabula write-dump` and `fabula load-dump` use the same format for
+(`load/`) reads one; `fabula write-dump` and `fabula load-dump` use the same format for
 backup and restore. `docs/dump-format.md` describes every file and field.
 
 A dump is a folder:
@@ -161,3 +161,45 @@ class Dump:
 
     def problems(self) -> list[dict]:
         return list(self.records("problems"))
+
+
+class StoryDump:
+    """A one-story dump held in memory: what a format reader makes of one file (a story, its
+    chapters, and the members, taxonomy, series and challenges it names, as named records).
+
+    It reads like a `Dump` for the loader. `lines` tells, for a record (kind, key), the line of
+    the file it was read from, so a refusal can name it."""
+
+    def __init__(self, source: str):
+        self.manifest = {"format": FORMAT, "version": VERSION, "source": source}
+        self.settings: dict = {}
+        self.lines: dict[tuple[str, str], int] = {}
+        self._records: dict[str, list[dict]] = {kind: [] for kind in KINDS}
+
+    @property
+    def source(self) -> str:
+        return self.manifest["source"]
+
+    def add(self, kind: str, record: dict, *, line: int | None = None) -> dict:
+        """Add a record (once: a second record with the same key is not added); returns the
+        record kept."""
+        key = str(record["id"] if record.get("id") is not None else record["key"])
+        for other in self._records[kind]:
+            if str(other["id"] if other.get("id") is not None else other["key"]) == key:
+                return other
+        self._records[kind].append(record)
+        if line is not None:
+            self.lines[(kind, key)] = line
+        return record
+
+    def story(self) -> dict:
+        return self._records["stories"][0]
+
+    def count(self, kind: str) -> int:
+        return len(self._records.get(kind, ()))
+
+    def records(self, kind: str) -> Iterator[dict]:
+        return iter(list(self._records.get(kind, ())))
+
+    def problems(self) -> list[dict]:
+        return []

@@ -6,7 +6,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from fabula.community import actions
-from fabula.community.models import Favourite, Kudos, Notification, Review, Subscription
+from fabula.community.models import Favourite, Kudos, Review, Subscription
+from fabula.notifications.models import Notification
 
 WHEN = datetime(2007, 5, 29, 21, 14, tzinfo=UTC)
 
@@ -43,20 +44,21 @@ def test_reviews_import_keeps_ids_and_dates_and_recount_counts_as_efiction(
     kept = Review.objects.get(pk=4242)
     assert kept.created_at == WHEN and kept.chapter_id == chapter.pk
     assert "<script>" not in Review.objects.get(pk=4244).body
-    reply = actions.review_import(
-        review_id=None,
-        story_id=story.pk,
-        chapter_id=chapter.pk,
-        series_id=None,
-        parent=kept,
-        user_id=author.pk,
-        name=author.pen_name,
-        body="Thanks!",
-        rating=None,
-        by_author=True,
-        created_at=WHEN,
+    (reply,) = actions.reviews_import(
+        reviews=[
+            _review(
+                story,
+                review_id=4245,
+                chapter_id=chapter.pk,
+                parent_id=kept.pk,
+                user_id=author.pk,
+                name=author.pen_name,
+                body="Thanks!",
+                by_author=True,
+            )
+        ]
     )
-    assert reply.parent_id == 4242 and reply.by_author
+    assert kept.replies.get() == reply and reply.by_author
     actions.reviews_recount(story_ids=[story.pk])
     story.refresh_from_db()
     chapter.refresh_from_db()

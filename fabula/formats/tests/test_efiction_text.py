@@ -320,23 +320,31 @@ def _seed_like(**changes) -> str:
     )
 
 
+def _read(text: str):
+    """The one-story dump the reader makes: (story record, chapter records, pen names by key)."""
+    dump = efiction_text.parse_text(text, "x.txt")
+    names = {member["key"]: member["pen_name"] for member in dump.records("members")}
+    return dump, dump.story(), list(dump.records("chapters")), names
+
+
 def test_titles_and_authors_split_on_the_last_by():
-    story = efiction_text.parse_text(_seed_like(heading="Stand by Me by A, B"), "x.txt")
-    assert story.title == "Stand by Me" and story.authors == ["A", "B"]
-    assert [(c.title, c.author) for c in story.chapters] == [
+    _, story, chapters, names = _read(_seed_like(heading="Stand by Me by A, B"))
+    assert story["title"] == "Stand by Me" and [names[a] for a in story["authors"]] == ["A", "B"]
+    assert [(c["title"], names[c["author"]]) for c in chapters] == [
         ("Stand by Me", "Some One"),
         ("Second", "Other Person"),
     ]
 
 
 def test_notes_body_and_end_notes_are_told_apart():
-    story = efiction_text.parse_text(_seed_like(), "x.txt")
-    first, second = story.chapters
-    assert (first.notes, first.body, first.end_notes) == ("", "<p>Body one.</p>", "")
-    assert (second.notes, second.body) == ("Hi.", "<p>Body two.</p>")
-    assert second.end_notes == "<p>Bye.</p>\n<p>Later.</p>"
-    assert story.story_id == 12 and story.updated_at is None
-    assert story.summary == "A summary." and story.classes == {"Genres": []}
+    dump, story, (first, second), _ = _read(_seed_like())
+    assert (first["notes"], first["body"], first["end_notes"]) == ("", "<p>Body one.</p>", "")
+    assert (second["notes"], second["body"]) == ("Hi.", "<p>Body two.</p>")
+    assert second["end_notes"] == "<p>Bye.</p>\n<p>Later.</p>"
+    assert story["id"] == 12 and story["updated_at"] is None
+    assert story["summary"] == "A summary." and story["tags"] == []
+    # An empty class line still names its kind: the source site has it.
+    assert [(k["role"], k["name"]) for k in dump.records("tag_kinds")][-1] == ("class", "Genres")
 
 
 def test_a_heading_repeated_in_an_earlier_chapter_is_not_a_chapter_start():
@@ -344,5 +352,5 @@ def test_a_heading_repeated_in_an_earlier_chapter_is_not_a_chapter_start():
     chapters = (
         "Stand by Me by Some One\nStand by Me by Some One\n\nSecond by Other Person\nBody two.\n\n"
     )
-    story = efiction_text.parse_text(_seed_like(chapters=chapters), "x.txt")
-    assert story.chapters[0].body == "<p>Stand by Me by Some One</p>"
+    _, _, (first, _second), _ = _read(_seed_like(chapters=chapters))
+    assert first["body"] == "<p>Stand by Me by Some One</p>"

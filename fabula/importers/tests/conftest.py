@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from fabula.importers.dump import Dump, DumpWriter
-from fabula.importers.loader import load_dump
+from fabula.importers.load import load_dump
 from fabula.importers.sources.efiction.convert import Options, convert
 from fabula.importers.sources.efiction.tables import DumpFileTables, Tables
 from fabula.test import require, shared_path

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from fabula.importers.dump import Dump, DumpWriter
-from fabula.importers.loader import load_dump
+from fabula.importers.load import load_dump
 from fabula.importers.sources.efiction.convert import (
     ConversionError,
     Options,

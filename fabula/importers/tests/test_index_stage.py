@@ -12,7 +12,7 @@ from django.db import connection
 from django.urls import reverse
 
 from fabula.importers.dump import Dump
-from fabula.importers.loader import INDEXED, Loader, load_dump
+from fabula.importers.load import INDEXED, Loader, load_dump
 from fabula.importers.models import ImportRecord
 from fabula.search import indexing
 from fabula.search.backends import backend

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from fabula.community.models import Favourite, Review
-from fabula.importers.loader import ALREADY, load_dump
+from fabula.importers.load import ALREADY, load_dump
 from fabula.importers.models import ImportRecord
 from fabula.importers.sources.efiction.convert import ConversionError
 from fabula.importers.tests.conftest import Altered, convert_to

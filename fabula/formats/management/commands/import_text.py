@@ -1,6 +1,7 @@
 """`fabula import-text FILE... [--replace]`: bring stories in from eFiction's printable text.
 
-Each file holds one story and is imported on its own: a bad file is reported (file, line,
+Each file holds one story and is imported on its own (the format's reader makes a one-story
+dump, the dump loader writes it: `formats/importing.py`): a bad file is reported (file, line,
 what is wrong) and imports nothing, the good ones are imported all the same, and the command
 exits non-zero if any file failed.
 """
@@ -10,7 +11,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from fabula.formats.errors import FormatError
-from fabula.formats.loader import DEFAULT_RATING, load_story
+from fabula.formats.importing import DEFAULT_RATING, story_import
 from fabula.formats.registry import get_format, readable_formats
 
 
@@ -41,8 +42,8 @@ class Command(BaseCommand):
         failed = 0
         for path in files:
             try:
-                canonical = reader.parse(Path(path).read_bytes(), path)
-                story = load_story(canonical, replace=replace, default_rating=rating)
+                dump = reader.parse(Path(path).read_bytes(), path)
+                story = story_import(dump=dump, replace=replace, rating=rating)
             except FormatError as error:
                 failed += 1
                 self.stderr.write(str(error))

@@ -12,7 +12,7 @@ import tempfile
 from django.core.management.base import BaseCommand, CommandError
 
 from fabula.importers.dump import Dump
-from fabula.importers.loader import load_dump
+from fabula.importers.load import load_dump
 from fabula.importers.progress import ProgressBar
 from fabula.importers.sources.efiction import ConversionError, SourceError, convert_site
 

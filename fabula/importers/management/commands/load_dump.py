@@ -3,7 +3,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from fabula.importers.dump import Dump, DumpError
-from fabula.importers.loader import load_dump
+from fabula.importers.load import load_dump
 from fabula.importers.progress import ProgressBar
 
 
