@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from fabula.accounts.models import User
 from fabula.conf.markup import sanitize
-from fabula.lib.pagecache import content_changed
+from fabula.lib.changes import changed
 from fabula.lib.refusals import ActionRefused
 from fabula.lib.words import tidy_title
 
@@ -29,7 +29,7 @@ def profile_update(*, user: User, real_name: str, email: str, bio: str, website:
     user.bio = sanitize(bio)
     user.website = website.strip()
     user.save(update_fields=["real_name", "email", "bio", "website"])
-    content_changed()  # the author page shows the profile
+    changed()  # the author page shows the profile
 
 
 def preferences_update(

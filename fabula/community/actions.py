@@ -31,9 +31,9 @@ from fabula.community.models import (
 )
 from fabula.conf.markup import sanitize, sanitizer
 from fabula.conf.models import SiteSettings, site_settings
+from fabula.lib.changes import changed
 from fabula.lib.db import insert, keep_ids_ahead
 from fabula.lib.html import looks_like_html, plain_to_html
-from fabula.lib.pagecache import content_changed
 from fabula.lib.ratelimit import Limit
 from fabula.lib.refusals import ActionRefused, NotAllowed, RateLimited
 from fabula.lib.words import tidy_title
@@ -182,7 +182,7 @@ def review_post(
     )
     recount_reviews(story=story, chapter=chapter)
     alerts.review_arrived(review)
-    content_changed()
+    changed()
     return review
 
 
@@ -211,7 +211,7 @@ def review_reply(*, parent: Review, user: User, body: str) -> Review:
         updated_at=when,
     )
     alerts.reply_arrived(reply)
-    content_changed()
+    changed()
     return reply
 
 
@@ -231,7 +231,7 @@ def review_edit(*, review: Review, user: User, body: str, rating: int | None = N
     review.updated_at = timezone.now()
     review.save(update_fields=["body", "rating", "updated_at"])
     recount_reviews(story=review.story, chapter=review.chapter)
-    content_changed()
+    changed()
     return review
 
 
@@ -243,7 +243,7 @@ def review_delete(*, review: Review, user: User) -> None:
     story, chapter = review.story, review.chapter
     review.delete()
     recount_reviews(story=story, chapter=chapter)
-    content_changed()
+    changed()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -266,7 +266,7 @@ def kudos_give(*, story: Story, user: Viewer, guest_key: str = "") -> Kudos | No
     except IntegrityError:
         return None
     story.kudos_count += 1
-    content_changed()
+    changed()
     return kudos
 
 
@@ -300,7 +300,7 @@ def favourite_add(*, user: User, target: Target, note: str = "", public: bool = 
         favourite.save(update_fields=["note", "public"])
     elif isinstance(target, Story):
         Story.objects.filter(pk=target.pk).update(favourite_count=F("favourite_count") + 1)
-        content_changed()
+        changed()
     return favourite
 
 
@@ -311,7 +311,7 @@ def favourite_remove(*, user: User, target: Target) -> bool:
         Story.objects.filter(pk=target.pk, favourite_count__gt=0).update(
             favourite_count=F("favourite_count") - 1
         )
-        content_changed()
+        changed()
     return bool(deleted)
 
 
@@ -486,17 +486,17 @@ def reviews_recount(*, story_ids: Iterable[int]) -> None:
             **({"pk__in": story_ids} if model is Story else {"story_id__in": story_ids})
         )
         # One UPDATE per distinct (count, mean): few of them, however many rows change.
-        changed: dict[tuple, list[int]] = defaultdict(list)
+        updates: dict[tuple, list[int]] = defaultdict(list)
         for pk, old_count, old_mean in rows.values_list("pk", "review_count", "rating_average"):
             figure = figures.get(pk, (0, None))
             if (old_count, old_mean) != figure:
-                changed[figure].append(pk)
-        for (count, mean), pks in changed.items():
+                updates[figure].append(pk)
+        for (count, mean), pks in updates.items():
             for start in range(0, len(pks), 500):
                 model.objects.filter(pk__in=pks[start : start + 500]).update(
                     review_count=count, rating_average=mean
                 )
-    content_changed()
+    changed()
 
 
 def favourite_import(
@@ -573,4 +573,4 @@ def favourites_recount(*, story_ids: Iterable[int]) -> None:
         counts = (favourites.get(pk, 0), given.get(pk, 0))
         if counts != (old_favourites, old_kudos):
             Story.objects.filter(pk=pk).update(favourite_count=counts[0], kudos_count=counts[1])
-    content_changed()
+    changed()

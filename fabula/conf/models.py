@@ -9,7 +9,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.utils import OperationalError, ProgrammingError
 
-from fabula.lib.pagecache import content_changed
+from fabula.lib.changes import changed
 
 _CACHE_KEY = "fabula:site-settings"
 _CACHE_SECONDS = 30
@@ -97,7 +97,7 @@ class SiteSettings(models.Model):
         self.legacy_prefix = self.legacy_prefix.strip("/")
         super().save(*args, **kwargs)
         forget_site_settings()
-        content_changed()  # dates, names and links on cached pages follow the settings
+        changed()  # dates, names and links on cached pages follow the settings
 
     @property
     def legacy_root(self) -> str:

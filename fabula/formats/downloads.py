@@ -8,7 +8,7 @@ built the first time someone asks for it and then served from disk until the sto
   time, last change and text lengths, the site settings that appear in books (name, address,
   date format, ...) and `LAYOUT_REVISION`, which a change of the layouts below must raise.
   Computing it costs a few small queries; for readers who see what the public sees it is kept
-  in the cache until the archive's content changes (`fabula.lib.pagecache.content_changed`) or
+  in the cache until the archive's content changes (`fabula.lib.changes.changed`) or
   for PAGE_CACHE_SECONDS, so serving a cached download costs one query (the story). A guest
   without a session asking for a file already given to guests costs none: its *ticket* (path,
   ETag, type, name) is kept in the cache like a cached page.

@@ -14,8 +14,8 @@ from collections.abc import Iterable
 from fabula.accounts.models import User
 from fabula.conf.markup import sanitize
 from fabula.conf.models import SiteSettings
+from fabula.lib.changes import changed
 from fabula.lib.db import insert, keep_ids_ahead
-from fabula.lib.pagecache import content_changed
 from fabula.stories.models import Challenge
 from fabula.taxonomy.models import Rating, Tag, TagKind
 
@@ -118,7 +118,7 @@ def tag_import(
         locked=locked,
         order=order,
     )
-    content_changed()
+    changed()
     return tag
 
 
@@ -152,4 +152,4 @@ def challenge_import(
 
 def tag_set_synonym(*, tag: Tag, synonym_of: Tag) -> None:
     Tag.objects.filter(pk=tag.pk).update(synonym_of=synonym_of)
-    content_changed()
+    changed()

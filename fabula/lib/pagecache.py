@@ -2,9 +2,9 @@
 
 Most readers are guests without a session, and they all see the same page: rendering it once
 and serving the bytes after is what lets a small server carry a large fandom. Any write to the
-archive's content calls `content_changed()`, which retires every cached page of this worker (and
-of every worker when the cache is shared, e.g. Redis); other workers' private caches expire
-after PAGE_CACHE_SECONDS.
+archive's content ends with `lib.changes.changed(...)`, which calls `content_changed()`: it
+retires every cached page of this worker (and of every worker when the cache is shared, e.g.
+Redis); other workers' private caches expire after PAGE_CACHE_SECONDS.
 """
 
 from collections.abc import Callable

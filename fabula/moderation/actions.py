@@ -12,12 +12,11 @@ from django.utils import timezone
 
 from fabula.accounts.models import User
 from fabula.audit.actions import audit_record
-from fabula.lib.pagecache import content_changed
+from fabula.lib.changes import changed
 from fabula.lib.refusals import ActionRefused
 from fabula.moderation.models import Report
 from fabula.notifications.actions import notify
 from fabula.notifications.models import Notification
-from fabula.search import indexing as search_index
 from fabula.stories.actions import announce_when_committed, story_recount
 from fabula.stories.models import Chapter, Status, Story
 
@@ -44,8 +43,7 @@ def story_validate(*, story: Story, by: User) -> None:
         story=story,
         detail=f"{by.pen_name} validated it. Readers can now find it in the archive.",
     )
-    search_index.story_changed(story)
-    content_changed()
+    changed(story=story)
 
 
 @transaction.atomic
@@ -69,8 +67,7 @@ def story_reject(*, story: Story, by: User, reason: str) -> None:
         detail=f"{by.pen_name} sent it back:\n\n{reason}",
         urgent=True,  # the authors must hear why, whatever they chose for alerts
     )
-    search_index.story_changed(story)
-    content_changed()
+    changed(story=story)
 
 
 @transaction.atomic
@@ -79,9 +76,8 @@ def chapter_validate(*, chapter: Chapter, by: User) -> None:
     chapter.save(update_fields=["status"])
     story_recount(story=chapter.story, touch=True)
     audit_record(by=by, action="validate", target=chapter)
-    search_index.chapter_changed(chapter)
     announce_when_committed(chapter)
-    content_changed()
+    changed(chapter=chapter)
 
 
 @transaction.atomic
@@ -92,8 +88,7 @@ def chapter_reject(*, chapter: Chapter, by: User, reason: str) -> None:
     chapter.save(update_fields=["status"])
     Story.objects.filter(pk=chapter.story_id).update(moderation_note=reason.strip())
     audit_record(by=by, action="reject", target=chapter, reason=reason.strip())
-    search_index.chapter_changed(chapter)
-    content_changed()
+    changed(chapter=chapter)
 
 
 def report_create(
@@ -137,7 +132,7 @@ def story_hide(*, story: Story, by: User, reason: str = "") -> None:
     )
     story.status_before_hiding, story.status = story.status, Status.HIDDEN
     audit_record(by=by, action="hide", target=story, reason=reason)
-    content_changed()
+    changed()
 
 
 @transaction.atomic
@@ -147,7 +142,7 @@ def story_unhide(*, story: Story, by: User) -> None:
     story.status = story.status_before_hiding or Status.PUBLISHED
     Story.objects.filter(pk=story.pk).update(status=story.status, status_before_hiding="")
     audit_record(by=by, action="unhide", target=story)
-    content_changed()
+    changed()
 
 
 @transaction.atomic
@@ -155,8 +150,7 @@ def chapter_hide(*, chapter: Chapter, by: User, reason: str = "") -> None:
     Chapter.objects.filter(pk=chapter.pk).update(status=Status.HIDDEN)
     story_recount(story=chapter.story)
     audit_record(by=by, action="hide", target=chapter, reason=reason)
-    search_index.chapter_changed(chapter)
-    content_changed()
+    changed(chapter=chapter)
 
 
 @transaction.atomic
@@ -164,15 +158,14 @@ def chapter_unhide(*, chapter: Chapter, by: User) -> None:
     Chapter.objects.filter(pk=chapter.pk, status=Status.HIDDEN).update(status=Status.PUBLISHED)
     story_recount(story=chapter.story)
     audit_record(by=by, action="unhide", target=chapter)
-    search_index.chapter_changed(chapter)
-    content_changed()
+    changed(chapter=chapter)
 
 
 @transaction.atomic
 def review_set_hidden(*, review, by: User, hidden: bool, reason: str = "") -> None:
     type(review).objects.filter(pk=review.pk).update(hidden=hidden)
     audit_record(by=by, action="hide" if hidden else "unhide", target=review, reason=reason)
-    content_changed()
+    changed()
 
 
 @transaction.atomic

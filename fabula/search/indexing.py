@@ -1,11 +1,11 @@
 """Keeping the search index in step with the archive.
 
-The actions that change content call one of `story_changed`, `chapter_changed` or
-`story_removed`. The work waits for the transaction to commit (`transaction.on_commit`): a
-write that adds twenty chapters in one transaction indexes them together, at the end, and a
-write that rolls back leaves the index alone. An import pauses the hooks (`paused`) and indexes
-its stories afterwards with `index_stories`, a batch at a time. `rebuild` writes the whole index
-again (`fabula reindex`).
+The actions that change content say what they changed with `lib.changes.changed(...)`; this
+app listens (`follow`, registered in `SearchConfig.ready()`). The work waits for the transaction
+to commit (`transaction.on_commit`): a write that adds twenty chapters in one transaction indexes
+them together, at the end, and a write that rolls back leaves the index alone. An import pauses
+this (`paused`) and indexes its stories afterwards with `index_stories`, a batch at a time.
+`rebuild` writes the whole index again (`fabula reindex`).
 
 The index holds a row per published chapter, scheduled ones included (the search hides those
 until their release time), whatever the story's status: who may see a story is decided when
@@ -22,6 +22,7 @@ from datetime import datetime
 
 from django.db import connection, transaction
 
+from fabula.lib.changes import Change
 from fabula.lib.html import html_to_plain
 from fabula.search.backends import backend
 from fabula.search.backends.base import MARK_END, MARK_START
@@ -188,7 +189,7 @@ def optimize() -> None:
 
 
 # ---------------------------------------------------------------------------------------------
-# Hooks for the actions: the work waits for the commit
+# Following the actions' changes: the work waits for the commit
 
 
 @dataclass
@@ -272,34 +273,18 @@ def _record(
         transaction.on_commit(pending.flush, robust=True)
 
 
-def _id(item) -> int:
-    return item if isinstance(item, int) else item.pk
-
-
-def story_changed(story: Story | int) -> None:
-    """The story's fields, tags, authors, series or chapters changed: index it again."""
-    _record(stories=[_id(story)])
-
-
-def chapter_changed(chapter: Chapter | int) -> None:
-    """One chapter was added, edited, published or withdrawn: index only that one."""
-    _record(chapters=[_id(chapter)])
-
-
-def story_removed(story: Story | int) -> None:
-    """The story is gone (call with its id, taken before deleting)."""
-    _record(removed=[_id(story)])
-
-
-def chapters_changed(chapters: Iterable[Chapter | int]) -> None:
-    """Many chapters at once (an import)."""
-    _record(chapters=[_id(chapter) for chapter in chapters])
-
-
-def series_changed(series) -> None:
-    """A series' title or stories changed: its stories carry its title in their rows."""
-    _record(
-        stories=SeriesEntry.objects.filter(series=series, story__isnull=False).values_list(
+def follow(change: Change) -> None:
+    """Index again what an action says it changed (`lib.changes`; the search app listens from
+    `ready()`). A series carries its title into its stories' rows, so they follow it."""
+    in_series = (
+        SeriesEntry.objects.filter(series__in=change.series, story__isnull=False).values_list(
             "story_id", flat=True
         )
+        if change.series
+        else []
+    )
+    _record(
+        stories=[*change.stories, *in_series],
+        chapters=change.chapters,
+        removed=change.removed_stories,
     )

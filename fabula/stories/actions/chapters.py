@@ -12,11 +12,10 @@ from django.utils import timezone
 from fabula.accounts.models import User
 from fabula.conf.markup import sanitize
 from fabula.jobs.runner import enqueue
+from fabula.lib.changes import changed
 from fabula.lib.db import keep_ids_ahead
-from fabula.lib.pagecache import content_changed
 from fabula.lib.refusals import ActionRefused
 from fabula.lib.words import count_words, tidy_title
-from fabula.search import indexing as search_index
 from fabula.stories.actions.stories import (
     audit_staff_change,
     status_for_new_work,
@@ -74,9 +73,8 @@ def chapter_add(
         story_recount(story=story, touch=True)
     else:
         story_count_chapters(story=story)
-    search_index.chapter_changed(chapter)
     announce_when_committed(chapter)
-    content_changed()
+    changed(chapter=chapter)
     return chapter
 
 
@@ -159,8 +157,7 @@ def chapter_update(
     chapter.save()
     story_recount(story=chapter.story, touch=True)
     audit_staff_change(by=by, story=chapter.story, action="edit chapter")
-    search_index.chapter_changed(chapter)
-    content_changed()
+    changed(chapter=chapter)
     return chapter
 
 
@@ -175,8 +172,7 @@ def chapter_delete(*, chapter: Chapter, by: User | None = None) -> None:
     _renumber(story, [c.pk for c in story.chapters.order_by("position")])
     story_recount(story=story, touch=True)
     audit_staff_change(by=by, story=story, action="delete chapter")
-    search_index.story_changed(story)
-    content_changed()
+    changed(story=story)
 
 
 def _renumber(story: Story, ordered_ids: Sequence[int]) -> None:
@@ -199,8 +195,7 @@ def chapter_reorder(*, story: Story, order: Sequence[int], by: User | None = Non
     _renumber(story, list(order))
     story_recount(story=story, touch=True)
     audit_staff_change(by=by, story=story, action="reorder chapters")
-    search_index.story_changed(story)
-    content_changed()
+    changed(story=story)
 
 
 @transaction.atomic
@@ -215,8 +210,7 @@ def chapter_schedule(
     chapter.save(update_fields=["release_at"])
     story_recount(story=chapter.story, touch=release_at is None)
     audit_staff_change(by=by, story=chapter.story, action="schedule chapter")
-    search_index.chapter_changed(chapter)
-    content_changed()
+    changed(chapter=chapter)
 
 
 def release_due_chapters() -> int:
@@ -242,7 +236,7 @@ def release_due_chapters() -> int:
                 enqueue("announce-chapter", chapter_id=chapter_id, once=True)
             released += count
     if released:
-        content_changed()
+        changed()
     return released
 
 

@@ -7,11 +7,10 @@ from django.db.models import Max
 from django.urls import reverse
 
 from fabula.accounts.models import User
-from fabula.lib.pagecache import content_changed
+from fabula.lib.changes import changed
 from fabula.lib.refusals import ActionRefused
 from fabula.notifications.actions import notify
 from fabula.notifications.models import Notification
-from fabula.search import indexing as search_index
 from fabula.stories.models import (
     CoauthorInvite,
     Story,
@@ -48,8 +47,7 @@ def coauthor_accept(*, invite: CoauthorInvite) -> StoryAuthor:
         story=story, user=invite.user, defaults={"position": position}
     )
     invite.delete()
-    search_index.story_changed(story)
-    content_changed()
+    changed(story=story)
     return credit
 
 
@@ -64,8 +62,7 @@ def coauthor_remove(*, story: Story, user: User) -> None:
     if credits and credits[0].user_id == user.pk:
         raise ActionRefused("The main author cannot be removed; delete the story instead.")
     story.credits.filter(user=user).delete()
-    search_index.story_changed(story)
-    content_changed()
+    changed(story=story)
 
 
 # ---------------------------------------------------------------------------------------------

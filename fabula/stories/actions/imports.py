@@ -10,10 +10,9 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from fabula.conf.markup import sanitizer
+from fabula.lib.changes import changed
 from fabula.lib.db import insert, insert_rows, keep_ids_ahead
-from fabula.lib.pagecache import content_changed
 from fabula.lib.words import count_words, tidy_title
-from fabula.search import indexing as search_index
 from fabula.stories.models import (
     Chapter,
     Status,
@@ -50,8 +49,7 @@ def chapters_import(*, chapters: Sequence[Chapter], count: bool = True) -> list[
             Subquery(released.values("story").annotate(n=Count("pk")).values("n")), 0
         )
     )
-    search_index.chapters_changed(chapters)
-    content_changed()
+    changed(chapters=chapters)
     return list(chapters)
 
 
@@ -113,7 +111,5 @@ def stories_import(*, stories: Sequence[StoryImport]) -> list[Story]:
             for challenge_id in dict.fromkeys(item.challenge_ids)
         ],
     )
-    for story in created:
-        search_index.story_changed(story)
-    content_changed()
+    changed(stories=created)
     return created

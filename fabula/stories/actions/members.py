@@ -13,7 +13,7 @@ from django.db import transaction
 
 from fabula.accounts.actions import orphan_account
 from fabula.accounts.models import User
-from fabula.lib.pagecache import content_changed
+from fabula.lib.changes import changed
 from fabula.stories.actions.stories import story_delete
 from fabula.stories.models import Chapter, Series, Story, StoryAuthor
 
@@ -45,4 +45,4 @@ def account_delete(*, user: User, stories: Literal["delete", "orphan"]) -> None:
         keeper = orphan or orphan_account()
         Series.objects.filter(owner=user).update(owner=keeper)
     user.delete()
-    content_changed()
+    changed()

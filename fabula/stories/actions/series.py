@@ -7,11 +7,10 @@ from django.db.models import Max
 
 from fabula.accounts.models import User
 from fabula.conf.markup import sanitize
+from fabula.lib.changes import changed
 from fabula.lib.db import keep_ids_ahead
-from fabula.lib.pagecache import content_changed
 from fabula.lib.refusals import ActionRefused
 from fabula.lib.words import tidy_title
-from fabula.search import indexing as search_index
 from fabula.stories.actions.stories import clean_title
 from fabula.stories.models import (
     Challenge,
@@ -39,7 +38,7 @@ def series_create(
     )
     if series_id is not None:
         keep_ids_ahead(Series)
-    content_changed()
+    changed()
     return series
 
 
@@ -59,8 +58,7 @@ def series_add(
     entry = SeriesEntry.objects.create(
         series=series, story=story, subseries=subseries, confirmed=confirmed, position=position
     )
-    search_index.series_changed(series)
-    content_changed()
+    changed(series=series)
     return entry
 
 
@@ -77,7 +75,7 @@ def challenge_create(
     challenge = Challenge.objects.create(
         title=tidy_title(title), owner=owner, challenger=challenger, summary=sanitize(summary)
     )
-    content_changed()
+    changed()
     return challenge
 
 
@@ -87,8 +85,7 @@ def series_update(*, series: Series, title: str, summary: str = "", openness: st
     series.summary = sanitize(summary)
     series.openness = openness
     series.save(update_fields=["title", "summary", "openness"])
-    search_index.series_changed(series)
-    content_changed()
+    changed(series=series)
     return series
 
 
@@ -110,7 +107,7 @@ def series_add_work(
 
 def series_confirm_entry(*, entry: SeriesEntry) -> None:
     SeriesEntry.objects.filter(pk=entry.pk).update(confirmed=True)
-    content_changed()
+    changed()
 
 
 @transaction.atomic
@@ -119,11 +116,11 @@ def series_remove_entry(*, entry: SeriesEntry) -> None:
     entry.delete()
     for position, pk in enumerate(series.entries.values_list("pk", flat=True), start=1):
         SeriesEntry.objects.filter(pk=pk).update(position=position)
-    content_changed()
+    changed()
 
 
 @transaction.atomic
 def series_delete(*, series: Series) -> None:
     """Delete a series; its stories stay, only their places in it go."""
     series.delete()
-    content_changed()
+    changed()

@@ -12,11 +12,10 @@ from django.utils import timezone
 from fabula.accounts.models import User
 from fabula.audit.actions import audit_record
 from fabula.conf.markup import sanitize
+from fabula.lib.changes import changed
 from fabula.lib.db import keep_ids_ahead
-from fabula.lib.pagecache import content_changed
 from fabula.lib.refusals import ActionRefused
 from fabula.lib.words import tidy_title
-from fabula.search import indexing as search_index
 from fabula.stories.models import (
     Challenge,
     Status,
@@ -79,8 +78,7 @@ def story_create(
     story_set_tags(story=story, tags=tags)
     if challenges:
         story.challenges.set(challenges)
-    search_index.story_changed(story)
-    content_changed()
+    changed(story=story)
     return story
 
 
@@ -91,8 +89,7 @@ def story_set_tags(*, story: Story, tags: Sequence[Tag]) -> None:
     StoryTag.objects.bulk_create(
         StoryTag(story=story, tag=tag, position=i) for i, tag in enumerate(unique)
     )
-    search_index.story_changed(story)
-    content_changed()
+    changed(story=story)
 
 
 def _released_chapters(story: Story):
@@ -134,9 +131,9 @@ def story_delete(*, story: Story, by: User | None = None) -> None:
     """Remove a story with everything that hangs on it: chapters, credits, tags, its places
     in series, its challenge responses, read marks. The members and tags themselves stay."""
     audit_staff_change(by=by, story=story, action="delete story")
-    search_index.story_removed(story.pk)
+    story_id = story.pk
     story.delete()
-    content_changed()
+    changed(removed_story=story_id)
 
 
 def clean_title(title: str, what: str = "story") -> str:
@@ -180,8 +177,7 @@ def story_update(
         story.challenges.set(challenges)
     story_recount(story=story, touch=True)  # an edited story counts its words the new way
     audit_staff_change(by=by, story=story, action="edit story")
-    search_index.story_changed(story)
-    content_changed()
+    changed(story=story)
     return story
 
 
@@ -202,6 +198,5 @@ def story_submit(*, story: Story, by: User) -> str:
     story.save(update_fields=fields)
     story.chapters.filter(status__in=[Status.DRAFT, Status.PENDING]).update(status=status)
     story_recount(story=story, touch=True)
-    search_index.story_changed(story)
-    content_changed()
+    changed(story=story)
     return status
