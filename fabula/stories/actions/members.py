@@ -14,6 +14,7 @@ from django.db import transaction
 from fabula.accounts.actions import orphan_account
 from fabula.accounts.models import User
 from fabula.lib.changes import changed
+from fabula.lib.refusals import ActionRefused
 from fabula.stories.actions.stories import story_delete
 from fabula.stories.models import Chapter, Series, Story, StoryAuthor
 
@@ -23,7 +24,7 @@ def account_delete(*, user: User, stories: Literal["delete", "orphan"]) -> None:
     """Remove a member. Stories they share keep going under the other authors; stories that are
     theirs alone are deleted or handed to the Orphan Account, as the member chose."""
     if stories not in ("delete", "orphan"):
-        raise ValueError("Choose whether to delete your stories or leave them to the archive.")
+        raise ActionRefused("Choose whether to delete your stories or leave them to the archive.")
     orphan = orphan_account() if stories == "orphan" else None
     for story in Story.objects.filter(credits__user=user).distinct():
         others = list(story.credits.exclude(user=user).order_by("position"))
