@@ -1,9 +1,7 @@
-"""Making, checking and revoking app passwords (see `models.AppPassword`), and reading
-HTTP Basic credentials with them.
+"""Checking app passwords (see `models.AppPassword`; they are made and revoked by `actions`),
+and reading HTTP Basic credentials with them.
 
-A password reads `fab-XXXXXXXX-YYYY...`: the part after "fab-" up to the second dash is the
-`lookup` (stored in the clear to find the row), the whole string is what is hashed. Only an app
-password opens Basic auth: the account password sent that way is refused.
+Only an app password opens Basic auth: the account password sent that way is refused.
 """
 
 from __future__ import annotations
@@ -11,39 +9,14 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
-import secrets
-from datetime import timedelta
 
-from django.contrib.auth.hashers import check_password, make_password
+from django.contrib.auth.hashers import check_password
 from django.core.cache import cache
 from django.utils import timezone
 
 from fabula.accounts.models import User
+from fabula.formats.actions import PREFIX, app_password_used
 from fabula.formats.models import AppPassword
-from fabula.lib.words import tidy_title
-
-PREFIX = "fab-"
-LOOKUP_LENGTH = 8
-NAME_MAX = AppPassword._meta.get_field("name").max_length
-# Remember use at most this often, so a reading app's every request does not write a row.
-USE_RESOLUTION = timedelta(minutes=10)
-
-
-def app_password_create(*, user: User, name: str) -> tuple[AppPassword, str]:
-    """A new app password for `user`; returns the row and the password, shown only once."""
-    name = tidy_title(name)[:NAME_MAX] or "Reading app"
-    lookup = secrets.token_hex(LOOKUP_LENGTH // 2)
-    secret = f"{PREFIX}{lookup}-{secrets.token_urlsafe(24)}"
-    row = AppPassword.objects.create(
-        user=user, name=name, lookup=lookup, password=make_password(secret)
-    )
-    return row, secret
-
-
-def app_password_revoke(*, user: User, password_id: int) -> bool:
-    """Revoke one of the member's own app passwords; False if they have no such one."""
-    deleted, _ = AppPassword.objects.filter(user=user, pk=password_id).delete()
-    return bool(deleted)
 
 
 def authenticate_app_password(pen_name: str, secret: str) -> User | None:
@@ -57,9 +30,7 @@ def authenticate_app_password(pen_name: str, secret: str) -> User | None:
     for row in rows:
         if _recently_checked(secret, row) or check_password(secret, row.password):
             _remember_checked(secret, row)
-            now = timezone.now()
-            if row.last_used_at is None or now - row.last_used_at > USE_RESOLUTION:
-                AppPassword.objects.filter(pk=row.pk).update(last_used_at=now)
+            app_password_used(password=row, now=timezone.now())
             return row.user
     return None
 

@@ -24,12 +24,8 @@ from fabula.accounts.models import User
 from fabula.community.models import Favourite, Reading
 from fabula.conf.models import site_settings
 from fabula.formats import feeds, opds
-from fabula.formats.app_passwords import (
-    app_password_create,
-    app_password_revoke,
-    basic_credentials,
-    user_from_basic_auth,
-)
+from fabula.formats.actions import app_password_create, app_password_revoke
+from fabula.formats.app_passwords import basic_credentials, user_from_basic_auth
 from fabula.formats.atom import feed_xml
 from fabula.formats.atom import render as render_chapters
 from fabula.formats.downloads import (

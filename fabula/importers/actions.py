@@ -11,11 +11,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from django.utils import timezone
+
 from fabula.accounts.models import User
+from fabula.conf.actions import site_settings_update
 from fabula.conf.markup import sanitize
 from fabula.conf.models import SiteSettings
+from fabula.importers.models import ImportRecord
 from fabula.lib.changes import changed
-from fabula.lib.db import insert, keep_ids_ahead
+from fabula.lib.db import insert, insert_rows, keep_ids_ahead
 from fabula.stories.models import Challenge
 from fabula.taxonomy.models import Rating, Tag, TagKind
 
@@ -42,14 +46,31 @@ SETTINGS_FIELDS = (
 )
 
 
+def import_records_add(*, source: str, records: Iterable[tuple[str, str, int | None]]) -> None:
+    """Remember what an import has written: (kind, key in the dump, new row id), in one
+    statement (an import writes tens of thousands)."""
+    now = timezone.now()
+    insert_rows(
+        ImportRecord,
+        ("source", "kind", "key", "new_id", "created_at"),
+        [(source, kind, key, new_id, now) for kind, key, new_id in records],
+    )
+
+
+def import_records_forget(*, source: str, kind: str, keys: Iterable[str]) -> None:
+    """Forget these records, so that a rerun does that part again."""
+    ImportRecord.objects.filter(source=source, kind=kind, key__in=list(keys)).delete()
+
+
 def site_settings_import(*, values: dict) -> SiteSettings:
     """Take the settings named in `values` (any of SETTINGS_FIELDS); others stay as they are."""
-    site = SiteSettings.objects.filter(pk=1).first() or SiteSettings()
-    for field in SETTINGS_FIELDS:
-        if field in values and values[field] is not None and hasattr(site, field):
-            setattr(site, field, values[field])
-    site.save()
-    return site
+    return site_settings_update(
+        values={
+            field: values[field]
+            for field in SETTINGS_FIELDS
+            if values.get(field) is not None and hasattr(SiteSettings, field)
+        }
+    )
 
 
 def rating_import(

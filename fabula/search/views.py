@@ -12,8 +12,9 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from fabula.lib.refusals import ActionRefused
 from fabula.lib.serving import served
-from fabula.search import feeds, saved
+from fabula.search import actions, feeds, saved
 from fabula.search.models import SavedSearch
 from fabula.search.results import search
 
@@ -50,12 +51,12 @@ def saved_list(request):
 @require_POST
 def save(request):
     try:
-        search_ = saved.save_search(
+        search_ = actions.saved_search_create(
             user=request.user,
             name=request.POST.get("name", ""),
             query_string=request.POST.get("query_string", ""),
         )
-    except ValueError as problem:
+    except ActionRefused as problem:
         messages.error(request, str(problem))
         return redirect("search:saved")
     messages.success(request, f"Saved “{search_.name}”.")
@@ -66,7 +67,7 @@ def save(request):
 @require_POST
 def delete(request, saved_id: int):
     search_ = get_object_or_404(SavedSearch, pk=saved_id, user=request.user)
-    saved.delete_search(search_=search_)
+    actions.saved_search_delete(search_=search_)
     return redirect("search:saved")
 
 

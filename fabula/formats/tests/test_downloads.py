@@ -15,7 +15,7 @@ from django.urls import reverse
 
 from fabula.conf.models import site_settings
 from fabula.formats import downloads, epub
-from fabula.formats.app_passwords import app_password_create
+from fabula.formats.actions import app_password_create
 from fabula.formats.registry import downloadable_formats
 from fabula.formats.tests.epubcheck import check_epubs
 from fabula.formats.tests.helpers import SEED_SID, import_text

@@ -16,7 +16,7 @@ from lxml import etree
 
 from fabula.community.models import Favourite, Reading
 from fabula.formats import opds
-from fabula.formats.app_passwords import app_password_create
+from fabula.formats.actions import app_password_create
 from fabula.formats.models import AppPassword
 from fabula.formats.tests.atomcheck import NS, check_atom, entries, links, titles
 from fabula.stories import actions

@@ -15,11 +15,10 @@ from itertools import islice
 
 from django.db import transaction
 from django.db.models import Max, Model
-from django.utils import timezone
 
+from fabula.importers.actions import import_records_add, import_records_forget
 from fabula.importers.dump import Dump
 from fabula.importers.models import ImportRecord
-from fabula.lib.db import insert_rows
 
 ALREADY = "already imported"
 BATCH = 500
@@ -128,12 +127,7 @@ class Engine:
     def write_records(self, records: list[tuple[str, str, int | None]]) -> None:
         if not self.remember:
             return
-        now = timezone.now()
-        insert_rows(
-            ImportRecord,
-            ("source", "kind", "key", "new_id", "created_at"),
-            [(self.source, kind, key, new_id, now) for kind, key, new_id in records],
-        )
+        import_records_add(source=self.source, records=records)
 
     def _rolled_back(self, mark: int) -> None:
         """Forget the records made since `mark`: their writing was rolled back."""
@@ -146,7 +140,7 @@ class Engine:
         indexed again (call it in the transaction of the write)."""
         keys = {str(pk) for pk in story_ids} & self.done[INDEXED].keys()
         if keys:
-            ImportRecord.objects.filter(source=self.source, kind=INDEXED, key__in=keys).delete()
+            import_records_forget(source=self.source, kind=INDEXED, keys=keys)
             for key in keys:
                 del self.done[INDEXED][key]
 

@@ -27,6 +27,7 @@ from fabula.stories.actions.coauthors import (
 from fabula.stories.actions.imports import StoryImport, chapters_import, stories_import
 from fabula.stories.actions.members import account_delete
 from fabula.stories.actions.posting import story_post
+from fabula.stories.actions.reads import read_marks_add
 from fabula.stories.actions.series import (
     challenge_create,
     series_add,
@@ -66,6 +67,7 @@ __all__ = [
     "coauthor_decline",
     "coauthor_invite",
     "coauthor_remove",
+    "read_marks_add",
     "release_due_chapters",
     "series_add",
     "series_add_work",

@@ -25,6 +25,7 @@ from django.db import transaction
 from django.urls import reverse
 
 from fabula.accounts.models import User
+from fabula.conf.actions import site_settings_update
 from fabula.conf.models import SiteSettings, site_settings
 from fabula.lib.db import keep_ids_ahead
 from fabula.lib.prose import Prose
@@ -295,11 +296,13 @@ def build_demo(*, password: str, seed: int = SEED) -> Built:
 
 
 def _site_settings() -> None:
-    current = SiteSettings.objects.filter(pk=1).first() or SiteSettings(pk=1)
-    current.site_name = SITE_NAME
-    current.slogan = "Stories written by a seeded random number generator"
-    current.welcome = WELCOME
-    current.save()
+    site_settings_update(
+        values={
+            "site_name": SITE_NAME,
+            "slogan": "Stories written by a seeded random number generator",
+            "welcome": WELCOME,
+        }
+    )
 
 
 def _taxonomy() -> Taxonomy:

@@ -1,0 +1,46 @@
+"""Every write of the formats app: members' app passwords (made, revoked, marked as used).
+
+A password reads `fab-XXXXXXXX-YYYY...`: the part after "fab-" up to the second dash is the
+`lookup` (stored in the clear to find the row), the whole string is what is hashed. Checking one
+(and reading HTTP Basic credentials) is `app_passwords.py`'s.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime, timedelta
+
+from django.contrib.auth.hashers import make_password
+
+from fabula.accounts.models import User
+from fabula.formats.models import AppPassword
+from fabula.lib.words import tidy_title
+
+PREFIX = "fab-"
+LOOKUP_LENGTH = 8
+NAME_MAX = AppPassword._meta.get_field("name").max_length
+# Remember use at most this often, so a reading app's every request does not write a row.
+USE_RESOLUTION = timedelta(minutes=10)
+
+
+def app_password_create(*, user: User, name: str) -> tuple[AppPassword, str]:
+    """A new app password for `user`; returns the row and the password, shown only once."""
+    name = tidy_title(name)[:NAME_MAX] or "Reading app"
+    lookup = secrets.token_hex(LOOKUP_LENGTH // 2)
+    secret = f"{PREFIX}{lookup}-{secrets.token_urlsafe(24)}"
+    row = AppPassword.objects.create(
+        user=user, name=name, lookup=lookup, password=make_password(secret)
+    )
+    return row, secret
+
+
+def app_password_revoke(*, user: User, password_id: int) -> bool:
+    """Revoke one of the member's own app passwords; False if they have no such one."""
+    deleted, _ = AppPassword.objects.filter(user=user, pk=password_id).delete()
+    return bool(deleted)
+
+
+def app_password_used(*, password: AppPassword, now: datetime) -> None:
+    """Note that an app used the password (at most once per USE_RESOLUTION)."""
+    if password.last_used_at is None or now - password.last_used_at > USE_RESOLUTION:
+        AppPassword.objects.filter(pk=password.pk).update(last_used_at=now)
