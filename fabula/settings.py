@@ -7,6 +7,7 @@ DATABASE_URL=postgres://... for a big site.
 
 import os
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 
@@ -125,6 +126,7 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
+CACHES: dict[str, dict[str, Any]]
 if REDIS_URL:
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}

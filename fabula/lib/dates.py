@@ -127,8 +127,9 @@ def parse_php_date(text: str, fmt: str) -> datetime:
         year = 2000 + int(g["year2"]) if int(g["year2"]) < 70 else 1900 + int(g["year2"])
     else:
         raise ValueError(f"the date format {fmt!r} has no year")
-    if g.get("monthname") or g.get("monthabbr"):
-        name = (g.get("monthname") or g.get("monthabbr")).lower()
+    month_name = g.get("monthname") or g.get("monthabbr")
+    if month_name:
+        name = month_name.lower()
         months = [m.lower() for m in _MONTHS]
         matches = [i for i, m in enumerate(months) if m == name or m[:3] == name]
         if not matches:

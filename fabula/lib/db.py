@@ -130,7 +130,14 @@ def insert_rows(model: type[Model], field_names: Sequence[str], rows: Iterable[S
     rows = list(rows)
     if not rows:
         return
-    fields = [model._meta.get_field(name) for name in field_names]
+    fields: list[Field] = []
+    column_names: list[str] = []
+    for name in field_names:
+        field = model._meta.get_field(name)
+        if not isinstance(field, Field) or field.column is None:
+            raise ValueError(f"{model.__name__}.{name} is not a column")
+        fields.append(field)
+        column_names.append(field.column)
     prepare = [_preparer(field) for field in fields]
     if any(prepare):
         rows = [
@@ -142,7 +149,7 @@ def insert_rows(model: type[Model], field_names: Sequence[str], rows: Iterable[S
         ]
     quote = connection.ops.quote_name
     table = quote(model._meta.db_table)
-    columns = ", ".join(quote(field.column) for field in fields)
+    columns = ", ".join(quote(column) for column in column_names)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             # COPY: the rows stream in one go, encoded by psycopg's C code (executemany would

@@ -25,7 +25,8 @@ class _NotCacheable(Exception):
 
 def not_cacheable(response: HttpResponse) -> HttpResponse:
     """Mark a response (a gate, say) as one the guest cache must not keep."""
-    response.cacheable = False
+    # An attribute of our own on the response, read back in `serve`; the stubs do not know it.
+    response.cacheable = False  # type: ignore[attr-defined]
     return response
 
 

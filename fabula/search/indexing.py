@@ -238,11 +238,13 @@ def paused() -> Iterator[None]:
     stories by the thousand and indexes them at the end in one pass (`index_stories` by batches);
     indexing each batch of chapters as it commits would cost it far more."""
     before = getattr(connection, "_fabula_search_paused", False)
-    connection._fabula_search_paused = True
+    # The connection wrapper carries the flag (one per thread, as connections are); the stubs
+    # do not know attributes set on it.
+    connection._fabula_search_paused = True  # type: ignore[attr-defined]
     try:
         yield
     finally:
-        connection._fabula_search_paused = before
+        connection._fabula_search_paused = before  # type: ignore[attr-defined]
 
 
 def _record(
@@ -258,14 +260,16 @@ def _record(
     """
     if getattr(connection, "_fabula_search_paused", False):
         return
-    pending = getattr(connection, "_fabula_search_pending", None)
+    pending: _Pending | None = getattr(connection, "_fabula_search_pending", None)
     queued = (
         pending is not None
         and not pending.done
         and any(entry[1] == pending.flush for entry in connection.run_on_commit)
     )
-    if not queued:
-        pending = connection._fabula_search_pending = _Pending(set(), set(), set())
+    if pending is None or not queued:
+        pending = _Pending(set(), set(), set())
+        # Kept on the connection wrapper, as `paused` keeps its flag (the stubs do not know it).
+        connection._fabula_search_pending = pending  # type: ignore[attr-defined]
     pending.stories.update(stories)
     pending.chapters.update(chapters)
     pending.removed.update(removed)

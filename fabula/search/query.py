@@ -142,6 +142,7 @@ def _tokens(raw: str):
             position += 1
             continue
         match = _TOKEN.match(raw, position)
+        assert match is not None  # every part of _TOKEN is optional: it matches, if only ""
         if match.end() == position:  # an opening quote with no closing one
             raise _Malformed("A quotation mark is not closed.")
         position = match.end()

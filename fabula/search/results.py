@@ -179,6 +179,7 @@ def search(
     page = paginator.page(number)
     offset = (number - 1) * per_page
     if sort == RELEVANCE:
+        assert ranked is not None  # relevance is chosen only for a query, and a query ranks
         ids = ranked[offset : offset + per_page]
         by_id = {
             story.pk: story for story in Story.objects.filter(pk__in=ids).select_related("rating")

@@ -104,8 +104,9 @@ def _best_window(text: str, terms: list[tuple[str, ...]]) -> int | None:
     window holding every term can begin at the earliest (it ends after each term's first place)
     when the text holds them all; a common word's hundreds of places before that are skipped."""
     firsts = [next(_hits(text, [term]), None) for term in terms]
-    if None not in firsts:
-        skip_to = max(0, max(first[0] for first in firsts) - WIDTH)
+    found_firsts = [first for first in firsts if first is not None]
+    if len(found_firsts) == len(firsts):
+        skip_to = max(0, max(first[0] for first in found_firsts) - WIDTH)
         best, found = _best_start(_hits(text, terms, skip_to), len(terms))
         if found == len(terms):
             return best

@@ -8,6 +8,7 @@ read the same as Fabula's closed ones.
 from __future__ import annotations
 
 import re
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
@@ -41,7 +42,7 @@ class Element:
 class Page:
     elements: list[Element] = field(default_factory=list)
 
-    def landmarks(self, *, skip_ids: set[str] = frozenset()) -> list[tuple[str, str, str]]:
+    def landmarks(self, *, skip_ids: AbstractSet[str] = frozenset()) -> list[tuple[str, str, str]]:
         return [
             e.landmark
             for e in self.elements

@@ -147,7 +147,11 @@ def _story_matches(
             [id_array(story_ids), *released_params, *keep_params],
         )
         rows = cursor.fetchall()
-    return [StoryMatch(*row, scores.get(row[0])) for row in rows], len(story_ids) <= scored_limit
+    matches = [
+        StoryMatch(story_id, chapter_id, position, chapters, scores.get(story_id))
+        for story_id, chapter_id, position, chapters in rows
+    ]
+    return matches, len(story_ids) <= scored_limit
 
 
 @contextmanager
