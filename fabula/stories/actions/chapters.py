@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from fabula.accounts.models import User
 from fabula.conf.markup import sanitize
+from fabula.conf.models import site_settings
 from fabula.jobs.runner import enqueue
 from fabula.lib.changes import changed
 from fabula.lib.db import keep_ids_ahead
@@ -90,8 +91,6 @@ def announce_when_committed(chapter: Chapter) -> None:
 
 
 def check_chapter_size(body: str) -> None:
-    from fabula.conf.models import site_settings
-
     limit = site_settings().max_chapter_characters
     if len(body) > limit:
         raise ActionRefused(
