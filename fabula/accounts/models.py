@@ -23,7 +23,7 @@ STORY_SORTS: dict[str, str] = {
 }
 
 
-class UserManager(BaseUserManager):
+class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
 
     def create_user(self, pen_name: str, email: str = "", password: str | None = None, **extra):

@@ -138,7 +138,7 @@ def review_post(
     story: Story | None = None,
     chapter: Chapter | None = None,
     series: Series | None = None,
-    user: Viewer | None = None,
+    user: Viewer,
     name: str = "",
     body: str = "",
     rating: int | None = None,
@@ -149,7 +149,7 @@ def review_post(
         story = chapter.story
     if (story is None) == (series is None):
         raise ActionRefused("A review is of a story or of a series.")
-    member = user if user is not None and user.is_authenticated else None
+    member = user if user.is_authenticated else None
     body = _clean_text(body, limit=MAX_REVIEW_CHARACTERS, what="review")
     name = tidy_title(name)[:100]
     if story is not None and member is not None and is_author(member, story):
@@ -512,7 +512,8 @@ def favourite_import(
     defaults = {"note": note, "public": public}
     if created_at is not None:
         defaults["created_at"] = created_at
-    favourite, _ = Favourite.objects.get_or_create(
+    # An id of None looks up IS NULL, which django-stubs does not accept for an id.
+    favourite, _ = Favourite.objects.get_or_create(  # type: ignore[misc]
         user_id=user_id,
         story_id=story_id,
         author_id=author_id,
@@ -530,7 +531,8 @@ def subscription_import(
     series_id: int | None = None,
     created_at: datetime | None = None,
 ) -> Subscription:
-    subscription, _ = Subscription.objects.get_or_create(
+    # An id of None looks up IS NULL, which django-stubs does not accept for an id.
+    subscription, _ = Subscription.objects.get_or_create(  # type: ignore[misc]
         user_id=user_id,
         story_id=story_id,
         author_id=author_id,
@@ -543,7 +545,8 @@ def subscription_import(
 def kudos_import(
     *, story_id: int, user_id: int | None, guest: str = "", created_at: datetime | None = None
 ) -> Kudos:
-    kudos, _ = Kudos.objects.get_or_create(
+    # An id of None looks up IS NULL, which django-stubs does not accept for an id.
+    kudos, _ = Kudos.objects.get_or_create(  # type: ignore[misc]
         story_id=story_id,
         user_id=user_id,
         guest="" if user_id else guest,

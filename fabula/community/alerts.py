@@ -24,7 +24,8 @@ def _authors(story: Story) -> list[User]:
 
 
 def _review_url(review: Review) -> str:
-    if review.chapter_id:
+    # `review.chapter` is None, with no query, when chapter_id is.
+    if review.chapter is not None:
         base = reverse("chapter", args=[review.story_id, review.chapter.position])
     elif review.story_id:
         base = reverse("story", args=[review.story_id])
@@ -35,13 +36,16 @@ def _review_url(review: Review) -> str:
 
 def review_arrived(review: Review) -> None:
     """The work's authors hear of a new review."""
-    if review.story_id is None:
+    story = review.story
+    if story is None:
+        # The model's check constraint: a review is of a story or of a series.
+        assert review.series is not None
         recipients = [review.series.owner]
         title = review.series.title
     else:
-        recipients = _authors(review.story)
-        title = review.story.title
-    where = f", chapter {review.chapter.title}" if review.chapter_id else ""
+        recipients = _authors(story)
+        title = story.title
+    where = f", chapter {review.chapter.title}" if review.chapter is not None else ""
     notify(
         recipients,
         kind=Notification.Kind.REVIEW,
@@ -56,12 +60,19 @@ def review_arrived(review: Review) -> None:
 def reply_arrived(reply: Review) -> None:
     """The review's writer (and the authors, when someone else answers) hear of a reply."""
     parent = reply.parent
-    title = reply.story.title if reply.story_id else reply.series.title
-    recipients = []
-    if parent.user_id:
+    if parent is None:
+        raise ValueError(f"Review {reply.pk} is not a reply.")
+    story = reply.story
+    if story is None:
+        assert reply.series is not None  # the check constraint: a story's or a series'
+        title = reply.series.title
+    else:
+        title = story.title
+    recipients: list[User] = []
+    if parent.user is not None:
         recipients.append(parent.user)
-    if not reply.by_author and reply.story_id:
-        recipients.extend(_authors(reply.story))
+    if not reply.by_author and story is not None:
+        recipients.extend(_authors(story))
     who = f"{reply.name} (author)" if reply.by_author else reply.name
     notify(
         recipients,

@@ -3,6 +3,8 @@ alert and history preferences. Forms only check shapes; the rules live in `actio
 
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 
 from fabula.conf.models import SiteSettings, site_settings
@@ -34,7 +36,7 @@ class ReviewForm(forms.Form):
         super().__init__(*args, **kwargs)
         choices = rating_choices()
         if choices:
-            self.fields["rating"].choices = choices
+            cast(forms.TypedChoiceField, self.fields["rating"]).choices = choices
         else:
             del self.fields["rating"]
         if guest:

@@ -30,11 +30,12 @@ log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 3
 RETRY_DELAY = timedelta(minutes=5)
-_registry: dict[str, Callable[..., None]] = {}
+# A job's return value is not used (`announce-chapter` returns how many it told, for tests).
+_registry: dict[str, Callable[..., object]] = {}
 _rounds: dict[str, Callable[[], int]] = {}
 
 
-def register(name: str, function: Callable[..., None]) -> None:
+def register(name: str, function: Callable[..., object]) -> None:
     """Make `function` runnable as the job `name` (called from an app's `ready()`)."""
     _registry[name] = function
 

@@ -40,8 +40,15 @@ def notify(
         if user.pk in seen or (actor is not None and user.pk == actor.pk) or not user.is_active:
             continue
         seen.add(user.pk)
+        # By id: this app sits below stories and community, so it knows their models only by
+        # label (the ForeignKeys name them as strings), and the type checker would want the class.
         notification = Notification.objects.create(
-            user=user, kind=kind, text=text[:300], url=url, story=story, review=review
+            user=user,
+            kind=kind,
+            text=text[:300],
+            url=url,
+            story_id=story.pk if story is not None else None,
+            review_id=review.pk if review is not None else None,
         )
         made.append(notification)
         wants_now = urgent or user.alerts == User.Alerts.IMMEDIATE

@@ -6,7 +6,11 @@ cleaned values to the actions.
 
 from __future__ import annotations
 
+from datetime import datetime
+from typing import Any, cast
+
 from django import forms
+from django.http import QueryDict
 from django.utils import timezone
 
 from fabula.accounts.models import User
@@ -19,10 +23,11 @@ from fabula.taxonomy.models import Rating, Tag, TagKind
 
 class TagChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, tag: Tag) -> str:
-        return f"{tag.parent.name} › {tag.name}" if tag.parent_id else tag.name
+        return f"{tag.parent.name} › {tag.name}" if tag.parent is not None else tag.name
 
 
-FREEFORM_LENGTH = Tag._meta.get_field("name").max_length  # characters in one free-form tag
+# Characters in one free-form tag (Tag.name is a CharField, so it has a max_length).
+FREEFORM_LENGTH = cast(int, Tag._meta.get_field("name").max_length)
 FREEFORM_MOST = 75  # free-form tags on one story
 
 
@@ -100,8 +105,9 @@ class StoryForm(forms.Form):
             raise forms.ValidationError(f"At most {FREEFORM_MOST} additional tags.")
         return list(names.values())
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         for kind in self.kinds:
             chosen = data.get(self.tag_field(kind))
             if chosen is not None and not kind.multiple and len(chosen) > 1:
@@ -161,9 +167,9 @@ class NewStoryExtrasForm(forms.Form):
     def __init__(self, *args, user: User, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
-        self.fields["series"].queryset = Series.objects.filter(owner=user) | Series.objects.exclude(
-            openness=Series.Openness.CLOSED
-        )
+        cast(forms.ModelChoiceField, self.fields["series"]).queryset = Series.objects.filter(
+            owner=user
+        ) | Series.objects.exclude(openness=Series.Openness.CLOSED)
 
     def clean_coauthors(self) -> list[User]:
         names = [n.strip() for n in self.cleaned_data["coauthors"].split(",") if n.strip()]
@@ -176,6 +182,13 @@ class NewStoryExtrasForm(forms.Form):
                 raise forms.ValidationError("You are already the story's author.")
             found.append(user)
         return found
+
+
+def future_or_none(value: datetime | None) -> datetime | None:
+    """A chapter's release time: empty, or in the future."""
+    if value is not None and value <= timezone.now():
+        raise forms.ValidationError("Choose a time in the future, or leave it empty.")
+    return value
 
 
 class ChapterForm(forms.Form):
@@ -206,14 +219,12 @@ class ChapterForm(forms.Form):
         if not with_schedule:
             del self.fields["release_at"]
 
-    def clean_release_at(self):
-        value = self.cleaned_data.get("release_at")
-        if value is not None and value <= timezone.now():
-            raise forms.ValidationError("Choose a time in the future, or leave it empty.")
-        return value
+    def clean_release_at(self) -> datetime | None:
+        return future_or_none(self.cleaned_data.get("release_at"))
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         upload = data.get("upload")
         if upload:
             try:
@@ -223,9 +234,11 @@ class ChapterForm(forms.Form):
                 return data
             # What the author sees in the box next time is what will be saved.
             data["body"], data["text_format"] = html, "html"
-            self.data = self.data.copy()
-            self.data[self.add_prefix("body")] = html
-            self.data[self.add_prefix("text_format")] = "html"
+            # A bound form's data is the request's QueryDict, immutable: change a copy.
+            posted = cast(QueryDict, self.data).copy()
+            posted[self.add_prefix("body")] = html
+            posted[self.add_prefix("text_format")] = "html"
+            self.data = posted
         typed = data.get("body") or ""
         html = to_html(typed, data.get("text_format") or "html")
         limit = site_settings().max_chapter_characters
@@ -257,12 +270,14 @@ class ReorderForm(forms.Form):
     def rows(self):
         return [(chapter, self[f"chapter_{chapter.pk}"]) for chapter in self.chapters]
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         places = [data.get(f"chapter_{c.pk}") for c in self.chapters]
-        if None in places:
+        given = [place for place in places if place is not None]
+        if len(given) < len(places):  # a place left empty or wrong says so under its field
             return data
-        if sorted(places) != list(range(1, len(self.chapters) + 1)):
+        if sorted(given) != list(range(1, len(self.chapters) + 1)):
             raise forms.ValidationError(
                 f"Give each chapter a different place, from 1 to {len(self.chapters)}."
             )
@@ -276,8 +291,8 @@ class ReorderForm(forms.Form):
 class ScheduleForm(forms.Form):
     release_at = ChapterForm.base_fields["release_at"]
 
-    def clean_release_at(self):
-        return ChapterForm.clean_release_at(self)
+    def clean_release_at(self) -> datetime | None:
+        return future_or_none(self.cleaned_data.get("release_at"))
 
 
 class InviteForm(forms.Form):
@@ -298,17 +313,23 @@ class SeriesForm(forms.Form):
 
 
 class SeriesAddForm(forms.Form):
-    story = forms.ModelChoiceField(queryset=None, required=False)
-    subseries = forms.ModelChoiceField(queryset=None, required=False, label="or a series")
+    # The member's own, set in __init__.
+    story = forms.ModelChoiceField(queryset=Story.objects.none(), required=False)
+    subseries = forms.ModelChoiceField(
+        queryset=Series.objects.none(), required=False, label="or a series"
+    )
 
     def __init__(self, *args, user: User, series: Series, **kwargs):
         super().__init__(*args, **kwargs)
 
-        self.fields["story"].queryset = Story.objects.filter(credits__user=user).distinct()
-        self.fields["subseries"].queryset = Series.objects.filter(owner=user).exclude(pk=series.pk)
+        stories = Story.objects.filter(credits__user=user).distinct()
+        cast(forms.ModelChoiceField, self.fields["story"]).queryset = stories
+        subseries = Series.objects.filter(owner=user).exclude(pk=series.pk)
+        cast(forms.ModelChoiceField, self.fields["subseries"]).queryset = subseries
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         if bool(data.get("story")) == bool(data.get("subseries")):
             raise forms.ValidationError("Choose one of your stories or one of your series.")
         return data

@@ -49,7 +49,7 @@ class Story(models.Model):
     favourite_count = models.PositiveIntegerField(default=0)
     # For stories brought from another archive: the address it was archived at there.
     archived_at = models.URLField(max_length=500, blank=True)
-    challenges = models.ManyToManyField("Challenge", blank=True, related_name="responses")
+    challenges = models.ManyToManyField("stories.Challenge", blank=True, related_name="responses")
     # Moderation: what staff told the author when sending the story back, and the status a
     # hidden story returns to when staff unhide it.
     moderation_note = models.TextField(blank=True)

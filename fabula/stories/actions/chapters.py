@@ -51,7 +51,10 @@ def chapter_add(
     """Add a chapter at the end (or at `position`). The story's counts follow unless `recount`
     is False, which an import uses to keep the counts the old archive recorded."""
     if author is None:
-        author = story.credits.select_related("user").first().user
+        credit = story.credits.select_related("user").first()
+        if credit is None:
+            raise ActionRefused("The story has no author to credit the chapter to.")
+        author = credit.user
     if position is None:
         position = (story.chapters.aggregate(p=Max("position"))["p"] or 0) + 1
     body = sanitize(body)

@@ -39,9 +39,9 @@ def tag_tree(
     """
     tags = list(kind.tags.filter(synonym_of__isnull=True))
     nodes = {tag.pk: TagNode(tag) for tag in tags}
-    roots = []
+    roots: list[TagNode] = []
     for tag in tags:
-        parent = nodes.get(tag.parent_id)
+        parent = nodes.get(tag.parent_id) if tag.parent_id is not None else None
         (parent.children if parent else roots).append(nodes[tag.pk])
     filings = StoryTag.objects.filter(story__in=listed.values("pk"))
     if counted_under is None:

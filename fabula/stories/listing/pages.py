@@ -132,10 +132,10 @@ def page_links(query: QueryDict, page: Page) -> list[Link]:
 
     links = [Link("‹ Previous", to(page.number - 1))] if page.has_previous() else []
     for number in page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1):
-        if number == Paginator.ELLIPSIS:
-            links.append(Link("…", ""))
-        else:
+        if isinstance(number, int):
             links.append(Link(str(number), to(number), number == page.number))
+        else:  # Paginator.ELLIPSIS (a lazy string)
+            links.append(Link("…", ""))
     if page.has_next():
         links.append(Link("Next ›", to(page.number + 1)))
     return links

@@ -22,8 +22,10 @@ def site_date(value: date | datetime | None) -> str:
 
 
 @register.filter
-def text_scale(percent: int | None) -> str:
+def text_scale(percent: int | str | None) -> str:
     """A member's text size preference (100 = normal) as the CSS scale factor: 120 -> "1.2"."""
+    if percent is None:
+        return "1"
     try:
         return f"{max(50, min(int(percent), 300)) / 100:g}"
     except (TypeError, ValueError):
