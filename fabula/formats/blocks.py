@@ -103,7 +103,7 @@ def _lines_to_html(text: str) -> str:
 def starts_with_block(value: str) -> bool:
     """Does this HTML open with a block element (so a label before it stands on its own line)?"""
     match = _FIRST_TAG.match(value)
-    return bool(match) and match.group(1).lower() in BLOCK_TAGS
+    return match is not None and match.group(1).lower() in BLOCK_TAGS
 
 
 def html_to_text(value: str) -> str:

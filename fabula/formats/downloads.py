@@ -25,7 +25,7 @@ import fcntl
 import hashlib
 import os
 import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -207,7 +207,7 @@ def compute_version(story: Story, chapters, *, privileged: bool) -> str:
     return hashlib.sha256(repr(parts).encode("utf-8")).hexdigest()[:24]
 
 
-def _chapter_stamps(chapters) -> Sequence[tuple]:
+def _chapter_stamps(chapters) -> Iterable[tuple]:
     return (
         Chapter.objects.filter(pk__in=chapters.values("pk"))
         .order_by("position")

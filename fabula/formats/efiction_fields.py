@@ -118,10 +118,11 @@ def category_name(tag: Tag, *, extend: bool = False) -> str:
         return tag.name
     names = []
     seen = set()
-    while tag is not None and tag.pk not in seen:  # `seen` guards against a cycle in bad data
-        seen.add(tag.pk)
-        names.append(tag.name)
-        tag = tag.parent
+    node: Tag | None = tag
+    while node is not None and node.pk not in seen:  # `seen` guards against a cycle in bad data
+        seen.add(node.pk)
+        names.append(node.name)
+        node = node.parent
     return CATEGORY_PATH_SEPARATOR.join(reversed(names))
 
 

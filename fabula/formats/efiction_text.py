@@ -207,6 +207,13 @@ def decode(data: bytes, source: str) -> str:
     return text.removeprefix("\ufeff").replace("\r\n", "\n")
 
 
+def _matched(pattern: re.Pattern[str], line: str) -> re.Match[str]:
+    """The match of a line that was already found to match `pattern` (while finding it)."""
+    match = pattern.match(line)
+    assert match is not None, f"{line!r} was found to match {pattern.pattern!r}"
+    return match
+
+
 @dataclass
 class _Lines:
     """The file's lines, with errors that name the file and a 1-based line number."""
@@ -235,8 +242,8 @@ def parse_text(
     _expect_label(lines, series_at, SERIES)
     _expect_label(lines, challenges_at, CHALLENGES)
     categories_at = _find_categories_line(lines, challenges_at)
-    match = _CATEGORIES_LINE.match(lines[categories_at])
-    counts = _CHAPTERS_LINE.match(lines[chapters_at])
+    match = _matched(_CATEGORIES_LINE, lines[categories_at])
+    counts = _matched(_CHAPTERS_LINE, lines[chapters_at])
     url = lines[last][len(ARCHIVED_AT) :].strip()
     sid = _SID.search(url)
     story = {
@@ -261,7 +268,7 @@ def parse_text(
     count = int(counts["count"])
     notes_text, contents_at = _parse_notes_and_contents(lines, chapters_at + 1, count, chapters_end)
     story["notes"] = note_to_html(notes_text) if notes_text else ""
-    entries = [_CONTENTS_ENTRY.match(lines[contents_at + 1 + 2 * k]) for k in range(count)]
+    entries = [_matched(_CONTENTS_ENTRY, lines[contents_at + 1 + 2 * k]) for k in range(count)]
     headings = _find_headings(
         lines, [entry["heading"] for entry in entries], contents_at, chapters_end
     )
@@ -513,7 +520,7 @@ def _contents_at(lines: _Lines, index: int, count: int, end: int) -> bool:
     for k in range(count):
         if not _CONTENTS_ENTRY.match(lines[index + 1 + 2 * k]) or lines[index + 2 + 2 * k] != "":
             return False
-    return after < end and lines[after] == _CONTENTS_ENTRY.match(lines[index + 1])["heading"]
+    return after < end and lines[after] == _matched(_CONTENTS_ENTRY, lines[index + 1])["heading"]
 
 
 def _find_headings(lines: _Lines, headings: list[str], contents_at: int, end: int) -> list[int]:

@@ -10,6 +10,7 @@ a failed load keeps the old story).
 from __future__ import annotations
 
 from django.db import transaction
+from django.db.models import CharField
 
 from fabula.accounts.models import User
 from fabula.formats.efiction_text import RATING
@@ -65,6 +66,7 @@ def story_import(*, dump: StoryDump, replace: bool = False, rating: str = DEFAUL
             kind, item, reason = report.refused[0]
             raise _problem(dump, (kind, item), reason)
         story_id = loader.new_id("stories", key)
+    assert story_id is not None  # loaded with nothing refused: the story has its row
     return Story.objects.select_related("rating").get(pk=story_id)
 
 
@@ -78,7 +80,9 @@ def _problem(dump: StoryDump, record: tuple[str, object], message: str) -> Forma
 def _check_lengths(dump: StoryDump) -> None:
     """Refuse, with a clear message, what the database would refuse (PostgreSQL) or cut."""
     for kind, field, what, model in LIMITS:
-        limit = model._meta.get_field(field).max_length
+        column = model._meta.get_field(field)
+        assert isinstance(column, CharField) and column.max_length is not None  # as LIMITS says
+        limit = column.max_length
         for record in dump.records(kind):
             value = record.get(field) or ""
             if len(value) > limit:

@@ -120,7 +120,7 @@ def categories_feed(site: Site, listed: QuerySet[Story]) -> Feed:
             .select_related("parent")
             .order_by("name", "pk")
         ):
-            title = f"{tag.parent.name} > {tag.name}" if tag.parent_id else tag.name
+            title = f"{tag.parent.name} > {tag.name}" if tag.parent is not None else tag.name
             entries.append(
                 _navigation_entry(
                     site, title, reverse("opds-tag", args=[tag.pk]), _count(tag.story_count)
@@ -408,7 +408,7 @@ def _archive_updated():
 def render(story: Story, chapters: Sequence[Chapter]) -> bytes:
     settings = site_settings()
     site = Site(settings.site_name, settings.site_url, settings.site_url)
-    listed = with_listing_data(Story.objects.filter(pk=story.pk)).first()
+    listed = with_listing_data(Story.objects.filter(pk=story.pk)).get()
     return entry_xml(acquisition_entry(site, listed))
 
 

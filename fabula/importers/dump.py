@@ -20,6 +20,7 @@ import json
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any, Protocol
 
 FORMAT = "fabula-dump"
 VERSION = 1
@@ -114,6 +115,23 @@ class DumpWriter:
         (self.folder / "manifest.json").write_text(json.dumps(manifest, indent=1), encoding="utf-8")
 
 
+class Readable(Protocol):
+    """What the loader reads: a dump folder (`Dump`) or a one-story dump in memory
+    (`StoryDump`)."""
+
+    manifest: dict[str, Any]
+    settings: dict[str, Any]
+
+    @property
+    def source(self) -> str: ...
+
+    def count(self, kind: str) -> int: ...
+
+    def records(self, kind: str) -> Iterator[dict]: ...
+
+    def problems(self) -> list[dict]: ...
+
+
 class Dump:
     """A dump folder, read."""
 
@@ -171,8 +189,8 @@ class StoryDump:
     the file it was read from, so a refusal can name it."""
 
     def __init__(self, source: str):
-        self.manifest = {"format": FORMAT, "version": VERSION, "source": source}
-        self.settings: dict = {}
+        self.manifest: dict[str, Any] = {"format": FORMAT, "version": VERSION, "source": source}
+        self.settings: dict[str, Any] = {}
         self.lines: dict[tuple[str, str], int] = {}
         self._records: dict[str, list[dict]] = {kind: [] for kind in KINDS}
 

@@ -19,7 +19,7 @@ from fabula.importers.dump import DumpWriter, to_json_date
 from fabula.stories.models import Challenge, Chapter, Series, Story, StoryAuthor, StoryTag
 from fabula.taxonomy.models import Rating, Tag, TagKind
 
-LEVELS = {User.Level.ADMIN: "admin", User.Level.MODERATOR: "moderator"}
+LEVELS: dict[int, str] = {User.Level.ADMIN: "admin", User.Level.MODERATOR: "moderator"}
 
 
 def write_archive(

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from fabula.importers.dump import Dump
+from fabula.importers.dump import Readable
 from fabula.importers.load.engine import ALREADY, BATCH, INDEXED, Report
 from fabula.importers.load.kinds import Loader
 
@@ -33,7 +33,7 @@ __all__ = ["ALREADY", "INDEXED", "Loader", "Report", "load_dump"]
 
 
 def load_dump(
-    dump: Dump,
+    dump: Readable,
     *,
     progress: Callable[[str, int, int], None] | None = None,
     batch: int = BATCH,

@@ -17,7 +17,7 @@ from django.db import transaction
 from django.db.models import Max, Model
 
 from fabula.importers.actions import import_records_add, import_records_forget
-from fabula.importers.dump import Dump
+from fabula.importers.dump import Readable
 from fabula.importers.models import ImportRecord
 
 ALREADY = "already imported"
@@ -95,7 +95,7 @@ class Engine:
     file is loaded whole or not at all, and loaded again with --replace: there is no run to
     resume or repeat)."""
 
-    def __init__(self, dump: Dump, progress=None, batch: int = BATCH, *, remember: bool = True):
+    def __init__(self, dump: Readable, progress=None, batch: int = BATCH, *, remember: bool = True):
         self.dump = dump
         self.source = dump.source or "dump"
         self.progress = progress or (lambda label, done, total: None)
@@ -118,6 +118,10 @@ class Engine:
 
     def new_id(self, kind: str, key) -> int | None:
         return None if key is None else self.done[kind].get(str(key))
+
+    def written(self, kind: str) -> list[int]:
+        """The rows the records of a kind became."""
+        return [pk for pk in self.done[kind].values() if pk is not None]
 
     def flush(self) -> None:
         """Write the pending records, in one statement (an import writes tens of thousands)."""
@@ -150,7 +154,7 @@ class Engine:
         then moves PostgreSQL's sequence past them, as for kept ids)."""
         if not count:
             return iter(())
-        highest = model.objects.aggregate(n=Max("pk"))["n"] or 0
+        highest = model._default_manager.aggregate(n=Max("pk"))["n"] or 0
         return iter(range(highest + 1, highest + 1 + count))
 
     # --- batches ---------------------------------------------------------------------------

@@ -8,6 +8,8 @@ number (`docs/dump-format.md`, "Named records").
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.db.models import Max
@@ -31,6 +33,7 @@ from fabula.stories.models import Challenge, Chapter, Series, Status, Story
 from fabula.taxonomy.models import Rating, Tag, TagKind
 
 LEVELS = {"admin": User.Level.ADMIN, "moderator": User.Level.MODERATOR}
+UNKNOWN_JOINED = datetime(2000, 1, 1, tzinfo=UTC)  # a member's record without a date
 
 
 def _taken(model, items: list[dict]) -> set[int]:
@@ -83,11 +86,11 @@ class Loader(Indexing):
             self.each("reviews", self.reviews, key=_key, records=kept)
             replies = (r for r in self.dump.records("reviews") if r.get("id") is None)
             self.each("reviews", self.reviews, key=_key, records=replies)
-            community.reviews_recount(story_ids=self.done["stories"].values())
+            community.reviews_recount(story_ids=self.written("stories"))
             self.each("favourites", self.favourites, key=_favourite_key)
             self.each("kudos", self.kudos, key=_kudos_key)
             self.each("subscriptions", self.subscriptions, key=_favourite_key)
-            community.favourites_recount(story_ids=self.done["stories"].values())
+            community.favourites_recount(story_ids=self.written("stories"))
         return self.report
 
     # --- what the converter said, and the settings ------------------------------------------
@@ -159,8 +162,9 @@ class Loader(Indexing):
                 kind = TagKind.objects.filter(slug=item["slug"], role=role).first()
             if kind is None and not item.get("slug"):
                 kinds = TagKind.objects.filter(role=role).order_by("order", "slug")
-                kind = kinds.filter(name__iexact=name) if role == TagKind.Role.CLASS else kinds
-                kind = kind.first()
+                if role == TagKind.Role.CLASS:
+                    kinds = kinds.filter(name__iexact=name)
+                kind = kinds.first()
             if kind is None:
                 slug = item.get("slug") or slugify(name) or "kind"
                 taken = TagKind.objects.filter(slug=slug).first()
@@ -260,8 +264,7 @@ class Loader(Indexing):
                     real_name=item.get("real_name", ""),
                     bio=sanitize(item.get("bio", "")),
                     website=item.get("website", ""),
-                    date_joined=from_json_date(item.get("date_joined"))
-                    or from_json_date("2000-01-01T00:00:00+00:00"),
+                    date_joined=from_json_date(item.get("date_joined")) or UNKNOWN_JOINED,
                     password=item.get("password") or make_password(None),
                     is_active=item.get("is_active", True),
                     level=LEVELS.get(level, User.Level.MEMBER),
@@ -313,12 +316,15 @@ class Loader(Indexing):
         refused, prepared = {}, []
         for item in items:
             key = str(id_or_key(item))
-            author_ids = [self.new_id("members", a) for a in item["authors"]]
+            author_ids = [
+                pk for pk in (self.new_id("members", a) for a in item["authors"]) if pk is not None
+            ]
+            rating_id = self.new_id("ratings", item["rating"])
             if item.get("id") in taken:
                 refused[key] = "its id is taken by another story"
-            elif not author_ids or None in author_ids:
+            elif not author_ids or len(author_ids) < len(item["authors"]):
                 refused[key] = "an author of it was not imported"
-            elif self.new_id("ratings", item["rating"]) is None:
+            elif rating_id is None:
                 refused[key] = f"its rating {item['rating']} was not imported"
             else:
                 prepared.append(
@@ -328,7 +334,7 @@ class Loader(Indexing):
                             title=item["title"],
                             summary=item.get("summary", ""),
                             notes=item.get("notes", ""),
-                            rating_id=self.new_id("ratings", item["rating"]),
+                            rating_id=rating_id,
                             status=item.get("status", Status.PUBLISHED),
                             completed=item.get("completed", False),
                             featured=item.get("featured", False),

@@ -8,6 +8,7 @@ number of queries, whatever the size of the archive.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, TypedDict
 
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import Lower
@@ -16,6 +17,16 @@ from fabula.accounts.models import User
 from fabula.stories.models import Series, SeriesEntry, Status, Story, StoryTag
 from fabula.stories.permissions import Viewer, is_moderator, listed_stories
 from fabula.taxonomy.models import Rating, Tag, TagKind
+
+if TYPE_CHECKING:  # django-stubs-ext is a development dependency (the types only)
+    from django_stubs_ext import WithAnnotations
+
+
+class StoryCount(TypedDict):
+    """What the `*_with_counts` querysets annotate: so `story_count` type-checks, in a
+    filter as on a row."""
+
+    story_count: int
 
 
 @dataclass
@@ -80,7 +91,9 @@ def subtree_ids(node: TagNode) -> list[int]:
     return [node.tag.pk, *(pk for child in node.children for pk in subtree_ids(child))]
 
 
-def tags_with_counts(kind: TagKind, listed: QuerySet[Story]) -> QuerySet[Tag]:
+def tags_with_counts(
+    kind: TagKind, listed: QuerySet[Story]
+) -> QuerySet[WithAnnotations[Tag, StoryCount]]:
     """The kind's tags (synonyms left out), each with `story_count`. One query."""
     return kind.tags.filter(synonym_of__isnull=True).annotate(
         story_count=Count("story_tags", filter=Q(story_tags__story__in=listed.values("pk")))
@@ -92,13 +105,13 @@ def stories_tagged(listed: QuerySet[Story], tag_ids: list[int]) -> QuerySet[Stor
     return listed.filter(pk__in=StoryTag.objects.filter(tag_id__in=tag_ids).values("story_id"))
 
 
-def ratings_with_counts(listed: QuerySet[Story]) -> QuerySet[Rating]:
+def ratings_with_counts(listed: QuerySet[Story]) -> QuerySet[WithAnnotations[Rating, StoryCount]]:
     return Rating.objects.annotate(
         story_count=Count("stories", filter=Q(stories__in=listed.values("pk")))
     )
 
 
-def authors_with_counts(listed: QuerySet[Story]) -> QuerySet[User]:
+def authors_with_counts(listed: QuerySet[Story]) -> QuerySet[WithAnnotations[User, StoryCount]]:
     """Members credited on at least one story the reader may see, by pen name."""
     return (
         User.objects.annotate(
@@ -121,7 +134,7 @@ def unlisted_stories_of(author: User) -> QuerySet[Story]:
     )
 
 
-def series_with_counts(listed: QuerySet[Story]) -> QuerySet[Series]:
+def series_with_counts(listed: QuerySet[Story]) -> QuerySet[WithAnnotations[Series, StoryCount]]:
     return (
         Series.objects.select_related("owner")
         .annotate(

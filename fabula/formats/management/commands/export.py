@@ -10,6 +10,7 @@ exactly as they are, with no newline added.
 """
 
 from pathlib import Path
+from typing import TextIO, cast
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.management.base import BaseCommand, CommandError
@@ -55,7 +56,8 @@ class Command(BaseCommand):
         self._write_bytes(data)
 
     def _write_bytes(self, data: bytes) -> None:
-        stream = self.stdout._out
+        # The stream the command's OutputWrapper wraps (an attribute the stubs do not declare).
+        stream = cast(TextIO, self.stdout._out)
         if hasattr(stream, "buffer"):  # a real terminal or pipe: the bytes as they are
             stream.flush()
             stream.buffer.write(data)

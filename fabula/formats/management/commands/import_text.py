@@ -38,11 +38,13 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, files, replace, format, rating, **options):
-        reader = get_format(format)
+        parse = get_format(format).parse
+        if parse is None:  # --format offers only readable formats
+            raise CommandError(f"{format} is a format Fabula writes but cannot read")
         failed = 0
         for path in files:
             try:
-                dump = reader.parse(Path(path).read_bytes(), path)
+                dump = parse(Path(path).read_bytes(), path)
                 story = story_import(dump=dump, replace=replace, rating=rating)
             except FormatError as error:
                 failed += 1
