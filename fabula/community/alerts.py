@@ -10,13 +10,12 @@ from __future__ import annotations
 
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
 
 from fabula.accounts.models import User
 from fabula.community.models import Favourite, Review, Subscription
 from fabula.notifications.actions import notify
 from fabula.notifications.models import Notification
-from fabula.stories.models import Chapter, Status, Story
+from fabula.stories.models import Chapter, Story
 
 
 def _authors(story: Story) -> list[User]:
@@ -109,9 +108,7 @@ def chapter_announce(*, chapter_id: int, once: bool = False) -> int:
     if chapter is None:
         return 0
     story = chapter.story
-    if story.status != Status.PUBLISHED or chapter.status != Status.PUBLISHED:
-        return 0
-    if chapter.release_at and chapter.release_at > timezone.now():
+    if not chapter.is_public():
         return 0
     url = reverse("chapter", args=[story.pk, chapter.position])
     if once and Notification.objects.filter(kind="chapter", story=story, url=url).exists():

@@ -16,7 +16,7 @@ from django.urls import reverse
 
 from fabula.accounts.models import User
 from fabula.community.models import Favourite, Review
-from fabula.stories.models import Chapter, Series, Status
+from fabula.stories.models import Chapter, Series, SeriesEntry
 from fabula.stories.permissions import listed_stories
 
 TOPLIST_SECONDS = 600
@@ -74,12 +74,20 @@ def compute_lists() -> dict[str, list[dict]]:
     lists["top-reviewers"] = _user_rows(
         User.objects.annotate(
             review_total=Count(
-                "reviews", filter=Q(reviews__parent__isnull=True, reviews__hidden=False)
+                "reviews", filter=_readable_reviews(stories, "reviews__") & Q(reviews__hidden=False)
             )
         ),
         "review_total",
     )
     return {name: lists[name] for name in TITLES}
+
+
+def _readable_reviews(stories, prefix: str = "") -> Q:
+    """Reviews (not replies) a guest may read: of the listed stories, or of a series."""
+    return Q(**{f"{prefix}parent__isnull": True}) & (
+        Q(**{f"{prefix}story__in": stories})
+        | Q(**{f"{prefix}story__isnull": True, f"{prefix}series__isnull": False})
+    )
 
 
 def _favourite_authors() -> list[dict]:
@@ -112,14 +120,16 @@ def compute_stats() -> dict[str, int | str]:  # counts, and the newest member's 
     return {
         "stories": story_figures["count"],
         "words": story_figures["words"] or 0,
-        "chapters": Chapter.objects.filter(story__in=stories, status=Status.PUBLISHED).count(),
-        "series": Series.objects.count(),
+        "chapters": Chapter.objects.released().filter(story__in=stories).count(),
+        "series": Series.objects.filter(
+            pk__in=SeriesEntry.objects.filter(confirmed=True, story__in=stories).values("series_id")
+        ).count(),
         "authors": User.objects.filter(credits__story__in=stories).distinct().count(),
         "members": User.objects.filter(is_active=True).count(),
-        "reviews": Review.objects.filter(parent__isnull=True, hidden=False)
+        "reviews": Review.objects.filter(_readable_reviews(stories), hidden=False)
         .exclude(body="")
         .count(),
-        "reviewers": Review.objects.filter(user__isnull=False, parent__isnull=True)
+        "reviewers": Review.objects.filter(_readable_reviews(stories), user__isnull=False)
         .values("user_id")
         .distinct()
         .count(),

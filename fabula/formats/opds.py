@@ -394,7 +394,8 @@ def _count(number: int) -> str:
 def _archive_updated():
     """When anything public last changed: the time of a feed that lists no story."""
     return (
-        Story.objects.filter(status="published", updated_at__isnull=False)
+        Story.objects.public()
+        .filter(updated_at__isnull=False)
         .order_by("-updated_at")
         .values_list("updated_at", flat=True)
         .first()

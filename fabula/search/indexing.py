@@ -26,7 +26,7 @@ from fabula.lib.changes import Change
 from fabula.lib.html import html_to_plain
 from fabula.search.backends import backend
 from fabula.search.backends.base import MARK_END, MARK_START
-from fabula.stories.models import Chapter, SeriesEntry, Status, Story, StoryAuthor, StoryTag
+from fabula.stories.models import Chapter, SeriesEntry, Story, StoryAuthor, StoryTag
 
 BATCH = 500  # stories per transaction when indexing many (rebuild, an import)
 
@@ -88,7 +88,7 @@ def _story_fields(story_ids: list[int]) -> dict[int, tuple[list[str], dict[str, 
 
 
 def _chapters(story_ids: list[int], chapter_ids: list[int] | None = None):
-    chapters = Chapter.objects.filter(story_id__in=story_ids, status=Status.PUBLISHED)
+    chapters = Chapter.objects.published().filter(story_id__in=story_ids)
     if chapter_ids is not None:
         chapters = chapters.filter(pk__in=chapter_ids)
     return chapters.order_by("story_id", "position").values_list(
@@ -115,7 +115,7 @@ def documents_for(story_ids: list[int], chapter_ids: list[int] | None = None) ->
         for story_id, chapters in by_story.items():
             chapter_authors[story_id] = [chapter[8] for chapter in chapters]
     else:
-        published = Chapter.objects.filter(story_id__in=list(by_story), status=Status.PUBLISHED)
+        published = Chapter.objects.published().filter(story_id__in=list(by_story))
         for story_id, pen_name in published.values_list("story_id", "author__pen_name"):
             chapter_authors[story_id].append(pen_name)
     documents = []

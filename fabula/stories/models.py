@@ -5,6 +5,10 @@ keep working. Counts shown in listings (words, chapters) are stored on the story
 actions in `actions.py`; nothing else writes these models.
 """
 
+from __future__ import annotations
+
+from datetime import datetime
+
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
@@ -18,6 +22,48 @@ class Status(models.TextChoices):
     PENDING = "pending", "Awaiting validation"
     PUBLISHED = "published", "Published"
     HIDDEN = "hidden", "Hidden by staff"
+
+
+# ---------------------------------------------------------------------------------------------
+# What the public may see, written once. A story is public when it is published and has at
+# least one released chapter (`chapter_count` counts the released ones, kept by actions); a
+# chapter is released when it is published and not scheduled for later. Who may see what beyond
+# this (authors, moderators, members-only ratings, blocklists) is `stories.permissions`.
+
+
+def released_sql(alias: str = "") -> str:
+    """The time half of "released" in SQL, for tables that copy chapters' `release_at` (the
+    search index holds only published chapters): one `%s` parameter, the time now."""
+    column = f"{alias}.release_at" if alias else "release_at"
+    return f"({column} IS NULL OR {column} <= %s)"
+
+
+class StoryQuerySet(models.QuerySet):
+    def public(self) -> StoryQuerySet:
+        """Published stories with at least one released chapter."""
+        return self.filter(status=Status.PUBLISHED, chapter_count__gt=0)
+
+
+class ChapterQuerySet(models.QuerySet):
+    def published(self) -> ChapterQuerySet:
+        """Published chapters, scheduled ones included (the search index holds these and
+        applies `released_sql` when it is asked)."""
+        return self.filter(status=Status.PUBLISHED)
+
+    def released(self, now: datetime | None = None) -> ChapterQuerySet:
+        """Published chapters whose release time, if any, has come."""
+        return self.published().filter(
+            models.Q(release_at__isnull=True) | models.Q(release_at__lte=now or timezone.now())
+        )
+
+    def public(self, now: datetime | None = None) -> ChapterQuerySet:
+        """Released chapters of published stories: what anyone may read. (The story's
+        `chapter_count` may not count a chapter whose time has only just come.)"""
+        return self.released(now).filter(story__status=Status.PUBLISHED)
+
+    def due(self, now: datetime | None = None) -> ChapterQuerySet:
+        """Scheduled chapters whose time has come, still carrying their `release_at`."""
+        return self.filter(release_at__isnull=False, release_at__lte=now or timezone.now())
 
 
 class Story(models.Model):
@@ -55,6 +101,8 @@ class Story(models.Model):
     moderation_note = models.TextField(blank=True)
     status_before_hiding = models.CharField(max_length=10, blank=True)
 
+    objects = StoryQuerySet.as_manager()
+
     class Meta:
         verbose_name_plural = "stories"
         indexes = [
@@ -70,6 +118,11 @@ class Story(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("story", args=[self.pk])
+
+    @property
+    def is_public(self) -> bool:
+        """`StoryQuerySet.public`, for one story in hand."""
+        return self.status == Status.PUBLISHED and self.chapter_count > 0
 
 
 class StoryAuthor(models.Model):
@@ -130,6 +183,8 @@ class Chapter(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
 
+    objects = ChapterQuerySet.as_manager()
+
     class Meta:
         ordering = ["story", "position"]
         constraints = [
@@ -141,6 +196,16 @@ class Chapter(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("chapter", args=[self.story_id, self.position])
+
+    def is_released(self, now: datetime | None = None) -> bool:
+        """`ChapterQuerySet.released`, for one chapter in hand."""
+        if self.status != Status.PUBLISHED:
+            return False
+        return self.release_at is None or self.release_at <= (now or timezone.now())
+
+    def is_public(self, now: datetime | None = None) -> bool:
+        """`ChapterQuerySet.public`, for one chapter in hand."""
+        return self.is_released(now) and self.story.status == Status.PUBLISHED
 
 
 class Series(models.Model):

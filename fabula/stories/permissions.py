@@ -18,7 +18,6 @@ from typing import Literal
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q, QuerySet
 from django.http import Http404
-from django.utils import timezone
 
 from fabula.accounts.models import User
 from fabula.stories.models import Chapter, Status, Story
@@ -39,7 +38,7 @@ def is_author(user: Viewer, story: Story) -> bool:
 
 def listed_stories(user: Viewer) -> QuerySet[Story]:
     """Stories that may appear in lists, counts and feeds for this reader."""
-    stories = Story.objects.filter(status=Status.PUBLISHED, chapter_count__gt=0)
+    stories = Story.objects.public()
     if not user.is_authenticated:
         stories = stories.filter(rating__registered_only=False)
     else:
@@ -53,7 +52,7 @@ def listed_stories(user: Viewer) -> QuerySet[Story]:
 
 def can_view_story(user: Viewer, story: Story) -> bool:
     """May this reader open the story (a gate may still stand before its text)?"""
-    if story.status == Status.PUBLISHED and story.chapter_count > 0:
+    if story.is_public:
         return True
     return is_moderator(user) or is_author(user, story)
 
@@ -68,8 +67,30 @@ def visible_chapters(user: Viewer, story: Story) -> QuerySet[Chapter]:
     chapters = story.chapters.order_by("position")
     if is_moderator(user) or is_author(user, story):
         return chapters
-    return chapters.filter(status=Status.PUBLISHED).filter(
-        Q(release_at__isnull=True) | Q(release_at__lte=timezone.now())
+    return chapters.released()
+
+
+def viewable_stories(user: Viewer) -> QuerySet[Story]:
+    """Stories this reader may open from a list of links: listed ones, plus their own work
+    (and, for moderators, everything)."""
+    if is_moderator(user):
+        return Story.objects.all()
+    listed = listed_stories(user)
+    if user.is_authenticated:
+        return Story.objects.filter(
+            Q(pk__in=listed.values("pk")) | Q(pk__in=user.credits.values("story_id"))
+        )
+    return listed
+
+
+def unlisted_stories_of(author: User) -> QuerySet[Story]:
+    """The author's work that lists leave out: drafts, pending, hidden, or with no chapter
+    released yet. Shown only to the author and to moderators."""
+    return (
+        Story.objects.filter(credits__user=author)
+        .exclude(pk__in=Story.objects.public().values("pk"))
+        .select_related("rating")
+        .order_by("-created_at", "-pk")
     )
 
 

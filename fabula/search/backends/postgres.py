@@ -23,6 +23,7 @@ from django.db import connection, transaction
 from fabula.lib.db import id_array
 from fabula.search.backends.base import StoryMatch
 from fabula.search.query import Query, Term
+from fabula.stories.models import released_sql
 
 CONFIG = "fabula"
 WEIGHTS = {"title": "A", "author": "B", "tag": "C", "summary": "D"}
@@ -61,7 +62,7 @@ def _rank_query(query: Query) -> str:
 
 
 def _released(now: datetime) -> tuple[str, list]:
-    return "(release_at IS NULL OR release_at <= %s)", [now]
+    return released_sql(), [now]
 
 
 def match_sql(query: Query, now: datetime) -> tuple[str, list]:

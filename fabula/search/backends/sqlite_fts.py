@@ -19,6 +19,7 @@ from django.db import connection
 
 from fabula.search.backends.base import StoryMatch, by_story
 from fabula.search.query import Query, Term
+from fabula.stories.models import released_sql
 
 COLUMNS = {
     "title": "title",
@@ -31,7 +32,7 @@ COLUMNS = {
 # one in the text.
 RANK = "bm25(search_fts, 10.0, 8.0, 2.0, 4.0, 1.0)"
 STORY_RANK = "bm25(search_story_fts, 10.0, 8.0, 2.0, 4.0)"
-RELEASED = "(e.release_at IS NULL OR e.release_at <= %s)"
+RELEASED = released_sql("e")  # its parameter a Unix time, as search_entry keeps it
 
 
 def _term(term: Term) -> str:

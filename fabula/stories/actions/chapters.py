@@ -221,15 +221,15 @@ def release_due_chapters() -> int:
     already open a due chapter; this brings the counts, the 'updated' date and the lists up to
     date, and announces the chapter (unless it was released long ago: old news)."""
     now = timezone.now()
-    due = Chapter.objects.filter(release_at__isnull=False, release_at__lte=now)
+    due = Chapter.objects.due(now)
     released = 0
     for story_id in set(due.values_list("story_id", flat=True)):
         with transaction.atomic():
             of_story = due.filter(story_id=story_id)
             news = list(
-                of_story.filter(
-                    status=Status.PUBLISHED, release_at__gt=now - ANNOUNCE_WITHIN
-                ).values_list("pk", flat=True)
+                of_story.released(now)
+                .filter(release_at__gt=now - ANNOUNCE_WITHIN)
+                .values_list("pk", flat=True)
             )
             count = of_story.update(release_at=None)
             story = Story.objects.get(pk=story_id)

@@ -41,9 +41,7 @@ def chapters_import(*, chapters: Sequence[Chapter], count: bool = True) -> list[
             chapter.word_count = count_words(chapter.body)
     insert(chapters)
     keep_ids_ahead(Chapter)
-    released = Chapter.objects.filter(story=OuterRef("pk"), status=Status.PUBLISHED).exclude(
-        release_at__gt=timezone.now()
-    )
+    released = Chapter.objects.released().filter(story=OuterRef("pk"))
     Story.objects.filter(pk__in={c.story_id for c in chapters}).update(
         chapter_count=Coalesce(
             Subquery(released.values("story").annotate(n=Count("pk")).values("n")), 0

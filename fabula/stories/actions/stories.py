@@ -92,19 +92,14 @@ def story_set_tags(*, story: Story, tags: Sequence[Tag]) -> None:
     changed(story=story)
 
 
-def _released_chapters(story: Story):
-    now = timezone.now()
-    return story.chapters.filter(status=Status.PUBLISHED).exclude(release_at__gt=now)
-
-
 def story_count_chapters(*, story: Story) -> None:
-    story.chapter_count = _released_chapters(story).count()
+    story.chapter_count = story.chapters.released().count()
     Story.objects.filter(pk=story.pk).update(chapter_count=story.chapter_count)
 
 
 def story_recount(*, story: Story, touch: bool = False) -> None:
     """Recount words and chapters from the published chapters; `touch` marks it updated."""
-    released = _released_chapters(story)
+    released = story.chapters.released()
     story.chapter_count = released.count()
     story.word_count = released.aggregate(w=Sum("word_count"))["w"] or 0
     fields = {"chapter_count": story.chapter_count, "word_count": story.word_count}

@@ -14,8 +14,8 @@ from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import Lower
 
 from fabula.accounts.models import User
-from fabula.stories.models import Series, SeriesEntry, Status, Story, StoryTag
-from fabula.stories.permissions import Viewer, is_moderator, listed_stories
+from fabula.stories.models import Series, SeriesEntry, Story, StoryTag
+from fabula.stories.permissions import Viewer, viewable_stories
 from fabula.taxonomy.models import Rating, Tag, TagKind
 
 if TYPE_CHECKING:  # django-stubs-ext is a development dependency (the types only)
@@ -122,18 +122,6 @@ def authors_with_counts(listed: QuerySet[Story]) -> QuerySet[WithAnnotations[Use
     )
 
 
-def unlisted_stories_of(author: User) -> QuerySet[Story]:
-    """The author's work that lists leave out: drafts, pending, hidden, or with no chapter
-    released yet. Shown only to the author and to moderators."""
-    public = Story.objects.filter(status=Status.PUBLISHED, chapter_count__gt=0)
-    return (
-        Story.objects.filter(credits__user=author)
-        .exclude(pk__in=public.values("pk"))
-        .select_related("rating")
-        .order_by("-created_at", "-pk")
-    )
-
-
 def series_with_counts(listed: QuerySet[Story]) -> QuerySet[WithAnnotations[Series, StoryCount]]:
     return (
         Series.objects.select_related("owner")
@@ -145,19 +133,6 @@ def series_with_counts(listed: QuerySet[Story]) -> QuerySet[WithAnnotations[Seri
         )
         .order_by(Lower("title"), "pk")
     )
-
-
-def viewable_stories(user: Viewer) -> QuerySet[Story]:
-    """Stories this reader may open from a list of links: listed ones, plus their own work
-    (and, for moderators, everything)."""
-    if is_moderator(user):
-        return Story.objects.all()
-    listed = listed_stories(user)
-    if user.is_authenticated:
-        return Story.objects.filter(
-            Q(pk__in=listed.values("pk")) | Q(pk__in=user.credits.values("story_id"))
-        )
-    return listed
 
 
 @dataclass

@@ -10,7 +10,7 @@ from django.test import RequestFactory
 from django.utils import timezone
 
 from fabula.stories import actions, permissions
-from fabula.stories.models import Status
+from fabula.stories.models import Chapter, Status, Story
 
 GUEST = AnonymousUser()
 
@@ -86,3 +86,36 @@ def test_member_age_preference_skips_the_age_question_not_the_warning(
     permissions.pass_gate(request, story, "warning")
     assert permissions.required_gate(request, story) is None
     assert permissions.required_gate(request_for(author), story) is None
+
+
+def test_public_stories_are_published_with_a_released_chapter(make_story, author):
+    public = make_story(author, "Public")
+    empty = make_story(author, "Empty", chapters=0)
+    draft = make_story(author, "Draft", status=Status.DRAFT)
+    scheduled = make_story(author, "Scheduled", chapters=0)
+    actions.chapter_add(
+        story=scheduled,
+        title="Soon",
+        body="<p>soon</p>",
+        release_at=timezone.now() + timedelta(days=1),
+    )
+    scheduled.refresh_from_db()
+    assert list(Story.objects.public()) == [public]
+    assert [s.is_public for s in (public, empty, draft, scheduled)] == [True, False, False, False]
+
+
+def test_released_chapters_are_published_and_due(make_story, author):
+    story = make_story(author, chapters=1, status=Status.DRAFT)
+    now = timezone.now()
+    soon = actions.chapter_add(
+        story=story, title="Soon", body="<p>soon</p>", release_at=now + timedelta(hours=1)
+    )
+    draft = actions.chapter_add(story=story, title="Draft", body="<p>d</p>", status=Status.DRAFT)
+    first = story.chapters.get(position=1)
+    assert list(story.chapters.released(now)) == [first]
+    assert list(story.chapters.released(now + timedelta(hours=2))) == [first, soon]
+    assert list(Chapter.objects.due(now + timedelta(hours=2))) == [soon]
+    assert [c.is_released(now) for c in (first, soon, draft)] == [True, False, False]
+    # The story is a draft: its released chapters are not public.
+    assert not Chapter.objects.public(now).filter(story=story).exists()
+    assert not first.is_public(now)

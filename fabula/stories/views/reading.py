@@ -30,7 +30,7 @@ from fabula.stories.listing.pages import (
     paginate,
     story_page,
 )
-from fabula.stories.models import Chapter, Series, Status, Story, StoryAuthor
+from fabula.stories.models import Chapter, Series, Story, StoryAuthor
 from fabula.stories.permissions import (
     check_view_story,
     listed_stories,
@@ -146,9 +146,7 @@ def _mark_unreleased(chapters: list[Chapter]) -> list[Chapter]:
     """Flag chapters only their authors and moderators can see, so pages can say so."""
     now = timezone.now()
     for chapter in chapters:
-        chapter.unreleased = chapter.status != Status.PUBLISHED or bool(
-            chapter.release_at and chapter.release_at > now
-        )
+        chapter.unreleased = not chapter.is_released(now)
     return chapters
 
 
