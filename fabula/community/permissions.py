@@ -1,12 +1,37 @@
 """Who may do what with reviews, kudos and the rest. Story visibility itself stays in
-`fabula.stories.permissions`; these checks build on it."""
+`fabula.stories.permissions` (who may see a story, the members-only gate); these checks and
+`review_for`, the loader of a review for views, build on it."""
 
 from __future__ import annotations
+
+from django.http import Http404
 
 from fabula.community.models import Review
 from fabula.conf.models import site_settings
 from fabula.stories.models import Series, Story
-from fabula.stories.permissions import Viewer, can_view_story, is_author, is_moderator
+from fabula.stories.permissions import (
+    Viewer,
+    behind_members_gate,
+    can_view_story,
+    check_view_story,
+    is_author,
+    is_moderator,
+)
+
+
+def review_for(request, review_id: int) -> Review:
+    """The review an address names, if the reader may see its story and is past the story's
+    members-only gate: else 404 (no such review, hidden, of a series, or of a story they may
+    not see) or 403."""
+    review = (
+        Review.objects.select_related("story__rating", "chapter", "series")
+        .filter(pk=review_id)
+        .first()
+    )
+    if review is None or review.hidden or review.story is None:
+        raise Http404("No such review.")
+    check_view_story(request.user, review.story, members=True)
+    return review
 
 
 def is_locked(user: Viewer) -> bool:
@@ -22,7 +47,7 @@ def can_review(user: Viewer, story: Story) -> bool:
         return False
     if user.is_authenticated:
         return not is_author(user, story) and not is_locked(user)
-    return settings.anonymous_reviews and not story.rating.registered_only
+    return settings.anonymous_reviews and not behind_members_gate(user, story)
 
 
 def can_review_series(user: Viewer, series: Series) -> bool:
@@ -63,6 +88,6 @@ def can_delete_review(user: Viewer, review: Review) -> bool:
 
 def can_give_kudos(user: Viewer, story: Story) -> bool:
     """Kudos are for other people's work; guests only where guests may read."""
-    if not user.is_authenticated and story.rating.registered_only:
+    if behind_members_gate(user, story):
         return False
     return can_view_story(user, story) and not is_author(user, story)

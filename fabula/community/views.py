@@ -11,7 +11,6 @@ from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -30,9 +29,9 @@ from fabula.stories.listing.pages import page_links, paginate
 from fabula.stories.models import Chapter, Series, Story
 from fabula.stories.permissions import (
     can_view_story,
-    check_view_story,
     is_author,
     listed_stories,
+    story_for,
     visible_chapters,
 )
 from fabula.stories.reads import reader_key
@@ -79,37 +78,13 @@ def _done(request, message: str, target: str) -> HttpResponse:
     return render(request, "community/done.html", {"message": message, "target": target})
 
 
-def _story(request, story_id: int) -> Story:
-    story = Story.objects.select_related("rating").filter(pk=story_id).first()
-    if story is None:
-        raise Http404("No such story.")
-    check_view_story(request.user, story)
-    if story.rating.registered_only and not request.user.is_authenticated:
-        raise PermissionDenied("This story is for members only: log in first.")
-    return story
-
-
-def _review(request, review_id: int) -> Review:
-    review = (
-        Review.objects.select_related("story__rating", "chapter", "series")
-        .filter(pk=review_id)
-        .first()
-    )
-    if review is None or review.hidden or review.story is None:
-        raise Http404("No such review.")
-    check_view_story(request.user, review.story)
-    if review.story.rating.registered_only and not request.user.is_authenticated:
-        raise PermissionDenied("This story is for members only: log in first.")
-    return review
-
-
 # ---------------------------------------------------------------------------------------------
 # Reviews
 
 
 def story_reviews(request, story_id):
     """Every review of a story, newest first, a page at a time."""
-    story = _story(request, story_id)
+    story = story_for(request, story_id, members=True)
     page = paginate(
         selectors.review_threads(story.reviews.all()).order_by("-created_at", "-pk"),
         request.GET.get("page"),
@@ -144,7 +119,7 @@ def _chapter_of(request, story: Story, raw) -> Chapter | None:
 def review_new(request, story_id):
     """The review form on its own page (guests come here: cached story pages carry no form),
     and where every review form posts."""
-    story = _story(request, story_id)
+    story = story_for(request, story_id, members=True)
     chapter = _chapter_of(request, story, request.POST.get("chapter") or request.GET.get("chapter"))
     if not permissions.can_review(request.user, story):
         if not request.user.is_authenticated and request.method == "GET":
@@ -258,7 +233,7 @@ def series_reviews(request, series_id):
 @require_POST
 @refusals
 def review_reply(request, review_id):
-    review = _review(request, review_id)
+    review = permissions.review_for(request, review_id)
     root = review.parent or review
     form = ReplyForm(request.POST)
     if not form.is_valid():
@@ -279,7 +254,7 @@ def _review_page(review: Review) -> str:
 @login_required
 @refusals
 def review_edit(request, review_id):
-    review = _review(request, review_id)
+    review = permissions.review_for(request, review_id)
     if not permissions.can_edit_review(request.user, review):
         raise NotAllowed("Only the writer of a review may edit it.")
     is_reply = review.parent_id is not None
@@ -300,7 +275,7 @@ def review_edit(request, review_id):
 @login_required
 @refusals
 def review_delete(request, review_id):
-    review = _review(request, review_id)
+    review = permissions.review_for(request, review_id)
     if not permissions.can_delete_review(request.user, review):
         raise NotAllowed("You may not delete this review.")
     if request.method == "POST":
@@ -318,7 +293,7 @@ def review_delete(request, review_id):
 @refusals
 def kudos(request, story_id):
     """GET: a button to confirm (guests reach it from cached pages); POST: leave kudos."""
-    story = _story(request, story_id)
+    story = story_for(request, story_id, members=True)
     if request.method != "POST":
         return render(request, "community/kudos.html", {"story": story})
     given = actions.kudos_give(story=story, user=request.user, guest_key=reader_key(request))
@@ -332,7 +307,7 @@ def kudos(request, story_id):
 
 def _target(request, kind: str, pk: int) -> Story | User | Series:
     if kind == "story":
-        return _story(request, pk)
+        return story_for(request, pk, members=True)
     if kind == "author":
         return get_object_or_404(User, pk=pk, is_active=True)
     if kind == "series":
@@ -482,7 +457,7 @@ def reading_position(request, chapter_id):
 @login_required
 @require_POST
 def later(request, story_id):
-    story = _story(request, story_id)
+    story = story_for(request, story_id, members=True)
     later = not request.POST.get("stop")
     actions.reading_mark_for_later(user=request.user, story=story, later=later)
     messages.success(request, "Marked for later." if later else "No longer marked for later.")
@@ -535,7 +510,7 @@ def history_switch(request):
 
 def _block_target(request, kind: str, pk: int) -> Story | Tag | User:
     if kind == "story":
-        return _story(request, pk)
+        return story_for(request, pk, members=True)
     if kind == "tag":
         return get_object_or_404(Tag, pk=pk)
     if kind == "author":

@@ -38,13 +38,14 @@ from fabula.formats.downloads import (
 from fabula.formats.models import AppPassword
 from fabula.formats.registry import downloadable_formats
 from fabula.lib.pagecache import cached_page
-from fabula.stories.models import Series, Story
+from fabula.stories.models import Series
 from fabula.stories.permissions import (
-    check_view_story,
     listed_stories,
     required_gate,
+    story_for,
     visible_chapters,
 )
+from fabula.stories.views.reading import gate_page
 from fabula.taxonomy.models import Tag
 
 ATOM_CONTENT_TYPE = "application/atom+xml; charset=utf-8"
@@ -108,26 +109,12 @@ def download(request, story_id: int, format_name: str):
             return _file_response(request, ticket)
         except FileNotFoundError:
             pass
-    story = Story.objects.select_related("rating").filter(pk=story_id).first()
-    if story is None:
-        raise Http404("No such story.")
-    check_view_story(request.user, story)
+    story = story_for(request, story_id)
     gate = required_gate(request, story)
     if gate == "registered" or (gate and request.GET.get("consent") != "yes"):
         # The consent parameter answers the age and warning gates (reading apps cannot show
         # the gate page); the members-only gate needs a login.
-        return render(
-            request,
-            "stories/gate.html",
-            {
-                "story": story,
-                "rating": story.rating,
-                "gate": gate,
-                "next": request.get_full_path(),
-                "age_statement": site_settings().age_statement,
-            },
-            status=403,
-        )
+        return gate_page(request, story, gate, status=403)
     built = get_download(request.user, story, format_name)
     name = slugify(story.title)[:60] or "story"
     ticket = Ticket(
@@ -210,9 +197,8 @@ def feed_series(request, series_id: int):
 @require_safe
 def feed_story(request, story_id: int):
     """A story's chapters, to follow a work in progress."""
-    story = get_object_or_404(Story.objects.select_related("rating"), pk=story_id)
-    if not listed_stories(request.user).filter(pk=story.pk).exists():
-        raise Http404("No such story.")
+    # Feeds are for listed stories only: not drafts, nor members-only work for a guest.
+    story = get_object_or_404(listed_stories(request.user).select_related("rating"), pk=story_id)
     return _xml(
         request,
         lambda: render_chapters(

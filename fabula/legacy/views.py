@@ -89,9 +89,7 @@ def _story_and_chapter(request, params) -> tuple[Story, int | None]:
         permissions.check_view_story(request.user, story)
         _visible_chapter(request, story, chapter.position)
         return story, chapter.position
-    story = get_object_or_404(Story.objects.select_related("rating"), pk=require_id(params, "sid"))
-    permissions.check_view_story(request.user, story)
-    return story, None
+    return permissions.story_for(request, require_id(params, "sid")), None
 
 
 def _chapter_number(params) -> int | None:
@@ -178,8 +176,7 @@ def reviews(request, params):
     """reviews.php?type=ST&item=N: the story's reviews; type=SE&item=N: the series'."""
     kind = params.get("type", "")
     if kind == "ST":
-        story = get_object_or_404(Story, pk=require_id(params, "item"))
-        permissions.check_view_story(request.user, story)
+        story = permissions.story_for(request, require_id(params, "item"))
         return HttpResponsePermanentRedirect(reverse("community:story-reviews", args=[story.pk]))
     if kind == "SE":
         return HttpResponsePermanentRedirect(targets.series_reviews(require_id(params, "item")))

@@ -1,8 +1,10 @@
 """Who may see which story: the archive's most sensitive rule, in one place.
 
 Checks that answer a single story (`can_view_story`, `check_view_story`, `required_gate`) sit
-beside the querysets that filter many (`listed_stories`, `visible_chapters`). Every page, list,
-feed, export and legacy URL goes through them.
+beside the querysets that filter many (`listed_stories`, `viewable_stories`, `visible_chapters`)
+and `story_for`, the one loader of a story for views (a 404 for what the reader may not see, a
+403 for what they may not do). Every page, list, feed, export and legacy URL goes through them.
+What "public" and "released" mean is written once, as querysets in `stories.models`.
 
 - A story is public when it is published and has at least one released chapter.
 - Drafts, stories awaiting validation and stories hidden by staff are seen only by their authors
@@ -13,17 +15,21 @@ feed, export and legacy URL goes through them.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Literal
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Q, QuerySet
+from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 
 from fabula.accounts.models import User
-from fabula.stories.models import Chapter, Status, Story
+from fabula.stories.models import Chapter, Status, Story, StoryAuthor
+from fabula.stories.selectors import with_listing_data
 
 Viewer = User | AnonymousUser
 Gate = Literal["registered", "age", "warning"]
+StoryCheck = Callable[[Viewer, Story], bool]
 
 
 def is_moderator(user: Viewer) -> bool:
@@ -57,9 +63,52 @@ def can_view_story(user: Viewer, story: Story) -> bool:
     return is_moderator(user) or is_author(user, story)
 
 
-def check_view_story(user: Viewer, story: Story) -> None:
+def behind_members_gate(user: Viewer, story: Story) -> bool:
+    """Is this a members-only story and the reader a guest? (They may know it exists, from
+    its address, but not read it nor take part in it: reviews, kudos, follows.)"""
+    return story.rating.registered_only and not user.is_authenticated
+
+
+def check_view_story(
+    user: Viewer, story: Story, *, need: StoryCheck | None = None, members: bool = False
+) -> None:
+    """Raise unless this reader may see the story (404, as if it did not exist), and, with
+    `members`, is past the members-only gate (403); and unless `need`, a check such as
+    `can_edit_story`, allows what the page does (403)."""
     if not can_view_story(user, story):
         raise Http404("No such story.")
+    if members and behind_members_gate(user, story):
+        raise PermissionDenied("This story is for members only: log in first.")
+    if need is not None and not need(user, story):
+        raise PermissionDenied("You may not change this story.")
+
+
+# What comes with a story `story_for` loads: its rating (enough for the checks), its credits
+# with their members (for authors' names and `is_author`), or all a story card shows.
+_LOADS: dict[str, Callable[[QuerySet[Story]], QuerySet[Story]]] = {
+    "rating": lambda stories: stories.select_related("rating"),
+    "credits": lambda stories: stories.select_related("rating").prefetch_related(
+        Prefetch("credits", queryset=StoryAuthor.objects.select_related("user"))
+    ),
+    "cards": with_listing_data,
+}
+
+
+def story_for(
+    request,
+    story_id: int,
+    *,
+    need: StoryCheck | None = None,
+    members: bool = False,
+    load: Literal["rating", "credits", "cards"] = "rating",
+) -> Story:
+    """The story an address names, for the reader asking, or a refusal: every view loads its
+    story here. `need`, `members`: as `check_view_story`; `load`: what comes with it."""
+    story = _LOADS[load](Story.objects.filter(pk=story_id)).first()
+    if story is None:
+        raise Http404("No such story.")
+    check_view_story(request.user, story, need=need, members=members)
+    return story
 
 
 def visible_chapters(user: Viewer, story: Story) -> QuerySet[Chapter]:
@@ -106,7 +155,7 @@ def required_gate(request, story: Story) -> Gate | None:
         return None
     if is_moderator(user) or is_author(user, story):
         return None
-    if rating.registered_only and not user.is_authenticated:
+    if behind_members_gate(user, story):
         return "registered"
     session = getattr(request, "session", None) or {}
     if rating.age_consent and not (

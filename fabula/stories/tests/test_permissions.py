@@ -5,6 +5,7 @@ from datetime import timedelta
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.sessions.backends.signed_cookies import SessionStore
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.test import RequestFactory
 from django.utils import timezone
@@ -119,3 +120,34 @@ def test_released_chapters_are_published_and_due(make_story, author):
     # The story is a draft: its released chapters are not public.
     assert not Chapter.objects.public(now).filter(story=story).exists()
     assert not first.is_public(now)
+
+
+def test_story_for_refuses_a_draft_to_a_stranger_with_a_404(make_story, author, reader):
+    draft = make_story(author, status=Status.DRAFT)
+    with pytest.raises(Http404):
+        permissions.story_for(request_for(reader), draft.pk)
+    with pytest.raises(Http404):
+        permissions.story_for(request_for(GUEST), draft.pk + 1000)
+    assert permissions.story_for(request_for(author), draft.pk, load="credits") == draft
+
+
+def test_story_for_refuses_what_the_page_needs_with_a_403(make_story, author, reader, archive):
+    story = make_story(author, rating=archive.members_only)
+    assert permissions.story_for(request_for(GUEST), story.pk) == story  # a gate page follows
+    with pytest.raises(PermissionDenied):
+        permissions.story_for(request_for(GUEST), story.pk, members=True)
+    with pytest.raises(PermissionDenied):
+        permissions.story_for(request_for(reader), story.pk, need=permissions.can_edit_story)
+    loaded = permissions.story_for(
+        request_for(author), story.pk, need=permissions.can_edit_story, load="cards"
+    )
+    assert loaded == story and loaded.rating == archive.members_only
+
+
+def test_viewable_stories_add_a_members_own_work_to_the_listed(make_story, author, reader):
+    public = make_story(author, "Public")
+    draft = make_story(author, "Draft", status=Status.DRAFT)
+    assert set(permissions.viewable_stories(GUEST)) == {public}
+    assert set(permissions.viewable_stories(reader)) == {public}
+    assert set(permissions.viewable_stories(author)) == {public, draft}
+    assert list(permissions.unlisted_stories_of(author)) == [draft]

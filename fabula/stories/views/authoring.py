@@ -13,7 +13,6 @@ from collections.abc import Callable
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -51,23 +50,8 @@ from fabula.stories.permissions import (
     can_manage_series,
     can_post,
     can_post_challenge,
-    can_view_story,
+    story_for,
 )
-
-
-def _story(request, story_id: int, allowed) -> Story:
-    """The story, if this member may do `allowed` to it; else 404 (cannot see) or 403."""
-    story = (
-        Story.objects.select_related("rating")
-        .prefetch_related(Prefetch("credits", queryset=StoryAuthor.objects.select_related("user")))
-        .filter(pk=story_id)
-        .first()
-    )
-    if story is None or not can_view_story(request.user, story):
-        raise Http404("No such story.")
-    if not allowed(request.user, story):
-        raise PermissionDenied("You may not change this story.")
-    return story
 
 
 def _chapter(story: Story, chapter_id: int) -> Chapter:
@@ -177,7 +161,7 @@ def _announce_submission(request, status: str) -> None:
 
 @login_required
 def story_manage(request, story_id):
-    story = _story(request, story_id, can_edit_story)
+    story = story_for(request, story_id, need=can_edit_story, load="credits")
     return render(
         request,
         "stories/manage/story_manage.html",
@@ -196,7 +180,7 @@ def story_manage(request, story_id):
 
 @login_required
 def story_edit(request, story_id):
-    story = _story(request, story_id, can_edit_story)
+    story = story_for(request, story_id, need=can_edit_story, load="credits")
     form = StoryForm(
         request.POST if request.method == "POST" else None, initial=StoryForm.initial_for(story)
     )
@@ -222,14 +206,14 @@ def story_edit(request, story_id):
 @login_required
 @require_POST
 def story_submit(request, story_id):
-    story = _story(request, story_id, can_edit_story)
+    story = story_for(request, story_id, need=can_edit_story, load="credits")
     _announce_submission(request, actions.story_submit(story=story, by=request.user))
     return redirect(_manage_url(story))
 
 
 @login_required
 def story_delete(request, story_id):
-    story = _story(request, story_id, can_delete_story)
+    story = story_for(request, story_id, need=can_delete_story, load="credits")
     if request.method == "POST":
         actions.story_delete(story=story, by=request.user)
         messages.success(request, f"“{story.title}” is deleted.")
@@ -252,7 +236,7 @@ def story_delete(request, story_id):
 
 @login_required
 def chapter_new(request, story_id):
-    story = _story(request, story_id, can_edit_story)
+    story = story_for(request, story_id, need=can_edit_story, load="credits")
     form = ChapterForm(request.POST if request.method == "POST" else None, request.FILES or None)
     return _chapter_form_page(
         request,
@@ -274,7 +258,7 @@ def chapter_new(request, story_id):
 
 @login_required
 def chapter_edit(request, story_id, chapter_id):
-    story = _story(request, story_id, can_edit_story)
+    story = story_for(request, story_id, need=can_edit_story, load="credits")
     chapter = _chapter(story, chapter_id)
     initial = {
         "title": chapter.title,
@@ -344,7 +328,7 @@ def _chapter_form_page(
 
 @login_required
 def chapter_delete(request, story_id, chapter_id):
-    story = _story(request, story_id, can_edit_story)
+    story = story_for(request, story_id, need=can_edit_story, load="credits")
     chapter = _chapter(story, chapter_id)
     if request.method == "POST":
         try:
@@ -368,7 +352,7 @@ def chapter_delete(request, story_id, chapter_id):
 
 @login_required
 def chapter_reorder(request, story_id):
-    story = _story(request, story_id, can_edit_story)
+    story = story_for(request, story_id, need=can_edit_story, load="credits")
     chapters = story.chapters.defer("body").order_by("position")
     form = ReorderForm(request.POST if request.method == "POST" else None, chapters=chapters)
     if request.method == "POST" and form.is_valid():
@@ -385,7 +369,7 @@ def chapter_reorder(request, story_id):
 @login_required
 @require_POST
 def chapter_schedule(request, story_id, chapter_id):
-    story = _story(request, story_id, can_edit_story)
+    story = story_for(request, story_id, need=can_edit_story, load="credits")
     chapter = _chapter(story, chapter_id)
     form = ScheduleForm(request.POST)
     if form.is_valid():
@@ -409,7 +393,7 @@ def chapter_schedule(request, story_id, chapter_id):
 @login_required
 @require_POST
 def coauthor_invite(request, story_id):
-    story = _story(request, story_id, can_manage_coauthors)
+    story = story_for(request, story_id, need=can_manage_coauthors, load="credits")
     form = InviteForm(request.POST)
     if form.is_valid():
         try:
@@ -428,7 +412,7 @@ def coauthor_invite(request, story_id):
 @login_required
 @require_POST
 def coauthor_remove(request, story_id, user_id):
-    story = _story(request, story_id, can_manage_coauthors)
+    story = story_for(request, story_id, need=can_manage_coauthors, load="credits")
     credit = get_object_or_404(StoryAuthor, story=story, user_id=user_id)
     try:
         actions.coauthor_remove(story=story, user=credit.user)
@@ -440,7 +424,7 @@ def coauthor_remove(request, story_id, user_id):
 @login_required
 @require_POST
 def story_leave(request, story_id):
-    story = _story(request, story_id, can_leave_story)
+    story = story_for(request, story_id, need=can_leave_story, load="credits")
     actions.coauthor_remove(story=story, user=request.user)
     messages.success(request, f"You are no longer credited on “{story.title}”.")
     return redirect("stories:mine")

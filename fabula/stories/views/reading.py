@@ -8,7 +8,6 @@ Views stay thin: who may see what is `permissions`, multi-table reads are `selec
 
 from __future__ import annotations
 
-from django.db.models import Prefetch
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -30,16 +29,16 @@ from fabula.stories.listing.pages import (
     paginate,
     story_page,
 )
-from fabula.stories.models import Chapter, Series, Story, StoryAuthor
+from fabula.stories.models import Chapter, Series, Story
 from fabula.stories.permissions import (
-    check_view_story,
     listed_stories,
     pass_gate,
     required_gate,
+    story_for,
     visible_chapters,
 )
 from fabula.stories.reads import record_read
-from fabula.stories.selectors import story_header, with_listing_data
+from fabula.stories.selectors import story_header
 
 HOME_FEATURED = 5
 HOME_RECENT = 10
@@ -126,22 +125,6 @@ def _list_page(request, *, title, stories, default_sort, use_preference=True, **
 # One story
 
 
-def _load_story(request, story_id: int, *, with_tags: bool) -> Story:
-    """The story with its rating and credits (and tags for headers), or a 404 for a story
-    that does not exist or that this reader may not see."""
-    if with_tags:
-        stories = with_listing_data(Story.objects.all())
-    else:
-        stories = Story.objects.select_related("rating").prefetch_related(
-            Prefetch("credits", queryset=StoryAuthor.objects.select_related("user"))
-        )
-    story = stories.filter(pk=story_id).first()
-    if story is None:
-        raise Http404("No such story.")
-    check_view_story(request.user, story)
-    return story
-
-
 def _mark_unreleased(chapters: list[Chapter]) -> list[Chapter]:
     """Flag chapters only their authors and moderators can see, so pages can say so."""
     now = timezone.now()
@@ -152,11 +135,11 @@ def _mark_unreleased(chapters: list[Chapter]) -> list[Chapter]:
 
 @served
 def story_index(request, story_id: int) -> HttpResponse:
-    story = _load_story(request, story_id, with_tags=True)
+    story = story_for(request, story_id, load="cards")
     # The index shows what lists show (summary, tags), so only the members-only gate applies;
     # the age and warning gates stand before the text.
     if required_gate(request, story) == "registered":
-        return _gate_page(request, story, "registered")
+        return gate_page(request, story, "registered")
     chapters = _mark_unreleased(
         list(visible_chapters(request.user, story).select_related("author").defer("body"))
     )
@@ -179,10 +162,10 @@ def chapter(request, story_id, position):
 
 
 def _chapter(request, story_id: int, position: int) -> HttpResponse:
-    story = _load_story(request, story_id, with_tags=False)
+    story = story_for(request, story_id, load="credits")
     gate = required_gate(request, story)
     if gate:
-        return _gate_page(request, story, gate)
+        return gate_page(request, story, gate)
     visible = visible_chapters(request.user, story)
     chapters = _mark_unreleased(list(visible.only(*CHAPTER_LIST_FIELDS)))
     index = next((i for i, c in enumerate(chapters) if c.position == position), None)
@@ -214,10 +197,10 @@ def story_full(request, story_id):
 
 
 def _story_full(request, story_id: int) -> HttpResponse:
-    story = _load_story(request, story_id, with_tags=True)
+    story = story_for(request, story_id, load="cards")
     gate = required_gate(request, story)
     if gate:
-        return _gate_page(request, story, gate)
+        return gate_page(request, story, gate)
     chapters = _mark_unreleased(
         list(visible_chapters(request.user, story).select_related("author"))
     )
@@ -238,8 +221,10 @@ def _story_full(request, story_id: int) -> HttpResponse:
 # Gates
 
 
-def _gate_page(request, story: Story, gate: str) -> HttpResponse:
-    """The page standing before a story: members only (403), age consent, or a warning."""
+def gate_page(request, story: Story, gate: str, *, status: int | None = None) -> HttpResponse:
+    """The page standing before a story: members only (403), age consent, or a warning (200
+    unless `status` says otherwise; downloads refuse with 403). Never cached: what it says
+    depends on the reader's answers."""
     response = render(
         request,
         "stories/gate.html",
@@ -250,7 +235,7 @@ def _gate_page(request, story: Story, gate: str) -> HttpResponse:
             "next": request.get_full_path(),
             "age_statement": site_settings().age_statement,
         },
-        status=403 if gate == "registered" else 200,
+        status=status or (403 if gate == "registered" else 200),
     )
     return not_cacheable(response)
 
@@ -258,8 +243,7 @@ def _gate_page(request, story: Story, gate: str) -> HttpResponse:
 @require_POST
 def gate(request, story_id):
     """The reader answered an age or warning gate: remember it and go back to the story."""
-    story = get_object_or_404(Story.objects.select_related("rating"), pk=story_id)
-    check_view_story(request.user, story)
+    story = story_for(request, story_id)
     answer = request.POST.get("gate")
     if answer not in ("age", "warning"):
         return HttpResponseBadRequest(
