@@ -21,7 +21,6 @@ from django.utils.module_loading import import_string
 from fabula.accounts.models import User
 from fabula.community import alerts, permissions
 from fabula.community.models import (
-    Block,
     Favourite,
     Kudos,
     MemberPreferences,
@@ -37,7 +36,7 @@ from fabula.lib.html import looks_like_html, plain_to_html
 from fabula.lib.ratelimit import Limit
 from fabula.lib.refusals import ActionRefused, NotAllowed, RateLimited
 from fabula.lib.words import tidy_title
-from fabula.stories.models import Chapter, Series, Story
+from fabula.stories.models import Block, Chapter, Series, Story
 from fabula.stories.permissions import Viewer, is_author
 from fabula.taxonomy.models import Tag
 

@@ -4,7 +4,8 @@
 from django.contrib import admin
 
 from fabula.community import actions
-from fabula.community.models import Block, Review
+from fabula.community.models import Review
+from fabula.stories.models import Block
 
 
 @admin.register(Review)

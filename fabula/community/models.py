@@ -215,37 +215,3 @@ class MemberPreferences(models.Model):
 
     def __str__(self) -> str:
         return f"Preferences of {self.user_id}"
-
-
-class Block(models.Model):
-    """A story, a tag or an author a member never wants to see in lists again."""
-
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="blocks"
-    )
-    story = models.ForeignKey(
-        Story, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
-    )
-    tag = models.ForeignKey(
-        "taxonomy.Tag", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
-    )
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
-    )
-    created_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(story__isnull=False, tag__isnull=True, author__isnull=True)
-                | Q(story__isnull=True, tag__isnull=False, author__isnull=True)
-                | Q(story__isnull=True, tag__isnull=True, author__isnull=False),
-                name="block_has_one_target",
-            ),
-            models.UniqueConstraint(fields=["user", "story"], name="block_story_once"),
-            models.UniqueConstraint(fields=["user", "tag"], name="block_tag_once"),
-            models.UniqueConstraint(fields=["user", "author"], name="block_author_once"),
-        ]
-
-    def __str__(self) -> str:
-        return f"Block by {self.user_id}"

@@ -11,6 +11,7 @@ from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Q
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -20,18 +21,19 @@ from django.views.decorators.http import require_POST
 from fabula.accounts.models import User
 from fabula.community import actions, permissions, selectors, toplists
 from fabula.community.forms import FavouriteForm, ReplyForm, ReviewForm
-from fabula.community.models import Block, Favourite, Reading, Review, Subscription
+from fabula.community.models import Favourite, Reading, Review, Subscription
 from fabula.lib.ratelimit import client_address
 from fabula.lib.refusals import ActionRefused, NotAllowed, RateLimited
 from fabula.notifications.actions import notification_mark_all_read
 from fabula.notifications.models import Notification
 from fabula.stories.listing.pages import page_links, paginate
-from fabula.stories.models import Chapter, Series, Story
+from fabula.stories.models import Block, Chapter, Series, Story
 from fabula.stories.permissions import (
     can_view_story,
     is_author,
     listed_stories,
     story_for,
+    viewable_stories,
     visible_chapters,
 )
 from fabula.stories.reads import reader_key
@@ -403,8 +405,12 @@ def favourites(request, user_id):
 
 @login_required
 def following(request):
-    rows = Subscription.objects.filter(user=request.user).select_related(
-        "story", "author", "series"
+    # A followed story that is no longer there for this member (unpublished, hidden by staff,
+    # made members-only) drops out of the list, as from every other list.
+    rows = (
+        Subscription.objects.filter(user=request.user)
+        .filter(Q(story__isnull=True) | Q(story__in=viewable_stories(request.user)))
+        .select_related("story", "author", "series")
     )
     return render(request, "community/following.html", {"rows": rows})
 

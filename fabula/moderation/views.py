@@ -31,6 +31,8 @@ from fabula.stories.permissions import (
     can_moderate_story,
     can_report,
     can_view_story,
+    moderated_stories,
+    story_for,
     visible_chapters,
 )
 
@@ -68,24 +70,20 @@ def _back(request, default: str):
 
 @staff_only
 def queue(request):
-    user = request.user
-    stories = [
-        s
-        for s in Story.objects.filter(status=Status.PENDING)
+    mine = moderated_stories(request.user)
+    stories = (
+        mine.filter(status=Status.PENDING)
         .select_related("rating")
         .prefetch_related("credits__user", "tags")
         .order_by("created_at")
-        if can_moderate_story(user, s)
-    ]
-    chapters = [
-        c
-        for c in Chapter.objects.filter(status=Status.PENDING)
+    )
+    chapters = (
+        Chapter.objects.filter(status=Status.PENDING, story__in=mine)
         .exclude(story__status=Status.PENDING)
         .select_related("story", "author")
         .defer("body")
         .order_by("created_at")
-        if can_moderate_story(user, c.story)
-    ]
+    )
     return render(request, "moderation/queue.html", {"stories": stories, "chapters": chapters})
 
 
@@ -241,9 +239,7 @@ def _reported_item(request, kind: str, item_id: int) -> dict:
     """What is reported, if this reader can see it; 404 otherwise (as for a missing item)."""
     user = request.user
     if kind == "story":
-        story = get_object_or_404(Story, pk=item_id)
-        if can_view_story(user, story):
-            return {"story": story}
+        return {"story": story_for(request, item_id)}
     elif kind == "chapter":
         chapter = get_object_or_404(Chapter.objects.select_related("story"), pk=item_id)
         if (

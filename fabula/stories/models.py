@@ -301,6 +301,43 @@ class ReadMark(models.Model):
         return f"{self.reader} read {self.story_id} on {self.day}"
 
 
+class Block(models.Model):
+    """A story, a tag or an author a member never wants to see in lists again.
+
+    Kept beside the stories because every list filters on it (`permissions.listed_stories`);
+    the community pages edit it. The table keeps the name it had in the community app.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="blocks"
+    )
+    story = models.ForeignKey(
+        Story, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    tag = models.ForeignKey(Tag, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        db_table = "community_block"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(story__isnull=False, tag__isnull=True, author__isnull=True)
+                | models.Q(story__isnull=True, tag__isnull=False, author__isnull=True)
+                | models.Q(story__isnull=True, tag__isnull=True, author__isnull=False),
+                name="block_has_one_target",
+            ),
+            models.UniqueConstraint(fields=["user", "story"], name="block_story_once"),
+            models.UniqueConstraint(fields=["user", "tag"], name="block_tag_once"),
+            models.UniqueConstraint(fields=["user", "author"], name="block_author_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Block by {self.user_id}"
+
+
 class CoauthorInvite(models.Model):
     """An author asked another member to share a story's credit; the member must accept."""
 

@@ -16,9 +16,10 @@ from django.urls import reverse
 from fabula.accounts.models import User
 from fabula.community import permissions, selectors
 from fabula.community.forms import ReplyForm, ReviewForm
-from fabula.community.models import Block, Favourite, Subscription
+from fabula.community.models import Favourite, Subscription
 from fabula.conf.models import SiteSettings, site_settings
 from fabula.notifications.models import Notification
+from fabula.stories.models import Block
 from fabula.stories.permissions import is_author
 
 register = template.Library()

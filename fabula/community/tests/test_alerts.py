@@ -15,7 +15,7 @@ from fabula.lib.refusals import ActionRefused
 from fabula.notifications.emails import send_digests
 from fabula.notifications.models import Notification
 from fabula.stories import actions as story_actions
-from fabula.stories.models import Chapter
+from fabula.stories.models import Chapter, Status, Story
 
 
 def add_chapter(story, title="Fresh"):
@@ -164,6 +164,21 @@ def test_follow_and_favourite_buttons(client, make_story, author, reader):
     assert client.post(reverse("community:follow", args=["story", 999999])).status_code == 404
     page = client.get(reverse("community:following")).content.decode()
     assert story.title in page and author.pen_name in page
+
+
+def test_the_following_page_leaves_out_stories_the_member_may_no_longer_see(
+    client, make_story, author, reader
+):
+    kept = make_story(author, "Still Here")
+    gone = make_story(author, "Taken Down")
+    actions.subscribe(user=reader, target=kept)
+    actions.subscribe(user=reader, target=gone)
+    actions.subscribe(user=reader, target=author)
+    Story.objects.filter(pk=gone.pk).update(status=Status.DRAFT)
+    client.force_login(reader)
+    page = client.get(reverse("community:following")).content.decode()
+    assert "Still Here" in page and author.pen_name in page
+    assert "Taken Down" not in page
 
 
 def test_series_followers_hear_of_new_chapters(

@@ -12,7 +12,6 @@ from django.urls import reverse
 
 from fabula.community import actions
 from fabula.community.models import (
-    Block,
     Favourite,
     Kudos,
     Reading,
@@ -20,7 +19,7 @@ from fabula.community.models import (
     Subscription,
 )
 from fabula.notifications.models import Notification
-from fabula.stories.models import Story
+from fabula.stories.models import Block, Story
 
 PERSONAS = ["anonymous", "reader", "author", "coauthor", "other_author", "moderator", "admin"]
 LOGIN = "login"  # a guest sent to log in: a refusal

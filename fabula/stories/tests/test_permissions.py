@@ -11,7 +11,7 @@ from django.test import RequestFactory
 from django.utils import timezone
 
 from fabula.stories import actions, permissions
-from fabula.stories.models import Chapter, Status, Story
+from fabula.stories.models import Block, Chapter, Status, Story
 
 GUEST = AnonymousUser()
 
@@ -151,3 +151,35 @@ def test_viewable_stories_add_a_members_own_work_to_the_listed(make_story, autho
     assert set(permissions.viewable_stories(reader)) == {public}
     assert set(permissions.viewable_stories(author)) == {public, draft}
     assert list(permissions.unlisted_stories_of(author)) == [draft]
+
+
+def test_hide_blocked_drops_blocked_stories_authors_and_tags(
+    make_story, author, other_author, reader, archive
+):
+    plain = make_story(author, "Plain", tags=[archive.other_fandom])
+    by_fox = make_story(other_author, "By Fox", tags=[archive.other_fandom])
+    sub = make_story(author, "Sub", tags=[archive.subfandom])
+    everything = Story.objects.all()
+    assert set(permissions.hide_blocked(reader, everything)) == {plain, by_fox, sub}
+    Block.objects.create(user=reader, author=other_author)
+    Block.objects.create(user=reader, tag=archive.fandom)  # and the tags right under it
+    assert set(permissions.hide_blocked(reader, everything)) == {plain}
+    Block.objects.create(user=reader, story=plain)
+    assert not permissions.hide_blocked(reader, everything).exists()
+    assert set(permissions.hide_blocked(author, everything)) == {plain, by_fox, sub}
+
+
+def test_moderated_stories_are_those_under_the_moderators_categories(
+    make_story, author, moderator, reader, admin_user, archive
+):
+    office = make_story(author, "Office", tags=[archive.fandom])
+    jim_and_pam = make_story(author, "Jim and Pam", tags=[archive.subfandom])
+    parks = make_story(author, "Parks", tags=[archive.other_fandom])
+    everything = {office, jim_and_pam, parks}
+    assert set(permissions.moderated_stories(moderator)) == everything  # no categories: all
+    assert set(permissions.moderated_stories(admin_user)) == everything
+    assert not permissions.moderated_stories(reader).exists()
+    moderator.moderated_categories.set([archive.fandom])
+    mine = set(permissions.moderated_stories(moderator))
+    assert mine == {office, jim_and_pam}  # a sub-category belongs to the category above
+    assert mine == {s for s in everything if permissions.can_moderate_story(moderator, s)}
