@@ -56,11 +56,6 @@ class ChapterQuerySet(models.QuerySet):
             models.Q(release_at__isnull=True) | models.Q(release_at__lte=now or timezone.now())
         )
 
-    def public(self, now: datetime | None = None) -> ChapterQuerySet:
-        """Released chapters of published stories: what anyone may read. (The story's
-        `chapter_count` may not count a chapter whose time has only just come.)"""
-        return self.released(now).filter(story__status=Status.PUBLISHED)
-
     def due(self, now: datetime | None = None) -> ChapterQuerySet:
         """Scheduled chapters whose time has come, still carrying their `release_at`."""
         return self.filter(release_at__isnull=False, release_at__lte=now or timezone.now())
@@ -204,7 +199,8 @@ class Chapter(models.Model):
         return self.release_at is None or self.release_at <= (now or timezone.now())
 
     def is_public(self, now: datetime | None = None) -> bool:
-        """`ChapterQuerySet.public`, for one chapter in hand."""
+        """Released, in a published story: anyone may read it. (The story's `chapter_count`
+        may not yet count a chapter whose time has only just come.)"""
         return self.is_released(now) and self.story.status == Status.PUBLISHED
 
 
