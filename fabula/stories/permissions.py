@@ -45,7 +45,7 @@ def is_author(user: Viewer, story: Story) -> bool:
 
 def listed_stories(user: Viewer) -> QuerySet[Story]:
     """Stories that may appear in lists, counts and feeds for this reader."""
-    stories = Story.objects.public()
+    stories: QuerySet[Story] = Story.objects.public()
     if not user.is_authenticated:
         stories = stories.filter(rating__registered_only=False)
     else:
