@@ -26,6 +26,7 @@ def check_epubs(*paths: Path) -> dict[Path, str]:
     require(os.path.exists(EPUBCHECK), f"{EPUBCHECK} is absent (Debian package epubcheck)")
     java = shutil.which("java")
     require(java is not None, "java is absent (epubcheck needs it)")
+    assert java is not None  # `require` stopped the test otherwise
     running = {
         path: subprocess.Popen(
             [java, *JAVA_OPTIONS, "-jar", os.path.realpath(EPUBCHECK), str(path)],

@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -77,7 +78,7 @@ def _mariadb_answers() -> bool:
 
 
 @pytest.fixture(scope="session")
-def mariadb_fixture() -> str:
+def mariadb_fixture() -> Iterator[str]:
     """A database on the MariaDB server at 127.0.0.1:3306 holding the fixture; its URL.
     Made for the session and dropped afterwards."""
     require(

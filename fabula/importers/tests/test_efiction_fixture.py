@@ -50,7 +50,7 @@ STORIES = {
 }
 
 
-def tags_of(story: Story, role: str) -> list[int]:
+def tags_of(story: Story, role: str) -> list[int | None]:
     return [
         t.legacy_id for t in story.tags.filter(kind__role=role).order_by("story_tags__position")
     ]
@@ -123,7 +123,8 @@ def test_every_count_of_the_readme(imported):
 
 def _stories_in(series: Series) -> int:
     return sum(
-        1 if entry.story_id else _stories_in(entry.subseries) for entry in series.entries.all()
+        1 if entry.subseries is None else _stories_in(entry.subseries)
+        for entry in series.entries.all()
     )
 
 
@@ -134,7 +135,8 @@ def test_taxonomy_ratings_and_site_settings(imported):
     assert ratings[5].age_consent and ratings[5].warning
     assert ratings[5].warning_text.startswith("This story is rated NC-17")
     friends = Tag.objects.get(kind__role="category", legacy_id=14)
-    assert friends.name == "Friends" and friends.parent.legacy_id == 9
+    assert friends.name == "Friends"
+    assert friends.parent is not None and friends.parent.legacy_id == 9
     assert Tag.objects.get(kind__role="category", legacy_id=1).parent is None
     genres = TagKind.objects.get(legacy_id=1)
     assert (genres.slug, genres.name) == ("genres", "Genres")
@@ -300,6 +302,7 @@ def test_categories_characters_classes_and_states(imported):  # hard cases 13-15
         [1, 2, 13],
     )
     assert story.title == "The Last Temptation of Jim Halpert" and story.rating.name == "PG-13"
+    assert story.published_at is not None and story.updated_at is not None
     assert int(story.published_at.timestamp()) == 1180473240
     assert int(story.updated_at.timestamp()) == 1180732440
     assert (story.word_count, story.read_count) == (6174, 11998)

@@ -7,6 +7,7 @@ import pytest
 
 from fabula.importers.dump import Dump, DumpWriter
 from fabula.importers.load import load_dump
+from fabula.importers.sources.efiction import open_tables
 from fabula.importers.sources.efiction.convert import (
     ConversionError,
     Options,
@@ -16,7 +17,7 @@ from fabula.importers.sources.efiction.convert import (
     split_response,
     split_site_url,
 )
-from fabula.importers.sources.efiction.tables import DumpFileTables
+from fabula.importers.sources.efiction.tables import DumpFileTables, SourceError
 from fabula.stories.models import Chapter, Story
 
 OLD_SITE = (
@@ -125,6 +126,7 @@ def test_an_older_site_loads(db, old_site):
     story = Story.objects.get(pk=10)
     assert [c.user.pen_name for c in story.credits.all()] == ["Ann", "Bo O'Neil", "Cy"]
     challenge = story.challenges.get()
+    assert challenge.owner is not None
     assert (challenge.pk, challenge.title, challenge.owner.pen_name) == (7, "Locked Room", "Ann")
     assert sorted(t.name for t in challenge.tags.all()) == ["Mysteries", "Watson"]
     assert list(Chapter.objects.filter(story=story).values_list("position", flat=True)) == [1, 2]
@@ -182,3 +184,16 @@ def test_the_progress_bar_draws_in_place():
     quiet = StringIO()
     ProgressBar(quiet, enabled=False)("x", 1, 2)
     assert quiet.getvalue() == ""
+
+
+@pytest.mark.parametrize("insert", ["VALUES 1,2;", "VALUES (1,2)),(3,4);"])
+def test_a_value_outside_a_row_is_a_source_error(tmp_path, insert):
+    path = tmp_path / "bad.sql"
+    path.write_text(f"INSERT INTO `arch_fanfiction_ratings` {insert}\n", encoding="utf-8")
+    with pytest.raises(SourceError, match="cannot read the INSERT INTO arch_fanfiction_ratings"):
+        DumpFileTables(str(path))
+
+
+def test_open_tables_needs_a_source():
+    with pytest.raises(SourceError, match="give the database's address"):
+        open_tables()

@@ -13,6 +13,8 @@ def open_tables(*, db: str | None = None, dump: str | None = None, encoding: str
     """The eFiction database at a mysql:// address, or in a .sql dump file."""
     if db:
         return MySQLTables(db)
+    if not dump:
+        raise SourceError("give the database's address (db) or a .sql dump file (dump)")
     try:
         return DumpFileTables(dump, encoding="utf-8")
     except SourceError:

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Container, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -498,7 +498,8 @@ class Converter:
             as_int(f.get("field_id")): as_text(f.get("field_name"))
             for f in self.rows("authorfields", "members")
         }
-        websites, dropped = {}, defaultdict(int)
+        websites: dict[int, str] = {}
+        dropped: defaultdict[str, int] = defaultdict(int)
         for row in self.rows("authorinfo", "members"):
             name = fields.get(as_int(row.get("field")), "")
             if name.lower() == "website":
@@ -514,7 +515,7 @@ class Converter:
             )
         return websites
 
-    def _tag_list(self, value, role: str, story: str, kind: str) -> list[str]:
+    def _tag_list(self, value, role: str, story: int, kind: str) -> list[str]:
         """The tag keys of a comma list of ids or names; '' and '0' mean none."""
         keys = []
         known = self.tags.get(role, {})
@@ -823,7 +824,7 @@ class Converter:
                         "id": None,
                         "parent": str(number),
                         "user": author,
-                        "name": self.members.get(author, ""),
+                        "name": "" if author is None else self.members.get(author, ""),
                         "body": response,
                         "rating": None,
                         "by_author": True,
@@ -831,7 +832,7 @@ class Converter:
                 )
 
     def favourites(self) -> None:
-        targets = {
+        targets: dict[str, tuple[str, Container[int]]] = {
             "ST": ("story", self.stories),
             "AU": ("author", self.members),
             "SE": ("series", self.series),

@@ -167,12 +167,12 @@ class DumpFileTables(Tables):
         while True:
             create = _CREATE.search(text, position)
             insert = _INSERT.search(text, position)
-            if create is None and insert is None:
-                return
-            if insert is None or (create is not None and create.start() < insert.start()):
+            if insert is not None and (create is None or insert.start() <= create.start()):
+                position = self._read_insert(text, insert)
+            elif create is not None:
                 position = self._read_create(text, create)
             else:
-                position = self._read_insert(text, insert)
+                return
 
     def _read_create(self, text: str, match: re.Match) -> int:
         table = match.group(1)
@@ -200,17 +200,16 @@ class DumpFileTables(Tables):
         while True:
             token = _TOKEN.match(text, position)
             if token is None:
-                snippet = text[position : position + 40]
-                raise SourceError(
-                    f"{self.path}: cannot read the INSERT INTO {table} at {snippet!r}"
-                )
-            position = token.end()
+                raise self._unreadable(text, position, table)
+            start, position = position, token.end()
             kind = token.lastgroup
             if kind == "punct":
                 mark = token.group("punct")
                 if mark == "(":
                     row = []
                 elif mark == ")":
+                    if row is None:  # a ")" that closes no row
+                        raise self._unreadable(text, start, table)
                     rows.append(tuple(row))
                     row = None
                 elif mark == ";":
@@ -233,7 +232,13 @@ class DumpFileTables(Tables):
                 convert_next = token.group("binary")
                 continue
             convert_next = None
+            if row is None:  # a value outside the parentheses of a row
+                raise self._unreadable(text, start, table)
             row.append(value)
+
+    def _unreadable(self, text: str, position: int, table: str) -> SourceError:
+        snippet = text[position : position + 40]
+        return SourceError(f"{self.path}: cannot read the INSERT INTO {table} at {snippet!r}")
 
     def names(self) -> set[str]:
         return set(self._columns) | set(self._rows)
