@@ -24,6 +24,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 
 from fabula.accounts.models import User
+from fabula.conf.models import site_settings
 from fabula.stories.models import Block, Chapter, Status, Story, StoryAuthor, StoryTag
 from fabula.stories.selectors import with_listing_data
 from fabula.taxonomy.models import Tag
@@ -210,8 +211,6 @@ def is_admin(user: Viewer) -> bool:
 
 def can_post(user: Viewer) -> bool:
     """May this member post new work? Staff may even when submissions are closed."""
-    from fabula.conf.models import site_settings
-
     if not (user.is_authenticated and user.is_active) or user.locked:
         return False
     return site_settings().submissions_open or is_moderator(user)
@@ -219,8 +218,6 @@ def can_post(user: Viewer) -> bool:
 
 def needs_validation(user: Viewer) -> bool:
     """Does this member's new work wait in the validation queue?"""
-    from fabula.conf.models import site_settings
-
     if is_moderator(user) or getattr(user, "trusted", False):
         return False
     return not site_settings().auto_validate
