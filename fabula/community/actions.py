@@ -343,10 +343,15 @@ def preferences_set(*, user: User, keep_history: bool) -> MemberPreferences:
     return prefs
 
 
-def reading_save_position(*, user: User, chapter: Chapter, position: float) -> Reading | None:
-    """Remember the chapter and how far into it (0 to 1) the member is; None with history off."""
+def reading_save_position(
+    *, user: User, chapter: Chapter, position: float | str | None
+) -> Reading | None:
+    """Remember the chapter and how far into it (0 to 1) the member is; None with history off.
+    `position` may be the text the page sent (None when it sent none)."""
     if not preferences(user).keep_history:
         return None
+    if position is None:
+        raise ActionRefused("The position is a number from 0 to 1.")
     try:
         position = min(max(float(position), 0.0), 1.0)
     except (TypeError, ValueError):

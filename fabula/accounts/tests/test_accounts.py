@@ -102,7 +102,9 @@ def test_banned_member_cannot_log_in(client, author):
 def test_password_reset_by_email(client, author):
     client.post(reverse("accounts:password_reset"), {"email": author.email})
     assert len(mail.outbox) == 1
-    link = re.search(r"http://testserver(/\S+)", mail.outbox[0].body).group(1)
+    found = re.search(r"http://testserver(/\S+)", str(mail.outbox[0].body))
+    assert found is not None
+    link = found.group(1)
     response = client.get(link, follow=True)
     form_url = response.redirect_chain[-1][0]
     client.post(

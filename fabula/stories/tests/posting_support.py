@@ -33,4 +33,4 @@ def post_story(client, archive, **overrides):
 
 
 def newest_story() -> Story:
-    return Story.objects.order_by("-pk").first()
+    return Story.objects.latest("pk")

@@ -100,7 +100,10 @@ def test_demo_builds_a_believable_archive(fast_passwords):
     # Members-only (R) stories are listed for the reader, not for guests.
     assert permissions.listed_stories(reader).count() > permissions.listed_stories(guest).count()
     draft = hidden.filter(status=Status.DRAFT).first()
-    assert permissions.can_view_story(draft.credits.first().user, draft)
+    assert draft is not None
+    credit = draft.credits.first()
+    assert credit is not None
+    assert permissions.can_view_story(credit.user, draft)
 
     published = Story.objects.filter(status=Status.PUBLISHED)
     assert published.filter(completed=True).exists() and published.filter(completed=False).exists()
@@ -112,7 +115,10 @@ def test_demo_builds_a_believable_archive(fast_passwords):
     )
     co_authored = Story.objects.annotate(n=Count("credits")).filter(n=2)
     assert co_authored.count() == 1
-    years = {story.published_at.year for story in published}
+    years = set()
+    for story in published:
+        assert story.published_at is not None
+        years.add(story.published_at.year)
     assert len(years) >= 5
     for story in published:  # the counts the actions keep match the chapters
         released = story.chapters.filter(status=Status.PUBLISHED)
@@ -165,6 +171,7 @@ def load_corpus_module():
     path = Path(__file__).resolve().parents[3] / "bench" / "corpus.py"
     require(path.exists(), f"the benchmark generator {path} is absent")
     spec = importlib.util.spec_from_file_location("bench_corpus", path)
+    assert spec is not None and spec.loader is not None  # a .py file path always has both
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module  # its dataclasses look their module up there
     spec.loader.exec_module(module)

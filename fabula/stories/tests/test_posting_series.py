@@ -50,6 +50,7 @@ def test_others_adding_to_a_series(
     entry = series.entries.first()
     assert (entry.confirmed if entry else None) == confirmed
     if openness == "moderated":
+        assert entry is not None
         client.force_login(author)
         client.post(reverse("stories:series-entry", args=[series.pk, entry.pk, "confirm"]))
         entry.refresh_from_db()

@@ -19,6 +19,7 @@ import random
 import secrets
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
@@ -55,7 +56,8 @@ AUTHORS = (
 READER = "Avid Reader"
 
 # The ratings of a typical eFiction archive, with their gates.
-RATINGS = (
+# The keyword arguments of taxonomy.rating_get_or_create: a name and its gates.
+RATINGS: tuple[dict[str, Any], ...] = (
     {"name": "G", "order": 1, "description": "General audiences."},
     {"name": "PG", "order": 2, "description": "Some material may not suit young children."},
     {"name": "PG-13", "order": 3, "description": "Mild violence, language or innuendo."},
