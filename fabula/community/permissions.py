@@ -67,7 +67,7 @@ def can_reply(user: Viewer, review: Review) -> bool:
         user.is_authenticated
         and not is_locked(user)
         and site_settings().reviews_allowed
-        and review.story_id is not None
+        and review.story is not None
         and can_view_story(user, review.story)
     )
 

@@ -14,6 +14,7 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseNotModified
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import content_disposition_header
@@ -131,13 +132,14 @@ def download(request, story_id: int, format_name: str):
     return response
 
 
-def _file_response(request, ticket: Ticket) -> HttpResponse:
+def _file_response(request, ticket: Ticket) -> HttpResponseBase:
     """The file as an attachment, or 304 when the reader has this version already. Small
     files are read whole (faster to serve); big ones are streamed."""
     if ticket.etag in request.headers.get("If-None-Match", ""):
         return HttpResponseNotModified(headers={"ETag": ticket.etag})
     handle = open(ticket.path, "rb")
     size = os.fstat(handle.fileno()).st_size
+    response: HttpResponseBase
     if size <= READ_WHOLE_BYTES:
         with handle:
             response = HttpResponse(handle.read(), content_type=ticket.media_type)

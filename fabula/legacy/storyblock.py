@@ -175,11 +175,13 @@ def _categories(tags: list[Tag], *, extend: bool) -> SafeString:
 
 
 def _path(tag: Tag) -> list[Tag]:
-    path, seen = [], set()
-    while tag is not None and tag.pk not in seen:  # `seen` guards against a cycle in bad data
-        seen.add(tag.pk)
-        path.insert(0, tag)
-        tag = tag.parent
+    path: list[Tag] = []
+    seen: set[int] = set()
+    node: Tag | None = tag
+    while node is not None and node.pk not in seen:  # `seen` guards against a cycle in bad data
+        seen.add(node.pk)
+        path.insert(0, node)
+        node = node.parent
     return path
 
 

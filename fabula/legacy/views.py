@@ -110,10 +110,10 @@ def _printable(request, story: Story, params, position: int | None):
     whole = params.get("chapter") == "all"
     # The chapter of a chapid link, else chapter=K, else the first chapter.
     number = None if whole else position or _chapter_number(params) or 1
-    chapters = permissions.visible_chapters(request.user, story).select_related("author")
+    visible = permissions.visible_chapters(request.user, story).select_related("author")
     if number is not None:
-        chapters = chapters.filter(position=number)
-    chapters = list(chapters)
+        visible = visible.filter(position=number)
+    chapters = list(visible)
     if number is not None and not chapters:
         raise Http404("No such chapter.")
     context = printable_context(site_settings(), story, chapters, whole=whole)

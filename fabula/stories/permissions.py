@@ -239,11 +239,12 @@ def can_moderate_story(user: Viewer, story: Story) -> bool:
         return True
     if not is_moderator(user):
         return False
+    assert isinstance(user, User)  # a moderator is a member
     categories = set(user.moderated_categories.values_list("pk", flat=True))
     if not categories:
         return True
     for tag in story.tags.select_related("parent").all():
-        node = tag
+        node: Tag | None = tag
         while node is not None:  # a sub-category belongs to the category above it
             if node.pk in categories:
                 return True
@@ -259,6 +260,7 @@ def moderated_stories(user: Viewer) -> QuerySet[Story]:
         return Story.objects.all()
     if not is_moderator(user):
         return Story.objects.none()
+    assert isinstance(user, User)  # a moderator is a member
     categories = set(user.moderated_categories.values_list("pk", flat=True))
     if not categories:
         return Story.objects.all()
