@@ -7,8 +7,10 @@ from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet, Subquery
 
+from fabula.accounts.models import User
 from fabula.community.models import Favourite, Kudos, Reading, Review, Subscription
-from fabula.stories.models import Chapter, Story
+from fabula.notifications.models import Notification
+from fabula.stories.models import Block, Chapter, Series, Story
 from fabula.stories.permissions import listed_stories
 
 REVIEWS_ON_PAGE = 20
@@ -126,3 +128,68 @@ def continue_reading(user, limit: int = 5) -> list[Reading]:
         )
         .order_by("-last_read_at")[:limit]
     )
+
+
+def unread_notifications(user) -> int:
+    """How many of the member's notifications they have not read yet."""
+    return Notification.objects.filter(user=user, read_at__isnull=True).count()
+
+
+def author_buttons(user, author: User) -> dict[str, bool]:
+    """Whether the member follows, favours and hides an author: one query for three buttons."""
+    mine = {"user": user, "author": OuterRef("pk")}
+    row = (
+        User.objects.filter(pk=author.pk)
+        .annotate(
+            follows=Exists(Subscription.objects.filter(**mine)),
+            favourite=Exists(Favourite.objects.filter(**mine)),
+            blocked=Exists(Block.objects.filter(**mine)),
+        )
+        .values("follows", "favourite", "blocked")
+        .first()
+    )
+    return row or {}
+
+
+def series_buttons(user, series: Series) -> dict[str, bool]:
+    """Whether the member follows and favours a series."""
+    mine = {"user": user, "series": series}
+    return {
+        "follows": Subscription.objects.filter(**mine).exists(),
+        "favourite": Favourite.objects.filter(**mine).exists(),
+    }
+
+
+@dataclass
+class MemberFavourites:
+    """A member's favourites, by kind, as a reader of their page may see them."""
+
+    stories: list[Favourite]
+    authors: list[Favourite]
+    series: list[Favourite]
+
+
+def member_favourites(member: User, reader) -> MemberFavourites:
+    """Newest first. Stories the reader may not see are left out, except on the member's own
+    page: they keep their favourite drafts or hidden stories in view."""
+    is_self = reader.is_authenticated and reader.pk == member.pk
+    rows = (
+        Favourite.objects.filter(user=member)
+        .select_related("story", "author", "series")
+        .order_by("-created_at")
+    )
+    visible_ids = set(
+        listed_stories(reader)
+        .filter(pk__in=rows.filter(story__isnull=False).values("story_id"))
+        .values_list("pk", flat=True)
+    )
+    found = MemberFavourites(stories=[], authors=[], series=[])
+    for row in rows:
+        if row.story_id:
+            if row.story_id in visible_ids or is_self:
+                found.stories.append(row)
+        elif row.author_id:
+            found.authors.append(row)
+        else:
+            found.series.append(row)
+    return found

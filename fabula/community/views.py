@@ -1,4 +1,4 @@
-"""Pages and buttons for reviews, kudos, favourites, follows, alerts, reading and blocks.
+"""Pages and buttons for reviews, kudos, favourites, alerts, reading, follows and blocks.
 
 Views are thin: they find what the address names (404 for anything unknown or unseen), hand
 the request to an action, and turn its refusals into a page with the reason (403 for a rule,
@@ -7,15 +7,17 @@ the request to an action, and turn its refusals into a page with the reason (403
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Q
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
 from fabula.accounts.models import User
@@ -23,6 +25,7 @@ from fabula.community import actions, permissions, selectors, toplists
 from fabula.community.forms import FavouriteForm, ReplyForm, ReviewForm
 from fabula.community.models import Favourite, Reading, Review, Subscription
 from fabula.lib.ratelimit import client_address
+from fabula.lib.redirects import next_url
 from fabula.lib.refusals import ActionRefused, NotAllowed, RateLimited
 from fabula.notifications.actions import notification_mark_all_read
 from fabula.notifications.models import Notification
@@ -58,16 +61,6 @@ def refusals(view):
             return render(request, "community/refused.html", {"message": str(error)}, status=status)
 
     return wrapper
-
-
-def _next(request, fallback: str) -> str:
-    """Where to go after a button: the `next` the page gave, if it is on this site."""
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return fallback
 
 
 def _done(request, message: str, target: str) -> HttpResponse:
@@ -300,7 +293,7 @@ def kudos(request, story_id):
         return render(request, "community/kudos.html", {"story": story})
     given = actions.kudos_give(story=story, user=request.user, guest_key=reader_key(request))
     message = "Thank you for the kudos!" if given else "You already left kudos here."
-    return _done(request, message, _next(request, reverse("story", args=[story.pk])))
+    return _done(request, message, next_url(request, reverse("story", args=[story.pk])))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -337,7 +330,7 @@ def favourite(request, kind, pk):
                 public=form.cleaned_data.get("public", False),
             )
             messages.success(request, f"{target} is in your favourites.")
-        return redirect(_next(request, target.get_absolute_url()))
+        return redirect(next_url(request, target.get_absolute_url()))
     form = FavouriteForm(
         initial={"note": current.note, "public": current.public} if current else None
     )
@@ -353,52 +346,20 @@ def favourite(request, kind, pk):
     )
 
 
-@login_required
-@require_POST
-@refusals
-def follow(request, kind, pk):
-    target = _target(request, kind, pk)
-    if request.POST.get("stop"):
-        actions.unsubscribe(user=request.user, target=target)
-        messages.success(request, f"You no longer follow {target}.")
-    else:
-        actions.subscribe(user=request.user, target=target)
-        messages.success(request, f"You follow {target}: you will hear of new chapters.")
-    return redirect(_next(request, target.get_absolute_url()))
-
-
 def favourites(request, user_id):
     """A member's favourite stories, authors and series; private notes only for themselves."""
     member = get_object_or_404(User, pk=user_id, is_active=True)
     is_self = request.user.is_authenticated and request.user.pk == member.pk
-    rows = (
-        Favourite.objects.filter(user=member)
-        .select_related("story", "author", "series")
-        .order_by("-created_at")
-    )
-    visible_ids = set(
-        listed_stories(request.user)
-        .filter(pk__in=rows.filter(story__isnull=False).values("story_id"))
-        .values_list("pk", flat=True)
-    )
-    stories, authors, series = [], [], []
-    for row in rows:
-        if row.story_id:
-            if row.story_id in visible_ids or is_self:
-                stories.append(row)
-        elif row.author_id:
-            authors.append(row)
-        else:
-            series.append(row)
+    found = selectors.member_favourites(member, request.user)
     return render(
         request,
         "community/favourites.html",
         {
             "member": member,
             "is_self": is_self,
-            "stories": stories,
-            "authors": authors,
-            "series": series,
+            "stories": found.stories,
+            "authors": found.authors,
+            "series": found.series,
         },
     )
 
@@ -467,7 +428,7 @@ def later(request, story_id):
     later = not request.POST.get("stop")
     actions.reading_mark_for_later(user=request.user, story=story, later=later)
     messages.success(request, "Marked for later." if later else "No longer marked for later.")
-    return redirect(_next(request, story.get_absolute_url()))
+    return redirect(next_url(request, story.get_absolute_url()))
 
 
 @login_required
@@ -549,18 +510,53 @@ def blocks(request):
     )
 
 
+# ---------------------------------------------------------------------------------------------
+# On/off buttons: follow, block
+
+
+@dataclass(frozen=True)
+class Switch:
+    """An on/off button on a story, author, series or tag. A POST with `stop` turns it off."""
+
+    find: Callable[[HttpRequest, str, int], object]  # what the address names, or a 404
+    on: Callable[..., object]  # the actions, called with user= and target=
+    off: Callable[..., object]
+    said_on: str  # the messages, with {target}
+    said_off: str
+    back: Callable[[object], str]  # where to go when the page gave no `next`
+
+
+FOLLOW = Switch(
+    find=_target,
+    on=actions.subscribe,
+    off=actions.unsubscribe,
+    said_on="You follow {target}: you will hear of new chapters.",
+    said_off="You no longer follow {target}.",
+    back=lambda target: target.get_absolute_url(),
+)
+BLOCK = Switch(
+    find=_block_target,
+    on=actions.block_add,
+    off=actions.block_remove,
+    said_on="{target} is hidden from your lists.",
+    said_off="{target} is no longer hidden.",
+    back=lambda target: reverse("community:blocks"),
+)
+
+
 @login_required
 @require_POST
 @refusals
-def block(request, kind, pk):
-    target = _block_target(request, kind, pk)
+def toggle(request, kind, pk, *, switch: Switch):
+    """Turn a `Switch` (FOLLOW, BLOCK: see urls.py) on or off for what the address names."""
+    target = switch.find(request, kind, pk)
     if request.POST.get("stop"):
-        actions.block_remove(user=request.user, target=target)
-        messages.success(request, f"{target} is no longer hidden.")
+        switch.off(user=request.user, target=target)
+        messages.success(request, switch.said_off.format(target=target))
     else:
-        actions.block_add(user=request.user, target=target)
-        messages.success(request, f"{target} is hidden from your lists.")
-    return redirect(_next(request, reverse("community:blocks")))
+        switch.on(user=request.user, target=target)
+        messages.success(request, switch.said_on.format(target=target))
+    return redirect(next_url(request, switch.back(target)))
 
 
 # ---------------------------------------------------------------------------------------------

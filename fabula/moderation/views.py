@@ -16,11 +16,13 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from fabula.accounts.models import User
 from fabula.audit.models import AuditEntry
 from fabula.community.models import Review
+from fabula.lib.redirects import next_url
 from fabula.lib.refusals import ActionRefused
 from fabula.moderation import actions
 from fabula.moderation.models import Report
@@ -56,12 +58,6 @@ class ReasonForm(forms.Form):
 def _reason(request) -> str:
     form = ReasonForm(request.POST)
     return form.cleaned_data["reason"].strip() if form.is_valid() else ""
-
-
-def _back(request, default: str):
-    # Only our own pages: a "next" field never sends staff off-site.
-    target = request.POST.get("next", "")
-    return redirect(target if target.startswith("/") and not target.startswith("//") else default)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -158,7 +154,7 @@ def _press(request, verbs: dict, verb: str, target, story: Story):
         messages.error(request, str(error))
     else:
         messages.success(request, f"“{target.title}”: done ({verb}).")
-    return _back(request, "/moderation/")
+    return redirect(next_url(request, reverse("moderation:queue")))
 
 
 @staff_only
@@ -187,7 +183,7 @@ def review_action(request, review_id, verb):
         review=review, by=request.user, hidden=verb == "hide", reason=_reason(request)
     )
     messages.success(request, f"Review {verb}.")
-    return _back(request, "/moderation/reports/")
+    return redirect(next_url(request, reverse("moderation:reports")))
 
 
 @staff_only
@@ -210,7 +206,7 @@ def member_action(request, user_id, verb):
     else:
         raise Http404("No such action.")
     messages.success(request, f"{member.pen_name}: done ({verb}).")
-    return _back(request, f"/moderation/members/?q={member.pen_name}")
+    return redirect(next_url(request, f"{reverse('moderation:members')}?q={member.pen_name}"))
 
 
 @staff_only
@@ -220,7 +216,7 @@ def report_action(request, report_id, verb):
     if verb not in ("resolve", "dismiss"):
         raise Http404("No such action.")
     actions.report_close(report=report_row, by=request.user, dismissed=verb == "dismiss")
-    return _back(request, "/moderation/reports/")
+    return redirect(next_url(request, reverse("moderation:reports")))
 
 
 # ---------------------------------------------------------------------------------------------

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from fabula.search.models import SavedSearch
 from fabula.search.results import feed_stories
-from fabula.stories.listing.pages import make_cards
+from fabula.stories.listing.cards import make_cards
 
 
 def atom(request, search_: SavedSearch) -> bytes:

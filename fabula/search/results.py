@@ -29,15 +29,8 @@ from fabula.search.backends.base import MARK_END, MARK_START
 from fabula.search.query import Query, parse
 from fabula.search.snippets import passage
 from fabula.stories.listing import filters
-from fabula.stories.listing.pages import (
-    SORTS,
-    Card,
-    Link,
-    make_cards,
-    page_links,
-    page_number,
-    url_with,
-)
+from fabula.stories.listing.cards import Card, make_cards
+from fabula.stories.listing.pages import SORTS, Link, page_links, page_number, url_with
 from fabula.stories.models import Story
 from fabula.stories.permissions import listed_stories, required_gate
 

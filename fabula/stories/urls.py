@@ -1,50 +1,93 @@
-"""Authors' pages (`authoring`), under /manage/; fabula/urls.py includes them."""
+"""Routes of the stories app; fabula/urls.py includes them at the root.
 
-from django.urls import path
+Two audiences, two lists. The reader pages (home, lists, stories, chapters, gates, series,
+authors, browsing) keep the short names every template uses (`story`, `chapter`, `browse-tag`):
+they sit in no namespace. The authors' pages, under /manage/, sit in the `stories` namespace
+(`stories:manage`, `stories:chapter-edit`).
+"""
 
-from fabula.stories.views import authoring as views
+from django.urls import include, path
 
-app_name = "stories"
-urlpatterns = [
-    path("manage/", views.my_stories, name="mine"),
-    path("manage/post/", views.story_new, name="new"),
-    path("manage/stories/<int:story_id>/", views.story_manage, name="manage"),
-    path("manage/stories/<int:story_id>/edit/", views.story_edit, name="edit"),
-    path("manage/stories/<int:story_id>/submit/", views.story_submit, name="submit"),
-    path("manage/stories/<int:story_id>/delete/", views.story_delete, name="delete"),
-    path("manage/stories/<int:story_id>/chapters/new/", views.chapter_new, name="chapter-new"),
-    path("manage/stories/<int:story_id>/chapters/order/", views.chapter_reorder, name="reorder"),
+from fabula.stories.views import authoring, authors, browse, members, reading
+
+reader_urlpatterns = [
+    path("", reading.home, name="home"),
+    path("stories/", reading.story_list, name="browse"),
+    path("recent/", reading.recent, name="recent"),
+    path("titles/", reading.titles, name="titles"),
+    path("titles/<str:letter>/", reading.titles, name="titles-letter"),
+    path("stories/<int:story_id>/", reading.story_index, name="story"),
+    path("stories/<int:story_id>/all/", reading.story_full, name="story-full"),
+    path("stories/<int:story_id>/chapters/<int:position>/", reading.chapter, name="chapter"),
+    path("stories/<int:story_id>/gate/", reading.gate, name="story-gate"),
+    path("series/", reading.series_list, name="series-list"),
+    path("series/<int:series_id>/", reading.series_detail, name="series"),
+    path("authors/", authors.author_list, name="authors"),
+    path("authors/<int:user_id>/", authors.author_detail, name="author"),
+    path("ratings/", browse.rating_list, name="ratings"),
+    path("ratings/<int:rating_id>/", browse.rating_detail, name="browse-rating"),
+    path("browse/<slug:slug>/", browse.kind_detail, name="browse-kind"),
+    path("browse/<slug:slug>/<int:tag_id>/", browse.tag_detail, name="browse-tag"),
+    # A member leaving (views/members.py): under accounts/ with the other account pages, which
+    # fabula/urls.py includes after this file.
+    path("accounts/delete/", members.delete_account, name="account-delete"),
+]
+
+authoring_urlpatterns = [
+    path("manage/", authoring.my_stories, name="mine"),
+    path("manage/post/", authoring.story_new, name="new"),
+    path("manage/stories/<int:story_id>/", authoring.story_manage, name="manage"),
+    path("manage/stories/<int:story_id>/edit/", authoring.story_edit, name="edit"),
+    path("manage/stories/<int:story_id>/submit/", authoring.story_submit, name="submit"),
+    path("manage/stories/<int:story_id>/delete/", authoring.story_delete, name="delete"),
+    path("manage/stories/<int:story_id>/chapters/new/", authoring.chapter_new, name="chapter-new"),
+    path(
+        "manage/stories/<int:story_id>/chapters/order/", authoring.chapter_reorder, name="reorder"
+    ),
     path(
         "manage/stories/<int:story_id>/chapters/<int:chapter_id>/edit/",
-        views.chapter_edit,
+        authoring.chapter_edit,
         name="chapter-edit",
     ),
     path(
         "manage/stories/<int:story_id>/chapters/<int:chapter_id>/delete/",
-        views.chapter_delete,
+        authoring.chapter_delete,
         name="chapter-delete",
     ),
     path(
         "manage/stories/<int:story_id>/chapters/<int:chapter_id>/schedule/",
-        views.chapter_schedule,
+        authoring.chapter_schedule,
         name="chapter-schedule",
     ),
-    path("manage/stories/<int:story_id>/coauthors/invite/", views.coauthor_invite, name="invite"),
+    path(
+        "manage/stories/<int:story_id>/coauthors/invite/",
+        authoring.coauthor_invite,
+        name="invite",
+    ),
     path(
         "manage/stories/<int:story_id>/coauthors/<int:user_id>/remove/",
-        views.coauthor_remove,
+        authoring.coauthor_remove,
         name="coauthor-remove",
     ),
-    path("manage/stories/<int:story_id>/leave/", views.story_leave, name="leave"),
-    path("manage/invites/<int:invite_id>/<str:answer>/", views.invite_answer, name="invite-answer"),
-    path("manage/series/new/", views.series_new, name="series-new"),
-    path("manage/series/<int:series_id>/", views.series_manage, name="series-manage"),
-    path("manage/series/<int:series_id>/add/", views.series_add, name="series-add"),
-    path("manage/series/<int:series_id>/delete/", views.series_delete, name="series-delete"),
+    path("manage/stories/<int:story_id>/leave/", authoring.story_leave, name="leave"),
+    path(
+        "manage/invites/<int:invite_id>/<str:answer>/",
+        authoring.invite_answer,
+        name="invite-answer",
+    ),
+    path("manage/series/new/", authoring.series_new, name="series-new"),
+    path("manage/series/<int:series_id>/", authoring.series_manage, name="series-manage"),
+    path("manage/series/<int:series_id>/add/", authoring.series_add, name="series-add"),
+    path("manage/series/<int:series_id>/delete/", authoring.series_delete, name="series-delete"),
     path(
         "manage/series/<int:series_id>/entries/<int:entry_id>/<str:verb>/",
-        views.series_entry,
+        authoring.series_entry,
         name="series-entry",
     ),
-    path("manage/challenges/new/", views.challenge_new, name="challenge-new"),
+    path("manage/challenges/new/", authoring.challenge_new, name="challenge-new"),
+]
+
+urlpatterns = [
+    *reader_urlpatterns,
+    path("", include((authoring_urlpatterns, "stories"))),
 ]

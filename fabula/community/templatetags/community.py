@@ -2,24 +2,20 @@
 `{% chapter_community %}` under a chapter, `{% continue_reading %}` on the home page; and
 filters that print ratings on the site's scale.
 
-The panels fetch their own data (a fixed handful of queries, see `selectors`) so the story
-views stay as they are. Guests' pages may come from the page cache, so what a guest sees holds
-no form and no CSRF token: guests follow links to uncached pages with the forms.
+The panels fetch their own data through `community.selectors` (a fixed handful of queries; no
+query is written here), so the story views stay as they are. Guests' pages may come from the
+page cache, so what a guest sees holds no form and no CSRF token: guests follow links to
+uncached pages with the forms.
 """
 
 from __future__ import annotations
 
 from django import template
-from django.db.models import Exists, OuterRef
 from django.urls import reverse
 
-from fabula.accounts.models import User
 from fabula.community import permissions, selectors
 from fabula.community.forms import ReplyForm, ReviewForm
-from fabula.community.models import Favourite, Subscription
 from fabula.conf.models import SiteSettings, site_settings
-from fabula.notifications.models import Notification
-from fabula.stories.models import Block
 from fabula.stories.permissions import is_author
 
 register = template.Library()
@@ -113,20 +109,9 @@ def member_community(context, member):
         "is_self": user.is_authenticated and user.pk == member.pk,
     }
     if data["is_self"]:
-        data["unread"] = Notification.objects.filter(user=user, read_at__isnull=True).count()
-    elif user.is_authenticated:  # one query for the three buttons
-        mine = {"user": user, "author": OuterRef("pk")}
-        row = (
-            User.objects.filter(pk=member.pk)
-            .annotate(
-                follows=Exists(Subscription.objects.filter(**mine)),
-                favourite=Exists(Favourite.objects.filter(**mine)),
-                blocked=Exists(Block.objects.filter(**mine)),
-            )
-            .values("follows", "favourite", "blocked")
-            .first()
-        )
-        data.update(row or {})
+        data["unread"] = selectors.unread_notifications(user)
+    elif user.is_authenticated:
+        data.update(selectors.author_buttons(user, member))
     return data
 
 
@@ -141,7 +126,5 @@ def series_community(context, series):
         "here": request.get_full_path(),
     }
     if request.user.is_authenticated:
-        mine = {"user": request.user, "series": series}
-        data["follows"] = Subscription.objects.filter(**mine).exists()
-        data["favourite"] = Favourite.objects.filter(**mine).exists()
+        data.update(selectors.series_buttons(request.user, series))
     return data

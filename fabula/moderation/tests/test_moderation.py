@@ -234,3 +234,13 @@ def test_staff_hide_from_the_manage_page(client, moderator, make_story, author):
     assert story.status == Status.HIDDEN
     page = client.get(reverse("stories:manage", args=[story.pk])).content.decode()
     assert "Unhide the story (staff)" in page
+
+
+def test_a_button_goes_back_only_to_a_page_of_this_site(client, moderator, make_story, author):
+    story = make_story(author)
+    client.force_login(moderator)
+    for elsewhere in ("//evil.example/", "/\\evil.example/", "https://evil.example/"):
+        response = client.post(
+            reverse("moderation:story", args=[story.pk, "hide"]), {"next": elsewhere}
+        )
+        assert response.headers["Location"] == reverse("moderation:queue")

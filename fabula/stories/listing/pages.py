@@ -1,7 +1,8 @@
-"""Lists of stories: in which order, which page of them, and what each card shows.
+"""Lists of stories: in which order, which page of them, and the links between pages.
 
 Every list of stories on the site (browse, recent, titles, a tag, a rating, an author) is built
-the same way: a queryset of the stories this reader may see goes in, a `StoryPage` comes out.
+the same way: a queryset of the stories this reader may see goes in, a `StoryPage` comes out
+(its cards are made by `listing.cards`).
 Bad input from the address bar never breaks a page: an unknown sort falls back to the list's
 default and a page number that is not a number means the first page; only a page past the end
 (or below 1) is a 404, since that page really does not exist.
@@ -9,26 +10,18 @@ default and a page number that is not a number means the first page; only a page
 
 from __future__ import annotations
 
-import hashlib
-from collections import defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import timedelta
 
-from django.core.cache import cache
 from django.core.paginator import EmptyPage, Page, Paginator
 from django.db.models import F, QuerySet
 from django.db.models.functions import Lower
 from django.http import Http404, QueryDict
-from django.template.loader import render_to_string
-from django.utils import timezone
-from django.utils.functional import cached_property
-from django.utils.safestring import SafeString, mark_safe
 
 from fabula.accounts.models import STORY_SORTS
 from fabula.conf.models import site_settings
+from fabula.stories.listing.cards import Card, make_cards
 from fabula.stories.listing.filters import Sidebar, apply_filters, read_filters, sidebar
-from fabula.stories.models import Story, StoryAuthor, StoryTag
+from fabula.stories.models import Story
 
 # The orders a reader may pick: the key in `?sort=`, its label (both from accounts' STORY_SORTS,
 # which a member's preference chooses among), and the ORDER BY. The primary key comes last so
@@ -45,7 +38,6 @@ SORTS: dict[str, tuple[str, tuple]] = {
 }
 
 LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-CARD_CACHE_SECONDS = 24 * 3600  # rendered cards; their keys never go stale, this frees memory
 OTHER = "other"  # titles that do not start with a letter A-Z; "#" means the same
 
 
@@ -139,122 +131,6 @@ def page_links(query: QueryDict, page: Page) -> list[Link]:
     if page.has_next():
         links.append(Link("Next ›", to(page.number + 1)))
     return links
-
-
-@dataclass(frozen=True)
-class CardAuthor:
-    pk: int
-    pen_name: str
-
-
-@dataclass(frozen=True)
-class CardKind:
-    name: str
-    slug: str
-    order: int
-
-
-@dataclass(frozen=True)
-class CardTag:
-    pk: int
-    name: str
-
-
-@dataclass
-class TagLine:
-    kind: CardKind
-    tags: list[CardTag]
-
-
-@dataclass
-class Card:
-    """What one story card shows."""
-
-    story: Story
-    authors: list
-    tag_lines: list[TagLine]
-    is_new: bool
-
-    def shown(self) -> tuple:
-        """Everything the card's HTML is made from (and so, its cache key)."""
-        story = self.story
-        return (
-            story.pk,
-            story.title,
-            story.summary,
-            story.status,
-            story.chapter_count,
-            story.word_count,
-            story.updated_at,
-            story.completed,
-            story.rating_id,
-            story.rating.name,
-            self.is_new,
-            site_settings().date_format,
-            [(author.pk, author.pen_name) for author in self.authors],
-            [
-                (line.kind.name, line.kind.slug, [(tag.pk, tag.name) for tag in line.tags])
-                for line in self.tag_lines
-            ],
-        )
-
-    @cached_property
-    def html(self) -> SafeString:
-        """The card as HTML. Lists show the same cards again and again, and rendering one costs
-        more than the queries behind it, so a card once rendered is kept in the cache under a
-        key drawn from everything it shows: an edit, a renamed tag or pen name makes a new key,
-        never a stale card."""
-        digest = hashlib.blake2b(repr(self.shown()).encode(), digest_size=12).hexdigest()
-        key = f"card:{self.story.pk}:{digest}"
-        html = cache.get(key)
-        if html is None:
-            html = render_to_string("includes/story_card.html", {"card": self})
-            cache.set(key, html, CARD_CACHE_SECONDS)
-        return mark_safe(html)
-
-
-def make_cards(stories: Iterable[Story]) -> list[Card]:
-    """Cards for stories (fetched with their rating), in two more queries. Authors and tags are
-    read as plain values: a page of 25 cards holds hundreds of tags, and making a model
-    instance of each (with its kind) cost more than everything else on a search page."""
-    stories = list(stories)
-    ids = [story.pk for story in stories]
-    authors: dict[int, list[CardAuthor]] = defaultdict(list)
-    for story_id, user_id, pen_name in (
-        StoryAuthor.objects.filter(story_id__in=ids)
-        .order_by("story_id", "position")
-        .values_list("story_id", "user_id", "user__pen_name")
-    ):
-        authors[story_id].append(CardAuthor(user_id, pen_name))
-    lines: dict[int, dict[int, TagLine]] = defaultdict(dict)
-    kinds: dict[int, CardKind] = {}
-    for story_id, tag_id, name, kind_id, kind_name, kind_slug, kind_order in (
-        StoryTag.objects.filter(story_id__in=ids)
-        .order_by("story_id", "position")
-        .values_list(
-            "story_id",
-            "tag_id",
-            "tag__name",
-            "tag__kind_id",
-            "tag__kind__name",
-            "tag__kind__slug",
-            "tag__kind__order",
-        )
-    ):
-        kind = kinds.setdefault(kind_id, CardKind(kind_name, kind_slug, kind_order))
-        lines[story_id].setdefault(kind_id, TagLine(kind, [])).tags.append(CardTag(tag_id, name))
-    new_since = timezone.now() - timedelta(days=site_settings().new_story_days)
-    return [
-        Card(
-            story=story,
-            authors=authors[story.pk],
-            tag_lines=sorted(
-                lines[story.pk].values(), key=lambda line: (line.kind.order, line.kind.slug)
-            ),
-            is_new=bool(story.updated_at and story.updated_at >= new_since),
-        )
-        for story in stories
-    ]
 
 
 @dataclass

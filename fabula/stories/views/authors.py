@@ -8,7 +8,8 @@ from django.shortcuts import get_object_or_404, render
 from fabula.accounts.models import User
 from fabula.lib.serving import served
 from fabula.stories.listing.browsing import authors_with_counts
-from fabula.stories.listing.pages import make_cards, page_links, paginate, story_page
+from fabula.stories.listing.cards import make_cards
+from fabula.stories.listing.pages import page_links, paginate, story_page
 from fabula.stories.permissions import is_moderator, listed_stories, unlisted_stories_of
 
 

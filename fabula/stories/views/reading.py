@@ -12,17 +12,17 @@ from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from fabula.conf.models import site_settings
+from fabula.lib.redirects import next_url
 from fabula.lib.serving import not_cacheable, serve, served, shows_page
 from fabula.stories.listing.browsing import series_items, series_with_counts
+from fabula.stories.listing.cards import make_cards
 from fabula.stories.listing.pages import (
     LETTERS,
     OTHER,
     filter_by_letter,
-    make_cards,
     normalise_letter,
     order_stories,
     page_links,
@@ -250,12 +250,7 @@ def gate(request, story_id):
             "The gate answered must be 'age' or 'warning'; members-only stories need a login."
         )
     pass_gate(request, story, answer)
-    target = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        target = reverse("story", args=[story.pk])
-    return redirect(target)
+    return redirect(next_url(request, reverse("story", args=[story.pk])))
 
 
 # ---------------------------------------------------------------------------------------------

@@ -1,0 +1,143 @@
+"""Story cards: what one story shows in a list, read as plain values and rendered once.
+
+A card holds copies of its story's authors and tags (`CardAuthor`, `CardTag`, grouped by kind in
+`CardTagLine`), not model instances: they are cheap to make by the hundred and make the card's
+cache key (`Card.shown`). Headers of a single story (`selectors.story_header`) use the models.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.core.cache import cache
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.safestring import SafeString, mark_safe
+
+from fabula.conf.models import site_settings
+from fabula.stories.models import Story, StoryAuthor, StoryTag
+
+CARD_CACHE_SECONDS = 24 * 3600  # rendered cards; their keys never go stale, this frees memory
+
+
+@dataclass(frozen=True)
+class CardAuthor:
+    pk: int
+    pen_name: str
+
+
+@dataclass(frozen=True)
+class CardKind:
+    name: str
+    slug: str
+    order: int
+
+
+@dataclass(frozen=True)
+class CardTag:
+    pk: int
+    name: str
+
+
+@dataclass
+class CardTagLine:
+    kind: CardKind
+    tags: list[CardTag]
+
+
+@dataclass
+class Card:
+    """What one story card shows."""
+
+    story: Story
+    authors: list
+    tag_lines: list[CardTagLine]
+    is_new: bool
+
+    def shown(self) -> tuple:
+        """Everything the card's HTML is made from (and so, its cache key)."""
+        story = self.story
+        return (
+            story.pk,
+            story.title,
+            story.summary,
+            story.status,
+            story.chapter_count,
+            story.word_count,
+            story.updated_at,
+            story.completed,
+            story.rating_id,
+            story.rating.name,
+            self.is_new,
+            site_settings().date_format,
+            [(author.pk, author.pen_name) for author in self.authors],
+            [
+                (line.kind.name, line.kind.slug, [(tag.pk, tag.name) for tag in line.tags])
+                for line in self.tag_lines
+            ],
+        )
+
+    @cached_property
+    def html(self) -> SafeString:
+        """The card as HTML. Lists show the same cards again and again, and rendering one costs
+        more than the queries behind it, so a card once rendered is kept in the cache under a
+        key drawn from everything it shows: an edit, a renamed tag or pen name makes a new key,
+        never a stale card."""
+        digest = hashlib.blake2b(repr(self.shown()).encode(), digest_size=12).hexdigest()
+        key = f"card:{self.story.pk}:{digest}"
+        html = cache.get(key)
+        if html is None:
+            html = render_to_string("includes/story_card.html", {"card": self})
+            cache.set(key, html, CARD_CACHE_SECONDS)
+        return mark_safe(html)
+
+
+def make_cards(stories: Iterable[Story]) -> list[Card]:
+    """Cards for stories (fetched with their rating), in two more queries. Authors and tags are
+    read as plain values: a page of 25 cards holds hundreds of tags, and making a model
+    instance of each (with its kind) cost more than everything else on a search page."""
+    stories = list(stories)
+    ids = [story.pk for story in stories]
+    authors: dict[int, list[CardAuthor]] = defaultdict(list)
+    for story_id, user_id, pen_name in (
+        StoryAuthor.objects.filter(story_id__in=ids)
+        .order_by("story_id", "position")
+        .values_list("story_id", "user_id", "user__pen_name")
+    ):
+        authors[story_id].append(CardAuthor(user_id, pen_name))
+    lines: dict[int, dict[int, CardTagLine]] = defaultdict(dict)
+    kinds: dict[int, CardKind] = {}
+    for story_id, tag_id, name, kind_id, kind_name, kind_slug, kind_order in (
+        StoryTag.objects.filter(story_id__in=ids)
+        .order_by("story_id", "position")
+        .values_list(
+            "story_id",
+            "tag_id",
+            "tag__name",
+            "tag__kind_id",
+            "tag__kind__name",
+            "tag__kind__slug",
+            "tag__kind__order",
+        )
+    ):
+        kind = kinds.setdefault(kind_id, CardKind(kind_name, kind_slug, kind_order))
+        lines[story_id].setdefault(kind_id, CardTagLine(kind, [])).tags.append(
+            CardTag(tag_id, name)
+        )
+    new_since = timezone.now() - timedelta(days=site_settings().new_story_days)
+    return [
+        Card(
+            story=story,
+            authors=authors[story.pk],
+            tag_lines=sorted(
+                lines[story.pk].values(), key=lambda line: (line.kind.order, line.kind.slug)
+            ),
+            is_new=bool(story.updated_at and story.updated_at >= new_since),
+        )
+        for story in stories
+    ]
