@@ -6,7 +6,16 @@ from dataclasses import dataclass, field
 
 from django.db.models import Prefetch, QuerySet
 
-from fabula.stories.models import Challenge, Chapter, Series, Story, StoryAuthor, StoryTag
+from fabula.stories.models import (
+    Challenge,
+    Chapter,
+    CoauthorInvite,
+    Series,
+    SeriesEntry,
+    Story,
+    StoryAuthor,
+    StoryTag,
+)
 from fabula.taxonomy.models import Tag, TagKind
 
 
@@ -83,3 +92,28 @@ def _prefetched(story: Story, name: str) -> bool:
 
 def _class_kinds() -> list[TagKind]:
     return list(TagKind.objects.filter(role=TagKind.Role.CLASS))
+
+
+@dataclass
+class AuthorDesk:
+    """What an author's own page lists: their stories (any status), the invitations waiting for
+    their answer, their series, and the stories others asked to add to those series."""
+
+    stories: QuerySet[Story]
+    invites: QuerySet[CoauthorInvite]
+    series: QuerySet[Series]
+    waiting_entries: QuerySet[SeriesEntry]
+
+
+def author_desk(user) -> AuthorDesk:
+    return AuthorDesk(
+        stories=Story.objects.filter(credits__user=user)
+        .select_related("rating")
+        .order_by("-created_at")
+        .distinct(),
+        invites=CoauthorInvite.objects.filter(user=user).select_related("story", "invited_by"),
+        series=Series.objects.filter(owner=user),
+        waiting_entries=SeriesEntry.objects.filter(
+            series__owner=user, confirmed=False
+        ).select_related("series", "story", "subseries"),
+    )

@@ -2,13 +2,14 @@
 
 Two audiences, two lists. The reader pages (home, lists, stories, chapters, gates, series,
 authors, browsing) keep the short names every template uses (`story`, `chapter`, `browse-tag`):
-they sit in no namespace. The authors' pages, under /manage/, sit in the `stories` namespace
-(`stories:manage`, `stories:chapter-edit`).
+they sit in no namespace. The pages of authors (`authoring`) and of series' and challenges'
+keepers (`curating`), under /manage/, sit in the `stories` namespace (`stories:manage`,
+`stories:series-manage`).
 """
 
 from django.urls import include, path
 
-from fabula.stories.views import authoring, authors, browse, members, reading
+from fabula.stories.views import authoring, authors, browse, curating, members, reading
 
 reader_urlpatterns = [
     path("", reading.home, name="home"),
@@ -33,7 +34,7 @@ reader_urlpatterns = [
     path("accounts/delete/", members.delete_account, name="account-delete"),
 ]
 
-authoring_urlpatterns = [
+manage_urlpatterns = [
     path("manage/", authoring.my_stories, name="mine"),
     path("manage/post/", authoring.story_new, name="new"),
     path("manage/stories/<int:story_id>/", authoring.story_manage, name="manage"),
@@ -75,19 +76,19 @@ authoring_urlpatterns = [
         authoring.invite_answer,
         name="invite-answer",
     ),
-    path("manage/series/new/", authoring.series_new, name="series-new"),
-    path("manage/series/<int:series_id>/", authoring.series_manage, name="series-manage"),
-    path("manage/series/<int:series_id>/add/", authoring.series_add, name="series-add"),
-    path("manage/series/<int:series_id>/delete/", authoring.series_delete, name="series-delete"),
+    path("manage/series/new/", curating.series_new, name="series-new"),
+    path("manage/series/<int:series_id>/", curating.series_manage, name="series-manage"),
+    path("manage/series/<int:series_id>/add/", curating.series_add, name="series-add"),
+    path("manage/series/<int:series_id>/delete/", curating.series_delete, name="series-delete"),
     path(
         "manage/series/<int:series_id>/entries/<int:entry_id>/<str:verb>/",
-        authoring.series_entry,
+        curating.series_entry,
         name="series-entry",
     ),
-    path("manage/challenges/new/", authoring.challenge_new, name="challenge-new"),
+    path("manage/challenges/new/", curating.challenge_new, name="challenge-new"),
 ]
 
 urlpatterns = [
     *reader_urlpatterns,
-    path("", include((authoring_urlpatterns, "stories"))),
+    path("", include((manage_urlpatterns, "stories"))),
 ]

@@ -92,7 +92,7 @@ class Card:
         key = f"card:{self.story.pk}:{digest}"
         html = cache.get(key)
         if html is None:
-            html = render_to_string("includes/story_card.html", {"card": self})
+            html = render_to_string("stories/includes/story_card.html", {"card": self})
             cache.set(key, html, CARD_CACHE_SECONDS)
         return mark_safe(html)
 

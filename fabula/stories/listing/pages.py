@@ -135,7 +135,7 @@ def page_links(query: QueryDict, page: Page) -> list[Link]:
 
 @dataclass
 class StoryPage:
-    """One page of a story list, ready for `includes/story_list.html`."""
+    """One page of a story list, ready for `stories/includes/story_list.html`."""
 
     cards: list[Card]
     page: Page

@@ -1,5 +1,6 @@
-"""Authors' pages: post a story, edit it, add, edit, delete, reorder and schedule chapters,
-invite co-authors, keep series, post challenges.
+"""Pages for the authors of a story: post it, edit it, add, edit, delete, reorder and schedule
+its chapters, invite co-authors (and answer an invitation). Series and challenges, which
+members keep across stories, are `curating`.
 
 Views stay thin: the forms check what was typed, `permissions` says who may, `actions` write.
 A refusal is a 404 when the reader may not even see the story, a 403 when they may see it but
@@ -21,37 +22,30 @@ from django.views.decorators.http import require_POST
 from fabula.lib.refusals import ActionRefused
 from fabula.stories import actions
 from fabula.stories.forms import (
-    ChallengeForm,
     ChapterForm,
     InviteForm,
     NewStoryExtrasForm,
     ReorderForm,
     ScheduleForm,
-    SeriesAddForm,
-    SeriesForm,
     StoryForm,
 )
 from fabula.stories.models import (
     Chapter,
     CoauthorInvite,
-    Series,
-    SeriesEntry,
     Status,
     Story,
     StoryAuthor,
 )
 from fabula.stories.permissions import (
-    can_add_to_series,
     can_answer_invite,
     can_delete_story,
     can_edit_story,
     can_leave_story,
     can_manage_coauthors,
-    can_manage_series,
     can_post,
-    can_post_challenge,
     story_for,
 )
+from fabula.stories.selectors import author_desk
 
 
 def _chapter(story: Story, chapter_id: int) -> Chapter:
@@ -66,32 +60,50 @@ def _refuse(form, error: ActionRefused) -> None:
     form.add_error(None, str(error))
 
 
+def confirm_then(
+    request,
+    act: Callable[[], object],
+    *,
+    title: str,
+    text: str,
+    button: str,
+    cancel: str,
+    done: str,
+    then: str,
+) -> HttpResponse:
+    """A button that cannot be undone: its confirm page (GET), or `act()` (POST), then `then`
+    with the `done` message. A refused act goes back to `cancel` with the reason."""
+    if request.method != "POST":
+        return render(
+            request,
+            "stories/manage/confirm.html",
+            {"title": title, "text": text, "button": button, "cancel": cancel},
+        )
+    try:
+        act()
+    except ActionRefused as error:
+        messages.error(request, str(error))
+        return redirect(cancel)
+    messages.success(request, done)
+    return redirect(then)
+
+
 # ---------------------------------------------------------------------------------------------
 # My stories, and a new story
 
 
 @login_required
 def my_stories(request):
-    user = request.user
-    stories = (
-        Story.objects.filter(credits__user=user)
-        .select_related("rating")
-        .order_by("-created_at")
-        .distinct()
-    )
+    desk = author_desk(request.user)
     return render(
         request,
         "stories/manage/my_stories.html",
         {
-            "stories": stories,
-            "invites": CoauthorInvite.objects.filter(user=user).select_related(
-                "story", "invited_by"
-            ),
-            "series": Series.objects.filter(owner=user),
-            "can_post": can_post(user),
-            "waiting_entries": SeriesEntry.objects.filter(
-                series__owner=user, confirmed=False
-            ).select_related("series", "story", "subseries"),
+            "stories": desk.stories,
+            "invites": desk.invites,
+            "series": desk.series,
+            "waiting_entries": desk.waiting_entries,
+            "can_post": can_post(request.user),
         },
     )
 
@@ -214,19 +226,15 @@ def story_submit(request, story_id):
 @login_required
 def story_delete(request, story_id):
     story = story_for(request, story_id, need=can_delete_story, load="credits")
-    if request.method == "POST":
-        actions.story_delete(story=story, by=request.user)
-        messages.success(request, f"“{story.title}” is deleted.")
-        return redirect("stories:mine")
-    return render(
+    return confirm_then(
         request,
-        "stories/manage/confirm.html",
-        {
-            "title": f"Delete “{story.title}”?",
-            "text": "The story, its chapters and their reviews will be gone for good.",
-            "button": "Delete the story",
-            "cancel": _manage_url(story),
-        },
+        lambda: actions.story_delete(story=story, by=request.user),
+        title=f"Delete “{story.title}”?",
+        text="The story, its chapters and their reviews will be gone for good.",
+        button="Delete the story",
+        cancel=_manage_url(story),
+        done=f"“{story.title}” is deleted.",
+        then=reverse("stories:mine"),
     )
 
 
@@ -330,23 +338,15 @@ def _chapter_form_page(
 def chapter_delete(request, story_id, chapter_id):
     story = story_for(request, story_id, need=can_edit_story, load="credits")
     chapter = _chapter(story, chapter_id)
-    if request.method == "POST":
-        try:
-            actions.chapter_delete(chapter=chapter, by=request.user)
-        except ActionRefused as error:
-            messages.error(request, str(error))
-        else:
-            messages.success(request, f"“{chapter.title}” is deleted.")
-        return redirect(_manage_url(story))
-    return render(
+    return confirm_then(
         request,
-        "stories/manage/confirm.html",
-        {
-            "title": f"Delete the chapter “{chapter.title}”?",
-            "text": "Its text and its reviews will be gone for good.",
-            "button": "Delete the chapter",
-            "cancel": _manage_url(story),
-        },
+        lambda: actions.chapter_delete(chapter=chapter, by=request.user),
+        title=f"Delete the chapter “{chapter.title}”?",
+        text="Its text and its reviews will be gone for good.",
+        button="Delete the chapter",
+        cancel=_manage_url(story),
+        done=f"“{chapter.title}” is deleted.",
+        then=_manage_url(story),
     )
 
 
@@ -443,149 +443,3 @@ def invite_answer(request, invite_id, answer):
         actions.coauthor_decline(invite=invite)
         messages.info(request, "Invitation declined.")
     return redirect("stories:mine")
-
-
-# ---------------------------------------------------------------------------------------------
-# Series
-
-
-@login_required
-def series_new(request):
-    if not can_post(request.user):
-        raise PermissionDenied("Posting is closed, or your account is locked.")
-    form = SeriesForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        series = actions.series_create(
-            owner=request.user, title=d["title"], summary=d["summary"], openness=d["openness"]
-        )
-        messages.success(request, "Series created.")
-        return redirect("stories:series-manage", series.pk)
-    return render(request, "stories/manage/series_form.html", {"form": form, "new": True})
-
-
-def _series(request, series_id: int, allowed) -> Series:
-    series = get_object_or_404(Series, pk=series_id)
-    if not allowed(request.user, series):
-        raise PermissionDenied("You may not change this series.")
-    return series
-
-
-@login_required
-def series_manage(request, series_id):
-    series = _series(request, series_id, can_add_to_series)
-    owner = can_manage_series(request.user, series)
-    form = SeriesForm(
-        request.POST if request.method == "POST" and owner else None,
-        initial={
-            "title": series.title,
-            "summary": series.summary,
-            "openness": series.openness,
-        },
-    )
-    if request.method == "POST":
-        if not owner:
-            raise PermissionDenied("Only the series' owner may change it.")
-        if form.is_valid():
-            d = form.cleaned_data
-            try:
-                actions.series_update(
-                    series=series, title=d["title"], summary=d["summary"], openness=d["openness"]
-                )
-            except ActionRefused as error:
-                _refuse(form, error)
-            else:
-                messages.success(request, "Series saved.")
-                return redirect("stories:series-manage", series.pk)
-    return render(
-        request,
-        "stories/manage/series_form.html",
-        {
-            "series": series,
-            "form": form,
-            "owner": owner,
-            "new": False,
-            "entries": series.entries.select_related("story", "subseries"),
-            "add_form": SeriesAddForm(user=request.user, series=series),
-        },
-    )
-
-
-@login_required
-@require_POST
-def series_add(request, series_id):
-    series = _series(request, series_id, can_add_to_series)
-    form = SeriesAddForm(request.POST, user=request.user, series=series)
-    if form.is_valid():
-        try:
-            entry = actions.series_add_work(
-                series=series,
-                by=request.user,
-                story=form.cleaned_data.get("story"),
-                subseries=form.cleaned_data.get("subseries"),
-            )
-        except ActionRefused as error:
-            messages.error(request, str(error))
-        else:
-            messages.success(
-                request,
-                "Added."
-                if entry.confirmed
-                else "Added: it shows once the series' owner accepts it.",
-            )
-    else:
-        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
-    return redirect("stories:series-manage", series.pk)
-
-
-@login_required
-@require_POST
-def series_entry(request, series_id, entry_id, verb):
-    series = _series(request, series_id, can_manage_series)
-    entry = get_object_or_404(SeriesEntry, pk=entry_id, series=series)
-    if verb not in ("confirm", "remove"):
-        raise Http404("No such action.")
-    if verb == "confirm":
-        actions.series_confirm_entry(entry=entry)
-    else:
-        actions.series_remove_entry(entry=entry)
-    return redirect("stories:series-manage", series.pk)
-
-
-@login_required
-def series_delete(request, series_id):
-    series = _series(request, series_id, can_manage_series)
-    if request.method == "POST":
-        actions.series_delete(series=series)
-        messages.success(request, f"The series “{series.title}” is deleted; its stories stay.")
-        return redirect("stories:mine")
-    return render(
-        request,
-        "stories/manage/confirm.html",
-        {
-            "title": f"Delete the series “{series.title}”?",
-            "text": "Its stories stay in the archive; only the series goes.",
-            "button": "Delete the series",
-            "cancel": reverse("stories:series-manage", args=[series.pk]),
-        },
-    )
-
-
-# ---------------------------------------------------------------------------------------------
-# Challenges
-
-
-@login_required
-def challenge_new(request):
-    if not can_post_challenge(request.user):
-        raise PermissionDenied("Posting is closed, or your account is locked.")
-    form = ChallengeForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        actions.challenge_create(
-            owner=request.user,
-            title=form.cleaned_data["title"],
-            summary=form.cleaned_data["summary"],
-        )
-        messages.success(request, "Challenge posted. Authors answer it when they post a story.")
-        return redirect("stories:mine")
-    return render(request, "stories/manage/challenge_form.html", {"form": form})
