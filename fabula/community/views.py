@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import wraps
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -518,12 +519,12 @@ def blocks(request):
 class Switch:
     """An on/off button on a story, author, series or tag. A POST with `stop` turns it off."""
 
-    find: Callable[[HttpRequest, str, int], object]  # what the address names, or a 404
+    find: Callable[[HttpRequest, str, int], Any]  # what the address names, or a 404
     on: Callable[..., object]  # the actions, called with user= and target=
     off: Callable[..., object]
     said_on: str  # the messages, with {target}
     said_off: str
-    back: Callable[[object], str]  # where to go when the page gave no `next`
+    back: Callable[[Any], str]  # where to go when the page gave no `next`
 
 
 FOLLOW = Switch(
