@@ -20,11 +20,14 @@ run: install
 	$(BIN)/fabula demo
 	DEBUG=1 $(BIN)/fabula runserver 127.0.0.1:8000
 
-## make test: lint, then the whole suite on SQLite and again on PostgreSQL
+## make test: format, lint and type checks, then the whole suite on SQLite and on PostgreSQL
 test: install lint test-sqlite test-postgres
 
+## make lint: the formatter's check, ruff's rules and mypy (django-stubs) over the whole package
 lint: install
+	$(BIN)/ruff format --check fabula tests bench conftest.py
 	$(BIN)/ruff check fabula tests bench conftest.py
+	$(BIN)/mypy
 
 test-sqlite: install
 	$(BIN)/pytest
@@ -40,4 +43,4 @@ bench-quick: install
 	$(BIN)/python bench/serve.py --stories 300 --duration 5s
 
 clean:
-	rm -rf $(VENV) var .pytest_cache .ruff_cache
+	rm -rf $(VENV) var .pytest_cache .ruff_cache .mypy_cache .import_linter_cache

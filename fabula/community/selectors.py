@@ -148,7 +148,7 @@ def author_buttons(user, author: User) -> dict[str, bool]:
         .values("follows", "favourite", "blocked")
         .first()
     )
-    return row or {}
+    return {name: bool(value) for name, value in row.items()} if row else {}
 
 
 def series_buttons(user, series: Series) -> dict[str, bool]:

@@ -240,7 +240,7 @@ def review_reply(request, review_id):
 
 
 def _review_page(review: Review) -> str:
-    if review.chapter_id:
+    if review.chapter is not None:
         base = reverse("chapter", args=[review.story_id, review.chapter.position])
     else:
         base = reverse("story", args=[review.story_id])

@@ -21,6 +21,11 @@ from fabula.stories.uploads import FORMATS, UnreadableUpload, read_upload, to_ht
 from fabula.taxonomy.models import Rating, Tag, TagKind
 
 
+def error_text(form: forms.BaseForm) -> str:
+    """A form's errors as one message line (for pages that answer with a flash message)."""
+    return " ".join(str(error) for errors in form.errors.values() for error in errors)
+
+
 class TagChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, tag: Tag) -> str:
         return f"{tag.parent.name} › {tag.name}" if tag.parent is not None else tag.name

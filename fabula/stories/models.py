@@ -156,6 +156,10 @@ class StoryTag(models.Model):
 
 
 class Chapter(models.Model):
+    # Set by the reader pages on chapters only their authors and moderators can see yet; not a
+    # column (whether a chapter is released is `is_released`, worked out from its fields).
+    unreleased: bool = False
+
     story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="chapters")
     position = models.PositiveIntegerField(help_text="1-based order within the story.")
     title = models.CharField(max_length=200)

@@ -14,6 +14,7 @@ from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import Lower
 
 from fabula.accounts.models import User
+from fabula.stories.listing.cards import Card
 from fabula.stories.models import Series, SeriesEntry, Story, StoryTag
 from fabula.stories.permissions import Viewer, viewable_stories
 from fabula.taxonomy.models import Rating, Tag, TagKind
@@ -142,6 +143,7 @@ class SeriesItem:
     position: int
     story: Story | None = None
     subseries: Series | None = None
+    card: Card | None = None  # the story's card, once the page has made them
 
 
 def series_items(series: Series, user: Viewer) -> list[SeriesItem]:

@@ -28,6 +28,7 @@ from fabula.stories.forms import (
     ReorderForm,
     ScheduleForm,
     StoryForm,
+    error_text,
 )
 from fabula.stories.models import (
     Chapter,
@@ -382,7 +383,7 @@ def chapter_schedule(request, story_id, chapter_id):
             f"“{chapter.title}” is scheduled." if when else f"“{chapter.title}” is released.",
         )
     else:
-        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        messages.error(request, error_text(form))
     return redirect(_manage_url(story))
 
 
@@ -405,7 +406,7 @@ def coauthor_invite(request, story_id):
         else:
             messages.success(request, f"{form.cleaned_data['pen_name'].pen_name} is invited.")
     else:
-        messages.error(request, " ".join(form.errors["pen_name"]))
+        messages.error(request, " ".join(str(error) for error in form.errors["pen_name"]))
     return redirect(_manage_url(story))
 
 

@@ -52,6 +52,7 @@ def rating_detail(request, rating_id: int) -> HttpResponse:
 def kind_detail(request, slug: str) -> HttpResponse:
     kind = get_object_or_404(TagKind, slug=slug)
     listed = listed_stories(request.user)
+    context: dict[str, object]
     if kind.role == TagKind.Role.CATEGORY:
         context = {"tree": tag_tree(kind, listed)}
     else:
@@ -64,8 +65,9 @@ def tag_detail(request, slug: str, tag_id: int) -> HttpResponse:
     tag = get_object_or_404(
         Tag.objects.select_related("kind", "synonym_of"), pk=tag_id, kind__slug=slug
     )
-    if tag.synonym_of_id:  # a synonym's stories are filed under its canonical tag
-        return redirect("browse-tag", tag.synonym_of.kind.slug, tag.synonym_of_id)
+    canonical = tag.synonym_of
+    if canonical is not None:  # a synonym's stories are filed under its canonical tag
+        return redirect("browse-tag", canonical.kind.slug, canonical.pk)
     listed = listed_stories(request.user)
     ancestors, children, tag_ids = [], [], [tag.pk]
     if tag.kind.role == TagKind.Role.CATEGORY:

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from fabula.lib.refusals import ActionRefused
 from fabula.stories import actions
-from fabula.stories.forms import ChallengeForm, SeriesAddForm, SeriesForm
+from fabula.stories.forms import ChallengeForm, SeriesAddForm, SeriesForm, error_text
 from fabula.stories.models import Series, SeriesEntry
 from fabula.stories.permissions import (
     can_add_to_series,
@@ -116,7 +116,7 @@ def series_add(request, series_id):
                 else "Added: it shows once the series' owner accepts it.",
             )
     else:
-        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        messages.error(request, error_text(form))
     return redirect("stories:series-manage", series.pk)
 
 
