@@ -27,7 +27,7 @@ from fabula.accounts.models import User
 from fabula.conf.models import site_settings
 from fabula.stories.models import Block, Chapter, Status, Story, StoryAuthor, StoryTag
 from fabula.stories.selectors import with_listing_data
-from fabula.taxonomy.models import Tag
+from fabula.taxonomy.models import Rating, Tag
 
 Viewer = User | AnonymousUser
 Gate = Literal["registered", "age", "warning"]
@@ -84,7 +84,12 @@ def can_view_story(user: Viewer, story: Story) -> bool:
 def behind_members_gate(user: Viewer, story: Story) -> bool:
     """Is this a members-only story and the reader a guest? (They may know it exists, from
     its address, but not read it nor take part in it: reviews, kudos, follows.)"""
-    return story.rating.registered_only and not user.is_authenticated
+    return rating_behind_members_gate(user, story.rating)
+
+
+def rating_behind_members_gate(user: Viewer, rating: Rating) -> bool:
+    """Are this rating's stories for members only, and the reader a guest?"""
+    return rating.registered_only and not user.is_authenticated
 
 
 def check_view_story(

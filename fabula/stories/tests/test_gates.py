@@ -151,3 +151,13 @@ def test_gate_pages_are_not_served_from_the_guest_cache(client, make_story, auth
     # The guest who answered now has a session; a new guest is still asked, not served text.
     assert "Text of chapter 1" in text_of(first, story).content.decode()
     assert "Age check" in text_of(Client(), story).content.decode()
+
+
+def test_a_members_only_rating_page_asks_guests_to_log_in(client, archive, reader):
+    page = reverse("browse-rating", args=[archive.members_only.pk])
+    assert "for members only" in client.get(page).content.decode()
+    client.force_login(reader)
+    assert "for members only" not in client.get(page).content.decode()
+    general = reverse("browse-rating", args=[archive.general.pk])
+    client.logout()
+    assert "for members only" not in client.get(general).content.decode()

@@ -19,7 +19,7 @@ from fabula.stories.listing.browsing import (
     tags_with_counts,
 )
 from fabula.stories.listing.pages import story_page
-from fabula.stories.permissions import listed_stories
+from fabula.stories.permissions import listed_stories, rating_behind_members_gate
 from fabula.taxonomy.models import Rating, Tag, TagKind
 
 
@@ -43,6 +43,7 @@ def rating_detail(request, rating_id: int) -> HttpResponse:
         "stories/browse/rating_detail.html",
         {
             "rating": rating,
+            "members_only": rating_behind_members_gate(request.user, rating),
             "listing": story_page(request, stories, default_sort="updated"),
         },
     )
