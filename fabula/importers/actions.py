@@ -21,6 +21,7 @@ from fabula.importers.models import ImportRecord
 from fabula.lib.changes import changed
 from fabula.lib.db import insert, insert_rows, keep_ids_ahead
 from fabula.stories.models import Challenge
+from fabula.taxonomy.actions import tag_number
 from fabula.taxonomy.models import Rating, Tag, TagKind
 
 SETTINGS_FIELDS = (
@@ -130,7 +131,7 @@ def tag_import(
     locked: bool = False,
     order: int = 0,
 ) -> Tag:
-    tag = Tag.objects.create(
+    tag = Tag(
         kind=kind,
         name=name,
         legacy_id=legacy_id,
@@ -139,6 +140,8 @@ def tag_import(
         locked=locked,
         order=order,
     )
+    tag_number(tag=tag)  # a tag without an old number gets one, so old-style links can name it
+    tag.save()
     changed()
     return tag
 

@@ -11,7 +11,7 @@ from fabula.formats import efiction_text
 from fabula.formats.tests.helpers import SEED_SID, export_text, import_text, run, write
 from fabula.stories import actions
 from fabula.stories.models import Chapter, Status, Story
-from fabula.taxonomy.models import TagKind
+from fabula.taxonomy.models import Tag, TagKind
 
 # The seed round trip -------------------------------------------------------------------------
 
@@ -92,6 +92,8 @@ def test_seed_round_trips_beside_an_existing_taxonomy(archive, seed_path, seed_b
     import_text(seed_path)
     assert TagKind.objects.filter(role="class").count() == 2
     assert export_text(SEED_SID).encode("utf-8") == seed_bytes
+    # Every tag the text brought in has an eFiction-style number, so old links can name it.
+    assert not Tag.objects.filter(legacy_id__isnull=True).exists()
 
 
 def test_replace_overwrites_the_story_with_the_same_sid(db, seed_path, seed_bytes, tmp_path):
