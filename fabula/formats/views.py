@@ -9,10 +9,14 @@ pages a guest without a session asks for come from the guest page cache.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
+from dataclasses import dataclass
 from functools import wraps
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseNotModified
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
@@ -27,7 +31,7 @@ from fabula.conf.models import site_settings
 from fabula.formats import feeds, opds
 from fabula.formats.actions import app_password_create, app_password_revoke
 from fabula.formats.app_passwords import basic_credentials, user_from_basic_auth
-from fabula.formats.atom import feed_xml
+from fabula.formats.atom import Feed, feed_xml
 from fabula.formats.atom import render as render_chapters
 from fabula.formats.downloads import (
     READ_WHOLE_BYTES,
@@ -39,7 +43,7 @@ from fabula.formats.downloads import (
 from fabula.formats.models import AppPassword
 from fabula.formats.registry import downloadable_formats
 from fabula.lib.pagecache import cached_page
-from fabula.stories.models import Series
+from fabula.stories.models import Series, Story
 from fabula.stories.permissions import (
     listed_stories,
     required_gate,
@@ -223,81 +227,49 @@ def _opds(request, build, kind: str = opds.ACQUISITION) -> HttpResponse:
     )
 
 
-@require_safe
-@basic_auth
-def opds_root(request):
-    return _opds(request, lambda site, listed: opds.root_feed(site), opds.NAVIGATION)
+@dataclass(frozen=True)
+class CatalogFeed:
+    """One feed of the OPDS catalog, as its address names it.
+
+    `build(site, listed, target, page)` makes the feed from the reader's listed stories; `target`
+    is what the address names: a row of `names` (a 404 when there is none), else the address's
+    own value (a top list's key), else None. Navigation feeds list other feeds; acquisition feeds
+    list stories to download.
+    """
+
+    build: Callable[[feeds.Site, QuerySet[Story], Any, str | None], Feed]
+    names: Callable[[], QuerySet[Any]] | None = None
+    kind: str = opds.ACQUISITION
+
+
+CATALOG: dict[str, CatalogFeed] = {
+    "root": CatalogFeed(lambda site, listed, _, page: opds.root_feed(site), kind=opds.NAVIGATION),
+    "recent": CatalogFeed(lambda site, listed, _, page: opds.recent_feed(site, listed, page)),
+    "categories": CatalogFeed(
+        lambda site, listed, _, page: opds.categories_feed(site, listed), kind=opds.NAVIGATION
+    ),
+    "tag": CatalogFeed(opds.tag_feed, names=lambda: Tag.objects.select_related("kind")),
+    "authors": CatalogFeed(
+        lambda site, listed, _, page: opds.authors_feed(site, listed, page), kind=opds.NAVIGATION
+    ),
+    "author": CatalogFeed(opds.author_feed, names=User.objects.all),
+    "series-list": CatalogFeed(
+        lambda site, listed, _, page: opds.series_list_feed(site, listed, page),
+        kind=opds.NAVIGATION,
+    ),
+    "series": CatalogFeed(opds.series_feed, names=Series.objects.all),
+    "top": CatalogFeed(opds.top_feed),
+}
 
 
 @require_safe
 @basic_auth
-def opds_recent(request):
-    return _opds(
-        request, lambda site, listed: opds.recent_feed(site, listed, request.GET.get("page"))
-    )
-
-
-@require_safe
-@basic_auth
-def opds_categories(request):
-    return _opds(request, opds.categories_feed, opds.NAVIGATION)
-
-
-@require_safe
-@basic_auth
-def opds_tag(request, tag_id: int):
-    tag = get_object_or_404(Tag.objects.select_related("kind"), pk=tag_id)
-    return _opds(
-        request, lambda site, listed: opds.tag_feed(site, listed, tag, request.GET.get("page"))
-    )
-
-
-@require_safe
-@basic_auth
-def opds_authors(request):
-    return _opds(
-        request,
-        lambda site, listed: opds.authors_feed(site, listed, request.GET.get("page")),
-        opds.NAVIGATION,
-    )
-
-
-@require_safe
-@basic_auth
-def opds_author(request, user_id: int):
-    author = get_object_or_404(User, pk=user_id)
-    return _opds(
-        request,
-        lambda site, listed: opds.author_feed(site, listed, author, request.GET.get("page")),
-    )
-
-
-@require_safe
-@basic_auth
-def opds_series_list(request):
-    return _opds(
-        request,
-        lambda site, listed: opds.series_list_feed(site, listed, request.GET.get("page")),
-        opds.NAVIGATION,
-    )
-
-
-@require_safe
-@basic_auth
-def opds_series(request, series_id: int):
-    series = get_object_or_404(Series, pk=series_id)
-    return _opds(
-        request,
-        lambda site, listed: opds.series_feed(site, listed, series, request.GET.get("page")),
-    )
-
-
-@require_safe
-@basic_auth
-def opds_top(request, key: str):
-    return _opds(
-        request, lambda site, listed: opds.top_feed(site, listed, key, request.GET.get("page"))
-    )
+def opds_feed(request, feed: str, target: int | str | None = None) -> HttpResponse:
+    """Any feed of the CATALOG table; the URL says which (fabula/formats/urls.py)."""
+    spec = CATALOG[feed]
+    named = get_object_or_404(spec.names(), pk=target) if spec.names else target
+    page = request.GET.get("page")
+    return _opds(request, lambda site, listed: spec.build(site, listed, named, page), spec.kind)
 
 
 @require_safe
