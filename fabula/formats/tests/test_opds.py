@@ -239,3 +239,10 @@ def test_the_opds_story_format_is_one_complete_entry(catalog):
     assert entry.tag == f"{{{NS['a']}}}entry"
     assert entry.findtext("a:title", namespaces=NS) == "Office Hours"
     assert acquisition(entry, "application/epub+zip").endswith(f"/downloads/{story.pk}/epub/")
+
+
+@pytest.mark.parametrize(
+    "address", ["/opds/tags/999999/", "/opds/authors/999999/", "/opds/series/999999/"]
+)
+def test_a_feed_of_something_that_does_not_exist_is_not_found(client, catalog, address):
+    assert client.get(address).status_code == 404
