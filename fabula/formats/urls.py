@@ -6,10 +6,12 @@ from fabula.formats import views
 
 urlpatterns = [
     path("downloads/<int:story_id>/<str:format_name>/", views.download, name="download"),
-    path("feeds/recent.atom", views.feed_recent, name="feed-recent"),
-    path("feeds/tags/<int:tag_id>.atom", views.feed_tag, name="feed-tag"),
-    path("feeds/authors/<int:user_id>.atom", views.feed_author, name="feed-author"),
-    path("feeds/series/<int:series_id>.atom", views.feed_series, name="feed-series"),
+    path("feeds/recent.atom", views.atom_feed, {"feed": "recent"}, name="feed-recent"),
+    path("feeds/tags/<int:target>.atom", views.atom_feed, {"feed": "tag"}, name="feed-tag"),
+    path(
+        "feeds/authors/<int:target>.atom", views.atom_feed, {"feed": "author"}, name="feed-author"
+    ),
+    path("feeds/series/<int:target>.atom", views.atom_feed, {"feed": "series"}, name="feed-series"),
     path("feeds/stories/<int:story_id>.atom", views.feed_story, name="feed-story"),
     path("opds/", views.opds_feed, {"feed": "root"}, name="opds-root"),
     path("opds/recent/", views.opds_feed, {"feed": "recent"}, name="opds-recent"),

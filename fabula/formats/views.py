@@ -161,43 +161,57 @@ def _file_response(request, ticket: Ticket) -> HttpResponseBase:
 # Atom feeds (what a guest sees)
 
 
-@require_safe
-def feed_recent(request):
+@dataclass(frozen=True)
+class NamedFeed:
+    """One feed (Atom, or an OPDS catalog page), as its address names it.
+
+    `build(site, listed, target, page)` makes the feed from the reader's listed stories; `target`
+    is what the address names: a row of `names` (a 404 when there is none), else the address's
+    own value (a top list's key), else None. OPDS navigation feeds list other feeds; acquisition
+    feeds list stories to download.
+    """
+
+    build: Callable[[feeds.Site, QuerySet[Story], Any, str | None], Feed]
+    names: Callable[[], QuerySet[Any]] | None = None
+    content_type: str = f"{opds.ACQUISITION}; charset=utf-8"
+
+
+def _serve_feed(request, spec: NamedFeed, target: int | str | None) -> HttpResponse:
+    named = get_object_or_404(spec.names(), pk=target) if spec.names else target
+    page = request.GET.get("page")
     return _xml(
         request,
-        lambda: feed_xml(feeds.site_feed(_site(request), listed_stories(request.user))),
-        ATOM_CONTENT_TYPE,
+        lambda: feed_xml(spec.build(_site(request), listed_stories(request.user), named, page)),
+        spec.content_type,
     )
 
 
-@require_safe
-def feed_tag(request, tag_id: int):
-    tag = get_object_or_404(Tag.objects.select_related("kind"), pk=tag_id)
-    return _xml(
-        request,
-        lambda: feed_xml(feeds.tag_feed(_site(request), listed_stories(request.user), tag)),
-        ATOM_CONTENT_TYPE,
-    )
+ATOM_FEEDS: dict[str, NamedFeed] = {
+    "recent": NamedFeed(
+        lambda site, listed, _, page: feeds.site_feed(site, listed), content_type=ATOM_CONTENT_TYPE
+    ),
+    "tag": NamedFeed(
+        lambda site, listed, tag, _: feeds.tag_feed(site, listed, tag),
+        names=lambda: Tag.objects.select_related("kind"),
+        content_type=ATOM_CONTENT_TYPE,
+    ),
+    "author": NamedFeed(
+        lambda site, listed, author, _: feeds.author_feed(site, listed, author),
+        names=User.objects.all,
+        content_type=ATOM_CONTENT_TYPE,
+    ),
+    "series": NamedFeed(
+        lambda site, listed, series, _: feeds.series_feed(site, listed, series),
+        names=Series.objects.all,
+        content_type=ATOM_CONTENT_TYPE,
+    ),
+}
 
 
 @require_safe
-def feed_author(request, user_id: int):
-    author = get_object_or_404(User, pk=user_id)
-    return _xml(
-        request,
-        lambda: feed_xml(feeds.author_feed(_site(request), listed_stories(request.user), author)),
-        ATOM_CONTENT_TYPE,
-    )
-
-
-@require_safe
-def feed_series(request, series_id: int):
-    series = get_object_or_404(Series, pk=series_id)
-    return _xml(
-        request,
-        lambda: feed_xml(feeds.series_feed(_site(request), listed_stories(request.user), series)),
-        ATOM_CONTENT_TYPE,
-    )
+def atom_feed(request, feed: str, target: int | None = None) -> HttpResponse:
+    """Any feed of the ATOM_FEEDS table; the URL says which (fabula/formats/urls.py)."""
+    return _serve_feed(request, ATOM_FEEDS[feed], target)
 
 
 @require_safe
@@ -219,46 +233,25 @@ def feed_story(request, story_id: int):
 # OPDS
 
 
-def _opds(request, build, kind: str = opds.ACQUISITION) -> HttpResponse:
-    return _xml(
-        request,
-        lambda: feed_xml(build(_site(request), listed_stories(request.user))),
-        f"{kind}; charset=utf-8",
-    )
-
-
-@dataclass(frozen=True)
-class CatalogFeed:
-    """One feed of the OPDS catalog, as its address names it.
-
-    `build(site, listed, target, page)` makes the feed from the reader's listed stories; `target`
-    is what the address names: a row of `names` (a 404 when there is none), else the address's
-    own value (a top list's key), else None. Navigation feeds list other feeds; acquisition feeds
-    list stories to download.
-    """
-
-    build: Callable[[feeds.Site, QuerySet[Story], Any, str | None], Feed]
-    names: Callable[[], QuerySet[Any]] | None = None
-    kind: str = opds.ACQUISITION
-
-
-CATALOG: dict[str, CatalogFeed] = {
-    "root": CatalogFeed(lambda site, listed, _, page: opds.root_feed(site), kind=opds.NAVIGATION),
-    "recent": CatalogFeed(lambda site, listed, _, page: opds.recent_feed(site, listed, page)),
-    "categories": CatalogFeed(
-        lambda site, listed, _, page: opds.categories_feed(site, listed), kind=opds.NAVIGATION
+NAVIGATION = f"{opds.NAVIGATION}; charset=utf-8"
+CATALOG: dict[str, NamedFeed] = {
+    "root": NamedFeed(lambda site, listed, _, page: opds.root_feed(site), content_type=NAVIGATION),
+    "recent": NamedFeed(lambda site, listed, _, page: opds.recent_feed(site, listed, page)),
+    "categories": NamedFeed(
+        lambda site, listed, _, page: opds.categories_feed(site, listed), content_type=NAVIGATION
     ),
-    "tag": CatalogFeed(opds.tag_feed, names=lambda: Tag.objects.select_related("kind")),
-    "authors": CatalogFeed(
-        lambda site, listed, _, page: opds.authors_feed(site, listed, page), kind=opds.NAVIGATION
+    "tag": NamedFeed(opds.tag_feed, names=lambda: Tag.objects.select_related("kind")),
+    "authors": NamedFeed(
+        lambda site, listed, _, page: opds.authors_feed(site, listed, page), content_type=NAVIGATION
     ),
-    "author": CatalogFeed(opds.author_feed, names=User.objects.all),
-    "series-list": CatalogFeed(
+    "author": NamedFeed(opds.author_feed, names=User.objects.all),
+    "series-list": NamedFeed(
         lambda site, listed, _, page: opds.series_list_feed(site, listed, page),
-        kind=opds.NAVIGATION,
+        content_type=NAVIGATION,
     ),
-    "series": CatalogFeed(opds.series_feed, names=Series.objects.all),
-    "top": CatalogFeed(opds.top_feed),
+    "series": NamedFeed(opds.series_feed, names=Series.objects.all),
+    "top": NamedFeed(opds.top_feed),
+    "search": NamedFeed(opds.search_feed),  # its target is the query
 }
 
 
@@ -266,19 +259,13 @@ CATALOG: dict[str, CatalogFeed] = {
 @basic_auth
 def opds_feed(request, feed: str, target: int | str | None = None) -> HttpResponse:
     """Any feed of the CATALOG table; the URL says which (fabula/formats/urls.py)."""
-    spec = CATALOG[feed]
-    named = get_object_or_404(spec.names(), pk=target) if spec.names else target
-    page = request.GET.get("page")
-    return _opds(request, lambda site, listed: spec.build(site, listed, named, page), spec.kind)
+    return _serve_feed(request, CATALOG[feed], target)
 
 
 @require_safe
 @basic_auth
 def opds_search(request):
-    query = request.GET.get("q", "").strip()[:200]
-    return _opds(
-        request, lambda site, listed: opds.search_feed(site, listed, query, request.GET.get("page"))
-    )
+    return _serve_feed(request, CATALOG["search"], request.GET.get("q", "").strip()[:200])
 
 
 @require_safe
