@@ -206,27 +206,13 @@ def database_url(database: str, stories: int) -> str:
 
 
 def run_wrk(port: int, urls: list[str], key: str, database: str, args) -> dict:
+    import serve  # bench/ is on sys.path when run as a script
+
     url_file = OUT / f"urls-{database}-{key}-{len(urls)}.txt"
     url_file.write_text("\n".join(urls) + "\n")
 
     def wrk(duration: str) -> subprocess.CompletedProcess:
-        return subprocess.run(
-            [
-                "wrk",
-                "-t2",
-                "-c16",
-                f"-d{duration}",
-                "--latency",
-                "-s",
-                str(BENCH / "wrk_urls.lua"),
-                f"http://127.0.0.1:{port}",
-                "--",
-                str(url_file),
-            ],
-            capture_output=True,
-            text=True,
-            cwd=ROOT,
-        )
+        return serve.run_wrk(port, url_file, duration)
 
     wrk("2s")  # uncounted: every worker opens its connection and loads its templates
     done = wrk(args.duration)

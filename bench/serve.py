@@ -361,23 +361,7 @@ def measure(database: str, page: dict, info: dict, port: int, args) -> Result:
     warm_up(port, urls[:3])
 
     def wrk(duration: str) -> subprocess.CompletedProcess:
-        return subprocess.run(
-            [
-                "wrk",
-                f"-t{args.threads}",
-                f"-c{args.connections}",
-                f"-d{duration}",
-                "--latency",
-                "-s",
-                str(BENCH / "wrk_urls.lua"),
-                f"http://127.0.0.1:{port}",
-                "--",
-                str(url_file),
-            ],
-            capture_output=True,
-            text=True,
-            cwd=ROOT,
-        )
+        return run_wrk(port, url_file, duration, args.threads, args.connections)
 
     if args.warmup not in ("", "0", "0s"):
         wrk(args.warmup)  # not counted: every worker thread opens its connection, loads templates
@@ -394,6 +378,29 @@ def measure(database: str, page: dict, info: dict, port: int, args) -> Result:
         and (page["max_p99_ms"] is None or (result.p99_ms or 0) <= page["max_p99_ms"])
     )
     return result
+
+
+def run_wrk(
+    port: int, url_file: Path, duration: str, threads: int = 2, connections: int = 16
+) -> subprocess.CompletedProcess:
+    """wrk against the server on `port`, each request taking the next address of `url_file`."""
+    return subprocess.run(
+        [
+            "wrk",
+            f"-t{threads}",
+            f"-c{connections}",
+            f"-d{duration}",
+            "--latency",
+            "-s",
+            str(BENCH / "wrk_urls.lua"),
+            f"http://127.0.0.1:{port}",
+            "--",
+            str(url_file),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
 
 
 def warm_up(port: int, urls: list[str]) -> None:
