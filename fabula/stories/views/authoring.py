@@ -406,7 +406,7 @@ def coauthor_invite(request, story_id):
         else:
             messages.success(request, f"{form.cleaned_data['pen_name'].pen_name} is invited.")
     else:
-        messages.error(request, " ".join(str(error) for error in form.errors["pen_name"]))
+        messages.error(request, error_text(form))
     return redirect(_manage_url(story))
 
 
