@@ -200,7 +200,8 @@ def test_no_payload_runs(browser, live_server, archive, author, moderator):
     # The watch works: unsanitised, the first payloads would run.
     guest.goto(live_server.url + reverse("home"))
     guest.evaluate("html => document.body.insertAdjacentHTML('beforeend', html)", PAYLOADS[14])
-    guest.wait_for_timeout(200)
+    # Wait for the payload to fire (an image error event: slower on a busy machine), not a guess.
+    guest.wait_for_function("(window.__xss || 0) >= 1", timeout=10_000)
     assert guest.evaluate("window.__xss || 0") == 1
     series = Series.objects.get()
     for path in [
