@@ -20,6 +20,7 @@ from fabula.accounts.forms import (
     ProfileForm,
     RegisterForm,
 )
+from fabula.conf.models import site_settings
 from fabula.lib.ratelimit import Limit, client_address
 from fabula.lib.refusals import ActionRefused
 
@@ -94,6 +95,13 @@ class PasswordResetView(auth_views.PasswordResetView):
     email_template_name = "accounts/password_reset_email.txt"
     subject_template_name = "accounts/password_reset_subject.txt"
     success_url = reverse_lazy("accounts:password_reset_done")
+
+    def form_valid(self, form):
+        # The link and the name come from the site settings: Django's own `domain` and
+        # `site_name` are the request's Host, which whoever asks for the mail chooses.
+        settings = site_settings()
+        self.extra_email_context = {"site_url": settings.site_url, "site": settings}
+        return super().form_valid(form)
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):

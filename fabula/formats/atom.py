@@ -5,8 +5,8 @@
 (`feeds.py`) and the OPDS catalog (`opds.py`), which is Atom with more link relations. What the
 Atom rules ask, every feed here has: a feed and each entry carry `id`, `title` and `updated`;
 every entry has an author (its own); links carry `rel` and `type`; dates are RFC 3339 in UTC.
-Ids are permanent addresses on the site (SiteSettings.site_url), links are the addresses the
-reader used (so a catalog behind another host name still works).
+Ids and links are addresses on the configured site address (SiteSettings.site_url), never the
+host a request named: feeds are cached and shared, so a client's Host must not reach them.
 """
 
 from __future__ import annotations

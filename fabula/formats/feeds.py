@@ -14,6 +14,7 @@ from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.html import escape
 
+from fabula.conf.models import site_settings
 from fabula.formats.atom import ATOM_TYPE, Entry, Feed, Link, Person, latest
 from fabula.stories.listing.browsing import stories_tagged
 from fabula.stories.models import Series, Story
@@ -25,17 +26,23 @@ FEED_LENGTH = 25
 
 @dataclass
 class Site:
-    """Where addresses start: `ids` for permanent ids, `links` for what the reader follows."""
+    """Where addresses start: the configured site address (SiteSettings.site_url), for ids and
+    links alike. Never the request's host: feeds are cached and shared by every reader, and a
+    Host header (or an absolute-form request target) is the client's to choose."""
 
     name: str
-    ids: str  # SiteSettings.site_url
-    links: str  # the scheme and host the reader used
+    address: str
 
     def id(self, path: str) -> str:
-        return self.ids + path
+        return self.address + path
 
     def link(self, path: str) -> str:
-        return self.links + path
+        return self.address + path
+
+    @classmethod
+    def configured(cls) -> Site:
+        settings = site_settings()
+        return cls(settings.site_name, settings.site_url)
 
 
 def recent(stories: QuerySet[Story], limit: int = FEED_LENGTH) -> list[Story]:
@@ -95,7 +102,7 @@ def _feed(site: Site, title: str, feed_path: str, page_path: str, stories: list[
         id=site.id(feed_path),
         title=title,
         updated=latest(entry.updated for entry in entries),
-        author=Person(site.name, site.ids),
+        author=Person(site.name, site.address),
         links=[Link(site.link(feed_path), rel="self", type=ATOM_TYPE), Link(site.link(page_path))],
         entries=entries,
     )

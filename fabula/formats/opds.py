@@ -362,7 +362,7 @@ def _feed(
         id=site.id(path),
         title=title,
         updated=updated,
-        author=Person(site.name, site.ids),
+        author=Person(site.name, site.address),
         links=links,
         entries=entries,
         counts=counts,
@@ -407,8 +407,7 @@ def _archive_updated():
 
 
 def render(story: Story, chapters: Sequence[Chapter]) -> bytes:
-    settings = site_settings()
-    site = Site(settings.site_name, settings.site_url, settings.site_url)
+    site = Site.configured()
     listed = with_listing_data(Story.objects.filter(pk=story.pk)).get()
     return entry_xml(acquisition_entry(site, listed))
 

@@ -81,13 +81,6 @@ def basic_auth(view):
     return wrapper
 
 
-def _site(request) -> feeds.Site:
-    settings = site_settings()
-    return feeds.Site(
-        settings.site_name, settings.site_url, f"{request.scheme}://{request.get_host()}"
-    )
-
-
 def _xml(request, build, content_type: str) -> HttpResponse:
     """A feed's bytes, for a guest from the page cache."""
     response = HttpResponse(cached_page(request, build), content_type=content_type)
@@ -181,7 +174,9 @@ def _serve_feed(request, spec: NamedFeed, target: int | str | None) -> HttpRespo
     page = request.GET.get("page")
     return _xml(
         request,
-        lambda: feed_xml(spec.build(_site(request), listed_stories(request.user), named, page)),
+        lambda: feed_xml(
+            spec.build(feeds.Site.configured(), listed_stories(request.user), named, page)
+        ),
         spec.content_type,
     )
 
@@ -272,7 +267,7 @@ def opds_search(request):
 def opds_opensearch(request):
     return _xml(
         request,
-        lambda: opds.opensearch_description(_site(request)),
+        lambda: opds.opensearch_description(feeds.Site.configured()),
         f"{opds.OPENSEARCH}; charset=utf-8",
     )
 
@@ -281,7 +276,7 @@ def _member_feed(request, title: str, path: str, story_ids) -> HttpResponse:
     if not request.user.is_authenticated:
         return _unauthorized("Log in with your pen name and an app password to see this list.")
     listed = listed_stories(request.user).filter(pk__in=story_ids).order_by("-updated_at", "-pk")
-    feed = opds.member_feed(_site(request), title, path, listed, request.GET.get("page"))
+    feed = opds.member_feed(feeds.Site.configured(), title, path, listed, request.GET.get("page"))
     return HttpResponse(
         feed_xml(feed),
         content_type=f"{opds.ACQUISITION}; charset=utf-8",
@@ -332,7 +327,7 @@ def app_passwords(request):
         {
             "passwords": AppPassword.objects.filter(user=request.user),
             "new_password": new_password,
-            "catalog_url": request.build_absolute_uri(reverse("opds-root")),
+            "catalog_url": site_settings().site_url + reverse("opds-root"),
         },
     )
     response["Cache-Control"] = "no-store"

@@ -11,6 +11,7 @@ from django.http import QueryDict
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from fabula.conf.models import site_settings
 from fabula.search.models import SavedSearch
 from fabula.search.results import feed_stories
 from fabula.stories.listing.cards import make_cards
@@ -25,7 +26,9 @@ def atom(request, search_: SavedSearch) -> bytes:
             "search": search_,
             "cards": make_cards(stories),
             "updated": updated or timezone.now(),
-            "base": request.build_absolute_uri("/").rstrip("/"),
+            # The configured address, never the request's host: the feed is what a reader app
+            # keeps, and the Host header is the client's to choose.
+            "base": site_settings().site_url,
         },
         request=request,
     ).encode()

@@ -51,12 +51,12 @@ def test_site_feed_lists_public_stories_with_full_summaries(client, shelf):
         "Night Swept"
     ]
     alternate = links(entry, "alternate")[0]
-    assert alternate.get("href") == f"http://testserver/stories/{shelf['first'].pk}/"
+    assert alternate.get("href") == f"http://127.0.0.1:8000/stories/{shelf['first'].pk}/"
     assert (
         entry.findtext("a:id", namespaces=NS)
         == f"http://127.0.0.1:8000/stories/{shelf['first'].pk}/"
     )
-    assert links(root, "self")[0].get("href") == "http://testserver/feeds/recent.atom"
+    assert links(root, "self")[0].get("href") == "http://127.0.0.1:8000/feeds/recent.atom"
 
 
 def test_tag_author_and_series_feeds(client, shelf, archive, coauthor):
