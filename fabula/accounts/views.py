@@ -118,43 +118,33 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         return super().form_valid(form)
 
 
+def _own_account_page(request, form_class, save, *, saved: str, page: str):
+    """A member's page of their own settings: one form on their User, saved through one action
+    whose keywords are the form's fields."""
+    form = form_class(request.POST if request.method == "POST" else None, instance=request.user)
+    if request.method == "POST":
+        if form.is_valid():
+            save(user=request.user, **form.cleaned_data)
+            messages.success(request, saved)
+            return redirect(f"accounts:{page}")
+        # The form validated on the session's user: undo what it half-changed there.
+        request.user.refresh_from_db()
+    return render(request, f"accounts/{page}.html", {"form": form})
+
+
 @login_required
 def profile(request):
-    form = ProfileForm(request.POST if request.method == "POST" else None, instance=request.user)
-    if request.method == "POST":
-        # Validate on a copy so a bad form does not leave the session's user half-changed.
-        if form.is_valid():
-            d = form.cleaned_data
-            actions.profile_update(
-                user=request.user,
-                real_name=d["real_name"],
-                email=d["email"],
-                bio=d["bio"],
-                website=d["website"],
-            )
-            messages.success(request, "Profile saved.")
-            return redirect("accounts:profile")
-        request.user.refresh_from_db()
-    return render(request, "accounts/profile.html", {"form": form})
+    return _own_account_page(
+        request, ProfileForm, actions.profile_update, saved="Profile saved.", page="profile"
+    )
 
 
 @login_required
 def preferences(request):
-    form = PreferencesForm(
-        request.POST if request.method == "POST" else None, instance=request.user
+    return _own_account_page(
+        request,
+        PreferencesForm,
+        actions.preferences_update,
+        saved="Preferences saved.",
+        page="preferences",
     )
-    if request.method == "POST":
-        if form.is_valid():
-            d = form.cleaned_data
-            actions.preferences_update(
-                user=request.user,
-                age_consent=d["age_consent"],
-                theme=d["theme"],
-                text_size=d["text_size"],
-                default_sort=d["default_sort"],
-                alerts=d["alerts"],
-            )
-            messages.success(request, "Preferences saved.")
-            return redirect("accounts:preferences")
-        request.user.refresh_from_db()
-    return render(request, "accounts/preferences.html", {"form": form})

@@ -22,15 +22,17 @@ def _authors(story: Story) -> list[User]:
     return [credit.user for credit in story.credits.select_related("user")]
 
 
-def _review_url(review: Review) -> str:
-    # `review.chapter` is None, with no query, when chapter_id is.
-    if review.chapter is not None:
-        base = reverse("chapter", args=[review.story_id, review.chapter.position])
-    elif review.story_id:
-        base = reverse("story", args=[review.story_id])
-    else:
-        base = reverse("series", args=[review.series_id])
-    return f"{base}#review-{review.parent_id or review.pk}"
+def _tell(recipients: list[User], review: Review, *, kind: str, text: str) -> None:
+    """Tell the members of a review or a reply, linked to it in its thread."""
+    notify(
+        recipients,
+        kind=kind,
+        text=text,
+        url=review.get_absolute_url(),
+        story=review.story,
+        review=review,
+        actor=review.user,
+    )
 
 
 def review_arrived(review: Review) -> None:
@@ -45,14 +47,11 @@ def review_arrived(review: Review) -> None:
         recipients = _authors(story)
         title = story.title
     where = f", chapter {review.chapter.title}" if review.chapter is not None else ""
-    notify(
+    _tell(
         recipients,
+        review,
         kind=Notification.Kind.REVIEW,
         text=f"{review.name or 'A guest'} reviewed {title}{where}.",
-        url=_review_url(review),
-        story=review.story,
-        review=review,
-        actor=review.user,
     )
 
 
@@ -73,14 +72,11 @@ def reply_arrived(reply: Review) -> None:
     if not reply.by_author and story is not None:
         recipients.extend(_authors(story))
     who = f"{reply.name} (author)" if reply.by_author else reply.name
-    notify(
+    _tell(
         recipients,
+        reply,
         kind=Notification.Kind.REPLY,
         text=f"{who} replied to a review of {title}.",
-        url=_review_url(reply),
-        story=reply.story,
-        review=reply,
-        actor=reply.user,
     )
 
 

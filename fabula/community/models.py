@@ -7,6 +7,7 @@ kept by `community/actions.py`; nothing else writes these models.
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 
 from fabula.stories.models import Chapter, Series, Story
@@ -72,6 +73,17 @@ class Review(models.Model):
 
     def __str__(self) -> str:
         return f"Review {self.pk} by {self.name or 'a guest'}"
+
+    def get_absolute_url(self) -> str:
+        """The review in its thread, on the page of what it reviews."""
+        # `chapter` is None, with no query, when chapter_id is.
+        if self.chapter is not None:
+            base = reverse("chapter", args=[self.story_id, self.chapter.position])
+        elif self.story_id:
+            base = reverse("story", args=[self.story_id])
+        else:
+            base = reverse("series", args=[self.series_id])
+        return f"{base}#review-{self.parent_id or self.pk}"
 
 
 class Kudos(models.Model):

@@ -236,15 +236,7 @@ def review_reply(request, review_id):
         raise ActionRefused("A reply needs a few words.")
     reply = actions.review_reply(parent=root, user=request.user, body=form.cleaned_data["body"])
     messages.success(request, "Your reply is posted.")
-    return redirect(_review_page(reply))
-
-
-def _review_page(review: Review) -> str:
-    if review.chapter is not None:
-        base = reverse("chapter", args=[review.story_id, review.chapter.position])
-    else:
-        base = reverse("story", args=[review.story_id])
-    return f"{base}#review-{review.parent_id or review.pk}"
+    return redirect(reply)
 
 
 @login_required
@@ -264,7 +256,7 @@ def review_edit(request, review_id):
             rating=form.cleaned_data.get("rating"),
         )
         messages.success(request, "Your changes are saved.")
-        return redirect(_review_page(review))
+        return redirect(review)
     return render(request, "community/review_edit.html", {"review": review, "form": form})
 
 
@@ -275,7 +267,7 @@ def review_delete(request, review_id):
     if not permissions.can_delete_review(request.user, review):
         raise NotAllowed("You may not delete this review.")
     if request.method == "POST":
-        target = _review_page(review).split("#")[0] + "#reviews"
+        target = review.get_absolute_url().split("#")[0] + "#reviews"
         actions.review_delete(review=review, user=request.user)
         messages.success(request, "The review is deleted.")
         return redirect(target)
