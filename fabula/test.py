@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import pytest
 from django.core.cache import cache
+from django.urls import reverse
 
 from fabula.accounts.models import User
 from fabula.conf.models import SiteSettings, site_settings
@@ -90,6 +91,29 @@ class Archive:
     angst: Tag
     humor: Tag
     violence: Tag
+
+
+def story_list_urls(archive: Archive, *, authors: list[User], series) -> list[str]:
+    """Every page that lists or counts stories, for rules that must hold on all of them."""
+    return [
+        reverse("home"),
+        reverse("browse"),
+        reverse("browse") + "?sort=words",
+        reverse("recent"),
+        reverse("titles"),
+        *(reverse("titles-letter", args=[letter]) for letter in "ahos"),
+        reverse("browse-kind", args=["categories"]),
+        reverse("browse-kind", args=["characters"]),
+        reverse("browse-tag", args=["categories", archive.fandom.pk]),
+        reverse("browse-tag", args=["characters", archive.jim.pk]),
+        reverse("browse-tag", args=["genres", archive.angst.pk]),
+        reverse("ratings"),
+        reverse("browse-rating", args=[archive.general.pk]),
+        reverse("authors"),
+        *(reverse("author", args=[author.pk]) for author in authors),
+        reverse("series-list"),
+        reverse("series", args=[series.pk]),
+    ]
 
 
 def make_user(pen_name: str, **extra) -> User:

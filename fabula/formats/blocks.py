@@ -30,45 +30,11 @@ from html.parser import HTMLParser
 # Elements that start and end a paragraph of text. `p` is special: even an empty `<p></p>` is a
 # paragraph (an extra blank line); other elements only part the text around them.
 BLOCK_TAGS = frozenset(
-    {
-        "address",
-        "article",
-        "aside",
-        "blockquote",
-        "center",
-        "dd",
-        "details",
-        "div",
-        "dl",
-        "dt",
-        "figcaption",
-        "figure",
-        "footer",
-        "h1",
-        "h2",
-        "h3",
-        "h4",
-        "h5",
-        "h6",
-        "header",
-        "hr",
-        "li",
-        "main",
-        "nav",
-        "ol",
-        "p",
-        "pre",
-        "section",
-        "summary",
-        "table",
-        "tbody",
-        "td",
-        "tfoot",
-        "th",
-        "thead",
-        "tr",
-        "ul",
-    }
+    """
+    address article aside blockquote center dd details div dl dt figcaption figure footer h1
+    h2 h3 h4 h5 h6 header hr li main nav ol p pre section summary table tbody td tfoot th
+    thead tr ul
+    """.split()
 )
 _SKIPPED_TAGS = frozenset({"script", "style", "template", "title"})
 _FIRST_TAG = re.compile(r"\s*<([a-zA-Z][a-zA-Z0-9]*)")

@@ -47,12 +47,7 @@ class StoryBlock:
     class_lines: list[ClassLine]
     challenges: SafeString
     series: SafeString
-    chapters: int
-    completed: str
-    word_count: int
-    read_count: int
-    published: str
-    updated: str
+    text: efiction_fields.HeaderFields  # the plain values: counts and dates print as they are
     notes: SafeString
 
 
@@ -98,12 +93,7 @@ def story_block(
         # link could reach, so they are plain titles.
         challenges=conditional_escape(text.challenges),
         series=series,
-        chapters=text.chapters,
-        completed=text.completed,
-        word_count=text.word_count,
-        read_count=text.read_count,
-        published=text.published,
-        updated=text.updated,
+        text=text,
         notes=mark_safe(story.notes),  # sanitised when it was stored
     )
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 from fabula.conf.models import site_settings
 from fabula.stories import actions
 from fabula.stories.models import Story
-from fabula.test import quick_user, set_site
+from fabula.test import quick_user, set_site, story_list_urls
 
 
 def html(response) -> str:
@@ -350,27 +350,6 @@ def test_unknown_chapter_and_tag_of_another_kind_are_404(client, make_story, aut
 LIST_QUERY_LIMIT = 11  # 8 for a list, 3 for its filter sidebar (listing.filters.sidebar)
 
 
-def _list_urls(archive, author, series, rating):
-    return [
-        reverse("home"),
-        reverse("browse"),
-        reverse("recent"),
-        reverse("titles"),
-        reverse("titles-letter", args=["s"]),
-        reverse("browse") + "?sort=words",
-        reverse("browse-kind", args=["categories"]),
-        reverse("browse-kind", args=["characters"]),
-        reverse("browse-tag", args=["categories", archive.fandom.pk]),
-        reverse("browse-tag", args=["characters", archive.jim.pk]),
-        reverse("ratings"),
-        reverse("browse-rating", args=[rating.pk]),
-        reverse("authors"),
-        reverse("author", args=[author.pk]),
-        reverse("series-list"),
-        reverse("series", args=[series.pk]),
-    ]
-
-
 @pytest.mark.parametrize("as_member", [False, True], ids=["guest", "member"])
 def test_list_queries_do_not_grow_with_the_number_of_stories(
     client,
@@ -402,7 +381,7 @@ def test_list_queries_do_not_grow_with_the_number_of_stories(
 
     def measure():
         counts = {}
-        for url in _list_urls(archive, author, series, archive.general):
+        for url in story_list_urls(archive, authors=[author], series=series):
             with django_assert_max_num_queries(LIST_QUERY_LIMIT) as context:
                 response = client.get(url)
             assert response.status_code == 200, url
