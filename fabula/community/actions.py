@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime
 
 from django.conf import settings
@@ -273,23 +274,38 @@ def kudos_give(*, story: Story, user: Viewer, guest_key: str = "") -> Kudos | No
 # Favourites and subscriptions
 
 
-Target = Story | User | Series
+# What a favourite, a follow or a block may name; each kind of row allows some (Targets.of).
+Target = Story | User | Series | Tag
 
 
-def _target_fields(target: Target) -> dict:
-    if isinstance(target, Story):
-        return {"story": target}
-    if isinstance(target, User):
-        return {"author": target}
-    if isinstance(target, Series):
-        return {"series": target}
-    raise ActionRefused("Only stories, authors and series can be followed or favourited.")
+@dataclass(frozen=True)
+class Targets:
+    """What a kind of row (a favourite, a follow, a block) may point at: a field per model."""
+
+    fields: dict[type, str]
+    refusal: str
+
+    def of(self, target: object) -> dict:
+        """The filter naming `target` in such a row."""
+        for kind, field in self.fields.items():
+            if isinstance(target, kind):
+                return {field: target}
+        raise ActionRefused(self.refusal)
+
+
+FOLLOWABLE = Targets(
+    {Story: "story", User: "author", Series: "series"},
+    "Only stories, authors and series can be followed or favourited.",
+)
+BLOCKABLE = Targets(
+    {Story: "story", Tag: "tag", User: "author"}, "Only stories, tags and authors can be blocked."
+)
 
 
 @transaction.atomic
 def favourite_add(*, user: User, target: Target, note: str = "", public: bool = True) -> Favourite:
     """Favourite a story, an author or a series, or change the note of a favourite."""
-    fields = _target_fields(target)
+    fields = FOLLOWABLE.of(target)
     note = _clean_text(note, limit=MAX_NOTE_CHARACTERS, what="note")
     favourite, created = Favourite.objects.get_or_create(
         user=user, **fields, defaults={"note": note, "public": public}
@@ -305,7 +321,7 @@ def favourite_add(*, user: User, target: Target, note: str = "", public: bool = 
 
 @transaction.atomic
 def favourite_remove(*, user: User, target: Target) -> bool:
-    deleted, _ = Favourite.objects.filter(user=user, **_target_fields(target)).delete()
+    deleted, _ = Favourite.objects.filter(user=user, **FOLLOWABLE.of(target)).delete()
     if deleted and isinstance(target, Story):
         Story.objects.filter(pk=target.pk, favourite_count__gt=0).update(
             favourite_count=F("favourite_count") - 1
@@ -317,12 +333,12 @@ def favourite_remove(*, user: User, target: Target) -> bool:
 def subscribe(*, user: User, target: Target) -> Subscription:
     if isinstance(target, User) and target.pk == user.pk:
         raise ActionRefused("You cannot follow yourself.")
-    subscription, _ = Subscription.objects.get_or_create(user=user, **_target_fields(target))
+    subscription, _ = Subscription.objects.get_or_create(user=user, **FOLLOWABLE.of(target))
     return subscription
 
 
 def unsubscribe(*, user: User, target: Target) -> bool:
-    deleted, _ = Subscription.objects.filter(user=user, **_target_fields(target)).delete()
+    deleted, _ = Subscription.objects.filter(user=user, **FOLLOWABLE.of(target)).delete()
     return bool(deleted)
 
 
@@ -398,25 +414,15 @@ def history_on(*, user: User) -> None:
 # Blocklist
 
 
-def _block_fields(target: Story | Tag | User) -> dict:
-    if isinstance(target, Story):
-        return {"story": target}
-    if isinstance(target, Tag):
-        return {"tag": target}
-    if isinstance(target, User):
-        return {"author": target}
-    raise ActionRefused("Only stories, tags and authors can be blocked.")
-
-
-def block_add(*, user: User, target: Story | Tag | User) -> Block:
+def block_add(*, user: User, target: Target) -> Block:
     if isinstance(target, User) and target.pk == user.pk:
         raise ActionRefused("You cannot block yourself.")
-    block, _ = Block.objects.get_or_create(user=user, **_block_fields(target))
+    block, _ = Block.objects.get_or_create(user=user, **BLOCKABLE.of(target))
     return block
 
 
-def block_remove(*, user: User, target: Story | Tag | User) -> bool:
-    deleted, _ = Block.objects.filter(user=user, **_block_fields(target)).delete()
+def block_remove(*, user: User, target: Target) -> bool:
+    deleted, _ = Block.objects.filter(user=user, **BLOCKABLE.of(target)).delete()
     return bool(deleted)
 
 

@@ -15,7 +15,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Q
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -23,6 +23,7 @@ from django.views.decorators.http import require_POST
 
 from fabula.accounts.models import User
 from fabula.community import actions, permissions, selectors, toplists
+from fabula.community.actions import BLOCKABLE, FOLLOWABLE, Targets
 from fabula.community.forms import FavouriteForm, ReplyForm, ReviewForm
 from fabula.community.models import Favourite, Reading, Review, Subscription
 from fabula.lib.ratelimit import client_address
@@ -293,14 +294,19 @@ def kudos(request, story_id):
 # Favourites and follows
 
 
-def _target(request, kind: str, pk: int) -> Story | User | Series:
+def _target(
+    request, kind: str, pk: int, targets: Targets = FOLLOWABLE
+) -> Story | User | Series | Tag:
+    """The story, author, series or tag an address names, if `targets` allows its kind."""
+    if kind not in targets.fields.values():
+        raise Http404(targets.refusal)
     if kind == "story":
         return story_for(request, pk, members=True)
     if kind == "author":
         return get_object_or_404(User, pk=pk, is_active=True)
     if kind == "series":
         return get_object_or_404(Series, pk=pk)
-    raise Http404("Only stories, authors and series can be followed.")
+    return get_object_or_404(Tag, pk=pk)
 
 
 @login_required
@@ -308,7 +314,7 @@ def _target(request, kind: str, pk: int) -> Story | User | Series:
 def favourite(request, kind, pk):
     """GET: the note form; POST: add or update the favourite, or remove it (remove=1)."""
     target = _target(request, kind, pk)
-    current = Favourite.objects.filter(user=request.user, **actions._target_fields(target)).first()
+    current = Favourite.objects.filter(user=request.user, **FOLLOWABLE.of(target)).first()
     if request.method == "POST":
         if request.POST.get("remove"):
             actions.favourite_remove(user=request.user, target=target)
@@ -468,16 +474,6 @@ def history_switch(request):
 # Blocklist
 
 
-def _block_target(request, kind: str, pk: int) -> Story | Tag | User:
-    if kind == "story":
-        return story_for(request, pk, members=True)
-    if kind == "tag":
-        return get_object_or_404(Tag, pk=pk)
-    if kind == "author":
-        return get_object_or_404(User, pk=pk)
-    raise Http404("Only stories, tags and authors can be blocked.")
-
-
 @login_required
 def blocks(request):
     """The member's blocklist; a POST with `tag` hides one more tag."""
@@ -511,7 +507,7 @@ def blocks(request):
 class Switch:
     """An on/off button on a story, author, series or tag. A POST with `stop` turns it off."""
 
-    find: Callable[[HttpRequest, str, int], Any]  # what the address names, or a 404
+    targets: Targets  # what the button may name
     on: Callable[..., object]  # the actions, called with user= and target=
     off: Callable[..., object]
     said_on: str  # the messages, with {target}
@@ -520,7 +516,7 @@ class Switch:
 
 
 FOLLOW = Switch(
-    find=_target,
+    targets=FOLLOWABLE,
     on=actions.subscribe,
     off=actions.unsubscribe,
     said_on="You follow {target}: you will hear of new chapters.",
@@ -528,7 +524,7 @@ FOLLOW = Switch(
     back=lambda target: target.get_absolute_url(),
 )
 BLOCK = Switch(
-    find=_block_target,
+    targets=BLOCKABLE,
     on=actions.block_add,
     off=actions.block_remove,
     said_on="{target} is hidden from your lists.",
@@ -542,7 +538,7 @@ BLOCK = Switch(
 @refusals
 def toggle(request, kind, pk, *, switch: Switch):
     """Turn a `Switch` (FOLLOW, BLOCK: see urls.py) on or off for what the address names."""
-    target = switch.find(request, kind, pk)
+    target = _target(request, kind, pk, switch.targets)
     if request.POST.get("stop"):
         switch.off(user=request.user, target=target)
         messages.success(request, switch.said_off.format(target=target))

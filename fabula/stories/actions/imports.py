@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from django.db.models import Count, OuterRef, Subquery
@@ -83,23 +83,9 @@ def stories_import(*, stories: Sequence[StoryImport]) -> list[Story]:
     insert(created)
     keep_ids_ahead(Story)
     insert_rows(
-        StoryAuthor,
-        ("story", "user", "position"),
-        [
-            (item.story.pk, user_id, i)
-            for item in stories
-            for i, user_id in enumerate(dict.fromkeys(item.author_ids))
-        ],
+        StoryAuthor, ("story", "user", "position"), _in_order(stories, lambda s: s.author_ids)
     )
-    insert_rows(
-        StoryTag,
-        ("story", "tag", "position"),
-        [
-            (item.story.pk, tag_id, i)
-            for item in stories
-            for i, tag_id in enumerate(dict.fromkeys(item.tag_ids))
-        ],
-    )
+    insert_rows(StoryTag, ("story", "tag", "position"), _in_order(stories, lambda s: s.tag_ids))
     insert_rows(
         Story.challenges.through,
         ("story", "challenge"),
@@ -111,3 +97,14 @@ def stories_import(*, stories: Sequence[StoryImport]) -> list[Story]:
     )
     changed(stories=created)
     return created
+
+
+def _in_order(
+    stories: Sequence[StoryImport], ids_of: Callable[[StoryImport], Sequence[int]]
+) -> list[tuple[int, int, int]]:
+    """(story, id, position) rows: each story's ids in their order, a repeated id dropped."""
+    return [
+        (item.story.pk, pk, position)
+        for item in stories
+        for position, pk in enumerate(dict.fromkeys(ids_of(item)))
+    ]

@@ -180,3 +180,9 @@ def story_page(
         pages=page_links(request.GET, page),
         sidebar=sidebar(stories, state, request.GET) if state is not None else None,
     )
+
+
+def paged(query: QueryDict, rows) -> dict:
+    """A plain paged list's context (authors, series): this page's rows and links to the rest."""
+    page = paginate(rows, query.get("page"))
+    return {"page": page, "pages": page_links(query, page)}

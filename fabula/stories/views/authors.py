@@ -9,20 +9,16 @@ from fabula.accounts.models import User
 from fabula.lib.serving import served
 from fabula.stories.listing.browsing import authors_with_counts
 from fabula.stories.listing.cards import make_cards
-from fabula.stories.listing.pages import page_links, paginate, story_page
+from fabula.stories.listing.pages import paged, story_page
 from fabula.stories.permissions import is_moderator, listed_stories, unlisted_stories_of
 
 
 @served
 def author_list(request) -> HttpResponse:
-    page = paginate(authors_with_counts(listed_stories(request.user)), request.GET.get("page"))
     return render(
         request,
         "stories/authors/author_list.html",
-        {
-            "page": page,
-            "pages": page_links(request.GET, page),
-        },
+        paged(request.GET, authors_with_counts(listed_stories(request.user))),
     )
 
 

@@ -25,8 +25,7 @@ from fabula.stories.listing.pages import (
     filter_by_letter,
     normalise_letter,
     order_stories,
-    page_links,
-    paginate,
+    paged,
     story_page,
 )
 from fabula.stories.models import Chapter, Series, Story
@@ -259,14 +258,10 @@ def gate(request, story_id):
 
 @served
 def series_list(request) -> HttpResponse:
-    page = paginate(series_with_counts(listed_stories(request.user)), request.GET.get("page"))
     return render(
         request,
         "stories/series_list.html",
-        {
-            "page": page,
-            "pages": page_links(request.GET, page),
-        },
+        paged(request.GET, series_with_counts(listed_stories(request.user))),
     )
 
 
