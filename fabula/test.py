@@ -8,6 +8,7 @@ taxonomy most tests need; `make_story` writes a story through the actions, as th
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 
 import pytest
@@ -17,7 +18,7 @@ from django.urls import reverse
 from fabula.accounts.models import User
 from fabula.conf.models import SiteSettings, site_settings
 from fabula.stories import actions, reads
-from fabula.stories.models import Status, Story
+from fabula.stories.models import Chapter, Status, Story
 from fabula.taxonomy.models import Rating, Tag, TagKind
 
 PASSWORD = "correct horse battery staple"
@@ -114,6 +115,23 @@ def story_list_urls(archive: Archive, *, authors: list[User], series) -> list[st
         reverse("series-list"),
         reverse("series", args=[series.pk]),
     ]
+
+
+def chapter_url(story: Story | int, position: int) -> str:
+    """The address (by id) of the chapter at `position`; for a position with no chapter, the
+    position address, which answers 404 as the id address of a missing chapter would."""
+    story_id = story if isinstance(story, int) else story.pk
+    chapter = Chapter.objects.filter(story_id=story_id, position=position).first()
+    if chapter is None:
+        return reverse("chapter-at", args=[story_id, position])
+    return chapter.get_absolute_url()
+
+
+def chapter_address(address: str) -> str:
+    """What a position address of before ("/stories/S/chapters/N/") now redirects to: the id
+    address of the chapter at that position. Any other address is returned as it is."""
+    match = re.fullmatch(r"/stories/(\d+)/chapters/(\d+)/", address)
+    return chapter_url(int(match[1]), int(match[2])) if match else address
 
 
 def make_user(pen_name: str, **extra) -> User:

@@ -20,6 +20,7 @@ from fabula.conf.markup import sanitize
 from fabula.moderation.models import Report
 from fabula.stories.models import Challenge, CoauthorInvite, Series, Story
 from fabula.stories.uploads import to_html
+from fabula.test import chapter_url
 from tests.xss_payloads import MARKDOWN, PAYLOADS, problems_in
 
 pytestmark = pytest.mark.django_db
@@ -112,7 +113,7 @@ def test_payloads_through_every_field(chunk, archive, author, moderator):
         guest.post(reverse("moderation:report", args=["story", story.pk]), {"reason": payload})
         for url in [
             reverse("story", args=[story.pk]),
-            reverse("chapter", args=[story.pk, 1]),
+            chapter_url(story.pk, 1),
             f"/fanfiction/viewstory.php?sid={story.pk}&action=printable&chapter=all",
             f"/fanfiction/viewstory.php?sid={story.pk}&index=1",
             *(
@@ -184,4 +185,4 @@ def test_markdown_payloads_through_the_chapter_form(archive, author):
         )
         story = Story.objects.order_by("-pk").first()
         assert story.title == f"Markdown {n}"
-        _check(Client(), reverse("chapter", args=[story.pk, 1]))
+        _check(Client(), chapter_url(story.pk, 1))

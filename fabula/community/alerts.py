@@ -9,7 +9,6 @@ as each member chose. A new chapter's announcement is the job `announce-chapter`
 from __future__ import annotations
 
 from django.db.models import Q
-from django.urls import reverse
 
 from fabula.accounts.models import User
 from fabula.community.models import Favourite, Review, Subscription
@@ -106,7 +105,7 @@ def chapter_announce(*, chapter_id: int, once: bool = False) -> int:
     story = chapter.story
     if not chapter.is_public():
         return 0
-    url = reverse("chapter", args=[story.pk, chapter.position])
+    url = chapter.get_absolute_url()
     if once and Notification.objects.filter(kind="chapter", story=story, url=url).exists():
         return 0
     told = notify(

@@ -76,9 +76,8 @@ class Review(models.Model):
 
     def get_absolute_url(self) -> str:
         """The review in its thread, on the page of what it reviews."""
-        # `chapter` is None, with no query, when chapter_id is.
-        if self.chapter is not None:
-            base = reverse("chapter", args=[self.story_id, self.chapter.position])
+        if self.chapter_id is not None:
+            base = reverse("chapter", args=[self.story_id, self.chapter_id])
         elif self.story_id:
             base = reverse("story", args=[self.story_id])
         else:

@@ -99,14 +99,15 @@ def story_reviews(request, story_id):
 
 
 def _chapter_of(request, story: Story, raw) -> Chapter | None:
-    """The chapter a review form names (by position), which must be one this reader sees."""
+    """The chapter a review form names (by id, which a reorder does not change), which must be
+    one this reader sees."""
     if raw in (None, ""):
         return None
     try:
-        position = int(raw)
+        chapter_id = int(raw)
     except ValueError:
         raise Http404("No such chapter.") from None
-    chapter = visible_chapters(request.user, story).filter(position=position).first()
+    chapter = visible_chapters(request.user, story).filter(pk=chapter_id).first()
     if chapter is None:
         raise Http404("No such chapter.")
     return chapter
@@ -124,11 +125,7 @@ def review_new(request, story_id):
         if is_author(request.user, story):
             raise NotAllowed("Authors answer reviews of their own work; they do not review it.")
         raise NotAllowed("Reviews are closed here, or need you to log in.")
-    target = (
-        reverse("chapter", args=[story.pk, chapter.position])
-        if chapter
-        else reverse("story", args=[story.pk])
-    )
+    target = chapter.get_absolute_url() if chapter else reverse("story", args=[story.pk])
     return _review_form(
         request,
         title=story.title,

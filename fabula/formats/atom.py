@@ -186,7 +186,7 @@ def render(story: Story, chapters: Sequence[Chapter]) -> bytes:
     ]
     entries = []
     for chapter in sorted(chapters, key=lambda c: c.position, reverse=True):
-        url = site.site_url + reverse("chapter", args=[story.pk, chapter.position])
+        url = site.site_url + chapter.get_absolute_url()
         entries.append(
             Entry(
                 id=url,

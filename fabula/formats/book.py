@@ -131,7 +131,7 @@ def gather(story: Story, chapters: Sequence[Chapter]) -> Book:
                 notes=chapter.notes,
                 body=chapter.body,
                 end_notes=chapter.end_notes,
-                url=site.site_url + reverse("chapter", args=[story.pk, chapter.position]),
+                url=site.site_url + chapter.get_absolute_url(),
             )
             for number, chapter in enumerate(chapters, start=1)
         ],

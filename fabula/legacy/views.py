@@ -75,7 +75,7 @@ def _viewstory(request, params: dict[str, str]):
     if position is None:
         position = _chapter_number(params) or 1
     chapter = _visible_chapter(request, story, position)
-    return HttpResponsePermanentRedirect(reverse("chapter", args=[story.pk, chapter.position]))
+    return HttpResponsePermanentRedirect(chapter.get_absolute_url())
 
 
 def _story_and_chapter(request, params) -> tuple[Story, int | None]:

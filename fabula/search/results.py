@@ -201,7 +201,7 @@ def _hits(request, query: Query, stories: list[Story], found: Found | None) -> l
         story = hit.card.story
         if story.pk in found.first_chapter:
             hit.chapter_position = found.first_chapter[story.pk][1]
-            hit.chapter_url = reverse("chapter", args=[story.pk, hit.chapter_position])
+            hit.chapter_url = reverse("chapter", args=[story.pk, found.first_chapter[story.pk][0]])
             # The passage stays behind an age or warning gate, like the text itself.
             hit.gated = required_gate(request, story) is not None
     shown = [hit for hit in hits if hit.chapter_url and not hit.gated]

@@ -194,7 +194,7 @@ class Chapter(models.Model):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("chapter", args=[self.story_id, self.position])
+        return reverse("chapter", args=[self.story_id, self.pk])
 
     def is_released(self, now: datetime | None = None) -> bool:
         """`ChapterQuerySet.released`, for one chapter in hand."""

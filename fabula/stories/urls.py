@@ -19,7 +19,12 @@ reader_urlpatterns = [
     path("titles/<str:letter>/", reading.titles, name="titles-letter"),
     path("stories/<int:story_id>/", reading.story_index, name="story"),
     path("stories/<int:story_id>/all/", reading.story_full, name="story-full"),
-    path("stories/<int:story_id>/chapters/<int:position>/", reading.chapter, name="chapter"),
+    # A chapter's address names its id, so it survives a reorder (docs/decisions.md, "Chapter
+    # addresses"). The position addresses of before still answer, with a permanent redirect,
+    # and the "go to chapter" menu asks by position too.
+    path("stories/<int:story_id>/chapter/<int:chapter_id>/", reading.chapter, name="chapter"),
+    path("stories/<int:story_id>/chapters/", reading.chapter_go, name="chapter-go"),
+    path("stories/<int:story_id>/chapters/<int:position>/", reading.chapter_at, name="chapter-at"),
     path("stories/<int:story_id>/gate/", reading.gate, name="story-gate"),
     path("series/", reading.series_list, name="series-list"),
     path("series/<int:series_id>/", reading.series_detail, name="series"),

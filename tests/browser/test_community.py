@@ -14,6 +14,7 @@ from django.urls import reverse
 
 from fabula.community.models import Reading, Review
 from fabula.stories import actions
+from fabula.test import chapter_url
 
 pytestmark = pytest.mark.browser
 
@@ -26,11 +27,11 @@ POSITION_OF_TEXT = """() => {
 
 def test_review_reply_and_alert(member_context, live_server, make_story, author, reader):
     story = make_story(author, "Beach Games", chapters=2)
-    chapter_url = live_server.url + reverse("chapter", args=[story.pk, 1])
+    page_url = live_server.url + chapter_url(story.pk, 1)
     mail.outbox.clear()
 
     as_reader = member_context(reader).new_page()
-    as_reader.goto(chapter_url)
+    as_reader.goto(page_url)
     as_reader.fill("#id_body", "The coals scene broke my heart.")
     as_reader.select_option("#id_rating", "10")
     as_reader.get_by_role("button", name="Post review").click()
@@ -45,7 +46,7 @@ def test_review_reply_and_alert(member_context, live_server, make_story, author,
     assert "★★★★★" in as_reader.locator(f"#review-{review.pk}").inner_text()
 
     as_author = member_context(author).new_page()
-    as_author.goto(chapter_url)
+    as_author.goto(page_url)
     thread = as_author.locator(".review-thread", has=as_author.locator(f"#review-{review.pk}"))
     thread.locator("summary", has_text="Reply").click()
     thread.locator("textarea").fill("Thank you! Chapter three is coming.")
@@ -77,7 +78,7 @@ def test_resume_reading_on_another_device(member_context, live_server, make_stor
     )
     actions.chapter_add(story=story, title="The Long One", body=body)
     actions.chapter_add(story=story, title="The Next One", body="<p>After.</p>")
-    url = live_server.url + reverse("chapter", args=[story.pk, 1])
+    url = live_server.url + chapter_url(story.pk, 1)
 
     laptop = member_context(reader).new_page()
     laptop.goto(url)

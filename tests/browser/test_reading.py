@@ -12,6 +12,7 @@ import pytest
 from django.urls import reverse
 
 from fabula.stories import actions
+from fabula.test import chapter_url
 
 pytestmark = pytest.mark.browser
 
@@ -68,7 +69,7 @@ def text_size(page) -> float:
 def test_read_a_two_chapter_story(browser, live_server, story, viewport):
     name = "phone" if viewport is PHONE else "desktop"
     page = browser.new_page(viewport=viewport)
-    chapter_url = lambda n: live_server.url + reverse("chapter", args=[story.pk, n])  # noqa: E731
+    address = lambda n: live_server.url + chapter_url(story.pk, n)  # noqa: E731
 
     page.goto(live_server.url + reverse("story", args=[story.pk]))
     assert page.locator("h1").inner_text().startswith("The Last Temptation")
@@ -77,21 +78,21 @@ def test_read_a_two_chapter_story(browser, live_server, story, viewport):
     assert no_horizontal_overflow(page)
 
     page.get_by_role("link", name="Start reading").click()
-    page.wait_for_url(chapter_url(1))
+    page.wait_for_url(address(1))
     assert "Thanks for reading." in page.content()
     assert page.locator("#chapter-jump").is_visible()  # shown once the script runs
     page.screenshot(path=f"/tmp/fabula-reading-{name}-chapter1.png", full_page=False)
     assert no_horizontal_overflow(page)
 
     page.locator("a[rel=next]").click()
-    page.wait_for_url(chapter_url(2))
+    page.wait_for_url(address(2))
     assert page.locator("h1").inner_text() == "Coals"
     assert "More soon." in page.content()
     page.screenshot(path=f"/tmp/fabula-reading-{name}-chapter2.png", full_page=True)
     assert no_horizontal_overflow(page)
 
     page.select_option("#chapter-jump", label="1. Temptation")
-    page.wait_for_url(chapter_url(1))
+    page.wait_for_url(address(1))
     assert page.locator("h1").inner_text() == "Temptation"
 
     normal = text_size(page)
@@ -103,7 +104,7 @@ def test_read_a_two_chapter_story(browser, live_server, story, viewport):
     assert no_horizontal_overflow(page)
     # Remembered on this device: the next chapter opens at the same size.
     page.locator("a[rel=next]").click()
-    page.wait_for_url(chapter_url(2))
+    page.wait_for_url(address(2))
     assert text_size(page) == pytest.approx(larger)
     page.get_by_role("button", name="Normal text size").click()
     assert text_size(page) == pytest.approx(normal)
@@ -119,7 +120,7 @@ def test_read_a_two_chapter_story(browser, live_server, story, viewport):
 def test_age_gate_on_a_phone(browser, live_server, make_story, author, archive):
     story = make_story(author, "An Adult Story", rating=archive.adult)
     page = browser.new_page(viewport=PHONE)
-    url = live_server.url + reverse("chapter", args=[story.pk, 2])
+    url = live_server.url + chapter_url(story.pk, 2)
     page.goto(url)
     assert page.locator("h1").inner_text() == "Age check"
     assert "This story is for adults only." in page.content()

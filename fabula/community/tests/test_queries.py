@@ -11,7 +11,7 @@ from fabula.community import actions
 from fabula.community.models import Kudos, Review
 from fabula.conf.models import site_settings
 from fabula.stories.models import Story
-from fabula.test import quick_user
+from fabula.test import chapter_url, quick_user
 
 # What the pages cost (the story's own queries, the reviews and their replies; for a member
 # also the session, the member, and one query for their kudos/favourite/follow/reading state).
@@ -90,11 +90,9 @@ def test_story_and_chapter_pages_are_bounded(
     )
     assert many == few
     assert "10000 kudos" in page and "All 500 reviews" in page and "Review 499" in page
-    few, _ = measure(
-        client, reverse("chapter", args=[small.pk, 1]), django_assert_max_num_queries, chapter_limit
-    )
+    few, _ = measure(client, chapter_url(small.pk, 1), django_assert_max_num_queries, chapter_limit)
     many, page = measure(
-        client, reverse("chapter", args=[big.pk, 1]), django_assert_max_num_queries, chapter_limit
+        client, chapter_url(big.pk, 1), django_assert_max_num_queries, chapter_limit
     )
     assert many == few
     assert "Review 499" in page and "Review 0<" not in page  # the newest 20, not all 500

@@ -6,6 +6,7 @@ from django.urls import reverse
 from fabula.community import actions
 from fabula.community.models import Reading
 from fabula.lib.refusals import ActionRefused
+from fabula.test import chapter_url
 
 
 def test_the_position_is_saved_clamped_and_one_row_per_story(make_story, author, reader):
@@ -42,11 +43,9 @@ def test_the_endpoint(client, make_story, author, reader, other_author):
         == 404
     )
     assert Reading.objects.get().position == 0.5
-    page = client.get(reverse("chapter", args=[story.pk, 2])).content.decode()
+    page = client.get(chapter_url(story.pk, 2)).content.decode()
     assert 'data-position="0.5000"' in page and "reading-position.js" in page
-    assert (
-        "data-position" not in client.get(reverse("chapter", args=[story.pk, 1])).content.decode()
-    )
+    assert "data-position" not in client.get(chapter_url(story.pk, 1)).content.decode()
 
 
 def test_continue_reading_on_the_home_page(client, make_story, author, reader):
@@ -54,7 +53,7 @@ def test_continue_reading_on_the_home_page(client, make_story, author, reader):
     actions.reading_save_position(user=reader, chapter=story.chapters.get(position=2), position=0.5)
     client.force_login(reader)
     page = client.get(reverse("home")).content.decode()
-    assert "Continue reading" in page and reverse("chapter", args=[story.pk, 2]) in page
+    assert "Continue reading" in page and chapter_url(story.pk, 2) in page
     assert "50% read" in page
 
 

@@ -11,7 +11,7 @@ from fabula.community import actions
 from fabula.community.models import Review
 from fabula.lib.refusals import ActionRefused, NotAllowed, RateLimited
 from fabula.notifications.models import Notification
-from fabula.test import set_site
+from fabula.test import chapter_url, set_site
 
 GUEST = AnonymousUser()
 
@@ -137,7 +137,7 @@ def test_author_reply_is_marked_and_the_reviewer_is_alerted(story, reader, autho
 def test_the_review_page_shows_threads(client, story, reader, author):
     review = actions.review_post(chapter=chapter_of(story), user=reader, body="A thoughtful review")
     actions.review_reply(parent=review, user=author, body="Thank you kindly")
-    page = client.get(reverse("chapter", args=[story.pk, 1])).content.decode()
+    page = client.get(chapter_url(story.pk, 1)).content.decode()
     assert "A thoughtful review" in page and "Thank you kindly" in page
     assert f'id="review-{review.pk}"' in page and "author-reply" in page
     listing = client.get(reverse("community:story-reviews", args=[story.pk])).content.decode()

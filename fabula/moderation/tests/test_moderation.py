@@ -9,7 +9,7 @@ from fabula.audit.models import AuditEntry
 from fabula.community.models import Review
 from fabula.moderation.models import Report
 from fabula.stories.models import Status
-from fabula.test import PASSWORD
+from fabula.test import PASSWORD, chapter_url
 
 pytestmark = pytest.mark.django_db
 
@@ -68,7 +68,7 @@ def test_hide_chapter_recounts(client, moderator, make_story, author):
     story.refresh_from_db()
     assert story.chapter_count == 1
     client.logout()
-    assert client.get(reverse("chapter", args=[story.pk, 2])).status_code == 404
+    assert client.get(chapter_url(story.pk, 2)).status_code == 404
 
 
 def test_guest_reports_a_story_and_staff_resolve_it(client, moderator, make_story, author):
@@ -165,7 +165,7 @@ def test_waiting_chapter_of_a_public_story(client, moderator, make_story, author
     story.refresh_from_db()
     assert story.chapter_count == 2
     client.logout()
-    assert client.get(reverse("chapter", args=[story.pk, 2])).status_code == 200
+    assert client.get(chapter_url(story.pk, 2)).status_code == 200
 
 
 def test_unknown_verbs_and_ids_are_404(client, moderator, make_story, author):

@@ -1,5 +1,5 @@
 /* Reader tools on chapter pages: a text size remembered on this device, and the chapter menu.
-   Without JavaScript both stay hidden and the page reads as it is. */
+   Without JavaScript the text size stays hidden and the chapter menu has its Go button. */
 (function () {
   "use strict";
   var KEY = "fabula:text-scale";
@@ -33,9 +33,13 @@
     });
   });
 
+  // The "go to chapter" menu works without JavaScript (its Go button asks the server, which
+  // answers with the chapter's address); with it, choosing is enough.
   document.querySelectorAll("select[data-chapter-jump]").forEach(function (select) {
+    var go = select.form.querySelector("[data-no-js-only]");
+    if (go) go.hidden = true;
     select.addEventListener("change", function () {
-      if (select.value) window.location.href = select.value;
+      select.form.submit();
     });
   });
 })();

@@ -7,6 +7,7 @@ from django.test import Client
 from django.urls import reverse
 
 from fabula.taxonomy.models import Rating
+from fabula.test import chapter_url
 
 
 @pytest.fixture
@@ -22,7 +23,7 @@ def age_only(db) -> Rating:
 
 
 def text_of(client, story, position=1):
-    return client.get(reverse("chapter", args=[story.pk, position]))
+    return client.get(chapter_url(story.pk, position))
 
 
 def answer(client, story, gate, next_url):
@@ -32,7 +33,7 @@ def answer(client, story, gate, next_url):
 def test_members_only_story_asks_guests_to_log_in(client, make_story, author, reader, archive):
     story = make_story(author, "For Members", rating=archive.members_only)
     for url in [
-        reverse("chapter", args=[story.pk, 1]),
+        chapter_url(story.pk, 1),
         reverse("story-full", args=[story.pk]),
         reverse("story", args=[story.pk]),
     ]:
@@ -51,18 +52,18 @@ def test_age_gate_shows_the_warning_and_is_remembered_for_the_session(
 ):
     story = make_story(author, "Adult Story", rating=archive.adult)
     other = make_story(author, "Another Adult Story", rating=archive.adult)
-    chapter_url = reverse("chapter", args=[story.pk, 2])
-    response = client.get(chapter_url)
+    first_url = chapter_url(story.pk, 2)
+    response = client.get(first_url)
     page = response.content.decode()
     assert response.status_code == 200
     assert "Age check" in page and "This story is for adults only." in page
     assert "old enough" in page and "Text of chapter" not in page
-    assert f'value="{chapter_url}"' in page and 'name="csrfmiddlewaretoken"' in page
+    assert f'value="{first_url}"' in page and 'name="csrfmiddlewaretoken"' in page
     # The story index is not gated by age or warning: it shows what lists show.
     assert "Chapters" in client.get(reverse("story", args=[story.pk])).content.decode()
 
-    response = answer(client, story, "age", chapter_url)
-    assert response.status_code == 302 and response["Location"] == chapter_url
+    response = answer(client, story, "age", first_url)
+    assert response.status_code == 302 and response["Location"] == first_url
     assert "Text of chapter 2" in text_of(client, story, 2).content.decode()
     # Remembered for the session: the same rating's other stories open at once.
     assert "Text of chapter 1" in text_of(client, other).content.decode()
@@ -76,7 +77,7 @@ def test_warning_gate(client, make_story, author, warned):
     page = text_of(client, story).content.decode()
     assert "Content warning" in page and "Graphic violence ahead." in page
     assert "Text of chapter" not in page
-    answer(client, story, "warning", reverse("chapter", args=[story.pk, 1]))
+    answer(client, story, "warning", chapter_url(story.pk, 1))
     assert "Text of chapter 1" in text_of(client, story).content.decode()
 
 

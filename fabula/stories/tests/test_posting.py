@@ -9,7 +9,7 @@ from django.urls import reverse
 from fabula.stories.models import Chapter, Status, Story
 from fabula.stories.tests.posting_support import newest_story, post_story, story_data
 from fabula.taxonomy.models import Tag, TagKind
-from fabula.test import set_site
+from fabula.test import chapter_url, set_site
 
 pytestmark = pytest.mark.django_db
 
@@ -36,7 +36,7 @@ def test_new_author_story_waits_for_validation_and_is_invisible(author_client, a
     # Its author sees it; a guest sees nothing anywhere.
     assert author_client.get(reverse("story", args=[story.pk])).status_code == 200
     author_client.logout()
-    for url in [reverse("story", args=[story.pk]), reverse("chapter", args=[story.pk, 1])]:
+    for url in [reverse("story", args=[story.pk]), chapter_url(story.pk, 1)]:
         assert client.get(url).status_code == 404
     for url in [
         reverse("home"),
@@ -260,7 +260,7 @@ def test_validation_emails_the_author(
     assert story.status == Status.PUBLISHED and story.chapter_count == 1
     assert len(mail.outbox) == 1 and "Beach Games" in mail.outbox[0].subject
     client.logout()
-    assert client.get(reverse("chapter", args=[story.pk, 1])).status_code == 200
+    assert client.get(chapter_url(story.pk, 1)).status_code == 200
 
 
 def test_rejection_needs_a_reason_and_returns_a_draft(author_client, archive, moderator, client):
@@ -306,7 +306,7 @@ def test_pending_story_is_invisible_everywhere_until_validated(
     ]
     story_urls = [
         reverse("story", args=[s]),
-        reverse("chapter", args=[s, 1]),
+        chapter_url(s, 1),
         reverse("story-full", args=[s]),
         f"/feeds/stories/{s}.atom",
         f"/downloads/{s}/epub/",

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from fabula.stories.models import Chapter, Status
 from fabula.stories.permissions import listed_stories
-from fabula.test import set_site
+from fabula.test import chapter_url, set_site
 
 pytestmark = pytest.mark.django_db
 
@@ -47,7 +47,7 @@ def test_untrusted_author_new_chapter_waits(author_client, story, client):
     story.refresh_from_db()
     assert story.chapter_count == 2  # counts only what readers see
     author_client.logout()
-    assert client.get(reverse("chapter", args=[story.pk, 3])).status_code == 404
+    assert client.get(chapter_url(story.pk, 3)).status_code == 404
 
 
 def test_trusted_author_new_chapter_is_published_and_counted(author_client, author, story):
@@ -143,14 +143,14 @@ def test_schedule_then_worker_releases(author_client, author, story, client):
     story.refresh_from_db()
     assert story.chapter_count == 2
     author_client.logout()
-    assert client.get(reverse("chapter", args=[story.pk, 3])).status_code == 404
+    assert client.get(chapter_url(story.pk, 3)).status_code == 404
     # Time passes.
     Chapter.objects.filter(pk=third.pk).update(release_at=timezone.now() - timedelta(seconds=1))
     call_command("worker", "--once")
     story.refresh_from_db()
     third.refresh_from_db()
     assert story.chapter_count == 3 and third.release_at is None
-    assert client.get(reverse("chapter", args=[story.pk, 3])).status_code == 200
+    assert client.get(chapter_url(story.pk, 3)).status_code == 200
 
 
 def test_schedule_in_the_past_is_refused(author_client, story):

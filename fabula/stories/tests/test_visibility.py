@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from fabula.stories import actions
 from fabula.stories.models import Status, Story
-from fabula.test import story_list_urls
+from fabula.test import chapter_url, story_list_urls
 
 HIDDEN_TITLES = ["Secret Draft", "Awaiting Review", "Hidden Away", "Only Scheduled"]
 
@@ -129,7 +129,7 @@ def test_unpublished_story_pages_are_404(who, shelf, reader, other_author):
         for url in [
             reverse("story", args=[story.pk]),
             reverse("story-full", args=[story.pk]),
-            reverse("chapter", args=[story.pk, 1]),
+            chapter_url(story.pk, 1),
         ]:
             assert client.get(url).status_code == 404, url
 
@@ -144,7 +144,7 @@ def test_authors_and_moderators_open_unpublished_stories(
         draft = make_story(author, "Shared Draft", coauthors=[coauthor], status=Status.DRAFT)
     page = client.get(reverse("story", args=[draft.pk])).content.decode()
     assert draft.title in page and "not public" in page
-    assert client.get(reverse("chapter", args=[draft.pk, 1])).status_code == 200
+    assert client.get(chapter_url(draft.pk, 1)).status_code == 200
     assert client.get(reverse("story-full", args=[draft.pk])).status_code == 200
 
 
@@ -153,9 +153,9 @@ def test_unreleased_chapters_are_hidden_from_readers(client, shelf):
     index = client.get(reverse("story", args=[story.pk])).content.decode()
     assert "Unfinished Chapter" not in index and "Future Chapter" not in index
     assert "<dt>Chapters</dt><dd>1</dd>" in index and "<dt>Word count</dt><dd>10</dd>" in index
-    assert client.get(reverse("chapter", args=[story.pk, 2])).status_code == 404
-    assert client.get(reverse("chapter", args=[story.pk, 3])).status_code == 404
-    first = client.get(reverse("chapter", args=[story.pk, 1])).content.decode()
+    assert client.get(chapter_url(story.pk, 2)).status_code == 404
+    assert client.get(chapter_url(story.pk, 3)).status_code == 404
+    first = client.get(chapter_url(story.pk, 1)).content.decode()
     assert "Unfinished Chapter" not in first and "Future Chapter" not in first
     assert 'rel="next"' not in first
     whole = client.get(reverse("story-full", args=[story.pk])).content.decode()
@@ -170,7 +170,7 @@ def test_the_author_sees_unreleased_chapters_marked(client, shelf, author):
     index = client.get(reverse("story", args=[story.pk])).content.decode()
     assert "Unfinished Chapter" in index and "Future Chapter" in index
     assert "Scheduled" in index and ">Draft<" in index
-    page = client.get(reverse("chapter", args=[story.pk, 2])).content.decode()
+    page = client.get(chapter_url(story.pk, 2)).content.decode()
     assert "draft words here" in page and "Not public" in page
 
 

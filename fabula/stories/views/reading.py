@@ -153,21 +153,44 @@ def story_index(request, story_id: int) -> HttpResponse:
     )
 
 
-def chapter(request, story_id, position):
-    response = serve(request, lambda: _chapter(request, story_id, position))
+def chapter(request, story_id, chapter_id):
+    response = serve(request, lambda: _chapter(request, story_id, chapter_id))
     if shows_page(response):
         record_read(request, story_id)
     return response
 
 
-def _chapter(request, story_id: int, position: int) -> HttpResponse:
+def chapter_at(request, story_id, position):
+    """An address of before, by position (old links, bookmarks, feeds): for good to the chapter
+    now at that position, by its id."""
+    return redirect(_chapter_at(request, story_id, position), permanent=True)
+
+
+def chapter_go(request, story_id):
+    """The "go to chapter" menu: the chapter at the position chosen, by its id."""
+    try:
+        position = int(request.GET.get("position", ""))
+    except ValueError:
+        return HttpResponseBadRequest("Choose a chapter from the menu.")
+    return redirect(_chapter_at(request, story_id, position))
+
+
+def _chapter_at(request, story_id: int, position: int) -> str:
+    story = story_for(request, story_id)
+    chapter = visible_chapters(request.user, story).filter(position=position).only("pk").first()
+    if chapter is None:
+        raise Http404("No such chapter.")
+    return reverse("chapter", args=[story.pk, chapter.pk])
+
+
+def _chapter(request, story_id: int, chapter_id: int) -> HttpResponse:
     story = story_for(request, story_id, load="credits")
     gate = required_gate(request, story)
     if gate:
         return gate_page(request, story, gate)
     visible = visible_chapters(request.user, story)
     chapters = _mark_unreleased(list(visible.only(*CHAPTER_LIST_FIELDS)))
-    index = next((i for i, c in enumerate(chapters) if c.position == position), None)
+    index = next((i for i, c in enumerate(chapters) if c.pk == chapter_id), None)
     if index is None:
         raise Http404("No such chapter.")
     current = visible.select_related("author").get(pk=chapters[index].pk)
