@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 DATA_DIR = Path(os.environ.get("FABULA_DATA_DIR", Path.cwd() / "var")).resolve()
@@ -42,6 +43,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django_tasks",
+    "django_tasks_db",
     "fabula.conf",
     "fabula.audit",
     "fabula.jobs",
@@ -141,9 +144,17 @@ else:
 # How long an anonymous reader's page may be served from the cache of another worker after
 # the story changed. The worker that made the change forgets its copy at once.
 PAGE_CACHE_SECONDS = int(os.environ.get("FABULA_PAGE_CACHE_SECONDS", "60"))
-# Background jobs (emails, ...): "inline" runs them in the request's process after the commit;
-# "queue" stores them for `fabula worker`, which also releases and announces scheduled chapters.
+# Background jobs (emails, ...) run on Django's task framework (django-tasks): "inline" runs them
+# in the request's process after the commit; "queue" stores them in the database for
+# `fabula worker`, which also releases and announces scheduled chapters.
+TASK_BACKENDS = {
+    "inline": "django_tasks.backends.immediate.ImmediateBackend",
+    "queue": "django_tasks_db.DatabaseBackend",
+}
 FABULA_JOBS = os.environ.get("FABULA_JOBS", "inline")
+if FABULA_JOBS not in TASK_BACKENDS:
+    raise ImproperlyConfigured(f"FABULA_JOBS is 'inline' or 'queue', not {FABULA_JOBS!r}.")
+TASKS = {"default": {"BACKEND": TASK_BACKENDS[FABULA_JOBS]}}
 # Read counts are gathered in memory and written in one statement this often.
 READ_FLUSH_SECONDS = float(os.environ.get("FABULA_READ_FLUSH_SECONDS", "10"))
 

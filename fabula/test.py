@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import pytest
 from django.core.cache import cache
 from django.urls import reverse
+from django_tasks import TaskResultStatus
+from django_tasks_db.models import DBTaskResult
 
 from fabula.accounts.models import User
 from fabula.conf.models import SiteSettings, site_settings
@@ -36,6 +39,22 @@ def fresh_caches(settings):
     yield
     cache.clear()
     reads._pending.clear()
+
+
+@pytest.fixture
+def queued_jobs(settings) -> Callable[[], list[tuple[str, dict]]]:
+    """Jobs wait in the database for `fabula worker`, as with FABULA_JOBS=queue. The fixture's
+    value lists the waiting jobs: (name, arguments), oldest first."""
+    settings.TASKS = {"default": {"BACKEND": settings.TASK_BACKENDS["queue"]}}
+
+    def waiting() -> list[tuple[str, dict]]:
+        rows = DBTaskResult.objects.filter(status=TaskResultStatus.READY).order_by("enqueued_at")
+        return [
+            (row.args_kwargs["kwargs"]["name"], row.args_kwargs["kwargs"]["arguments"])
+            for row in rows
+        ]
+
+    return waiting
 
 
 def set_site(**values) -> SiteSettings:

@@ -1,4 +1,4 @@
-"""Background work through one small interface.
+"""Background work through one small interface, on Django's task framework.
 
 Each app registers its job functions by name in its `AppConfig.ready()`
 (`register("email-notification", send_notification)`), and code that wants something done
@@ -6,12 +6,18 @@ later calls `enqueue("email-notification", notification_id=...)`. Naming jobs ke
 caller from importing the app that does the work, so an action may ask an app above it for a
 job (a new chapter's announcement) without an upward import.
 
-By default (`FABULA_JOBS = "inline"`) the job runs at once, in the same process, after the
-transaction commits, so a small site needs no worker. With `FABULA_JOBS = "queue"` the job is
-written to the `Job` table and `fabula worker` runs it. The worker also runs, on every round,
-the work apps register with `register_round` (releasing scheduled chapters).
+Underneath, every job is the one task `run_job` of `django-tasks` (the backport of Django 6.0's
+`django.tasks`), given to the backend `settings.TASKS` names:
 
-A failed job is kept with its error and retried up to MAX_ATTEMPTS times.
+- `ImmediateBackend` (the default, `FABULA_JOBS=inline`): the job runs in the same process when
+  the transaction commits, so a small site needs no worker;
+- `django_tasks_db.DatabaseBackend` (`FABULA_JOBS=queue`): the job waits in the database for
+  `fabula worker`, which also runs, on every round, the work apps register with `register_round`
+  (releasing scheduled chapters).
+
+A failed job is retried with a growing delay (`backoff`) up to MAX_ATTEMPTS times, each failure
+kept with its error and traceback as a failed task result; a job whose worker was killed while
+it ran is handed back to the queue once it has been running longer than `STALLED_AFTER`.
 """
 
 from __future__ import annotations
@@ -20,16 +26,22 @@ import logging
 from collections.abc import Callable
 from datetime import timedelta
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
-
-from fabula.jobs.models import Job
+from django.utils.crypto import get_random_string
+from django_tasks import DEFAULT_TASK_BACKEND_ALIAS, task, task_backends
+from django_tasks.base import TaskResultStatus
+from django_tasks_db.backend import DatabaseBackend
+from django_tasks_db.management.commands.db_worker import Worker
+from django_tasks_db.models import DBTaskResult
+from django_tasks_db.utils import exclusive_transaction
 
 log = logging.getLogger(__name__)
 
-MAX_ATTEMPTS = 3
-RETRY_DELAY = timedelta(minutes=5)
+MAX_ATTEMPTS = 5
+# Longer than any job runs (an email, a chapter's announcement): a job still marked running
+# after this lost its worker (killed, machine gone) and is run again.
+STALLED_AFTER = timedelta(minutes=15)
 # A job's return value is not used (`announce-chapter` returns how many it told, for tests).
 _registry: dict[str, Callable[..., object]] = {}
 _rounds: dict[str, Callable[[], int]] = {}
@@ -46,8 +58,9 @@ def register_round(label: str, function: Callable[[], int]) -> None:
     _rounds[label] = function
 
 
-def mode() -> str:
-    return settings.FABULA_JOBS
+def backoff(attempt: int) -> timedelta:
+    """How long a job that failed `attempt` times waits: 30 s, 2 min, 8 min, 32 min."""
+    return timedelta(seconds=30 * 4 ** (attempt - 1))
 
 
 def enqueue(name: str, **arguments) -> None:
@@ -58,17 +71,35 @@ def enqueue(name: str, **arguments) -> None:
     """
     if name not in _registry:
         raise ValueError(f"No job is registered as {name}.")
-    if mode() == "inline":
-        transaction.on_commit(lambda: _run_inline(name, arguments))
-        return
-    Job.objects.create(name=name, arguments=arguments)
+
+    def hand_over() -> None:
+        run_job.enqueue(name=name, arguments=arguments, attempt=1)
+
+    if isinstance(task_backends[run_job.backend], DatabaseBackend):
+        hand_over()  # a row in the caller's transaction: committed or rolled back with it
+    else:
+        transaction.on_commit(hand_over)
 
 
-def _run_inline(name: str, arguments: dict) -> None:
+@task()
+def run_job(*, name: str, arguments: dict, attempt: int) -> object:
+    """The task behind every job: run the function registered as `name`. On a failure, ask for
+    the next attempt (where the backend can wait) and fail, so the error is recorded."""
+    function = _registry.get(name)
+    if function is None:
+        raise LookupError(f"No job is registered as {name}.")
     try:
-        _registry[name](**arguments)
-    except Exception:  # a failed email must not turn the author's save into an error page
-        log.exception("Background job %s failed", name)
+        with transaction.atomic():
+            return function(**arguments)
+    except Exception:
+        # Inline, a failed email must not turn the author's save into an error page: the
+        # immediate backend records the failure and the log says what it was.
+        log.exception("Background job %s failed (attempt %d of %d)", name, attempt, MAX_ATTEMPTS)
+        if attempt < MAX_ATTEMPTS and task_backends[run_job.backend].supports_defer:
+            run_job.using(run_after=timezone.now() + backoff(attempt)).enqueue(
+                name=name, arguments=arguments, attempt=attempt + 1
+            )
+        raise
 
 
 def run_rounds() -> dict[str, int]:
@@ -76,28 +107,37 @@ def run_rounds() -> dict[str, int]:
     return {label: function() for label, function in _rounds.items()}
 
 
-def run_due_jobs(limit: int = 100) -> int:
-    """Run queued jobs whose time has come; returns how many ran successfully."""
-    done = 0
-    due = Job.objects.filter(
-        done_at__isnull=True, run_after__lte=timezone.now(), attempts__lt=MAX_ATTEMPTS
+def requeue_stalled() -> int:
+    """Hand back to the queue the jobs whose worker died while running them; how many."""
+    return DBTaskResult.objects.filter(
+        status=TaskResultStatus.RUNNING, started_at__lt=timezone.now() - STALLED_AFTER
+    ).update(status=TaskResultStatus.READY, started_at=None)
+
+
+def run_due_jobs(limit: int | None = None) -> int:
+    """Run the queued jobs whose time has come, one at a time in this process; how many
+    succeeded. Each is claimed in its own short transaction first, so two workers never take
+    the same job."""
+    worker = Worker(
+        queue_names=["*"],
+        excluded_queue_names=[],
+        interval=0,
+        batch=True,
+        backend_name=DEFAULT_TASK_BACKEND_ALIAS,
+        startup_delay=False,
+        max_tasks=limit,
+        worker_id=get_random_string(32),
     )
-    for queued in list(due[:limit]):
-        function = _registry.get(queued.name)
-        queued.attempts += 1
-        try:
-            if function is None:
-                raise LookupError(f"No job is registered as {queued.name}.")
-            with transaction.atomic():
-                function(**queued.arguments)
-        except Exception as error:
-            log.exception("Background job %s failed", queued.name)
-            queued.error = f"{type(error).__name__}: {error}"
-            queued.run_after = timezone.now() + RETRY_DELAY
-            queued.save(update_fields=["attempts", "error", "run_after"])
-            continue
-        queued.done_at = timezone.now()
-        queued.error = ""
-        queued.save(update_fields=["attempts", "error", "done_at"])
-        done += 1
-    return done
+    succeeded = 0
+    while limit is None or worker._run_tasks < limit:
+        with exclusive_transaction():
+            due = DBTaskResult.objects.ready().filter(backend_name=DEFAULT_TASK_BACKEND_ALIAS)
+            claimed = due.get_locked()
+            if claimed is None:
+                return succeeded
+            claimed.claim(worker.worker_id)
+        # The library's own step: runs the task, records its result and sends the signals.
+        worker.run_task(claimed)
+        claimed.refresh_from_db(fields=["status"])
+        succeeded += claimed.status == TaskResultStatus.SUCCESSFUL
+    return succeeded
