@@ -12,6 +12,8 @@ from typing import Any
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from fabula.lib.storage import storages_setting
+
 PACKAGE_DIR = Path(__file__).resolve().parent
 DATA_DIR = Path(os.environ.get("FABULA_DATA_DIR", Path.cwd() / "var")).resolve()
 
@@ -182,10 +184,9 @@ STATIC_ROOT = DATA_DIR / "static"
 STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("FABULA_MEDIA_DIR", DATA_DIR / "media"))
-STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
-}
+# Uploads and built downloads: on this machine's disk, or in one object store shared by every
+# web node (FABULA_STORAGE_URL=s3://bucket/prefix?endpoint_url=…; see fabula/lib/storage.py).
+STORAGES = storages_setting(DATA_DIR, os.environ.get("FABULA_STORAGE_URL", ""))
 WHITENOISE_USE_FINDERS = True
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

@@ -12,25 +12,26 @@ built the first time someone asks for it and then served from disk until the sto
   for PAGE_CACHE_SECONDS, so serving a cached download costs one query (the story). A guest
   without a session asking for a file already given to guests costs none: its *ticket* (path,
   ETag, type, name) is kept in the cache like a cached page.
-- Files live in `settings.DATA_DIR / "downloads" / <story id> / <version>.<format>.<ext>`.
-  A newer version removes the older files of the same story and format.
-- Builds hold an exclusive `flock` on a lock file next to the target: concurrent requests for
-  the same file (threads or worker processes) wait for the first build and then serve its file.
-  The file is written under a temporary name and renamed, so nobody reads half a file.
+- Files live in the `downloads` storage (`settings.STORAGES`: a folder under the data folder, or
+  an object store every web node shares) as `<story id>/<version>.<format>.<ext>`. A newer
+  version removes the older files of the same story and format.
+- A file is built once per process however many threads ask at the same time (they wait for
+  the first build). Two processes or machines may both build a new version at the same moment:
+  they write the same bytes, each saved whole (renamed into place, or one object PUT), so the
+  worst case is one build too many, never a torn file.
 """
 
 from __future__ import annotations
 
-import fcntl
 import hashlib
-import os
-import tempfile
+import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.files.base import ContentFile
+from django.core.files.storage import Storage, storages
 from django.db.models.functions import Length
 
 from fabula.conf.models import site_settings
@@ -47,14 +48,14 @@ LAYOUT_REVISION = "1"
 
 @dataclass(frozen=True)
 class Download:
-    path: Path
+    name: str  # in the downloads storage
     version: str
     fmt: Format
     built: bool  # built by this call (False: served from the cache)
 
 
-def downloads_dir() -> Path:
-    return Path(settings.DATA_DIR) / "downloads"
+def download_storage() -> Storage:
+    return storages["downloads"]
 
 
 def get_download(user: Viewer, story: Story, format_name: str) -> Download:
@@ -62,49 +63,48 @@ def get_download(user: Viewer, story: Story, format_name: str) -> Download:
     has checked that the user may see the story and passed its gates."""
     fmt = get_format(format_name)
     version = story_version(user, story)
-    target = downloads_dir() / str(story.pk) / f"{version}.{fmt.name}.{fmt.extension}"
+    suffix = f".{fmt.name}.{fmt.extension}"
+    name = f"{story.pk}/{version}{suffix}"
 
     def build() -> bytes:
         chapters = list(visible_chapters(user, story).select_related("author"))
         return fmt.render(story, chapters)
 
-    built = ensure_file(target, build)
+    built = ensure_file(name, build)
     if built:
-        _remove_older(target.parent, keep=target, suffix=f".{fmt.name}.{fmt.extension}")
-    return Download(path=target, version=version, fmt=fmt, built=built)
+        _remove_older(str(story.pk), keep=name, suffix=suffix)
+    return Download(name=name, version=version, fmt=fmt, built=built)
 
 
-def ensure_file(target: Path, build: Callable[[], bytes]) -> bool:
-    """Make sure `target` exists, building it at most once however many ask at the same time.
-    Returns True if this call built it."""
-    if target.exists():
+_building: dict[str, threading.Lock] = {}
+_building_guard = threading.Lock()
+
+
+def ensure_file(name: str, build: Callable[[], bytes]) -> bool:
+    """Make sure the downloads storage holds `name`, building it at most once in this process
+    however many threads ask at the same time. Returns True if this call built it."""
+    store = download_storage()
+    if store.exists(name):
         return False
-    target.parent.mkdir(parents=True, exist_ok=True)
-    lock_path = target.with_name(target.name + ".lock")
-    with open(lock_path, "a+b") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        try:
-            if target.exists():  # someone else built it while we waited
+    with _building_guard:
+        lock = _building.setdefault(name, threading.Lock())
+    try:
+        with lock:
+            if store.exists(name):  # another thread built it while we waited
                 return False
-            data = build()
-            handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".building-")
-            try:
-                with os.fdopen(handle, "wb") as out:
-                    out.write(data)
-                os.replace(temporary, target)
-            except BaseException:
-                Path(temporary).unlink(missing_ok=True)
-                raise
+            store.save(name, ContentFile(build()))
             return True
-        finally:
-            fcntl.flock(lock, fcntl.LOCK_UN)
+    finally:
+        with _building_guard:
+            _building.pop(name, None)
 
 
-def _remove_older(folder: Path, *, keep: Path, suffix: str) -> None:
-    for path in folder.glob(f"*{suffix}"):
-        if path != keep:
-            path.unlink(missing_ok=True)
-            path.with_name(path.name + ".lock").unlink(missing_ok=True)
+def _remove_older(folder: str, *, keep: str, suffix: str) -> None:
+    store = download_storage()
+    for file in store.listdir(folder)[1]:
+        name = f"{folder}/{file}"
+        if name != keep and file.endswith(suffix):
+            store.delete(name)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -113,7 +113,7 @@ def _remove_older(folder: Path, *, keep: Path, suffix: str) -> None:
 
 @dataclass(frozen=True)
 class Ticket:
-    path: str
+    name: str  # in the downloads storage
     etag: str
     media_type: str
     filename: str

@@ -23,12 +23,14 @@ from __future__ import annotations
 import html
 import io
 import mimetypes
+import posixpath
 import zipfile
 from collections.abc import Sequence
 from datetime import UTC, datetime
-from pathlib import Path
+from pathlib import PurePosixPath
 
 from django.conf import settings
+from django.core.files.storage import storages
 from ebooklib import epub
 
 from fabula.formats.book import Book, gather
@@ -209,43 +211,43 @@ def _chapter_page(book: Book, chapter, images: _Images) -> str:
 
 
 class _Images:
-    """Pictures from the site's media folder, copied into the book once each."""
+    """Pictures from the site's media storage, copied into the book once each."""
 
     def __init__(self, package: epub.EpubBook, site_url: str):
         self.package = package
         self.site_url = site_url
-        self.added: dict[Path, str] = {}
+        self.added: dict[str, str] = {}  # media name -> name inside the book
 
     def add(self, src: str) -> str | None:
         """The address of this picture inside the book, or None if it is not the site's."""
-        path = self._media_file(src)
-        if path is None:
+        media = self._media_file(src)
+        if media is None:
             return None
-        if path not in self.added:
-            media_type = mimetypes.guess_type(path.name)[0]
-            name = f"images/image-{len(self.added) + 1}{path.suffix.lower()}"
+        if media not in self.added:
+            number = len(self.added) + 1
+            name = f"images/image-{number}{PurePosixPath(media).suffix.lower()}"
+            with storages["default"].open(media, "rb") as picture:
+                content = picture.read()
             self.package.add_item(
                 epub.EpubImage(
-                    uid=f"image-{len(self.added) + 1}",
+                    uid=f"image-{number}",
                     file_name=name,
-                    media_type=media_type,
-                    content=path.read_bytes(),
+                    media_type=mimetypes.guess_type(media)[0],
+                    content=content,
                 )
             )
-            self.added[path] = name
-        return self.added[path]
+            self.added[media] = name
+        return self.added[media]
 
-    def _media_file(self, src: str) -> Path | None:
+    def _media_file(self, src: str) -> str | None:
+        """The name in the media storage of a picture the site serves, or None."""
         media_prefix = self.site_url + settings.MEDIA_URL
         if not src.startswith(media_prefix):
             return None
-        root = Path(settings.MEDIA_ROOT).resolve()
-        path = (root / src[len(media_prefix) :].split("?")[0].split("#")[0]).resolve()
-        if not path.is_relative_to(root) or not path.is_file():
+        name = posixpath.normpath(src[len(media_prefix) :].split("?")[0].split("#")[0])
+        if name.startswith(("/", "..")) or mimetypes.guess_type(name)[0] not in IMAGE_TYPES:
             return None
-        if mimetypes.guess_type(path.name)[0] not in IMAGE_TYPES:
-            return None
-        return path
+        return name if storages["default"].exists(name) else None
 
 
 def _set_metadata(package: epub.EpubBook, book: Book) -> None:

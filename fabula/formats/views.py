@@ -8,7 +8,6 @@ pages a guest without a session asks for come from the guest page cache.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import wraps
@@ -36,6 +35,7 @@ from fabula.formats.atom import render as render_chapters
 from fabula.formats.downloads import (
     READ_WHOLE_BYTES,
     Ticket,
+    download_storage,
     get_download,
     remember_ticket,
     remembered_ticket,
@@ -116,7 +116,7 @@ def download(request, story_id: int, format_name: str):
     built = get_download(request.user, story, format_name)
     name = slugify(story.title)[:60] or "story"
     ticket = Ticket(
-        path=str(built.path),
+        name=built.name,
         etag=f'"{built.version}-{format_name}"',
         media_type=built.fmt.media_type,
         filename=f"{name}-{story.pk}{built.fmt.file_suffix}.{built.fmt.extension}",
@@ -134,8 +134,8 @@ def _file_response(request, ticket: Ticket) -> HttpResponseBase:
     files are read whole (faster to serve); big ones are streamed."""
     if ticket.etag in request.headers.get("If-None-Match", ""):
         return HttpResponseNotModified(headers={"ETag": ticket.etag})
-    handle = open(ticket.path, "rb")
-    size = os.fstat(handle.fileno()).st_size
+    handle = download_storage().open(ticket.name, "rb")
+    size = handle.size
     response: HttpResponseBase
     if size <= READ_WHOLE_BYTES:
         with handle:

@@ -11,6 +11,7 @@ import time
 import zipfile
 
 import pytest
+from django.core.files.base import ContentFile
 from django.urls import reverse
 
 from fabula.conf.models import site_settings
@@ -21,6 +22,19 @@ from fabula.formats.tests.epubcheck import check_epubs
 from fabula.formats.tests.helpers import SEED_SID, import_text
 from fabula.stories import actions
 from fabula.test import PASSWORD
+
+
+@pytest.fixture(autouse=True)
+def download_folder(settings, tmp_path):
+    """Each test's downloads in a folder of its own."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "downloads": {
+            "BACKEND": "fabula.lib.storage.AtomicFileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "downloads")},
+        },
+    }
+    return tmp_path / "downloads"
 
 
 def content(response) -> bytes:
@@ -84,18 +98,20 @@ def test_the_seed_downloads_as_its_exact_printable_text(db, client, seed_path, s
     assert content(response) == seed_bytes
 
 
-def test_a_download_is_built_once_and_then_served_from_disk(db, client, make_story, author, builds):
+def test_a_download_is_built_once_and_then_served_from_disk(
+    db, client, make_story, author, builds, download_folder
+):
     story = make_story(author)
     url = reverse("download", args=[story.pk, "epub"])
     first = content(client.get(url))
     second = content(client.get(url))
     assert first == second and builds["epub"] == 1
-    files = list((downloads.downloads_dir() / str(story.pk)).glob("*.epub"))
+    files = list((download_folder / str(story.pk)).glob("*.epub"))
     assert len(files) == 1 and files[0].read_bytes() == first
 
 
 def test_a_changed_story_is_rebuilt_and_its_old_file_removed(
-    db, client, make_story, author, archive, builds
+    db, client, make_story, author, archive, builds, download_folder
 ):
     story = make_story(author)
     url = reverse("download", args=[story.pk, "epub"])
@@ -105,7 +121,7 @@ def test_a_changed_story_is_rebuilt_and_its_old_file_removed(
     assert builds["epub"] == 2
     with zipfile.ZipFile(io.BytesIO(fresh)) as book:
         assert "EPUB/chapter-3.xhtml" in book.namelist()
-    assert len(list((downloads.downloads_dir() / str(story.pk)).glob("*.epub"))) == 1
+    assert len(list((download_folder / str(story.pk)).glob("*.epub"))) == 1
     # Tags change no date, but they are printed: a new version all the same.
     actions.story_set_tags(story=story, tags=[archive.other_fandom])
     assert b"Parks and Recreation" in content(
@@ -122,8 +138,7 @@ def test_conditional_requests_get_not_modified(db, client, make_story, author):
     assert client.get(url, headers={"If-None-Match": etag}).status_code == 304
 
 
-def test_concurrent_requests_build_a_file_once(tmp_path):
-    target = tmp_path / "downloads" / "1" / "v.epub.epub"
+def test_concurrent_requests_build_a_file_once(download_folder):
     calls = []
 
     def slow_build() -> bytes:
@@ -133,7 +148,9 @@ def test_concurrent_requests_build_a_file_once(tmp_path):
 
     results = []
     threads = [
-        threading.Thread(target=lambda: results.append(downloads.ensure_file(target, slow_build)))
+        threading.Thread(
+            target=lambda: results.append(downloads.ensure_file("1/v.epub.epub", slow_build))
+        )
         for _ in range(8)
     ]
     for thread in threads:
@@ -142,20 +159,27 @@ def test_concurrent_requests_build_a_file_once(tmp_path):
         thread.join()
     assert len(calls) == 1
     assert sorted(results) == [False] * 7 + [True]
-    assert target.read_bytes() == b"the book"
-    assert not list(target.parent.glob(".building-*"))  # no half-written file left
+    assert (download_folder / "1" / "v.epub.epub").read_bytes() == b"the book"
+    assert not list((download_folder / "1").glob(".saving-*"))  # no half-written file left
 
 
-def test_a_failed_build_leaves_no_file(tmp_path):
-    target = tmp_path / "x.epub"
+def test_two_processes_building_one_file_both_save_it_whole(download_folder):
+    """Another process (or web node) saved the same version first: saving again replaces it
+    under the same name, never beside it, and the file is never half-written."""
+    store = downloads.download_storage()
+    assert store.save("2/v.txt.txt", ContentFile(b"same bytes")) == "2/v.txt.txt"
+    assert store.save("2/v.txt.txt", ContentFile(b"same bytes")) == "2/v.txt.txt"
+    assert sorted(p.name for p in (download_folder / "2").iterdir()) == ["v.txt.txt"]
 
+
+def test_a_failed_build_leaves_no_file(download_folder):
     def broken() -> bytes:
         raise RuntimeError("the build broke")
 
     with pytest.raises(RuntimeError):
-        downloads.ensure_file(target, broken)
-    assert not target.exists()
-    assert downloads.ensure_file(target, lambda: b"ok") is True
+        downloads.ensure_file("x.epub", broken)
+    assert not (download_folder / "x.epub").exists()
+    assert downloads.ensure_file("x.epub", lambda: b"ok") is True
 
 
 def test_unknown_story_or_format_is_404(db, client, make_story, author):

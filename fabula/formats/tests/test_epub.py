@@ -7,6 +7,7 @@ import io
 import zipfile
 from datetime import UTC
 
+import pytest
 from django.contrib.auth.models import AnonymousUser
 from lxml import etree
 
@@ -184,3 +185,19 @@ def test_export_of_a_binary_format_to_standard_output_is_refused(db, seed_path):
     assert import_text(seed_path).error is None
     ran = run("export", str(SEED_SID), "--format", "epub")
     assert ran.error is not None and "-o FILE" in str(ran.error)
+
+
+@pytest.mark.parametrize(
+    "src",
+    [
+        "/media/../settings.png",  # out of the media storage
+        "/media/pictures/../../secret.png",
+        "/media/pictures/missing.png",  # not there
+        "/media/pictures/dot.txt",  # not a picture
+        "https://example.org/media/pictures/dot.png",  # another site's
+    ],
+)
+def test_only_the_sites_own_pictures_go_into_a_book(db, media_dir, src):
+    images = epub._Images(epub.epub.EpubBook(), "http://127.0.0.1:8000")
+    assert images.add("http://127.0.0.1:8000/media/pictures/dot.png") == "images/image-1.png"
+    assert images.add(src if src.startswith("https:") else "http://127.0.0.1:8000" + src) is None
