@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/fabula
 
-.PHONY: run test test-sqlite test-postgres lint install bench bench-quick clean
+.PHONY: run test test-sqlite test-postgres lint install bench bench-quick cluster clean
 
 $(BIN)/fabula: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -32,8 +32,9 @@ lint: install
 test-sqlite: install
 	$(BIN)/pytest
 
+# The cluster tests start databases of their own: once, with the SQLite run, is enough.
 test-postgres: install
-	DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest
+	DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest -m "not cluster"
 
 ## make bench: the benchmarks of bench/README.md (long); bench-quick: a small corpus, short runs
 bench: install
@@ -41,6 +42,10 @@ bench: install
 
 bench-quick: install
 	$(BIN)/python bench/serve.py --stories 300 --duration 5s
+
+## make cluster: a PostgreSQL primary and streaming replica on loopback (bench/cluster.py)
+cluster: install
+	$(BIN)/python bench/cluster.py start
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache .mypy_cache .import_linter_cache

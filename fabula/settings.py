@@ -113,6 +113,29 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
     }
     DATABASES["default"]["TEST"] = {"NAME": os.environ.get("FABULA_TEST_SQLITE", "")}
+# PostgreSQL read replicas (streaming copies of the primary): reads that may be a moment old go
+# there, writes and a writer's next reads to the primary (fabula/lib/replicas.py).
+REPLICA_URLS = [u.strip() for u in os.environ.get("DATABASE_REPLICA_URLS", "").split(",")]
+for _number, _url in enumerate(filter(None, REPLICA_URLS), start=1):
+    DATABASES[f"replica{_number}"] = {
+        **dj_database_url.parse(_url, conn_max_age=DATABASES["default"]["CONN_MAX_AGE"]),
+        "TEST": {"MIRROR": "default"},  # tests see one database
+    }
+if len(DATABASES) > 1:
+    DATABASE_ROUTERS = ["fabula.lib.replicas.ReplicaRouter"]
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("django.contrib.sessions.middleware.SessionMiddleware"),
+        "fabula.lib.replicas.ReplicaMiddleware",
+    )
+# How long a browser that wrote reads only from the primary: longer than replicas lag.
+REPLICA_PIN_SECONDS = int(os.environ.get("FABULA_REPLICA_PIN_SECONDS", "10"))
+# Behind PgBouncer in transaction mode a connection's session is not the same from one
+# transaction to the next: no server-side cursors, no prepared statements.
+if env_bool("FABULA_PGBOUNCER", False):
+    for _database in DATABASES.values():
+        if _database["ENGINE"] == "django.db.backends.postgresql":
+            _database["DISABLE_SERVER_SIDE_CURSORS"] = True
+            _database.setdefault("OPTIONS", {})["prepare_threshold"] = None
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

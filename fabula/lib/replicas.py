@@ -1,0 +1,93 @@
+"""Reads on PostgreSQL read replicas; writes, and the reads that must see them, on the primary.
+
+With `DATABASE_REPLICA_URLS` set, the settings name each replica as a database alias
+(`replica1`, `replica2`, …) and install `ReplicaRouter` and `ReplicaMiddleware`:
+
+- A request that may change something (POST, PUT, PATCH, DELETE) reads and writes only the
+  primary, and its response pins the browser to the primary for `PIN_SECONDS` (a signed
+  cookie), so a member who just posted reads their own writes even while the replicas lag.
+- Other requests (a guest's pages, listings, feeds, search, and a member's pages when they
+  have not written lately) read from a replica chosen at random.
+- Everything outside a request (`fabula worker`, commands, migrations) uses the primary;
+  migrations run only there.
+
+Replicas are streaming copies of the primary (PostgreSQL's own replication), so a replica is
+never written and never migrated; `docs/deploy.md` says how to make one.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from contextvars import ContextVar
+
+from django.conf import settings
+from django.core.signing import BadSignature
+from django.http import HttpRequest, HttpResponse
+
+PRIMARY = "default"
+PIN_COOKIE = "fabula_primary"
+PIN_SALT = "fabula.lib.replicas"
+WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+# Outside a request, and by default inside one, reads go to the primary.
+_replicas_allowed: ContextVar[bool] = ContextVar("fabula_replicas_allowed", default=False)
+
+
+def replica_aliases() -> list[str]:
+    return [alias for alias in settings.DATABASES if alias.startswith("replica")]
+
+
+class ReplicaRouter:
+    """Django's database router: reads where the current request allows, writes on the
+    primary."""
+
+    def db_for_read(self, model, **hints) -> str:
+        replicas = replica_aliases()
+        if not replicas or not _replicas_allowed.get():
+            return PRIMARY
+        return random.choice(replicas)
+
+    def db_for_write(self, model, **hints) -> str:
+        return PRIMARY
+
+    def allow_relation(self, obj1, obj2, **hints) -> bool:
+        return True  # every alias holds the same data
+
+    def allow_migrate(self, db: str, app_label: str, **hints) -> bool:
+        return db == PRIMARY
+
+
+def is_pinned(request: HttpRequest) -> bool:
+    """Whether this browser wrote something less than PIN_SECONDS ago."""
+    try:
+        request.get_signed_cookie(PIN_COOKIE, salt=PIN_SALT, max_age=settings.REPLICA_PIN_SECONDS)
+    except (KeyError, BadSignature):
+        return False
+    return True
+
+
+class ReplicaMiddleware:
+    """Decides, once per request, whether its reads may go to a replica (see the module)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        writes = request.method in WRITE_METHODS
+        token = _replicas_allowed.set(not writes and not is_pinned(request))
+        try:
+            response = self.get_response(request)
+        finally:
+            _replicas_allowed.reset(token)
+        if writes:
+            response.set_signed_cookie(
+                PIN_COOKIE,
+                "1",
+                salt=PIN_SALT,
+                max_age=settings.REPLICA_PIN_SECONDS,
+                httponly=True,
+                samesite="Lax",
+                secure=settings.SESSION_COOKIE_SECURE,
+            )
+        return response
