@@ -10,8 +10,11 @@ from pathlib import Path
 from typing import Any
 
 import dj_database_url
+import django
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
+from fabula.lib.csp import style_hashes
 from fabula.lib.storage import storages_setting
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -65,6 +68,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "fabula.legacy.middleware.AbsoluteFormRequestMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -188,13 +192,50 @@ SESSION_ENGINE = (
     if env_bool("FABULA_COOKIE_SESSIONS", False)
     else "django.contrib.sessions.backends.cached_db"
 )
+# HTTPS=1 says the site is served over HTTPS, by a proxy that sets X-Forwarded-Proto (and
+# strips a client's own): cookies go over HTTPS only and browsers are told to use nothing else
+# (HSTS). Each can be set on its own too (README, Configuration).
+HTTPS = env_bool("HTTPS", False)
+if HTTPS:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
+SECURE_HSTS_SECONDS = int(os.environ.get("HSTS_SECONDS", "31536000" if HTTPS else "0"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("HSTS_PRELOAD", False)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
-SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG and env_bool("HTTPS", False))
+SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG and HTTPS)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
+
+# Content-Security-Policy (django-csp): everything from the site itself. No inline script runs
+# anywhere; images come only from the site, so a remote image in a story is never fetched and
+# no reader's address reaches a third party (docs/decisions.md); the fixed <style> blocks of
+# a few templates are allowed by hash (fabula/lib/csp.py). Browsers report violations to
+# /csp-report/, which logs them.
+CSP_REPORT_URL = "/csp-report/"
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "img-src": [SELF],
+        "style-src": [
+            SELF,
+            *style_hashes(
+                [
+                    *(PACKAGE_DIR / "templates").rglob("*.html"),
+                    Path(django.__file__).parent / "contrib/admin/templates/admin/change_list.html",
+                ]
+            ),
+        ],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "report-uri": CSP_REPORT_URL,
+    }
+}
 
 LANGUAGE_CODE = "en"
 TIME_ZONE = os.environ.get("TIME_ZONE", "UTC")

@@ -5,6 +5,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 urlpatterns = [
+    path("", include("fabula.conf.urls")),
     path("", include("fabula.stories.urls")),
     path("accounts/", include("fabula.accounts.urls")),
     path("", include("fabula.community.urls")),

@@ -60,7 +60,10 @@ def refusals(view):
                 if isinstance(error, RateLimited)
                 else 400
             )
-            return render(request, "community/refused.html", {"message": str(error)}, status=status)
+            # A plain link back (the page's `next`), not javascript: which the CSP refuses.
+            back = next_url(request, reverse("home"))
+            context = {"message": str(error), "back": back}
+            return render(request, "community/refused.html", context, status=status)
 
     return wrapper
 

@@ -1,0 +1,66 @@
+"""Site-wide answers that are not pages: the browsers' Content-Security-Policy violation reports.
+
+The policy itself is in settings (CONTENT_SECURITY_POLICY); a browser that refuses something it
+sends a report here, which is logged so the staff learn of a template that breaks the policy
+or of a script injected somewhere. Reports are small JSON documents: the body is read up to a
+bound, and each address gets a budget of logged reports, so a flood cannot fill the logs.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+
+from fabula.lib.ratelimit import Limit, client_address
+
+log = logging.getLogger("fabula.csp")
+
+REPORT_BYTES = 16_384
+LOGGED_REPORTS = Limit("csp-report", attempts=30, seconds=60)
+
+
+def violations(body: bytes) -> list[dict[str, Any]]:
+    """The violations in a report: `report-uri`'s {"csp-report": {...}} or the Reporting API's
+    [{"type": "csp-violation", "body": {...}}]. Anything else holds none."""
+    try:
+        data = json.loads(body)
+    except ValueError:
+        return []
+    if isinstance(data, dict) and isinstance(data.get("csp-report"), dict):
+        return [data["csp-report"]]
+    if isinstance(data, list):
+        return [
+            item["body"]
+            for item in data
+            if isinstance(item, dict) and isinstance(item.get("body"), dict)
+        ]
+    return []
+
+
+def _field(report: dict[str, Any], *names: str) -> str:
+    for name in names:
+        if report.get(name):
+            return str(report[name])[:300]
+    return "?"
+
+
+@csrf_exempt  # browsers send reports without a token (and with no cookie to protect)
+@require_POST
+def csp_report(request: HttpRequest) -> HttpResponse:
+    body = request.read(REPORT_BYTES + 1)
+    if len(body) > REPORT_BYTES:
+        return HttpResponse("A report is a small JSON document.", status=413)
+    if LOGGED_REPORTS.take(client_address(request)):
+        for report in violations(body):
+            log.warning(
+                "CSP violation: %s refused %s on %s",
+                _field(report, "violated-directive", "effective-directive", "effectiveDirective"),
+                _field(report, "blocked-uri", "blockedURL"),
+                _field(report, "document-uri", "documentURL"),
+            )
+    return HttpResponse(status=204)

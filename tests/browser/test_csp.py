@@ -1,0 +1,108 @@
+"""The Content-Security-Policy in chromium: the main pages, as a guest and as a member, raise no
+`securitypolicyviolation` event and log no CSP error; a deliberate inline script on the same
+page does (so the hook is known to listen)."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from fabula.stories import actions
+
+pytestmark = pytest.mark.browser
+
+# Registered before any page script: every violation the page raises is kept on window.
+LISTEN = """
+window.__violations = [];
+document.addEventListener("securitypolicyviolation", function (event) {
+  window.__violations.push(event.violatedDirective + " " + event.blockedURI);
+});
+"""
+
+
+@pytest.fixture
+def story(make_story, author, archive):
+    story = make_story(author, title="Lantern Light", chapters=0, tags=[archive.fandom])
+    for title in ("One", "Two"):
+        actions.chapter_add(story=story, title=title, body="<p>A lantern in the window.</p>")
+    return story
+
+
+def guest_pages(story) -> list[str]:
+    return [
+        reverse("home"),
+        reverse("recent"),
+        reverse("browse"),
+        reverse("story", args=[story.pk]),
+        reverse("chapter", args=[story.pk, 1]),
+        reverse("chapter", args=[story.pk, 2]),
+        reverse("story-full", args=[story.pk]),
+        reverse("authors"),
+        reverse("search:results") + "?q=lantern",
+        reverse("accounts:login"),
+        reverse("accounts:register"),
+        f"/viewstory.php?action=printable&sid={story.pk}&chapter=all",
+        "/admin/login/",
+    ]
+
+
+def member_pages(story) -> list[str]:
+    return [
+        reverse("chapter", args=[story.pk, 1]),
+        reverse("stories:mine"),
+        reverse("stories:new"),
+        reverse("accounts:preferences"),
+    ]
+
+
+def violations_on(page, url: str) -> list[str]:
+    errors: list[str] = []
+    page.on(
+        "console",
+        lambda message: (
+            errors.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
+    page.goto(url)
+    page.wait_for_load_state("load")
+    return page.evaluate("window.__violations") + errors
+
+
+def test_the_main_pages_raise_no_violation(browser, live_server, member_context, story, author):
+    guest = browser.new_context()
+    guest.add_init_script(LISTEN)
+    page = guest.new_page()
+    for path in guest_pages(story):
+        assert violations_on(page, live_server.url + path) == [], path
+    # The chapter menu and text size (reader.js, text-scale.js) ran: the scripts were allowed.
+    page.goto(live_server.url + reverse("chapter", args=[story.pk, 1]))
+    assert page.locator("[data-js-only]").first.is_visible()
+    guest.close()
+
+    author.text_size = 120
+    author.save()
+    member = member_context(author)
+    member.add_init_script(LISTEN)
+    page = member.new_page()
+    for path in member_pages(story):
+        assert violations_on(page, live_server.url + path) == [], path
+    page.goto(live_server.url + reverse("chapter", args=[story.pk, 1]))
+    scale = page.evaluate(
+        "getComputedStyle(document.documentElement).getPropertyValue('--text-scale').trim()"
+    )
+    assert scale == "1.2"  # the member's preference applies without a style attribute
+
+
+def test_an_inline_script_is_refused_and_seen(browser, live_server, story):
+    context = browser.new_context()
+    context.add_init_script(LISTEN)
+    page = context.new_page()
+    page.goto(live_server.url + reverse("story", args=[story.pk]))
+    page.evaluate(
+        "() => { const s = document.createElement('script');"
+        " s.textContent = 'window.__ran = true'; document.body.appendChild(s); }"
+    )
+    page.wait_for_function("window.__violations.length > 0")
+    assert page.evaluate("window.__ran") is None
+    assert page.evaluate("window.__violations")[0].startswith("script-src")
+    context.close()
