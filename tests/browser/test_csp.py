@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 
 from fabula.stories import actions
+from fabula.test import chapter_url
 
 pytestmark = pytest.mark.browser
 
@@ -34,8 +35,8 @@ def guest_pages(story) -> list[str]:
         reverse("recent"),
         reverse("browse"),
         reverse("story", args=[story.pk]),
-        reverse("chapter", args=[story.pk, 1]),
-        reverse("chapter", args=[story.pk, 2]),
+        chapter_url(story, 1),
+        chapter_url(story, 2),
         reverse("story-full", args=[story.pk]),
         reverse("authors"),
         reverse("search:results") + "?q=lantern",
@@ -48,7 +49,7 @@ def guest_pages(story) -> list[str]:
 
 def member_pages(story) -> list[str]:
     return [
-        reverse("chapter", args=[story.pk, 1]),
+        chapter_url(story, 1),
         reverse("stories:mine"),
         reverse("stories:new"),
         reverse("accounts:preferences"),
@@ -75,7 +76,7 @@ def test_the_main_pages_raise_no_violation(browser, live_server, member_context,
     for path in guest_pages(story):
         assert violations_on(page, live_server.url + path) == [], path
     # The chapter menu and text size (reader.js, text-scale.js) ran: the scripts were allowed.
-    page.goto(live_server.url + reverse("chapter", args=[story.pk, 1]))
+    page.goto(live_server.url + chapter_url(story, 1))
     assert page.locator("[data-js-only]").first.is_visible()
     guest.close()
 
@@ -86,7 +87,7 @@ def test_the_main_pages_raise_no_violation(browser, live_server, member_context,
     page = member.new_page()
     for path in member_pages(story):
         assert violations_on(page, live_server.url + path) == [], path
-    page.goto(live_server.url + reverse("chapter", args=[story.pk, 1]))
+    page.goto(live_server.url + chapter_url(story, 1))
     scale = page.evaluate(
         "getComputedStyle(document.documentElement).getPropertyValue('--text-scale').trim()"
     )
