@@ -60,7 +60,7 @@ def test_review_reply_and_alert(member_context, live_server, make_story, author,
     alert = as_reader.locator(".notification", has_text="replied to a review of Beach Games")
     assert alert.count() == 1 and "unread" in alert.get_attribute("class")
     alert.locator("a").click()
-    as_reader.wait_for_url(f"**{reverse('chapter', args=[story.pk, 1])}#review-{review.pk}")
+    as_reader.wait_for_url(f"**{chapter_url(story.pk, 1)}#review-{review.pk}")
     assert "Chapter three is coming." in as_reader.locator(f"#review-{reply.pk}").inner_text()
     as_reader.screenshot(path="/tmp/fabula-community-thread.png", full_page=True)
 
