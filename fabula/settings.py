@@ -74,6 +74,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "fabula.lib.limits.RateLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -143,8 +144,10 @@ if env_bool("FABULA_PGBOUNCER", False):
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
+# Django's own backend with failed log-ins slowed down (docs/decisions.md, "Log-in defence").
+AUTHENTICATION_BACKENDS = ["fabula.accounts.backends.ThrottledModelBackend"]
 PASSWORD_HASHERS = [
-    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "fabula.accounts.hashers.OwaspArgon2PasswordHasher",  # argon2id, m=19 MiB, t=2, p=1
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
     # Imported eFiction members' MD5 hashes: upgraded to argon2 at their first login.
     "fabula.accounts.hashers.EfictionMD5PasswordHasher",
@@ -158,18 +161,33 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
-CACHES: dict[str, dict[str, Any]]
-if REDIS_URL:
-    CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
-    }
-else:
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "OPTIONS": {"MAX_ENTRIES": 20000},
+# "default" holds guest pages and other things worth keeping a while: Redis shared by every
+# worker, or each worker's own memory bounded in bytes (FABULA_CACHE_MB). "limits" holds the
+# rate limiter's counters (lib/ratelimit.py) in the database, apart from the pages, so no flood
+# of pages can push a login counter out, and every worker counts together (docs/decisions.md).
+CACHES: dict[str, dict[str, Any]] = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        if REDIS_URL
+        else {
+            "BACKEND": "fabula.lib.boundedcache.BoundedMemoryCache",
+            "OPTIONS": {
+                "MAX_BYTES": int(os.environ.get("FABULA_CACHE_MB", "64")) * 2**20,
+                "MAX_ENTRIES": 1_000_000,  # the bytes are the bound
+            },
         }
-    }
+    ),
+    "limits": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "fabula_limits",
+        "TIMEOUT": 24 * 3600,
+        # Past this many rows the expired counts are deleted, and only if that is not enough
+        # a tenth of the others (a flood of 100,000 addresses within the hour).
+        "OPTIONS": {"MAX_ENTRIES": 100_000, "CULL_FREQUENCY": 10},
+    },
+}
+# Multiplies every rate limit of lib/limits.py (a load test, or readers behind few addresses).
+FABULA_LIMITS_SCALE = float(os.environ.get("FABULA_LIMITS_SCALE", "1"))
 # How long an anonymous reader's page may be served from the cache of another worker after
 # the story changed. The worker that made the change forgets its copy at once.
 PAGE_CACHE_SECONDS = int(os.environ.get("FABULA_PAGE_CACHE_SECONDS", "60"))

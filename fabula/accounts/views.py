@@ -21,82 +21,73 @@ from fabula.accounts.forms import (
     RegisterForm,
 )
 from fabula.conf.models import site_settings
-from fabula.lib.ratelimit import Limit, client_address
-from fabula.lib.refusals import ActionRefused
-
-LOGIN_FAILURES = Limit("login", attempts=5, seconds=15 * 60)
-LOGIN_FAILURES_PER_ADDRESS = Limit("login-address", attempts=30, seconds=15 * 60)
-REGISTRATIONS = Limit("register", attempts=5, seconds=60 * 60)
-TOO_MANY = "Too many attempts: please wait a quarter of an hour and try again."
+from fabula.lib import limits
+from fabula.lib.ratelimit import client_address, with_retry_after
+from fabula.lib.refusals import ActionRefused, RateLimited
 
 
 def register(request):
     if request.user.is_authenticated:
         return redirect("stories:mine")
     form = RegisterForm(request.POST if request.method == "POST" else None)
-    address = client_address(request)
-    if request.method == "POST":
-        if REGISTRATIONS.exceeded(address):
-            form.is_valid()
-            form.add_error(None, "Too many new accounts from your address: try again later.")
-            return render(request, "accounts/register.html", {"form": form}, status=429)
-        if form.is_valid():
-            d = form.cleaned_data
-            try:
-                user = actions.member_register(
-                    pen_name=d["pen_name"], email=d["email"], password=d["password1"]
-                )
-            except ActionRefused as error:  # a race with another sign-up for the same name
-                form.add_error("pen_name", str(error))
-            else:
-                REGISTRATIONS.hit(address)
-                login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-                messages.success(request, f"Welcome, {user.pen_name}!")
-                return redirect("stories:mine")
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            limits.REGISTRATIONS.check(client_address(request))
+            user = actions.member_register(
+                pen_name=d["pen_name"], email=d["email"], password=d["password1"]
+            )
+        except RateLimited as refusal:
+            form.add_error(None, str(refusal))
+            return with_retry_after(
+                render(request, "accounts/register.html", {"form": form}, status=429), refusal
+            )
+        except ActionRefused as error:  # a race with another sign-up for the same name
+            form.add_error("pen_name", str(error))
+        else:
+            login(request, user, backend="fabula.accounts.backends.ThrottledModelBackend")
+            messages.success(request, f"Welcome, {user.pen_name}!")
+            return redirect("stories:mine")
     return render(request, "accounts/register.html", {"form": form})
 
 
 class LoginView(auth_views.LoginView):
-    """Django's login, with failures counted per pen name and per address."""
+    """Django's login; the authentication backend (`accounts.backends`) slows guessing down and
+    says how long to wait, which this page shows above the form."""
 
     template_name = "accounts/login.html"
     authentication_form = LoginForm
 
-    def _keys(self):
-        return client_address(self.request), self.request.POST.get("username", "").strip()
-
     def post(self, request, *args, **kwargs):
-        address, pen_name = self._keys()
-        if LOGIN_FAILURES.exceeded(
-            f"{address}|{pen_name}", pen_name
-        ) or LOGIN_FAILURES_PER_ADDRESS.exceeded(address):
-            # An unbound form: checking the password now would spend the very work the
-            # limit saves, and tell a guesser whether they were right.
-            form = self.get_form_class()(self.request, initial={"username": pen_name})
-            return self.render_to_response(
-                self.get_context_data(form=form, refusal=TOO_MANY), status=429
+        try:
+            return super().post(request, *args, **kwargs)
+        except RateLimited as refusal:
+            # An unbound form: the password was not checked, and is not sent back.
+            pen_name = request.POST.get("username", "")[:60]
+            form = self.get_form_class()(request, initial={"username": pen_name})
+            response = self.render_to_response(
+                self.get_context_data(form=form, refusal=str(refusal)), status=429
             )
-        return super().post(request, *args, **kwargs)
-
-    def form_invalid(self, form):
-        address, pen_name = self._keys()
-        LOGIN_FAILURES.hit(f"{address}|{pen_name}", pen_name)
-        LOGIN_FAILURES_PER_ADDRESS.hit(address)
-        return super().form_invalid(form)
-
-    def form_valid(self, form):
-        address, pen_name = self._keys()
-        LOGIN_FAILURES.reset(f"{address}|{pen_name}")
-        return super().form_valid(form)
+            return with_retry_after(response, refusal)
 
 
 class PasswordResetView(auth_views.PasswordResetView):
+    """Django's reset, with its mail limited per address asking and per address mailed."""
+
     template_name = "accounts/password_reset_form.html"
     email_template_name = "accounts/password_reset_email.txt"
     subject_template_name = "accounts/password_reset_subject.txt"
     success_url = reverse_lazy("accounts:password_reset_done")
 
     def form_valid(self, form):
+        try:
+            limits.PASSWORD_RESETS.check(client_address(self.request))
+            limits.PASSWORD_RESET_MAILS.check(form.cleaned_data["email"].strip())
+        except RateLimited as refusal:
+            form.add_error(None, str(refusal))
+            return with_retry_after(
+                self.render_to_response(self.get_context_data(form=form), status=429), refusal
+            )
         # The link and the name come from the site settings: Django's own `domain` and
         # `site_name` are the request's Host, which whoever asks for the mail chooses.
         settings = site_settings()

@@ -31,11 +31,11 @@ from fabula.community.models import (
 )
 from fabula.conf.markup import sanitize, sanitizer
 from fabula.conf.models import SiteSettings, site_settings
+from fabula.lib import limits
 from fabula.lib.changes import changed
 from fabula.lib.db import insert, keep_ids_ahead
 from fabula.lib.html import looks_like_html, plain_to_html
-from fabula.lib.ratelimit import Limit
-from fabula.lib.refusals import ActionRefused, NotAllowed, RateLimited
+from fabula.lib.refusals import ActionRefused, NotAllowed
 from fabula.lib.words import tidy_title
 from fabula.stories.models import Block, Chapter, Series, Story
 from fabula.stories.permissions import Viewer, is_author
@@ -43,12 +43,6 @@ from fabula.taxonomy.models import Tag
 
 MAX_REVIEW_CHARACTERS = 20_000
 MAX_NOTE_CHARACTERS = 5_000
-
-# (attempts, seconds); a site may change them in its settings.
-REVIEW_RATE = getattr(settings, "FABULA_REVIEW_RATE", (5, 600))
-GUEST_REVIEW_RATE = getattr(settings, "FABULA_GUEST_REVIEW_RATE", (3, 3600))
-KUDOS_RATE = getattr(settings, "FABULA_KUDOS_RATE", (30, 600))
-
 
 # ---------------------------------------------------------------------------------------------
 # Reviews
@@ -79,12 +73,6 @@ def _check_rating(rating: int | None) -> int | None:
             else "A like/dislike rating is 1 (like) or 0 (dislike)."
         )
     return rating
-
-
-def _rate_limit(key: str, rate: tuple[int, int], what: str) -> None:
-    attempts, seconds = rate
-    if not Limit(what, attempts, seconds).take(key):
-        raise RateLimited(f"Too many {what} in a short time; please wait a few minutes.")
 
 
 def _spam_check(*, name: str, body: str, ip: str, user: Viewer) -> None:
@@ -163,11 +151,9 @@ def review_post(
         raise ActionRefused("Write a few words, or give a rating.")
     if member is None and not name:
         raise ActionRefused("Guests give a name with their review.")
+    limits.REVIEWS.check(user, ip)
     if member is None:
-        _rate_limit(f"review:guest:{ip}", GUEST_REVIEW_RATE, "reviews")
         _spam_check(name=name, body=body, ip=ip, user=user)
-    else:
-        _rate_limit(f"review:user:{member.pk}", REVIEW_RATE, "reviews")
     when = timezone.now()
     review = Review.objects.create(
         story=story,
@@ -194,7 +180,7 @@ def review_reply(*, parent: Review, user: User, body: str) -> Review:
     body = _clean_text(body, limit=MAX_REVIEW_CHARACTERS, what="reply")
     if not body:
         raise ActionRefused("A reply needs a few words.")
-    _rate_limit(f"review:user:{user.pk}", REVIEW_RATE, "reviews")
+    limits.REVIEWS.check(user, "")
     root = parent
     story = root.story
     when = timezone.now()
@@ -255,8 +241,7 @@ def kudos_give(*, story: Story, user: Viewer, guest_key: str = "") -> Kudos | No
     if not permissions.can_give_kudos(user, story):
         raise NotAllowed("You cannot leave kudos on your own story.")
     member = user if user.is_authenticated else None
-    key = f"kudos:user:{member.pk}" if member else f"kudos:guest:{guest_key}"
-    _rate_limit(key, KUDOS_RATE, "kudos")
+    limits.KUDOS.check(user, guest_key)  # a guest's key stands for the address
     try:
         with transaction.atomic():
             kudos = Kudos.objects.create(

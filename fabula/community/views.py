@@ -26,7 +26,7 @@ from fabula.community import actions, permissions, selectors, toplists
 from fabula.community.actions import BLOCKABLE, FOLLOWABLE, Targets
 from fabula.community.forms import FavouriteForm, ReplyForm, ReviewForm
 from fabula.community.models import Favourite, Reading, Review, Subscription
-from fabula.lib.ratelimit import client_address
+from fabula.lib.ratelimit import client_address, with_retry_after
 from fabula.lib.redirects import next_url
 from fabula.lib.refusals import ActionRefused, NotAllowed, RateLimited
 from fabula.notifications.actions import notification_mark_all_read
@@ -63,7 +63,8 @@ def refusals(view):
             # A plain link back (the page's `next`), not javascript: which the CSP refuses.
             back = next_url(request, reverse("home"))
             context = {"message": str(error), "back": back}
-            return render(request, "community/refused.html", context, status=status)
+            response = render(request, "community/refused.html", context, status=status)
+            return with_retry_after(response, error) if isinstance(error, RateLimited) else response
 
     return wrapper
 

@@ -81,9 +81,15 @@ def basic_auth(view):
     return wrapper
 
 
+# The query parameters a feed reads (the page of a long feed, the terms of an OPDS search).
+FEED_PARAMETERS = ("page", "q")
+
+
 def _xml(request, build, content_type: str) -> HttpResponse:
     """A feed's bytes, for a guest from the page cache."""
-    response = HttpResponse(cached_page(request, build), content_type=content_type)
+    response = HttpResponse(
+        cached_page(request, build, reads=FEED_PARAMETERS), content_type=content_type
+    )
     response["Vary"] = "Authorization, Cookie"
     return response
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
+from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect, QueryDict
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -51,8 +51,18 @@ def viewstory(request, params: dict[str, str]):
     """
     answers_gate = "warning" in params or "ageconsent" in params
     if _shows_page(params) and not answers_gate:
-        return serve(request, lambda: _viewstory(request, params))
+        # The cached page is built from the parameters read back out of a query string that
+        # holds only them, with `amp;` spellings mended: any other parameter changes nothing.
+        request.GET = QueryDict(urlencode(params))
+        return serve(
+            request,
+            lambda: _viewstory(request, legacy_params(request)),
+            reads=VIEWSTORY_PARAMETERS,
+        )
     return _viewstory(request, params)
+
+
+VIEWSTORY_PARAMETERS = ("sid", "chapid", "chapter", "index", "action", "textsize")
 
 
 def _shows_page(params: dict[str, str]) -> bool:

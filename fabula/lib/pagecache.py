@@ -5,12 +5,19 @@ and serving the bytes after is what lets a small server carry a large fandom. An
 archive's content ends with `lib.changes.changed(...)`, which calls `content_changed()`: it
 retires every cached page of this worker (and of every worker when the cache is shared, e.g.
 Redis); other workers' private caches expire after PAGE_CACHE_SECONDS.
+
+A page is kept under its path and the query parameters it reads, nothing else: `?big=1`,
+`?big=2`, ... on a page that reads no `big` are one entry, not one each (issue 17, High 3).
+`serving.serve` also shows the page only those parameters, so the key and the page cannot
+disagree. The cache itself holds at most so many bytes (`lib.boundedcache`).
 """
 
-from collections.abc import Callable
+import hashlib
+from collections.abc import Callable, Collection
 
 from django.conf import settings
 from django.core.cache import cache
+from django.http import QueryDict
 
 _GENERATION_KEY = "fabula:content-generation"
 
@@ -46,11 +53,32 @@ def is_cacheable(request) -> bool:
     )
 
 
-def cached_page(request, render: Callable[[], bytes]) -> bytes:
-    """The page's bytes for a guest from the cache, rendering them when missing."""
+def known_query(query: QueryDict, reads: Collection[str]) -> QueryDict:
+    """Only the parameters named in `reads`, in the order the address gave them."""
+    known = QueryDict(mutable=True)
+    for name in query:
+        if name in reads:
+            known.setlist(name, query.getlist(name))
+    known._mutable = False
+    return known
+
+
+def page_key(request, reads: Collection[str]) -> str:
+    """The cache key of a page: its path and the parameters it reads, sorted by name (so
+    `?a=1&b=2` and `?b=2&a=1` are one page) and hashed (a search of a thousand characters makes a
+    key no longer than any other)."""
+    known = known_query(request.GET, reads)
+    pairs = sorted((name, known.getlist(name)) for name in known)
+    digest = hashlib.blake2b(f"{request.path}?{pairs!r}".encode(), digest_size=20).hexdigest()
+    return f"fabula:page:{_generation()}:{digest}"
+
+
+def cached_page(request, render: Callable[[], bytes], *, reads: Collection[str]) -> bytes:
+    """The page's bytes for a guest from the cache, rendering them when missing. `reads` names
+    every query parameter the page depends on; any other parameter makes no new entry."""
     if not is_cacheable(request):
         return render()
-    key = f"fabula:page:{_generation()}:{request.get_full_path()}"
+    key = page_key(request, reads)
     body = cache.get(key)
     if body is None:
         body = render()

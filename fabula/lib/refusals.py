@@ -15,4 +15,9 @@ class NotAllowed(ActionRefused):
 
 
 class RateLimited(ActionRefused):
-    """Too many of these in a short time (a page shows it as 429)."""
+    """Too many of these in a short time (a page shows it as 429, with a Retry-After header of
+    `retry_after` seconds)."""
+
+    def __init__(self, message: str, retry_after: int = 60):
+        super().__init__(message)
+        self.retry_after = retry_after

@@ -3,16 +3,20 @@
 Only a page every guest would see alike is kept: a plain 200 page. Errors, redirects and gate
 pages (which depend on what the reader answered) are served but never stored, so a cache hit
 always means "this guest gets the page itself"; the chapter views count a read on that.
+
+Each page names the query parameters it reads (`@served("page", "sort")`). The page is built
+from a request that holds only those, for guests and members alike: a parameter the page did
+not name is not seen, so it can change neither the page nor its place in the cache.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from functools import wraps
 
 from django.http import HttpResponse
 
-from fabula.lib.pagecache import cached_page, is_cacheable
+from fabula.lib.pagecache import cached_page, is_cacheable, known_query
 
 
 class _NotCacheable(Exception):
@@ -30,8 +34,18 @@ def not_cacheable(response: HttpResponse) -> HttpResponse:
     return response
 
 
-def serve(request, build: Callable[[], HttpResponse]) -> HttpResponse:
-    """The page `build` makes, from the guest cache when possible. Http404 passes through."""
+def keep_only(request, reads: Collection[str]) -> None:
+    """Leave the request only the query parameters in `reads` (its links, `next` fields and
+    forms are built from these, so they too are the same for every such address)."""
+    known = known_query(request.GET, reads)
+    request.GET = known
+    request.META["QUERY_STRING"] = known.urlencode()
+
+
+def serve(request, build: Callable[[], HttpResponse], *, reads: Collection[str]) -> HttpResponse:
+    """The page `build` makes, from the guest cache when possible. Http404 passes through.
+    `reads` names the query parameters the page reads; the page sees no others."""
+    keep_only(request, reads)
     if not is_cacheable(request):
         return build()
 
@@ -42,19 +56,23 @@ def serve(request, build: Callable[[], HttpResponse]) -> HttpResponse:
         return response.content
 
     try:
-        return HttpResponse(cached_page(request, render))
+        return HttpResponse(cached_page(request, render, reads=reads))
     except _NotCacheable as stop:
         return stop.response
 
 
-def served(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """A view whose page goes through the guest cache: `serve` around the whole view."""
+def served(*reads: str) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
+    """A view whose page goes through the guest cache (`serve` around the whole view), reading
+    the query parameters named."""
 
-    @wraps(view)
-    def wrapper(request, *args, **kwargs) -> HttpResponse:
-        return serve(request, lambda: view(request, *args, **kwargs))
+    def decorate(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @wraps(view)
+        def wrapper(request, *args, **kwargs) -> HttpResponse:
+            return serve(request, lambda: view(request, *args, **kwargs), reads=reads)
 
-    return wrapper
+        return wrapper
+
+    return decorate
 
 
 def shows_page(response: HttpResponse) -> bool:

@@ -22,6 +22,8 @@ from django.views.decorators.http import require_POST
 from fabula.accounts.models import User
 from fabula.audit.models import AuditEntry
 from fabula.community.models import Review
+from fabula.lib import limits
+from fabula.lib.ratelimit import client_address
 from fabula.lib.redirects import next_url
 from fabula.lib.refusals import ActionRefused
 from fabula.moderation import actions
@@ -256,6 +258,7 @@ def report(request, kind, item_id):
         raise PermissionDenied("Your account is locked.")
     form = ReportForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
+        limits.REPORTS.check(request.user, client_address(request))  # a 429 page past it
         actions.report_create(reason=form.cleaned_data["reason"], reporter=request.user, **item)
         messages.success(request, "Thank you: staff will look at it.")
         target = next(iter(item.values()))

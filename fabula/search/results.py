@@ -30,11 +30,20 @@ from fabula.search.query import Query, parse
 from fabula.search.snippets import passage
 from fabula.stories.listing import filters
 from fabula.stories.listing.cards import Card, make_cards
-from fabula.stories.listing.pages import SORTS, Link, page_links, page_number, url_with
+from fabula.stories.listing.pages import (
+    LIST_PARAMETERS,
+    SORTS,
+    Link,
+    page_links,
+    page_number,
+    url_with,
+)
 from fabula.stories.models import Story
 from fabula.stories.permissions import listed_stories, required_gate
 
 RELEVANCE = "relevance"
+# Every query parameter the results page reads (`lib.serving.served`).
+SEARCH_PARAMETERS = ("q", *LIST_PARAMETERS)
 MAX_LISTED = 10_000  # matching stories passed to later queries as a list of ids, at most
 SCORED_MATCHES = 1_000  # matching chapters scored one by one, at most (see `find`)
 SEARCH_SORTS: dict[str, tuple[str, tuple]] = {

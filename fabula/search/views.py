@@ -12,15 +12,19 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from fabula.lib import limits
+from fabula.lib.ratelimit import client_address
 from fabula.lib.refusals import ActionRefused
 from fabula.lib.serving import served
 from fabula.search import actions, feeds, saved
 from fabula.search.models import SavedSearch
-from fabula.search.results import search
+from fabula.search.results import SEARCH_PARAMETERS, search
 
 
-@served
+@served(*SEARCH_PARAMETERS)
 def results(request):
+    # Counted only when the page is built: one served from the guest cache costs nothing.
+    limits.SEARCHES.check(request.user, client_address(request))
     return render(
         request,
         "search/results.html",
@@ -31,7 +35,7 @@ def results(request):
     )
 
 
-@served
+@served()
 def help_page(request):
     return render(request, "search/help.html")
 

@@ -18,6 +18,7 @@ from datetime import date
 from django.conf import settings
 from django.utils import timezone
 
+from fabula.lib.ratelimit import client_address
 from fabula.stories.actions.reads import read_marks_add
 
 _MAX_BUFFER = 500
@@ -27,12 +28,14 @@ _last_flush = time.monotonic()
 
 
 def reader_key(request) -> str:
-    """Who is reading: a member's id, or a hash of a guest's address and browser."""
+    """Who is reading (or leaving kudos): a member's id, or a hash of a guest's address.
+
+    Not of the browser too: a User-Agent is whatever the client says, and counting one per
+    agent let a script raise a story's reads and kudos at will by changing it (issue 17). Guests
+    behind one address count as one reader a day; that undercounts, it never inflates."""
     if request.user.is_authenticated:
         return f"u{request.user.pk}"
-    ip = request.META.get("REMOTE_ADDR", "")
-    agent = request.META.get("HTTP_USER_AGENT", "")
-    return "g" + hashlib.blake2b(f"{ip}|{agent}".encode(), digest_size=12).hexdigest()
+    return "g" + hashlib.blake2b(client_address(request).encode(), digest_size=12).hexdigest()
 
 
 def record_read(request, story_id: int) -> None:

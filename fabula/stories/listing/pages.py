@@ -20,6 +20,7 @@ from django.http import Http404, QueryDict
 from fabula.accounts.models import STORY_SORTS
 from fabula.conf.models import site_settings
 from fabula.stories.listing.cards import Card, make_cards
+from fabula.stories.listing.filters import PARAMETERS as FILTER_PARAMETERS
 from fabula.stories.listing.filters import Sidebar, apply_filters, read_filters, sidebar
 from fabula.stories.models import Story
 
@@ -38,6 +39,10 @@ SORTS: dict[str, tuple[str, tuple]] = {
 }
 
 LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+# The query parameters a page reads (`lib.serving.served` shows a page no others): a paginated
+# list, and a list of stories with its orders and filters (`story_page`).
+PAGE_PARAMETERS = ("page",)
+LIST_PARAMETERS = ("sort", "page", *FILTER_PARAMETERS)
 OTHER = "other"  # titles that do not start with a letter A-Z; "#" means the same
 
 

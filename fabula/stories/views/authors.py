@@ -9,11 +9,11 @@ from fabula.accounts.models import User
 from fabula.lib.serving import served
 from fabula.stories.listing.browsing import authors_with_counts
 from fabula.stories.listing.cards import make_cards
-from fabula.stories.listing.pages import paged, story_page
+from fabula.stories.listing.pages import LIST_PARAMETERS, PAGE_PARAMETERS, paged, story_page
 from fabula.stories.permissions import is_moderator, listed_stories, unlisted_stories_of
 
 
-@served
+@served(*PAGE_PARAMETERS)
 def author_list(request) -> HttpResponse:
     return render(
         request,
@@ -22,7 +22,7 @@ def author_list(request) -> HttpResponse:
     )
 
 
-@served
+@served(*LIST_PARAMETERS)
 def author_detail(request, user_id: int) -> HttpResponse:
     author = get_object_or_404(User, pk=user_id)
     viewer = request.user

@@ -18,12 +18,12 @@ from fabula.stories.listing.browsing import (
     tag_tree,
     tags_with_counts,
 )
-from fabula.stories.listing.pages import story_page
+from fabula.stories.listing.pages import LIST_PARAMETERS, story_page
 from fabula.stories.permissions import listed_stories, rating_behind_members_gate
 from fabula.taxonomy.models import Rating, Tag, TagKind
 
 
-@served
+@served()
 def rating_list(request) -> HttpResponse:
     return render(
         request,
@@ -34,7 +34,7 @@ def rating_list(request) -> HttpResponse:
     )
 
 
-@served
+@served(*LIST_PARAMETERS)
 def rating_detail(request, rating_id: int) -> HttpResponse:
     rating = get_object_or_404(Rating, pk=rating_id)
     stories = listed_stories(request.user).filter(rating=rating)
@@ -49,7 +49,7 @@ def rating_detail(request, rating_id: int) -> HttpResponse:
     )
 
 
-@served
+@served()
 def kind_detail(request, slug: str) -> HttpResponse:
     kind = get_object_or_404(TagKind, slug=slug)
     listed = listed_stories(request.user)
@@ -61,7 +61,7 @@ def kind_detail(request, slug: str) -> HttpResponse:
     return render(request, "stories/browse/kind_detail.html", {"kind": kind, **context})
 
 
-@served
+@served(*LIST_PARAMETERS)
 def tag_detail(request, slug: str, tag_id: int) -> HttpResponse:
     tag = get_object_or_404(
         Tag.objects.select_related("kind", "synonym_of"), pk=tag_id, kind__slug=slug

@@ -21,7 +21,9 @@ from fabula.stories.listing.browsing import series_items, series_with_counts
 from fabula.stories.listing.cards import make_cards
 from fabula.stories.listing.pages import (
     LETTERS,
+    LIST_PARAMETERS,
     OTHER,
+    PAGE_PARAMETERS,
     filter_by_letter,
     normalise_letter,
     order_stories,
@@ -49,7 +51,7 @@ CHAPTER_LIST_FIELDS = ("id", "story", "position", "title", "status", "release_at
 # Home and story lists
 
 
-@served
+@served()
 def home(request) -> HttpResponse:
     listed = listed_stories(request.user).select_related("rating")
     featured = listed.filter(featured=True).order_by("-updated_at", "-pk")[:HOME_FEATURED]
@@ -64,7 +66,7 @@ def home(request) -> HttpResponse:
     )
 
 
-@served
+@served(*LIST_PARAMETERS)
 def story_list(request) -> HttpResponse:
     return _list_page(
         request,
@@ -74,7 +76,7 @@ def story_list(request) -> HttpResponse:
     )
 
 
-@served
+@served(*LIST_PARAMETERS)
 def recent(request) -> HttpResponse:
     return _list_page(
         request,
@@ -85,7 +87,7 @@ def recent(request) -> HttpResponse:
     )
 
 
-@served
+@served(*LIST_PARAMETERS)
 def titles(request, letter: str | None = None) -> HttpResponse:
     stories = listed_stories(request.user)
     if letter is not None:
@@ -132,7 +134,7 @@ def _mark_unreleased(chapters: list[Chapter]) -> list[Chapter]:
     return chapters
 
 
-@served
+@served()
 def story_index(request, story_id: int) -> HttpResponse:
     story = story_for(request, story_id, load="cards")
     # The index shows what lists show (summary, tags), so only the members-only gate applies;
@@ -154,7 +156,7 @@ def story_index(request, story_id: int) -> HttpResponse:
 
 
 def chapter(request, story_id, chapter_id):
-    response = serve(request, lambda: _chapter(request, story_id, chapter_id))
+    response = serve(request, lambda: _chapter(request, story_id, chapter_id), reads=())
     if shows_page(response):
         record_read(request, story_id)
     return response
@@ -212,7 +214,7 @@ def _chapter(request, story_id: int, chapter_id: int) -> HttpResponse:
 
 
 def story_full(request, story_id):
-    response = serve(request, lambda: _story_full(request, story_id))
+    response = serve(request, lambda: _story_full(request, story_id), reads=())
     if shows_page(response):
         record_read(request, story_id)
     return response
@@ -279,7 +281,7 @@ def gate(request, story_id):
 # Series
 
 
-@served
+@served(*PAGE_PARAMETERS)
 def series_list(request) -> HttpResponse:
     return render(
         request,
@@ -288,7 +290,7 @@ def series_list(request) -> HttpResponse:
     )
 
 
-@served
+@served()
 def series_detail(request, series_id: int) -> HttpResponse:
     series = get_object_or_404(Series.objects.select_related("owner"), pk=series_id)
     items = series_items(series, request.user)
