@@ -6,15 +6,7 @@
 -- The list comes shuffled (bench/pages.py); each wrk thread starts at its own place in it, so
 -- the threads do not ask for the same page at the same moment.
 
-local threads = {}
-
-function setup(thread)
-   thread:set("number", #threads)
-   table.insert(threads, thread)
-   for _, each in ipairs(threads) do
-      each:set("count", #threads)
-   end
-end
+dofile("bench/wrk_threads.lua")
 
 function init(args)
    urls = {}
@@ -26,8 +18,7 @@ function init(args)
    if #urls == 0 then
       error("no address in " .. args[1])
    end
-   -- Thread `number` (0, 1, ...) of `count` starts that far into the list.
-   position = math.floor(#urls * number / count) % #urls
+   position = first_place(#urls)
 end
 
 function request()
