@@ -17,23 +17,6 @@ from fabula.test import PASSWORD
 SITE, ADMIN = "accounts:login", "admin:login"
 
 
-class Clock:
-    """The limiter's clock, moved by hand."""
-
-    def __init__(self) -> None:
-        self.now = 1_800_000_000.0
-
-    def time(self) -> float:
-        return self.now
-
-
-@pytest.fixture
-def clock(monkeypatch) -> Clock:
-    fake = Clock()
-    monkeypatch.setattr(ratelimit.time, "time", fake.time)
-    return fake
-
-
 def attempt(client, name: str, password: str, *, address: str = "198.51.100.1", page=SITE):
     return client.post(reverse(page), {"username": name, "password": password}, REMOTE_ADDR=address)
 
