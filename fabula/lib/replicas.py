@@ -29,6 +29,10 @@ PRIMARY = "default"
 PIN_COOKIE = "fabula_primary"
 PIN_SALT = "fabula.lib.replicas"
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+# The database cache's rows (the rate limiter's counts, lib/ratelimit.py) are read on the
+# primary, where they are written: a lagging replica would hand back an old count, and a search
+# counted on a GET would never reach its limit.
+CACHE_APP = "django_cache"
 
 # Outside a request, and by default inside one, reads go to the primary.
 _replicas_allowed: ContextVar[bool] = ContextVar("fabula_replicas_allowed", default=False)
@@ -44,7 +48,7 @@ class ReplicaRouter:
 
     def db_for_read(self, model, **hints) -> str:
         replicas = replica_aliases()
-        if not replicas or not _replicas_allowed.get():
+        if not replicas or not _replicas_allowed.get() or model._meta.app_label == CACHE_APP:
             return PRIMARY
         return random.choice(replicas)
 

@@ -4,10 +4,12 @@ for writes, for a writer's next reads, and outside requests."""
 from __future__ import annotations
 
 import pytest
+from django.core.cache import caches
+from django.core.cache.backends.db import DatabaseCache
 from django.http import HttpResponse
 from django.test import RequestFactory
 
-from fabula.lib import replicas
+from fabula.lib import ratelimit, replicas
 from fabula.stories.models import Story
 
 router = replicas.ReplicaRouter()
@@ -18,12 +20,12 @@ def two_replicas(monkeypatch):
     monkeypatch.setattr(replicas, "replica_aliases", lambda: ["replica1", "replica2"])
 
 
-def read_in(request) -> tuple[str, HttpResponse]:
-    """Where a read made while serving `request` goes, and the response."""
+def read_in(request, model=Story) -> tuple[str, HttpResponse]:
+    """Where a read of `model` made while serving `request` goes, and the response."""
     seen = []
 
     def view(request):
-        seen.append(router.db_for_read(Story))
+        seen.append(router.db_for_read(model))
         return HttpResponse("ok")
 
     response = replicas.ReplicaMiddleware(view)(request)
@@ -34,6 +36,14 @@ def test_a_guest_page_reads_from_a_replica():
     where, response = read_in(RequestFactory().get("/"))
     assert where in ("replica1", "replica2")
     assert replicas.PIN_COOKIE not in response.cookies
+
+
+def test_the_rate_limiters_counts_are_read_on_the_primary():
+    """A guest's search is counted on a GET: a replica's old count would never reach the limit."""
+    counts = caches[ratelimit.STORE]
+    assert isinstance(counts, DatabaseCache)
+    where, _ = read_in(RequestFactory().get("/search/"), counts.cache_model_class)
+    assert where == replicas.PRIMARY
 
 
 @pytest.mark.parametrize("method", ["post", "put", "patch", "delete"])
