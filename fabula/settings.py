@@ -167,7 +167,7 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 # of pages can push a login counter out, and every worker counts together (docs/decisions.md).
 CACHES: dict[str, dict[str, Any]] = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        {"BACKEND": "fabula.lib.resilient_redis.ResilientRedisCache", "LOCATION": REDIS_URL}
         if REDIS_URL
         else {
             "BACKEND": "fabula.lib.boundedcache.BoundedMemoryCache",

@@ -11,9 +11,11 @@ import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from io import StringIO
 
 import pytest
 from django.core.cache import cache, caches
+from django.core.management import call_command
 from django.urls import reverse
 from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
@@ -112,6 +114,13 @@ def shared_path(*parts: str) -> str:
     if not os.path.exists(path):
         require(False, f"the shared reference file {path} is absent")
     return path
+
+
+def command_output(*args: str) -> str:
+    """What a `fabula` command prints."""
+    out = StringIO()
+    call_command(*args, stdout=out)
+    return out.getvalue()
 
 
 def require(condition: bool, reason: str) -> None:

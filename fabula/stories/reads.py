@@ -1,10 +1,16 @@
 """Read counts: once per reader, story and day, written in batches.
 
 eFiction wrote to the stories table on every chapter view (and, through a bug, counted every
-view). Here a view only notes the read in this worker's memory; every READ_FLUSH_SECONDS (or
-when the buffer grows large, or when the worker exits) the action `read_marks_add` stores the
-new (story, reader, day) marks in one statement, and each story's count rises by the marks that
-were really new.
+view). Here a view only notes the read; every READ_FLUSH_SECONDS (or when the buffer grows
+large, or when the process exits) the action `read_marks_add` stores the new (story, reader,
+day) marks in one statement, and each story's count rises by the marks that were really new.
+
+Where the marks wait: in this process's memory on a one-machine site; with REDIS_URL, in one
+Redis set every web process adds to, so a web process killed with SIGKILL loses none. A flush
+(by any web process when due, and by `fabula worker` on every round) first renames the set, so
+each mark is taken by one flusher; a flusher killed half-way leaves its renamed set for the
+next one, and storing a mark twice counts it once. If Redis fails, marks wait in memory until
+it is back.
 """
 
 from __future__ import annotations
@@ -13,17 +19,21 @@ import atexit
 import hashlib
 import threading
 import time
+import uuid
 from datetime import date
 
+import redis
 from django.conf import settings
 from django.utils import timezone
 
 from fabula.lib.ratelimit import client_address
+from fabula.lib.resilient_redis import client, unavailable
 from fabula.stories.actions.reads import read_marks_add
 
+Mark = tuple[int, str, date]  # story, reader, day
 _MAX_BUFFER = 500
 _lock = threading.Lock()
-_pending: set[tuple[int, str, date]] = set()
+_pending: set[Mark] = set()
 _last_flush = time.monotonic()
 
 
@@ -39,8 +49,11 @@ def reader_key(request) -> str:
 
 
 def record_read(request, story_id: int) -> None:
+    mark = (story_id, reader_key(request), timezone.localdate())
+    shared = bool(settings.REDIS_URL) and _to_redis([mark])
     with _lock:
-        _pending.add((story_id, reader_key(request), timezone.localdate()))
+        if not shared:
+            _pending.add(mark)
         due = (
             len(_pending) >= _MAX_BUFFER
             or time.monotonic() - _last_flush >= settings.READ_FLUSH_SECONDS
@@ -50,13 +63,61 @@ def record_read(request, story_id: int) -> None:
 
 
 def flush_reads() -> int:
-    """Store the buffered reads; returns how many were new."""
+    """Store the buffered reads (this process's, and Redis's); returns how many were new."""
     global _last_flush
     with _lock:
         batch = list(_pending)
         _pending.clear()
         _last_flush = time.monotonic()
-    return read_marks_add(marks=batch)
+    if not settings.REDIS_URL:
+        return read_marks_add(marks=batch)
+    marks, taken_keys = _take_from_redis()
+    new = read_marks_add(marks=batch + marks)
+    _forget(taken_keys)  # only once they are stored: a flusher killed before keeps them
+    return new
+
+
+PENDING_KEY = "fabula:reads:pending"
+TAKEN_PREFIX = "fabula:reads:taken:"
+
+
+def _to_redis(marks: list[Mark]) -> bool:
+    members = [f"{story}|{reader}|{day.isoformat()}" for story, reader, day in marks]
+    try:
+        client().sadd(PENDING_KEY, *members)
+    except redis.RedisError as error:
+        unavailable(error, "keeping read counts in this process until it is back")
+        return False
+    return True
+
+
+def _take_from_redis() -> tuple[list[Mark], list[bytes]]:
+    """The marks waiting in Redis, and the keys they were taken under (see the module)."""
+    store = client()
+    try:
+        try:
+            store.rename(PENDING_KEY, f"{TAKEN_PREFIX}{uuid.uuid4().hex}")
+        except redis.ResponseError:  # no such key: no new marks
+            pass
+        keys = list(store.scan_iter(f"{TAKEN_PREFIX}*"))  # ours, and any a killed flusher left
+        marks = []
+        for key in keys:
+            for member in store.smembers(key):
+                text = member.decode() if isinstance(member, bytes) else member
+                story, reader, day = text.split("|")
+                marks.append((int(story), reader, date.fromisoformat(day)))
+    except redis.RedisError as error:
+        unavailable(error, "read counts wait in Redis for the next flush")
+        return [], []
+    return marks, keys
+
+
+def _forget(keys: list[bytes]) -> None:
+    if keys:
+        try:
+            client().delete(*keys)
+        except redis.RedisError as error:  # stored already: storing them again counts nothing
+            unavailable(error, "read counts already stored will be offered again")
 
 
 def _flush_at_exit() -> None:

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from io import StringIO
 
 import pytest
 from django.core import mail
@@ -17,6 +16,7 @@ from django_tasks_db.models import DBTaskResult
 from fabula.jobs import runner
 from fabula.moderation import actions as moderation_actions
 from fabula.stories.models import Status
+from fabula.test import command_output
 
 pytestmark = pytest.mark.django_db
 
@@ -35,12 +35,6 @@ runner.register("test-record", _record)
 @pytest.fixture(autouse=True)
 def no_calls():
     calls.clear()
-
-
-def call_command_output(*args) -> str:
-    out = StringIO()
-    call_command(*args, stdout=out)
-    return out.getvalue()
 
 
 def test_queued_validation_email_waits_for_the_worker(queued_jobs, make_story, author, moderator):
@@ -99,7 +93,7 @@ def test_a_job_whose_worker_died_is_run_again_once(queued_jobs):
     DBTaskResult.objects.filter(pk=row.pk).update(
         started_at=timezone.now() - runner.STALLED_AFTER - timedelta(seconds=1)
     )
-    out = call_command_output("worker", "--once")
+    out = command_output("worker", "--once")
     assert "1 stalled job(s) queued again" in out and "ran 1 job(s)" in out
     assert calls == [5]
     row.refresh_from_db()
