@@ -77,8 +77,8 @@ def page_urls(limit: int | None = None, seed: int = 1) -> dict[str, list[str]]:
     )
     urls = {
         "chapter": [
-            reverse("chapter", args=[story_id, position])
-            for story_id, position in chapters.values_list("story_id", "position")
+            reverse("chapter", args=[story_id, chapter_id])  # chapters by id (issue 15 §6)
+            for story_id, chapter_id in chapters.values_list("story_id", "pk")
         ],
         "index": [reverse("story", args=[story_id]) for story_id in story_ids],
         "print": [

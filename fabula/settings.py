@@ -163,8 +163,8 @@ LOGOUT_REDIRECT_URL = "home"
 REDIS_URL = os.environ.get("REDIS_URL", "")
 # "default" holds guest pages and other things worth keeping a while: Redis shared by every
 # worker, or each worker's own memory bounded in bytes (FABULA_CACHE_MB). "limits" holds the
-# rate limiter's counters (lib/ratelimit.py) in the database, apart from the pages, so no flood
-# of pages can push a login counter out, and every worker counts together (docs/decisions.md).
+# rate limiter's counters (lib/ratelimit.py) apart from the pages, so no flood of pages can push
+# a login counter out (docs/decisions.md).
 CACHES: dict[str, dict[str, Any]] = {
     "default": (
         {"BACKEND": "fabula.lib.resilient_redis.ResilientRedisCache", "LOCATION": REDIS_URL}
@@ -177,14 +177,27 @@ CACHES: dict[str, dict[str, Any]] = {
             },
         }
     ),
-    "limits": {
-        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
-        "LOCATION": "fabula_limits",
-        "TIMEOUT": 24 * 3600,
-        # Past this many rows the expired counts are deleted, and only if that is not enough
-        # a tenth of the others (a flood of 100,000 addresses within the hour).
-        "OPTIONS": {"MAX_ENTRIES": 100_000, "CULL_FREQUENCY": 10},
-    },
+    # On PostgreSQL the counts are rows of the database cache, shared by every worker and node.
+    # On SQLite (one machine) a count written on every search and form would queue behind the
+    # site's own writes for SQLite's one write lock, so each worker counts in memory of its own,
+    # apart from the pages all the same (docs/decisions.md).
+    "limits": (
+        {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "fabula_limits",
+            "TIMEOUT": 24 * 3600,
+            # Past this many rows the expired counts are deleted, and only if that is not enough
+            # a tenth of the others (a flood of 100,000 addresses within the hour).
+            "OPTIONS": {"MAX_ENTRIES": 100_000, "CULL_FREQUENCY": 10},
+        }
+        if DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3"
+        else {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "fabula-limits",
+            "TIMEOUT": 24 * 3600,
+            "OPTIONS": {"MAX_ENTRIES": 100_000, "CULL_FREQUENCY": 10},
+        }
+    ),
 }
 # Multiplies every rate limit of lib/limits.py (a load test, or readers behind few addresses).
 FABULA_LIMITS_SCALE = float(os.environ.get("FABULA_LIMITS_SCALE", "1"))

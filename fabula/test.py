@@ -15,6 +15,7 @@ from io import StringIO
 
 import pytest
 from django.core.cache import cache, caches
+from django.core.cache.backends.db import DatabaseCache
 from django.core.management import call_command
 from django.urls import reverse
 from django_tasks import TaskResultStatus
@@ -62,13 +63,19 @@ def queued_jobs(settings) -> Callable[[], list[tuple[str, dict]]]:
 
 @pytest.fixture(autouse=True)
 def fresh_limits(request, django_db_blocker):
-    """The rate limiter's counts live in the database cache "limits": rolled back with most
-    tests, but left behind by a test on real transactions (a live server), so cleared after it;
-    otherwise one browser test's sign-ups from 127.0.0.1 would count against the next's."""
+    """The rate limiter's counts start afresh in every test. In memory (SQLite) they would
+    outlive the test; in the database cache (PostgreSQL) they are rolled back with most tests,
+    but left behind by a test on real transactions (a live server)."""
+    store = caches[ratelimit.STORE]
+    in_database = isinstance(store, DatabaseCache)
+    if not in_database:
+        store.clear()
     yield
-    if {"transactional_db", "live_server"} & set(request.fixturenames):
+    if not in_database:
+        store.clear()
+    elif {"transactional_db", "live_server"} & set(request.fixturenames):
         with django_db_blocker.unblock():
-            caches[ratelimit.STORE].clear()
+            store.clear()
 
 
 class Clock:

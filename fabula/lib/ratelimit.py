@@ -1,7 +1,8 @@
 """The one rate limiter: counts of attempts per key, and back-off after failures.
 
-Two shapes, both counted in the "limits" cache (settings.CACHES: a database table no guest
-page can push a count out of, shared by every worker; docs/decisions.md):
+Two shapes, both counted in the "limits" cache (settings.CACHES), which no guest page ever
+enters: on PostgreSQL a database table every worker and node shares, on SQLite each worker's own
+memory (docs/decisions.md):
 
 - `Limit`: at most `attempts` per `seconds` for one key (an address, a member) in fixed windows;
   past it the caller is refused until the window ends, and told when that is.

@@ -328,7 +328,8 @@ def test_a_results_page_costs_the_same_queries_for_few_and_many_results(
     from fabula.conf.models import site_settings
 
     def count_queries():
-        # 12, and 6 for the rate limiter's count of searches (a read and a write of its row).
+        # 12, and 6 for the rate limiter's count of searches on PostgreSQL (a read and a write of
+        # its row in the database cache; on SQLite the count is in memory).
         with django_assert_max_num_queries(18) as context:
             assert client.get(reverse("search:results"), {"q": "heron"}).status_code == 200
         return len(context.captured_queries)
