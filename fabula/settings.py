@@ -62,7 +62,9 @@ INSTALLED_APPS = [
     "fabula.search",
     "fabula.importers",
     "fabula.formats",
+    "fabula.api",
     "fabula.legacy",
+    "ninja",  # its own copy of Swagger UI for /api/v1/docs (no CDN)
 ]
 
 MIDDLEWARE = [

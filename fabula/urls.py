@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("fabula.search.urls")),
     path("", include("fabula.formats.urls")),
     path("", include("fabula.moderation.urls")),
+    path("", include("fabula.api.urls")),
     path("admin/", admin.site.urls),
     path("", include("fabula.legacy.urls")),
 ]

@@ -5,6 +5,8 @@ everything, a moderator works the validation queue and reports (optionally only 
 categories). A trusted author's work skips the validation queue.
 """
 
+from datetime import datetime, timedelta
+
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
 from django.db.models.functions import Lower
@@ -21,6 +23,29 @@ STORY_SORTS: dict[str, str] = {
     "words": "Words",
     "reads": "Reads",
 }
+
+
+class MemberCredential(models.Model):
+    """A secret a member made for one program (an app password, an API token): named for it,
+    stored only as a hash by the app that owns it, and noted when used, at most every
+    USE_RESOLUTION so a busy program does not write a row per request."""
+
+    USE_RESOLUTION = timedelta(minutes=10)
+
+    name = models.CharField(max_length=100, help_text="Which app or device uses it.")
+    created_at = models.DateTimeField(default=timezone.now)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.user})"  # type: ignore[attr-defined]
+
+    def use_due(self, now: datetime) -> bool:
+        """Is it time to note a use again?"""
+        return self.last_used_at is None or now - self.last_used_at > self.USE_RESOLUTION
 
 
 class UserManager(BaseUserManager["User"]):

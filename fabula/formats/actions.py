@@ -8,7 +8,7 @@ A password reads `fab-XXXXXXXX-YYYY...`: the part after "fab-" up to the second 
 from __future__ import annotations
 
 import secrets
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.contrib.auth.hashers import make_password
 
@@ -19,8 +19,6 @@ from fabula.lib.words import tidy_title
 PREFIX = "fab-"
 LOOKUP_LENGTH = 8
 NAME_MAX = AppPassword._meta.get_field("name").max_length
-# Remember use at most this often, so a reading app's every request does not write a row.
-USE_RESOLUTION = timedelta(minutes=10)
 
 
 def app_password_create(*, user: User, name: str) -> tuple[AppPassword, str]:
@@ -42,5 +40,5 @@ def app_password_revoke(*, user: User, password_id: int) -> bool:
 
 def app_password_used(*, password: AppPassword, now: datetime) -> None:
     """Note that an app used the password (at most once per USE_RESOLUTION)."""
-    if password.last_used_at is None or now - password.last_used_at > USE_RESOLUTION:
+    if password.use_due(now):
         AppPassword.objects.filter(pk=password.pk).update(last_used_at=now)

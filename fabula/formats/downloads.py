@@ -25,8 +25,9 @@ from __future__ import annotations
 
 import hashlib
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 from django.conf import settings
 from django.core.cache import cache
@@ -44,6 +45,28 @@ from fabula.stories.permissions import Viewer, is_author, is_moderator, visible_
 READ_WHOLE_BYTES = 1 << 20
 # Raise when a layout (epub.py, html.py, txt.py, book.py) changes, so old files are rebuilt.
 LAYOUT_REVISION = "1"
+
+
+class BuiltListener(Protocol):
+    def __call__(
+        self,
+        *,
+        story: Story,
+        version: str,
+        format_name: str,
+        chapters: Sequence[Chapter],
+        data: bytes,
+    ) -> None: ...
+
+
+# Apps above this one that want to know of each file built (the API remembers each EPUB's
+# KOReader digest) register here from their `ready()`: this app does not import them.
+_built_listeners: list[BuiltListener] = []
+
+
+def listen_built(listener: BuiltListener) -> None:
+    if listener not in _built_listeners:
+        _built_listeners.append(listener)
 
 
 @dataclass(frozen=True)
@@ -68,7 +91,12 @@ def get_download(user: Viewer, story: Story, format_name: str) -> Download:
 
     def build() -> bytes:
         chapters = list(visible_chapters(user, story).select_related("author"))
-        return fmt.render(story, chapters)
+        data = fmt.render(story, chapters)
+        for listener in _built_listeners:
+            listener(
+                story=story, version=version, format_name=fmt.name, chapters=chapters, data=data
+            )
+        return data
 
     built = ensure_file(name, build)
     if built:

@@ -10,21 +10,13 @@ hash. The functions that make, check and revoke them are in `app_passwords.py`.
 
 from django.conf import settings
 from django.db import models
-from django.utils import timezone
+
+from fabula.accounts.models import MemberCredential
 
 
-class AppPassword(models.Model):
+class AppPassword(MemberCredential):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="app_passwords"
     )
-    name = models.CharField(max_length=100, help_text="Which app or device uses it.")
     lookup = models.CharField(max_length=12, db_index=True)
     password = models.CharField(max_length=128, help_text="A hash, as Django stores passwords.")
-    created_at = models.DateTimeField(default=timezone.now)
-    last_used_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at", "-pk"]
-
-    def __str__(self) -> str:
-        return f"{self.name} ({self.user})"

@@ -1,0 +1,44 @@
+"""What the API keeps: members' personal access tokens, and the digests of built e-books.
+
+A token reads `fabt_<lookup>_<secret>`; only a SHA-256 of the whole token is stored (a token is
+long and random, so a fast hash is enough, unlike a password) and `lookup`, not secret, finds
+the row. The member sees the token once, when it is made.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from fabula.accounts.models import MemberCredential
+
+
+class ApiToken(MemberCredential):
+    class Scope(models.TextChoices):
+        READ = "read", "Read: what you may see, your lists and history"
+        WRITE = "write", "Read and write: also favourites, reviews, stories and chapters"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    scope = models.CharField(max_length=5, choices=Scope.choices, default=Scope.READ)
+    lookup = models.CharField(max_length=16, unique=True)
+    digest = models.CharField(max_length=64, help_text="SHA-256 of the token, in hex.")
+
+    @property
+    def can_write(self) -> bool:
+        return self.scope == self.Scope.WRITE
+
+
+class BookDigest(models.Model):
+    """The document id KOReader computes for an EPUB Fabula built (its "partial MD5"), and the
+    story and version it was built from: what a sync request's document names."""
+
+    digest = models.CharField(max_length=32, unique=True)
+    story = models.ForeignKey("stories.Story", on_delete=models.CASCADE, related_name="+")
+    version = models.CharField(max_length=64)
+    # The chapters' ids in the book's order: the N-th chapter file is `chapters[N-1]`.
+    chapters = models.JSONField(default=list)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"{self.digest} = story {self.story_id}"

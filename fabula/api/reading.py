@@ -1,0 +1,328 @@
+"""What anyone may read: stories, chapters, the taxonomy, authors, series and search.
+
+Every answer is built from the permission functions of `stories.permissions` (`listed_stories`,
+`story_for`, `visible_chapters`, `required_gate`) and the search app's own `search`, exactly as
+the pages are, for the member the token names or for a guest: what a page would not show this
+reader, the API does not either.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from django.contrib.sessions.backends.base import SessionBase
+from django.http import Http404, QueryDict
+from django.shortcuts import get_object_or_404
+from ninja import Field, Query, Router, Schema
+
+from fabula.accounts.models import User
+from fabula.api import shapes
+from fabula.api.http import DEFAULT_PER_PAGE, MAX_PAGE, MAX_PER_PAGE, page_of, respond
+from fabula.api.problems import Problem
+from fabula.api.shapes import (
+    AuthorOut,
+    ChapterOut,
+    KindOut,
+    SearchPage,
+    SeriesOut,
+    StoryOut,
+    StorySummary,
+    TagOut,
+    page_schema,
+)
+from fabula.api.tokens import viewer
+from fabula.search.results import search as run_search
+from fabula.stories.listing.browsing import authors_with_counts, series_items, series_with_counts
+from fabula.stories.listing.pages import SORTS, order_stories
+from fabula.stories.models import Series
+from fabula.stories.permissions import (
+    Gate,
+    Viewer,
+    listed_stories,
+    required_gate,
+    story_for,
+    visible_chapters,
+)
+from fabula.stories.selectors import story_header
+from fabula.taxonomy.models import Tag, TagKind
+
+router = Router(tags=["reading"])
+
+ERRORS = {400: dict, 401: dict, 403: dict, 404: dict, 429: dict}
+StorySort = Literal["title", "updated", "published", "words", "reads"]
+assert set(StorySort.__args__) == set(SORTS)  # type: ignore[attr-defined]
+
+
+class PageParams(Schema):
+    page: int = Field(1, ge=1, le=MAX_PAGE)
+    per_page: int = Field(DEFAULT_PER_PAGE, ge=1, le=MAX_PER_PAGE)
+
+
+class StoryListParams(PageParams):
+    sort: StorySort = "updated"
+
+
+def stories_page(request, stories, params: StoryListParams):
+    """A page of story summaries in the order asked for (`http.page_of`)."""
+    one = page_of(request, order_stories(stories, params.sort).select_related("rating"))
+    return respond(request, one.body(shapes.story_summaries(one.items, request)), links=one.links)
+
+
+def reader(request) -> Viewer:
+    """The reader this request speaks for (see `tokens`), set as `request.user` for the
+    permission functions, with an empty session: gates are passed by parameter, never by a
+    cookie, so an answer depends on the token and the address alone."""
+    request.user = viewer(request)
+    request.session = SessionBase()
+    return request.user
+
+
+def check_gate(request, story, consent: bool) -> Gate | None:
+    """Refuse the text of a story behind a gate: members-only for guests always, age and
+    warning gates unless the reader says `consent=true` (as answering the gate page does)."""
+    gate = required_gate(request, story)
+    if gate == "registered":
+        raise Problem(403, "Members only", "This story is for members: send a member's token.")
+    if gate is not None and not consent:
+        raise Problem(
+            403,
+            "Behind a gate",
+            f"This story's rating asks readers to confirm ({gate}) first: add consent=true.",
+        )
+    return gate
+
+
+# ---------------------------------------------------------------------------------------------
+# Stories and chapters
+
+
+@router.get("/stories", response={200: page_schema(StorySummary, "StoryPage"), **ERRORS})
+def story_list(request, params: Query[StoryListParams]):
+    """The stories this reader's lists show, in the order asked for."""
+    return stories_page(request, listed_stories(reader(request)), params)
+
+
+@router.get("/stories/{story_id}", response={200: StoryOut, 304: None, **ERRORS})
+def story_detail(request, story_id: int):
+    """A story's whole header, its counts and its chapter list (no text)."""
+    user = reader(request)
+    story = story_for(request, story_id, members=True, load="cards")
+    chapters = list(visible_chapters(user, story).defer("body", "notes", "end_notes"))
+    body = shapes.story_out(
+        story, story_header(story, chapters), chapters, required_gate(request, story), request
+    )
+    return respond(request, body, last_modified=story.updated_at)
+
+
+@router.get(
+    "/stories/{story_id}/chapters/{position}", response={200: ChapterOut, 304: None, **ERRORS}
+)
+def chapter_detail(request, story_id: int, position: int, consent: bool = False):
+    """One chapter's text and notes. A story behind an age or warning gate needs
+    `consent=true`; a members-only one needs a member's token."""
+    user = reader(request)
+    story = story_for(request, story_id, members=True, load="credits")
+    check_gate(request, story, consent)
+    chapter = (
+        visible_chapters(user, story).filter(position=position).select_related("author").first()
+    )
+    if chapter is None:
+        raise Http404("No such chapter.")
+    return respond(request, shapes.chapter_out(chapter), last_modified=chapter.updated_at)
+
+
+# ---------------------------------------------------------------------------------------------
+# Taxonomy
+
+
+@router.get("/taxonomy", response={200: list[KindOut], 304: None, **ERRORS})
+def taxonomy(request):
+    """Every kind of tag with its tags as a tree (sub-categories under their category)."""
+    reader(request)
+    kinds = list(TagKind.objects.order_by("order", "slug"))
+    tags = list(Tag.objects.filter(synonym_of__isnull=True).order_by("order", "name"))
+    kind_of = {tag.pk: tag.kind_id for tag in tags}
+    nodes = {tag.pk: {"id": tag.pk, "name": tag.name} for tag in tags}
+    children: dict[int, list] = {tag.pk: [] for tag in tags}
+    roots: dict[int, list] = {kind.pk: [] for kind in kinds}
+    for tag in tags:
+        nodes[tag.pk]["children"] = children[tag.pk]
+        if tag.parent_id in nodes and kind_of[tag.parent_id] == tag.kind_id:
+            children[tag.parent_id].append(nodes[tag.pk])
+        else:
+            roots[tag.kind_id].append(nodes[tag.pk])
+    body = [
+        {"slug": kind.slug, "name": kind.name, "role": kind.role, "tags": roots[kind.pk]}
+        for kind in kinds
+    ]
+    return respond(request, body)
+
+
+@router.get("/tags/{tag_id}", response={200: TagOut, 304: None, **ERRORS})
+def tag_detail(request, tag_id: int):
+    """A tag, where it sits in its tree, and how many stories this reader may see carry it."""
+    user = reader(request)
+    tag = get_object_or_404(Tag.objects.select_related("kind", "parent"), pk=tag_id)
+    body = {
+        "id": tag.pk,
+        "name": tag.name,
+        "kind": tag.kind.slug,
+        "description": tag.description,
+        "parent": {"id": tag.parent.pk, "name": tag.parent.name} if tag.parent else None,
+        "children": [{"id": c.pk, "name": c.name} for c in tag.children.order_by("order", "name")],
+        "story_count": listed_stories(user).filter(story_tags__tag=tag).count(),
+    }
+    return respond(request, body)
+
+
+@router.get(
+    "/tags/{tag_id}/stories", response={200: page_schema(StorySummary, "TagStoryPage"), **ERRORS}
+)
+def tag_stories(request, tag_id: int, params: Query[StoryListParams]):
+    """The stories this reader may see that carry the tag."""
+    tag = get_object_or_404(Tag, pk=tag_id)
+    return stories_page(
+        request, listed_stories(reader(request)).filter(story_tags__tag=tag), params
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Authors and series
+
+
+def _author(author: User, story_count: int, request) -> dict:
+    return {
+        "id": author.pk,
+        "pen_name": author.pen_name,
+        "url": request.build_absolute_uri(f"/authors/{author.pk}/"),
+        "bio": author.bio,
+        "website": author.website,
+        "story_count": story_count,
+    }
+
+
+@router.get("/authors", response={200: page_schema(AuthorOut, "AuthorPage"), **ERRORS})
+def author_list(request, params: Query[PageParams]):
+    """Members credited on a story this reader may see, by pen name."""
+    one = page_of(request, authors_with_counts(listed_stories(reader(request))))
+    results = [_author(a, a.story_count, request) for a in one.items]
+    return respond(request, one.body(results), links=one.links)
+
+
+@router.get("/authors/{user_id}", response={200: AuthorOut, 304: None, **ERRORS})
+def author_detail(request, user_id: int):
+    user = reader(request)
+    author = get_object_or_404(User, pk=user_id, is_active=True)
+    count = listed_stories(user).filter(credits__user=author).count()
+    return respond(request, _author(author, count, request))
+
+
+@router.get(
+    "/authors/{user_id}/stories",
+    response={200: page_schema(StorySummary, "AuthorStoryPage"), **ERRORS},
+)
+def author_stories(request, user_id: int, params: Query[StoryListParams]):
+    """The stories credited to the author that this reader may see."""
+    author = get_object_or_404(User, pk=user_id, is_active=True)
+    return stories_page(
+        request, listed_stories(reader(request)).filter(credits__user=author), params
+    )
+
+
+def _series(series: Series, story_count: int) -> dict:
+    return {
+        "id": series.pk,
+        "title": series.title,
+        "summary": series.summary,
+        "owner": {"id": series.owner_id, "name": series.owner.pen_name},
+        "story_count": story_count,
+        "entries": [],
+    }
+
+
+@router.get("/series", response={200: page_schema(SeriesOut, "SeriesPage"), **ERRORS})
+def series_list(request, params: Query[PageParams]):
+    """Every series, with the number of its stories this reader may see (no entries: ask for
+    one series for them)."""
+    one = page_of(request, series_with_counts(listed_stories(reader(request))))
+    return respond(
+        request, one.body([_series(s, s.story_count) for s in one.items]), links=one.links
+    )
+
+
+@router.get("/series/{series_id}", response={200: SeriesOut, 304: None, **ERRORS})
+def series_detail(request, series_id: int):
+    """A series and its entries in order; stories this reader may not see are left out."""
+    user = reader(request)
+    series = get_object_or_404(Series.objects.select_related("owner"), pk=series_id)
+    items = series_items(series, user)
+    cards = {
+        s["id"]: s for s in shapes.story_summaries([i.story for i in items if i.story], request)
+    }
+    body = _series(series, len(cards))
+    body["entries"] = [
+        {
+            "position": item.position,
+            "story": cards[item.story.pk] if item.story else None,
+            "series": shapes.series_ref(item.subseries) if item.subseries else None,
+        }
+        for item in items
+    ]
+    return respond(request, body)
+
+
+# ---------------------------------------------------------------------------------------------
+# Search
+
+
+class SearchParams(PageParams):
+    q: str = ""
+    sort: (
+        Literal["relevance", "title", "updated", "published", "words", "reads", "kudos", "reviews"]
+        | None
+    ) = None
+    tag: list[int] = []
+    xtag: list[int] = []
+    rating: list[int] = []
+    complete: Literal["yes", "no", ""] = ""
+    words_from: int | None = None
+    words_to: int | None = None
+    updated_from: str = ""
+    updated_to: str = ""
+    lang: list[str] = []
+    chapters: Literal["one", "many", ""] = ""
+
+
+@router.get("/search", response={200: SearchPage, **ERRORS})
+def search(request, params: Query[SearchParams]):
+    """The search page's query language, filters and sorts (see /search/help/), with a
+    snippet of the first matching chapter where the reader may read its text. An empty search
+    finds nothing: give a query or a filter."""
+    reader(request)
+    query = QueryDict(mutable=True)
+    for key, values in request.GET.lists():
+        if key not in ("per_page", "fields"):
+            query.setlist(key, values)
+    try:
+        found = run_search(request, query, per_page=params.per_page)
+    except Http404:
+        raise Problem(404, "No such page", "There are fewer pages of results.") from None
+    summaries = shapes.story_summaries([hit.card.story for hit in found.hits], request)
+    body = {
+        "count": found.total,
+        "page": found.page.number if found.page else 1,
+        "pages": found.page.paginator.num_pages if found.page else 0,
+        "notice": found.query.notice,
+        "results": [
+            {
+                "story": summary,
+                "chapter_position": hit.chapter_position,
+                "snippet": str(hit.snippet),
+            }
+            for summary, hit in zip(summaries, found.hits, strict=True)
+        ],
+    }
+    links = []
+    if found.page:
+        links = page_of(request, [], count=found.total).links
+    return respond(request, body, links=links)

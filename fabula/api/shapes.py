@@ -1,0 +1,253 @@
+"""The JSON shapes of the API (pydantic schemas, which Ninja writes into the OpenAPI document)
+and the functions that fill them from the models.
+
+Each shape lists no required property: `fields=` may leave any of them out. Texts (summaries,
+notes, chapters, bios) are the archive's sanitised HTML, as the pages show them.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from ninja import Schema
+from pydantic import ConfigDict
+
+from fabula.stories.listing.cards import Card, make_cards
+from fabula.stories.models import Chapter, Series, Story
+from fabula.stories.selectors import StoryHeader
+
+
+def _optional_properties(schema: dict[str, Any]) -> None:
+    schema.pop("required", None)
+
+
+class Shape(Schema):
+    model_config = ConfigDict(json_schema_extra=_optional_properties)
+
+
+class Ref(Shape):
+    id: int
+    name: str
+
+
+class TagLine(Shape):
+    kind: str
+    kind_name: str
+    tags: list[Ref]
+
+
+class Counts(Shape):
+    words: int
+    chapters: int
+    reviews: int
+    kudos: int
+    favourites: int
+    reads: int
+
+
+class StorySummary(Shape):
+    id: int
+    url: str
+    title: str
+    summary: str
+    rating: Ref
+    authors: list[Ref]
+    tags: list[TagLine]
+    counts: Counts
+    completed: bool
+    language: str
+    published_at: datetime | None
+    updated_at: datetime | None
+
+
+class ChapterRef(Shape):
+    id: int
+    position: int
+    title: str
+    words: int
+    url: str
+
+
+class StoryOut(StorySummary):
+    notes: str
+    series: list[Ref]
+    challenges: list[Ref]
+    chapters: list[ChapterRef]
+    gate: str | None
+
+
+class ChapterOut(Shape):
+    id: int
+    story_id: int
+    position: int
+    title: str
+    author: Ref
+    notes: str
+    body: str
+    end_notes: str
+    words: int
+    updated_at: datetime | None
+
+
+class TagNode(Shape):
+    id: int
+    name: str
+    children: list[TagNode]
+
+
+class KindOut(Shape):
+    slug: str
+    name: str
+    role: str
+    tags: list[TagNode]
+
+
+class TagOut(Shape):
+    id: int
+    name: str
+    kind: str
+    description: str
+    parent: Ref | None
+    children: list[Ref]
+    story_count: int
+
+
+class AuthorOut(Shape):
+    id: int
+    pen_name: str
+    url: str
+    bio: str
+    website: str
+    story_count: int
+
+
+class SeriesEntryOut(Shape):
+    position: int
+    story: StorySummary | None
+    series: Ref | None
+
+
+class SeriesOut(Shape):
+    id: int
+    title: str
+    summary: str
+    owner: Ref
+    story_count: int
+    entries: list[SeriesEntryOut]
+
+
+class SearchHit(Shape):
+    story: StorySummary
+    chapter_position: int | None
+    snippet: str
+
+
+class SearchPage(Shape):
+    count: int
+    page: int
+    pages: int
+    notice: str
+    results: list[SearchHit]
+
+
+def page_schema(item: type[Shape], name: str) -> type[Shape]:
+    """The shape of a page of `item`s (`http.PageOf.body`)."""
+    return type(
+        name,
+        (Shape,),
+        {
+            "__annotations__": {
+                "count": int,
+                "page": int,
+                "pages": int,
+                "results": list[item],  # type: ignore[valid-type]
+            }
+        },
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# From models to shapes (as plain dicts, ready for `http.respond`)
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def story_summary(card: Card, request) -> dict:
+    story = card.story
+    return {
+        "id": story.pk,
+        "url": request.build_absolute_uri(story.get_absolute_url()),
+        "title": story.title,
+        "summary": story.summary,
+        "rating": {"id": story.rating_id, "name": story.rating.name},
+        "authors": [{"id": a.pk, "name": a.pen_name} for a in card.authors],
+        "tags": [
+            {
+                "kind": line.kind.slug,
+                "kind_name": line.kind.name,
+                "tags": [{"id": t.pk, "name": t.name} for t in line.tags],
+            }
+            for line in card.tag_lines
+        ],
+        "counts": {
+            "words": story.word_count,
+            "chapters": story.chapter_count,
+            "reviews": story.review_count,
+            "kudos": story.kudos_count,
+            "favourites": story.favourite_count,
+            "reads": story.read_count,
+        },
+        "completed": story.completed,
+        "language": story.language,
+        "published_at": _iso(story.published_at),
+        "updated_at": _iso(story.updated_at),
+    }
+
+
+def story_summaries(stories, request) -> list[dict]:
+    return [story_summary(card, request) for card in make_cards(stories)]
+
+
+def story_out(
+    story: Story, header: StoryHeader, chapters: list[Chapter], gate: str | None, request
+) -> dict:
+    (card,) = make_cards([story])
+    return {
+        **story_summary(card, request),
+        "notes": story.notes,
+        "series": [{"id": s.pk, "name": s.title} for s in header.series],
+        "challenges": [{"id": c.pk, "name": c.title} for c in header.challenges],
+        "chapters": [
+            {
+                "id": c.pk,
+                "position": c.position,
+                "title": c.title,
+                "words": c.word_count,
+                "url": request.build_absolute_uri(c.get_absolute_url()),
+            }
+            for c in chapters
+        ],
+        "gate": gate,
+    }
+
+
+def chapter_out(chapter: Chapter) -> dict:
+    return {
+        "id": chapter.pk,
+        "story_id": chapter.story_id,
+        "position": chapter.position,
+        "title": chapter.title,
+        "author": {"id": chapter.author_id, "name": chapter.author.pen_name},
+        "notes": chapter.notes,
+        "body": chapter.body,
+        "end_notes": chapter.end_notes,
+        "words": chapter.word_count,
+        "updated_at": _iso(chapter.updated_at),
+    }
+
+
+def series_ref(series: Series) -> dict:
+    return {"id": series.pk, "name": series.title}

@@ -1,0 +1,88 @@
+"""The API object: its routers, its OpenAPI document and docs page, and its errors.
+
+Every error leaves as RFC 9457 problem+json (`problems.py`): the 404 and 403 the permission
+functions raise, an action's refusal (422, 403, or 429 with Retry-After), Ninja's own input and
+authentication errors, and the rate limit every request passes first (`limits.py`).
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+
+from fabula.api import reading
+from fabula.api.problems import Problem, from_refusal, problem_response
+from fabula.lib.refusals import ActionRefused
+
+api = NinjaAPI(
+    title="Fabula API",
+    version="1",
+    description=(
+        "The archive's stories, chapters, tags, authors, series and search, as the pages show "
+        "them to the reader asking; and, with a personal access token made on your account "
+        "page (`Authorization: Bearer fabt_…`), your own lists, reviews and stories. Lists "
+        "take `page` and `per_page` and answer a `Link` header; every read answers an `ETag` "
+        "(send it back in `If-None-Match` for a 304) and takes `fields=a,b` to trim objects. "
+        "Errors are RFC 9457 problem details."
+    ),
+    urls_namespace="api",
+)
+api.add_router("/", reading.router)
+
+
+def _path(request) -> str:
+    return request.path
+
+
+@api.exception_handler(Problem)
+def on_problem(request, problem: Problem):
+    return problem_response(problem, _path(request))
+
+
+@api.exception_handler(Http404)
+def on_not_found(request, error: Http404):
+    text = str(error) if str(error) and "matches the given query" not in str(error) else ""
+    return problem_response(
+        Problem(404, "Not found", text or "There is nothing here."), _path(request)
+    )
+
+
+@api.exception_handler(PermissionDenied)
+def on_forbidden(request, error: PermissionDenied):
+    return problem_response(Problem(403, "Forbidden", str(error)), _path(request))
+
+
+@api.exception_handler(ActionRefused)
+def on_refusal(request, refusal: ActionRefused):
+    return problem_response(from_refusal(refusal), _path(request))
+
+
+@api.exception_handler(ValidationError)
+def on_invalid(request, error: ValidationError):
+    lines = []
+    for item in error.errors:
+        where = ".".join(
+            str(part) for part in item.get("loc", ()) if part not in ("query", "body", "path")
+        )
+        lines.append(f"{where}: {item.get('msg', 'invalid')}" if where else item.get("msg", ""))
+    return problem_response(Problem(400, "Bad request", "; ".join(lines)), _path(request))
+
+
+@api.exception_handler(AuthenticationError)
+def on_unauthenticated(request, error: AuthenticationError):
+    return problem_response(
+        Problem(
+            401,
+            "Token needed",
+            "Send a personal access token: “Authorization: Bearer fabt_…”.",
+            {"WWW-Authenticate": 'Bearer realm="fabula"'},
+        ),
+        _path(request),
+    )
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request, error: HttpError):
+    return problem_response(Problem(error.status_code, "Error", str(error)), _path(request))

@@ -1,0 +1,92 @@
+"""No hidden, draft, pending, members-only or unreleased work reaches a guest through any read
+of the API: every GET operation of the OpenAPI document is called with the ids of both the
+public and the secret objects, and no answer may name a secret."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from fabula.api.site import api
+from fabula.stories import actions
+from fabula.stories.models import Status
+from fabula.test import quick_user
+
+SECRET = "Zyxsecret"
+
+
+@pytest.fixture
+def secrets_and_public(archive, author, make_story, django_capture_on_commit_callbacks):
+    loner = quick_user("Hidden Hand")  # credited only on secret work
+    with django_capture_on_commit_callbacks(execute=True):
+        public = make_story(author, "Open Book word")
+        secrets = [
+            make_story(loner, f"{SECRET} draft word", status=Status.DRAFT),
+            make_story(loner, f"{SECRET} pending word", status=Status.PENDING),
+            make_story(loner, f"{SECRET} hidden word", status=Status.HIDDEN),
+            make_story(loner, f"{SECRET} members word", rating=archive.members_only),
+            make_story(loner, f"{SECRET} scheduled word", chapters=0),
+        ]
+        actions.chapter_add(
+            story=secrets[-1],
+            title="Later",
+            body=f"<p>{SECRET} word</p>",
+            release_at=timezone.now() + timedelta(days=3),
+        )
+        actions.chapter_add(
+            story=public,
+            title=f"{SECRET} chapter",
+            body=f"<p>{SECRET} word</p>",
+            release_at=timezone.now() + timedelta(days=3),
+        )
+        series = actions.series_create(owner=loner, title="A Series")
+        for story in [public, *secrets]:
+            actions.series_add_work(series=series, story=story, by=loner)
+    return public, secrets, series, loner
+
+
+def _get_operations() -> list[str]:
+    paths = api.get_openapi_schema()["paths"]
+    return sorted(path for path, item in paths.items() if "get" in item)
+
+
+def test_no_read_shows_a_guest_any_secret(client, archive, secrets_and_public):
+    public, secrets, series, loner = secrets_and_public
+    ids = {
+        "story_id": [public.pk, *(s.pk for s in secrets)],
+        "position": [1, 2, 3],
+        "user_id": [loner.pk],
+        "series_id": [series.pk],
+        "tag_id": [archive.fandom.pk, archive.jim.pk],
+    }
+    called = 0
+    for path in _get_operations():
+        if "openapi" in path or path.endswith("/docs"):
+            continue
+        names = re.findall(r"{(\w+)}", path)
+        combos: list[dict[str, int]] = [{}]
+        for name in names:
+            combos = [{**c, name: value} for c in combos for value in ids[name]]
+        for combo in combos:
+            address = path
+            for name, value in combo.items():
+                address = address.replace(f"{{{name}}}", str(value))
+            for query in ("", "?consent=true", "?q=word", f"?q={SECRET}", "?sort=title"):
+                response = client.get(address + query)
+                called += 1
+                assert response.status_code < 500, address + query
+                assert SECRET.lower() not in response.content.decode().lower(), address + query
+    assert called > 100
+    # A member's profile is public (as its page is), but the author list counts only work the
+    # reader may see.
+    authors = client.get("/api/v1/authors").json()["results"]
+    assert [a["pen_name"] for a in authors] == ["Night Swept"]
+    assert client.get(f"/api/v1/authors/{loner.pk}").json()["story_count"] == 0
+    # And the public story is there, so the check above looked at real answers.
+    listed = client.get("/api/v1/stories").json()["results"]
+    assert [story["id"] for story in listed] == [public.pk]
+    found = client.get("/api/v1/search?q=word").json()["results"]
+    assert [hit["story"]["id"] for hit in found] == [public.pk]
