@@ -7,7 +7,7 @@ It reads every area and writes only through their actions, so it sits at the top
 - `reading.py`: what a guest may read (stories, chapters, tags, authors, series, search);
 - `members.py`, `authoring.py`: what a member's token may read and do;
 - `shapes.py`: the JSON shapes (pydantic schemas) and how a model becomes one;
-- `http.py`: conditional responses (ETag, Last-Modified, 304), pages and `Link`, `fields=`;
+- `responses.py`: conditional responses (ETag, Last-Modified, 304), pages and `Link`, `fields=`;
 - `tokens.py` (+ `models.ApiToken`, `actions`): personal access tokens and who is asking;
 - `kosync.py`: KOReader's progress sync, with `positions.py` mapping its places to Fabula's.
 """

@@ -13,12 +13,14 @@ from typing import Literal
 from django.contrib.sessions.backends.base import SessionBase
 from django.http import Http404, QueryDict
 from django.shortcuts import get_object_or_404
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Schema
 
 from fabula.accounts.models import User
 from fabula.api import shapes
-from fabula.api.http import DEFAULT_PER_PAGE, MAX_PAGE, MAX_PER_PAGE, page_of, respond
+from fabula.api.limits import check_rate
 from fabula.api.problems import Problem
+from fabula.api.responses import DEFAULT_PER_PAGE, MAX_PAGE, MAX_PER_PAGE, page_of, respond
+from fabula.api.routes import router
 from fabula.api.shapes import (
     AuthorOut,
     ChapterOut,
@@ -30,7 +32,7 @@ from fabula.api.shapes import (
     TagOut,
     page_schema,
 )
-from fabula.api.tokens import viewer
+from fabula.api.tokens import request_token, viewer
 from fabula.search.results import search as run_search
 from fabula.stories.listing.browsing import authors_with_counts, series_items, series_with_counts
 from fabula.stories.listing.pages import SORTS, order_stories
@@ -46,7 +48,7 @@ from fabula.stories.permissions import (
 from fabula.stories.selectors import story_header
 from fabula.taxonomy.models import Tag, TagKind
 
-router = Router(tags=["reading"])
+TAGS = ["reading"]
 
 ERRORS = {400: dict, 401: dict, 403: dict, 404: dict, 429: dict}
 StorySort = Literal["title", "updated", "published", "words", "reads"]
@@ -63,7 +65,7 @@ class StoryListParams(PageParams):
 
 
 def stories_page(request, stories, params: StoryListParams):
-    """A page of story summaries in the order asked for (`http.page_of`)."""
+    """A page of story summaries in the order asked for (`responses.page_of`)."""
     one = page_of(request, order_stories(stories, params.sort).select_related("rating"))
     return respond(request, one.body(shapes.story_summaries(one.items, request)), links=one.links)
 
@@ -72,9 +74,19 @@ def reader(request) -> Viewer:
     """The reader this request speaks for (see `tokens`), set as `request.user` for the
     permission functions, with an empty session: gates are passed by parameter, never by a
     cookie, so an answer depends on the token and the address alone."""
+    if not hasattr(request, "_api_rate_checked"):
+        request._api_rate_checked = True
+        check_rate(request, request_token(request))
     request.user = viewer(request)
     request.session = SessionBase()
     return request.user
+
+
+def acting_member(request) -> User:
+    """`reader`, for operations whose `auth` already demanded a member's token."""
+    user = reader(request)
+    assert isinstance(user, User), "the operation's auth asks for a token"
+    return user
 
 
 def check_gate(request, story, consent: bool) -> Gate | None:
@@ -96,13 +108,13 @@ def check_gate(request, story, consent: bool) -> Gate | None:
 # Stories and chapters
 
 
-@router.get("/stories", response={200: page_schema(StorySummary, "StoryPage"), **ERRORS})
+@router.get("/stories", tags=TAGS, response={200: page_schema(StorySummary, "StoryPage"), **ERRORS})
 def story_list(request, params: Query[StoryListParams]):
     """The stories this reader's lists show, in the order asked for."""
     return stories_page(request, listed_stories(reader(request)), params)
 
 
-@router.get("/stories/{story_id}", response={200: StoryOut, 304: None, **ERRORS})
+@router.get("/stories/{story_id}", tags=TAGS, response={200: StoryOut, 304: None, **ERRORS})
 def story_detail(request, story_id: int):
     """A story's whole header, its counts and its chapter list (no text)."""
     user = reader(request)
@@ -115,7 +127,9 @@ def story_detail(request, story_id: int):
 
 
 @router.get(
-    "/stories/{story_id}/chapters/{position}", response={200: ChapterOut, 304: None, **ERRORS}
+    "/stories/{story_id}/chapters/{position}",
+    tags=TAGS,
+    response={200: ChapterOut, 304: None, **ERRORS},
 )
 def chapter_detail(request, story_id: int, position: int, consent: bool = False):
     """One chapter's text and notes. A story behind an age or warning gate needs
@@ -135,7 +149,7 @@ def chapter_detail(request, story_id: int, position: int, consent: bool = False)
 # Taxonomy
 
 
-@router.get("/taxonomy", response={200: list[KindOut], 304: None, **ERRORS})
+@router.get("/taxonomy", tags=TAGS, response={200: list[KindOut], 304: None, **ERRORS})
 def taxonomy(request):
     """Every kind of tag with its tags as a tree (sub-categories under their category)."""
     reader(request)
@@ -158,7 +172,7 @@ def taxonomy(request):
     return respond(request, body)
 
 
-@router.get("/tags/{tag_id}", response={200: TagOut, 304: None, **ERRORS})
+@router.get("/tags/{tag_id}", tags=TAGS, response={200: TagOut, 304: None, **ERRORS})
 def tag_detail(request, tag_id: int):
     """A tag, where it sits in its tree, and how many stories this reader may see carry it."""
     user = reader(request)
@@ -176,7 +190,9 @@ def tag_detail(request, tag_id: int):
 
 
 @router.get(
-    "/tags/{tag_id}/stories", response={200: page_schema(StorySummary, "TagStoryPage"), **ERRORS}
+    "/tags/{tag_id}/stories",
+    tags=TAGS,
+    response={200: page_schema(StorySummary, "TagStoryPage"), **ERRORS},
 )
 def tag_stories(request, tag_id: int, params: Query[StoryListParams]):
     """The stories this reader may see that carry the tag."""
@@ -201,7 +217,7 @@ def _author(author: User, story_count: int, request) -> dict:
     }
 
 
-@router.get("/authors", response={200: page_schema(AuthorOut, "AuthorPage"), **ERRORS})
+@router.get("/authors", tags=TAGS, response={200: page_schema(AuthorOut, "AuthorPage"), **ERRORS})
 def author_list(request, params: Query[PageParams]):
     """Members credited on a story this reader may see, by pen name."""
     one = page_of(request, authors_with_counts(listed_stories(reader(request))))
@@ -209,7 +225,7 @@ def author_list(request, params: Query[PageParams]):
     return respond(request, one.body(results), links=one.links)
 
 
-@router.get("/authors/{user_id}", response={200: AuthorOut, 304: None, **ERRORS})
+@router.get("/authors/{user_id}", tags=TAGS, response={200: AuthorOut, 304: None, **ERRORS})
 def author_detail(request, user_id: int):
     user = reader(request)
     author = get_object_or_404(User, pk=user_id, is_active=True)
@@ -219,6 +235,7 @@ def author_detail(request, user_id: int):
 
 @router.get(
     "/authors/{user_id}/stories",
+    tags=TAGS,
     response={200: page_schema(StorySummary, "AuthorStoryPage"), **ERRORS},
 )
 def author_stories(request, user_id: int, params: Query[StoryListParams]):
@@ -240,7 +257,7 @@ def _series(series: Series, story_count: int) -> dict:
     }
 
 
-@router.get("/series", response={200: page_schema(SeriesOut, "SeriesPage"), **ERRORS})
+@router.get("/series", tags=TAGS, response={200: page_schema(SeriesOut, "SeriesPage"), **ERRORS})
 def series_list(request, params: Query[PageParams]):
     """Every series, with the number of its stories this reader may see (no entries: ask for
     one series for them)."""
@@ -250,7 +267,7 @@ def series_list(request, params: Query[PageParams]):
     )
 
 
-@router.get("/series/{series_id}", response={200: SeriesOut, 304: None, **ERRORS})
+@router.get("/series/{series_id}", tags=TAGS, response={200: SeriesOut, 304: None, **ERRORS})
 def series_detail(request, series_id: int):
     """A series and its entries in order; stories this reader may not see are left out."""
     user = reader(request)
@@ -293,7 +310,7 @@ class SearchParams(PageParams):
     chapters: Literal["one", "many", ""] = ""
 
 
-@router.get("/search", response={200: SearchPage, **ERRORS})
+@router.get("/search", tags=TAGS, response={200: SearchPage, **ERRORS})
 def search(request, params: Query[SearchParams]):
     """The search page's query language, filters and sorts (see /search/help/), with a
     snippet of the first matching chapter where the reader may read its text. An empty search

@@ -152,7 +152,7 @@ class SearchPage(Shape):
 
 
 def page_schema(item: type[Shape], name: str) -> type[Shape]:
-    """The shape of a page of `item`s (`http.PageOf.body`)."""
+    """The shape of a page of `item`s (`responses.PageOf.body`)."""
     return type(
         name,
         (Shape,),
@@ -168,7 +168,7 @@ def page_schema(item: type[Shape], name: str) -> type[Shape]:
 
 
 # ---------------------------------------------------------------------------------------------
-# From models to shapes (as plain dicts, ready for `http.respond`)
+# From models to shapes (as plain dicts, ready for `responses.respond`)
 
 
 def _iso(value: datetime | None) -> str | None:

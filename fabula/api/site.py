@@ -12,8 +12,9 @@ from django.http import Http404
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
-from fabula.api import reading
+from fabula.api import authoring, members, reading
 from fabula.api.problems import Problem, from_refusal, problem_response
+from fabula.api.routes import router
 from fabula.lib.refusals import ActionRefused
 
 api = NinjaAPI(
@@ -29,7 +30,11 @@ api = NinjaAPI(
     ),
     urls_namespace="api",
 )
-api.add_router("/", reading.router)
+# The modules add their operations to the one router when imported (reading first: its
+# order is the document's).
+for module in (reading, members, authoring):
+    assert module.router is router
+api.add_router("/", router)
 
 
 def _path(request) -> str:

@@ -257,6 +257,30 @@ class ChapterForm(forms.Form):
         data["html"] = html
         return data
 
+    def writing(self) -> dict:
+        """What `chapter_post` (and, without a schedule, `chapter_update`) take from the form."""
+        d = self.cleaned_data
+        writing = {
+            "title": d["title"],
+            "body": d["html"],
+            "notes": d["notes"],
+            "end_notes": d["end_notes"],
+        }
+        if "release_at" in self.fields:
+            writing["release_at"] = d.get("release_at")
+        return writing
+
+    def first_chapter(self) -> dict:
+        """`writing`, under the names `story_post` gives its first chapter."""
+        w = self.writing()
+        return {
+            "chapter_title": w["title"],
+            "body": w["body"],
+            "chapter_notes": w["notes"],
+            "end_notes": w["end_notes"],
+            "release_at": w.get("release_at"),
+        }
+
 
 class ReorderForm(forms.Form):
     """One number per chapter: its new place."""

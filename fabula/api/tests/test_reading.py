@@ -5,17 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from fabula.api.actions import token_create
+from fabula.api.tests.helpers import API, bearer
 from fabula.stories import actions
 from fabula.stories.models import Status
 from fabula.test import set_site
-
-API = "/api/v1"
-
-
-def bearer(user, scope: str = "read") -> dict:
-    _, token = token_create(user=user, name="test", scope=scope)
-    return {"HTTP_AUTHORIZATION": f"Bearer {token}"}
 
 
 def test_story_object_has_the_whole_header(client, archive, author, make_story):

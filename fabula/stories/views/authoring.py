@@ -123,17 +123,12 @@ def story_new(request):
         if valid and "preview" in request.POST:
             preview = chapter_form.cleaned_data["html"]
         elif valid:
-            c = chapter_form.cleaned_data
             publish = "publish" in request.POST
             try:
                 story = actions.story_post(
                     by=request.user,
                     **story_form.description(),
-                    chapter_title=c["title"],
-                    body=c["html"],
-                    chapter_notes=c["notes"],
-                    end_notes=c["end_notes"],
-                    release_at=c.get("release_at"),
+                    **chapter_form.first_chapter(),
                     coauthors=extras.cleaned_data["coauthors"],
                     series=extras.cleaned_data.get("series"),
                     publish=publish,
@@ -253,15 +248,7 @@ def chapter_new(request, story_id):
         form,
         done="Chapter added.",
         new=True,
-        save=lambda d: actions.chapter_post(
-            story=story,
-            by=request.user,
-            title=d["title"],
-            body=d["html"],
-            notes=d["notes"],
-            end_notes=d["end_notes"],
-            release_at=d.get("release_at"),
-        ),
+        save=lambda d: actions.chapter_post(story=story, by=request.user, **form.writing()),
     )
 
 
@@ -289,14 +276,7 @@ def chapter_edit(request, story_id, chapter_id):
         done="Chapter saved.",
         new=False,
         chapter=chapter,
-        save=lambda d: actions.chapter_update(
-            chapter=chapter,
-            title=d["title"],
-            body=d["html"],
-            notes=d["notes"],
-            end_notes=d["end_notes"],
-            by=request.user,
-        ),
+        save=lambda d: actions.chapter_update(chapter=chapter, by=request.user, **form.writing()),
     )
 
 

@@ -1,0 +1,270 @@
+"""What a member's token reads and does for them: favourites, follows, reading history and
+position, marked for later, kudos and reviews. Each write is one community action, so its
+checks, counts, alerts and rate limits apply as on the pages; who may see the story is
+`story_for`, as everywhere."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from django.db.models import Q
+from django.shortcuts import get_object_or_404
+from ninja import Query, Status
+
+from fabula.accounts.models import User
+from fabula.api import shapes
+from fabula.api.problems import Problem
+from fabula.api.reading import ERRORS, PageParams, acting_member
+from fabula.api.responses import page_of, respond
+from fabula.api.routes import router
+from fabula.api.shapes import Shape
+from fabula.api.tokens import member, writer
+from fabula.community import actions
+from fabula.community.models import Favourite, Reading, Subscription
+from fabula.lib.ratelimit import client_address
+from fabula.stories.models import Series
+from fabula.stories.permissions import story_for, viewable_stories, visible_chapters
+
+TAGS = ["members"]
+
+ListName = Literal["favourites", "follows"]
+TargetKind = Literal["stories", "authors", "series"]
+LIST_MODELS: dict[str, type[Favourite] | type[Subscription]] = {
+    "favourites": Favourite,
+    "follows": Subscription,
+}
+
+
+class Me(Shape):
+    id: int
+    pen_name: str
+    scope: str
+
+
+class TargetOut(Shape):
+    kind: str
+    id: int
+    name: str
+    created_at: datetime
+
+
+class ReadingOut(Shape):
+    story: shapes.StorySummary
+    chapter_position: int | None
+    place: float
+    marked_for_later: bool
+    last_read_at: datetime
+
+
+class PlaceIn(Shape):
+    chapter_position: int
+    place: float
+
+
+class ReviewIn(Shape):
+    body: str = ""
+    rating: int | None = None
+    chapter_position: int | None = None
+
+
+class ReviewOut(Shape):
+    id: int
+    story_id: int | None
+    chapter_id: int | None
+    name: str
+    body: str
+    rating: int | None
+    created_at: datetime
+
+
+class Done(Shape):
+    done: bool
+
+
+@router.get("/me", tags=TAGS, auth=member, response={200: Me, **ERRORS})
+def me(request):
+    token = request.auth
+    return respond(
+        request, {"id": token.user.pk, "pen_name": token.user.pen_name, "scope": token.scope}
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# History, reading position, marked for later (before the lists: /me/history is not a list)
+
+
+def reading_out(reading: Reading, summary: dict) -> dict:
+    return {
+        "story": summary,
+        "chapter_position": reading.chapter.position if reading.chapter else None,
+        "place": reading.position,
+        "marked_for_later": reading.marked_for_later,
+        "last_read_at": reading.last_read_at.isoformat(),
+    }
+
+
+@router.get(
+    "/me/history",
+    tags=TAGS,
+    auth=member,
+    response={200: shapes.page_schema(ReadingOut, "HistoryPage"), **ERRORS},
+)
+def history(request, params: Query[PageParams]):
+    """What you read, the last first, with where you stopped (`place`: 0 to 1 into the
+    chapter) and what you marked for later."""
+    user = acting_member(request)
+    rows = (
+        Reading.objects.filter(user=user, story__in=viewable_stories(user))
+        .select_related("chapter", "story__rating")
+        .defer("chapter__body", "chapter__notes", "chapter__end_notes")
+        .order_by("-last_read_at", "-pk")
+    )
+    one = page_of(request, rows)
+    summaries = shapes.story_summaries([row.story for row in one.items], request)
+    results = [reading_out(row, s) for row, s in zip(one.items, summaries, strict=True)]
+    return respond(request, one.body(results), links=one.links)
+
+
+@router.put("/me/history/{story_id}", tags=TAGS, auth=writer, response={200: Done, **ERRORS})
+def save_place(request, story_id: int, place: PlaceIn):
+    """Remember where you are in a story: the chapter and how far into it (0 to 1). Nothing
+    is kept (done: false) when your history is off."""
+    user = acting_member(request)
+    story = story_for(request, story_id, members=True)
+    chapter = visible_chapters(user, story).filter(position=place.chapter_position).first()
+    if chapter is None:
+        raise Problem(422, "No such chapter", "The story has no such chapter for you.")
+    saved = actions.reading_save_position(user=user, chapter=chapter, position=place.place)
+    return {"done": saved is not None}
+
+
+@router.put("/me/later/{story_id}", tags=TAGS, auth=writer, response={200: Done, **ERRORS})
+def mark_for_later(request, story_id: int):
+    user = acting_member(request)
+    actions.reading_mark_for_later(user=user, story=story_for(request, story_id, members=True))
+    return {"done": True}
+
+
+@router.delete("/me/later/{story_id}", tags=TAGS, auth=writer, response={200: Done, **ERRORS})
+def unmark_for_later(request, story_id: int):
+    user = acting_member(request)
+    story = story_for(request, story_id, members=True)
+    actions.reading_mark_for_later(user=user, story=story, later=False)
+    return {"done": True}
+
+
+# ---------------------------------------------------------------------------------------------
+# Favourites and follows
+
+
+def _target(request, kind: str, target_id: int):
+    """The story, author or series a member names, if they may see it."""
+    if kind == "stories":
+        return story_for(request, target_id, members=True)
+    if kind == "authors":
+        return get_object_or_404(User, pk=target_id, is_active=True)
+    return get_object_or_404(Series, pk=target_id)
+
+
+def _target_out(row) -> dict:
+    if row.story_id:
+        kind, id_, name = "stories", row.story_id, row.story.title
+    elif row.author_id:
+        kind, id_, name = "authors", row.author_id, row.author.pen_name
+    else:
+        kind, id_, name = "series", row.series_id, row.series.title
+    return {"kind": kind, "id": id_, "name": name, "created_at": row.created_at.isoformat()}
+
+
+@router.get(
+    "/me/{list_name}",
+    tags=TAGS,
+    auth=member,
+    response={200: shapes.page_schema(TargetOut, "TargetPage"), **ERRORS},
+)
+def my_list(request, list_name: ListName, params: Query[PageParams]):
+    """Your favourites or the stories, authors and series you follow, newest first (stories
+    you may no longer see are left out)."""
+    user = acting_member(request)
+    rows = (
+        LIST_MODELS[list_name]
+        .objects.filter(user=user)
+        .filter(Q(story__isnull=True) | Q(story__in=viewable_stories(user)))
+        .select_related("story", "author", "series")
+        .order_by("-created_at", "-pk")
+    )
+    one = page_of(request, rows)
+    return respond(request, one.body([_target_out(row) for row in one.items]), links=one.links)
+
+
+@router.put(
+    "/me/{list_name}/{kind}/{target_id}", tags=TAGS, auth=writer, response={200: Done, **ERRORS}
+)
+def add_to_list(request, list_name: ListName, kind: TargetKind, target_id: int):
+    """Favourite or follow a story, an author or a series."""
+    user = acting_member(request)
+    target = _target(request, kind, target_id)
+    if list_name == "favourites":
+        actions.favourite_add(user=user, target=target)
+    else:
+        actions.subscribe(user=user, target=target)
+    return {"done": True}
+
+
+@router.delete(
+    "/me/{list_name}/{kind}/{target_id}", tags=TAGS, auth=writer, response={200: Done, **ERRORS}
+)
+def remove_from_list(request, list_name: ListName, kind: TargetKind, target_id: int):
+    """Take a story, an author or a series off your favourites or follows; `done` is false
+    when it was not there."""
+    user = acting_member(request)
+    target = _target(request, kind, target_id)
+    remove = actions.favourite_remove if list_name == "favourites" else actions.unsubscribe
+    return {"done": remove(user=user, target=target)}
+
+
+# ---------------------------------------------------------------------------------------------
+# Kudos and reviews
+
+
+@router.post("/stories/{story_id}/kudos", tags=TAGS, auth=writer, response={200: Done, **ERRORS})
+def kudos(request, story_id: int):
+    """Leave kudos; `done` is false when you already had."""
+    user = acting_member(request)
+    story = story_for(request, story_id, members=True)
+    return {"done": actions.kudos_give(story=story, user=user) is not None}
+
+
+@router.post(
+    "/stories/{story_id}/reviews", tags=TAGS, auth=writer, response={201: ReviewOut, **ERRORS}
+)
+def review(request, story_id: int, review: ReviewIn):
+    """Review a story, or one of its chapters (`chapter_position`)."""
+    user = acting_member(request)
+    story = story_for(request, story_id, members=True)
+    chapter = None
+    if review.chapter_position is not None:
+        chapter = visible_chapters(user, story).filter(position=review.chapter_position).first()
+        if chapter is None:
+            raise Problem(422, "No such chapter", "The story has no such chapter for you.")
+    posted = actions.review_post(
+        story=None if chapter else story,
+        chapter=chapter,
+        user=user,
+        body=review.body,
+        rating=review.rating,
+        ip=client_address(request),
+    )
+    return Status(
+        201,
+        {
+            "id": posted.pk,
+            "story_id": posted.story_id,
+            "chapter_id": posted.chapter_id,
+            "name": posted.name,
+            "body": posted.body,
+            "rating": posted.rating,
+            "created_at": posted.created_at,
+        },
+    )
