@@ -17,7 +17,7 @@ from ninja import Status
 from fabula.api.problems import Problem
 from fabula.api.reading import ERRORS, acting_member
 from fabula.api.routes import router
-from fabula.api.shapes import Shape
+from fabula.api.shapes import Id, Shape
 from fabula.api.tokens import writer
 from fabula.stories import actions
 from fabula.stories.forms import ChapterForm, StoryForm, error_text
@@ -32,10 +32,10 @@ TextFormat = Literal["html", "markdown"]
 
 class StoryIn(Shape):
     title: str
-    rating_id: int
+    rating_id: Id
     summary: str = ""
     notes: str = ""
-    tag_ids: list[int] = []
+    tag_ids: list[Id] = []
     freeform: list[str] = []
     completed: bool = False
 
@@ -147,7 +147,7 @@ def post_story(request, data: NewStoryIn):
 
 
 @router.put("/stories/{story_id}", tags=TAGS, auth=writer, response={200: WorkOut, **ERRORS})
-def edit_story(request, story_id: int, data: StoryIn):
+def edit_story(request, story_id: Id, data: StoryIn):
     """Change what describes a story (its title, rating, summary, notes, tags)."""
     acting_member(request)
     story = story_for(request, story_id, need=can_edit_story, load="credits")
@@ -159,7 +159,7 @@ def edit_story(request, story_id: int, data: StoryIn):
 @router.post(
     "/stories/{story_id}/submit", tags=TAGS, auth=writer, response={200: WorkOut, **ERRORS}
 )
-def submit_story(request, story_id: int):
+def submit_story(request, story_id: Id):
     """Take a draft out of the drawer: published, or sent to the validation queue."""
     acting_member(request)
     story = story_for(request, story_id, need=can_edit_story, load="credits")
@@ -170,7 +170,7 @@ def submit_story(request, story_id: int):
 @router.post(
     "/stories/{story_id}/chapters", tags=TAGS, auth=writer, response={201: WorkOut, **ERRORS}
 )
-def post_chapter(request, story_id: int, data: NewChapterIn):
+def post_chapter(request, story_id: Id, data: NewChapterIn):
     """Add a chapter at the end. On a public story it is published, or waits for validation
     if your work does; on a draft it is a draft."""
     acting_member(request)
@@ -186,7 +186,7 @@ def post_chapter(request, story_id: int, data: NewChapterIn):
     auth=writer,
     response={200: WorkOut, **ERRORS},
 )
-def edit_chapter(request, story_id: int, position: int, data: ChapterIn):
+def edit_chapter(request, story_id: Id, position: Id, data: ChapterIn):
     """Change a chapter's title, text and notes (the chapter at this place in the story)."""
     acting_member(request)
     story = story_for(request, story_id, need=can_edit_story, load="credits")

@@ -18,7 +18,7 @@ from fabula.api.problems import Problem
 from fabula.api.reading import ERRORS, PageParams, acting_member
 from fabula.api.responses import page_of, respond
 from fabula.api.routes import router
-from fabula.api.shapes import Shape
+from fabula.api.shapes import Amount, Id, Shape
 from fabula.api.tokens import member, writer
 from fabula.community import actions
 from fabula.community.models import Favourite, Reading, Subscription
@@ -58,14 +58,14 @@ class ReadingOut(Shape):
 
 
 class PlaceIn(Shape):
-    chapter_position: int
+    chapter_position: Id
     place: float
 
 
 class ReviewIn(Shape):
     body: str = ""
-    rating: int | None = None
-    chapter_position: int | None = None
+    rating: Amount | None = None
+    chapter_position: Id | None = None
 
 
 class ReviewOut(Shape):
@@ -127,7 +127,7 @@ def history(request, params: Query[PageParams]):
 
 
 @router.put("/me/history/{story_id}", tags=TAGS, auth=writer, response={200: Done, **ERRORS})
-def save_place(request, story_id: int, place: PlaceIn):
+def save_place(request, story_id: Id, place: PlaceIn):
     """Remember where you are in a story: the chapter and how far into it (0 to 1). Nothing
     is kept (done: false) when your history is off."""
     user = acting_member(request)
@@ -140,14 +140,14 @@ def save_place(request, story_id: int, place: PlaceIn):
 
 
 @router.put("/me/later/{story_id}", tags=TAGS, auth=writer, response={200: Done, **ERRORS})
-def mark_for_later(request, story_id: int):
+def mark_for_later(request, story_id: Id):
     user = acting_member(request)
     actions.reading_mark_for_later(user=user, story=story_for(request, story_id, members=True))
     return {"done": True}
 
 
 @router.delete("/me/later/{story_id}", tags=TAGS, auth=writer, response={200: Done, **ERRORS})
-def unmark_for_later(request, story_id: int):
+def unmark_for_later(request, story_id: Id):
     user = acting_member(request)
     story = story_for(request, story_id, members=True)
     actions.reading_mark_for_later(user=user, story=story, later=False)
@@ -201,7 +201,7 @@ def my_list(request, list_name: ListName, params: Query[PageParams]):
 @router.put(
     "/me/{list_name}/{kind}/{target_id}", tags=TAGS, auth=writer, response={200: Done, **ERRORS}
 )
-def add_to_list(request, list_name: ListName, kind: TargetKind, target_id: int):
+def add_to_list(request, list_name: ListName, kind: TargetKind, target_id: Id):
     """Favourite or follow a story, an author or a series."""
     user = acting_member(request)
     target = _target(request, kind, target_id)
@@ -215,7 +215,7 @@ def add_to_list(request, list_name: ListName, kind: TargetKind, target_id: int):
 @router.delete(
     "/me/{list_name}/{kind}/{target_id}", tags=TAGS, auth=writer, response={200: Done, **ERRORS}
 )
-def remove_from_list(request, list_name: ListName, kind: TargetKind, target_id: int):
+def remove_from_list(request, list_name: ListName, kind: TargetKind, target_id: Id):
     """Take a story, an author or a series off your favourites or follows; `done` is false
     when it was not there."""
     user = acting_member(request)
@@ -229,7 +229,7 @@ def remove_from_list(request, list_name: ListName, kind: TargetKind, target_id: 
 
 
 @router.post("/stories/{story_id}/kudos", tags=TAGS, auth=writer, response={200: Done, **ERRORS})
-def kudos(request, story_id: int):
+def kudos(request, story_id: Id):
     """Leave kudos; `done` is false when you already had."""
     user = acting_member(request)
     story = story_for(request, story_id, members=True)
@@ -239,7 +239,7 @@ def kudos(request, story_id: int):
 @router.post(
     "/stories/{story_id}/reviews", tags=TAGS, auth=writer, response={201: ReviewOut, **ERRORS}
 )
-def review(request, story_id: int, review: ReviewIn):
+def review(request, story_id: Id, review: ReviewIn):
     """Review a story, or one of its chapters (`chapter_position`)."""
     user = acting_member(request)
     story = story_for(request, story_id, members=True)

@@ -22,8 +22,10 @@ from fabula.api.problems import Problem
 from fabula.api.responses import DEFAULT_PER_PAGE, MAX_PAGE, MAX_PER_PAGE, page_of, respond
 from fabula.api.routes import router
 from fabula.api.shapes import (
+    Amount,
     AuthorOut,
     ChapterOut,
+    Id,
     KindOut,
     SearchPage,
     SeriesOut,
@@ -50,7 +52,8 @@ from fabula.taxonomy.models import Tag, TagKind
 
 TAGS = ["reading"]
 
-ERRORS = {400: dict, 401: dict, 403: dict, 404: dict, 429: dict}
+# The problems an operation may answer (each as problem+json: `site.FabulaAPI`).
+ERRORS = {400: dict, 401: dict, 403: dict, 404: dict, 422: dict, 429: dict}
 StorySort = Literal["title", "updated", "published", "words", "reads"]
 assert set(StorySort.__args__) == set(SORTS)  # type: ignore[attr-defined]
 
@@ -115,7 +118,7 @@ def story_list(request, params: Query[StoryListParams]):
 
 
 @router.get("/stories/{story_id}", tags=TAGS, response={200: StoryOut, 304: None, **ERRORS})
-def story_detail(request, story_id: int):
+def story_detail(request, story_id: Id):
     """A story's whole header, its counts and its chapter list (no text)."""
     user = reader(request)
     story = story_for(request, story_id, members=True, load="cards")
@@ -131,7 +134,7 @@ def story_detail(request, story_id: int):
     tags=TAGS,
     response={200: ChapterOut, 304: None, **ERRORS},
 )
-def chapter_detail(request, story_id: int, position: int, consent: bool = False):
+def chapter_detail(request, story_id: Id, position: Id, consent: bool = False):
     """One chapter's text and notes. A story behind an age or warning gate needs
     `consent=true`; a members-only one needs a member's token."""
     user = reader(request)
@@ -173,7 +176,7 @@ def taxonomy(request):
 
 
 @router.get("/tags/{tag_id}", tags=TAGS, response={200: TagOut, 304: None, **ERRORS})
-def tag_detail(request, tag_id: int):
+def tag_detail(request, tag_id: Id):
     """A tag, where it sits in its tree, and how many stories this reader may see carry it."""
     user = reader(request)
     tag = get_object_or_404(Tag.objects.select_related("kind", "parent"), pk=tag_id)
@@ -194,7 +197,7 @@ def tag_detail(request, tag_id: int):
     tags=TAGS,
     response={200: page_schema(StorySummary, "TagStoryPage"), **ERRORS},
 )
-def tag_stories(request, tag_id: int, params: Query[StoryListParams]):
+def tag_stories(request, tag_id: Id, params: Query[StoryListParams]):
     """The stories this reader may see that carry the tag."""
     tag = get_object_or_404(Tag, pk=tag_id)
     return stories_page(
@@ -226,7 +229,7 @@ def author_list(request, params: Query[PageParams]):
 
 
 @router.get("/authors/{user_id}", tags=TAGS, response={200: AuthorOut, 304: None, **ERRORS})
-def author_detail(request, user_id: int):
+def author_detail(request, user_id: Id):
     user = reader(request)
     author = get_object_or_404(User, pk=user_id, is_active=True)
     count = listed_stories(user).filter(credits__user=author).count()
@@ -238,7 +241,7 @@ def author_detail(request, user_id: int):
     tags=TAGS,
     response={200: page_schema(StorySummary, "AuthorStoryPage"), **ERRORS},
 )
-def author_stories(request, user_id: int, params: Query[StoryListParams]):
+def author_stories(request, user_id: Id, params: Query[StoryListParams]):
     """The stories credited to the author that this reader may see."""
     author = get_object_or_404(User, pk=user_id, is_active=True)
     return stories_page(
@@ -268,7 +271,7 @@ def series_list(request, params: Query[PageParams]):
 
 
 @router.get("/series/{series_id}", tags=TAGS, response={200: SeriesOut, 304: None, **ERRORS})
-def series_detail(request, series_id: int):
+def series_detail(request, series_id: Id):
     """A series and its entries in order; stories this reader may not see are left out."""
     user = reader(request)
     series = get_object_or_404(Series.objects.select_related("owner"), pk=series_id)
@@ -298,12 +301,12 @@ class SearchParams(PageParams):
         Literal["relevance", "title", "updated", "published", "words", "reads", "kudos", "reviews"]
         | None
     ) = None
-    tag: list[int] = []
-    xtag: list[int] = []
-    rating: list[int] = []
+    tag: list[Id] = []
+    xtag: list[Id] = []
+    rating: list[Id] = []
     complete: Literal["yes", "no", ""] = ""
-    words_from: int | None = None
-    words_to: int | None = None
+    words_from: Amount | None = None
+    words_to: Amount | None = None
     updated_from: str = ""
     updated_to: str = ""
     lang: list[str] = []

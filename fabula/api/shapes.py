@@ -8,14 +8,20 @@ notes, chapters, bios) are the archive's sanitised HTML, as the pages show them.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
 from ninja import Schema
-from pydantic import ConfigDict
+from pydantic import ConfigDict, Field
 
 from fabula.stories.listing.cards import Card, make_cards
 from fabula.stories.models import Chapter, Series, Story
 from fabula.stories.selectors import StoryHeader
+
+# Numbers a client sends: ids and places fit the database's integer columns (a larger one is a
+# clear 400, not an overflow deep in the database driver).
+MAX_ID = 2_147_483_647
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+Amount = Annotated[int, Field(ge=0, le=MAX_ID)]
 
 
 def _optional_properties(schema: dict[str, Any]) -> None:

@@ -7,17 +7,50 @@ authentication errors, and the rate limit every request passes first (`limits.py
 
 from __future__ import annotations
 
+from http import HTTPStatus
+
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from fabula.api import authoring, members, reading
+from fabula.api.problems import MEDIA_TYPE as PROBLEM_MEDIA_TYPE
 from fabula.api.problems import Problem, from_refusal, problem_response
 from fabula.api.routes import router
 from fabula.lib.refusals import ActionRefused
 
-api = NinjaAPI(
+PROBLEM_SCHEMA = {
+    "type": "object",
+    "description": "An RFC 9457 problem: what went wrong, for a person to read.",
+    "properties": {
+        "type": {"type": "string"},
+        "title": {"type": "string"},
+        "status": {"type": "integer"},
+        "detail": {"type": "string"},
+        "instance": {"type": "string"},
+    },
+    "required": ["type", "title", "status"],
+}
+
+
+class FabulaAPI(NinjaAPI):
+    """Ninja's API, whose document says that every error answers problem+json."""
+
+    def get_openapi_schema(self, *args, **kwargs):
+        schema = super().get_openapi_schema(*args, **kwargs)
+        schema.setdefault("components", {}).setdefault("schemas", {})["Problem"] = PROBLEM_SCHEMA
+        problem = {PROBLEM_MEDIA_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}}
+        for operations in schema["paths"].values():
+            for operation in operations.values():
+                for status, answer in operation["responses"].items():
+                    if int(status) >= 400:
+                        answer["content"] = problem
+                        answer["description"] = HTTPStatus(int(status)).phrase
+        return schema
+
+
+api = FabulaAPI(
     title="Fabula API",
     version="1",
     description=(
