@@ -1,5 +1,5 @@
-"""Every write of the API app: members' tokens (made, revoked, marked as used), and the
-digests of the e-books the formats app builds."""
+"""Every write of the API app: members' tokens (made, revoked, marked as used), the digests
+of the e-books the formats app builds, and the places KOReader syncs."""
 
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from fabula.accounts.models import User
-from fabula.api.models import ApiToken, BookDigest
+from fabula.api.models import ApiToken, BookDigest, SyncedProgress
+from fabula.api.positions import book_map
 from fabula.lib.refusals import ActionRefused
 from fabula.lib.words import tidy_title
 from fabula.stories.models import Chapter, Story
@@ -76,11 +77,38 @@ def book_digest_record(
     digest KOReader will send for it. The formats app calls this for every book it builds."""
     if format_name != "epub":
         return
+    maps = book_map(data, [chapter.pk for chapter in chapters])
     BookDigest.objects.update_or_create(
         digest=partial_md5(data),
         defaults={
             "story": story,
             "version": version,
-            "chapters": [chapter.pk for chapter in chapters],
+            "chapters": [chapter_map.to_json() for chapter_map in maps],
         },
     )
+
+
+def synced_progress_save(
+    *,
+    user: User,
+    book: BookDigest,
+    progress: str,
+    percentage: float,
+    device: str,
+    device_id: str,
+    at: datetime,
+) -> SyncedProgress:
+    """Keep the place KOReader sent, as it sent it (one per member and story)."""
+    synced, _ = SyncedProgress.objects.update_or_create(
+        user=user,
+        story=book.story,
+        defaults={
+            "digest": book.digest,
+            "progress": progress,
+            "percentage": percentage,
+            "device": device,
+            "device_id": device_id,
+            "at": at,
+        },
+    )
+    return synced

@@ -36,9 +36,32 @@ class BookDigest(models.Model):
     digest = models.CharField(max_length=32, unique=True)
     story = models.ForeignKey("stories.Story", on_delete=models.CASCADE, related_name="+")
     version = models.CharField(max_length=64)
-    # The chapters' ids in the book's order: the N-th chapter file is `chapters[N-1]`.
+    # Where each chapter is in the book, as `positions.ChapterMap.to_json` writes it: its id,
+    # its DocFragment number and its blocks, so KOReader's places map to Fabula's.
     chapters = models.JSONField(default=list)
     created_at = models.DateTimeField(default=timezone.now)
 
     def __str__(self) -> str:
         return f"{self.digest} = story {self.story_id}"
+
+
+class SyncedProgress(models.Model):
+    """The last place KOReader sent for a member's story, as it sent it (its own xpointer and
+    device), answered back while no newer place was saved on the web (`Reading`)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    story = models.ForeignKey("stories.Story", on_delete=models.CASCADE, related_name="+")
+    digest = models.CharField(max_length=32, help_text="The book it was read in.")
+    progress = models.CharField(max_length=1000)
+    percentage = models.FloatField()
+    device = models.CharField(max_length=100, blank=True)
+    device_id = models.CharField(max_length=100, blank=True)
+    at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "story"], name="one_synced_place_per_story")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} in story {self.story_id}: {self.progress}"

@@ -46,3 +46,12 @@ def tokens(request):
     )
     response["Cache-Control"] = "no-store"
     return response
+
+
+def koreader_help(request):
+    """How a reader sets KOReader up to sync their place with the site."""
+    return render(
+        request,
+        "api/koreader_help.html",
+        {"server": request.build_absolute_uri("/kosync")},
+    )

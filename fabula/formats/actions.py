@@ -7,6 +7,7 @@ A password reads `fab-XXXXXXXX-YYYY...`: the part after "fab-" up to the second 
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 from datetime import datetime
 
@@ -27,9 +28,18 @@ def app_password_create(*, user: User, name: str) -> tuple[AppPassword, str]:
     lookup = secrets.token_hex(LOOKUP_LENGTH // 2)
     secret = f"{PREFIX}{lookup}-{secrets.token_urlsafe(24)}"
     row = AppPassword.objects.create(
-        user=user, name=name, lookup=lookup, password=make_password(secret)
+        user=user,
+        name=name,
+        lookup=lookup,
+        password=make_password(secret),
+        sync_key=sync_key_of(hashlib.md5(secret.encode(), usedforsecurity=False).hexdigest()),
     )
     return row, secret
+
+
+def sync_key_of(key: str) -> str:
+    """What is kept to check KOReader's key (the MD5 of the password, in hex)."""
+    return hashlib.sha256(key.strip().lower().encode()).hexdigest()
 
 
 def app_password_revoke(*, user: User, password_id: int) -> bool:

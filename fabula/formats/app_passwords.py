@@ -15,7 +15,7 @@ from django.core.cache import cache
 from django.utils import timezone
 
 from fabula.accounts.models import User
-from fabula.formats.actions import PREFIX, app_password_used
+from fabula.formats.actions import PREFIX, app_password_used, sync_key_of
 from fabula.formats.models import AppPassword
 
 
@@ -33,6 +33,25 @@ def authenticate_app_password(pen_name: str, secret: str) -> User | None:
             app_password_used(password=row, now=timezone.now())
             return row.user
     return None
+
+
+def authenticate_sync_key(pen_name: str, key: str) -> User | None:
+    """The active member whose app password has this MD5 (the key KOReader's sync plugin sends
+    for the password typed into it). App passwords made before keys were kept have none: the
+    member makes a new one."""
+    if not pen_name or len(key) != 32:
+        return None
+    row = (
+        AppPassword.objects.filter(
+            sync_key=sync_key_of(key), user__pen_name__iexact=pen_name, user__is_active=True
+        )
+        .select_related("user")
+        .first()
+    )
+    if row is None:
+        return None
+    app_password_used(password=row, now=timezone.now())
+    return row.user
 
 
 # A reading app sends its password with every request, and a password hash is slow by design

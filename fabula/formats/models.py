@@ -20,3 +20,6 @@ class AppPassword(MemberCredential):
     )
     lookup = models.CharField(max_length=12, db_index=True)
     password = models.CharField(max_length=128, help_text="A hash, as Django stores passwords.")
+    # KOReader's sync plugin sends not the password but its MD5 (its "key"): what is kept for
+    # that is a SHA-256 of that MD5 (the password is long and random, so this is safe).
+    sync_key = models.CharField(max_length=64, blank=True, db_index=True)
