@@ -34,13 +34,14 @@ from fabula.api.models import BookDigest, SyncedProgress
 from fabula.community.actions import reading_save_position
 from fabula.community.models import Reading
 from fabula.formats.app_passwords import authenticate_sync_key
-from fabula.lib.ratelimit import Limit, client_address
+from fabula.lib import limits
+from fabula.lib.ratelimit import client_address
 from fabula.stories.models import Chapter
 from fabula.stories.permissions import can_view_story
 
 MEDIA_TYPE = "application/vnd.koreader.v1+json"
 # Wrong keys, per address: enough for a reader who mistyped, too few for a guesser.
-FAILED_AUTH = Limit("kosync-auth", attempts=30, seconds=15 * 60)
+FAILED_AUTH = limits.KOSYNC_FAILED_AUTH
 
 
 def _answer(data: dict, status: int = 200) -> JsonResponse:

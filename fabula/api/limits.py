@@ -1,32 +1,27 @@
 """How often the API may be asked: per token for members, per address for guests.
 
-The counts live in the site's one limiter (`lib.ratelimit`), under names of their own; what an
-action limits besides (reviews, kudos, sign-ups) it still limits, token or not. Past the limit
-the answer is 429 with `Retry-After`, the length of the window.
+The limits are in the site's one table (`lib/limits.py`: API_PER_TOKEN, API_PER_ADDRESS), which
+also leaves the API's writes to this count (`counts_its_own`, from `apps.py`); what an action
+limits besides (reviews, kudos) it still limits, token or not. Past the limit the answer is 429
+with `Retry-After`, the seconds until the window ends.
 """
 
 from __future__ import annotations
 
-from django.conf import settings
-
 from fabula.api.models import ApiToken
 from fabula.api.problems import Problem
-from fabula.lib.ratelimit import Limit, client_address
-
-# (requests, seconds); a site may change them in its settings.
-TOKEN_RATE = getattr(settings, "FABULA_API_TOKEN_RATE", (1200, 60))
-ADDRESS_RATE = getattr(settings, "FABULA_API_ADDRESS_RATE", (600, 60))
+from fabula.lib import limits
+from fabula.lib.ratelimit import client_address
+from fabula.lib.refusals import RateLimited
 
 
 def check_rate(request, token: ApiToken | None) -> None:
-    if token is not None:
-        limit, key = Limit("api-token", *TOKEN_RATE), token.lookup
-    else:
-        limit, key = Limit("api-address", *ADDRESS_RATE), client_address(request)
-    if not limit.take(key):
+    try:
+        if token is not None:
+            limits.API_PER_TOKEN.check(token.lookup)
+        else:
+            limits.API_PER_ADDRESS.check(client_address(request))
+    except RateLimited as refusal:
         raise Problem(
-            429,
-            "Too many requests",
-            f"At most {limit.attempts} requests in {limit.seconds} seconds; wait a little.",
-            {"Retry-After": str(limit.seconds)},
-        )
+            429, "Too many requests", str(refusal), {"Retry-After": str(refusal.retry_after)}
+        ) from None

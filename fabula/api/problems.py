@@ -42,7 +42,9 @@ def problem_response(problem: Problem, instance: str = "") -> HttpResponse:
 def from_refusal(refusal: ActionRefused) -> Problem:
     """An action's refusal, with the status a page would show it with."""
     if isinstance(refusal, RateLimited):
-        return Problem(429, "Too many requests", str(refusal), {"Retry-After": "60"})
+        return Problem(
+            429, "Too many requests", str(refusal), {"Retry-After": str(refusal.retry_after)}
+        )
     if isinstance(refusal, NotAllowed):
         return Problem(403, "Not allowed", str(refusal))
     return Problem(422, "Refused", str(refusal))

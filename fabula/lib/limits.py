@@ -51,6 +51,22 @@ WRITES = Rate(
     guest=Limit("guest-writes", 60, 10 * MINUTE, "Too many forms sent in a short time"),
 )
 
+# The JSON API (api/limits.py): every request, per token for members, per address for guests.
+# KOReader's sync (api/kosync.py): wrong keys per address.
+API_PER_TOKEN = Limit("api-token", 1200, MINUTE, "Too many API requests")
+API_PER_ADDRESS = Limit("api-address", 600, MINUTE, "Too many API requests from your address")
+KOSYNC_FAILED_AUTH = Limit("kosync-auth", 30, 15 * MINUTE, "Too many wrong sync keys")
+
+# Addresses whose app counts every request itself (the API above): the middleware leaves
+# their writes to it, so a request is not counted twice, nor a token's writes as a guest's.
+# The app registers its prefixes from its `ready()`.
+OWN_COUNT_PREFIXES: list[str] = []
+
+
+def counts_its_own(prefix: str) -> None:
+    if prefix not in OWN_COUNT_PREFIXES:
+        OWN_COUNT_PREFIXES.append(prefix)
+
 
 class RateLimitMiddleware:
     """Counts every write against WRITES, and turns any RateLimited a view lets out (a log-in
@@ -60,7 +76,8 @@ class RateLimitMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.method not in ("GET", "HEAD", "OPTIONS", "TRACE"):
+        counted_elsewhere = request.path.startswith(tuple(OWN_COUNT_PREFIXES))
+        if request.method not in ("GET", "HEAD", "OPTIONS", "TRACE") and not counted_elsewhere:
             try:
                 WRITES.check(request.user, client_address(request))
             except RateLimited as refusal:
