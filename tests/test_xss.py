@@ -16,11 +16,22 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from fabula.accounts.models import User
+from fabula.community.models import Favourite
 from fabula.conf.markup import sanitize
+from fabula.importers.load import load_dump
 from fabula.moderation.models import Report
 from fabula.stories.models import Challenge, CoauthorInvite, Series, Story
 from fabula.stories.uploads import to_html
 from fabula.test import chapter_url
+from tests.hostile_imports import (
+    AUTHOR,
+    BAD_WEBSITES,
+    READER,
+    dump_pages,
+    efiction_import,
+    hostile_dump,
+)
 from tests.xss_payloads import MARKDOWN, PAYLOADS, problems_in
 
 pytestmark = pytest.mark.django_db
@@ -190,3 +201,35 @@ def test_markdown_payloads_through_the_chapter_form(archive, author):
         story = Story.objects.order_by("-pk").first()
         assert story.title == f"Markdown {n}"
         _check(Client(), chapter_url(story.pk, 1))
+
+
+def _website_refused(user: User, problems: list[str]) -> None:
+    assert user.website == ""
+    assert any("website" in problem and "not kept" in problem for problem in problems)
+
+
+@pytest.mark.parametrize("chunk", range(len(CHUNKS)))
+def test_payloads_through_load_dump(chunk, tmp_path):
+    """A dump with the payloads in every text, and a script link as every website."""
+    website = BAD_WEBSITES[chunk % len(BAD_WEBSITES)]
+    report = load_dump(hostile_dump(tmp_path / "dump", "".join(CHUNKS[chunk]), website))
+    _website_refused(User.objects.get(pk=AUTHOR), report.problems)
+    assert Favourite.objects.filter(user_id=READER).count() == 3
+    for url in dump_pages():
+        _check(Client(), url)
+
+
+@pytest.mark.parametrize("website", BAD_WEBSITES)
+def test_payloads_through_efiction_import(website, tmp_path):
+    """eFiction's favourite comments and members' websites and bios, as the probe sent them."""
+    n = BAD_WEBSITES.index(website)
+    payload = "".join(CHUNKS[n % len(CHUNKS)])
+    report = efiction_import(tmp_path / "dump", payload, website)
+    favourites = Favourite.objects.exclude(note="").select_related("user")
+    assert favourites.count() >= 4
+    for favourite in favourites:
+        assert problems_in(favourite.note, page=False) == []
+    for favourite in favourites.filter(user__is_active=True):  # a closed account has no page
+        _check(Client(), reverse("community:favourites", args=[favourite.user_id]))
+    _website_refused(favourites[0].user, report.problems)
+    _check(Client(), reverse("author", args=[favourites[0].user_id]))

@@ -11,6 +11,7 @@ from fabula.accounts.models import User
 from fabula.conf.markup import sanitize
 from fabula.lib.changes import changed
 from fabula.lib.refusals import ActionRefused
+from fabula.lib.weblinks import web_address
 from fabula.lib.words import tidy_title
 
 ORPHAN_PEN_NAME = "Orphan Account"
@@ -24,10 +25,13 @@ def member_register(*, pen_name: str, email: str, password: str) -> User:
 
 
 def profile_update(*, user: User, real_name: str, email: str, bio: str, website: str) -> None:
+    address = web_address(website)
+    if address is None:
+        raise ActionRefused("A web site's address starts with http:// or https://.")
     user.real_name = real_name.strip()
     user.email = User.objects.normalize_email(email.strip())
     user.bio = sanitize(bio)
-    user.website = website.strip()
+    user.website = address
     user.save(update_fields=["real_name", "email", "bio", "website"])
     changed()  # the author page shows the profile
 

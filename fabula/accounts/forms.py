@@ -10,6 +10,7 @@ from django.contrib.auth.forms import AuthenticationForm
 
 from fabula.accounts.models import STORY_SORTS, User
 from fabula.conf.models import site_settings
+from fabula.lib.weblinks import validate_web_address
 from fabula.lib.words import tidy_title
 
 TEXT_SIZES = [(s, f"{s}%") for s in (80, 90, 100, 110, 125, 150, 175)]
@@ -68,7 +69,9 @@ class LoginForm(AuthenticationForm):
 
 
 class ProfileForm(forms.ModelForm):
-    website = forms.URLField(required=False, assume_scheme="https", max_length=200)
+    website = forms.URLField(
+        required=False, assume_scheme="https", max_length=200, validators=[validate_web_address]
+    )
 
     class Meta:
         model = User

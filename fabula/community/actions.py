@@ -53,7 +53,12 @@ def _clean_text(text: str, *, limit: int, what: str) -> str:
     text = (text or "").strip()
     if len(text) > limit:
         raise ActionRefused(f"The {what} is too long: at most {limit:,} characters.")
-    if not text:
+    return _as_html(text)
+
+
+def _as_html(text: str) -> str:
+    """Plain text as paragraphs, HTML sanitised: what every note and review is stored as."""
+    if not text.strip():
         return ""
     return sanitize(text if looks_like_html(text) else plain_to_html(text))
 
@@ -504,7 +509,8 @@ def favourite_import(
     public: bool = True,
     created_at: datetime | None = None,
 ) -> Favourite:
-    defaults = {"note": note, "public": public}
+    # An old archive's comment is as hostile as a reader's: the same cleaning as favourite_add.
+    defaults = {"note": _as_html(note), "public": public}
     if created_at is not None:
         defaults["created_at"] = created_at
     # An id of None looks up IS NULL, which django-stubs does not accept for an id.

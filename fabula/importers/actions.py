@@ -63,11 +63,15 @@ def import_records_forget(*, source: str, kind: str, keys: Iterable[str]) -> Non
     ImportRecord.objects.filter(source=source, kind=kind, key__in=list(keys)).delete()
 
 
+# Settings the pages print as HTML: an old archive's copy is cleaned like any member's HTML.
+HTML_SETTINGS = {"welcome", "footer", "printer_copyright"}
+
+
 def site_settings_import(*, values: dict) -> SiteSettings:
     """Take the settings named in `values` (any of SETTINGS_FIELDS); others stay as they are."""
     return site_settings_update(
         values={
-            field: values[field]
+            field: sanitize(values[field]) if field in HTML_SETTINGS else values[field]
             for field in SETTINGS_FIELDS
             if values.get(field) is not None and hasattr(SiteSettings, field)
         }

@@ -12,7 +12,10 @@ from django.contrib.auth.hashers import identify_hasher
 from django.core import mail
 from django.urls import reverse
 
+from fabula.accounts import actions
 from fabula.accounts.models import User
+from fabula.lib.refusals import ActionRefused
+from fabula.lib.tests.test_weblinks import BAD_WEBSITES
 from fabula.test import PASSWORD, set_site
 
 pytestmark = pytest.mark.django_db
@@ -139,18 +142,36 @@ def test_profile_and_preferences(client, author):
     assert 'data-theme="dark"' in page
 
 
-def test_profile_bad_website_keeps_typed_values(client, author):
+@pytest.mark.parametrize(
+    ("website", "message"),
+    [
+        ("not a url", "Enter a valid URL."),
+        *((bad, "starting with http:// or https://") for bad in BAD_WEBSITES[:4]),
+        ("ftp://example.org/", "starting with http:// or https://"),
+    ],
+)
+def test_profile_bad_website_keeps_typed_values(client, author, website, message):
     client.force_login(author)
     response = client.post(
         reverse("accounts:profile"),
         {
             "real_name": "Typed",
             "email": author.email,
-            "website": "not a url",
+            "website": website,
             "bio": "",
         },
     )
-    assert "Enter a valid URL." in response.content.decode()
+    assert message in response.content.decode()
     assert 'value="Typed"' in response.content.decode()
     author.refresh_from_db()
     assert author.real_name == ""
+
+
+def test_profile_update_refuses_a_script_link(author):
+    """The action holds the rule too, for callers that come without the form."""
+    with pytest.raises(ActionRefused, match="http:// or https://"):
+        actions.profile_update(
+            user=author, real_name="", email="", bio="", website="javascript:alert(1)"
+        )
+    author.refresh_from_db()
+    assert author.website == ""

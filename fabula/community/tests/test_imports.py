@@ -77,7 +77,7 @@ def test_favourites_subscriptions_and_kudos_import_once_and_recount(make_story, 
         actions.subscription_import(user_id=reader.pk, story_id=story.pk, created_at=WHEN)
         actions.kudos_import(story_id=story.pk, user_id=reader.pk, created_at=WHEN)
         actions.kudos_import(story_id=story.pk, user_id=None, guest="abc")
-    assert Favourite.objects.get(story=story).note == "Lovely"
+    assert Favourite.objects.get(story=story).note == "<p>Lovely</p>"  # as the form stores it
     assert not Favourite.objects.get(author=author).public
     assert Subscription.objects.get().created_at == WHEN
     assert Kudos.objects.count() == 2

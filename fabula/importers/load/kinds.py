@@ -26,6 +26,7 @@ from fabula.importers.dump import KINDS, from_json_date
 from fabula.importers.load.engine import ALREADY, id_or_key
 from fabula.importers.load.index import Indexing
 from fabula.lib.db import bulk_writing
+from fabula.lib.weblinks import web_address
 from fabula.lib.words import tidy_title
 from fabula.search import indexing
 from fabula.stories import actions
@@ -255,6 +256,12 @@ class Loader(Indexing):
                     f"members {key}: pen name {item['pen_name']!r} is taken; renamed {pen_name!r}"
                 )
             names.add(pen_name.lower())
+            website = web_address(item.get("website", ""))
+            if website is None:
+                website = ""
+                renamed.append(
+                    f"members {key}: website {item['website']!r} is no web address: not kept"
+                )
             level = item.get("level", "member")
             rows.append(
                 User(
@@ -263,7 +270,7 @@ class Loader(Indexing):
                     email=item.get("email", ""),
                     real_name=item.get("real_name", ""),
                     bio=sanitize(item.get("bio", "")),
-                    website=item.get("website", ""),
+                    website=website,
                     date_joined=from_json_date(item.get("date_joined")) or UNKNOWN_JOINED,
                     password=item.get("password") or make_password(None),
                     is_active=item.get("is_active", True),

@@ -238,12 +238,19 @@ def test_favourites_with_notes(imported):  # hard case 9
     got = {
         (f.user_id, f.story_id, f.author_id, f.series_id, f.note) for f in Favourite.objects.all()
     }
+    # Stored as a note typed on the site is: plain text made paragraphs, escaped.
     assert got == {
-        (24, 1, None, None, "My comfort read — “Jim’s face” in chapter 2 gets me every time."),
-        (24, None, 2, None, "Night Swept writes the best Jim & Pam."),
-        (121, None, None, 7, "Read the whole series in one night. Ça valait le coup!"),
+        (
+            24,
+            1,
+            None,
+            None,
+            "<p>My comfort read — “Jim’s face” in chapter 2 gets me every time.</p>",
+        ),
+        (24, None, 2, None, "<p>Night Swept writes the best Jim &amp; Pam.</p>"),
+        (121, None, None, 7, "<p>Read the whole series in one night. Ça valait le coup!</p>"),
         (121, 32, None, None, ""),
-        (74, None, None, 151, "Omnibus 👍"),
+        (74, None, None, 151, "<p>Omnibus 👍</p>"),
     }
     assert Story.objects.get(pk=1).favourite_count == 1
 

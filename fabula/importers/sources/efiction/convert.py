@@ -30,6 +30,7 @@ from urllib.parse import urlparse
 from fabula.importers.dump import DumpWriter, to_json_date
 from fabula.importers.sources.efiction.tables import DAMAGED, Tables
 from fabula.lib.html import escape
+from fabula.lib.weblinks import web_address
 from fabula.lib.words import tidy_title
 
 # The tables a site cannot be imported without; any other missing table is reported, and what
@@ -462,9 +463,9 @@ class Converter:
             level = as_int(pref.get("level"))
             password = as_text(row.get("password")).strip().lower()
             website = as_text(row.get("website")).strip() or websites.get(uid, "")
-            if len(website) > 200:
+            if len(website) > 200 or web_address(website) is None:
                 self.out.problem(
-                    "members", uid, "website address longer than 200 characters: not kept"
+                    "members", uid, f"website {website[:200]!r} is no web address: not kept"
                 )
                 website = ""
             self.members[uid] = pen_name
