@@ -78,6 +78,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "fabula.lib.limits.RateLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After sessions and messages, before any view reads the form (CSRF's check does).
+    "fabula.conf.limits.RequestSizeMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 

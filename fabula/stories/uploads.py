@@ -6,14 +6,15 @@ from __future__ import annotations
 import io
 import os
 
+from django.core.files.uploadedfile import UploadedFile
 from markdown_it import MarkdownIt
 
+from fabula.conf.limits import MAX_UPLOAD_BYTES
 from fabula.conf.markup import sanitize
 from fabula.lib.html import looks_like_html, plain_to_html
 
 FORMATS = [("html", "HTML"), ("markdown", "Markdown")]
 UPLOAD_SUFFIXES = (".txt", ".html", ".htm", ".docx")
-MAX_UPLOAD_BYTES = 8 * 1024 * 1024
 
 # CommonMark with raw HTML allowed: the sanitiser decides what of it survives.
 _markdown = MarkdownIt("commonmark", {"html": True, "linkify": False})
@@ -30,13 +31,18 @@ def to_html(text: str, text_format: str) -> str:
     return sanitize(text or "")
 
 
-def read_upload(name: str, data: bytes) -> str:
-    """An uploaded chapter as safe HTML, or UnreadableUpload."""
-    suffix = os.path.splitext(name.lower())[1]
+def read_upload(upload: UploadedFile) -> str:
+    """An uploaded chapter as safe HTML, or UnreadableUpload. Its name and size are checked
+    before a byte of it is read."""
+    suffix = os.path.splitext((upload.name or "").lower())[1]
     if suffix not in UPLOAD_SUFFIXES:
         raise UnreadableUpload("Upload a .txt, .html or .docx file.")
-    if len(data) > MAX_UPLOAD_BYTES:
-        raise UnreadableUpload("That file is too large to be a chapter.")
+    if (upload.size or 0) > MAX_UPLOAD_BYTES:
+        raise UnreadableUpload(
+            f"That file is {(upload.size or 0) / 1024 / 1024:,.1f} MB; an uploaded chapter is at "
+            f"most {MAX_UPLOAD_BYTES // 1024 // 1024} MB."
+        )
+    data = upload.read()
     if suffix == ".docx":
         return sanitize(_docx_to_html(data))
     text = _decode(data)
@@ -66,15 +72,42 @@ def _mostly_printable(text: str) -> bool:
     return bad / len(sample) < 0.02
 
 
-def _docx_to_html(data: bytes) -> str:
-    import zipfile
+# A .docx is a zip of XML. Its size unpacked is what mammoth's time and memory grow with (10 MB
+# of XML: half a minute and some 300 MB), and a zip can pack that into a few KB: the sizes the
+# zip declares are checked before anything is unpacked. A novel's document.xml is a few MB; no
+# text compresses much better than 30:1, a run of one repeated character does by thousands.
+MAX_DOCX_UNPACKED_BYTES = 8 * 1024 * 1024
+MAX_DOCX_RATIO = 100  # unpacked / packed, for a part larger than a megabyte
 
+
+def _docx_to_html(data: bytes) -> str:
     import mammoth
 
-    if not zipfile.is_zipfile(io.BytesIO(data)):
-        raise UnreadableUpload("That file is not a Word (.docx) document.")
+    _check_docx(data)
     try:
         result = mammoth.convert_to_html(io.BytesIO(data))
     except Exception as error:  # mammoth raises many kinds on damaged files
         raise UnreadableUpload("That Word document could not be read.") from error
     return result.value
+
+
+def _check_docx(data: bytes) -> None:
+    """Refuse a .docx that is no zip, or that would unpack to more than a chapter's worth."""
+    import zipfile
+
+    try:
+        parts = zipfile.ZipFile(io.BytesIO(data)).infolist()
+    except (zipfile.BadZipFile, ValueError) as error:
+        raise UnreadableUpload("That file is not a Word (.docx) document.") from error
+    unpacked = sum(part.file_size for part in parts)
+    packed_too_well = any(
+        part.file_size > 1024 * 1024
+        and part.file_size > MAX_DOCX_RATIO * max(part.compress_size, 1)
+        for part in parts
+    )
+    if unpacked > MAX_DOCX_UNPACKED_BYTES or packed_too_well:
+        raise UnreadableUpload(
+            f"That Word document would unpack to {unpacked / 1024 / 1024:,.1f} MB from "
+            f"{len(data) / 1024:,.0f} KB, which no chapter does: save it again from your word "
+            "processor, or paste the text instead."
+        )

@@ -94,10 +94,13 @@ def announce_when_committed(chapter: Chapter) -> None:
 
 
 def check_chapter_size(body: str) -> None:
+    """The one measure of a chapter's size: its text as stored (HTML, markup included), which
+    the form's message and this action's refusal both count."""
     limit = site_settings().max_chapter_characters
     if len(body) > limit:
         raise ActionRefused(
-            f"This chapter has {len(body):,} characters; the archive takes at most {limit:,}."
+            f"This chapter has {len(body):,} characters with its HTML markup; the archive takes "
+            f"at most {limit:,}."
         )
 
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import io
+import zipfile
+
 from django.urls import reverse
 
 from fabula.stories.models import Story
@@ -34,3 +37,39 @@ def post_story(client, archive, **overrides):
 
 def newest_story() -> Story:
     return Story.objects.latest("pk")
+
+
+def docx_bytes(body_xml: str) -> bytes:
+    """A minimal Word document whose body is `body_xml` (WordprocessingML paragraphs)."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as docx:
+        docx.writestr(
+            "[Content_Types].xml",
+            (
+                '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/'
+                'content-types"><Default Extension="rels" '
+                'ContentType="application/vnd.openxmlformats-'
+                'package.relationships+xml"/><Default Extension="xml" '
+                'ContentType="application/xml"/>'
+                '<Override PartName="/word/document.xml" '
+                'ContentType="application/vnd.openxmlformats-'
+                'officedocument.wordprocessingml.document.main+xml"/></Types>'
+            ),
+        )
+        docx.writestr(
+            "_rels/.rels",
+            (
+                '<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/'
+                '2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/'
+                'officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/>'
+                "</Relationships>"
+            ),
+        )
+        docx.writestr(
+            "word/document.xml",
+            (
+                '<?xml version="1.0"?><w:document xmlns:w="http://schemas.openxmlformats.org/'
+                f'wordprocessingml/2006/main"><w:body>{body_xml}</w:body></w:document>'
+            ),
+        )
+    return buffer.getvalue()

@@ -7,17 +7,11 @@ from django.core import mail
 from django.urls import reverse
 
 from fabula.stories.models import Chapter, Status, Story
-from fabula.stories.tests.posting_support import newest_story, post_story, story_data
+from fabula.stories.tests.posting_support import docx_bytes, newest_story, post_story, story_data
 from fabula.taxonomy.models import Tag, TagKind
 from fabula.test import chapter_url, set_site
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def author_client(client, author):
-    client.force_login(author)
-    return client
 
 
 def test_new_author_story_waits_for_validation_and_is_invisible(author_client, archive, client):
@@ -187,44 +181,11 @@ def test_upload_txt_html_and_not_text(author_client, archive):
 
 
 def test_upload_docx(author_client, archive):
-    import io
-    import zipfile
-
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as docx:
-        docx.writestr(
-            "[Content_Types].xml",
-            (
-                '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/'
-                'content-types"><Default Extension="rels" '
-                'ContentType="application/vnd.openxmlformats-'
-                'package.relationships+xml"/><Default Extension="xml" '
-                'ContentType="application/xml"/>'
-                '<Override PartName="/word/document.xml" '
-                'ContentType="application/vnd.openxmlformats-'
-                'officedocument.wordprocessingml.document.main+xml"/></Types>'
-            ),
-        )
-        docx.writestr(
-            "_rels/.rels",
-            (
-                '<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/'
-                '2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/'
-                'officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/>'
-                "</Relationships>"
-            ),
-        )
-        docx.writestr(
-            "word/document.xml",
-            (
-                '<?xml version="1.0"?><w:document xmlns:w="http://schemas.openxmlformats.org/'
-                'wordprocessingml/2006/main"><w:body><w:p><w:r><w:t>From Word.</w:t></w:r></w:p>'
-                "</w:body></w:document>"
-            ),
-        )
-    upload = SimpleUploadedFile("ch.docx", buffer.getvalue())
+    upload = SimpleUploadedFile(
+        "ch.docx", docx_bytes("<w:p><w:r><w:t>From Word.</w:t></w:r></w:p>")
+    )
     post_story(author_client, archive, **{"chapter-body": "", "chapter-upload": upload})
     assert newest_story().chapters.get().body == "<p>From Word.</p>"
 

@@ -22,12 +22,6 @@ def story(make_story, author):
     return make_story(author, "Casino Night", chapters=2)
 
 
-@pytest.fixture
-def author_client(client, author):
-    client.force_login(author)
-    return client
-
-
 def chapter_data(**overrides):
     data = {
         "title": "Third",
