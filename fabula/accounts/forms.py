@@ -10,6 +10,7 @@ from django.contrib.auth.forms import AuthenticationForm
 
 from fabula.accounts.models import STORY_SORTS, User
 from fabula.conf.models import site_settings
+from fabula.lib.text import refuse_control_characters
 from fabula.lib.weblinks import validate_web_address
 from fabula.lib.words import tidy_title
 
@@ -17,7 +18,11 @@ TEXT_SIZES = [(s, f"{s}%") for s in (80, 90, 100, 110, 125, 150, 175)]
 
 
 class RegisterForm(forms.Form):
-    pen_name = forms.CharField(max_length=60, help_text="Shown on everything you write.")
+    pen_name = forms.CharField(
+        max_length=60,
+        help_text="Shown on everything you write.",
+        validators=[refuse_control_characters],
+    )
     email = forms.EmailField(help_text="For password resets and, if you wish, alerts.")
     password1 = forms.CharField(label="Password", widget=forms.PasswordInput, strip=False)
     password2 = forms.CharField(label="Password again", widget=forms.PasswordInput, strip=False)
@@ -72,6 +77,10 @@ class ProfileForm(forms.ModelForm):
     website = forms.URLField(
         required=False, assume_scheme="https", max_length=200, validators=[validate_web_address]
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["real_name"].validators.append(refuse_control_characters)
 
     class Meta:
         model = User

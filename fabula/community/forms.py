@@ -8,6 +8,7 @@ from typing import cast
 from django import forms
 
 from fabula.conf.models import SiteSettings, site_settings
+from fabula.lib.text import refuse_control_characters
 
 
 def rating_choices() -> list[tuple[str, str]]:
@@ -28,7 +29,9 @@ class ReviewForm(forms.Form):
     rating = forms.TypedChoiceField(
         label="Rating", choices=(), coerce=int, empty_value=None, required=False
     )
-    name = forms.CharField(label="Your name", max_length=100, required=False)
+    name = forms.CharField(
+        label="Your name", max_length=100, required=False, validators=[refuse_control_characters]
+    )
     # The honeypot: hidden from people by CSS and aria-hidden; robots fill every field they see.
     website = forms.CharField(label="Leave this empty", required=False)
 

@@ -20,6 +20,7 @@ from lxml import etree
 from fabula.conf.models import site_settings
 from fabula.formats.registry import Format
 from fabula.lib.html import html_to_plain
+from fabula.lib.text import xml_safe
 from fabula.lib.words import tidy_title
 from fabula.stories.models import Chapter, Story
 
@@ -130,7 +131,7 @@ def entry_element(entry: Entry, nsmap=None) -> etree._Element:
     if entry.language:
         _text(element, f"{{{NAMESPACES['dc']}}}language", entry.language)
     for term, label in entry.categories:
-        etree.SubElement(element, f"{{{ATOM}}}category", term=term, label=label)
+        etree.SubElement(element, f"{{{ATOM}}}category", term=xml_safe(term), label=xml_safe(label))
     if entry.summary:
         _text(element, "summary", entry.summary).set("type", "text")
     if entry.content_html:
@@ -143,7 +144,7 @@ def entry_element(entry: Entry, nsmap=None) -> etree._Element:
 def _text(parent, name: str, value: str):
     tag = name if name.startswith("{") else f"{{{ATOM}}}{name}"
     element = etree.SubElement(parent, tag)
-    element.text = _xml_safe(value)
+    element.text = xml_safe(value)
     return element
 
 
@@ -160,15 +161,10 @@ def _link(parent, link: Link) -> None:
         parent, f"{{{ATOM}}}link", rel=link.rel, href=link.href, type=link.type
     )
     if link.title:
-        element.set("title", _xml_safe(link.title))
+        element.set("title", xml_safe(link.title))
     for name, value in link.extra.items():
         prefix, _, local = name.rpartition(":")
-        element.set(f"{{{NAMESPACES[prefix]}}}{local}" if prefix else local, value)
-
-
-def _xml_safe(value: str) -> str:
-    """Text without the control characters XML cannot hold."""
-    return "".join(ch for ch in value if ch in "\t\n\r" or ord(ch) >= 32)
+        element.set(f"{{{NAMESPACES[prefix]}}}{local}" if prefix else local, xml_safe(value))
 
 
 # ---------------------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ and a download is built once per version of the story (`downloads.py`), not once
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, replace
 from datetime import datetime
 from uuid import NAMESPACE_URL, uuid5
 
@@ -17,6 +17,7 @@ from django.urls import reverse
 
 from fabula.conf.models import site_settings
 from fabula.formats import efiction_fields
+from fabula.lib.text import xml_safe
 from fabula.stories.models import Chapter, SeriesEntry, Story
 from fabula.stories.selectors import StoryHeader, story_header
 
@@ -68,7 +69,25 @@ class Book:
 
 
 def gather(story: Story, chapters: Sequence[Chapter]) -> Book:
-    """Everything a format prints about `story` with these chapters (already filtered)."""
+    """Everything a format prints about `story` with these chapters (already filtered), with
+    what XML cannot carry removed from every text (old data may hold a control character, and
+    an e-book's XML would refuse it)."""
+    return _printable(_gather(story, chapters))
+
+
+def _printable(value):
+    """`value` with `xml_safe` applied to every string inside it (Book and its parts, lists and
+    pairs); model objects (the story, its header) are left as they are."""
+    if isinstance(value, str):
+        return xml_safe(value)
+    if isinstance(value, list | tuple):
+        return type(value)(_printable(item) for item in value)
+    if isinstance(value, Book | BookChapter | SeriesPlace):
+        return replace(value, **{f.name: _printable(getattr(value, f.name)) for f in fields(value)})
+    return value
+
+
+def _gather(story: Story, chapters: Sequence[Chapter]) -> Book:
     site = site_settings()
     chapters = list(chapters)
     header = story_header(story, chapters)

@@ -25,8 +25,8 @@ from lxml import etree
 from lxml import html as lxml_html
 
 from fabula.formats.blocks import BLOCK_TAGS
+from fabula.lib.text import xml_safe
 
-_XML_FORBIDDEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 # Obsolete element -> (current element, class to keep its look, or "").
 _RENAMED = {
     "center": ("div", "center"),
@@ -57,7 +57,7 @@ def to_xhtml(
     With `blocks` (the default) text and inline elements that stand outside any block are
     wrapped in paragraphs, so the result may be placed in a `div` or `section`: a note stored
     inline ("Thanks to my beta!") becomes `<p>Thanks to my beta!</p>`."""
-    value = _XML_FORBIDDEN.sub("", value or "")
+    value = xml_safe(value)
     if not value.strip():
         return ""
     root = lxml_html.fragment_fromstring(value, create_parent="div")

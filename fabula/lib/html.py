@@ -11,6 +11,8 @@ from collections.abc import Callable
 
 import nh3
 
+from fabula.lib.text import without_control_characters
+
 ALLOWED_TAGS = {
     "a",
     "abbr",
@@ -108,7 +110,8 @@ def sanitizer(*, allowed: str) -> Callable[[str], str]:
         url_schemes={"http", "https", "mailto"},
         link_rel="noopener nofollow ugc",
     )
-    return lambda value: cleaner.clean(value) if value else ""
+    # Control characters go first: nh3 keeps them, and XML (feeds, e-books) cannot hold them.
+    return lambda value: cleaner.clean(without_control_characters(value)) if value else ""
 
 
 _TAG = re.compile(r"<[^>]*>")

@@ -3,6 +3,7 @@
 import re
 
 from fabula.lib.html import html_to_plain
+from fabula.lib.text import without_control_characters
 
 # A word is a run of letters, digits or marks; an apostrophe or hyphen inside it does not split
 # it ("don't", "well-known" are one word each). CJK text, written without spaces, counts each
@@ -21,5 +22,6 @@ def count_words(html: str) -> int:
 
 def tidy_title(text: str | None) -> str:
     """A title, name or other one-line text as it is stored: runs of spaces, tabs and line breaks
-    become one space, and none lead or trail."""
-    return " ".join((text or "").split())
+    become one space, and none lead or trail; control characters are dropped."""
+    words = (without_control_characters(word) for word in (text or "").split())
+    return " ".join(word for word in words if word)

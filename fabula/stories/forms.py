@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from fabula.accounts.models import User
 from fabula.lib.refusals import ActionRefused
+from fabula.lib.text import refuse_control_characters
 from fabula.lib.words import tidy_title
 from fabula.stories.actions.chapters import check_chapter_size
 from fabula.stories.models import Challenge, Series, Story
@@ -35,10 +36,15 @@ class TagChoiceField(forms.ModelMultipleChoiceField):
 # Characters in one free-form tag (Tag.name is a CharField, so it has a max_length).
 FREEFORM_LENGTH = cast(int, Tag._meta.get_field("name").max_length)
 FREEFORM_MOST = 75  # free-form tags on one story
+PEN_NAME_LENGTH = cast(int, User._meta.get_field("pen_name").max_length)
 
 
 class StoryForm(forms.Form):
-    title = forms.CharField(max_length=200, error_messages={"required": "A story needs a title."})
+    title = forms.CharField(
+        max_length=200,
+        error_messages={"required": "A story needs a title."},
+        validators=[refuse_control_characters],
+    )
     summary = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), required=False)
     notes = forms.CharField(
         label="Story notes", widget=forms.Textarea(attrs={"rows": 4}), required=False
@@ -61,6 +67,7 @@ class StoryForm(forms.Form):
         max_length=2000,
         help_text="Anything else a reader may look for, separated by commas: "
         "“slow burn, hurt/comfort, road trip”.",
+        validators=[refuse_control_characters],
     )
 
     def __init__(self, *args, **kwargs):
@@ -167,6 +174,8 @@ class NewStoryExtrasForm(forms.Form):
         required=False,
         label="Co-authors",
         help_text="Pen names, separated by commas. Each is invited and must accept.",
+        max_length=2000,  # some thirty pen names; a page's worth would make the look-up fail
+        validators=[refuse_control_characters],
     )
     series = forms.ModelChoiceField(queryset=Series.objects.none(), required=False)
 
@@ -181,6 +190,8 @@ class NewStoryExtrasForm(forms.Form):
         names = [n.strip() for n in self.cleaned_data["coauthors"].split(",") if n.strip()]
         found = []
         for name in names:
+            if len(name) > PEN_NAME_LENGTH:  # no such member, and no need to ask the database
+                raise forms.ValidationError(f"No member has the pen name “{name[:60]}…”.")
             user = User.objects.filter(pen_name__iexact=name, is_active=True).first()
             if user is None:
                 raise forms.ValidationError(f"No member has the pen name “{name}”.")
@@ -198,7 +209,12 @@ def future_or_none(value: datetime | None) -> datetime | None:
 
 
 class ChapterForm(forms.Form):
-    title = forms.CharField(max_length=200, required=False, help_text="Empty: “Chapter N”.")
+    title = forms.CharField(
+        max_length=200,
+        required=False,
+        help_text="Empty: “Chapter N”.",
+        validators=[refuse_control_characters],
+    )
     notes = forms.CharField(
         label="Notes before the chapter", widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
@@ -325,7 +341,9 @@ class ScheduleForm(forms.Form):
 
 
 class InviteForm(forms.Form):
-    pen_name = forms.CharField(max_length=60, label="Pen name")
+    pen_name = forms.CharField(
+        max_length=60, label="Pen name", validators=[refuse_control_characters]
+    )
 
     def clean_pen_name(self) -> User:
         name = self.cleaned_data["pen_name"].strip()
@@ -336,7 +354,11 @@ class InviteForm(forms.Form):
 
 
 class SeriesForm(forms.Form):
-    title = forms.CharField(max_length=200, error_messages={"required": "A series needs a title."})
+    title = forms.CharField(
+        max_length=200,
+        error_messages={"required": "A series needs a title."},
+        validators=[refuse_control_characters],
+    )
     summary = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), required=False)
     openness = forms.ChoiceField(choices=Series.Openness.choices, initial=Series.Openness.CLOSED)
 
@@ -366,6 +388,8 @@ class SeriesAddForm(forms.Form):
 
 class ChallengeForm(forms.Form):
     title = forms.CharField(
-        max_length=200, error_messages={"required": "A challenge needs a title."}
+        max_length=200,
+        error_messages={"required": "A challenge needs a title."},
+        validators=[refuse_control_characters],
     )
     summary = forms.CharField(widget=forms.Textarea(attrs={"rows": 5}), required=False)

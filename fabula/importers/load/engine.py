@@ -19,8 +19,10 @@ from django.db.models import Max, Model
 from fabula.importers.actions import import_records_add, import_records_forget
 from fabula.importers.dump import Readable
 from fabula.importers.models import ImportRecord
+from fabula.lib.text import has_control_characters, without_control_characters
 
 ALREADY = "already imported"
+ONE_LINE_FIELDS = ("title", "name", "pen_name", "real_name")
 BATCH = 500
 INDEXED = "search index"  # the ImportRecord kind of a story whose search index rows are written
 
@@ -175,6 +177,7 @@ class Engine:
                 todo = []
                 for item in chunk:
                     tally.read += 1
+                    self.without_control_characters(kind, key(item), item)
                     if str(key(item)) in self.done[kind]:
                         self.report.skip(kind, key(item), ALREADY)
                     else:
@@ -189,6 +192,18 @@ class Engine:
                 self.flush()
             done += len(chunk)
             self.progress(f"loading {kind}", done, max(total, done))
+
+    def without_control_characters(self, kind: str, key, item: dict) -> None:
+        """A one-line text (title, name) with control characters loses them, and the report
+        says so; longer texts lose them in the sanitiser. Feeds and e-books could not carry
+        them (`lib.text`)."""
+        for name in ONE_LINE_FIELDS:
+            value = item.get(name)
+            if isinstance(value, str) and has_control_characters(value):
+                item[name] = without_control_characters(value)
+                self.report.problems.append(
+                    f"{kind} {key}: control characters removed from its {name.replace('_', ' ')}"
+                )
 
     def all_or_one_by_one(
         self, items: list[dict], write: Write, key: Callable[[dict], object]

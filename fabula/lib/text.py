@@ -1,0 +1,46 @@
+"""What text from outside may hold: no control characters, and nothing XML cannot carry.
+
+A control character (U+0001, an escape, a C1 code) has no business in a title, a tag or a
+name; in a feed or an e-book it is worse than useless, since XML refuses it and the page that
+writes the feed fails for everyone. So they are refused at the edge (forms say so: the
+`refuse_control_characters` validator), removed where text is stored without a person to tell
+(`without_control_characters`, used by `words.tidy_title` and `html.sanitize`, so every import
+goes through it), and removed again at the XML output (`xml_safe`), so that data older than
+these rules cannot break a feed either.
+"""
+
+from __future__ import annotations
+
+import re
+
+from django.core.exceptions import ValidationError
+
+# C0 and C1 controls and DEL, less tab and the two line ends that text legitimately holds.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# What XML 1.0 cannot hold at all (lxml refuses to write it): C0 controls less tab and line
+# ends, lone surrogates, and the two non-characters U+FFFE and U+FFFF.
+_NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def has_control_characters(text: str) -> bool:
+    return bool(_CONTROL.search(text or ""))
+
+
+def without_control_characters(text: str) -> str:
+    return _CONTROL.sub("", text or "")
+
+
+def xml_safe(text: str) -> str:
+    """`text` with what XML cannot carry removed: for every value a feed or a book writes."""
+    return _NOT_XML.sub("", text or "")
+
+
+def refuse_control_characters(value: str) -> None:
+    """A form field's validator: a clear message instead of storing an invisible code."""
+    found = _CONTROL.search(value or "")
+    if found:
+        raise ValidationError(
+            f"This holds an invisible control character (U+{ord(found.group()):04X}): "
+            "remove it and try again.",
+            code="control_character",
+        )
