@@ -26,6 +26,7 @@ from fabula.community import actions, permissions, selectors, toplists
 from fabula.community.actions import BLOCKABLE, FOLLOWABLE, Targets
 from fabula.community.forms import FavouriteForm, ReplyForm, ReviewForm
 from fabula.community.models import Favourite, Reading, Review, Subscription
+from fabula.lib.numbers import positive_id, whole_number
 from fabula.lib.ratelimit import client_address, with_retry_after
 from fabula.lib.redirects import next_url
 from fabula.lib.refusals import ActionRefused, NotAllowed, RateLimited
@@ -107,10 +108,9 @@ def _chapter_of(request, story: Story, raw) -> Chapter | None:
     one this reader sees."""
     if raw in (None, ""):
         return None
-    try:
-        chapter_id = int(raw)
-    except ValueError:
-        raise Http404("No such chapter.") from None
+    chapter_id = positive_id(raw)
+    if chapter_id is None:
+        raise Http404("No such chapter.")
     chapter = visible_chapters(request.user, story).filter(pk=chapter_id).first()
     if chapter is None:
         raise Http404("No such chapter.")
@@ -480,7 +480,8 @@ def blocks(request):
     """The member's blocklist; a POST with `tag` hides one more tag."""
     if request.method == "POST":
         raw = request.POST.get("tag", "")
-        tag = Tag.objects.filter(pk=int(raw)).first() if raw.isdigit() else None
+        tag_id = positive_id(raw)
+        tag = Tag.objects.filter(pk=tag_id).first() if tag_id else None
         if tag is None:
             raise Http404("No such tag.")
         actions.block_tag(user=request.user, tag=tag)

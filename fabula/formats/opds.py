@@ -35,6 +35,7 @@ from fabula.stories.listing.browsing import (
     stories_tagged,
     tags_with_counts,
 )
+from fabula.stories.listing.pages import page_number
 from fabula.stories.models import Chapter, Series, Story
 from fabula.stories.selectors import with_listing_data
 from fabula.taxonomy.models import TagKind
@@ -377,10 +378,7 @@ def _with_page(path: str, query: dict[str, str] | None, number: int | None) -> s
 
 
 def _page(items, raw: str | None) -> Page:
-    try:
-        number = int(raw or 1)
-    except ValueError:
-        number = 1
+    number = page_number(raw)
     try:
         return Paginator(items, site_settings().items_per_page).page(number)
     except EmptyPage as error:

@@ -42,6 +42,7 @@ from fabula.formats.downloads import (
 )
 from fabula.formats.models import AppPassword
 from fabula.formats.registry import downloadable_formats
+from fabula.lib.numbers import positive_id
 from fabula.lib.pagecache import cached_page
 from fabula.stories.models import Series, Story
 from fabula.stories.permissions import (
@@ -315,10 +316,7 @@ def app_passwords(request):
     new_password = None
     if request.method == "POST":
         if "revoke" in request.POST:
-            try:
-                password_id = int(request.POST["revoke"])
-            except ValueError:
-                password_id = 0
+            password_id = positive_id(request.POST["revoke"]) or 0
             if app_password_revoke(user=request.user, password_id=password_id):
                 messages.success(
                     request, "The app password is revoked: apps using it are logged out."

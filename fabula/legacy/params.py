@@ -10,8 +10,7 @@ from __future__ import annotations
 
 from django.http import Http404
 
-# The largest id a database column holds (a signed 64-bit integer); longer numbers name nothing.
-_LARGEST_ID = 2**63 - 1
+from fabula.lib.numbers import positive_id
 
 
 def legacy_params(request) -> dict[str, str]:
@@ -29,13 +28,8 @@ def legacy_params(request) -> dict[str, str]:
 
 
 def parse_id(value: str | None) -> int | None:
-    """A positive id written in digits, or None."""
-    if not value or not value.isascii() or not value.isdigit():
-        return None
-    number = int(value)
-    if number < 1 or number > _LARGEST_ID:
-        return None
-    return number
+    """A positive id written in ASCII digits, or None (`lib.numbers`, the one strict parse)."""
+    return positive_id(value)
 
 
 def require_id(params: dict[str, str], name: str) -> int:

@@ -117,7 +117,8 @@ def audit_log(request):
 
 @staff_only
 def members(request):
-    query = request.GET.get("q", "").strip()
+    # A pen name is at most 60 characters; a longer query would only make SQLite's LIKE fail.
+    query = request.GET.get("q", "").strip()[:60]
     found = User.objects.filter(pen_name__icontains=query)[:50] if query else []
     return render(request, "moderation/members.html", {"query": query, "found": found})
 

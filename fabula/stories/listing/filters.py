@@ -30,6 +30,7 @@ from django.http import QueryDict
 from django.utils import timezone
 
 from fabula.lib.db import id_list
+from fabula.lib.numbers import whole_number
 from fabula.stories.models import Story, StoryTag
 from fabula.taxonomy.models import Tag, TagKind
 
@@ -47,6 +48,7 @@ PARAMETERS = (
 )
 TAGS_PER_KIND = 10  # the most frequent tags of each kind shown in the sidebar
 MAX_VALUES = 50  # more values of one parameter than this are not a real reader's filter
+MOST = 10**9 - 1  # a larger id or word count is no real reader's filter either
 
 
 @dataclass
@@ -82,8 +84,9 @@ class FilterState:
 def _ids(values: list[str], name: str, problems: list[str]) -> list[int]:
     ids = []
     for value in values[:MAX_VALUES]:
-        if value.isdigit() and len(value) < 10:
-            ids.append(int(value))
+        number = whole_number(value, largest=MOST)
+        if number is not None:
+            ids.append(number)
         elif value:
             problems.append(f"Ignored {name}={value[:40]!r}: not an id.")
     return list(dict.fromkeys(ids))
@@ -93,8 +96,9 @@ def _number(value: str | None, name: str, problems: list[str]) -> int | None:
     if not value:
         return None
     value = value.replace(",", "").strip()
-    if value.isdigit() and len(value) < 10:
-        return int(value)
+    number = whole_number(value, largest=MOST)
+    if number is not None:
+        return number
     problems.append(f"Ignored {name}={value[:40]!r}: not a whole number.")
     return None
 

@@ -19,6 +19,7 @@ from django.http import Http404, QueryDict
 
 from fabula.accounts.models import STORY_SORTS
 from fabula.conf.models import site_settings
+from fabula.lib.numbers import whole_number
 from fabula.stories.listing.cards import Card, make_cards
 from fabula.stories.listing.filters import PARAMETERS as FILTER_PARAMETERS
 from fabula.stories.listing.filters import Sidebar, apply_filters, read_filters, sidebar
@@ -76,11 +77,10 @@ def filter_by_letter(stories: QuerySet[Story], letter: str) -> QuerySet[Story]:
 
 
 def page_number(raw: str | None) -> int:
-    """The page asked for: a number, or 1 when the value is missing or not a number."""
-    try:
-        return int(raw or 1)
-    except ValueError:
-        return 1
+    """The page asked for: a number (0 or past the end: no such page), or 1 when the value is
+    missing or not plain digits ("-1", "²" and 5,000 digits included)."""
+    number = whole_number(raw)
+    return 1 if number is None else number
 
 
 def paginate(items, raw_page: str | None, per_page: int | None = None) -> Page:
