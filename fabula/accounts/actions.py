@@ -11,14 +11,17 @@ from fabula.accounts.models import User
 from fabula.conf.markup import sanitize
 from fabula.lib.changes import changed
 from fabula.lib.refusals import ActionRefused
+from fabula.lib.text import invisible_character
 from fabula.lib.weblinks import web_address
-from fabula.lib.words import tidy_title
+from fabula.lib.words import normal_pen_name
 
 ORPHAN_PEN_NAME = "Orphan Account"
 
 
 def member_register(*, pen_name: str, email: str, password: str) -> User:
-    pen_name = tidy_title(pen_name)
+    pen_name = normal_pen_name(pen_name)
+    if invisible_character(pen_name):
+        raise ActionRefused("A pen name cannot hold invisible characters.")
     if User.objects.filter(pen_name__iexact=pen_name).exists():
         raise ActionRefused(f"The pen name “{pen_name}” is taken.")
     return User.objects.create_user(pen_name, email, password)

@@ -10,9 +10,9 @@ from django.contrib.auth.forms import AuthenticationForm
 
 from fabula.accounts.models import STORY_SORTS, User
 from fabula.conf.models import site_settings
-from fabula.lib.text import refuse_control_characters
+from fabula.lib.text import invisible_character, refuse_control_characters
 from fabula.lib.weblinks import validate_web_address
-from fabula.lib.words import tidy_title
+from fabula.lib.words import normal_pen_name
 
 TEXT_SIZES = [(s, f"{s}%") for s in (80, 90, 100, 110, 125, 150, 175)]
 
@@ -42,9 +42,15 @@ class RegisterForm(forms.Form):
             )
 
     def clean_pen_name(self) -> str:
-        name = tidy_title(self.cleaned_data["pen_name"])
+        name = normal_pen_name(self.cleaned_data["pen_name"])
         if not name:
             raise forms.ValidationError("Choose a pen name.")
+        hidden = invisible_character(name)
+        if hidden:
+            raise forms.ValidationError(
+                f"A pen name cannot hold invisible characters (this one has U+{ord(hidden):04X}):"
+                " it would look like another member's."
+            )
         if User.objects.filter(pen_name__iexact=name).exists():
             raise forms.ValidationError(f"The pen name “{name}” is taken; choose another.")
         return name

@@ -110,8 +110,43 @@ def sanitizer(*, allowed: str) -> Callable[[str], str]:
         url_schemes={"http", "https", "mailto"},
         link_rel="noopener nofollow ugc",
     )
-    # Control characters go first: nh3 keeps them, and XML (feeds, e-books) cannot hold them.
-    return lambda value: cleaner.clean(without_control_characters(value)) if value else ""
+
+    def clean(value: str) -> str:
+        # Control characters go first: nh3 keeps them, and XML (feeds, e-books) cannot hold
+        # them. Style sheets go next, where their end is known (see `_without_style_sheets`).
+        return cleaner.clean(_without_style_sheets(without_control_characters(value)))
+
+    return lambda value: clean(value) if value else ""
+
+
+# The tags nh3 would drop with everything inside them: style sheets, and SVG and MathML (foreign
+# content, where a <style> is no longer raw text and can hold the rest of the page).
+_SWALLOWING = re.compile(r"<(/?)(style|svg|math)\b[^>]{0,2000}>", re.I)
+
+
+def _without_style_sheets(value: str) -> str:
+    """`value` without its style sheets and without SVG and MathML tags, in one linear pass.
+
+    nh3 drops a <style> element whole; inside an <svg>, an unclosed <style> held the rest of a
+    chapter, which vanished without a word. Here a style sheet with its end tag goes; one
+    without loses only its tag, so the text after it stays; and svg/math tags go (never
+    allowed, nh3 would drop them with their text) so the words inside them stay as text."""
+    out, position, sheet = [], 0, None  # sheet: where the open style sheet's text begins
+    for tag in _SWALLOWING.finditer(value):
+        closing, name = tag.group(1), tag.group(2).lower()
+        if sheet is not None:
+            if closing and name == "style":
+                position, sheet = tag.end(), None
+            continue
+        out.append(value[position : tag.start()])
+        position = tag.end()
+        if name == "style" and not closing:
+            sheet = tag.end()
+    if sheet is not None:  # never closed: keep what follows its tag, tags like it removed
+        out.append(_SWALLOWING.sub("", value[sheet:]))
+    else:
+        out.append(value[position:])
+    return "".join(out)
 
 
 _TAG = re.compile(r"<[^>]*>")

@@ -12,6 +12,7 @@ these rules cannot break a feed either.
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from django.core.exceptions import ValidationError
 
@@ -20,6 +21,13 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 # What XML 1.0 cannot hold at all (lxml refuses to write it): C0 controls less tab and line
 # ends, lone surrogates, and the two non-characters U+FFFE and U+FFFF.
 _NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def invisible_character(text: str) -> str | None:
+    """The first character of `text` that shows nothing yet changes what a reader sees: zero
+    width spaces and joiners, direction overrides and isolates, soft hyphens, byte order marks
+    (Unicode's "format" characters). Two pen names that differ only by one look the same."""
+    return next((ch for ch in text or "" if unicodedata.category(ch) == "Cf"), None)
 
 
 def has_control_characters(text: str) -> bool:

@@ -1,6 +1,7 @@
 """Words the way a reader sees them: counted in any script, and a one-line text's spacing tidied."""
 
 import re
+import unicodedata
 
 from fabula.lib.html import html_to_plain
 from fabula.lib.text import without_control_characters
@@ -18,6 +19,13 @@ def count_words(html: str) -> int:
     if cjk:
         text = _CJK.sub(" ", text)
     return cjk + len(_WORD.findall(text))
+
+
+def normal_pen_name(text: str | None) -> str:
+    """A pen name as it is stored and looked up: NFKC-normalised, as Django's login form
+    normalises what is typed (so a name written in fullwidth letters is the name in plain ones
+    and can log in), then tidied."""
+    return tidy_title(unicodedata.normalize("NFKC", text or ""))
 
 
 def tidy_title(text: str | None) -> str:

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import codecs
 import io
 import os
 
@@ -51,7 +52,22 @@ def read_upload(upload: UploadedFile) -> str:
     return sanitize(text)
 
 
+# Byte order marks: Windows' Notepad saves "Unicode" text as UTF-16 with one.
+_BOMS = [
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+]
+
+
 def _decode(data: bytes) -> str:
+    for bom, encoding in _BOMS:  # UTF-32 first: its little-endian mark starts like UTF-16's
+        if data.startswith(bom):
+            try:
+                return data.decode(encoding)
+            except UnicodeDecodeError as error:
+                raise UnreadableUpload(f"That file is damaged {encoding.upper()} text.") from error
     if b"\x00" in data[:4096]:
         raise UnreadableUpload("That file is not text (it looks like a program or an image).")
     for encoding in ("utf-8-sig", "cp1252"):

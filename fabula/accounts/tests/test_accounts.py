@@ -10,6 +10,7 @@ import re
 import pytest
 from django.contrib.auth.hashers import identify_hasher
 from django.core import mail
+from django.test import Client
 from django.urls import reverse
 
 from fabula.accounts import actions
@@ -175,3 +176,20 @@ def test_profile_update_refuses_a_script_link(author):
         )
     author.refresh_from_db()
     assert author.website == ""
+
+
+def test_a_pen_name_in_fullwidth_letters_is_stored_as_login_reads_it(client):
+    response = join(client, pen_name="Ｄｗｉｇｈｔ Ｓ")
+    assert response.status_code == 302
+    assert User.objects.get(email="new@example.org").pen_name == "Dwight S"
+    for typed in ("Ｄｗｉｇｈｔ Ｓ", "dwight s"):
+        logged = Client().post(reverse("accounts:login"), {"username": typed, "password": PASSWORD})
+        assert logged.status_code == 302, typed
+
+
+@pytest.mark.parametrize("hidden", ["\u200b", "\u200d", "\u202e", "\u2066", "\u00ad", "\ufeff"])
+def test_look_alike_pen_names_are_refused(client, author, hidden):
+    name = author.pen_name[:3] + hidden + author.pen_name[3:]
+    response = join(client, pen_name=name)
+    assert "cannot hold invisible characters" in response.content.decode()
+    assert User.objects.count() == 1

@@ -26,8 +26,9 @@ from fabula.importers.dump import KINDS, from_json_date
 from fabula.importers.load.engine import ALREADY, id_or_key
 from fabula.importers.load.index import Indexing
 from fabula.lib.db import bulk_writing
+from fabula.lib.text import invisible_character
 from fabula.lib.weblinks import web_address
-from fabula.lib.words import tidy_title
+from fabula.lib.words import normal_pen_name, tidy_title
 from fabula.search import indexing
 from fabula.stories import actions
 from fabula.stories.models import Challenge, Chapter, Series, Status, Story
@@ -241,7 +242,14 @@ class Loader(Indexing):
         refused, rows, names, renamed = {}, [], set(), []
         for item in items:
             key = id_or_key(item)
-            pen_name = item["pen_name"].strip()
+            pen_name = normal_pen_name(item["pen_name"])
+            if invisible_character(pen_name):
+                pen_name = "".join(ch for ch in pen_name if not invisible_character(ch))
+            if pen_name != item["pen_name"].strip():
+                renamed.append(
+                    f"members {key}: pen name {item['pen_name']!r} written as {pen_name!r} "
+                    "(invisible or compatibility characters, which login could not match)"
+                )
             if item.get("id") is None:
                 found = User.objects.filter(pen_name__iexact=pen_name).first()
                 if found is not None:

@@ -31,3 +31,20 @@ def test_xml_safe_text_is_accepted_by_lxml(bad):
         element.text = f"a{bad}b"
     element.text = xml_safe(f"a{bad}b")
     assert element.text == "ab"
+
+
+@pytest.mark.parametrize(
+    ("given", "kept"),
+    [
+        ("<p>a</p><svg><style>.x{}Rest of <em>the</em> chapter", "Rest of <em>the</em> chapter"),
+        ("<svg><style>.x{}</style></svg><p>Rest</p>", "<p>Rest</p>"),
+        ("<math><style>x{}<i>Rest</i>", "<i>Rest</i>"),
+        ("<p>a</p><style>p{color:red}</style><p>Rest</p>", "<p>a</p><p>Rest</p>"),
+        ("<style>one</style><style>two<p>Rest</p>", "<p>Rest</p>"),
+    ],
+)
+def test_the_sanitiser_keeps_the_text_after_a_style_sheet(given, kept):
+    """An unclosed <style> inside SVG used to take the rest of the chapter with it, silently."""
+    cleaned = sanitize(given, allowed="")
+    assert kept in cleaned
+    assert "<style" not in cleaned and "color:red" not in cleaned

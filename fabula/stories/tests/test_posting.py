@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import codecs
+
 import pytest
 from django.core import mail
 from django.urls import reverse
@@ -178,6 +180,21 @@ def test_upload_txt_html_and_not_text(author_client, archive):
     wrong = SimpleUploadedFile("ch.pdf", b"%PDF-1.4")
     response = post_story(author_client, archive, title="Third", **{"chapter-upload": wrong})
     assert "Upload a .txt, .html or .docx file." in response.content.decode()
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be", "utf-32"])
+def test_upload_unicode_text_with_a_byte_order_mark(author_client, archive, encoding):
+    """Notepad's "Unicode" is UTF-16 with a byte order mark: text, not a program."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    text = "Première ligne — “quoted”.\n\nSecond paragraph."
+    data = text.encode(encoding)
+    if encoding == "utf-16-be":
+        data = codecs.BOM_UTF16_BE + data
+    upload = SimpleUploadedFile("ch.txt", data)
+    post_story(author_client, archive, **{"chapter-body": "", "chapter-upload": upload})
+    body = newest_story().chapters.get().body
+    assert body == "<p>Première ligne — “quoted”.</p>\n<p>Second paragraph.</p>"
 
 
 def test_upload_docx(author_client, archive):
