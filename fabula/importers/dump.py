@@ -62,7 +62,10 @@ class DumpWriter:
     """Writes a dump folder; use as a context manager so the manifest is written last (a dump
     without a manifest is an unfinished one, and the loader refuses it)."""
 
-    def __init__(self, folder: str | Path, *, source: str):
+    def __init__(self, folder: str | Path, *, source: str, written_at: datetime | None = None):
+        """`written_at`: what the manifest says it was written at (the clock, by default; a
+        backup gives the time of the archive's newest change)."""
+        self.written_at = written_at
         self.folder = Path(folder)
         self.folder.mkdir(parents=True, exist_ok=True)
         (self.folder / "manifest.json").unlink(missing_ok=True)
@@ -91,9 +94,14 @@ class DumpWriter:
         """Count items read from the source (imported or not), for the report."""
         self.read[kind] = self.read.get(kind, 0) + number
 
-    def problem(self, kind: str, item: str | int | None, reason: str) -> None:
-        """An item the converter could not bring over (or brought over damaged), and why."""
-        self.add("problems", {"kind": kind, "item": item, "reason": reason})
+    def problem(
+        self, kind: str, item: str | int | None, reason: str, *, damage: bool = False
+    ) -> None:
+        """An item the converter could not bring over (or brought over damaged), and why.
+        `damage`: the source itself is damaged there (a row unreadable, the file cut short), so
+        the archive cannot come over whole; loading then needs --allow-partial."""
+        record = {"kind": kind, "item": item, "reason": reason}
+        self.add("problems", record | {"damage": True} if damage else record)
 
     def close(self, *, finished: bool = True) -> None:
         for file in self._files.values():
@@ -107,7 +115,7 @@ class DumpWriter:
             "format": FORMAT,
             "version": VERSION,
             "source": self.source,
-            "written_at": to_json_date(datetime.now(UTC)),
+            "written_at": to_json_date(self.written_at or datetime.now(UTC)),
             "counts": {kind: self.counts.get(kind, 0) for kind in KINDS},
             "read": self.read,
             "problems": self.counts.get("problems", 0),
@@ -164,21 +172,67 @@ class Dump:
         return self.manifest.get("counts", {}).get(kind, 0)
 
     def records(self, kind: str) -> Iterator[dict]:
+        """The records of a kind; a line that is not a JSON object is left out (`damage`
+        names it, and a load refuses the dump unless it is allowed to be partial)."""
+        for _number, record in self._lines(kind):
+            if record is not None:
+                yield record
+
+    def _lines(self, kind: str) -> Iterator[tuple[int, dict | None]]:
+        """(line number, record or None for a damaged line) for each line of a kind's file."""
         path = self.folder / f"{kind}.jsonl"
         if not path.exists():
             return
-        with open(path, encoding="utf-8") as file:
+        with open(path, encoding="utf-8", errors="replace") as file:
             for number, line in enumerate(file, 1):
                 if not line.isspace():  # (not strip(), which would copy every chapter's line)
                     try:
-                        yield json.loads(line)
-                    except ValueError as error:
-                        raise DumpError(
-                            f"{path}, line {number}: not valid JSON: {error}"
-                        ) from error
+                        record = json.loads(line)
+                    except ValueError:
+                        record = None
+                    yield number, record if isinstance(record, dict) else None
+
+    def damage(self) -> list[str]:
+        """What makes this dump less than whole: damaged lines, files shorter than the
+        manifest counts (cut at a line boundary), and what the writer found damaged in its
+        source. One pass over every file, before anything is loaded."""
+        found = [
+            f"{problem.get('kind')} {problem.get('item')}: {problem.get('reason')}"
+            if problem.get("item") is not None
+            else f"{problem.get('kind')}: {problem.get('reason')}"
+            for problem in self.problems()
+            if problem.get("damage")
+        ]
+        for kind in (*KINDS, "problems"):
+            read = 0
+            for number, record in self._lines(kind):
+                read += 1
+                if record is None:
+                    found.append(f"{kind}.jsonl, line {number}: not a JSON record (damaged)")
+            expected = self.count(kind) if kind != "problems" else self.manifest.get("problems")
+            if expected is not None and read < expected:
+                found.append(
+                    f"{kind}.jsonl holds {read} records where the manifest counts {expected}: "
+                    "the file was cut short"
+                )
+        return found
 
     def problems(self) -> list[dict]:
         return list(self.records("problems"))
+
+
+def whole_or_refused(dump: Dump, *, allow_partial: bool) -> list[str]:
+    """The dump's damage (see `Dump.damage`), or DumpError when it has some and a partial
+    load was not asked for: an archive must not come over in part without anyone saying so."""
+    damage = dump.damage()
+    if damage and not allow_partial:
+        listed = "\n".join(f"  {line}" for line in damage[:50])
+        more = f"\n  ... and {len(damage) - 50} more" if len(damage) > 50 else ""
+        raise DumpError(
+            f"The source is not whole, so nothing was loaded ({len(damage)} problems):\n"
+            f"{listed}{more}\nLoad what can be read anyway with --allow-partial."
+        )
+    return damage
 
 
 class StoryDump:

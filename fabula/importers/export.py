@@ -9,7 +9,10 @@ history are not part of a dump.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
+
+from django.db.models import Max
 
 from fabula.accounts.models import User
 from fabula.community.models import Favourite, Kudos, Review, Subscription
@@ -19,6 +22,7 @@ from fabula.importers.dump import DumpWriter, to_json_date
 from fabula.stories.models import Challenge, Chapter, Series, Story, StoryAuthor, StoryTag
 from fabula.taxonomy.models import Rating, Tag, TagKind
 
+EPOCH = datetime(2000, 1, 1, tzinfo=UTC)  # an empty archive's `written_at`
 LEVELS: dict[int, str] = {User.Level.ADMIN: "admin", User.Level.MODERATOR: "moderator"}
 
 
@@ -27,7 +31,7 @@ def write_archive(
 ) -> DumpWriter:
     site = site_settings()
     progress = progress or (lambda label, done, total: None)
-    with DumpWriter(folder, source=f"fabula:{site.site_url}") as out:
+    with DumpWriter(folder, source=f"fabula:{site.site_url}", written_at=_as_of()) as out:
         out.settings = {
             field: getattr(site, field) for field in SETTINGS_FIELDS if hasattr(site, field)
         }
@@ -49,7 +53,7 @@ def write_archive(
             out.add(
                 "tag_kinds",
                 {
-                    "key": f"kind:{kind.pk}",
+                    "key": kind_key(kind),
                     "slug": kind.slug,
                     "name": kind.name,
                     "role": kind.role,
@@ -83,7 +87,7 @@ def write_archive(
                     "default_sort": user.default_sort,
                 },
             )
-        for challenge in Challenge.objects.order_by("pk").prefetch_related("tags"):
+        for challenge in Challenge.objects.order_by("pk").prefetch_related("tags__kind"):
             out.add(
                 "challenges",
                 {
@@ -92,7 +96,7 @@ def write_archive(
                     "summary": challenge.summary,
                     "owner": challenge.owner_id,
                     "challenger": challenge.challenger,
-                    "tags": [f"tag:{t.pk}" for t in challenge.tags.all()],
+                    "tags": [tag_key(t) for t in challenge.tags.all()],
                 },
             )
         _stories(out)
@@ -190,6 +194,26 @@ def write_archive(
     return out
 
 
+def _as_of() -> datetime:
+    """The time of the archive's newest change: a backup's `written_at`, so that two backups
+    of the same archive (or of its restored copy) are the same bytes."""
+    newest = [
+        model.objects.aggregate(newest=Max(field))["newest"]
+        for model, field in (
+            (User, "date_joined"),
+            (Story, "created_at"),
+            (Story, "updated_at"),
+            (Chapter, "updated_at"),
+            (Series, "created_at"),
+            (Review, "created_at"),
+            (Favourite, "created_at"),
+            (Kudos, "created_at"),
+            (Subscription, "created_at"),
+        )
+    ]
+    return max((value for value in newest if value is not None), default=EPOCH)
+
+
 def _target(row) -> dict:
     for field in ("story", "author", "series"):
         value = getattr(row, f"{field}_id")
@@ -198,9 +222,21 @@ def _target(row) -> dict:
     return {}
 
 
+def kind_key(kind: TagKind) -> str:
+    """A tag kind's key in a backup: its slug, which a restore keeps (its row id it does not)."""
+    return f"kind:{kind.slug}"
+
+
+def tag_key(tag: Tag) -> str:
+    """A tag's key in a backup: its kind and its number (`legacy_id`, which every tag has and
+    a restore keeps), so the backup of a restored archive names its tags the same way."""
+    number = tag.legacy_id if tag.legacy_id is not None else f"row{tag.pk}"
+    return f"tag:{tag.kind.slug}:{number}"
+
+
 def _tags(out: DumpWriter) -> None:
     """Tags, each after its parent (the loader needs the parent first)."""
-    tags = {tag.pk: tag for tag in Tag.objects.all()}
+    tags = {tag.pk: tag for tag in Tag.objects.select_related("kind")}
 
     def depth(tag: Tag) -> int:
         n = 0
@@ -208,15 +244,16 @@ def _tags(out: DumpWriter) -> None:
             tag, n = tags[tag.parent_id], n + 1
         return n
 
-    for tag in sorted(tags.values(), key=lambda t: (depth(t), t.pk)):
+    keys = {pk: tag_key(tag) for pk, tag in tags.items()}
+    for tag in sorted(tags.values(), key=lambda t: (depth(t), keys[t.pk])):
         out.add(
             "tags",
             {
-                "key": f"tag:{tag.pk}",
-                "kind": f"kind:{tag.kind_id}",
+                "key": keys[tag.pk],
+                "kind": kind_key(tag.kind),
                 "name": tag.name,
-                "parent": f"tag:{tag.parent_id}" if tag.parent_id else None,
-                "synonym_of": f"tag:{tag.synonym_of_id}" if tag.synonym_of_id else None,
+                "parent": keys.get(tag.parent_id) if tag.parent_id else None,
+                "synonym_of": keys.get(tag.synonym_of_id) if tag.synonym_of_id else None,
                 "description": tag.description,
                 "locked": tag.locked,
                 "order": tag.order,
@@ -231,11 +268,12 @@ def _stories(out: DumpWriter) -> None:
         "story_id", "user_id"
     ):
         credits.setdefault(story_id, []).append(user_id)
+    keys = {tag.pk: tag_key(tag) for tag in Tag.objects.select_related("kind")}
     tags: dict[int, list[str]] = {}
     for story_id, tag_id in StoryTag.objects.order_by("story_id", "position").values_list(
         "story_id", "tag_id"
     ):
-        tags.setdefault(story_id, []).append(f"tag:{tag_id}")
+        tags.setdefault(story_id, []).append(keys[tag_id])
     challenges: dict[int, list[int]] = {}
     for story_id, challenge_id in Story.challenges.through.objects.values_list(
         "story_id", "challenge_id"

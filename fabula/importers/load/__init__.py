@@ -29,7 +29,7 @@ from fabula.importers.dump import Readable
 from fabula.importers.load.engine import ALREADY, BATCH, INDEXED, Report
 from fabula.importers.load.kinds import Loader
 
-__all__ = ["ALREADY", "INDEXED", "Loader", "Report", "load_dump"]
+__all__ = ["ALREADY", "INDEXED", "Loader", "Report", "load_dump", "write_report"]
 
 
 def load_dump(
@@ -40,3 +40,13 @@ def load_dump(
     remember: bool = True,
 ) -> Report:
     return Loader(dump, progress, batch, remember=remember).run()
+
+
+def write_report(out, report: Report, damage: list[str]) -> None:
+    """A load's report, and, for a partial load (--allow-partial), what the source lacked."""
+    for line in report.lines():
+        out.write(line)
+    if damage:
+        out.write(f"Loaded in part (--allow-partial): the source was not whole ({len(damage)}):")
+        for line in damage:
+            out.write(f"  {line}")

@@ -359,6 +359,8 @@ class Loader(Indexing):
                             archived_at=item.get("archived_at", "")[:500],
                             word_count=item.get("word_count") or 0,
                             read_count=item.get("read_count", 0),
+                            # A backup's, kept (so a restored archive dumps the same bytes).
+                            created_at=from_json_date(item.get("created_at")) or timezone.now(),
                         ),
                         author_ids=author_ids,
                         tag_ids=[t for t in map(self._tag_id, item.get("tags", [])) if t],
@@ -442,6 +444,7 @@ class Loader(Indexing):
                 summary=item.get("summary", ""),
                 openness=item.get("openness", Series.Openness.CLOSED),
                 series_id=item.get("id"),
+                created_at=from_json_date(item.get("created_at")),
             )
             self.record("series", key, series.pk)
         return refused

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.db import transaction
 from django.db.models import Max
+from django.utils import timezone
 
 from fabula.accounts.models import User
 from fabula.conf.markup import sanitize
@@ -28,13 +31,16 @@ def series_create(
     summary: str = "",
     openness: str = Series.Openness.CLOSED,
     series_id: int | None = None,
+    created_at: datetime | None = None,
 ) -> Series:
+    """A new series (`series_id` and `created_at`: an import's, kept)."""
     series = Series.objects.create(
         id=series_id,
         owner=owner,
         title=tidy_title(title),
         summary=sanitize(summary),
         openness=openness,
+        created_at=created_at or timezone.now(),
     )
     if series_id is not None:
         keep_ids_ahead(Series)

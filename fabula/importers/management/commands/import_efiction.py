@@ -11,8 +11,8 @@ import tempfile
 
 from django.core.management.base import BaseCommand, CommandError
 
-from fabula.importers.dump import Dump
-from fabula.importers.load import load_dump
+from fabula.importers.dump import Dump, DumpError, whole_or_refused
+from fabula.importers.load import load_dump, write_report
 from fabula.importers.progress import ProgressBar
 from fabula.importers.sources.efiction import ConversionError, SourceError, convert_site
 
@@ -45,9 +45,24 @@ class Command(BaseCommand):
             "--keep-dump", metavar="DIR", help="write the intermediate Fabula dump here and keep it"
         )
         parser.add_argument("--no-progress", action="store_true", help="no progress bar")
+        parser.add_argument(
+            "--allow-partial",
+            action="store_true",
+            help="import what can be read of a damaged or cut source (otherwise: refused, exit 1)",
+        )
 
     def handle(
-        self, *args, db, dump, prefix, stories_dir, encoding, keep_dump, no_progress, **options
+        self,
+        *args,
+        db,
+        dump,
+        prefix,
+        stories_dir,
+        encoding,
+        keep_dump,
+        no_progress,
+        allow_partial,
+        **options,
     ):
         progress = ProgressBar(self.stderr._out, enabled=False if no_progress else None)
         with tempfile.TemporaryDirectory(prefix="fabula-efiction-") as temporary:
@@ -62,8 +77,9 @@ class Command(BaseCommand):
                     encoding=encoding,
                     progress=progress,
                 )
-            except (ConversionError, SourceError) as error:
+                converted = Dump(folder)
+                damage = whole_or_refused(converted, allow_partial=allow_partial)
+            except (ConversionError, SourceError, DumpError) as error:
                 raise CommandError(str(error)) from error
-            report = load_dump(Dump(folder), progress=progress)
-        for line in report.lines():
-            self.stdout.write(line)
+            report = load_dump(converted, progress=progress)
+        write_report(self.stdout, report, damage)

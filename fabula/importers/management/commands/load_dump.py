@@ -2,8 +2,8 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from fabula.importers.dump import Dump, DumpError
-from fabula.importers.load import load_dump
+from fabula.importers.dump import Dump, DumpError, whole_or_refused
+from fabula.importers.load import load_dump, write_report
 from fabula.importers.progress import ProgressBar
 
 
@@ -13,14 +13,19 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("folder", metavar="DIR")
         parser.add_argument("--no-progress", action="store_true")
+        parser.add_argument(
+            "--allow-partial",
+            action="store_true",
+            help="load what can be read of a damaged or cut dump (otherwise: refused, exit 1)",
+        )
 
-    def handle(self, *args, folder, no_progress, **options):
+    def handle(self, *args, folder, no_progress, allow_partial, **options):
         try:
             dump = Dump(folder)
+            damage = whole_or_refused(dump, allow_partial=allow_partial)
         except DumpError as error:
             raise CommandError(str(error)) from error
         report = load_dump(
             dump, progress=ProgressBar(self.stderr._out, enabled=False if no_progress else None)
         )
-        for line in report.lines():
-            self.stdout.write(line)
+        write_report(self.stdout, report, damage)

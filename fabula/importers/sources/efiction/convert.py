@@ -77,6 +77,8 @@ def convert(
     progress: Callable[[str, int, int], None] | None = None,
 ) -> None:
     """Read the whole eFiction site from `tables` and write it to `writer`."""
+    for reason in tables.damage():
+        writer.problem("source", None, reason, damage=True)
     Converter(tables, writer, options or Options(), progress).run()
 
 
@@ -219,7 +221,9 @@ class Converter:
         for row in self.tables.rows(self.table(name)):
             if DAMAGED in row:
                 self.out.saw(kind)
-                self.out.problem(kind, None, f"a damaged row in {self.table(name)}: {row[DAMAGED]}")
+                self.out.problem(
+                    kind, None, f"a damaged row in {self.table(name)}: {row[DAMAGED]}", damage=True
+                )
                 continue
             yield row
 

@@ -33,6 +33,10 @@ class Tables:
     def rows(self, table: str) -> Iterator[dict]:
         raise NotImplementedError
 
+    def damage(self) -> list[str]:
+        """What is known to be missing from the source as a whole (a dump file cut short)."""
+        return []
+
     def close(self) -> None:
         pass
 
@@ -140,6 +144,20 @@ def _unescape(match: re.Match) -> str:
     return _ESCAPES.get(char, char)
 
 
+def _cut_short(path: str, text: str) -> str | None:
+    """Why a mysqldump or mariadb-dump file is not whole, or None. Both end their files with
+    "-- Dump completed"; a file cut at a line boundary parses cleanly and only lacks that line.
+    (phpMyAdmin writes no such line: its files cannot be checked this way.)"""
+    if not re.match(r"-- (MySQL|MariaDB) dump", text[:200]):
+        return None
+    if "-- Dump completed" in text[-2000:]:
+        return None
+    return (
+        f"{path} ends without mysqldump's closing '-- Dump completed' line: the file was cut "
+        "short, and the tables after the cut are missing"
+    )
+
+
 class DumpFileTables(Tables):
     """A dump as mysqldump, mariadb-dump or phpMyAdmin write it, read without a server.
 
@@ -157,6 +175,7 @@ class DumpFileTables(Tables):
                 f"{path} is not {encoding} text (byte {error.start}); give --encoding"
             ) from error
         self.path = path
+        self.cut_short = _cut_short(path, text)
         self._columns: dict[str, dict[str, str]] = {}
         self._rows: dict[str, list[tuple]] = {}
         self._row_columns: dict[str, list[str]] = {}
@@ -242,6 +261,9 @@ class DumpFileTables(Tables):
 
     def names(self) -> set[str]:
         return set(self._columns) | set(self._rows)
+
+    def damage(self) -> list[str]:
+        return [self.cut_short] if self.cut_short else []
 
     def columns(self, table: str) -> dict[str, str]:
         if table in self._columns:
