@@ -98,6 +98,9 @@ def dump_pages() -> list[str]:
     """The pages a guest sees the hand-made dump's texts on."""
     from django.urls import reverse
 
+    from fabula.conf.models import site_settings
+
+    old = "/" + (site_settings().legacy_prefix.strip("/") + "/").lstrip("/")  # eFiction's folder
     return [
         reverse("home"),
         reverse("story", args=[STORY]),
@@ -108,6 +111,6 @@ def dump_pages() -> list[str]:
         reverse("series", args=[SERIES]),
         reverse("series-list"),
         reverse("community:story-reviews", args=[STORY]),
-        f"/fanfiction/viewstory.php?sid={STORY}&action=printable&chapter=all",
-        f"/fanfiction/viewstory.php?sid={STORY}&index=1",
+        f"{old}viewstory.php?sid={STORY}&action=printable&chapter=all",
+        f"{old}viewstory.php?sid={STORY}&index=1",
     ]

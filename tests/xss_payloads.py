@@ -149,6 +149,156 @@ _HANDPICKED = [
     "<math><maction actiontype=statusline xlink:href=javascript:alert(1)>click</maction></math>",
 ]
 
+# Ours, written for issue 17 (whose probe sent 196): what a hostile import or a patient
+# attacker would try beyond the classics above, some 125 more. Each runs alert() if any of it
+# survives the sanitiser.
+_MUTATIONS = [
+    # Parser differentials (mXSS): markup that means one thing to a sanitiser's parser and
+    # another to the browser's once it is serialised and parsed again.
+    "<noscript><style></noscript><img src=x onerror=alert(1)></style></noscript>",
+    "<template><img src=x onerror=alert(1)></template>",
+    '<svg></p><style><a id="</style><img src=1 onerror=alert(1)>">',
+    '<math><mi><mglyph><svg><mtext><textarea><path id="</textarea><img onerror=alert(1) src=1>">',
+    "<form><math><mtext></form><form><mglyph><style></math><img src onerror=alert(1)>",
+    '<svg><p><style><g title="</style><img src=x onerror=alert(1)>">',
+    "<table><td><svg><foreignObject><img src=x onerror=alert(1)></foreignObject></svg></td>",
+    '<xmp><p title="</xmp><img src=x onerror=alert(1)>">',
+    "<listing><img src=x onerror=alert(1)></listing>",
+    "<plaintext><img src=x onerror=alert(1)>",
+    "<title><img src=x onerror=alert(1)></title>",
+    "<textarea><img src=x onerror=alert(1)></textarea>",
+    "<iframe><img src=x onerror=alert(1)></iframe>",
+    "<noembed><img src=x onerror=alert(1)></noembed>",
+    "<noframes><img src=x onerror=alert(1)></noframes>",
+    "<select><template><img src=x onerror=alert(1)></template></select>",
+    "<svg><![CDATA[><img src=x onerror=alert(1)>]]></svg>",
+    "<![CDATA[<img src=x onerror=alert(1)>]]>",
+    '<?xml-stylesheet href="javascript:alert(1)"?><p>pi</p>',
+    "<!--><img src=x onerror=alert(1)>-->",
+    "<!---><img src=x onerror=alert(1)>-->",
+    "<!-- --!><img src=x onerror=alert(1)>-->",
+    "<p><!--<p title='--><img src=x onerror=alert(1)>'>",
+    '<a title="a\nb" href="javascript:alert(1)">multi-line attribute</a>',
+    "<p/onmouseover=alert(1)>slash-separated</p>",
+    "<p\x0conmouseover=alert(1)>form-feed separated</p>",
+    "<img/src=x/onerror=alert(1)>",
+    "<img src=x onerror\x0b=alert(1)>",
+    "<img src=x oNeRrOr=alert`1`>",
+    "<img src=x onerror=&#97;lert(1)>",
+    '<img src=x onerror="&#x61;&#x6c;&#x65;&#x72;&#x74;(1)">',
+    "<img src=x onerror=eval(atob('YWxlcnQoMSk='))>",
+    "<img src=x onerror=window['al'+'ert'](1)>",
+    "<img src=x onerror=top[/al/.source+/ert/.source](1)>",
+    "<img src=x onerror=alert(1)//",
+    "<img src=x:alert(1) onerror=eval(src)>",
+    '<img srcset="x 1x" onerror=alert(1)>',
+    "<picture><source srcset=x onerror=alert(1)><img src=x></picture>",
+    "<image src=x onerror=alert(1)>",
+    "<img src=`x` onerror=alert(1)>",
+    "<img src='x'onerror='alert(1)'>",
+    '<img """><img src=x onerror=alert(1)>',
+    # Links: schemes hidden by entities, case, whitespace and encodings.
+    '<a href="javascript&#58;alert(1)">colon entity</a>',
+    '<a href="javascript&#x3A;alert(1)">hex colon</a>',
+    '<a href="jav&#x0A;ascript:alert(1)">newline entity</a>',
+    '<a href="jav&#x0D;ascript:alert(1)">return entity</a>',
+    '<a href="&#1;javascript:alert(1)">leading control</a>',
+    '<a href="\x00javascript:alert(1)">leading nul</a>',
+    '<a href="javascript\x00:alert(1)">inner nul</a>',
+    '<a href="javascript:%61lert(1)">percent-encoded body</a>',
+    '<a href="%6Aavascript:alert(1)">percent-encoded scheme</a>',
+    '<a href="&Tab;javascript:alert(1)">named tab</a>',
+    '<a href="javascript&NewLine;:alert(1)">named newline</a>',
+    '<a href="  JaVaScRiPt :alert(1)">spaced scheme</a>',
+    '<a href="javascript://%0Aalert(1)">comment then newline</a>',
+    '<a href="javascript://example.org/%0Aalert(1)">looks like a host</a>',
+    '<a href="data:text/html;charset=utf-8,%3Cscript%3Ealert(1)%3C/script%3E">data</a>',
+    '<a href="data:image/svg+xml,<svg onload=alert(1)>">svg data</a>',
+    '<a href="DATA:text/html,<script>alert(1)</script>">upper data</a>',
+    '<a href="blob:https://evil.example/x">blob</a>',
+    '<a href="filesystem:https://evil.example/x">filesystem</a>',
+    '<a href="livescript:alert(1)">livescript</a>',
+    '<a href="mocha:alert(1)">mocha</a>',
+    '<a href="x-javascript:alert(1)">x-javascript</a>',
+    '<a href="javascript:alert(1)" target=_blank>new tab</a>',
+    '<a xlink:href="javascript:alert(1)">xlink in html</a>',
+    "<a href=javascript:alert(1) rel=noopener>unquoted</a>",
+    '<img src="javascript:alert(1)">',
+    '<img src="vbscript:msgbox(1)">',
+    '<img src="data:image/svg+xml;base64,PHN2ZyBvbmxvYWQ9YWxlcnQoMSk+">',
+    '<q cite="javascript:alert(1)">cite</q>',
+    '<blockquote cite="javascript:alert(1)">cite</blockquote>',
+    '<del cite="javascript:alert(1)">del</del>',
+    '<ins cite="javascript:alert(1)">ins</ins>',
+    '<area href="javascript:alert(1)" shape=default>',
+    '<div poster="javascript:alert(1)">poster</div>',
+    # Styles and attributes that run code in some browser.
+    "<p style=\"background:url('javascript:alert(1)')\">bg</p>",
+    '<p style="behavior:url(#default#time2)" onbegin=alert(1)>htc</p>',
+    '<p style="animation-name:x" onanimationstart=alert(1)>anim</p>',
+    '<style>@keyframes x{}</style><p style="animation-name:x" onanimationend=alert(1)>k</p>',
+    '<p style="transition:all 1s" ontransitionend=alert(1)>tr</p>',
+    "<style>@import 'javascript:alert(1)';</style>",
+    "<style>*{x:expression(alert(1))}</style>",
+    '<p style="x:\\65xpression(alert(1))">escaped expression</p>',
+    "<p style=\"font-family:'</style><script>alert(1)</script>'\">font</p>",
+    '<span class="x" onpointerenter=alert(1)>pointer</span>',
+    "<span onwheel=alert(1)>wheel</span>",
+    "<span oncopy=alert(1)>copy</span>",
+    "<span oncontextmenu=alert(1)>menu</span>",
+    "<div onfocus=alert(1) tabindex=1 id=x>focus</div>",
+    "<div contenteditable onfocus=alert(1) autofocus>editable</div>",
+    "<details open ontoggle=alert(1)><summary>toggle</summary></details>",
+    "<summary onclick=alert(1)>summary</summary>",
+    "<ruby onmouseover=alert(1)>r<rt>t</rt></ruby>",
+    "<table onmouseover=alert(1)><tr><td>t</td></tr></table>",
+    "<ol onmouseover=alert(1) start=1><li>l</li></ol>",
+    '<abbr title="x" onmouseover=alert(1)>abbr</abbr>',
+    "<img src=x id=a name=alert onerror=this.name(1)>",
+    "<a id=x tabindex=1 onfocusin=alert(1)>focusin</a>",
+    # Elements that load or run things.
+    "<video><source onerror=alert(1)></video>",
+    "<audio src=x onerror=alert(1)>",
+    "<video poster=javascript:alert(1)>",
+    "<body onload=alert(1)>",
+    "<body onpageshow=alert(1)>",
+    "<frameset onload=alert(1)>",
+    "<marquee onstart=alert(1)>m</marquee>",
+    "<input autofocus onfocus=alert(1)>",
+    "<select autofocus onfocus=alert(1)></select>",
+    "<textarea autofocus onfocus=alert(1)></textarea>",
+    "<keygen autofocus onfocus=alert(1)>",
+    "<button form=x formaction=javascript:alert(1)>go</button>",
+    "<form action=javascript:alert(1)><input type=submit></form>",
+    "<isindex action=javascript:alert(1) type=image>",
+    '<object data="data:text/html,<script>alert(1)</script>"></object>',
+    '<embed src="data:text/html,<script>alert(1)</script>">',
+    '<iframe src="data:text/html,<script>alert(1)</script>"></iframe>',
+    '<iframe srcdoc="&lt;img src=x onerror=alert(1)&gt;"></iframe>',
+    '<portal src="javascript:alert(1)"></portal>',
+    "<svg><animate onbegin=alert(1) attributeName=x dur=1s>",
+    "<svg><set attributeName=onmouseover to=alert(1)>",
+    "<svg><animate attributeName=href values=javascript:alert(1) /><a><text>x</text></a></svg>",
+    "<svg><script href=data:,alert(1) />",
+    "<svg><discard onbegin=alert(1)>",
+    "<svg onload=alert(1)>",
+    "<svg/onload=alert(1)//",
+    "<math><a xlink:href=javascript:alert(1)>math link</a></math>",
+    "<script type=module>alert(1)</script>",
+    "<script>/*</script><img src=x onerror=alert(1)>*/</script>",
+    "<scr\x00ipt>alert(1)</scr\x00ipt>",
+    '<meta http-equiv="Content-Security-Policy" content="script-src \'unsafe-inline\'">',
+    '<base href="//evil.example/"><script src=x.js></script>',
+    '<link rel=prefetch href="//evil.example/">',
+    "<img src=x onerror=\"import('data:text/javascript,alert(1)')\">",
+    "<p>\u202e<img src=x onerror=alert(1)></p>",
+    "<p>\ufeff<img src=x onerror=alert(1)></p>",
+    "<p>\u2028<img src=x onerror=alert(1)></p>",
+    "\x01<img src=x onerror=alert(1)>",
+    "%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E<img src=x onerror=alert(1)>",
+    "&lt;img src=x onerror=alert(1)&gt;<img src=x onerror=alert(1)>",
+]
+
 MARKDOWN = [
     "[click](javascript:alert(1))",
     "[click](JAVASCRIPT:alert(1))",
@@ -160,10 +310,10 @@ MARKDOWN = [
     "[ref]\n\n[ref]: javascript:alert(1)",
 ]
 
-PAYLOADS = list(dict.fromkeys(_HANDPICKED))
-assert len(PAYLOADS) >= 100, len(PAYLOADS)
+PAYLOADS = list(dict.fromkeys(_HANDPICKED + _MUTATIONS))
+assert len(PAYLOADS) >= 200, len(PAYLOADS)
 
-_BAD_SCHEME = re.compile(r"^\s*(javascript|vbscript|data|livescript)\s*:", re.I)
+_BAD_SCHEME = re.compile(r"^(javascript|vbscript|data|livescript):", re.I)  # as browsers read it
 _URL_ATTRS = {
     "href",
     "src",
@@ -211,6 +361,13 @@ _BANNED_TAGS = {
 OUR_INLINE_SCRIPT = 'try{var s=localStorage.getItem("fabula:text-scale")'
 
 
+def _as_browser_reads(url: str) -> str:
+    """A URL as the WHATWG URL parser reads it: control characters and spaces stripped from
+    both ends, tabs and line breaks removed everywhere (a space inside is kept, and ends the
+    scheme: "javascript :x" is a relative address)."""
+    return re.sub(r"[\t\n\r]", "", url.strip("".join(map(chr, range(0x21)))))
+
+
 class _Finder(HTMLParser):
     def __init__(self, allow_page_chrome: bool):
         super().__init__(convert_charrefs=True)
@@ -230,7 +387,7 @@ class _Finder(HTMLParser):
             value = value or ""
             if name.startswith("on"):
                 self.problems.append(f"<{tag} {name}={value!r}>")
-            if name in _URL_ATTRS and _BAD_SCHEME.match(re.sub(r"[\x00-\x20]", "", value)):
+            if name in _URL_ATTRS and _BAD_SCHEME.match(_as_browser_reads(value)):
                 self.problems.append(f"<{tag} {name}={value!r}>")
             if name == "style" and re.search(
                 r"expression|javascript|url\(|behavior|binding", value, re.I

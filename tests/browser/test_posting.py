@@ -18,8 +18,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from fabula.accounts.models import User
+from fabula.community.models import Favourite
+from fabula.importers.load import load_dump
 from fabula.stories.models import Series, Status, Story
 from fabula.test import PASSWORD, chapter_url
+from tests.hostile_imports import BAD_WEBSITES, dump_pages, efiction_import, hostile_dump
 from tests.xss_payloads import MARKDOWN, PAYLOADS
 
 pytestmark = pytest.mark.browser
@@ -139,7 +142,8 @@ def test_no_payload_runs(browser, live_server, archive, author, moderator):
     author.save()
     client = Client()
     client.force_login(author)
-    everything = "".join(PAYLOADS)
+    # (Django's forms refuse a NUL in any field; the import test below sends them raw.)
+    everything = "".join(PAYLOADS).replace("\x00", "")
     response = client.post(
         reverse("stories:new"),
         {
@@ -178,33 +182,11 @@ def test_no_payload_runs(browser, live_server, archive, author, moderator):
     )
     Client().post(reverse("moderation:report", args=["story", story.pk]), {"reason": everything})
 
-    ran, requests = [], []
-
-    def watch(page):
-        page.add_init_script(
-            "for (const name of ['alert', 'confirm', 'prompt', 'print']) {"
-            "  window[name] = () => { window.__xss = (window.__xss || 0) + 1; }; }"
-        )
-        page.on("dialog", lambda dialog: (ran.append(dialog.message), dialog.dismiss()))
-        page.on("request", lambda request: requests.append(request.url))
-        return page
-
-    def visit(page, path):
-        page.goto(live_server.url + path)
-        page.mouse.move(200, 300)
-        page.mouse.move(400, 500)
-        page.wait_for_timeout(50)
-        assert page.evaluate("window.__xss || 0") == 0, path
-
+    watch = _Watch(live_server)
     # The pages are read with the Content-Security-Policy off: this test is about the sanitiser,
     # which must hold on its own (the policy is a second wall, tested in test_csp.py).
-    guest = watch(browser.new_context(viewport=DESKTOP, bypass_csp=True).new_page())
-    # The watch works: unsanitised, the first payloads would run.
-    guest.goto(live_server.url + reverse("home"))
-    guest.evaluate("html => document.body.insertAdjacentHTML('beforeend', html)", PAYLOADS[14])
-    # Wait for the payload to fire (an image error event: slower on a busy machine), not a guess.
-    guest.wait_for_function("(window.__xss || 0) >= 1", timeout=10_000)
-    assert guest.evaluate("window.__xss || 0") == 1
+    guest = watch.page(browser.new_context(viewport=DESKTOP, bypass_csp=True).new_page())
+    watch.prove(guest)
     series = Series.objects.get()
     for path in [
         reverse("story", args=[story.pk]),
@@ -218,19 +200,87 @@ def test_no_payload_runs(browser, live_server, archive, author, moderator):
         f"/fanfiction/viewstory.php?sid={story.pk}&action=printable&chapter=all",
         f"/fanfiction/viewstory.php?sid={story.pk}&index=1",
     ]:
-        visit(guest, path)
-    as_author = watch(_logged_in(browser, live_server, author))
+        watch.visit(guest, path)
+    as_author = watch.page(_logged_in(browser, live_server, author))
     for path in [
         reverse("stories:manage", args=[story.pk]),
         reverse("stories:edit", args=[story.pk]),
         reverse("stories:mine"),
         reverse("accounts:profile"),
     ]:
-        visit(as_author, path)
-    as_staff = watch(_logged_in(browser, live_server, moderator))
-    visit(as_staff, reverse("moderation:reports"))
-    assert ran == []
-    assert not [r for r in requests if "evil.example" in r]
+        watch.visit(as_author, path)
+    as_staff = watch.page(_logged_in(browser, live_server, moderator))
+    watch.visit(as_staff, reverse("moderation:reports"))
+    watch.nothing_ran()
+
+
+def test_no_imported_payload_runs(browser, live_server, tmp_path):
+    """Every payload through both import doors (a Fabula dump, an eFiction database): in
+    favourite comments, bios, summaries, notes, chapters, reviews, the site's welcome and footer,
+    with script links as websites; chromium runs none of it on the pages that show them."""
+    everything = "".join(PAYLOADS)
+    load_dump(hostile_dump(tmp_path / "dump", everything, BAD_WEBSITES[0]))
+    efiction_import(tmp_path / "efiction", everything, BAD_WEBSITES[1])
+    noted = Favourite.objects.exclude(note="").filter(user__is_active=True)
+    assert noted.count() >= 6  # the dump's three and the eFiction fixture's
+    watch = _Watch(live_server)
+    # With the Content-Security-Policy off, as above: the sanitiser must hold on its own.
+    guest = watch.page(browser.new_context(viewport=DESKTOP, bypass_csp=True).new_page())
+    watch.prove(guest)
+    members = sorted({f.user_id for f in noted} | {f.author_id for f in noted if f.author_id})
+    for path in [
+        *dump_pages(),
+        *(reverse("community:favourites", args=[pk]) for pk in members),
+        *(reverse("author", args=[pk]) for pk in members),
+        reverse("story", args=[1]),
+        reverse("community:story-reviews", args=[1]),
+    ]:
+        watch.visit(guest, path)
+    watch.nothing_ran()
+
+
+class _Watch:
+    """Pages with alert(), confirm(), prompt() and print() counted, every dialog kept, every
+    request kept (nothing may load from evil.example), and no link with a script address."""
+
+    def __init__(self, live_server):
+        self.base = live_server.url
+        self.ran: list[str] = []
+        self.requests: list[str] = []
+
+    def page(self, page):
+        page.add_init_script(
+            "for (const name of ['alert', 'confirm', 'prompt', 'print']) {"
+            "  window[name] = () => { window.__xss = (window.__xss || 0) + 1; }; }"
+        )
+        page.on("dialog", lambda dialog: (self.ran.append(dialog.message), dialog.dismiss()))
+        page.on("request", lambda request: self.requests.append(request.url))
+        return page
+
+    def prove(self, page) -> None:
+        """The watch works: unsanitised, a payload would run."""
+        page.goto(self.base + reverse("home"))
+        page.evaluate("html => document.body.insertAdjacentHTML('beforeend', html)", PAYLOADS[14])
+        # Wait for the payload to fire (an image error event: slower on a busy machine).
+        page.wait_for_function("(window.__xss || 0) >= 1", timeout=10_000)
+        assert page.evaluate("window.__xss || 0") == 1
+
+    def visit(self, page, path: str) -> None:
+        response = page.goto(self.base + path)
+        assert response is not None and response.status == 200, path
+        page.mouse.move(200, 300)
+        page.mouse.move(400, 500)
+        page.wait_for_timeout(50)
+        assert page.evaluate("window.__xss || 0") == 0, path
+        script_links = page.evaluate(
+            "[...document.querySelectorAll('a[href]')]"
+            ".filter(a => /^(javascript|vbscript|data):/i.test(a.href)).length"
+        )
+        assert script_links == 0, path
+
+    def nothing_ran(self) -> None:
+        assert self.ran == []
+        assert not [r for r in self.requests if "evil.example" in r]
 
 
 def _logged_in(browser, live_server, user: User):
