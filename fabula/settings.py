@@ -71,6 +71,7 @@ MIDDLEWARE = [
     "fabula.legacy.middleware.AbsoluteFormRequestMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
+    "fabula.lib.querystrings.NulFreeQueryMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
