@@ -99,6 +99,7 @@ def dump_pages() -> list[str]:
     from django.urls import reverse
 
     from fabula.conf.models import site_settings
+    from fabula.test import chapter_url
 
     old = "/" + (site_settings().legacy_prefix.strip("/") + "/").lstrip("/")  # eFiction's folder
     return [

@@ -61,6 +61,7 @@ PUBLIC = [
     ("/series/", ["page"], {}),
     ("/authors/", ["page"], {}),
     ("/stories/{story}/reviews/", ["page"], {}),
+    ("/stories/{story}/chapters/", ["position"], {}),
     ("/top/", ["page"], {}),
     ("/feeds/recent.atom", ["page"], {}),
     ("/opds/recent/", ["page"], {}),

@@ -26,7 +26,7 @@ from fabula.community import actions, permissions, selectors, toplists
 from fabula.community.actions import BLOCKABLE, FOLLOWABLE, Targets
 from fabula.community.forms import FavouriteForm, ReplyForm, ReviewForm
 from fabula.community.models import Favourite, Reading, Review, Subscription
-from fabula.lib.numbers import positive_id, whole_number
+from fabula.lib.numbers import positive_id
 from fabula.lib.ratelimit import client_address, with_retry_after
 from fabula.lib.redirects import next_url
 from fabula.lib.refusals import ActionRefused, NotAllowed, RateLimited

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from fabula.conf.models import site_settings
+from fabula.lib.numbers import whole_number
 from fabula.lib.redirects import next_url
 from fabula.lib.serving import not_cacheable, serve, served, shows_page
 from fabula.stories.listing.browsing import series_items, series_with_counts
@@ -170,9 +171,8 @@ def chapter_at(request, story_id, position):
 
 def chapter_go(request, story_id):
     """The "go to chapter" menu: the chapter at the position chosen, by its id."""
-    try:
-        position = int(request.GET.get("position", ""))
-    except ValueError:
+    position = whole_number(request.GET.get("position"))
+    if position is None:
         return HttpResponseBadRequest("Choose a chapter from the menu.")
     return redirect(_chapter_at(request, story_id, position))
 
