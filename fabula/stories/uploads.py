@@ -6,12 +6,14 @@ from __future__ import annotations
 import codecs
 import io
 import os
+import zipfile
 
 from django.core.files.uploadedfile import UploadedFile
 from markdown_it import MarkdownIt
 
 from fabula.conf.limits import MAX_UPLOAD_BYTES
 from fabula.conf.markup import sanitize
+from fabula.conf.models import site_settings
 from fabula.lib.html import looks_like_html, plain_to_html
 
 FORMATS = [("html", "HTML"), ("markdown", "Markdown")]
@@ -94,12 +96,14 @@ def _mostly_printable(text: str) -> bool:
 # text compresses much better than 30:1, a run of one repeated character does by thousands.
 MAX_DOCX_UNPACKED_BYTES = 8 * 1024 * 1024
 MAX_DOCX_RATIO = 100  # unpacked / packed, for a part larger than a megabyte
+# mammoth's time grows with paragraphs (some 0.2 ms each): a novel has a few thousand.
+MAX_DOCX_PARAGRAPHS = 20_000
 
 
 def _docx_to_html(data: bytes) -> str:
+    _check_docx(data)  # before mammoth is even imported (a second, the first time)
     import mammoth
 
-    _check_docx(data)
     try:
         result = mammoth.convert_to_html(io.BytesIO(data))
     except Exception as error:  # mammoth raises many kinds on damaged files
@@ -108,8 +112,8 @@ def _docx_to_html(data: bytes) -> str:
 
 
 def _check_docx(data: bytes) -> None:
-    """Refuse a .docx that is no zip, or that would unpack to more than a chapter's worth."""
-    import zipfile
+    """Refuse a .docx that is no zip, that would unpack to more than a chapter's worth, or whose
+    text is longer than a chapter or cut into more paragraphs than one has."""
 
     try:
         parts = zipfile.ZipFile(io.BytesIO(data)).infolist()
@@ -127,3 +131,44 @@ def _check_docx(data: bytes) -> None:
             f"{len(data) / 1024:,.0f} KB, which no chapter does: save it again from your word "
             "processor, or paste the text instead."
         )
+    with zipfile.ZipFile(io.BytesIO(data)) as docx:
+        characters, paragraphs = _document_size(docx)
+    limit = site_settings().max_chapter_characters
+    if characters > limit:
+        raise UnreadableUpload(
+            f"That Word document holds {characters:,} characters of text; a chapter has at "
+            f"most {limit:,}."
+        )
+    if paragraphs > MAX_DOCX_PARAGRAPHS:
+        raise UnreadableUpload(
+            f"That Word document holds {paragraphs:,} paragraphs; a chapter has at most "
+            f"{MAX_DOCX_PARAGRAPHS:,}: split it into chapters."
+        )
+
+
+_WORD = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def _document_size(docx) -> tuple[int, int]:
+    """(characters of text, paragraphs) of a .docx's main document, read as a stream by lxml
+    (some 100 times faster than mammoth's conversion, whose time grows with the paragraphs)."""
+    from lxml import etree
+
+    try:
+        stream = docx.open("word/document.xml")
+    except KeyError as error:
+        raise UnreadableUpload("That Word document has no text (no word/document.xml).") from error
+    characters = paragraphs = 0
+    try:
+        with stream:
+            for _event, element in etree.iterparse(
+                stream, tag=(f"{_WORD}t", f"{_WORD}p"), resolve_entities=False, no_network=True
+            ):
+                if element.tag == f"{_WORD}t":
+                    characters += len(element.text or "")
+                else:
+                    paragraphs += 1
+                element.clear(keep_tail=True)
+    except (etree.XMLSyntaxError, zipfile.BadZipFile) as error:
+        raise UnreadableUpload("That Word document could not be read.") from error
+    return characters, paragraphs

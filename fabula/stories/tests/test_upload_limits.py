@@ -4,6 +4,9 @@ typed too long. Each is refused with the form and a message, and nothing is conv
 
 from __future__ import annotations
 
+import random
+import string
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -16,11 +19,28 @@ from fabula.test import set_site
 pytestmark = pytest.mark.django_db
 
 PARAGRAPH = "<w:p><w:r><w:t>All work and no play makes Jack a dull boy.</w:t></w:r></w:p>"
+UNPACKS = "That Word document would unpack to"
+
+
+def _varied(paragraphs: int, words: int) -> str:
+    """Paragraphs of words that do not repeat much, so they pack as real text does."""
+    pick = random.Random(17).choice
+    vocabulary = ["".join(pick(string.ascii_lowercase) for _ in range(6)) for _ in range(5000)]
+    return "".join(
+        "<w:p><w:r><w:t>" + " ".join(pick(vocabulary) for _ in range(words)) + "</w:t></w:r></w:p>"
+        for _ in range(paragraphs)
+    )
+
+
 BOMBS = {
     # 10 MB of XML in some 30 KB: what the probe sent.
-    "large": PARAGRAPH * (10 * 1024 * 1024 // len(PARAGRAPH)),
+    "large": (PARAGRAPH * (10 * 1024 * 1024 // len(PARAGRAPH)), UNPACKS),
     # Under the size limit, but packed 300:1: no word processor writes that.
-    "dense": "<w:p><w:r><w:t>" + "a" * (3 * 1024 * 1024) + "</w:t></w:r></w:p>",
+    "dense": ("<w:p><w:r><w:t>" + "a" * (3 * 1024 * 1024) + "</w:t></w:r></w:p>", UNPACKS),
+    # Small and honest-looking, but cut into paragraphs enough for minutes of conversion.
+    "paragraphs": (_varied(25_000, 1), "paragraphs; a chapter has at most 20,000"),
+    # More text than a chapter may have, found before the conversion, not after.
+    "text": (_varied(600, 150), "characters of text; a chapter has at most 510,000"),
 }
 
 
@@ -40,8 +60,9 @@ def no_conversion(monkeypatch):
 def test_a_docx_bomb_is_refused_before_conversion(
     author_client, archive, no_conversion, bomb, button
 ):
-    data = docx_bytes(BOMBS[bomb])
-    assert len(data) < 100 * 1024  # a small upload, as the probe's was
+    body, message = BOMBS[bomb]
+    data = docx_bytes(body)
+    assert len(data) < 5 * 1024 * 1024  # an upload the size limit lets through
     upload = SimpleUploadedFile("bomb.docx", data)
     response = post_story(
         author_client,
@@ -49,7 +70,7 @@ def test_a_docx_bomb_is_refused_before_conversion(
         **{"publish": None, button: "1", "chapter-body": "", "chapter-upload": upload},
     )
     assert response.status_code == 200
-    assert "That Word document would unpack to" in response.content.decode()
+    assert message in response.content.decode()
     assert Story.objects.count() == 0
 
 
