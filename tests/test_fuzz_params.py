@@ -116,3 +116,18 @@ def test_a_100_kb_login_is_refused_plainly(field, db):
     response = Client().post("/accounts/login/", data)
     assert response.status_code in (200, 429)
     assert "do not match" in response.content.decode() or response.status_code == 429
+
+
+def test_a_100_kb_co_author_list_is_refused_plainly(archive, author):
+    """SQLite's LIKE gave up on a 100 KB pattern ("LIKE pattern too complex"): a 500."""
+    from fabula.stories.models import Story
+    from fabula.stories.tests.posting_support import story_data
+
+    client = Client()
+    client.force_login(author)
+    for names in ("x" * 100_000, "x" * 1_000):  # past the field's limit; one name past 60
+        response = client.post("/manage/post/", story_data(archive, coauthors=names))
+        assert response.status_code == 200
+        text = response.content.decode()
+        assert "at most 2000 characters" in text or "No member has the pen name" in text
+    assert not Story.objects.exists()
