@@ -42,6 +42,19 @@ def pytest_report_header(config):
     return f"database: {settings.DATABASES['default']['ENGINE']}"
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The test database, emptied of the taxonomy a new archive starts with (written by the
+    migration taxonomy/0002): tests build the archive they need (the `archive` fixture), and the
+    first-run tests install the defaults themselves (taxonomy/tests/test_first_run.py)."""
+    from fabula.taxonomy.models import Rating, Tag, TagKind
+
+    with django_db_blocker.unblock():
+        Tag.objects.all().delete()
+        TagKind.objects.all().delete()
+        Rating.objects.all().delete()
+
+
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     """Argon2 is slow by design; tests that check hashing itself set PASSWORD_HASHERS back."""

@@ -7,7 +7,10 @@ account) decides what becomes of the member's stories, so it is a story workflow
 
 from __future__ import annotations
 
+from django.db import transaction
+
 from fabula.accounts.models import User
+from fabula.conf.actions import site_settings_update
 from fabula.conf.markup import sanitize
 from fabula.lib.changes import changed
 from fabula.lib.refusals import ActionRefused
@@ -25,6 +28,20 @@ def member_register(*, pen_name: str, email: str, password: str) -> User:
     if User.objects.filter(pen_name__iexact=pen_name).exists():
         raise ActionRefused(f"The pen name “{pen_name}” is taken.")
     return User.objects.create_user(pen_name, email, password)
+
+
+@transaction.atomic
+def archive_setup(
+    *, site_name: str, site_url: str, pen_name: str, email: str, password: str
+) -> User:
+    """The first run (`fabula setup`): the archive's name and address, and its first
+    administrator, who may use the admin site."""
+    site_settings_update(values={"site_name": site_name, "site_url": site_url})
+    admin = member_register(pen_name=pen_name, email=email, password=password)
+    admin.is_staff = admin.is_superuser = True
+    admin.level = User.Level.ADMIN
+    admin.save(update_fields=["is_staff", "is_superuser", "level"])
+    return admin
 
 
 def profile_update(*, user: User, real_name: str, email: str, bio: str, website: str) -> None:

@@ -17,7 +17,9 @@ from fabula.lib.words import normal_pen_name
 TEXT_SIZES = [(s, f"{s}%") for s in (80, 90, 100, 110, 125, 150, 175)]
 
 
-class RegisterForm(forms.Form):
+class MemberFields(forms.Form):
+    """A new member's pen name, email and password, checked as on joining."""
+
     pen_name = forms.CharField(
         max_length=60,
         help_text="Shown on everything you write.",
@@ -26,20 +28,6 @@ class RegisterForm(forms.Form):
     email = forms.EmailField(help_text="For password resets and, if you wish, alerts.")
     password1 = forms.CharField(label="Password", widget=forms.PasswordInput, strip=False)
     password2 = forms.CharField(label="Password again", widget=forms.PasswordInput, strip=False)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        site = site_settings()
-        if site.age_statement:
-            self.fields["age"] = forms.BooleanField(
-                label=site.age_statement,
-                error_messages={"required": "Please confirm this to join."},
-            )
-        if site.terms:
-            self.fields["terms"] = forms.BooleanField(
-                label="I accept the archive's terms",
-                error_messages={"required": "Please accept the terms to join."},
-            )
 
     def clean_pen_name(self) -> str:
         name = normal_pen_name(self.cleaned_data["pen_name"])
@@ -69,6 +57,39 @@ class RegisterForm(forms.Form):
             except forms.ValidationError as error:
                 self.add_error("password1", error)
         return data
+
+
+class RegisterForm(MemberFields):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        site = site_settings()
+        if site.age_statement:
+            self.fields["age"] = forms.BooleanField(
+                label=site.age_statement,
+                error_messages={"required": "Please confirm this to join."},
+            )
+        if site.terms:
+            self.fields["terms"] = forms.BooleanField(
+                label="I accept the archive's terms",
+                error_messages={"required": "Please accept the terms to join."},
+            )
+
+
+class SetupForm(MemberFields):
+    """What `fabula setup` asks: the archive's name and address, and its first administrator."""
+
+    site_name = forms.CharField(max_length=100)
+    site_url = forms.URLField(
+        max_length=200,
+        assume_scheme="https",
+        error_messages={"invalid": "The address must be a web address: https://example.org"},
+    )
+
+    def clean_site_name(self) -> str:
+        name = self.cleaned_data["site_name"].strip()
+        if not name:
+            raise forms.ValidationError("The archive needs a name.")
+        return name
 
 
 class LoginForm(AuthenticationForm):

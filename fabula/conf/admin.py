@@ -1,6 +1,18 @@
 from django.contrib import admin
+from django.utils.functional import lazy
 
-from fabula.conf.models import SiteSettings
+from fabula.conf.models import SiteSettings, site_settings
+
+
+def _site_named(pattern: str) -> str:
+    """A label with the archive's name, read at each page (the settings may change)."""
+    return lazy(lambda: pattern.format(site_settings().site_name), str)()
+
+
+# The admin says whose it is, instead of "Django administration".
+admin.site.site_header = _site_named("{} administration")
+admin.site.site_title = _site_named("{} admin")
+admin.site.index_title = _site_named("Run {}")
 
 
 @admin.register(SiteSettings)

@@ -21,7 +21,7 @@ DIGEST_EVERY = timedelta(hours=23)  # "one email a day at most", whatever time c
 
 def _send(user: User, subject: str, template: str, context: dict) -> None:
     site = site_settings()
-    context = {"site": site, "user": user, **context}
+    context = {"site_settings": site, "user": user, **context}
     text = render_to_string(f"notifications/email/{template}.txt", context)
     html = render_to_string(f"notifications/email/{template}.html", context)
     message = EmailMultiAlternatives(

@@ -70,8 +70,18 @@ class StoryForm(forms.Form):
         validators=[refuse_control_characters],
     )
 
+    # An archive whose staff deleted every rating cannot take a story: say so and who can help,
+    # rather than Django's bare "This field is required." under an empty menu.
+    NO_RATINGS = (
+        "This archive has no ratings yet and every story needs one, so nothing can be posted "
+        "until an administrator adds them in the admin (Taxonomy › Ratings)."
+    )
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.no_ratings = not Rating.objects.exists()
+        if self.no_ratings:
+            self.fields["rating"].error_messages["required"] = self.NO_RATINGS
         # One field per kind of tag: categories, characters, and each class type.
         self.kinds = list(TagKind.objects.exclude(role=TagKind.Role.FREEFORM))
         for kind in self.kinds:

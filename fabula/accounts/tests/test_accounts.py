@@ -193,3 +193,13 @@ def test_look_alike_pen_names_are_refused(client, author, hidden):
     response = join(client, pen_name=name)
     assert "cannot hold invisible characters" in response.content.decode()
     assert User.objects.count() == 1
+
+
+@pytest.mark.parametrize("name", ["accounts:login", "accounts:password_reset"])
+def test_auth_pages_keep_the_site_name(client, name):
+    """Django's auth views put their own `site` in the context; the archive's settings must
+    not be hidden by it (the title read "Log in — " and the header link was empty)."""
+    set_site(site_name="Quill Archive")
+    page = client.get(reverse(name)).content.decode()
+    assert re.search(r"<title>[^<]+ — Quill Archive</title>", page)
+    assert re.search(r'class="site-name"[^>]*>Quill Archive</a>', page)
