@@ -91,7 +91,7 @@ class PasswordResetView(auth_views.PasswordResetView):
         # The link and the name come from the site settings: Django's own `domain` and
         # `site_name` are the request's Host, which whoever asks for the mail chooses.
         settings = site_settings()
-        self.extra_email_context = {"site_url": settings.site_url, "site": settings}
+        self.extra_email_context = {"site_url": settings.site_url, "site_settings": settings}
         return super().form_valid(form)
 
 
