@@ -82,7 +82,10 @@ MIDDLEWARE = [
     # After sessions and messages, before any view reads the form (CSRF's check does).
     "fabula.conf.limits.RequestSizeMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "fabula.conf.errors.MethodNotAllowedPage",
 ]
+# A refused form gets a page of the site that says what to do (fabula/conf/errors.py).
+CSRF_FAILURE_VIEW = "fabula.conf.errors.csrf_failure"
 
 ROOT_URLCONF = "fabula.urls"
 WSGI_APPLICATION = "fabula.wsgi.application"
@@ -98,6 +101,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "fabula.conf.context_processors.site",
+                "fabula.community.context_processors.alerts",
             ],
         },
     },

@@ -2,7 +2,9 @@
 addresses are answered by `legacy` (last, a catch-all)."""
 
 from django.contrib import admin
+from django.templatetags.static import static
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 urlpatterns = [
     path("", include("fabula.conf.urls")),
@@ -14,6 +16,8 @@ urlpatterns = [
     path("", include("fabula.moderation.urls")),
     path("", include("fabula.api.urls")),
     path("admin/", admin.site.urls),
+    # Browsers and feed readers ask for /favicon.ico whatever the page's <link rel="icon"> says.
+    path("favicon.ico", RedirectView.as_view(url=static("fabula/favicon.svg"), permanent=True)),
     path("", include("fabula.legacy.urls")),
 ]
 

@@ -28,6 +28,7 @@ urlpatterns = [
         name="preferences",
     ),
     path("me/history/", views.history, name="history"),
+    path("me/later/", views.history, {"later_only": True}, name="later-list"),
     path("me/history/clear/", views.history_clear, name="history-clear"),
     path("me/history/switch/", views.history_switch, name="history-switch"),
     path("me/blocks/", views.blocks, name="blocks"),

@@ -432,18 +432,22 @@ def later(request, story_id):
 
 
 @login_required
-def history(request):
+def history(request, later_only: bool = False):
+    """The member's reading history; with `later_only`, the stories they marked for later."""
     readings = (
         Reading.objects.filter(user=request.user, story__in=listed_stories(request.user))
         .select_related("story", "chapter")
         .defer("chapter__body", "story__notes")
         .order_by("-last_read_at")
     )
+    if later_only:
+        readings = readings.filter(marked_for_later=True)
     page = paginate(readings, request.GET.get("page"))
     return render(
         request,
         "community/history.html",
         {
+            "later_only": later_only,
             "page": page,
             "pages": page_links(request.GET, page),
             "keep_history": actions.preferences(request.user).keep_history,

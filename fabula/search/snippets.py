@@ -22,6 +22,17 @@ LEAD = 50  # characters kept before the first word found
 
 
 SUFFIXES = ("ing", "ed", "es", "ly", "s")
+# A whole word: letters and digits, with the apostrophes inside "don't" or "O'Brien". A passage
+# begins at the start of one and ends at the end of one, never inside ("… et followed").
+WORD_CHARACTERS = r"[^\W_]|['’]"
+WHOLE_WORD = re.compile(rf"(?<!{WORD_CHARACTERS})(?:{WORD_CHARACTERS})+")
+
+
+def _inside_word(text: str, position: int) -> bool:
+    """Whether `position` falls between two characters of one word."""
+    return 0 < position < len(text) and all(
+        WHOLE_WORD.fullmatch(text[i]) for i in (position - 1, position)
+    )
 
 
 def stem(word: str) -> str:
@@ -130,12 +141,13 @@ def passage(text: str, query: Query) -> str:
     end = min(len(text), start + WIDTH)
     # Whole words only at both ends.
     if start > 0:
-        start = next((m.start() for m in WORD.finditer(text, start, best + 1)), best)
+        first_word = WHOLE_WORD.search(text, start, best + 1)
+        start = first_word.start() if first_word else best
     hits = list(_hits(text, terms, start, end + WIDTH))
     if end < len(text):
         end = max(end, max((e for s, e, _ in hits if s < end), default=end))
-        space = text.rfind(" ", start, end + 1)
-        end = space if space > best else end
+        while end > best and _inside_word(text, end):
+            end -= 1
     pieces, cursor = [], start
     for s, e, _ in hits:
         if s >= start and e <= end:

@@ -44,12 +44,13 @@ def is_author(user: Viewer, story: Story) -> bool:
     return any(credit.user_id == user.pk for credit in story.credits.all())
 
 
-def listed_stories(user: Viewer) -> QuerySet[Story]:
-    """Stories that may appear in lists, counts and feeds for this reader."""
+def listed_stories(user: Viewer, *, blocks: bool = True) -> QuerySet[Story]:
+    """Stories that may appear in lists, counts and feeds for this reader; with
+    `blocks=False`, also those a member's blocklist hides (to say how many it hid)."""
     stories: QuerySet[Story] = Story.objects.public()
     if not user.is_authenticated:
         stories = stories.filter(rating__registered_only=False)
-    else:
+    elif blocks:
         stories = hide_blocked(user, stories)
     return stories
 

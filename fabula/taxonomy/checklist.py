@@ -31,9 +31,9 @@ def first_run_steps() -> list[Step]:
         ),
         Step(
             "Taxonomy",
-            "The ratings (five are ready), and the fandoms or categories stories are filed "
-            "under: add a tag kind with the role Categories, then its tags.",
-            reverse("admin:taxonomy_tagkind_changelist"),
+            "The ratings, genres and warnings are ready; add the fandoms stories are filed "
+            "under as tags of the kind Categories, and their characters.",
+            reverse("admin:taxonomy_tag_changelist"),
             done=Rating.objects.exists()
             and Tag.objects.filter(kind__role=TagKind.Role.CATEGORY).exists(),
         ),

@@ -1,5 +1,6 @@
-"""The taxonomy a new archive starts with: AO3's five ratings with their gates, and two class
-kinds, Genres and Warnings (AO3's archive warnings).
+"""The taxonomy a new archive starts with: AO3's five ratings with their gates, two class kinds,
+Genres and Warnings (AO3's archive warnings), and the empty Categories and Characters kinds that
+staff fill with the archive's fandoms (the site's menu links to Categories).
 
 They are written once, by the data migration `0002_first_run_defaults`, into an archive that has
 no ratings and no tag kinds yet; an archive already in use keeps its own. A migration runs once
@@ -46,6 +47,12 @@ RATINGS: tuple[dict[str, Any], ...] = (
     },
 )
 
+# The empty kinds for fandoms and their characters, as eFiction's categories and characters.
+EMPTY_KINDS: tuple[dict[str, str], ...] = (
+    {"slug": "categories", "name": "Categories", "role": "category"},
+    {"slug": "characters", "name": "Characters", "role": "character"},
+)
+
 # A class kind: slug, label, whether a story must carry one, and its tags. eFiction numbers
 # class types from 1 (its `type_id=` links), so the two kinds take 1 and 2.
 CLASS_KINDS: tuple[dict[str, Any], ...] = (
@@ -88,12 +95,14 @@ def install(*, rating_model: Any, kind_model: Any, tag_model: Any) -> bool:
         return False
     for order, spec in enumerate(RATINGS, start=1):
         rating_model.objects.create(order=order, **spec)
-    for order, spec in enumerate(CLASS_KINDS, start=1):
+    for order, spec in enumerate(EMPTY_KINDS, start=1):
+        kind_model.objects.create(order=order, **spec)
+    for order, spec in enumerate(CLASS_KINDS, start=len(EMPTY_KINDS) + 1):
         kind = kind_model.objects.create(
             slug=spec["slug"],
             name=spec["name"],
             role="class",
-            legacy_id=order,
+            legacy_id=order - len(EMPTY_KINDS),
             multiple=True,
             required=spec["required"],
             order=order,

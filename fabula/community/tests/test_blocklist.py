@@ -68,3 +68,26 @@ def test_hide_a_tag_from_the_blocks_page_and_a_story_from_its_page(
     assert "Hide from my lists" in story_page
     client.post(reverse("community:block", args=["story", stories["plain"].pk]))
     assert titles(reader) == {"Fox Story", "Sub Story"}
+
+
+def test_a_list_emptied_by_the_blocklist_says_how_many_it_hid(
+    client, stories, reader, other_author, archive, settings
+):
+    settings.PAGE_CACHE_SECONDS = 0
+    client.force_login(reader)
+    actions.block_add(user=reader, target=other_author)
+    page = client.get(reverse("browse-tag", args=["categories", archive.other_fandom.pk]))
+    text = page.content.decode()
+    assert page.context["listing"].hidden_by_blocks == 1
+    assert "1 story hidden by" in text and f'href="{reverse("community:blocks")}"' in text
+    assert "No stories here yet." not in text
+    actions.block_tag(user=reader, tag=archive.fandom)
+    assert (
+        "3 stories hidden by"
+        in client.get(
+            reverse("author", args=[stories["plain"].credits.first().user_id])
+        ).content.decode()
+    )
+    # A list that is empty without the blocklist says so plainly.
+    empty = client.get(reverse("browse-rating", args=[archive.adult.pk])).content.decode()
+    assert "No stories here yet." in empty and "hidden by" not in empty

@@ -1,6 +1,7 @@
 """Filters on search results and browse pages: each one, the counts beside the values, tags
 with their sub-categories and synonyms, and bad values that must not break a page."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -213,3 +214,26 @@ def test_tag_meanings_walk_the_whole_tree_and_its_synonyms(archive):
     assert meanings[alias.pk] == {archive.subfandom.pk, alias.pk, grandchild.pk}
     assert meanings[nickname.pk] == {archive.jim.pk, nickname.pk}
     assert meanings[archive.humor.pk] == {archive.humor.pk}
+
+
+@pytest.mark.parametrize("url_name", ["search:results", "browse"])
+def test_the_sidebar_folds_counts_the_filters_on_and_comes_after_the_results(
+    client, shelf, archive, url_name
+):
+    """On phones the sidebar (a disclosure, closed there by its script) must not stand before
+    the results: they come first in the page, and its summary says how many filters are on."""
+    page = client.get(
+        reverse(url_name),
+        {
+            "q": "lantern",
+            "tag": [archive.humor.pk],
+            "xtag": [archive.violence.pk],
+            "complete": "no",
+        },
+    ).content.decode()
+    assert page.index('class="results"') < page.index('class="filters"')
+    assert '<details class="filter-panel" open>' in page
+    assert re.search(r"<summary>Filters <span class=\"on\">\(3 on\)</span></summary>", page)
+    assert 'matchMedia("(max-width: 48rem)")' in page
+    plain = client.get(reverse(url_name), {"q": "lantern"}).content.decode()
+    assert "<summary>Filters</summary>" in plain

@@ -403,3 +403,25 @@ def test_a_broad_query_on_fields_alone_is_not_scored(client, author, write_story
     write_story(author, "Winter One", ["<p>a</p>"])
     write_story(author, "Winter Two", ["<p>b</p>", "<p>c</p>"])
     assert titles(results_of(client, q="title:winter")[1]) == ["Winter Two", "Winter One"]
+
+
+def test_searching_from_the_header_box_of_the_home_page(client, author, write_story):
+    """The issue's 'done when': a phrase typed in the header's box of the home page finds the
+    story, with its passage and a link to the chapter."""
+    story = write_story(
+        author,
+        "Quiet Harbour",
+        [FILLER, f"<p>{FILLER} the old lighthouse keeper sang to the gulls {FILLER}</p>"],
+    )
+    home = client.get(reverse("home")).content.decode()
+    box = re.search(r'<form class="header-search"[^>]*>.*?</form>', home, re.S)
+    assert box is not None, "no search box in the header"
+    action = re.search(r'action="([^"]+)"', box.group())
+    field = re.search(r'<input[^>]* type="search" name="(\w+)"', box.group())
+    assert action is not None and field is not None
+    assert 'method="get"' in box.group()
+    response = client.get(action.group(1), {field.group(1): '"lighthouse keeper"'})
+    page = response.content.decode()
+    assert [hit.card.story.title for hit in response.context["results"].hits] == ["Quiet Harbour"]
+    assert re.search(r'<p class="snippet">.*<mark>[^<]*lighthouse', page, re.S)
+    assert f'href="{reverse("chapter", args=[story.pk, 2])}"' in page

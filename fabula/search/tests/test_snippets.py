@@ -1,5 +1,9 @@
 """Cutting the passage shown under a result."""
 
+import re
+
+import pytest
+
 from fabula.search.backends.base import MARK_END, MARK_START
 from fabula.search.query import parse
 from fabula.search.snippets import passage
@@ -45,3 +49,18 @@ def test_a_very_common_word_gives_its_first_place():
     text = "Start here. " + "the cat and the dog. " * 2000
     result = marked(passage(text, parse("the")))
     assert result.startswith("Start here. [the] cat and [the] dog.")
+
+
+@pytest.mark.parametrize("lead", range(0, 12))
+def test_a_passage_starts_and_ends_on_whole_words(lead):
+    """Wherever the cut falls, no word is shown in part ("… et followed" for "Violet
+    followed", "don" for "don't")."""
+    words = "Violet followed O'Brien's tracks down the long lane, and didn't stop "
+    text = "x" * lead + " " + words * 12 + "until the lighthouse came in sight. " + words * 12
+    result = marked(passage(text, parse("lighthouse")))
+    assert "[lighthouse]" in result
+    body = result.removeprefix("… ").removesuffix(" …")
+    first, last = body.split()[0], body.split()[-1]
+    whole = set(re.findall(r"[\w'’]+", text)) | {"[lighthouse]"}
+    assert first.strip(",.") in whole, result
+    assert last.strip(",.") in whole, result

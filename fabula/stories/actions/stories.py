@@ -122,6 +122,17 @@ def audit_staff_change(*, by: User | None, story: Story, action: str) -> None:
 
 
 @transaction.atomic
+def story_set_featured(*, story: Story, featured: bool, by: User) -> None:
+    """Staff put a story among the featured ones on the home page, or take it off."""
+    if story.featured == featured:
+        return
+    Story.objects.filter(pk=story.pk).update(featured=featured)
+    story.featured = featured
+    audit_record(by=by, action="feature" if featured else "unfeature", target=story)
+    changed(story=story)
+
+
+@transaction.atomic
 def story_delete(*, story: Story, by: User | None = None) -> None:
     """Remove a story with everything that hangs on it: chapters, credits, tags, its places
     in series, its challenge responses, read marks. The members and tags themselves stay."""

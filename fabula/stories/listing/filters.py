@@ -66,19 +66,25 @@ class FilterState:
     problems: list[str] = field(default_factory=list)
 
     @property
-    def active(self) -> bool:
-        return bool(
-            self.include
-            or self.exclude
-            or self.ratings
-            or self.complete
-            or self.languages
-            or self.chapters
-            or self.words_from is not None
-            or self.words_to is not None
-            or self.updated_from
-            or self.updated_to
+    def active_count(self) -> int:
+        """How many filters are on: each tag, rating and language chosen, and each other field
+        filled in (shown on the folded sidebar: "Filters (3 on)")."""
+        return (
+            len(self.include)
+            + len(self.exclude)
+            + len(self.ratings)
+            + len(self.languages)
+            + bool(self.complete)
+            + bool(self.chapters)
+            + (self.words_from is not None)
+            + (self.words_to is not None)
+            + bool(self.updated_from)
+            + bool(self.updated_to)
         )
+
+    @property
+    def active(self) -> bool:
+        return self.active_count > 0
 
 
 def _ids(values: list[str], name: str, problems: list[str]) -> list[int]:

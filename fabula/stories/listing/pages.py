@@ -10,6 +10,7 @@ default and a page number that is not a number means the first page; only a page
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.core.paginator import EmptyPage, Page, Paginator
@@ -24,6 +25,7 @@ from fabula.stories.listing.cards import Card, make_cards
 from fabula.stories.listing.filters import PARAMETERS as FILTER_PARAMETERS
 from fabula.stories.listing.filters import Sidebar, apply_filters, read_filters, sidebar
 from fabula.stories.models import Story
+from fabula.stories.permissions import listed_stories
 
 # The orders a reader may pick: the key in `?sort=`, its label (both from accounts' STORY_SORTS,
 # which a member's preference chooses among), and the ORDER BY. The primary key comes last so
@@ -148,35 +150,52 @@ class StoryPage:
     sorts: list[Link]
     pages: list[Link]
     sidebar: Sidebar | None = None
+    # On a member's empty list: how many stories their blocklist keeps out of it.
+    hidden_by_blocks: int = 0
 
     @property
     def total(self) -> int:
         return self.page.paginator.count
 
 
+# A list's own rule, applied to the stories the reader may see in lists.
+Selection = Callable[[QuerySet[Story]], QuerySet[Story]]
+
+
+def everything(listed: QuerySet[Story]) -> QuerySet[Story]:
+    return listed
+
+
 def story_page(
     request,
-    stories: QuerySet[Story],
+    select: Selection,
     *,
     default_sort: str = "title",
     use_preference: bool = True,
     filters: bool = True,
 ) -> StoryPage:
-    """Sort, paginate and prepare `stories` (already filtered for this reader) for display.
+    """Sort, paginate and prepare for display the list `select` makes of the stories this
+    reader may see in lists (`permissions.listed_stories`).
 
     A member's preferred order applies to general lists; lists whose order is their point
     (recent stories, titles by letter) pass `use_preference=False`. Costs four queries whatever
     the page size: the count, the page, its authors, its tags; and with `filters` the filters
     of the address bar apply (`listing.filters`) and the sidebar with its counts costs two
-    more (three or four when tags are chosen).
+    more (three or four when tags are chosen). A member's empty list costs one query more: how
+    many stories their blocklist hides from it, which the page says.
     """
     user = request.user
+    stories = select(listed_stories(user))
     preferred = user.default_sort if use_preference and user.is_authenticated else ""
     sort = choose_sort(request.GET.get("sort"), default_sort, preferred)
     state = read_filters(request.GET) if filters else None
     if state is not None:
         stories = apply_filters(stories, state)
     page = paginate(order_stories(stories, sort).select_related("rating"), request.GET.get("page"))
+    hidden = 0
+    if not page.paginator.count and user.is_authenticated:
+        unblocked = select(listed_stories(user, blocks=False))
+        hidden = (apply_filters(unblocked, state) if state is not None else unblocked).count()
     return StoryPage(
         cards=make_cards(page.object_list),
         page=page,
@@ -184,6 +203,7 @@ def story_page(
         sorts=sort_links(request.GET, sort),
         pages=page_links(request.GET, page),
         sidebar=sidebar(stories, state, request.GET) if state is not None else None,
+        hidden_by_blocks=hidden,
     )
 
 

@@ -129,10 +129,14 @@ def test_story_index_shows_the_efiction_header_and_contents(
         ("Warnings", "None"),
         ("Challenges", "End of Season"),
         ("Series", "Scranton Nights"),
-        ("Chapters", "3"),
         ("Completed", "No"),
-        ("Word count", "203"),
-        ("Read", "1,236"),
+        # The stats line, as AO3's.
+        ("Words", "203"),
+        ("Chapters", "3/?"),
+        ("Kudos", "0"),
+        ("Favourites", "0"),
+        ("Reviews", "0"),
+        ("Hits", "1,236"),
         ("Published", "May 29, 2007"),
     ]:
         start = page.index(f"<dt>{label}</dt>")

@@ -152,7 +152,7 @@ def test_unreleased_chapters_are_hidden_from_readers(client, shelf):
     story = shelf.partial
     index = client.get(reverse("story", args=[story.pk])).content.decode()
     assert "Unfinished Chapter" not in index and "Future Chapter" not in index
-    assert "<dt>Chapters</dt><dd>1</dd>" in index and "<dt>Word count</dt><dd>10</dd>" in index
+    assert "<dt>Chapters</dt><dd>1/?</dd>" in index and "<dt>Words</dt><dd>10</dd>" in index
     assert client.get(chapter_url(story.pk, 2)).status_code == 404
     assert client.get(chapter_url(story.pk, 3)).status_code == 404
     first = client.get(chapter_url(story.pk, 1)).content.decode()

@@ -26,7 +26,6 @@ def author_list(request) -> HttpResponse:
 def author_detail(request, user_id: int) -> HttpResponse:
     author = get_object_or_404(User, pk=user_id)
     viewer = request.user
-    stories = listed_stories(viewer).filter(credits__user=author)
     # Drafts and work awaiting validation are shown to their author and to moderators only.
     own_or_staff = is_moderator(viewer) or (viewer.is_authenticated and viewer.pk == author.pk)
     return render(
@@ -35,7 +34,9 @@ def author_detail(request, user_id: int) -> HttpResponse:
         {
             "author": author,
             "is_self": viewer.is_authenticated and viewer.pk == author.pk,
-            "listing": story_page(request, stories, default_sort="updated"),
+            "listing": story_page(
+                request, lambda listed: listed.filter(credits__user=author), default_sort="updated"
+            ),
             "unlisted": make_cards(unlisted_stories_of(author)) if own_or_staff else [],
             "series": list(author.series.order_by("title")),
         },

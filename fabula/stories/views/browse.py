@@ -37,14 +37,15 @@ def rating_list(request) -> HttpResponse:
 @served(*LIST_PARAMETERS)
 def rating_detail(request, rating_id: int) -> HttpResponse:
     rating = get_object_or_404(Rating, pk=rating_id)
-    stories = listed_stories(request.user).filter(rating=rating)
     return render(
         request,
         "stories/browse/rating_detail.html",
         {
             "rating": rating,
             "members_only": rating_behind_members_gate(request.user, rating),
-            "listing": story_page(request, stories, default_sort="updated"),
+            "listing": story_page(
+                request, lambda listed: listed.filter(rating=rating), default_sort="updated"
+            ),
         },
     )
 
@@ -84,6 +85,8 @@ def tag_detail(request, slug: str, tag_id: int) -> HttpResponse:
             "tag": tag,
             "ancestors": ancestors,
             "children": children,
-            "listing": story_page(request, stories_tagged(listed, tag_ids), default_sort="updated"),
+            "listing": story_page(
+                request, lambda listed: stories_tagged(listed, tag_ids), default_sort="updated"
+            ),
         },
     )

@@ -8,6 +8,8 @@ Views stay thin: who may see what is `permissions`, multi-table reads are `selec
 
 from __future__ import annotations
 
+from functools import partial
+
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -25,6 +27,8 @@ from fabula.stories.listing.pages import (
     LIST_PARAMETERS,
     OTHER,
     PAGE_PARAMETERS,
+    Selection,
+    everything,
     filter_by_letter,
     normalise_letter,
     order_stories,
@@ -72,7 +76,7 @@ def story_list(request) -> HttpResponse:
     return _list_page(
         request,
         title="All stories",
-        stories=listed_stories(request.user),
+        select=everything,
         default_sort="title",
     )
 
@@ -82,7 +86,7 @@ def recent(request) -> HttpResponse:
     return _list_page(
         request,
         title="Recently updated",
-        stories=listed_stories(request.user),
+        select=everything,
         default_sort="updated",
         use_preference=False,
     )
@@ -90,10 +94,10 @@ def recent(request) -> HttpResponse:
 
 @served(*LIST_PARAMETERS)
 def titles(request, letter: str | None = None) -> HttpResponse:
-    stories = listed_stories(request.user)
+    select: Selection = everything
     if letter is not None:
         letter = normalise_letter(letter)
-        stories = filter_by_letter(stories, letter)
+        select = partial(filter_by_letter, letter=letter)
     title = (
         "Titles"
         if letter is None
@@ -102,7 +106,7 @@ def titles(request, letter: str | None = None) -> HttpResponse:
     return _list_page(
         request,
         title=title,
-        stories=stories,
+        select=select,
         default_sort="title",
         use_preference=False,
         letters=LETTERS,
@@ -110,8 +114,8 @@ def titles(request, letter: str | None = None) -> HttpResponse:
     )
 
 
-def _list_page(request, *, title, stories, default_sort, use_preference=True, **extra):
-    listing = story_page(request, stories, default_sort=default_sort, use_preference=use_preference)
+def _list_page(request, *, title, select, default_sort, use_preference=True, **extra):
+    listing = story_page(request, select, default_sort=default_sort, use_preference=use_preference)
     return render(
         request,
         "stories/story_list.html",

@@ -116,6 +116,9 @@ def test_defaults_are_written_once_and_staff_edits_stay():
     assert warnings.role == "class" and warnings.required
     assert warnings.tags.filter(name="Major character death").exists()
     assert TagKind.objects.get(slug="genres").tags.count() == len(defaults.CLASS_KINDS[0]["tags"])
+    assert TagKind.objects.get(slug="genres").legacy_id == 1 and warnings.legacy_id == 2
+    assert TagKind.objects.get(slug="categories").role == "category"
+    assert TagKind.objects.get(slug="characters").role == "character"
     # Staff rename one rating and delete another; installing again changes nothing.
     Rating.objects.filter(name="Mature").update(name="Adult")
     Rating.objects.filter(name="Not Rated").delete()
@@ -206,8 +209,7 @@ def test_admin_home_shows_the_checklist_until_done_and_names_the_site(admin_user
         assert step in page
     assert "Lantern Archive administration" in page and "Django administration" not in page
     assert "<title>Run Lantern Archive | Lantern Archive admin</title>" in page
-    fandoms = TagKind.objects.create(slug="fandoms", name="Fandoms", role="category")
-    Tag.objects.create(kind=fandoms, name="Sherlock Holmes")
+    Tag.objects.create(kind=TagKind.objects.get(slug="categories"), name="Sherlock Holmes")
     set_site(welcome="<p>Welcome.</p>", terms="Be kind.")
     assert "Getting started" not in client.get(reverse("admin:index")).content.decode()
 
