@@ -153,3 +153,41 @@ def test_a_new_member_sees_the_bell_count_rise_after_a_reply(
     with page.expect_navigation():
         page.get_by_role("button", name="Mark all as read").click()
     assert page.locator(".bell .unread-count").count() == 0
+
+
+# Controls that must look like one family: (selector on its page, page).
+CONTROLS = [
+    (".header-search input[type=search]", "browse"),
+    (".header-search button", "browse"),
+    ("details.filter-panel input[type=number]", "browse"),
+    ("details.filter-panel input[type=date]", "browse"),
+    ("details.filter-panel button[type=submit]", "browse"),
+    (".reading-tools select", "chapter"),
+]
+
+
+def test_controls_share_one_look_and_the_kudos_pill_sits_in_line(
+    browser, live_server, shelf, settings
+):
+    settings.PAGE_CACHE_SECONDS = 0
+    page = browser.new_context(viewport=DESKTOP).new_page()
+    addresses = {
+        "browse": reverse("browse"),
+        "chapter": reverse("chapter", args=[shelf["story"].pk, 1]),
+        "story": reverse("story", args=[shelf["story"].pk]),
+    }
+    for selector, where in CONTROLS:
+        page.goto(live_server.url + addresses[where])
+        control = page.locator(selector).first
+        style = control.evaluate(
+            "e => { const s = getComputedStyle(e);"
+            " return [s.borderTopLeftRadius, s.borderTopStyle, s.fontFamily]; }"
+        )
+        body_font = page.evaluate("() => getComputedStyle(document.body).fontFamily")
+        assert style == ["6px", "solid", body_font], (selector, style)
+    page.goto(live_server.url + addresses["story"])
+    pill = page.locator(".kudos-count").bounding_box()
+    button = page.locator(".community-buttons .button").first.bounding_box()
+    assert pill is not None and button is not None
+    assert abs((pill["y"] + pill["height"] / 2) - (button["y"] + button["height"] / 2)) <= 1
+    assert abs(pill["height"] - button["height"]) <= 2

@@ -90,3 +90,14 @@ def test_marked_for_later_has_its_own_list(client, reader, make_story, author):
     page = client.get(reverse("community:later-list")).content.decode()
     assert "Kept For Later" in page and "Read Already" not in page
     assert "<h1>Marked for later</h1>" in page
+
+
+def test_top_lists_and_stats_are_in_the_site_menu(client):
+    nav = re.search(
+        r'<nav class="wrap site-nav"[^>]*>.*?</nav>',
+        client.get(reverse("home")).content.decode(),
+        re.S,
+    )
+    assert nav is not None
+    for name in ("community:toplists", "community:stats"):
+        assert f'href="{reverse(name)}"' in nav.group(), name

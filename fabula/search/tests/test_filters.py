@@ -234,6 +234,6 @@ def test_the_sidebar_folds_counts_the_filters_on_and_comes_after_the_results(
     assert page.index('class="results"') < page.index('class="filters"')
     assert '<details class="filter-panel" open>' in page
     assert re.search(r"<summary>Filters <span class=\"on\">\(3 on\)</span></summary>", page)
-    assert 'matchMedia("(max-width: 48rem)")' in page
+    assert 'src="/static/fabula/fold-filters.js"' in page
     plain = client.get(reverse(url_name), {"q": "lantern"}).content.decode()
     assert "<summary>Filters</summary>" in plain
