@@ -17,6 +17,7 @@ from django.urls import reverse
 
 from fabula.community import actions as community
 from fabula.stories import actions
+from fabula.test import chapter_url
 
 pytestmark = pytest.mark.browser
 
@@ -52,7 +53,7 @@ def page_types(shelf, archive, author):
         ("tag", reverse("browse-tag", args=["categories", archive.fandom.pk]), None),
         ("rating", reverse("browse-rating", args=[archive.general.pk]), None),
         ("story", reverse("story", args=[story.pk]), None),
-        ("chapter", reverse("chapter", args=[story.pk, 1]), None),
+        ("chapter", chapter_url(story, 1), None),
         ("search", reverse("search:results") + "?q=words", None),
         ("authors", reverse("authors"), None),
         ("author", reverse("author", args=[author.pk]), None),
@@ -120,6 +121,7 @@ def test_a_new_member_sees_the_bell_count_rise_after_a_reply(
 ):
     settings.PAGE_CACHE_SECONDS = 0
     story = make_story(author, "Beach Games", chapters=1)
+    chapter = live_server.url + chapter_url(story, 1)
     # Logged in before the browsing starts: the test's own writes (a session) must not meet
     # the live server's (in-memory SQLite locks whole tables).
     as_author = member_context(author).new_page()
@@ -132,13 +134,13 @@ def test_a_new_member_sees_the_bell_count_rise_after_a_reply(
     page.check("#id_age")
     with page.expect_navigation():
         page.get_by_role("button", name="Join").click()
-    page.goto(live_server.url + reverse("chapter", args=[story.pk, 1]))
+    page.goto(chapter)
     assert page.locator(".bell .unread-count").count() == 0
     page.fill("#id_body", "Please write more.")
     page.get_by_role("button", name="Post review").click()
     page.wait_for_url("**#review-*")
     review_anchor = page.url.rsplit("#", 1)[1]  # read from the page: no query beside the server's
-    as_author.goto(live_server.url + reverse("chapter", args=[story.pk, 1]))
+    as_author.goto(chapter)
     thread = as_author.locator(".review-thread", has=as_author.locator(f"#{review_anchor}"))
     thread.locator("summary", has_text="Reply").click()
     thread.locator("textarea").fill("Soon, I promise.")
@@ -173,7 +175,7 @@ def test_controls_share_one_look_and_the_kudos_pill_sits_in_line(
     page = browser.new_context(viewport=DESKTOP).new_page()
     addresses = {
         "browse": reverse("browse"),
-        "chapter": reverse("chapter", args=[shelf["story"].pk, 1]),
+        "chapter": chapter_url(shelf["story"], 1),
         "story": reverse("story", args=[shelf["story"].pk]),
     }
     for selector, where in CONTROLS:

@@ -424,4 +424,4 @@ def test_searching_from_the_header_box_of_the_home_page(client, author, write_st
     page = response.content.decode()
     assert [hit.card.story.title for hit in response.context["results"].hits] == ["Quiet Harbour"]
     assert re.search(r'<p class="snippet">.*<mark>[^<]*lighthouse', page, re.S)
-    assert f'href="{reverse("chapter", args=[story.pk, 2])}"' in page
+    assert f'href="{chapter_url(story, 2)}"' in page
