@@ -15,15 +15,20 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
 
 
 class MethodNotAllowedPage:
-    """Gives the empty 405 answers of views (`require_POST`, LogoutView on GET) a page; the
-    Allow header stays as the view set it."""
+    """Gives the empty 405 answers of views (`require_POST`, LogoutView on GET) a page when a
+    browser asks (it accepts HTML); the Allow header stays as the view set it. Machines (the
+    CSP report endpoint's clients, feed readers) keep the bare answer."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        if response.status_code != 405 or response.content:
+        if (
+            response.status_code != 405
+            or response.content
+            or "text/html" not in request.headers.get("Accept", "")
+        ):
             return response
         page = render(request, "405.html", {"allowed": response.get("Allow", "")}, status=405)
         if response.has_header("Allow"):

@@ -13,12 +13,14 @@ pytestmark = pytest.mark.django_db
 def test_get_logout_answers_405_with_a_page_and_a_button(client, reader):
     set_site(site_name="Quill Archive")
     client.force_login(reader)
-    response = client.get(reverse("accounts:logout"))
+    response = client.get(reverse("accounts:logout"), HTTP_ACCEPT="text/html,*/*;q=0.8")
     page = response.content.decode()
     assert response.status_code == 405 and "POST" in response["Allow"]
     assert "<title>Not this way — Quill Archive</title>" in page
     assert f'<form method="post" action="{reverse("accounts:logout")}">' in page
     assert client.get(reverse("home")).wsgi_request.user.is_authenticated  # still logged in
+    # A machine (no HTML accepted) keeps the bare answer.
+    assert client.get(reverse("accounts:logout"), HTTP_ACCEPT="application/json").content == b""
 
 
 def test_a_form_without_its_token_gets_the_sites_page(reader):
