@@ -24,6 +24,7 @@ from django_tasks_db.models import DBTaskResult
 from fabula.accounts.models import User
 from fabula.conf.models import SiteSettings, site_settings
 from fabula.lib import ratelimit
+from fabula.news.selectors import footer_pages
 from fabula.stories import actions, reads
 from fabula.stories.models import Chapter, Status, Story
 from fabula.taxonomy.models import Rating, Tag, TagKind
@@ -94,6 +95,13 @@ def clock(monkeypatch) -> Clock:
     fake = Clock()
     monkeypatch.setattr(ratelimit.time, "time", fake.time)
     return fake
+
+
+def warm_caches() -> None:
+    """Fill the caches every page reads, as they are on a running site: the site settings and
+    the footer's list of pages. Query-count tests call it first, to measure the page itself."""
+    site_settings()
+    footer_pages()
 
 
 def set_site(**values) -> SiteSettings:

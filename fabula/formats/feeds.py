@@ -1,4 +1,5 @@
-"""Atom feeds of recently updated stories: the whole site, one tag, one author, one series.
+"""Atom feeds of recently updated stories: the whole site, one tag, one author, one series;
+and the site's news.
 
 Every feed lists what a guest may see (`permissions.listed_stories`): drafts, stories awaiting
 validation, hidden ones and members-only ones never appear. Each entry carries the story's full
@@ -16,6 +17,7 @@ from django.utils.html import escape
 
 from fabula.conf.models import site_settings
 from fabula.formats.atom import ATOM_TYPE, Entry, Feed, Link, Person, latest
+from fabula.news.selectors import latest_posts
 from fabula.stories.listing.browsing import stories_tagged
 from fabula.stories.models import Series, Story
 from fabula.stories.selectors import with_listing_data
@@ -93,6 +95,35 @@ def series_feed(site: Site, listed: QuerySet[Story], series: Series) -> Feed:
         reverse("feed-series", args=[series.pk]),
         reverse("series", args=[series.pk]),
         recent(stories.distinct()),
+    )
+
+
+def news_feed(site: Site) -> Feed:
+    """The staff's published news posts, newest first, each with its whole text."""
+    posts = latest_posts(FEED_LENGTH)
+    entries = [
+        Entry(
+            id=site.id(post.get_absolute_url()),
+            title=post.title,
+            updated=post.updated_at,
+            published=post.published_at,
+            authors=[Person(post.author.pen_name if post.author else site.name)],
+            links=[Link(site.link(post.get_absolute_url()))],
+            content_html=post.body,
+        )
+        for post in posts
+    ]
+    feed_path = reverse("feed-news")
+    return Feed(
+        id=site.id(feed_path),
+        title=f"{site.name}: news",
+        updated=latest(entry.updated for entry in entries),
+        author=Person(site.name, site.address),
+        links=[
+            Link(site.link(feed_path), rel="self", type=ATOM_TYPE),
+            Link(site.link(reverse("news:posts"))),
+        ],
+        entries=entries,
     )
 
 

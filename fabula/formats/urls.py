@@ -7,6 +7,7 @@ from fabula.formats import views
 urlpatterns = [
     path("downloads/<int:story_id>/<str:format_name>/", views.download, name="download"),
     path("feeds/recent.atom", views.atom_feed, {"feed": "recent"}, name="feed-recent"),
+    path("feeds/news.atom", views.atom_feed, {"feed": "news"}, name="feed-news"),
     path("feeds/tags/<int:target>.atom", views.atom_feed, {"feed": "tag"}, name="feed-tag"),
     path(
         "feeds/authors/<int:target>.atom", views.atom_feed, {"feed": "author"}, name="feed-author"

@@ -192,6 +192,9 @@ ATOM_FEEDS: dict[str, NamedFeed] = {
     "recent": NamedFeed(
         lambda site, listed, _, page: feeds.site_feed(site, listed), content_type=ATOM_CONTENT_TYPE
     ),
+    "news": NamedFeed(
+        lambda site, listed, _, page: feeds.news_feed(site), content_type=ATOM_CONTENT_TYPE
+    ),
     "tag": NamedFeed(
         lambda site, listed, tag, _: feeds.tag_feed(site, listed, tag),
         names=lambda: Tag.objects.select_related("kind"),

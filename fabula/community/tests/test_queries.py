@@ -9,9 +9,8 @@ from django.utils import timezone
 
 from fabula.community import actions
 from fabula.community.models import Kudos, Review
-from fabula.conf.models import site_settings
 from fabula.stories.models import Story
-from fabula.test import chapter_url, quick_user
+from fabula.test import chapter_url, quick_user, warm_caches
 
 # What the pages cost (the story's own queries, the reviews and their replies; for a member
 # also the session, the member, the unread count on the bell of the header, and one query for
@@ -79,7 +78,7 @@ def test_story_and_chapter_pages_are_bounded(
     if as_member:
         client.force_login(reader)
         actions.reading_save_position(user=reader, chapter=big.chapters.first(), position=0.5)
-    site_settings()  # cached from here on, as on a running site
+    warm_caches()  # cached from here on, as on a running site
 
     story_limit = STORY_PAGE_MEMBER if as_member else STORY_PAGE_GUEST
     chapter_limit = CHAPTER_PAGE_MEMBER if as_member else CHAPTER_PAGE_GUEST

@@ -8,10 +8,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from fabula.conf.models import site_settings
 from fabula.stories import actions
 from fabula.stories.models import Story
-from fabula.test import chapter_url, quick_user, set_site, story_list_urls
+from fabula.test import chapter_url, quick_user, set_site, story_list_urls, warm_caches
 
 
 def html(response) -> str:
@@ -399,7 +398,7 @@ def test_list_queries_do_not_grow_with_the_number_of_stories(
         return counts
 
     add_stories(0, 5)
-    site_settings()  # cached from here on, as on a running site
+    warm_caches()  # cached from here on, as on a running site
     few = measure()
     add_stories(5, 25)
     many = measure()
@@ -411,7 +410,7 @@ def test_chapter_page_costs_a_handful_of_queries(
 ):
     settings.PAGE_CACHE_SECONDS = 0
     story = make_story(author, chapters=40)
-    site_settings()  # cached from here on, as on a running site
+    warm_caches()  # cached from here on, as on a running site
     url = chapter_url(story.pk, 20)
     with django_assert_max_num_queries(4):
         assert client.get(url).status_code == 200

@@ -1,0 +1,8 @@
+from django import forms
+
+
+class CommentForm(forms.Form):
+    # What a comment may hold is the action's to say (`actions.comment_post`), in one place.
+    body = forms.CharField(
+        label="Your comment", widget=forms.Textarea(attrs={"rows": 4}), required=False
+    )
