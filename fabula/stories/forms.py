@@ -10,6 +10,7 @@ from datetime import datetime
 from typing import Any, cast
 
 from django import forms
+from django.db.models import QuerySet
 from django.http import QueryDict
 from django.utils import timezone
 
@@ -18,6 +19,8 @@ from fabula.lib.refusals import ActionRefused
 from fabula.lib.text import refuse_control_characters
 from fabula.lib.words import tidy_title
 from fabula.stories.actions.chapters import check_chapter_size
+from fabula.stories.languages import DEFAULT as DEFAULT_LANGUAGE
+from fabula.stories.languages import language_choices
 from fabula.stories.models import Challenge, Series, Story
 from fabula.stories.uploads import FORMATS, UnreadableUpload, read_upload, to_html
 from fabula.taxonomy.models import Rating, Tag, TagKind
@@ -31,6 +34,42 @@ def error_text(form: forms.BaseForm) -> str:
 class TagChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, tag: Tag) -> str:
         return f"{tag.parent.name} › {tag.name}" if tag.parent is not None else tag.name
+
+
+class TagPicker(forms.CheckboxSelectMultiple):
+    """Categories or characters as checkboxes grouped by fandom (the top category), which work
+    without JavaScript; `tag-picker.js` adds a type-ahead over them (docs/decisions.md)."""
+
+    # In the app's own templates folder: Django's form renderer looks in apps, not in
+    # fabula/templates.
+    template_name = "stories/widgets/tag_picker.html"
+
+
+def by_fandom(
+    field: TagChoiceField, tags: QuerySet[Tag], role: str
+) -> list[tuple[str, list[tuple[int, str]]]]:
+    """The field's `tags` grouped under their fandom: a category under its top category, a
+    character under the top category of its own; fandoms in alphabetical order, those with no
+    fandom last ("")."""
+    parents = dict(
+        Tag.objects.filter(kind__role=TagKind.Role.CATEGORY).values_list("pk", "parent_id")
+    )
+    names = dict(
+        Tag.objects.filter(parent=None, kind__role=TagKind.Role.CATEGORY).values_list("pk", "name")
+    )
+
+    def top(pk: int | None) -> str:
+        seen = set()
+        while pk is not None and parents.get(pk) is not None and pk not in seen:
+            seen.add(pk)
+            pk = parents[pk]
+        return names.get(pk, "") if pk is not None else ""
+
+    groups: dict[str, list[tuple[int, str]]] = {}
+    for tag in tags:
+        fandom = top(tag.pk if role == TagKind.Role.CATEGORY else tag.parent_id)
+        groups.setdefault(fandom, []).append((tag.pk, field.label_from_instance(tag)))
+    return sorted(groups.items(), key=lambda item: (item[0] == "", item[0].casefold()))
 
 
 # Characters in one free-form tag (Tag.name is a CharField, so it has a max_length).
@@ -53,6 +92,12 @@ class StoryForm(forms.Form):
         queryset=Rating.objects.all(),
         empty_label=None,
         error_messages={"invalid_choice": "Choose one of the archive's ratings."},
+        widget=forms.Select(attrs={"aria-describedby": "rating-help"}),
+    )
+    language = forms.ChoiceField(
+        required=False,
+        initial=DEFAULT_LANGUAGE,
+        error_messages={"invalid_choice": "Choose a language from the list."},
     )
     completed = forms.BooleanField(required=False)
     challenges = forms.ModelMultipleChoiceField(
@@ -82,19 +127,22 @@ class StoryForm(forms.Form):
         self.no_ratings = not Rating.objects.exists()
         if self.no_ratings:
             self.fields["rating"].error_messages["required"] = self.NO_RATINGS
+        cast(forms.ChoiceField, self.fields["language"]).choices = language_choices(
+            self.initial.get("language")
+        )
         # One field per kind of tag: categories, characters, and each class type.
         self.kinds = list(TagKind.objects.exclude(role=TagKind.Role.FREEFORM))
         for kind in self.kinds:
             tags = Tag.objects.filter(kind=kind, synonym_of__isnull=True).select_related("parent")
             if kind.role == TagKind.Role.CATEGORY:
                 tags = tags.filter(locked=False)
-            self.fields[self.tag_field(kind)] = TagChoiceField(
+            field = self.fields[self.tag_field(kind)] = TagChoiceField(
                 queryset=tags,
                 required=kind.required,
                 label=kind.name,
                 widget=forms.CheckboxSelectMultiple
                 if kind.role == TagKind.Role.CLASS
-                else forms.SelectMultiple,
+                else TagPicker(attrs={"data_kind": kind.name.lower()}),
                 error_messages={
                     "invalid_choice": (
                         f"“%(value)s” is not one of the archive's {kind.name.lower()}."
@@ -105,6 +153,9 @@ class StoryForm(forms.Form):
                     "required": f"Choose at least one of the {kind.name.lower()}.",
                 },
             )
+            if isinstance(field.widget, TagPicker):
+                # The menu shows them by fandom; the field still checks against `queryset`.
+                field.widget.choices = by_fandom(field, tags, kind.role)
 
     @staticmethod
     def tag_field(kind: TagKind) -> str:
@@ -112,6 +163,10 @@ class StoryForm(forms.Form):
 
     def tag_fields(self):
         return [self[self.tag_field(kind)] for kind in self.kinds]
+
+    def ratings(self) -> list[Rating]:
+        """The ratings with what each means, shown beside the menu."""
+        return list(Rating.objects.all())
 
     def clean_freeform(self) -> list[str]:
         """The free-form tags typed, cleaned: each once (whatever its case), none too long."""
@@ -155,6 +210,7 @@ class StoryForm(forms.Form):
             "freeform": d["freeform"],
             "completed": d["completed"],
             "challenges": d["challenges"],
+            "language": d["language"] or self.initial.get("language") or DEFAULT_LANGUAGE,
         }
 
     @classmethod
@@ -165,6 +221,7 @@ class StoryForm(forms.Form):
             "notes": story.notes,
             "rating": story.rating_id,
             "completed": story.completed,
+            "language": story.language,
         }
         freeform = []
         for tag in story.tags.select_related("kind"):

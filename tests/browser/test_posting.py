@@ -48,8 +48,21 @@ def test_register_post_validate_read(browser, live_server, archive, moderator):
     writer.fill("#id_title", "Schrute Farms")
     writer.fill("#id_summary", "<p>Agritourism, explained.</p>")
     writer.select_option("#id_rating", str(archive.general.pk))
-    writer.select_option("#id_tags_categories", [str(archive.fandom.pk)])
-    writer.select_option("#id_tags_characters", [str(archive.jim.pk)])
+    # The tag fields' type-ahead: type part of a name, choose from the list grouped by fandom,
+    # with the keyboard (the first match is active) and with the mouse.
+    find_characters = writer.get_by_role("combobox", name="Find characters")
+    find_characters.fill("ji")
+    assert writer.get_by_role("option", name="Jim").is_visible()
+    assert writer.get_by_role("option", name="Pam").count() == 0
+    find_characters.press("Enter")
+    assert writer.get_by_role("button", name="Remove Jim").is_visible()
+    assert writer.locator(f"#id_tags_characters input[value='{archive.jim.pk}']").is_checked()
+    find_categories = writer.get_by_role("combobox", name="Find categories")
+    find_categories.fill("offi")
+    group = writer.get_by_role("group", name="The Office")
+    group.get_by_role("option", name="The Office", exact=True).click()
+    assert writer.get_by_role("button", name="Remove The Office").is_visible()
+    assert find_categories.get_attribute("aria-expanded") == "false"
     writer.fill("#id_chapter-title", "Arrival")
     writer.fill("#id_chapter-body", "<p>The guests arrived at dawn, unannounced.</p>")
     writer.get_by_role("button", name="Preview").click()
@@ -63,6 +76,7 @@ def test_register_post_validate_read(browser, live_server, archive, moderator):
     writer.wait_for_url("**/manage/stories/*/")
     assert "waits for a moderator" in writer.content()
     story = Story.objects.get()
+    assert set(story.tags.all()) == {archive.fandom, archive.jim}  # chosen by type-ahead
     writer.get_by_role("link", name="Add a chapter").click()
     writer.fill("#id_title", "The Table Slap")
     writer.select_option("#id_text_format", "markdown")

@@ -39,6 +39,7 @@ def story_post(
     freeform: Sequence[str] = (),
     completed: bool = False,
     challenges: Sequence[Challenge] = (),
+    language: str = "en",
     chapter_notes: str = "",
     end_notes: str = "",
     release_at: datetime | None = None,
@@ -59,6 +60,7 @@ def story_post(
         completed=completed,
         status=Status.DRAFT,
         challenges=challenges,
+        language=language,
     )
     chapter_post(
         story=story,

@@ -166,18 +166,20 @@ def story_update(
     freeform: Sequence[str] = (),
     completed: bool = False,
     challenges: Sequence[Challenge] | None = None,
+    language: str | None = None,
     by: User | None = None,
 ) -> Story:
-    """Change what describes a story, and which challenges it answers (left as they are when
-    None). Its chapters and status stay as they are. `freeform` names free-form tags, made the
-    first time they are used (a refused edit makes none). `by`: who did it (staff are
-    audited)."""
+    """Change what describes a story (its language too, unless None), and which challenges it
+    answers (left as they are when None). Its chapters and status stay as they are.
+    `freeform` names free-form tags, made the first time they are used (a refused edit makes
+    none). `by`: who did it (staff are audited)."""
     story.title = clean_title(title)
     story.rating = rating
     story.summary = sanitize(summary)
     story.notes = sanitize(notes)
     story.completed = completed
-    story.save(update_fields=["title", "rating", "summary", "notes", "completed"])
+    story.language = language or story.language
+    story.save(update_fields=["title", "rating", "summary", "notes", "completed", "language"])
     story_set_tags(story=story, tags=[*tags, *freeform_tags(names=freeform)])
     if challenges is not None:
         story.challenges.set(challenges)
