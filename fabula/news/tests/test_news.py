@@ -168,7 +168,7 @@ def test_comments_on_drafts_and_closed_posts_are_refused(client, news, reader, s
     assert not Comment.objects.exists()
 
 
-def test_comments_are_rate_limited(client, news, reader):
+def test_comments_are_rate_limited(client, news, reader, clock):
     client.force_login(reader)
     post = news["published"]
     for n in range(actions.COMMENTS.attempts):
