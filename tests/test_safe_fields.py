@@ -12,7 +12,8 @@ from pathlib import Path
 
 # field -> where every write of it is cleaned
 SANITISED = {
-    "body": "chapters: stories.actions (sanitize); reviews: community.actions._clean_text",
+    "body": "chapters: stories.actions (sanitize); reviews: community.actions._clean_text; "
+    "news posts and pages: news.actions (sanitize)",
     "note": "favourites: community.actions._as_html (favourite_add and favourite_import)",
     "summary": "stories, series, challenges: stories.actions, importers.actions (sanitize)",
     "notes": "stories and chapters: stories.actions (sanitize, sanitizer for imports)",
