@@ -12,6 +12,13 @@ import pytest
 from fabula.test import *  # noqa: F403  (fixtures)
 
 
+@pytest.fixture(autouse=True)
+def _scraper_budget_off(settings):
+    """The test client asks for many pages a minute from one address, which the scraper gate
+    would challenge; the gate's own tests (fabula/lib/tests/test_scrapers.py) turn it on."""
+    settings.SCRAPER_PAGES_PER_MINUTE = 0
+
+
 def pytest_sessionstart(session):
     from django.conf import settings
 

@@ -79,6 +79,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "fabula.lib.limits.RateLimitMiddleware",
+    # After authentication (members are never counted), before any page is built.
+    "fabula.lib.scraper_gate.ScraperGate",
     "django.contrib.messages.middleware.MessageMiddleware",
     # After sessions and messages, before any view reads the form (CSRF's check does).
     "fabula.conf.limits.RequestSizeMiddleware",
@@ -250,6 +252,11 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
+
+# The scraper gate (fabula/lib/scrapers.py): how many pages a minute a guest may fetch before the
+# proof-of-work challenge (0: no budget), and how hard the first challenge is (zero bits).
+SCRAPER_PAGES_PER_MINUTE = int(os.environ.get("FABULA_SCRAPER_PAGES_PER_MINUTE", "120"))
+SCRAPER_DIFFICULTY = int(os.environ.get("FABULA_SCRAPER_DIFFICULTY", "14"))
 
 # Content-Security-Policy (django-csp): everything from the site itself. No inline script runs
 # anywhere; images come only from the site, so a remote image in a story is never fetched and

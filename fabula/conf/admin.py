@@ -46,6 +46,7 @@ class SiteSettingsAdmin(admin.ModelAdmin):
         ),
         ("Reviews", {"fields": ["reviews_allowed", "anonymous_reviews"]}),
         ("Members", {"fields": ["terms", "age_statement"]}),
+        ("Crawlers and AI", {"fields": ["robots_txt", "ai_txt"]}),
     ]
 
     def has_add_permission(self, request):

@@ -10,6 +10,7 @@ from django.db import models
 from django.db.utils import OperationalError, ProgrammingError
 
 from fabula.lib.changes import changed
+from fabula.lib.scrapers import default_ai_txt, default_robots_txt
 
 _CACHE_KEY = "fabula:site-settings"
 _CACHE_SECONDS = 30
@@ -82,6 +83,17 @@ class SiteSettings(models.Model):
         max_length=300,
         blank=True,
         default="By continuing you confirm that you are old enough to read this story.",
+    )
+    robots_txt = models.TextField(
+        blank=True,
+        default=default_robots_txt,
+        help_text="Served as /robots.txt. Known AI crawlers are refused by the server whatever "
+        "this says; this file tells the polite ones the archive's rules.",
+    )
+    ai_txt = models.TextField(
+        blank=True,
+        default=default_ai_txt,
+        help_text="Served as /ai.txt: whether the archive's works may be used for AI training.",
     )
 
     class Meta:

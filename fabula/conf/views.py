@@ -1,4 +1,6 @@
-"""Site-wide answers that are not pages: the browsers' Content-Security-Policy violation reports.
+"""Site-wide answers that are not pages: the browsers' Content-Security-Policy violation
+reports, robots.txt and ai.txt (the staff's text from the site settings), and the answer to the
+challenge that fast clients meet (`lib/scraper_gate.py`).
 
 The policy itself is in settings (CONTENT_SECURITY_POLICY); a browser that refuses something it
 sends a report here, which is logged so the staff learn of a template that breaks the policy
@@ -12,10 +14,13 @@ import json
 import logging
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
+from fabula.conf.models import site_settings
+from fabula.lib import scrapers
 from fabula.lib.ratelimit import Limit, client_address
 
 log = logging.getLogger("fabula.csp")
@@ -64,3 +69,44 @@ def csp_report(request: HttpRequest) -> HttpResponse:
                 _field(report, "document-uri", "documentURL"),
             )
     return HttpResponse(status=204)
+
+
+# ---------------------------------------------------------------------------------------------
+# The archive's rules for crawlers, and the answer to the scraper challenge (lib/scrapers.py)
+
+
+def _plain(text: str, status: int = 200) -> HttpResponse:
+    return HttpResponse(text, status=status, content_type="text/plain; charset=utf-8")
+
+
+@require_safe
+def robots_txt(request: HttpRequest) -> HttpResponse:
+    return _plain(site_settings().robots_txt)
+
+
+@require_safe
+def ai_txt(request: HttpRequest) -> HttpResponse:
+    return _plain(site_settings().ai_txt)
+
+
+@csrf_exempt  # the challenge page holds no form token; the signed challenge is the proof
+@require_POST
+def challenge_answer(request: HttpRequest) -> HttpResponse:
+    """Check the proof of work the challenge page found; on success, the pass cookie."""
+    client = scrapers.client_key(client_address(request))
+    try:
+        value = scrapers.earn_pass(
+            client, request.POST.get("token", ""), request.POST.get("answer", "")
+        )
+    except scrapers.ChallengeFailed as refused:
+        return _plain(str(refused), status=400)
+    response = HttpResponse(status=204)
+    response.set_cookie(
+        scrapers.PASS_COOKIE,
+        value,
+        max_age=scrapers.PASS_SECONDS,
+        httponly=True,
+        samesite="Lax",
+        secure=settings.SESSION_COOKIE_SECURE,
+    )
+    return response

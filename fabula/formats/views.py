@@ -46,7 +46,7 @@ from fabula.lib.numbers import positive_id
 from fabula.lib.pagecache import cached_page
 from fabula.stories.models import Series, Story
 from fabula.stories.permissions import (
-    listed_stories,
+    offered_stories,
     required_gate,
     story_for,
     visible_chapters,
@@ -115,6 +115,13 @@ def download(request, story_id: int, format_name: str):
         except FileNotFoundError:
             pass
     story = story_for(request, story_id)
+    if story.reading_only:
+        return HttpResponse(
+            f"The authors keep “{story.title}” for reading on the site: it is not offered for "
+            "download, in feeds or in reading apps.",
+            status=403,
+            content_type="text/plain; charset=utf-8",
+        )
     gate = required_gate(request, story)
     if gate == "registered" or (gate and request.GET.get("consent") != "yes"):
         # The consent parameter answers the age and warning gates (reading apps cannot show
@@ -182,7 +189,7 @@ def _serve_feed(request, spec: NamedFeed, target: int | str | None) -> HttpRespo
     return _xml(
         request,
         lambda: feed_xml(
-            spec.build(feeds.Site.configured(), listed_stories(request.user), named, page)
+            spec.build(feeds.Site.configured(), offered_stories(request.user), named, page)
         ),
         spec.content_type,
     )
@@ -222,8 +229,9 @@ def atom_feed(request, feed: str, target: int | None = None) -> HttpResponse:
 @require_safe
 def feed_story(request, story_id: int):
     """A story's chapters, to follow a work in progress."""
-    # Feeds are for listed stories only: not drafts, nor members-only work for a guest.
-    story = get_object_or_404(listed_stories(request.user).select_related("rating"), pk=story_id)
+    # Feeds are for offered stories only: not drafts, nor members-only work for a guest, nor
+    # a story its authors keep for reading on the site.
+    story = get_object_or_404(offered_stories(request.user).select_related("rating"), pk=story_id)
     return _xml(
         request,
         lambda: render_chapters(
@@ -285,7 +293,7 @@ def opds_opensearch(request):
 def _member_feed(request, title: str, path: str, story_ids) -> HttpResponse:
     if not request.user.is_authenticated:
         return _unauthorized("Log in with your pen name and an app password to see this list.")
-    listed = listed_stories(request.user).filter(pk__in=story_ids).order_by("-updated_at", "-pk")
+    listed = offered_stories(request.user).filter(pk__in=story_ids).order_by("-updated_at", "-pk")
     feed = opds.member_feed(feeds.Site.configured(), title, path, listed, request.GET.get("page"))
     return HttpResponse(
         feed_xml(feed),

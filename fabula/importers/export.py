@@ -301,5 +301,7 @@ def _stories(out: DumpWriter) -> None:
                 "read_count": story.read_count,
                 "archived_at": story.archived_at,
                 "challenges": challenges.get(story.pk, []),
+                # Written only when set, so dumps of archives that never used it are unchanged.
+                **({"reading_only": True} if story.reading_only else {}),
             },
         )

@@ -39,7 +39,7 @@ from fabula.stories.listing.pages import (
     url_with,
 )
 from fabula.stories.models import Story
-from fabula.stories.permissions import listed_stories, required_gate
+from fabula.stories.permissions import listed_stories, offered_stories, required_gate
 
 RELEVANCE = "relevance"
 # Every query parameter the results page reads (`lib.serving.served`).
@@ -225,6 +225,6 @@ def feed_stories(user, params: QueryDict, limit: int = 25) -> list[Story]:
     """The newest stories matching a saved search, for its feed: by last update."""
     query = parse(params.get("q"))
     state = filters.read_filters(params)
-    stories = matching(filters.apply_filters(listed_stories(user), state), query)
+    stories = matching(filters.apply_filters(offered_stories(user), state), query)
     ordered = stories.order_by(F("updated_at").desc(nulls_last=True), "-pk")
     return list(ordered.select_related("rating")[:limit])

@@ -100,6 +100,12 @@ class StoryForm(forms.Form):
         error_messages={"invalid_choice": "Choose a language from the list."},
     )
     completed = forms.BooleanField(required=False)
+    reading_only = forms.BooleanField(
+        required=False,
+        label="For reading here only",
+        help_text="No downloads, feeds or reading apps (OPDS) for this story, and search engines "
+        "and AI crawlers are asked to leave it alone (noindex, noai).",
+    )
     challenges = forms.ModelMultipleChoiceField(
         queryset=Challenge.objects.all(),
         required=False,
@@ -209,6 +215,7 @@ class StoryForm(forms.Form):
             "tags": self.tags(),
             "freeform": d["freeform"],
             "completed": d["completed"],
+            "reading_only": d["reading_only"],
             "challenges": d["challenges"],
             "language": d["language"] or self.initial.get("language") or DEFAULT_LANGUAGE,
         }
@@ -222,6 +229,7 @@ class StoryForm(forms.Form):
             "rating": story.rating_id,
             "completed": story.completed,
             "language": story.language,
+            "reading_only": story.reading_only,
         }
         freeform = []
         for tag in story.tags.select_related("kind"):

@@ -72,6 +72,11 @@ class Story(models.Model):
     tags = models.ManyToManyField(Tag, through="StoryTag", related_name="stories")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
     completed = models.BooleanField(default=False)
+    reading_only = models.BooleanField(
+        default=False,
+        help_text="The authors keep the story for reading on the site: no downloads, feeds or "
+        "OPDS, and crawlers are asked not to index it or use it for AI (noindex, noai).",
+    )
     featured = models.BooleanField(default=False)
     language = models.CharField(max_length=10, default="en")
     published_at = models.DateTimeField(null=True, blank=True)

@@ -55,6 +55,12 @@ def listed_stories(user: Viewer, *, blocks: bool = True) -> QuerySet[Story]:
     return stories
 
 
+def offered_stories(user: Viewer) -> QuerySet[Story]:
+    """Stories offered beyond reading on the site (downloads, feeds, OPDS) to this reader: the
+    listed ones whose authors did not keep them for reading only."""
+    return listed_stories(user).filter(reading_only=False)
+
+
 def hide_blocked(user: User, stories: QuerySet[Story]) -> QuerySet[Story]:
     """Drop what the member blocked (the community pages keep the blocklist): stories they
     blocked, stories by blocked authors, and stories with a blocked tag or a tag right under

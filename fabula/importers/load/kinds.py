@@ -352,6 +352,7 @@ class Loader(Indexing):
                             rating_id=rating_id,
                             status=item.get("status", Status.PUBLISHED),
                             completed=item.get("completed", False),
+                            reading_only=bool(item.get("reading_only", False)),
                             featured=item.get("featured", False),
                             language=item.get("language", "en"),
                             published_at=from_json_date(item.get("published_at")),

@@ -39,6 +39,7 @@ def story_create(
     tags: Sequence[Tag] = (),
     status: str = Status.DRAFT,
     completed: bool = False,
+    reading_only: bool = False,
     featured: bool = False,
     language: str = "en",
     published_at: datetime | None = None,
@@ -63,6 +64,7 @@ def story_create(
         rating=rating,
         status=status,
         completed=completed,
+        reading_only=reading_only,
         featured=featured,
         language=language,
         published_at=published_at,
@@ -165,12 +167,14 @@ def story_update(
     tags: Sequence[Tag] = (),
     freeform: Sequence[str] = (),
     completed: bool = False,
+    reading_only: bool | None = None,
     challenges: Sequence[Challenge] | None = None,
     language: str | None = None,
     by: User | None = None,
 ) -> Story:
-    """Change what describes a story (its language too, unless None), and which challenges it
-    answers (left as they are when None). Its chapters and status stay as they are.
+    """Change what describes a story (its language too, unless None), which challenges it
+    answers and whether it is for reading only (each left as it is when None). Its chapters and
+    status stay as they are.
     `freeform` names free-form tags, made the first time they are used (a refused edit makes
     none). `by`: who did it (staff are audited)."""
     story.title = clean_title(title)
@@ -179,7 +183,13 @@ def story_update(
     story.notes = sanitize(notes)
     story.completed = completed
     story.language = language or story.language
-    story.save(update_fields=["title", "rating", "summary", "notes", "completed", "language"])
+    if reading_only is not None:
+        story.reading_only = reading_only
+    story.save(
+        update_fields=[
+            "title", "rating", "summary", "notes", "completed", "language", "reading_only"
+        ]
+    )
     story_set_tags(story=story, tags=[*tags, *freeform_tags(names=freeform)])
     if challenges is not None:
         story.challenges.set(challenges)
