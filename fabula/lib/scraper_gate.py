@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from fabula.lib import scrapers
 from fabula.lib.ratelimit import client_address
@@ -43,10 +44,14 @@ def refusal(name: str) -> HttpResponse:
 
 def challenge_page(request: HttpRequest, client: str) -> HttpResponse:
     challenge = scrapers.new_challenge(client)
+    # Back to the page asked for once solved; a path like //elsewhere.example would leave the site.
+    back = request.get_full_path()
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts=None):
+        back = "/"
     response = HttpResponse(
         render_to_string(
             "challenge.html",
-            {"challenge": challenge, "next": request.get_full_path()},
+            {"challenge": challenge, "next": back},
             request=request,
         ),
         status=429,

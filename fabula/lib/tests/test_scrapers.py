@@ -83,6 +83,16 @@ def test_a_fast_client_meets_the_challenge_solves_it_and_passes(client, gate, st
     assert Client().get(reverse("home")).status_code == 429
 
 
+def test_the_challenge_sends_back_only_to_this_site(client, gate, story):
+    fetch_fast(client, pages(story), BUDGET)
+    # As a WSGI server passes such paths on (the test client would read a host in them).
+    assert challenge_in(client.get("/", PATH_INFO="//elsewhere.example/x"))[2] == "/"
+    # Django escapes a backslash in the path: a path on this site.
+    back = challenge_in(client.get("/", PATH_INFO="/\\elsewhere.example/x"))[2]
+    assert back == "/%5Celsewhere.example/x"
+    assert challenge_in(client.get("/recent/"))[2] == "/recent/"
+
+
 def test_a_pass_is_good_for_a_number_of_pages(client, gate, story, monkeypatch):
     monkeypatch.setattr(scrapers, "PASS_PAGES", 5)
     fetch_fast(client, pages(story), BUDGET)
