@@ -10,6 +10,8 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
+from fabula.test import chapter_url
+
 from fabula.importers.dump import Dump
 from fabula.importers.tests.test_backup import empty_the_archive
 from fabula.search.models import SavedSearch
@@ -64,7 +66,7 @@ def test_it_is_not_offered_for_download(client, shelf, format_name):
 
 def test_it_is_read_as_ever_and_marked_for_crawlers(client, shelf):
     kept, offered = shelf
-    for address in [reverse("story", args=[kept.pk]), reverse("chapter", args=[kept.pk, 1])]:
+    for address in [reverse("story", args=[kept.pk]), chapter_url(kept, 1)]:
         page = client.get(address).content.decode()
         assert '<meta name="robots" content="noindex, noai, noimageai">' in page
         assert reverse("download", args=[kept.pk, "epub"]) not in page

@@ -15,7 +15,7 @@ from django.urls import reverse
 
 from fabula.formats.actions import app_password_create
 from fabula.lib import scrapers
-from fabula.test import set_site
+from fabula.test import chapter_url, set_site
 
 BUDGET = 30  # pages a minute in these tests (the site's default is 120)
 
@@ -41,7 +41,7 @@ def story(make_story, author):
 def pages(story) -> list[str]:
     return [
         reverse("story", args=[story.pk]),
-        *(reverse("chapter", args=[story.pk, n]) for n in (1, 2, 3)),
+        *(chapter_url(story, n) for n in (1, 2, 3)),
         reverse("home"),
         reverse("browse"),
     ]
@@ -64,7 +64,7 @@ def challenge_in(response) -> tuple[str, int, str]:
 def test_a_fast_client_meets_the_challenge_solves_it_and_passes(client, gate, story):
     statuses = fetch_fast(client, pages(story), BUDGET)
     assert statuses == [200] * BUDGET
-    asked = reverse("chapter", args=[story.pk, 2]) + "?view=x"
+    asked = chapter_url(story, 2) + "?view=x"
     refused = client.get(asked)
     assert refused.status_code == 429
     assert refused["Cache-Control"] == "no-store"
@@ -179,7 +179,7 @@ def test_downloads_at_a_human_pace_never_meet_it(client, gate, story, make_story
     stories = [story, *(make_story(author, title=f"Another {n}", chapters=3) for n in range(9))]
     for each in stories:
         for address in [
-            *(reverse("chapter", args=[each.pk, n]) for n in (1, 2, 3)),
+            *(chapter_url(each, n) for n in (1, 2, 3)),
             reverse("download", args=[each.pk, "epub"]),
         ]:
             gate.now += 2
