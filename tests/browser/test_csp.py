@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from fabula.stories import actions
-from fabula.test import chapter_url
+from fabula.test import chapter_url, set_site
 
 pytestmark = pytest.mark.browser
 
@@ -42,7 +42,7 @@ def guest_pages(story) -> list[str]:
         reverse("search:results") + "?q=lantern",
         reverse("accounts:login"),
         reverse("accounts:register"),
-        f"/viewstory.php?action=printable&sid={story.pk}&chapter=all",
+        f"/fanfiction/viewstory.php?action=printable&sid={story.pk}&chapter=all",
         "/admin/login/",
     ]
 
@@ -64,7 +64,8 @@ def violations_on(page, url: str) -> list[str]:
             errors.append(message.text) if "Content Security Policy" in message.text else None
         ),
     )
-    page.goto(url)
+    response = page.goto(url)
+    assert response is not None and response.status == 200, (url, response and response.status)
     page.wait_for_load_state("load")
     return page.evaluate("window.__violations") + errors
 
@@ -92,6 +93,21 @@ def test_the_main_pages_raise_no_violation(browser, live_server, member_context,
         "getComputedStyle(document.documentElement).getPropertyValue('--text-scale').trim()"
     )
     assert scale == "1.2"  # the member's preference applies without a style attribute
+
+
+def test_the_admin_raises_no_violation(browser, live_server, member_context, story, admin_user):
+    set_site()  # the settings row, to open its change page
+    staff = member_context(admin_user)
+    staff.add_init_script(LISTEN)
+    page = staff.new_page()
+    for path in [
+        "/admin/",
+        "/admin/conf/sitesettings/1/change/",
+        "/admin/accounts/user/",
+        f"/admin/accounts/user/{admin_user.pk}/change/",
+        "/admin/taxonomy/tag/",
+    ]:
+        assert violations_on(page, live_server.url + path) == [], path
 
 
 def test_an_inline_script_is_refused_and_seen(browser, live_server, story):
