@@ -9,9 +9,8 @@ import time
 import pytest
 from django.urls import reverse
 
-from fabula.test import chapter_url
-
 from fabula.lib import scrapers
+from fabula.test import chapter_url
 
 pytestmark = pytest.mark.browser
 

@@ -10,13 +10,12 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from fabula.test import chapter_url
-
 from fabula.importers.dump import Dump
 from fabula.importers.tests.test_backup import empty_the_archive
 from fabula.search.models import SavedSearch
 from fabula.stories.models import Story
 from fabula.stories.tests.posting_support import newest_story, post_story, story_data
+from fabula.test import chapter_url
 
 KEPT, OFFERED = "Kept Close", "Given Freely"
 
