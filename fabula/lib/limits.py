@@ -5,6 +5,8 @@ beside it). A refusal is a 429 page that says when to try again, with a Retry-Af
 FABULA_LIMITS_SCALE multiplies every count-limit at once (not the log-in back-off).
 """
 
+from django.conf import settings
+
 from fabula.lib.ratelimit import Backoff, Limit, Rate, client_address, too_many
 from fabula.lib.refusals import RateLimited
 
@@ -76,7 +78,12 @@ class RateLimitMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        counted_elsewhere = request.path.startswith(tuple(OWN_COUNT_PREFIXES))
+        # Violation reports are posted by the browser on its own, one per refused image or
+        # script (conf/views.csp_report has its own budget): they must not use up a reader's
+        # writes; the API and KOReader's sync keep their own counts too.
+        counted_elsewhere = request.path.startswith(tuple(OWN_COUNT_PREFIXES)) or (
+            request.path_info == settings.CSP_REPORT_URL
+        )
         if request.method not in ("GET", "HEAD", "OPTIONS", "TRACE") and not counted_elsewhere:
             try:
                 WRITES.check(request.user, client_address(request))

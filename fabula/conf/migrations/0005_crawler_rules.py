@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('conf', '0003_allowed_tags'),
+        ('conf', '0004_limits_cache_table'),
     ]
 
     operations = [
