@@ -187,7 +187,13 @@ def story_update(
         story.reading_only = reading_only
     story.save(
         update_fields=[
-            "title", "rating", "summary", "notes", "completed", "language", "reading_only"
+            "title",
+            "rating",
+            "summary",
+            "notes",
+            "completed",
+            "language",
+            "reading_only",
         ]
     )
     story_set_tags(story=story, tags=[*tags, *freeform_tags(names=freeform)])
