@@ -20,13 +20,12 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST, require_safe
 
 from fabula.conf.models import site_settings
-from fabula.lib import scrapers
-from fabula.lib.ratelimit import Limit, client_address
+from fabula.lib import limits, scrapers
+from fabula.lib.ratelimit import client_address
 
 log = logging.getLogger("fabula.csp")
 
 REPORT_BYTES = 16_384
-LOGGED_REPORTS = Limit("csp-report", attempts=30, seconds=60)
 
 
 def violations(body: bytes) -> list[dict[str, Any]]:
@@ -60,7 +59,7 @@ def csp_report(request: HttpRequest) -> HttpResponse:
     body = request.read(REPORT_BYTES + 1)
     if len(body) > REPORT_BYTES:
         return HttpResponse("A report is a small JSON document.", status=413)
-    if LOGGED_REPORTS.take(client_address(request)):
+    if limits.CSP_REPORTS_LOGGED.take(client_address(request)):
         for report in violations(body):
             log.warning(
                 "CSP violation: %s refused %s on %s",

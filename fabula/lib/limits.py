@@ -5,8 +5,6 @@ beside it). A refusal is a 429 page that says when to try again, with a Retry-Af
 FABULA_LIMITS_SCALE multiplies every count-limit at once (not the log-in back-off).
 """
 
-from django.conf import settings
-
 from fabula.lib.ratelimit import Backoff, Limit, Rate, client_address, too_many
 from fabula.lib.refusals import RateLimited
 
@@ -46,6 +44,14 @@ SEARCHES = Rate(
     member=Limit("searches", 60, MINUTE, "Too many searches in a short time"),
     guest=Limit("guest-searches", 60, MINUTE, "Too many searches in a short time"),
 )
+# Comments under news posts (news/actions.py), per member.
+NEWS_COMMENTS = Limit(
+    "news-comments", 5, 10 * MINUTE, "Too many comments in a short time; please wait a few minutes"
+)
+# Content-Security-Policy violations logged (conf/views.csp_report), per address: a page that
+# breaks the policy many times over is logged, not flooded.
+CSP_REPORTS_LOGGED = Limit("csp-report", 30, MINUTE)
+
 # Every form sent (any POST, PUT, PATCH or DELETE; RateLimitMiddleware): a ceiling over all the
 # kinds above and the writes with no limit of their own (favourites, follows, authoring).
 WRITES = Rate(
@@ -59,9 +65,11 @@ API_PER_TOKEN = Limit("api-token", 1200, MINUTE, "Too many API requests")
 API_PER_ADDRESS = Limit("api-address", 600, MINUTE, "Too many API requests from your address")
 KOSYNC_FAILED_AUTH = Limit("kosync-auth", 30, 15 * MINUTE, "Too many wrong sync keys")
 
-# Addresses whose app counts every request itself (the API above): the middleware leaves
-# their writes to it, so a request is not counted twice, nor a token's writes as a guest's.
-# The app registers its prefixes from its `ready()`.
+# Addresses whose app counts every request itself: the middleware leaves their writes to it, so
+# a request is not counted twice, nor a token's writes as a guest's. The API and KOReader's sync
+# (above); the CSP report address, posted by the browser on its own once per refused image or
+# script, which must not use up a reader's writes (CSP_REPORTS_LOGGED). Each app registers its
+# prefixes from its `ready()`.
 OWN_COUNT_PREFIXES: list[str] = []
 
 
@@ -78,12 +86,7 @@ class RateLimitMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        # Violation reports are posted by the browser on its own, one per refused image or
-        # script (conf/views.csp_report has its own budget): they must not use up a reader's
-        # writes; the API and KOReader's sync keep their own counts too.
-        counted_elsewhere = request.path.startswith(tuple(OWN_COUNT_PREFIXES)) or (
-            request.path_info == settings.CSP_REPORT_URL
-        )
+        counted_elsewhere = request.path.startswith(tuple(OWN_COUNT_PREFIXES))
         if request.method not in ("GET", "HEAD", "OPTIONS", "TRACE") and not counted_elsewhere:
             try:
                 WRITES.check(request.user, client_address(request))

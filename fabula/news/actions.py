@@ -16,15 +16,13 @@ from django.db import transaction
 from fabula.accounts.models import User
 from fabula.audit.actions import audit_record
 from fabula.conf.markup import sanitize
+from fabula.lib import limits
 from fabula.lib.changes import changed
-from fabula.lib.ratelimit import Limit
 from fabula.lib.refusals import ActionRefused, NotAllowed, RateLimited
 from fabula.lib.words import tidy_title
 from fabula.news.models import Comment, Page, Post
 
 COMMENT_MAX_CHARACTERS = 5000
-# A member may comment this often; more is a flood, not a conversation.
-COMMENTS = Limit("news-comments", attempts=5, seconds=10 * 60)
 # The footer's list of pages, kept in the cache (read on every page); retired by page writes.
 FOOTER_PAGES_KEY = "fabula:news:footer-pages"
 
@@ -92,8 +90,8 @@ def comment_post(*, post: Post, user: User, body: str) -> Comment:
             f"A comment holds at most {COMMENT_MAX_CHARACTERS:,} characters "
             f"(this one has {len(body):,})."
         )
-    if not COMMENTS.take(str(user.pk)):
-        raise RateLimited("Too many comments in a short time; please wait a few minutes.")
+    if not limits.NEWS_COMMENTS.take(str(user.pk)):
+        raise RateLimited(limits.NEWS_COMMENTS.message + ".")
     comment = Comment.objects.create(post=post, user=user, body=body)
     changed()
     return comment

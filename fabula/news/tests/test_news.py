@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from fabula.audit.models import AuditEntry
 from fabula.formats.tests.atomcheck import check_atom, entries, titles
+from fabula.lib import limits
 from fabula.lib.refusals import ActionRefused
 from fabula.news import actions
 from fabula.news.models import Comment, Post
@@ -171,13 +172,13 @@ def test_comments_on_drafts_and_closed_posts_are_refused(client, news, reader, s
 def test_comments_are_rate_limited(client, news, reader, clock):
     client.force_login(reader)
     post = news["published"]
-    for n in range(actions.COMMENTS.attempts):
+    for n in range(limits.NEWS_COMMENTS.attempts):
         assert _comment(client, post, f"Comment {n}").status_code == 302
     response = _comment(client, post, "One too many")
     page = response.content.decode()
     assert response.status_code == 429 and "Too many comments" in page
     assert "One too many" in page  # kept in the box to post later
-    assert Comment.objects.count() == actions.COMMENTS.attempts
+    assert Comment.objects.count() == limits.NEWS_COMMENTS.attempts
 
 
 def test_hidden_comments_are_not_shown(client, news, reader, staff):
