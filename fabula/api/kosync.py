@@ -36,8 +36,7 @@ from fabula.community.models import Reading
 from fabula.formats.app_passwords import authenticate_sync_key
 from fabula.lib import limits
 from fabula.lib.ratelimit import client_address
-from fabula.stories.models import Chapter
-from fabula.stories.permissions import can_view_story
+from fabula.stories.permissions import can_view_story, visible_chapters
 
 MEDIA_TYPE = "application/vnd.koreader.v1+json"
 # Wrong keys, per address: enough for a reader who mistyped, too few for a guesser.
@@ -127,8 +126,9 @@ def put_progress(request):
         percentage = -1.0
     maps = [positions.ChapterMap.from_json(c) for c in book.chapters]
     place = positions.to_fabula(maps, progress, percentage)
+    # Only a chapter this reader may read now (not one withdrawn since the book was built).
     chapter = (
-        Chapter.objects.filter(pk=place.chapter_id, story=book.story).first() if place else None
+        visible_chapters(user, book.story).filter(pk=place.chapter_id).first() if place else None
     )
     if place is None or chapter is None:
         return _answer({"code": 2003, "message": "Invalid progress: no place in this book."}, 400)

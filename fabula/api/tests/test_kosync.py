@@ -17,6 +17,7 @@ from fabula.api.models import BookDigest
 from fabula.community import actions as community
 from fabula.community.models import Reading
 from fabula.formats.actions import app_password_create
+from fabula.stories.models import Chapter, Status
 
 MEDIA_TYPE = "application/vnd.koreader.v1+json"
 
@@ -152,6 +153,19 @@ def test_a_book_not_from_the_site_is_refused_and_keeps_nothing(client, reader, s
 def test_a_place_outside_the_book_is_refused(client, reader, setting):
     _, koreader, data = setting
     response = koreader.update_progress(partial_md5(data), "/body/DocFragment[99]/body/p", 7)
+    assert response.status_code == 400
+    assert not Reading.objects.exists()
+
+
+def test_a_place_in_a_chapter_withdrawn_since_the_book_was_built_is_refused(
+    client, reader, setting
+):
+    story, koreader, data = setting
+    second = story.chapters.get(position=2)
+    Chapter.objects.filter(pk=second.pk).update(status=Status.DRAFT)  # taken back by its author
+    response = koreader.update_progress(
+        partial_md5(data), "/body/DocFragment[4]/body/section/p/text().10", 0.55
+    )
     assert response.status_code == 400
     assert not Reading.objects.exists()
 
