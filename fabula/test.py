@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import re
+import socket
 from collections.abc import Callable
 from dataclasses import dataclass
 from io import StringIO
@@ -129,6 +130,13 @@ def shared_path(*parts: str) -> str:
     if not os.path.exists(path):
         require(False, f"the shared reference file {path} is absent")
     return path
+
+
+def free_port() -> int:
+    """A loopback port nothing listens on now, for a server a test starts."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
 
 def command_output(*args: str) -> str:

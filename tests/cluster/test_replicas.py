@@ -9,7 +9,6 @@ import json
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -20,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from fabula.test import require
+from fabula.test import free_port, require
 
 pytestmark = pytest.mark.cluster
 
@@ -38,12 +37,6 @@ def _load_cluster_script():
     return module
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def cluster():
     require(shutil.which("psql") is not None, "psql (Debian: postgresql-client) is not installed")
@@ -55,7 +48,7 @@ def cluster():
     script = _load_cluster_script()
     # A cluster of this run's own, on free ports, so that checkouts side by side never meet.
     base = ROOT / "var" / f"cluster-test-{os.getpid()}"
-    made = script.start(script.Cluster(base, _free_port(), _free_port()))
+    made = script.start(script.Cluster(base, free_port(), free_port()))
     made.psql(made.primary_port, f"create database {DATABASE}")
     env = {
         **os.environ,
@@ -74,7 +67,7 @@ def cluster():
     assert setup.returncode == 0, setup.stderr
     world = json.loads(setup.stdout.strip().splitlines()[-1])
     script.wait_for_replay(made)
-    port = _free_port()
+    port = free_port()
     server = subprocess.Popen(
         [BIN / "granian", "--interface", "wsgi", "--host", "127.0.0.1", "--port", str(port)]
         + ["--workers", "1", "fabula.wsgi:application"],

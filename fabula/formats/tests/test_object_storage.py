@@ -19,19 +19,14 @@ from django.urls import reverse
 
 from fabula.lib.storage import storages_setting
 from fabula.stories import actions
+from fabula.test import free_port
 
 BUCKET = "fabula-test"
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def s3_endpoint():
-    port = _free_port()
+    port = free_port()
     server = subprocess.Popen(
         [str(Path(sys.executable).with_name("moto_server")), "-H", "127.0.0.1", "-p", str(port)],
         stdout=subprocess.DEVNULL,

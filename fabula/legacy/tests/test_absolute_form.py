@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from fabula.lib.tests.markup import parse
-from fabula.test import chapter_url, require
+from fabula.test import chapter_url, free_port, require
 
 pytestmark = pytest.mark.django_db
 
@@ -90,12 +90,6 @@ print(story.pk)
 """
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def gunicorn_port(tmp_path_factory):
     gunicorn = Path(sys.executable).with_name("gunicorn")
@@ -123,7 +117,7 @@ def gunicorn_port(tmp_path_factory):
         timeout=60,
     )
     assert made.stdout.split()[-1] == "1"
-    port = _free_port()
+    port = free_port()
     log = open(data / "gunicorn.log", "wb")  # closed in the finally below
     server = subprocess.Popen(
         [str(gunicorn), "fabula.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "1"],
