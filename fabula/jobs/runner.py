@@ -125,11 +125,11 @@ def run_due_jobs(limit: int | None = None) -> int:
         batch=True,
         backend_name=DEFAULT_TASK_BACKEND_ALIAS,
         startup_delay=False,
-        max_tasks=limit,
+        max_tasks=None,  # this loop counts (the worker's own loop is not used)
         worker_id=get_random_string(32),
     )
-    succeeded = 0
-    while limit is None or worker._run_tasks < limit:
+    ran = succeeded = 0
+    while limit is None or ran < limit:
         with exclusive_transaction():
             due = DBTaskResult.objects.ready().filter(backend_name=DEFAULT_TASK_BACKEND_ALIAS)
             claimed = due.get_locked()
@@ -138,6 +138,7 @@ def run_due_jobs(limit: int | None = None) -> int:
             claimed.claim(worker.worker_id)
         # The library's own step: runs the task, records its result and sends the signals.
         worker.run_task(claimed)
+        ran += 1
         claimed.refresh_from_db(fields=["status"])
         succeeded += claimed.status == TaskResultStatus.SUCCESSFUL
     return succeeded
