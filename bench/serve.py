@@ -23,7 +23,6 @@ import re
 import secrets
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -31,6 +30,9 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
+
+from fabula.conf import webserver
+from fabula.conf.webserver import free_port
 
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
@@ -252,21 +254,9 @@ class running_server:
         self.port = free_port()
         binary = str(Path(PYTHON).with_name(self.args.server))
         if self.args.server == "granian":
-            command = [
-                binary,
-                "--interface",
-                "wsgi",
-                "fabula.wsgi:application",
-                "--workers",
-                str(self.args.workers),
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(self.port),
-                "--log-level",
-                "warning",
-                "--no-access-log",
-            ]
+            # The production node's own command line (`fabula serve`): same workers and threads.
+            threads = getattr(self.args, "web_threads", None) or webserver.DEFAULT_THREADS
+            command = webserver.granian_command("127.0.0.1", self.port, self.args.workers, threads)
         else:
             command = [
                 binary,
@@ -330,12 +320,6 @@ def others_cpu(seconds: float = 1.0) -> float:
         return 0.0
     spent = total2 - total
     return (1 - (idle2 - idle) / spent) * (os.cpu_count() or 1) if spent else 0.0
-
-
-def free_port() -> int:
-    with socket.socket() as probe_socket:
-        probe_socket.bind(("127.0.0.1", 0))
-        return probe_socket.getsockname()[1]
 
 
 def measure(database: str, page: dict, info: dict, port: int, args) -> Result:

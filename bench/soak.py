@@ -35,6 +35,8 @@ from urllib.parse import urlencode
 import serve  # bench/serve.py: corpus, server, wrk; bench/ is on sys.path as a script
 from serve import OUT, PYTHON, ROOT, database_url, ensure_corpus, probe, running_server
 
+from fabula.conf import webserver
+
 SOAK_PASSWORD = "soak password for the bench"
 SOAK_MEMBERS = 8
 WORDS = (
@@ -143,6 +145,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--database", choices=("sqlite", "postgres"), default="sqlite")
     parser.add_argument("--postgres-url", default="")
     parser.add_argument("--workers", type=int, default=2, help="granian workers (default 2)")
+    parser.add_argument(
+        "--web-threads", type=int, default=0, help="threads per worker (fabula serve's default)"
+    )
     parser.add_argument("--limits-scale", default="1000", help="FABULA_LIMITS_SCALE (1000)")
     args = parser.parse_args(argv)
     # What running_server reads from serve.py's own arguments.
@@ -165,7 +170,8 @@ def main(argv: list[str] | None = None) -> int:
     seconds = max(1, round(args.minutes * 60))
     print(
         f"soak: {args.minutes:g} min, {args.connections} connections, {args.workers} granian "
-        f"workers, {args.database}, {args.stories} stories; "
+        f"workers x {args.web_threads or webserver.DEFAULT_THREADS} threads, {args.database}, "
+        f"{args.stories} stories; "
         f"FABULA_LIMITS_SCALE={args.limits_scale}",
         flush=True,
     )

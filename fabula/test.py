@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import re
-import socket
 from collections.abc import Callable
 from dataclasses import dataclass
 from io import StringIO
@@ -24,6 +23,7 @@ from django_tasks_db.models import DBTaskResult
 
 from fabula.accounts.models import User
 from fabula.conf.models import SiteSettings, site_settings
+from fabula.conf.webserver import free_port  # noqa: F401 (the tests' one way to get a port)
 from fabula.lib import ratelimit
 from fabula.news.selectors import footer_pages
 from fabula.stories import actions, reads
@@ -130,13 +130,6 @@ def shared_path(*parts: str) -> str:
     if not os.path.exists(path):
         require(False, f"the shared reference file {path} is absent")
     return path
-
-
-def free_port() -> int:
-    """A loopback port nothing listens on now, for a server a test starts."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def command_output(*args: str) -> str:
