@@ -1,6 +1,7 @@
-"""Authors at work through a write token: post a story, edit it, submit a draft, add and edit
-chapters. Input is checked by the very forms of the authoring pages (`StoryForm`,
-`ChapterForm`: the same limits, HTML or Markdown through the same sanitiser), who may is
+"""Authors at work through a write token: post a story (as a draft or submitted), edit it,
+list their own stories and drafts, submit a draft, add, edit, reorder and schedule chapters.
+Input is checked by the very forms of the authoring pages (`StoryForm`, `ChapterForm`,
+`ScheduleForm`: the same limits, HTML or Markdown through the same sanitiser), who may is
 `stories.permissions`, and the write is the same action the page calls, so the validation
 queue, the audit log and every count follow unchanged."""
 
@@ -12,17 +13,22 @@ from typing import Literal
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, QueryDict
-from ninja import Status
+from django.utils import timezone
+from ninja import Query, Status
+from pydantic import Field
 
 from fabula.api.problems import Problem
-from fabula.api.reading import ERRORS, acting_member
+from fabula.api.reading import ERRORS, PageParams, acting_member
+from fabula.api.responses import page_of, respond
 from fabula.api.routes import router
-from fabula.api.shapes import Id, Shape
-from fabula.api.tokens import writer
+from fabula.api.shapes import Id, Shape, page_schema
+from fabula.api.tokens import member, writer
 from fabula.stories import actions
-from fabula.stories.forms import ChapterForm, StoryForm, error_text
+from fabula.stories.forms import ChapterForm, ScheduleForm, StoryForm, error_text
 from fabula.stories.models import Chapter, Story
+from fabula.stories.models import Status as WorkStatus
 from fabula.stories.permissions import can_edit_story, can_post, story_for
+from fabula.stories.selectors import author_desk
 from fabula.taxonomy.models import Tag
 
 TAGS = ["authoring"]
@@ -61,6 +67,24 @@ class WorkOut(Shape):
     id: int
     status: str
     url: str
+
+
+class MyStoryOut(WorkOut):
+    title: str
+    chapter_count: int
+    updated_at: datetime | None
+
+
+class MyStoriesParams(PageParams):
+    status: Literal["draft", "pending", "published", "hidden"] | None = None
+
+
+class OrderIn(Shape):
+    order: list[Id] = Field(max_length=10_000)
+
+
+class ScheduleIn(Shape):
+    release_at: datetime | None
 
 
 def _refuse(form) -> None:
@@ -103,12 +127,20 @@ def _chapter_form(data: ChapterIn, *, with_schedule: bool) -> ChapterForm:
         "notes": data.notes,
         "end_notes": data.end_notes,
     }
-    release_at = getattr(data, "release_at", None)
-    if release_at is not None:
-        fields["release_at"] = release_at.strftime("%Y-%m-%dT%H:%M:%S")
+    fields["release_at"] = _form_time(getattr(data, "release_at", None))
     form = ChapterForm(_as_post(fields), with_schedule=with_schedule)
     _refuse(form)
     return form
+
+
+def _form_time(when: datetime | None) -> str | None:
+    """A time as a form's field holds it: in the site's time zone, where the form reads it
+    (an offset the client gave is honoured, not dropped)."""
+    if when is None:
+        return None
+    if timezone.is_aware(when):
+        when = timezone.localtime(when)
+    return when.strftime("%Y-%m-%dT%H:%M:%S")
 
 
 def _as_post(fields: Mapping[str, object]) -> QueryDict:
@@ -190,9 +222,72 @@ def edit_chapter(request, story_id: Id, position: Id, data: ChapterIn):
     """Change a chapter's title, text and notes (the chapter at this place in the story)."""
     acting_member(request)
     story = story_for(request, story_id, need=can_edit_story, load="credits")
-    chapter = story.chapters.filter(position=position).first()
-    if chapter is None:
-        raise Http404("No such chapter.")
+    chapter = _chapter_at(story, position)
     form = _chapter_form(data, with_schedule=False)
     actions.chapter_update(chapter=chapter, by=request.user, **form.writing())
     return _work(request, chapter, chapter.status)
+
+
+def _chapter_at(story: Story, position: int) -> Chapter:
+    chapter = story.chapters.filter(position=position).first()
+    if chapter is None:
+        raise Http404("No such chapter.")
+    return chapter
+
+
+@router.put(
+    "/stories/{story_id}/chapter-order", tags=TAGS, auth=writer, response={200: WorkOut, **ERRORS}
+)
+def reorder_chapters(request, story_id: Id, data: OrderIn):
+    """Put the story's chapters in a new order: `order` lists every chapter's id (as the story
+    object gives them) once, first to last. A chapter keeps its id and address."""
+    acting_member(request)
+    story = story_for(request, story_id, need=can_edit_story, load="credits")
+    actions.chapter_reorder(story=story, order=data.order, by=request.user)
+    return _work(request, story, story.status)
+
+
+@router.put(
+    "/stories/{story_id}/chapters/{position}/schedule",
+    tags=TAGS,
+    auth=writer,
+    response={200: WorkOut, **ERRORS},
+)
+def schedule_chapter(request, story_id: Id, position: Id, data: ScheduleIn):
+    """Hold a chapter back until `release_at` (a time in the future; without an offset it is
+    the site's time zone), or release it now (`release_at`: null)."""
+    acting_member(request)
+    story = story_for(request, story_id, need=can_edit_story, load="credits")
+    chapter = _chapter_at(story, position)
+    form = ScheduleForm(_as_post({"release_at": _form_time(data.release_at)}))
+    _refuse(form)
+    actions.chapter_schedule(
+        chapter=chapter, release_at=form.cleaned_data["release_at"], by=request.user
+    )
+    return _work(request, chapter, chapter.status)
+
+
+@router.get(
+    "/me/stories",
+    tags=TAGS,
+    auth=member,
+    response={200: page_schema(MyStoryOut, "MyStoryPage"), **ERRORS},
+)
+def my_stories(request, params: Query[MyStoriesParams]):
+    """Your own stories, whatever their status, newest first (your "My stories" page);
+    `status=draft` lists your drafts. A draft is published with POST …/submit."""
+    user = acting_member(request)
+    stories = author_desk(user).stories
+    if params.status:
+        stories = stories.filter(status=WorkStatus(params.status))
+    one = page_of(request, stories)
+    results = [
+        {
+            **_work(request, story, story.status),
+            "title": story.title,
+            "chapter_count": story.chapter_count,
+            "updated_at": story.updated_at.isoformat() if story.updated_at else None,
+        }
+        for story in one.items
+    ]
+    return respond(request, one.body(results), links=one.links)

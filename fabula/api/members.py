@@ -1,7 +1,7 @@
 """What a member's token reads and does for them: favourites, follows, reading history and
-position, marked for later, kudos and reviews. Each write is one community action, so its
-checks, counts, alerts and rate limits apply as on the pages; who may see the story is
-`story_for`, as everywhere."""
+position, marked for later, the blocklist, kudos and reviews. Each write is one community
+action, so its checks, counts, alerts and rate limits apply as on the pages; who may see the
+story is `story_for`, as everywhere."""
 
 from __future__ import annotations
 
@@ -23,8 +23,14 @@ from fabula.api.tokens import member, writer
 from fabula.community import actions
 from fabula.community.models import Favourite, Reading, Subscription
 from fabula.lib.ratelimit import client_address
-from fabula.stories.models import Series
-from fabula.stories.permissions import story_for, viewable_stories, visible_chapters
+from fabula.stories.models import Block, Series
+from fabula.stories.permissions import (
+    listed_stories,
+    story_for,
+    viewable_stories,
+    visible_chapters,
+)
+from fabula.taxonomy.models import Tag
 
 TAGS = ["members"]
 
@@ -155,26 +161,86 @@ def unmark_for_later(request, story_id: Id):
 
 
 # ---------------------------------------------------------------------------------------------
-# Favourites and follows
+# What a favourite, a follow or a block names
 
 
 def _target(request, kind: str, target_id: int):
-    """The story, author or series a member names, if they may see it."""
+    """The story, author, series or tag a member names, if they may see it (as the pages'
+    `community.views._target`: a story they may not see is a 404, not a row)."""
     if kind == "stories":
         return story_for(request, target_id, members=True)
     if kind == "authors":
         return get_object_or_404(User, pk=target_id, is_active=True)
+    if kind == "tags":
+        return get_object_or_404(Tag, pk=target_id)
     return get_object_or_404(Series, pk=target_id)
 
 
 def _target_out(row) -> dict:
+    """What a row of Favourite, Subscription or Block names."""
     if row.story_id:
         kind, id_, name = "stories", row.story_id, row.story.title
     elif row.author_id:
         kind, id_, name = "authors", row.author_id, row.author.pen_name
+    elif getattr(row, "tag_id", None):  # blocks only
+        kind, id_, name = "tags", row.tag_id, row.tag.name
     else:
         kind, id_, name = "series", row.series_id, row.series.title
     return {"kind": kind, "id": id_, "name": name, "created_at": row.created_at.isoformat()}
+
+
+# ---------------------------------------------------------------------------------------------
+# Blocklist (before the lists: /me/blocks is not one of them)
+
+
+BlockKind = Literal["stories", "tags", "authors"]
+
+
+@router.get(
+    "/me/blocks",
+    tags=TAGS,
+    auth=member,
+    response={200: shapes.page_schema(TargetOut, "BlockPage"), **ERRORS},
+)
+def my_blocks(request, params: Query[PageParams]):
+    """The stories, tags and authors you blocked (lists leave them out), newest first; your
+    blocklist page."""
+    user = acting_member(request)
+    rows = (
+        Block.objects.filter(user=user)
+        .filter(
+            # Blocked stories are out of the lists (`listed_stories`), not out of sight.
+            Q(story__isnull=True)
+            | Q(story__in=listed_stories(user, blocks=False).values("pk"))
+            | Q(story__in=viewable_stories(user).values("pk"))
+        )
+        .select_related("story", "tag", "author")
+        .order_by("-created_at", "-pk")
+    )
+    one = page_of(request, rows)
+    return respond(request, one.body([_target_out(row) for row in one.items]), links=one.links)
+
+
+@router.put("/me/blocks/{kind}/{target_id}", tags=TAGS, auth=writer, response={200: Done, **ERRORS})
+def block(request, kind: BlockKind, target_id: Id):
+    """Block a story, a tag or an author: no list, search or feed shows it to you again."""
+    user = acting_member(request)
+    actions.block_add(user=user, target=_target(request, kind, target_id))
+    return {"done": True}
+
+
+@router.delete(
+    "/me/blocks/{kind}/{target_id}", tags=TAGS, auth=writer, response={200: Done, **ERRORS}
+)
+def unblock(request, kind: BlockKind, target_id: Id):
+    """Take a story, a tag or an author off your blocklist; `done` is false when it was not
+    there."""
+    user = acting_member(request)
+    return {"done": actions.block_remove(user=user, target=_target(request, kind, target_id))}
+
+
+# ---------------------------------------------------------------------------------------------
+# Favourites and follows
 
 
 @router.get(

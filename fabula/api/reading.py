@@ -1,9 +1,11 @@
-"""What anyone may read: stories, chapters, the taxonomy, authors, series and search.
+"""What anyone may read: stories, chapters, the taxonomy, authors, series, challenges, reviews
+(threaded), the recent and top lists, and search.
 
 Every answer is built from the permission functions of `stories.permissions` (`listed_stories`,
-`story_for`, `visible_chapters`, `required_gate`) and the search app's own `search`, exactly as
-the pages are, for the member the token names or for a guest: what a page would not show this
-reader, the API does not either.
+`story_for`, `visible_chapters`, `required_gate`), the query functions of the pages (listing,
+`community.selectors.review_threads`, `community.toplists`) and the search app's own `search`,
+exactly as the pages are, for the member the token names or for a guest: what a page would not
+show this reader, the API does not either.
 """
 
 from __future__ import annotations
@@ -24,21 +26,32 @@ from fabula.api.routes import router
 from fabula.api.shapes import (
     Amount,
     AuthorOut,
+    ChallengeOut,
     ChapterOut,
     Id,
     KindOut,
+    ReviewThread,
     SearchPage,
     SeriesOut,
     StoryOut,
     StorySummary,
     TagOut,
+    TopList,
     page_schema,
 )
 from fabula.api.tokens import request_token, viewer
+from fabula.community import toplists
+from fabula.community.models import Review
+from fabula.community.selectors import review_threads
 from fabula.search.results import search as run_search
-from fabula.stories.listing.browsing import authors_with_counts, series_items, series_with_counts
-from fabula.stories.listing.pages import SORTS, order_stories
-from fabula.stories.models import Series
+from fabula.stories.listing.browsing import (
+    authors_with_counts,
+    challenges_with_counts,
+    series_items,
+    series_with_counts,
+)
+from fabula.stories.listing.pages import RECENT_SORT, SORTS, order_stories
+from fabula.stories.models import Challenge, Series
 from fabula.stories.permissions import (
     Gate,
     Viewer,
@@ -67,9 +80,9 @@ class StoryListParams(PageParams):
     sort: StorySort = "updated"
 
 
-def stories_page(request, stories, params: StoryListParams):
-    """A page of story summaries in the order asked for (`responses.page_of`)."""
-    one = page_of(request, order_stories(stories, params.sort).select_related("rating"))
+def stories_page(request, stories, sort: str):
+    """A page of story summaries in this order (`responses.page_of`)."""
+    one = page_of(request, order_stories(stories, sort).select_related("rating"))
     return respond(request, one.body(shapes.story_summaries(one.items, request)), links=one.links)
 
 
@@ -114,7 +127,13 @@ def check_gate(request, story, consent: bool) -> Gate | None:
 @router.get("/stories", tags=TAGS, response={200: page_schema(StorySummary, "StoryPage"), **ERRORS})
 def story_list(request, params: Query[StoryListParams]):
     """The stories this reader's lists show, in the order asked for."""
-    return stories_page(request, listed_stories(reader(request)), params)
+    return stories_page(request, listed_stories(reader(request)), params.sort)
+
+
+@router.get("/recent", tags=TAGS, response={200: page_schema(StorySummary, "RecentPage"), **ERRORS})
+def recent(request, params: Query[PageParams]):
+    """The recently updated stories, newest first: the site's "Recently updated" page."""
+    return stories_page(request, listed_stories(reader(request)), RECENT_SORT)
 
 
 @router.get("/stories/{story_id}", tags=TAGS, response={200: StoryOut, 304: None, **ERRORS})
@@ -201,7 +220,7 @@ def tag_stories(request, tag_id: Id, params: Query[StoryListParams]):
     """The stories this reader may see that carry the tag."""
     tag = get_object_or_404(Tag, pk=tag_id)
     return stories_page(
-        request, listed_stories(reader(request)).filter(story_tags__tag=tag), params
+        request, listed_stories(reader(request)).filter(story_tags__tag=tag), params.sort
     )
 
 
@@ -245,7 +264,7 @@ def author_stories(request, user_id: Id, params: Query[StoryListParams]):
     """The stories credited to the author that this reader may see."""
     author = get_object_or_404(User, pk=user_id, is_active=True)
     return stories_page(
-        request, listed_stories(reader(request)).filter(credits__user=author), params
+        request, listed_stories(reader(request)).filter(credits__user=author), params.sort
     )
 
 
@@ -289,6 +308,166 @@ def series_detail(request, series_id: Id):
         for item in items
     ]
     return respond(request, body)
+
+
+# ---------------------------------------------------------------------------------------------
+# Challenges
+
+
+def _challenge(challenge: Challenge, story_count: int) -> dict:
+    owner = challenge.owner
+    return {
+        "id": challenge.pk,
+        "title": challenge.title,
+        "summary": challenge.summary,
+        "challenger": owner.pen_name if owner else challenge.challenger,
+        "owner": {"id": owner.pk, "name": owner.pen_name} if owner else None,
+        "tags": [{"id": t.pk, "name": t.name} for t in challenge.tags.all()],
+        "response_count": story_count,
+        "created_at": challenge.created_at.isoformat(),
+    }
+
+
+@router.get(
+    "/challenges", tags=TAGS, response={200: page_schema(ChallengeOut, "ChallengePage"), **ERRORS}
+)
+def challenge_list(request, params: Query[PageParams]):
+    """Every challenge, by title, with the number of its responses this reader may see."""
+    one = page_of(request, challenges_with_counts(listed_stories(reader(request))))
+    return respond(
+        request, one.body([_challenge(c, c.story_count) for c in one.items]), links=one.links
+    )
+
+
+def _challenge_for(request, challenge_id: int):
+    challenge = (
+        challenges_with_counts(listed_stories(reader(request))).filter(pk=challenge_id).first()
+    )
+    if challenge is None:
+        raise Http404("No such challenge.")
+    return challenge
+
+
+@router.get(
+    "/challenges/{challenge_id}", tags=TAGS, response={200: ChallengeOut, 304: None, **ERRORS}
+)
+def challenge_detail(request, challenge_id: Id):
+    challenge = _challenge_for(request, challenge_id)
+    return respond(request, _challenge(challenge, challenge.story_count))
+
+
+@router.get(
+    "/challenges/{challenge_id}/responses",
+    tags=TAGS,
+    response={200: page_schema(StorySummary, "ChallengeStoryPage"), **ERRORS},
+)
+def challenge_responses(request, challenge_id: Id, params: Query[StoryListParams]):
+    """The stories answering the challenge that this reader may see."""
+    challenge = _challenge_for(request, challenge_id)
+    return stories_page(
+        request, listed_stories(request.user).filter(challenges=challenge), params.sort
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Reviews, threaded
+
+
+def _reply(review: Review) -> dict:
+    return {
+        "id": review.pk,
+        "parent_id": review.parent_id,
+        "user_id": review.user_id,
+        "name": review.name,
+        "body": review.body,
+        "by_author": review.by_author,
+        "created_at": review.created_at.isoformat(),
+    }
+
+
+def reviews_page(request, reviews, shown_chapters: dict[int, int]):
+    """A page of review threads, newest first, each with its replies (oldest first), as the
+    reviews pages show them (`community.selectors.review_threads`: hidden ones left out).
+    A review's chapter is named only when the reader may read it (`shown_chapters`: id to
+    position)."""
+    one = page_of(request, review_threads(reviews).order_by("-created_at", "-pk"))
+    results = [
+        {
+            **_reply(review),
+            "rating": review.rating,
+            "chapter_id": review.chapter_id if review.chapter_id in shown_chapters else None,
+            "chapter_position": shown_chapters.get(review.chapter_id or 0),
+            "replies": [_reply(reply) for reply in review.replies.all()],
+        }
+        for review in one.items
+    ]
+    return respond(request, one.body(results), links=one.links)
+
+
+@router.get(
+    "/stories/{story_id}/reviews",
+    tags=TAGS,
+    response={200: page_schema(ReviewThread, "StoryReviewPage"), **ERRORS},
+)
+def story_reviews(request, story_id: Id, params: Query[PageParams]):
+    """The reviews of a story and of its chapters, threaded: the story's reviews page."""
+    user = reader(request)
+    story = story_for(request, story_id, members=True)
+    shown = dict(visible_chapters(user, story).values_list("pk", "position"))
+    return reviews_page(request, story.reviews.all(), shown)
+
+
+@router.get(
+    "/series/{series_id}/reviews",
+    tags=TAGS,
+    response={200: page_schema(ReviewThread, "SeriesReviewPage"), **ERRORS},
+)
+def series_reviews(request, series_id: Id, params: Query[PageParams]):
+    """The reviews of a series, threaded: the series' reviews page."""
+    reader(request)
+    series = get_object_or_404(Series, pk=series_id)
+    return reviews_page(request, Review.objects.filter(series=series), {})
+
+
+# ---------------------------------------------------------------------------------------------
+# Top lists
+
+
+TopName = Literal[
+    "most-read",
+    "most-reviewed",
+    "most-favourited",
+    "most-kudos",
+    "longest",
+    "shortest",
+    "prolific-authors",
+    "favourite-authors",
+    "top-reviewers",
+]
+assert set(TopName.__args__) == set(toplists.TITLES)  # type: ignore[attr-defined]
+
+
+def _top(request, name: str, rows: list[dict]) -> dict:
+    return {
+        "name": name,
+        "title": toplists.TITLES[name],
+        "kind": "stories" if name in toplists.STORY_LISTS else "authors",
+        "rows": [{**row, "url": request.build_absolute_uri(row["url"])} for row in rows],
+    }
+
+
+@router.get("/top", tags=TAGS, response={200: list[TopList], 304: None, **ERRORS})
+def top_lists(request):
+    """Every top list of the site's top page (the ten most read, reviewed, favourited... as a
+    guest sees them; figures a few minutes old)."""
+    reader(request)
+    return respond(request, [_top(request, n, rows) for n, rows in toplists.all_lists().items()])
+
+
+@router.get("/top/{name}", tags=TAGS, response={200: TopList, 304: None, **ERRORS})
+def top_list(request, name: TopName):
+    reader(request)
+    return respond(request, _top(request, name, toplists.all_lists()[name]))
 
 
 # ---------------------------------------------------------------------------------------------

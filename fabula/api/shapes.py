@@ -143,6 +143,48 @@ class SeriesOut(Shape):
     entries: list[SeriesEntryOut]
 
 
+class ChallengeOut(Shape):
+    id: int
+    title: str
+    summary: str
+    challenger: str
+    owner: Ref | None
+    tags: list[Ref]
+    response_count: int
+    created_at: datetime
+
+
+class ReplyOut(Shape):
+    id: int
+    parent_id: int | None
+    user_id: int | None
+    name: str
+    body: str
+    by_author: bool
+    created_at: datetime
+
+
+class ReviewThread(ReplyOut):
+    rating: int | None
+    chapter_id: int | None
+    chapter_position: int | None
+    replies: list[ReplyOut]
+
+
+class TopRow(Shape):
+    id: int
+    name: str
+    url: str
+    value: int
+
+
+class TopList(Shape):
+    name: str
+    title: str
+    kind: str
+    rows: list[TopRow]
+
+
 class SearchHit(Shape):
     story: StorySummary
     chapter_position: int | None

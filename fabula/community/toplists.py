@@ -40,12 +40,14 @@ _STORY_ORDERS = {
     "most-kudos": "kudos_count",
     "longest": "word_count",
 }
+# The lists of stories (the others list members).
+STORY_LISTS = (*_STORY_ORDERS, "shortest")
 
 
 def _story_rows(stories, field: str, *, descending: bool = True) -> list[dict]:
     order = (f"-{field}" if descending else field, "pk")
     return [
-        {"name": title, "url": reverse("story", args=[pk]), "value": value}
+        {"id": pk, "name": title, "url": reverse("story", args=[pk]), "value": value}
         for pk, title, value in stories.order_by(*order).values_list("pk", "title", field)[:SIZE]
         if value or not descending
     ]
@@ -53,7 +55,7 @@ def _story_rows(stories, field: str, *, descending: bool = True) -> list[dict]:
 
 def _user_rows(users, field: str) -> list[dict]:
     return [
-        {"name": pen_name, "url": reverse("author", args=[pk]), "value": value}
+        {"id": pk, "name": pen_name, "url": reverse("author", args=[pk]), "value": value}
         for pk, pen_name, value in users.filter(**{f"{field}__gt": 0})
         .order_by(f"-{field}", "pen_name")
         .values_list("pk", "pen_name", field)[:SIZE]
@@ -99,6 +101,7 @@ def _favourite_authors() -> list[dict]:
     )
     return [
         {
+            "id": row["author_id"],
             "name": row["author__pen_name"],
             "url": reverse("author", args=[row["author_id"]]),
             "value": row["fans"],
@@ -108,9 +111,10 @@ def _favourite_authors() -> list[dict]:
 
 
 def all_lists() -> dict[str, list[dict]]:
-    # The cache holds what compute_lists returned.
+    # The cache holds what compute_lists returned (rows with ids since ":2", for the API).
     return cast(
-        dict[str, list[dict]], cache.get_or_set("fabula:toplists", compute_lists, TOPLIST_SECONDS)
+        dict[str, list[dict]],
+        cache.get_or_set("fabula:toplists:2", compute_lists, TOPLIST_SECONDS),
     )
 
 

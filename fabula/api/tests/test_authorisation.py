@@ -5,7 +5,10 @@ their own story; only its authors and staff edit it."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
+from django.utils import timezone
 
 from fabula.api.site import api
 from fabula.api.tests.helpers import bearer, call
@@ -23,6 +26,19 @@ KIND = {
 }
 CHAPTER = {"title": "More", "body": "<p>More text.</p>"}
 STORY = {"title": "Edited", "rating_id": 0, "chapter": CHAPTER}
+
+
+def reversed_order(story) -> dict:
+    return {"order": _order(story)[::-1]}
+
+
+def in_two_days(story) -> dict:
+    return {"release_at": (timezone.now() + timedelta(days=2)).isoformat()}
+
+
+def _order(story) -> list[int]:
+    return list(story.chapters.order_by("position").values_list("pk", flat=True))
+
 
 # (method, path in the document): (path to call, body, answer for a reader, an author, staff)
 WRITES = {
@@ -48,6 +64,20 @@ WRITES = {
         200,
     ),
     ("PUT", "/api/v1/me/later/{story_id}"): ("/me/later/{story}", None, 200, 200, 200),
+    ("PUT", "/api/v1/me/blocks/{kind}/{target_id}"): (
+        "/me/blocks/stories/{story}",
+        None,
+        200,
+        200,
+        200,
+    ),
+    ("DELETE", "/api/v1/me/blocks/{kind}/{target_id}"): (
+        "/me/blocks/stories/{story}",
+        None,
+        200,
+        200,
+        200,
+    ),
     ("DELETE", "/api/v1/me/later/{story_id}"): ("/me/later/{story}", None, 200, 200, 200),
     ("POST", "/api/v1/stories/{story_id}/kudos"): ("/stories/{story}/kudos", None, 200, 403, 200),
     ("POST", "/api/v1/stories/{story_id}/reviews"): (
@@ -74,6 +104,20 @@ WRITES = {
         200,
         200,
     ),
+    ("PUT", "/api/v1/stories/{story_id}/chapter-order"): (
+        "/stories/{story}/chapter-order",
+        reversed_order,
+        403,
+        200,
+        200,
+    ),
+    ("PUT", "/api/v1/stories/{story_id}/chapters/{position}/schedule"): (
+        "/stories/{story}/chapters/2/schedule",
+        in_two_days,
+        403,
+        200,
+        200,
+    ),
 }
 
 
@@ -95,6 +139,9 @@ def test_who_may_write_what(
 ):
     story = make_story(author, coauthors=[coauthor])
     path, body, *answers = WRITES[operation]
+    order = _order(story)
+    if callable(body):
+        body = body(story)
     if body is not None and "rating_id" in body:
         body = {**body, "rating_id": archive.general.pk}
     kind = KIND[persona]
@@ -107,3 +154,5 @@ def test_who_may_write_what(
     if expected >= 400:  # a refusal changes nothing
         story.refresh_from_db()
         assert (story.title, story.chapters.count(), story.kudos_count) == ("A Story", 2, 0)
+        assert _order(story) == order
+        assert not story.chapters.filter(release_at__isnull=False).exists()

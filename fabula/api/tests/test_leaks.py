@@ -11,8 +11,11 @@ import pytest
 from django.utils import timezone
 
 from fabula.api.site import api
+from fabula.community import actions as community
+from fabula.community import toplists
+from fabula.community.models import Review
 from fabula.stories import actions
-from fabula.stories.models import Status
+from fabula.stories.models import Status, Story
 from fabula.test import quick_user
 
 SECRET = "Zyxsecret"
@@ -43,9 +46,29 @@ def secrets_and_public(archive, author, make_story, django_capture_on_commit_cal
             release_at=timezone.now() + timedelta(days=3),
         )
         series = actions.series_create(owner=loner, title="A Series")
+        challenge = actions.challenge_create(title="A Challenge", owner=loner)
         for story in [public, *secrets]:
             actions.series_add_work(series=series, story=story, by=loner)
-    return public, secrets, series, loner
+            story.challenges.add(challenge)
+        # Secrets the top lists would put first, and reviews no guest may read: hidden by
+        # staff, or of a secret story.
+        Story.objects.filter(pk__in=[s.pk for s in secrets]).update(
+            read_count=1000, word_count=10**6, kudos_count=1000, review_count=1000
+        )
+        critic = quick_user("Critic")
+        for target in ({"story": public}, {"series": series}):
+            hidden = community.review_post(
+                **target, user=critic, body=f"{SECRET} review", ip="10.0.0.9"
+            )
+            if hidden.story_id:  # only a story's reviews take replies
+                community.review_reply(parent=hidden, user=critic, body=f"{SECRET} reply")
+            Review.objects.filter(pk=hidden.pk).update(hidden=True)
+        for story in secrets:
+            Review.objects.create(story=story, user=loner, name=loner.pen_name, body=SECRET)
+        visible = community.review_post(story=public, user=critic, body="Seen", ip="10.0.0.9")
+        hidden_reply = community.review_reply(parent=visible, user=critic, body=f"{SECRET} too")
+        Review.objects.filter(pk=hidden_reply.pk).update(hidden=True)
+    return public, secrets, series, loner, challenge
 
 
 def _get_operations() -> list[str]:
@@ -54,7 +77,7 @@ def _get_operations() -> list[str]:
 
 
 def test_no_read_shows_a_guest_any_secret(client, archive, secrets_and_public):
-    public, secrets, series, loner = secrets_and_public
+    public, secrets, series, loner, challenge = secrets_and_public
     ids: dict[str, list] = {
         "list_name": ["favourites", "follows"],
         "story_id": [public.pk, *(s.pk for s in secrets)],
@@ -62,6 +85,8 @@ def test_no_read_shows_a_guest_any_secret(client, archive, secrets_and_public):
         "user_id": [loner.pk],
         "series_id": [series.pk],
         "tag_id": [archive.fandom.pk, archive.jim.pk],
+        "challenge_id": [challenge.pk],
+        "name": list(toplists.TITLES),
     }
     called = 0
     for path in _get_operations():
@@ -91,3 +116,10 @@ def test_no_read_shows_a_guest_any_secret(client, archive, secrets_and_public):
     assert [story["id"] for story in listed] == [public.pk]
     found = client.get("/api/v1/search?q=word").json()["results"]
     assert [hit["story"]["id"] for hit in found] == [public.pk]
+    responses = client.get(f"/api/v1/challenges/{challenge.pk}/responses").json()["results"]
+    assert [story["id"] for story in responses] == [public.pk]
+    assert client.get(f"/api/v1/challenges/{challenge.pk}").json()["response_count"] == 1
+    (thread,) = client.get(f"/api/v1/stories/{public.pk}/reviews").json()["results"]
+    assert (thread["body"], thread["replies"]) == ("<p>Seen</p>", [])
+    most_read = client.get("/api/v1/top/most-read").json()["rows"]
+    assert [row["id"] for row in most_read] == []  # the public story was never read

@@ -103,3 +103,46 @@ def test_a_review_goes_through_the_action(client, reader, story):
     empty = call(client, "post", f"/stories/{story.pk}/reviews", bearer(reader, "write"), {})
     assert empty.status_code == 422
     assert "Write a few words" in empty.json()["detail"]
+
+
+def test_the_blocklist_is_kept_read_and_applied(client, archive, reader, author, story, make_story):
+    write = bearer(reader, "write")
+    other = make_story(author, "Another")
+    assert call(client, "put", f"/me/blocks/stories/{story.pk}", write).json() == {"done": True}
+    assert call(client, "put", f"/me/blocks/tags/{archive.humor.pk}", write).json()["done"]
+    blocks = call(client, "get", "/me/blocks", write).json()["results"]
+    assert {(b["kind"], b["id"], b["name"]) for b in blocks} == {
+        ("stories", story.pk, "Casino Night"),
+        ("tags", archive.humor.pk, "Humor"),
+    }
+    listed = call(client, "get", "/stories", write).json()["results"]
+    assert [s["id"] for s in listed] == [other.pk]  # the lists leave a blocked story out
+    assert call(client, "delete", f"/me/blocks/stories/{story.pk}", write).json()["done"]
+    again = call(client, "delete", f"/me/blocks/stories/{story.pk}", write).json()
+    assert again == {"done": False}
+    listed = call(client, "get", "/stories", write).json()["results"]
+    assert {s["id"] for s in listed} == {story.pk, other.pk}
+
+
+@pytest.mark.parametrize(
+    "path, status, detail",
+    [
+        ("/me/blocks/authors/{me}", 422, "cannot block yourself"),
+        ("/me/blocks/series/1", 400, "kind"),
+        ("/me/blocks/tags/999999", 404, ""),
+    ],
+)
+def test_a_bad_block_says_why_and_blocks_nothing(client, reader, path, status, detail):
+    response = call(client, "put", path.format(me=reader.pk), bearer(reader, "write"), None)
+    assert response.status_code == status
+    assert detail in response.json().get("detail", "").lower()
+    assert not reader.blocks.exists()
+
+
+def test_a_story_a_member_may_not_see_cannot_be_blocked(client, reader, author, make_story):
+    from fabula.stories.models import Status
+
+    draft = make_story(author, status=Status.DRAFT)
+    response = call(client, "put", f"/me/blocks/stories/{draft.pk}", bearer(reader, "write"))
+    assert response.status_code == 404
+    assert not reader.blocks.exists()

@@ -15,7 +15,7 @@ from django.db.models.functions import Lower
 
 from fabula.accounts.models import User
 from fabula.stories.listing.cards import Card
-from fabula.stories.models import Series, SeriesEntry, Story, StoryTag
+from fabula.stories.models import Challenge, Series, SeriesEntry, Story, StoryTag
 from fabula.stories.permissions import Viewer, viewable_stories
 from fabula.taxonomy.models import Rating, Tag, TagKind
 
@@ -132,6 +132,18 @@ def series_with_counts(listed: QuerySet[Story]) -> QuerySet[WithAnnotations[Seri
                 filter=Q(entries__confirmed=True, entries__story__in=listed.values("pk")),
             )
         )
+        .order_by(Lower("title"), "pk")
+    )
+
+
+def challenges_with_counts(
+    listed: QuerySet[Story],
+) -> QuerySet[WithAnnotations[Challenge, StoryCount]]:
+    """Every challenge by title, with how many of the stories the reader may see answer it."""
+    return (
+        Challenge.objects.select_related("owner")
+        .prefetch_related("tags")
+        .annotate(story_count=Count("responses", filter=Q(responses__in=listed.values("pk"))))
         .order_by(Lower("title"), "pk")
     )
 

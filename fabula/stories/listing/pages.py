@@ -41,6 +41,8 @@ SORTS: dict[str, tuple[str, tuple]] = {
     key: (label, _ORDER_BY[key]) for key, label in STORY_SORTS.items()
 }
 
+# The order of "recently updated" lists: the home page's, the recent page's, the API's.
+RECENT_SORT = "updated"
 LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 # The query parameters a page reads (`lib.serving.served` shows a page no others): a paginated
 # list, and a list of stories with its orders and filters (`story_page`).

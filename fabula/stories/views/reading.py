@@ -27,6 +27,7 @@ from fabula.stories.listing.pages import (
     LIST_PARAMETERS,
     OTHER,
     PAGE_PARAMETERS,
+    RECENT_SORT,
     Selection,
     everything,
     filter_by_letter,
@@ -60,7 +61,7 @@ CHAPTER_LIST_FIELDS = ("id", "story", "position", "title", "status", "release_at
 def home(request) -> HttpResponse:
     listed = listed_stories(request.user).select_related("rating")
     featured = listed.filter(featured=True).order_by("-updated_at", "-pk")[:HOME_FEATURED]
-    recent = order_stories(listed, "updated")[:HOME_RECENT]
+    recent = order_stories(listed, RECENT_SORT)[:HOME_RECENT]
     return render(
         request,
         "stories/home.html",
@@ -87,7 +88,7 @@ def recent(request) -> HttpResponse:
         request,
         title="Recently updated",
         select=everything,
-        default_sort="updated",
+        default_sort=RECENT_SORT,
         use_preference=False,
     )
 
