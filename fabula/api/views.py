@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods
 
 from fabula.api.actions import token_create, token_revoke
 from fabula.api.models import ApiToken
+from fabula.lib.numbers import positive_id
 from fabula.lib.refusals import ActionRefused
 
 
@@ -20,8 +21,8 @@ def tokens(request):
     new_token = None
     if request.method == "POST":
         if "revoke" in request.POST:
-            token_id = int(request.POST["revoke"]) if request.POST["revoke"].isdigit() else 0
-            if token_revoke(user=request.user, token_id=token_id):
+            token_id = positive_id(request.POST["revoke"])
+            if token_id and token_revoke(user=request.user, token_id=token_id):
                 messages.success(request, "The token is revoked: programs using it are refused.")
             else:
                 messages.error(request, "You have no such token.")

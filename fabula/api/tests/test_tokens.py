@@ -90,3 +90,13 @@ def test_too_many_requests_are_429_with_retry_after(client, reader, monkeypatch,
     # A token's count is its own: another token (or the address) is not slowed by it.
     other = bearer(reader) if who == "guest" else {"REMOTE_ADDR": "10.0.0.9"}
     assert client.get(f"{API}/taxonomy", **other).status_code == 200
+
+
+@pytest.mark.parametrize("hostile", ["²", "9" * 5000, "-1", "", "1 "])
+def test_revoking_a_token_by_a_hostile_number_changes_nothing(client, reader, hostile):
+    client.force_login(reader)
+    client.post(reverse("api-tokens"), {"name": "Kept", "scope": "read"})
+    page = client.post(reverse("api-tokens"), {"revoke": hostile}, follow=True)
+    assert page.status_code == 200
+    assert "You have no such token." in page.content.decode()
+    assert ApiToken.objects.filter(user=reader).count() == 1

@@ -13,6 +13,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from fabula.api.actions import token_create
 from fabula.formats.actions import app_password_create
 from fabula.lib import scrapers
 from fabula.test import chapter_url, set_site
@@ -196,6 +197,13 @@ def test_a_reading_app_with_an_app_password_never_meets_it(client, gate, story, 
         reverse("download", args=[story.pk, "epub"]),
     ]
     statuses = fetch_fast(client, addresses, BUDGET + 10, HTTP_AUTHORIZATION=f"Basic {credentials}")
+    assert statuses == [200] * (BUDGET + 10)
+
+
+def test_a_program_with_an_api_token_never_meets_it(client, gate, story, reader):
+    _, token = token_create(user=reader, name="Backup", scope="read")
+    addresses = [f"/api/v1/stories/{story.pk}", "/api/v1/stories"]
+    statuses = fetch_fast(client, addresses, BUDGET + 10, HTTP_AUTHORIZATION=f"Bearer {token}")
     assert statuses == [200] * (BUDGET + 10)
 
 

@@ -7,15 +7,17 @@ import os
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from fabula.conf import webserver
+from fabula.lib.numbers import positive_id, whole_number
 
 
 def _positive(name: str, default: int) -> int:
     value = os.environ.get(name, "")
     if not value:
         return default
-    if not value.isascii() or not value.isdigit() or int(value) < 1:
+    number = positive_id(value)
+    if number is None:
         raise CommandError(f"{name} must be a whole number of at least 1, not {value!r}.")
-    return int(value)
+    return number
 
 
 class Command(BaseCommand):
@@ -37,7 +39,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options) -> None:
         host, _, port = options["address"].rpartition(":")
-        if not host or not port.isascii() or not port.isdigit() or not 0 < int(port) < 65536:
+        if not host or not whole_number(port, largest=65535):
             raise CommandError(f"Give the address as host:port, not {options['address']!r}.")
         workers = options["workers"] or _positive("FABULA_WEB_WORKERS", webserver.default_workers())
         threads = options["threads"] or _positive("FABULA_WEB_THREADS", webserver.DEFAULT_THREADS)

@@ -30,6 +30,7 @@ from urllib.parse import urlparse
 from fabula.importers.dump import DumpWriter, to_json_date
 from fabula.importers.sources.efiction.tables import DAMAGED, Tables
 from fabula.lib.html import escape
+from fabula.lib.numbers import whole_number
 from fabula.lib.weblinks import web_address
 from fabula.lib.words import tidy_title
 
@@ -109,6 +110,15 @@ def split_site_url(url: str) -> tuple[str, str]:
     return f"{parts.scheme}://{parts.netloc}", parts.path.strip("/")
 
 
+# 9999-12-31 23:59:59 UTC: the last second a datetime holds. A larger "time" is a damaged row.
+LAST_UNIX_TIME = 253_402_300_799
+
+
+def _unix_time(seconds: int) -> datetime | None:
+    """eFiction's unix times: 0 (or less) meant "never"; past year 9999 is no date at all."""
+    return datetime.fromtimestamp(seconds, UTC) if 0 < seconds <= LAST_UNIX_TIME else None
+
+
 def to_date(value, column_type: str) -> datetime | None:
     """A DATETIME (server time, taken as UTC) or a unix integer, told by the column's type."""
     if value is None or value == "":
@@ -118,11 +128,11 @@ def to_date(value, column_type: str) -> datetime | None:
     if isinstance(value, bytes):
         value = value.decode("ascii", "replace")
     if column_type in ("int", "bigint", "mediumint", "integer") or isinstance(value, int | float):
-        number = int(value)
-        return datetime.fromtimestamp(number, UTC) if number > 0 else None
+        return _unix_time(int(value))
     text = str(value).strip()
-    if text.isdigit():
-        return datetime.fromtimestamp(int(text), UTC) if int(text) > 0 else None
+    seconds = whole_number(text)
+    if seconds is not None:
+        return _unix_time(seconds)
     if text.startswith("0000"):
         return None
     try:
