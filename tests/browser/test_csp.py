@@ -4,11 +4,14 @@ page does (so the hook is known to listen)."""
 
 from __future__ import annotations
 
+import http.server
+import threading
+
 import pytest
 from django.urls import reverse
 
 from fabula.stories import actions
-from fabula.test import chapter_url, set_site
+from fabula.test import chapter_url, free_port, set_site
 
 pytestmark = pytest.mark.browser
 
@@ -123,3 +126,37 @@ def test_an_inline_script_is_refused_and_seen(browser, live_server, story):
     assert page.evaluate("window.__ran") is None
     assert page.evaluate("window.__violations")[0].startswith("script-src")
     context.close()
+
+
+def test_a_remote_image_in_a_chapter_is_never_fetched(browser, live_server, make_story, author):
+    """An author's <img> pointing at another server would tell that server every reader's
+    address; the policy's img-src 'self' keeps the browser from asking for it at all."""
+    asked: list[str] = []
+
+    class Watcher(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            asked.append(self.path)
+            self.send_response(200)
+            self.send_header("Content-Type", "image/gif")
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    port = free_port()
+    watcher = http.server.ThreadingHTTPServer(("127.0.0.1", port), Watcher)
+    threading.Thread(target=watcher.serve_forever, daemon=True).start()
+    try:
+        story = make_story(author, title="Far Lights", chapters=0)
+        remote = f"http://127.0.0.1:{port}/pixel.gif"
+        actions.chapter_add(story=story, title="One", body=f'<p>Look: <img src="{remote}"></p>')
+        context = browser.new_context()
+        context.add_init_script(LISTEN)
+        page = context.new_page()
+        found = violations_on(page, live_server.url + chapter_url(story, 1))
+        assert remote in page.content()  # the sanitiser kept the image: the policy stops it
+        assert any(remote in violation for violation in found), found
+        assert asked == []
+        context.close()
+    finally:
+        watcher.shutdown()
