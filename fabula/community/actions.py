@@ -32,7 +32,7 @@ from fabula.community.models import (
 from fabula.conf.markup import sanitize, sanitizer
 from fabula.conf.models import SiteSettings, site_settings
 from fabula.lib import limits
-from fabula.lib.changes import changed
+from fabula.lib.changes import changed, counts_changed
 from fabula.lib.db import insert, keep_ids_ahead
 from fabula.lib.html import looks_like_html, plain_to_html
 from fabula.lib.refusals import ActionRefused, NotAllowed
@@ -95,6 +95,15 @@ def _mean(values) -> int | None:
     if site_settings().review_ratings == SiteSettings.ReviewRatings.LIKE:
         return round(mean * 100)
     return round(mean)
+
+
+def _review_changed(story: Story | int | None) -> None:
+    """A review of a story moves only that story's counters and threads (its own pages); one of
+    a series alone shows on the series page, which is retired with the rest."""
+    if story is None:
+        changed()
+    else:
+        counts_changed(story=story)
 
 
 def recount_reviews(*, story: Story | None, chapter: Chapter | None = None) -> None:
@@ -173,7 +182,7 @@ def review_post(
     )
     recount_reviews(story=story, chapter=chapter)
     alerts.review_arrived(review)
-    changed()
+    _review_changed(story)
     return review
 
 
@@ -202,7 +211,7 @@ def review_reply(*, parent: Review, user: User, body: str) -> Review:
         updated_at=when,
     )
     alerts.reply_arrived(reply)
-    changed()
+    _review_changed(story)
     return reply
 
 
@@ -222,7 +231,7 @@ def review_edit(*, review: Review, user: User, body: str, rating: int | None = N
     review.updated_at = timezone.now()
     review.save(update_fields=["body", "rating", "updated_at"])
     recount_reviews(story=review.story, chapter=review.chapter)
-    changed()
+    _review_changed(review.story_id)
     return review
 
 
@@ -234,7 +243,7 @@ def review_delete(*, review: Review, user: User) -> None:
     story, chapter = review.story, review.chapter
     review.delete()
     recount_reviews(story=story, chapter=chapter)
-    changed()
+    _review_changed(story)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -256,7 +265,7 @@ def kudos_give(*, story: Story, user: Viewer, guest_key: str = "") -> Kudos | No
     except IntegrityError:
         return None
     story.kudos_count += 1
-    changed()
+    counts_changed(story=story)
     return kudos
 
 
@@ -305,7 +314,7 @@ def favourite_add(*, user: User, target: Target, note: str = "", public: bool = 
         favourite.save(update_fields=["note", "public"])
     elif isinstance(target, Story):
         Story.objects.filter(pk=target.pk).update(favourite_count=F("favourite_count") + 1)
-        changed()
+        counts_changed(story=target)
     return favourite
 
 
@@ -316,7 +325,7 @@ def favourite_remove(*, user: User, target: Target) -> bool:
         Story.objects.filter(pk=target.pk, favourite_count__gt=0).update(
             favourite_count=F("favourite_count") - 1
         )
-        changed()
+        counts_changed(story=target)
     return bool(deleted)
 
 

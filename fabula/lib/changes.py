@@ -7,9 +7,12 @@ settings) end with one explicit call naming what they changed:
     changed(chapter=chapter)             # one chapter's text or status
     changed(removed_story=story_id)      # a story that is gone (its id, taken before deleting)
     changed(series=series)               # a series' title or stories
-    changed()                            # something else guests see (a review, a profile)
+    changed()                            # something else guests see (a profile, a series review)
 
-The guest page cache (`lib.pagecache`) is retired at once, whatever changed. Apps that keep a
+The guest page cache (`lib.pagecache`) is retired at once, whatever changed. The writes that
+only move a story's counters (kudos, reviews, favourites: many a second on a busy archive) say
+`counts_changed(story=story)` instead: that story's own pages are retired, the lists showing its
+counts catch up within PAGE_CACHE_SECONDS, and nothing is indexed again. Apps that keep a
 copy of the content register a listener in their `AppConfig.ready()` with `listen(...)`: the
 search app indexes again the stories and chapters named, waiting for the commit as it always
 did. So the apps that write content (stories, below search) need not import the apps that
@@ -23,7 +26,7 @@ from dataclasses import dataclass
 
 from django.db.models import Model
 
-from fabula.lib.pagecache import content_changed
+from fabula.lib.pagecache import content_changed, story_changed
 
 
 @dataclass(frozen=True)
@@ -75,3 +78,9 @@ def changed(
     if change:
         for listener in _listeners:
             listener(change)
+
+
+def counts_changed(*, story: Model | int) -> None:
+    """Only this story's counters moved (its kudos, reviews or favourites): retire its own
+    pages, not the archive's."""
+    story_changed(_ids(story, ()))

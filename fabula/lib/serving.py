@@ -42,9 +42,16 @@ def keep_only(request, reads: Collection[str]) -> None:
     request.META["QUERY_STRING"] = known.urlencode()
 
 
-def serve(request, build: Callable[[], HttpResponse], *, reads: Collection[str]) -> HttpResponse:
+def serve(
+    request,
+    build: Callable[[], HttpResponse],
+    *,
+    reads: Collection[str],
+    story: int | None = None,
+) -> HttpResponse:
     """The page `build` makes, from the guest cache when possible. Http404 passes through.
-    `reads` names the query parameters the page reads; the page sees no others."""
+    `reads` names the query parameters the page reads; the page sees no others. `story` is the
+    story a page belongs to, if any: a kudos or review there retires it (`pagecache`)."""
     keep_only(request, reads)
     if not is_cacheable(request):
         return build()
@@ -56,19 +63,27 @@ def serve(request, build: Callable[[], HttpResponse], *, reads: Collection[str])
         return response.content
 
     try:
-        return HttpResponse(cached_page(request, render, reads=reads))
+        return HttpResponse(cached_page(request, render, reads=reads, story=story))
     except _NotCacheable as stop:
         return stop.response
 
 
-def served(*reads: str) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
+def served(
+    *reads: str, story: str | None = None
+) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
     """A view whose page goes through the guest cache (`serve` around the whole view), reading
-    the query parameters named."""
+    the query parameters named; `story` names the view's argument holding the id of the story
+    the page belongs to."""
 
     def decorate(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         @wraps(view)
         def wrapper(request, *args, **kwargs) -> HttpResponse:
-            return serve(request, lambda: view(request, *args, **kwargs), reads=reads)
+            return serve(
+                request,
+                lambda: view(request, *args, **kwargs),
+                reads=reads,
+                story=kwargs[story] if story else None,
+            )
 
         return wrapper
 

@@ -140,7 +140,7 @@ def _mark_unreleased(chapters: list[Chapter]) -> list[Chapter]:
     return chapters
 
 
-@served()
+@served(story="story_id")
 def story_index(request, story_id: int) -> HttpResponse:
     story = story_for(request, story_id, load="cards")
     # The index shows what lists show (summary, tags), so only the members-only gate applies;
@@ -162,7 +162,9 @@ def story_index(request, story_id: int) -> HttpResponse:
 
 
 def chapter(request, story_id, chapter_id):
-    response = serve(request, lambda: _chapter(request, story_id, chapter_id), reads=())
+    response = serve(
+        request, lambda: _chapter(request, story_id, chapter_id), reads=(), story=story_id
+    )
     if shows_page(response):
         record_read(request, story_id)
     return response
@@ -219,7 +221,7 @@ def _chapter(request, story_id: int, chapter_id: int) -> HttpResponse:
 
 
 def story_full(request, story_id):
-    response = serve(request, lambda: _story_full(request, story_id), reads=())
+    response = serve(request, lambda: _story_full(request, story_id), reads=(), story=story_id)
     if shows_page(response):
         record_read(request, story_id)
     return response
