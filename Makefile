@@ -43,7 +43,8 @@ bench: install
 bench-quick: install
 	$(BIN)/python bench/serve.py --stories 300 --duration 5s
 
-## make cluster: a PostgreSQL primary and streaming replica on loopback (bench/cluster.py)
+## make cluster: the whole site on loopback (bench/cluster.py): PostgreSQL primary + replica,
+## PgBouncer, Redis, two web nodes, a worker and HAProxy; `bench/cluster.py stop` stops it
 cluster: install
 	$(BIN)/python bench/cluster.py start
 

@@ -217,16 +217,30 @@ FABULA_LIMITS_SCALE = float(os.environ.get("FABULA_LIMITS_SCALE", "1"))
 # the story changed. The worker that made the change forgets its copy at once.
 PAGE_CACHE_SECONDS = int(os.environ.get("FABULA_PAGE_CACHE_SECONDS", "60"))
 # Background jobs (emails, ...) run on Django's task framework (django-tasks): "inline" runs them
-# in the request's process after the commit; "queue" stores them in the database for
-# `fabula worker`, which also releases and announces scheduled chapters.
+# in the request's process after the commit; "queue" keeps them for `fabula worker`, which also
+# releases and announces scheduled chapters: in Redis (RQ, django-tasks-rq) when REDIS_URL is
+# set, else in the database. With RQ the database queue stays too, as "database": a job goes
+# there while Redis is away, and the worker runs both (fabula/jobs/runner.py).
 TASK_BACKENDS = {
     "inline": "django_tasks.backends.immediate.ImmediateBackend",
     "queue": "django_tasks_db.DatabaseBackend",
+    "rq": "django_tasks_rq.RQBackend",
 }
 FABULA_JOBS = os.environ.get("FABULA_JOBS", "inline")
-if FABULA_JOBS not in TASK_BACKENDS:
+if FABULA_JOBS not in ("inline", "queue"):
     raise ImproperlyConfigured(f"FABULA_JOBS is 'inline' or 'queue', not {FABULA_JOBS!r}.")
-TASKS = {"default": {"BACKEND": TASK_BACKENDS[FABULA_JOBS]}}
+TASKS: dict[str, dict[str, Any]] = {"default": {"BACKEND": TASK_BACKENDS[FABULA_JOBS]}}
+if FABULA_JOBS == "queue" and REDIS_URL:
+    TASKS = {
+        "default": {"BACKEND": TASK_BACKENDS["rq"], "QUEUES": ["default"]},
+        "database": {"BACKEND": TASK_BACKENDS["queue"]},
+    }
+    INSTALLED_APPS.append("django_rq")
+    # Fail fast, as the cache does: an enqueue waits at most a quarter second for a lost Redis.
+    _fast = "socket_timeout=0.25&socket_connect_timeout=0.25"
+    RQ_QUEUES = {
+        "default": {"URL": REDIS_URL + ("&" if "?" in REDIS_URL else "?") + _fast},
+    }
 # Read counts are gathered in memory and written in one statement this often.
 READ_FLUSH_SECONDS = float(os.environ.get("FABULA_READ_FLUSH_SECONDS", "10"))
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from io import StringIO
 
 import pytest
+import redis
 from django.core.cache import cache, caches
 from django.core.cache.backends.db import DatabaseCache
 from django.core.management import call_command
@@ -130,6 +131,18 @@ def shared_path(*parts: str) -> str:
     if not os.path.exists(path):
         require(False, f"the shared reference file {path} is absent")
     return path
+
+
+def empty_redis(url: str) -> redis.Redis:
+    """A Redis database of a test's own (`url` names it on the Redis at 127.0.0.1:6379), emptied;
+    skips loudly when no Redis answers there."""
+    store = redis.Redis.from_url(url)
+    try:
+        store.ping()
+    except redis.RedisError as error:
+        require(False, f"Redis is not running on 127.0.0.1:6379 ({error})")
+    store.flushdb()
+    return store
 
 
 def command_output(*args: str) -> str:

@@ -13,28 +13,41 @@ Underneath, every job is the one task `run_job` of `django-tasks` (the backport 
   the transaction commits, so a small site needs no worker;
 - `django_tasks_db.DatabaseBackend` (`FABULA_JOBS=queue`): the job waits in the database for
   `fabula worker`, which also runs, on every round, the work apps register with `register_round`
-  (releasing scheduled chapters).
+  (releasing scheduled chapters);
+- `django_tasks_rq.RQBackend` (`FABULA_JOBS=queue` with `REDIS_URL`): the job waits in Redis
+  (RQ) for `fabula worker`. A job enqueued while Redis does not answer goes to the database
+  queue instead (the backend `settings.TASKS` names "database"), so a lost Redis costs no job
+  and no page; the worker runs both queues.
 
 A failed job is retried with a growing delay (`backoff`) up to MAX_ATTEMPTS times, each failure
-kept with its error and traceback as a failed task result; a job whose worker was killed while
-it ran is handed back to the queue once it has been running longer than `STALLED_AFTER`.
+kept with its error and traceback as a failed task result; a job in the database queue whose
+worker was killed while it ran is handed back to the queue once it has been running longer than
+`STALLED_AFTER` (RQ's own maintenance records such a job as failed, abandoned: never doubled).
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 
+import django_rq
+import redis
 from django.db import transaction
 from django.utils import timezone
 from django.utils.crypto import get_random_string
-from django_tasks import DEFAULT_TASK_BACKEND_ALIAS, task, task_backends
+from django_tasks import task, task_backends
 from django_tasks.base import TaskResultStatus
+from django_tasks.signals import task_finished
 from django_tasks_db.backend import DatabaseBackend
 from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 from django_tasks_db.utils import exclusive_transaction
+from django_tasks_rq.backend import Job as RQJob
+from django_tasks_rq.backend import RQBackend
+from rq import SimpleWorker
+
+from fabula.lib.resilient_redis import unavailable
 
 log = logging.getLogger(__name__)
 
@@ -73,12 +86,23 @@ def enqueue(name: str, **arguments) -> None:
         raise ValueError(f"No job is registered as {name}.")
 
     def hand_over() -> None:
-        run_job.enqueue(name=name, arguments=arguments, attempt=1)
+        _hand_over(name=name, arguments=arguments, attempt=1)
 
     if isinstance(task_backends[run_job.backend], DatabaseBackend):
         hand_over()  # a row in the caller's transaction: committed or rolled back with it
     else:
         transaction.on_commit(hand_over)
+
+
+def _hand_over(*, run_after: datetime | None = None, **arguments) -> None:
+    """Queue `run_job` on the default backend, or on the database one while Redis fails."""
+    try:
+        run_job.using(run_after=run_after).enqueue(**arguments)
+    except redis.RedisError as error:
+        if "database" not in task_backends.settings:
+            raise
+        unavailable(error, "background jobs wait in the database queue")
+        run_job.using(backend="database", run_after=run_after).enqueue(**arguments)
 
 
 @task()
@@ -96,8 +120,11 @@ def run_job(*, name: str, arguments: dict, attempt: int) -> object:
         # immediate backend records the failure and the log says what it was.
         log.exception("Background job %s failed (attempt %d of %d)", name, attempt, MAX_ATTEMPTS)
         if attempt < MAX_ATTEMPTS and task_backends[run_job.backend].supports_defer:
-            run_job.using(run_after=timezone.now() + backoff(attempt)).enqueue(
-                name=name, arguments=arguments, attempt=attempt + 1
+            _hand_over(
+                run_after=timezone.now() + backoff(attempt),
+                name=name,
+                arguments=arguments,
+                attempt=attempt + 1,
             )
         raise
 
@@ -115,15 +142,27 @@ def requeue_stalled() -> int:
 
 
 def run_due_jobs(limit: int | None = None) -> int:
-    """Run the queued jobs whose time has come, one at a time in this process; how many
-    succeeded. Each is claimed in its own short transaction first, so two workers never take
-    the same job."""
+    """Run the queued jobs whose time has come, one at a time in this process, from every queue
+    the settings name (the database's, Redis's); how many succeeded."""
+    succeeded = 0
+    for alias in task_backends.settings:
+        backend = task_backends[alias]
+        if isinstance(backend, DatabaseBackend):
+            succeeded += _run_database_jobs(alias, limit)
+        elif isinstance(backend, RQBackend):
+            succeeded += _run_rq_jobs(limit)
+    return succeeded
+
+
+def _run_database_jobs(alias: str, limit: int | None) -> int:
+    """The database queue's due jobs. Each is claimed in its own short transaction first, so two
+    workers never take the same job."""
     worker = Worker(
         queue_names=["*"],
         excluded_queue_names=[],
         interval=0,
         batch=True,
-        backend_name=DEFAULT_TASK_BACKEND_ALIAS,
+        backend_name=alias,
         startup_delay=False,
         max_tasks=None,  # this loop counts (the worker's own loop is not used)
         worker_id=get_random_string(32),
@@ -131,7 +170,7 @@ def run_due_jobs(limit: int | None = None) -> int:
     ran = succeeded = 0
     while limit is None or ran < limit:
         with exclusive_transaction():
-            due = DBTaskResult.objects.ready().filter(backend_name=DEFAULT_TASK_BACKEND_ALIAS)
+            due = DBTaskResult.objects.ready().filter(backend_name=alias)
             claimed = due.get_locked()
             if claimed is None:
                 return succeeded
@@ -141,4 +180,39 @@ def run_due_jobs(limit: int | None = None) -> int:
         ran += 1
         claimed.refresh_from_db(fields=["status"])
         succeeded += claimed.status == TaskResultStatus.SUCCESSFUL
+    return succeeded
+
+
+class _RoundWorker(SimpleWorker):
+    """RQ's worker in this process, for one round. It takes no remote commands: listening for
+    them costs a thread that waits up to a minute before the round may end (it blocked
+    `fabula worker` for good on a loaded machine)."""
+
+    def subscribe(self) -> None:
+        pass
+
+    def unsubscribe(self) -> None:
+        pass
+
+
+def _run_rq_jobs(limit: int | None) -> int:
+    """RQ's due jobs (and its deferred ones whose time has come), in this process: RQ's
+    SimpleWorker in burst mode, which stops when the queue is empty."""
+    succeeded = 0
+
+    def count(sender, task_result, **kwargs) -> None:
+        nonlocal succeeded
+        succeeded += task_result.status == TaskResultStatus.SUCCESSFUL
+
+    task_finished.connect(count, dispatch_uid="fabula.jobs.runner.rq")
+    try:
+        queue = django_rq.get_queue("default", job_class=RQJob)
+        worker = _RoundWorker(
+            [queue], connection=queue.connection, job_class=RQJob, queue_class=type(queue)
+        )
+        worker.work(burst=True, with_scheduler=True, max_jobs=limit, logging_level="WARNING")
+    except redis.RedisError as error:
+        unavailable(error, "the worker runs the database queue only until it is back")
+    finally:
+        task_finished.disconnect(dispatch_uid="fabula.jobs.runner.rq")
     return succeeded

@@ -12,6 +12,13 @@ A page is kept under its path and the query parameters it reads, nothing else: `
 `?big=2`, ... on a page that reads no `big` are one entry, not one each (issue 17, High 3).
 `serving.serve` also shows the page only those parameters, so the key and the page cannot
 disagree. The cache itself holds at most so many bytes (`lib.boundedcache`).
+
+The generation (or the story's version) changes twice: at once (this worker's next page is
+rendered again) and when the change commits (a page another worker rendered in between, from
+data without the change, is not kept under the new number). With read replicas, the commit
+also records where the primary's log then was; a page rendered on a replica that has not
+replayed so far is served but not kept, so a lagging replica never fills the cache with a page
+from before the change.
 """
 
 import hashlib
@@ -20,10 +27,15 @@ from collections.abc import Callable, Collection, Iterable
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import transaction
 from django.http import QueryDict
+
+from fabula.lib import replicas
 
 _GENERATION_KEY = "fabula:content-generation"
 _STORY_VERSION_KEY = "fabula:story-version:{}"
+# Where the primary's log was at the last committed change (only with read replicas).
+_POSITION_KEY = "fabula:content-position"
 
 
 def _version(key: str) -> int:
@@ -51,16 +63,39 @@ def generation() -> int:
 
 
 def content_changed() -> None:
-    """Retire every cached page."""
-    _bump(_GENERATION_KEY)
+    """Retire every cached page (now, and again when the change commits: see the module)."""
+    _retire([_GENERATION_KEY])
 
 
 def story_changed(story_ids: Iterable[int]) -> None:
     """Retire the cached pages of these stories only (their index, chapters and whole-story
     page): what a kudos or a review changes. Lists showing the story catch up within
     PAGE_CACHE_SECONDS."""
-    for story_id in story_ids:
-        _bump(_STORY_VERSION_KEY.format(story_id))
+    _retire([_STORY_VERSION_KEY.format(story_id) for story_id in story_ids])
+
+
+def _retire(keys: list[str]) -> None:
+    for key in keys:
+        _bump(key)
+    transaction.on_commit(lambda: _committed(keys))
+
+
+def _committed(keys: list[str]) -> None:
+    if replicas.replica_aliases():
+        # Before the versions: a page read on a replica under the new version is then checked
+        # against this position (see the module).
+        cache.set(_POSITION_KEY, replicas.primary_position(), None)
+    for key in keys:
+        _bump(key)
+
+
+def _rendered_from_current_data() -> bool:
+    """False when this request read a replica that lags behind the last committed change."""
+    replica = replicas.reading_replica()
+    if replica is None:
+        return True
+    position = cache.get(_POSITION_KEY)
+    return position is None or replicas.replica_has_replayed(replica, position)
 
 
 def is_cacheable(request) -> bool:
@@ -108,5 +143,6 @@ def cached_page(
     body = cache.get(key)
     if body is None:
         body = render()
-        cache.set(key, body, settings.PAGE_CACHE_SECONDS)
+        if _rendered_from_current_data():
+            cache.set(key, body, settings.PAGE_CACHE_SECONDS)
     return body

@@ -7,7 +7,7 @@ With `DATABASE_REPLICA_URLS` set, the settings name each replica as a database a
   primary, and its response pins the browser to the primary for `PIN_SECONDS` (a signed
   cookie), so a member who just posted reads their own writes even while the replicas lag.
 - Other requests (a guest's pages, listings, feeds, search, and a member's pages when they
-  have not written lately) read from a replica chosen at random.
+  have not written lately) read from one replica, chosen at random for the whole request.
 - Everything outside a request (`fabula worker`, commands, migrations) uses the primary;
   migrations run only there.
 
@@ -23,6 +23,7 @@ from contextvars import ContextVar
 
 from django.conf import settings
 from django.core.signing import BadSignature
+from django.db import connections
 from django.http import HttpRequest, HttpResponse
 
 PRIMARY = "default"
@@ -34,8 +35,9 @@ WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 # counted on a GET would never reach its limit.
 CACHE_APP = "django_cache"
 
-# Outside a request, and by default inside one, reads go to the primary.
-_replicas_allowed: ContextVar[bool] = ContextVar("fabula_replicas_allowed", default=False)
+# The replica this request reads from; outside a request, and by default inside one, None:
+# reads go to the primary.
+_replica: ContextVar[str | None] = ContextVar("fabula_replica", default=None)
 
 
 def replica_aliases() -> list[str]:
@@ -47,10 +49,10 @@ class ReplicaRouter:
     primary."""
 
     def db_for_read(self, model, **hints) -> str:
-        replicas = replica_aliases()
-        if not replicas or not _replicas_allowed.get() or model._meta.app_label == CACHE_APP:
+        replica = _replica.get()
+        if replica is None or model._meta.app_label == CACHE_APP:
             return PRIMARY
-        return random.choice(replicas)
+        return replica
 
     def db_for_write(self, model, **hints) -> str:
         return PRIMARY
@@ -60,6 +62,27 @@ class ReplicaRouter:
 
     def allow_migrate(self, db: str, app_label: str, **hints) -> bool:
         return db == PRIMARY
+
+
+def reading_replica() -> str | None:
+    """The replica this request reads from, or None when it reads the primary."""
+    return _replica.get()
+
+
+def primary_position() -> str:
+    """Where the primary's write-ahead log is now: a replica that has replayed up to here has
+    every change committed so far. The insert position, not the write position: with
+    `synchronous_commit = off` a commit may still wait in the WAL buffers, behind the latter."""
+    with connections[PRIMARY].cursor() as cursor:
+        cursor.execute("select pg_current_wal_insert_lsn()::text")
+        return cursor.fetchone()[0]
+
+
+def replica_has_replayed(alias: str, position: str) -> bool:
+    """Whether the replica `alias` has replayed the primary's log up to `position`."""
+    with connections[alias].cursor() as cursor:
+        cursor.execute("select coalesce(pg_last_wal_replay_lsn() >= %s::pg_lsn, true)", [position])
+        return cursor.fetchone()[0]
 
 
 def is_pinned(request: HttpRequest) -> bool:
@@ -79,11 +102,13 @@ class ReplicaMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         writes = request.method in WRITE_METHODS
-        token = _replicas_allowed.set(not writes and not is_pinned(request))
+        replicas = replica_aliases()
+        allowed = replicas and not writes and not is_pinned(request)
+        token = _replica.set(random.choice(replicas) if allowed else None)
         try:
             response = self.get_response(request)
         finally:
-            _replicas_allowed.reset(token)
+            _replica.reset(token)
         if writes:
             response.set_signed_cookie(
                 PIN_COOKIE,

@@ -7,6 +7,8 @@ import pytest
 from fabula.lib import changes, pagecache
 from fabula.search import indexing
 
+pytestmark = pytest.mark.django_db  # a change waits for its transaction's commit
+
 
 @pytest.fixture
 def heard(monkeypatch) -> list[changes.Change]:
@@ -22,6 +24,16 @@ def test_every_change_retires_the_cached_pages(heard):
     changes.changed()
     assert pagecache.generation() > before
     assert heard == []  # nothing named: nothing for the listeners to do
+
+
+def test_the_pages_rendered_before_the_commit_are_retired_by_it(
+    heard, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        changes.changed()
+        # Another worker may render a page now, from data without the uncommitted change.
+        during = pagecache.generation()
+    assert pagecache.generation() > during
 
 
 def test_listeners_hear_the_ids_named(heard):

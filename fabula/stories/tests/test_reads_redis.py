@@ -8,12 +8,11 @@ import subprocess
 import sys
 
 import pytest
-import redis
 
 from fabula.lib import resilient_redis
 from fabula.stories import reads
 from fabula.stories.models import Story
-from fabula.test import chapter_url, command_output, require
+from fabula.test import chapter_url, command_output, empty_redis
 
 TEST_REDIS = "redis://127.0.0.1:6379/14"
 
@@ -21,12 +20,7 @@ TEST_REDIS = "redis://127.0.0.1:6379/14"
 @pytest.fixture
 def shared_reads(settings):
     """Reads buffered in a Redis database of the tests' own, emptied before and after."""
-    store = redis.Redis.from_url(TEST_REDIS)
-    try:
-        store.ping()
-    except redis.RedisError as error:
-        require(False, f"Redis is not running on 127.0.0.1:6379 ({error})")
-    store.flushdb()
+    store = empty_redis(TEST_REDIS)
     settings.REDIS_URL = TEST_REDIS
     settings.READ_FLUSH_SECONDS = 3600  # nothing flushes by itself during the test
     yield store
