@@ -6,7 +6,8 @@ of bench/cluster.py; and the share of the database's work that went to the read 
 Starts the site if it is not running and, when its database holds no stories, writes a 300-story
 corpus into it (bench/corpus.py). Then `wrk -t2 -c16` asks for every guest-readable chapter in
 a shuffled order (bench/wrk_urls.lua), first from web node A alone, then through the balancer
-(nodes A and B). Each run prints requests a second, latency, failures, and the transactions
+(nodes A and B), each run from an empty guest page cache (a request slower than 10 s counts as
+failed). Each run prints requests a second, latency, failures, and the transactions
 each PostgreSQL server counted meanwhile (pg_stat_database: Django runs in autocommit, so outside
 the few atomic blocks one transaction is one query) with the replica's share.
 
@@ -38,6 +39,9 @@ print(json.dumps(page_urls()["chapter"]))
 """
 
 
+RETIRE_PAGES = "from fabula.lib.pagecache import content_changed; content_changed()"
+
+
 def transactions(site, port: int) -> int:
     """Transactions committed or rolled back in the site's database on the server at `port`."""
     return int(
@@ -52,7 +56,9 @@ def transactions(site, port: int) -> int:
 def bench(site, duration: str) -> int:
     cluster = site.cluster
     primary = site.env(DATABASE_URL=cluster.url(cluster.primary_port, site.database))
-    stories = cluster.psql(cluster.primary_port, "select count(*) from stories_story", "fabula")
+    stories = cluster.psql(
+        cluster.primary_port, "select count(*) from stories_story", site.database
+    )
     if int(stories) == 0:
         print(f"Writing a {STORIES}-story corpus into the site's database (once)…", flush=True)
         subprocess.run(
@@ -80,6 +86,15 @@ def bench(site, duration: str) -> int:
         f" {'primary tx':>11} {'replica tx':>11} {'replica share':>14}"
     )
     for label, service in (("one node (A)", "web_a"), ("two nodes behind HAProxy", "balancer")):
+        # Each run starts from an empty guest page cache: the second would otherwise be served
+        # what the first rendered.
+        subprocess.run(
+            [Path(sys.executable).parent / "fabula", "shell", "-c", RETIRE_PAGES],
+            env=primary,
+            cwd=ROOT,
+            check=True,
+            capture_output=True,
+        )
         for url in urls[:20]:  # each node imports its templates and connects first
             urllib.request.urlopen(site.address(service) + url, timeout=30).read()
         time.sleep(1.5)  # statistics reach pg_stat_database within a second of idleness
@@ -106,7 +121,8 @@ def wait_for_replay(site) -> None:
 
 def run_wrk(address: str, url_file: Path, duration: str) -> str:
     result = subprocess.run(
-        ["wrk", "-t2", "-c16", f"-d{duration}", "--latency", "-s", BENCH / "wrk_urls.lua"]
+        ["wrk", "-t2", "-c16", f"-d{duration}", "--timeout", "10s", "--latency"]
+        + ["-s", BENCH / "wrk_urls.lua"]
         + [address, "--", url_file],
         capture_output=True,
         text=True,
