@@ -71,6 +71,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "fabula.legacy.middleware.AbsoluteFormRequestMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # An ETag on every page, and 304 for a browser or proxy that already holds it: outermost
+    # but for the above, so that it hashes the page as sent.
+    "django.middleware.http.ConditionalGetMiddleware",
     "csp.middleware.CSPMiddleware",
     "fabula.lib.querystrings.NulFreeQueryMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",

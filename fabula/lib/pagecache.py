@@ -36,6 +36,13 @@ _GENERATION_KEY = "fabula:content-generation"
 _STORY_VERSION_KEY = "fabula:story-version:{}"
 # Where the primary's log was at the last committed change (only with read replicas).
 _POSITION_KEY = "fabula:content-position"
+# Versions expire too (Redis may be told to evict only keys that expire), long after any page
+# kept under them: a version made again starts from the clock, so no old page can match it.
+_VERSION_SECONDS = 24 * 3600
+
+
+def _version_lifetime() -> int:
+    return max(_VERSION_SECONDS, 2 * settings.PAGE_CACHE_SECONDS)
 
 
 def _version(key: str) -> int:
@@ -44,7 +51,7 @@ def _version(key: str) -> int:
     under."""
     version = cache.get(key)
     if version is None:
-        cache.add(key, time.time_ns(), None)
+        cache.add(key, time.time_ns(), _version_lifetime())
         version = cache.get(key, 0)
     return version
 
@@ -53,7 +60,7 @@ def _bump(key: str) -> None:
     try:
         cache.incr(key)
     except ValueError:  # not there (never made, or evicted): any new number will do
-        cache.set(key, time.time_ns(), None)
+        cache.set(key, time.time_ns(), _version_lifetime())
 
 
 def generation() -> int:

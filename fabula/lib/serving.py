@@ -14,7 +14,9 @@ from __future__ import annotations
 from collections.abc import Callable, Collection
 from functools import wraps
 
+from django.conf import settings
 from django.http import HttpResponse
+from django.utils.cache import patch_cache_control, patch_vary_headers
 
 from fabula.lib.pagecache import cached_page, is_cacheable, known_query
 
@@ -54,7 +56,7 @@ def serve(
     story a page belongs to, if any: a kudos or review there retires it (`pagecache`)."""
     keep_only(request, reads)
     if not is_cacheable(request):
-        return build()
+        return _for_one_reader(build())
 
     def render() -> bytes:
         response = build()
@@ -63,9 +65,25 @@ def serve(
         return response.content
 
     try:
-        return HttpResponse(cached_page(request, render, reads=reads, story=story))
+        page = HttpResponse(cached_page(request, render, reads=reads, story=story))
     except _NotCacheable as stop:
-        return stop.response
+        return _for_one_reader(stop.response)
+    # Every guest gets these bytes: a shared proxy in front may keep them as long as this
+    # server's own cache does (s-maxage). A browser asks again each time (max-age=0) and gets a
+    # 304 while its copy is still the page, so a guest who just left kudos sees them at once.
+    # Vary: Cookie keeps a member's (or a guest's with a session) request from being answered
+    # with them.
+    patch_cache_control(page, public=True, max_age=0, s_maxage=settings.PAGE_CACHE_SECONDS)
+    patch_vary_headers(page, ["Cookie"])
+    return page
+
+
+def _for_one_reader(response: HttpResponse) -> HttpResponse:
+    """A member's page, a gate or an error: no shared cache may keep it; the browser asks again
+    each time (and gets a 304 when its copy is still the page)."""
+    patch_cache_control(response, private=True, no_cache=True)
+    patch_vary_headers(response, ["Cookie"])
+    return response
 
 
 def served(
