@@ -82,7 +82,7 @@ class World:
         return f"/stories/{self.stories[n]}/chapter/{self.chapters[n]}/"
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")  # stopped once this folder's tests are done
 def site():
     require(shutil.which("psql") is not None, "psql (Debian: postgresql-client) is not installed")
     require(
