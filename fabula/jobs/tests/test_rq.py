@@ -4,7 +4,11 @@ job goes while Redis does not answer)."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from datetime import timedelta
+from pathlib import Path
 
 import django_rq
 import pytest
@@ -19,6 +23,7 @@ from fabula.test import command_output, empty_redis, free_port
 
 pytestmark = pytest.mark.django_db
 TEST_REDIS = "redis://127.0.0.1:6379/15"
+FABULA = Path(sys.executable).with_name("fabula")
 
 
 def rq_settings(settings, url: str) -> None:
@@ -86,3 +91,35 @@ def test_while_redis_is_away_a_job_waits_in_the_database(
     assert "background jobs wait in the database queue" in caplog.text
     out = command_output("worker", "--once")  # RQ's half finds no Redis: no error, no job
     assert "ran 1 job(s)" in out and calls == [4]
+
+
+def test_the_settings_choose_rq_when_the_queue_has_redis(tmp_path):
+    shown = (
+        "from django.conf import settings;"
+        "print(sorted((alias, v['BACKEND']) for alias, v in settings.TASKS.items()))"
+    )
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        "FABULA_JOBS": "queue",
+    }
+    with_redis = subprocess.run(
+        [FABULA, "shell", "-c", shown],
+        env={**env, "REDIS_URL": TEST_REDIS},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert with_redis.stdout.strip().splitlines()[-1] == str(
+        [("database", "django_tasks_db.DatabaseBackend"), ("default", "django_tasks_rq.RQBackend")]
+    )
+    without = subprocess.run(
+        [FABULA, "shell", "-c", shown],
+        env={key: value for key, value in env.items() if key != "REDIS_URL"},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert without.stdout.strip().splitlines()[-1] == str(
+        [("default", "django_tasks_db.DatabaseBackend")]
+    )
