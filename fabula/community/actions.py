@@ -35,7 +35,7 @@ from fabula.lib import limits
 from fabula.lib.changes import changed, counts_changed
 from fabula.lib.db import insert, keep_ids_ahead
 from fabula.lib.html import looks_like_html, plain_to_html
-from fabula.lib.refusals import ActionRefused, NotAllowed
+from fabula.lib.refusals import ActionRefused, FieldRefused, NotAllowed
 from fabula.lib.words import tidy_title
 from fabula.stories.models import Block, Chapter, Series, Story
 from fabula.stories.permissions import Viewer, is_author
@@ -162,9 +162,9 @@ def review_post(
         raise NotAllowed("Reviews are closed here, need you to log in, or the series is yours.")
     rating = _check_rating(rating)
     if not body and rating is None:
-        raise ActionRefused("Write a few words, or give a rating.")
+        raise FieldRefused("Write a few words, or give a rating.", "body")
     if member is None and not name:
-        raise ActionRefused("Guests give a name with their review.")
+        raise FieldRefused("Guests give a name with their review.", "name")
     limits.REVIEWS.check(user, ip)
     if member is None:
         _spam_check(name=name, body=body, ip=ip, user=user)

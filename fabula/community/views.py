@@ -29,7 +29,7 @@ from fabula.community.models import Favourite, Reading, Review, Subscription
 from fabula.lib.numbers import positive_id
 from fabula.lib.ratelimit import client_address, with_retry_after
 from fabula.lib.redirects import next_url
-from fabula.lib.refusals import ActionRefused, NotAllowed, RateLimited
+from fabula.lib.refusals import ActionRefused, FieldRefused, NotAllowed, RateLimited
 from fabula.notifications.actions import notification_mark_all_read
 from fabula.notifications.models import Notification
 from fabula.stories.listing.pages import page_links, paginate
@@ -181,18 +181,25 @@ def _review_form(
                 "Your review was not accepted.", status=400, content_type="text/plain"
             )
         if form.is_valid():
-            review = post(
-                {
-                    "user": request.user,
-                    "name": form.cleaned_data.get("name", ""),
-                    "body": form.cleaned_data["body"],
-                    "rating": form.cleaned_data.get("rating"),
-                    "ip": client_address(request),
-                }
-            )
-            return _done(
-                request, "Thank you: your review is posted.", f"{done_url}#review-{review.pk}"
-            )
+            try:
+                review = post(
+                    {
+                        "user": request.user,
+                        "name": form.cleaned_data.get("name", ""),
+                        "body": form.cleaned_data["body"],
+                        "rating": form.cleaned_data.get("rating"),
+                        "ip": client_address(request),
+                    }
+                )
+            except FieldRefused as refusal:
+                # Beside the box to change, so the reader keeps what was typed.
+                form.add_error(
+                    refusal.field if refusal.field in form.fields else None, str(refusal)
+                )
+            else:
+                return _done(
+                    request, "Thank you: your review is posted.", f"{done_url}#review-{review.pk}"
+                )
     return render(
         request,
         "community/review_form.html",

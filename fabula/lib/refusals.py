@@ -10,6 +10,15 @@ class ActionRefused(ValueError):
     """The action cannot be done as asked; the message is meant for the member."""
 
 
+class FieldRefused(ActionRefused):
+    """What one field of the form said is refused: a page shows the message beside that field
+    (named as the form names it), tied to it for screen readers."""
+
+    def __init__(self, message: str, field: str):
+        super().__init__(message)
+        self.field = field
+
+
 class NotAllowed(ActionRefused):
     """This member (or guest) may not do this (a page shows it as 403)."""
 

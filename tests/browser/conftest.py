@@ -24,9 +24,9 @@ CHROMIUM_ARGS = [
 ]
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def browser():
-    """Debian's chromium, headless, for every browser test."""
+    """Debian's chromium, headless: one per test module (each test opens its own contexts)."""
     require(os.path.exists(CHROMIUM), f"{CHROMIUM} is absent (apt-get install -y chromium)")
     from playwright.sync_api import sync_playwright
 

@@ -79,7 +79,8 @@ def test_the_main_pages_raise_no_violation(browser, live_server, member_context,
     page = guest.new_page()
     for path in guest_pages(story):
         assert violations_on(page, live_server.url + path) == [], path
-    # The chapter menu and text size (reader.js, text-scale.js) ran: the scripts were allowed.
+    # The chapter menu and the display tools (reader.js, display.js, display-menu.js) ran: the
+    # scripts were allowed.
     page.goto(live_server.url + chapter_url(story, 1))
     assert page.locator("[data-js-only]").first.is_visible()
     guest.close()

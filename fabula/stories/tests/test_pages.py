@@ -340,10 +340,10 @@ def test_member_text_size_preference_sets_the_reading_scale(client, make_story, 
     reader.save()
     client.force_login(reader)
     page = html(client.get(chapter_url(story.pk, 1)))
-    # text-scale.js applies it (no style attribute: the CSP refuses those; the browser test
+    # display.js applies it (no style attribute: the CSP refuses those; the browser test
     # tests/browser/test_csp.py sees the scale applied).
     assert '<html lang="en" data-theme="auto" data-text-scale="1.2">' in page
-    assert "/static/fabula/text-scale.js" in page
+    assert "/static/fabula/display.js" in page
 
 
 def test_unknown_chapter_and_tag_of_another_kind_are_404(client, make_story, author, archive):
