@@ -194,3 +194,26 @@ def test_a_series_is_reviewed_on_its_own_pages(client, author, reader):
     client.force_login(reader)
     assert client.post(new, {"body": "Again"}).status_code == 403
     assert Review.objects.filter(series=series).count() == 1
+
+
+def test_a_refused_review_is_said_beside_its_field_and_keeps_what_was_typed(client, story, reader):
+    """An empty review (refused by the action) and a guest's review without a name (by the
+    form): the form comes back with the error beside its field, named in the control's
+    aria-describedby, and nothing is saved."""
+    url = reverse("community:review-new", args=[story.pk])
+    client.force_login(reader)
+    response = client.post(url, {"body": "  "})
+    page = response.content.decode()
+    assert response.status_code == 400 and Review.objects.count() == 0
+    assert (
+        '<ul class="errorlist" id="id_body_error"><li>Write a few words, or give a rating.' in page
+    )
+    assert 'aria-describedby="id_body_error"' in page and 'aria-invalid="true"' in page
+
+    client.logout()
+    set_site(anonymous_reviews=True)
+    response = client.post(url, {"name": "", "body": "Kept as typed.", "website": ""})
+    page = response.content.decode()
+    assert response.status_code == 400 and Review.objects.count() == 0
+    assert '<ul class="errorlist" id="id_name_error"><li>This field is required.' in page
+    assert "Kept as typed." in page
