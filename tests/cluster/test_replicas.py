@@ -29,6 +29,16 @@ def test_a_member_reads_their_own_review_while_guests_read_the_lagging_replica(s
         assert "Read on the primary" not in guest.get(story)  # the replica has not it yet
         # Nor is that page kept: the guest's page built on the lagging replica is not cached.
         assert "Read on the primary" not in guest.get(story)
+        behind = made.cluster.psql(
+            replica,
+            "select pg_wal_lsn_diff(pg_last_wal_receive_lsn(), pg_last_wal_replay_lsn()),"
+            " extract(epoch from now() - pg_last_xact_replay_timestamp())",
+        ).split("|")
+        print(
+            f"\nreplica lag simulated: replay paused, {int(float(behind[0])):,} bytes of WAL"
+            f" received and not replayed, last replayed commit {float(behind[1]):.1f} s old"
+        )
+        assert float(behind[0]) > 0
     finally:
         made.cluster.psql(replica, "select pg_wal_replay_resume()")
     script.wait_for_replay(made.cluster)
