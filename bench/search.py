@@ -35,6 +35,7 @@ import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Sequence
 from pathlib import Path
 from types import SimpleNamespace
 from urllib.parse import urlencode
@@ -64,6 +65,46 @@ def _percentile(values: list[float], pct: float) -> float:
     return ordered[min(len(ordered) - 1, max(0, round(pct / 100 * len(ordered) + 0.5) - 1))]
 
 
+def guest_readable() -> list[int]:
+    """The stories a guest reads without a gate (inside Django)."""
+    from django.contrib.auth.models import AnonymousUser
+
+    from fabula.stories.permissions import listed_stories
+
+    return list(
+        listed_stories(AnonymousUser())
+        .filter(rating__age_consent=False, rating__warning=False)
+        .values_list("pk", flat=True)
+    )
+
+
+def fulltext_queries(samples: int, random_: random.Random) -> list[str]:
+    """Full-text searches made from the corpus's own text (inside Django): half three-word
+    "exact phrases", a third two-word searches, the rest single words."""
+    from fabula.lib.html import html_to_plain
+    from fabula.search.query import words_of
+    from fabula.stories.models import Chapter
+
+    readable = guest_readable()
+    sample_chapters = list(
+        Chapter.objects.filter(
+            story_id__in=random_.sample(readable, min(400, len(readable)))
+        ).values_list("body", flat=True)[:400]
+    )
+    queries = []
+    for n in range(samples):
+        words = words_of(html_to_plain(random_.choice(sample_chapters)))
+        start = random_.randrange(0, max(1, len(words) - 3))
+        kind = n % 6
+        if kind < 3:
+            queries.append('"' + " ".join(words[start : start + 3]) + '"')
+        elif kind < 5:
+            queries.append(f"{random_.choice(words)} {random_.choice(words)}")
+        else:
+            queries.append(random_.choice(words))
+    return queries
+
+
 def inner(stories_wanted: int, samples: int) -> dict:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fabula.settings")
     import django
@@ -75,12 +116,11 @@ def inner(stories_wanted: int, samples: int) -> dict:
     from django.test import Client
     from django.test.utils import override_settings, setup_test_environment
 
-    from fabula.lib.html import html_to_plain
     from fabula.lib.prose import Prose
     from fabula.search import indexing
     from fabula.search.query import words_of
     from fabula.stories import actions
-    from fabula.stories.models import Chapter, Story, StoryTag
+    from fabula.stories.models import Story, StoryTag
     from fabula.stories.permissions import listed_stories
     from fabula.taxonomy.models import TagKind
 
@@ -104,28 +144,8 @@ def inner(stories_wanted: int, samples: int) -> dict:
             transaction.set_rollback(True)
 
     guest_listed = listed_stories(AnonymousUser())
-    readable = list(
-        guest_listed.filter(rating__age_consent=False, rating__warning=False).values_list(
-            "pk", flat=True
-        )
-    )
-    sample_chapters = list(
-        Chapter.objects.filter(
-            story_id__in=random_.sample(readable, min(400, len(readable)))
-        ).values_list("body", flat=True)[:400]
-    )
-    fulltext = []
-    for n in range(samples):
-        words = words_of(html_to_plain(random_.choice(sample_chapters)))
-        start = random_.randrange(0, max(1, len(words) - 3))
-        kind = n % 6
-        if kind < 3:
-            q = '"' + " ".join(words[start : start + 3]) + '"'
-        elif kind < 5:
-            q = f"{random_.choice(words)} {random_.choice(words)}"
-        else:
-            q = random_.choice(words)
-        fulltext.append("/search/?" + urlencode({"q": q}))
+    readable = guest_readable()
+    fulltext = ["/search/?" + urlencode({"q": q}) for q in fulltext_queries(samples, random_)]
     titles = list(guest_listed.values_list("title", flat=True))
     title_urls = []
     for _ in range(samples):
@@ -205,14 +225,19 @@ def database_url(database: str, stories: int) -> str:
     return url
 
 
-def run_wrk(port: int, urls: list[str], key: str, database: str, args) -> dict:
+def run_wrk(
+    port: int, urls: list[str], key: str, database: str, args, headers: Sequence[str] = ()
+) -> dict:
+    """wrk over `urls` (shuffled, bench/wrk_urls.lua), with these headers on every request:
+    requests per second, p50, p95 and p99 in ms, failures."""
     import serve  # bench/ is on sys.path when run as a script
 
+    OUT.mkdir(parents=True, exist_ok=True)
     url_file = OUT / f"urls-{database}-{key}-{len(urls)}.txt"
     url_file.write_text("\n".join(urls) + "\n")
 
     def wrk(duration: str) -> subprocess.CompletedProcess:
-        return serve.run_wrk(port, url_file, duration)
+        return serve.run_wrk(port, url_file, duration, headers=headers)
 
     wrk("2s")  # uncounted: every worker opens its connection and loads its templates
     done = wrk(args.duration)
@@ -235,6 +260,21 @@ def run_wrk(port: int, urls: list[str], key: str, database: str, args) -> dict:
     }
 
 
+def run_inner(script: str, env: dict, samples: int) -> dict:
+    """Run a benchmark's `--inner` half (inside Django, on the corpus `env` names) and return
+    the JSON it printed last."""
+    done = subprocess.run(
+        [sys.executable, script, "--inner", "--samples", str(samples)],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    if done.returncode != 0:
+        raise SystemExit(f"inner run failed:\n{done.stderr[-4000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
 def outer(args) -> int:
     from serve import ensure_corpus, running_server
 
@@ -244,16 +284,9 @@ def outer(args) -> int:
         env = {**os.environ, "DATABASE_URL": url, "FABULA_DATA_DIR": str(BENCH / "out" / "data")}
         ensure_corpus(database, url, env, args.stories)
         print(f"{database}: indexing and measuring inside Django…", flush=True)
-        done = subprocess.run(
-            [sys.executable, __file__, "--inner", "--samples", str(args.samples)],
-            env={**env, "DEBUG": "0", "ALLOWED_HOSTS": "testserver,127.0.0.1"},
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
+        info = run_inner(
+            __file__, {**env, "DEBUG": "0", "ALLOWED_HOSTS": "testserver,127.0.0.1"}, args.samples
         )
-        if done.returncode != 0:
-            raise SystemExit(f"inner run failed:\n{done.stderr[-4000:]}")
-        info = json.loads(done.stdout.strip().splitlines()[-1])
         server_args = SimpleNamespace(server="granian", workers=2, page_cache=args.page_cache)
         with running_server(server_args, env) as port:
             # Each list twice: its first address alone, as DESIGN.md §4 measured eFiction (one

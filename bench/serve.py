@@ -28,6 +28,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -368,9 +369,15 @@ def measure(database: str, page: dict, info: dict, port: int, args) -> Result:
 
 
 def run_wrk(
-    port: int, url_file: Path, duration: str, threads: int = 2, connections: int = 16
+    port: int,
+    url_file: Path,
+    duration: str,
+    threads: int = 2,
+    connections: int = 16,
+    headers: Sequence[str] = (),
 ) -> subprocess.CompletedProcess:
-    """wrk against the server on `port`, each request taking the next address of `url_file`."""
+    """wrk against the server on `port`, each request taking the next address of `url_file`
+    and sending `headers` ("Name: value")."""
     return subprocess.run(
         [
             "wrk",
@@ -378,6 +385,7 @@ def run_wrk(
             f"-c{connections}",
             f"-d{duration}",
             "--latency",
+            *(flag for header in headers for flag in ("-H", header)),
             "-s",
             str(BENCH / "wrk_urls.lua"),
             f"http://127.0.0.1:{port}",

@@ -506,7 +506,8 @@ def search(request, params: Query[SearchParams]):
         found = run_search(request, query, per_page=params.per_page)
     except Http404:
         raise Problem(404, "No such page", "There are fewer pages of results.") from None
-    summaries = shapes.story_summaries([hit.card.story for hit in found.hits], request)
+    # The search made each hit's card already: no second round of queries for them.
+    summaries = [shapes.story_summary(hit.card, request) for hit in found.hits]
     body = {
         "count": found.total,
         "page": found.page.number if found.page else 1,

@@ -29,8 +29,9 @@ MAX_PAGE = 10_000
 
 
 def trim(data: Any, fields: str | None) -> Any:
-    """Keep only the named top-level keys of an object, or of each item of a page's
-    `results`; an empty or absent `fields` keeps everything. Unknown names are ignored."""
+    """Keep only the named top-level keys of an object, of each item of a list, or of each
+    item of a page's `results`; an empty or absent `fields` keeps everything. Unknown names are
+    ignored. (`site.FIELDS_PARAMETER` says so in the OpenAPI document.)"""
     wanted = {name.strip() for name in (fields or "").split(",") if name.strip()}
     if not wanted:
         return data
@@ -40,7 +41,29 @@ def trim(data: Any, fields: str | None) -> Any:
 
     if isinstance(data, dict) and isinstance(data.get("results"), list):
         return {**data, "results": [keep(item) for item in data["results"]]}
+    if isinstance(data, list):
+        return [keep(item) for item in data]
     return keep(data)
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What a read answers, as sent (and as `caching` keeps it): the body, its ETag, and the
+    Last-Modified and Link headers, if any."""
+
+    body: bytes
+    etag: str
+    last_modified: str | None = None
+    link: str | None = None
+
+    @classmethod
+    def of(cls, response: HttpResponse) -> Answer:
+        return cls(
+            response.content,
+            response["ETag"],
+            response.get("Last-Modified"),
+            response.get("Link"),
+        )
 
 
 def respond(
@@ -52,35 +75,37 @@ def respond(
     status: int = 200,
 ) -> HttpResponse:
     """The JSON answer to a read, or 304 when the client's copy is still good."""
-    body = json.dumps(trim(data, request.GET.get("fields")), separators=(",", ":"))
-    etag = '"' + hashlib.sha256(body.encode()).hexdigest()[:32] + '"'
-    if status == 200 and _client_has(request, etag, last_modified):
+    body = json.dumps(trim(data, request.GET.get("fields")), separators=(",", ":")).encode()
+    etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+    when = http_date(last_modified.timestamp()) if last_modified is not None else None
+    return answer(request, Answer(body, etag, when, ", ".join(links) or None), status)
+
+
+def answer(request, read: Answer, status: int = 200) -> HttpResponse:
+    if status == 200 and _client_has(request, read.etag, read.last_modified):
         response: HttpResponse = HttpResponseNotModified()
     else:
-        response = HttpResponse(body, status=status, content_type="application/json")
-    response["ETag"] = etag
-    if last_modified is not None:
-        response["Last-Modified"] = http_date(last_modified.timestamp())
-    if links:
-        response["Link"] = ", ".join(links)
-    response["Cache-Control"] = "private, no-cache" if _has_token(request) else "public, max-age=60"
+        response = HttpResponse(read.body, status=status, content_type="application/json")
+    response["ETag"] = read.etag
+    if read.last_modified is not None:
+        response["Last-Modified"] = read.last_modified
+    if read.link is not None:
+        response["Link"] = read.link
+    with_token = "HTTP_AUTHORIZATION" in request.META
+    response["Cache-Control"] = "private, no-cache" if with_token else "public, max-age=60"
     patch_vary_headers(response, ["Authorization"])
     return response
 
 
-def _has_token(request) -> bool:
-    return getattr(request, "_api_token", None) is not None
-
-
-def _client_has(request, etag: str, last_modified: datetime | None) -> bool:
+def _client_has(request, etag: str, last_modified: str | None) -> bool:
     match = request.META.get("HTTP_IF_NONE_MATCH")
     if match:  # If-None-Match wins over If-Modified-Since (RFC 9110, 13.2.2)
         tags = parse_etags(match)
         return "*" in tags or etag in tags or etag.strip('"') in [t.strip('"') for t in tags]
     since = request.META.get("HTTP_IF_MODIFIED_SINCE")
     if since and last_modified is not None:
-        when = parse_http_date_safe(since)
-        return when is not None and int(last_modified.timestamp()) <= when
+        when, modified = parse_http_date_safe(since), parse_http_date_safe(last_modified)
+        return when is not None and modified is not None and modified <= when
     return False
 
 

@@ -15,6 +15,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from fabula.api import authoring, members, reading
+from fabula.api.caching import guest_cached
 from fabula.api.problems import MEDIA_TYPE as PROBLEM_MEDIA_TYPE
 from fabula.api.problems import Problem, from_refusal, problem_response
 from fabula.api.routes import router
@@ -34,14 +35,32 @@ PROBLEM_SCHEMA = {
 }
 
 
+# Every read answers through `responses.respond`, which trims its JSON to `fields=`; the
+# operations' signatures do not name it (they never read it), so the document is told here.
+FIELDS_PARAMETER = {
+    "name": "fields",
+    "in": "query",
+    "required": False,
+    "schema": {"type": "string", "default": ""},
+    "description": (
+        "Property names to keep, separated by commas (`fields=id,title`): the answer's object, "
+        "each item of a list, or each item of a page's `results`, keeps only these. Empty or "
+        "absent: everything. Unknown names are ignored."
+    ),
+}
+
+
 class FabulaAPI(NinjaAPI):
-    """Ninja's API, whose document says that every error answers problem+json."""
+    """Ninja's API, whose document says that every error answers problem+json and that every
+    read takes `fields=`."""
 
     def get_openapi_schema(self, *args, **kwargs):
         schema = super().get_openapi_schema(*args, **kwargs)
         schema.setdefault("components", {}).setdefault("schemas", {})["Problem"] = PROBLEM_SCHEMA
         problem = {PROBLEM_MEDIA_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}}
         for operations in schema["paths"].values():
+            if "get" in operations:
+                operations["get"].setdefault("parameters", []).append(FIELDS_PARAMETER)
             for operation in operations.values():
                 for status, answer in operation["responses"].items():
                     if int(status) >= 400:
@@ -54,12 +73,13 @@ api = FabulaAPI(
     title="Fabula API",
     version="1",
     description=(
-        "The archive's stories, chapters, tags, authors, series and search, as the pages show "
-        "them to the reader asking; and, with a personal access token made on your account "
-        "page (`Authorization: Bearer fabt_…`), your own lists, reviews and stories. Lists "
-        "take `page` and `per_page` and answer a `Link` header; every read answers an `ETag` "
-        "(send it back in `If-None-Match` for a 304) and takes `fields=a,b` to trim objects. "
-        "Errors are RFC 9457 problem details."
+        "The archive's stories, chapters, tags, authors, series, challenges, reviews, recent "
+        "and top lists and search, as the pages show them to the reader asking; and, with a "
+        "personal access token made on your account page (`Authorization: Bearer fabt_…`), "
+        "your own lists, history, blocklist, reviews and stories (drafts, chapters, their "
+        "order and release times). Lists take `page` and `per_page` and answer a `Link` "
+        "header; every read answers an `ETag` (send it back in `If-None-Match` for a 304) and "
+        "takes `fields=a,b` to trim objects. Errors are RFC 9457 problem details."
     ),
     urls_namespace="api",
 )
@@ -68,6 +88,8 @@ api = FabulaAPI(
 for module in (reading, members, authoring):
     assert module.router is router
 api.add_router("/", router)
+# Guests' reads come from the page cache when they can (`caching.py`).
+api.add_decorator(guest_cached, mode="view")
 
 
 def _path(request) -> str:
