@@ -96,6 +96,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     locked = models.BooleanField(
         default=False, help_text="Locked by staff: may read and log in, but not post or review."
     )
+    wrangler = models.BooleanField(
+        default=False, help_text="Wrangles tags (moderators and administrators do too)."
+    )
     moderated_categories = models.ManyToManyField(
         "taxonomy.Tag",
         blank=True,
@@ -131,6 +134,11 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_absolute_url(self) -> str:
         return reverse("author", args=[self.pk])
+
+    @property
+    def is_wrangler(self) -> bool:
+        """Wrangles tags: a member named wrangler, or staff."""
+        return self.is_active and (self.wrangler or self.is_moderator)
 
     @property
     def is_moderator(self) -> bool:

@@ -49,6 +49,7 @@ from fabula.stories.listing.browsing import (
     challenges_with_counts,
     series_items,
     series_with_counts,
+    stories_tagged,
 )
 from fabula.stories.listing.pages import RECENT_SORT, SORTS, order_stories
 from fabula.stories.models import Challenge, Series
@@ -206,7 +207,7 @@ def tag_detail(request, tag_id: Id):
         "description": tag.description,
         "parent": {"id": tag.parent.pk, "name": tag.parent.name} if tag.parent else None,
         "children": [{"id": c.pk, "name": c.name} for c in tag.children.order_by("order", "name")],
-        "story_count": listed_stories(user).filter(story_tags__tag=tag).count(),
+        "story_count": stories_tagged(listed_stories(user), tag.pk).count(),
     }
     return respond(request, body)
 
@@ -220,7 +221,7 @@ def tag_stories(request, tag_id: Id, params: Query[StoryListParams]):
     """The stories this reader may see that carry the tag."""
     tag = get_object_or_404(Tag, pk=tag_id)
     return stories_page(
-        request, listed_stories(reader(request)).filter(story_tags__tag=tag), params.sort
+        request, stories_tagged(listed_stories(reader(request)), tag.pk), params.sort
     )
 
 

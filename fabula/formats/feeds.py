@@ -21,7 +21,6 @@ from fabula.news.selectors import latest_posts
 from fabula.stories.listing.browsing import stories_tagged
 from fabula.stories.models import Series, Story
 from fabula.stories.selectors import with_listing_data
-from fabula.taxonomy.models import TagKind
 
 FEED_LENGTH = 25
 
@@ -62,17 +61,12 @@ def site_feed(site: Site, listed: QuerySet[Story]) -> Feed:
 
 
 def tag_feed(site: Site, listed: QuerySet[Story], tag) -> Feed:
-    ids = (
-        [tag.pk, *tag.children.values_list("pk", flat=True)]
-        if tag.kind.role == TagKind.Role.CATEGORY
-        else [tag.pk]
-    )
     return _feed(
         site,
         f"{site.name}: {tag.kind.name}: {tag.name}",
         reverse("feed-tag", args=[tag.pk]),
         reverse("browse-tag", args=[tag.kind.slug, tag.pk]),
-        recent(stories_tagged(listed, ids)),
+        recent(stories_tagged(listed, tag.pk)),
     )
 
 

@@ -115,16 +115,16 @@ def root_feed(site: Site) -> Feed:
 def categories_feed(site: Site, listed: QuerySet[Story]) -> Feed:
     entries = []
     for kind in TagKind.objects.filter(role=TagKind.Role.CATEGORY).order_by("order", "slug"):
-        for tag in (
-            tags_with_counts(kind, listed)
-            .filter(story_count__gt=0)
-            .select_related("parent")
-            .order_by("name", "pk")
-        ):
-            title = f"{tag.parent.name} > {tag.name}" if tag.parent is not None else tag.name
+        nodes = tags_with_counts(kind, listed)
+        names = {node.tag.pk: node.tag.name for node in nodes}
+        for node in sorted(nodes, key=lambda node: (node.tag.name, node.tag.pk)):
+            if not node.count:
+                continue
+            tag = node.tag
+            title = f"{names[tag.parent_id]} > {tag.name}" if tag.parent_id in names else tag.name
             entries.append(
                 _navigation_entry(
-                    site, title, reverse("opds-tag", args=[tag.pk]), _count(tag.story_count)
+                    site, title, reverse("opds-tag", args=[tag.pk]), _count(node.count)
                 )
             )
     return _navigation_feed(site, "Categories", reverse("opds-categories"), entries)
@@ -165,10 +165,7 @@ def recent_feed(site: Site, listed: QuerySet[Story], page_number: str | None) ->
 
 
 def tag_feed(site: Site, listed: QuerySet[Story], tag, page_number: str | None) -> Feed:
-    ids = [tag.pk]
-    if tag.kind.role == TagKind.Role.CATEGORY:
-        ids += list(tag.children.values_list("pk", flat=True))
-    stories = stories_tagged(listed, ids).order_by("-updated_at", "-pk")
+    stories = stories_tagged(listed, tag.pk).order_by("-updated_at", "-pk")
     return acquisition_feed(
         site, tag.name, reverse("opds-tag", args=[tag.pk]), stories, page_number
     )

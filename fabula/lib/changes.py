@@ -7,6 +7,7 @@ settings) end with one explicit call naming what they changed:
     changed(chapter=chapter)             # one chapter's text or status
     changed(removed_story=story_id)      # a story that is gone (its id, taken before deleting)
     changed(series=series)               # a series' title or stories
+    changed(tags=tag_ids)                # wrangled tags: what the stories filed under them mean
     changed()                            # something else guests see (a profile, a series review)
 
 The guest page cache (`lib.pagecache`) is retired at once, whatever changed. The writes that
@@ -37,9 +38,12 @@ class Change:
     chapters: frozenset[int] = frozenset()
     removed_stories: frozenset[int] = frozenset()
     series: frozenset[int] = frozenset()
+    tags: frozenset[int] = frozenset()
 
     def __bool__(self) -> bool:
-        return bool(self.stories or self.chapters or self.removed_stories or self.series)
+        return bool(
+            self.stories or self.chapters or self.removed_stories or self.series or self.tags
+        )
 
 
 Listener = Callable[[Change], None]
@@ -65,6 +69,7 @@ def changed(
     chapters: Iterable[Model | int] = (),
     removed_story: Model | int | None = None,
     series: Model | int | None = None,
+    tags: Iterable[Model | int] = (),
 ) -> None:
     """The archive's content changed: retire the cached guest pages, and tell the listeners
     which stories, chapters and series (if any) to bring up to date."""
@@ -74,6 +79,7 @@ def changed(
         chapters=_ids(chapter, chapters),
         removed_stories=_ids(removed_story, ()),
         series=_ids(series, ()),
+        tags=_ids(None, tags),
     )
     if change:
         for listener in _listeners:

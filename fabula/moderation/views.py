@@ -7,11 +7,8 @@ action. Guests are sent to log in; members who are not staff get a 403.
 
 from __future__ import annotations
 
-from functools import wraps
-
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
@@ -23,6 +20,7 @@ from fabula.accounts.models import User
 from fabula.audit.models import AuditEntry
 from fabula.community.models import Review
 from fabula.lib import limits
+from fabula.lib.access import members_who
 from fabula.lib.ratelimit import client_address
 from fabula.lib.redirects import next_url
 from fabula.lib.refusals import ActionRefused
@@ -40,17 +38,7 @@ from fabula.stories.permissions import (
     visible_chapters,
 )
 
-
-def staff_only(view):
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if not can_moderate(request.user):
-            raise PermissionDenied("Only staff may do this.")
-        return view(request, *args, **kwargs)
-
-    return wrapped
+staff_only = members_who(can_moderate, "Only staff may do this.")
 
 
 class ReasonForm(forms.Form):

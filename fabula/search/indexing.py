@@ -23,10 +23,13 @@ from datetime import datetime
 from django.db import connection, transaction
 
 from fabula.lib.changes import Change
+from fabula.lib.db import id_list
 from fabula.lib.html import html_to_plain
 from fabula.search.backends import backend
 from fabula.search.backends.base import MARK_END, MARK_START
 from fabula.stories.models import Chapter, SeriesEntry, Story, StoryAuthor, StoryTag
+from fabula.taxonomy.models import Tag
+from fabula.taxonomy.selectors import tags_counted_under
 
 BATCH = 500  # stories per transaction when indexing many (rebuild, an import)
 
@@ -56,17 +59,27 @@ def _story_fields(story_ids: list[int]) -> dict[int, tuple[list[str], dict[str, 
     """Each story's credited authors (its chapters' authors join them) and its other fields, in
     a fixed number of queries of plain values (an import indexes thousands of stories: model
     instances would cost more than the rest)."""
-    authors, tags, series = defaultdict(list), defaultdict(list), defaultdict(list)
+    authors: dict[int, list[str]] = defaultdict(list)
+    tags: dict[int, list[str]] = defaultdict(list)
+    series: dict[int, list[str]] = defaultdict(list)
     credits = StoryAuthor.objects.filter(story_id__in=story_ids)
     for story_id, pen_name in credits.values_list("story_id", "user__pen_name"):
         authors[story_id].append(pen_name)
-    story_tags = StoryTag.objects.filter(story_id__in=story_ids)
-    for story_id, name, synonym_of in story_tags.values_list(
-        "story_id", "tag__name", "tag__synonym_of__name"
-    ):
-        tags[story_id].append(name)
-        if synonym_of is not None:  # a synonym is found by its canonical name too
-            tags[story_id].append(synonym_of)
+    # A story is found by the name of every tag its tags count as (`tags_counted_under`: their
+    # canonical tags, those tags' parents of their kind and all their synonyms), so `tag:` finds
+    # what the tag filter finds. A wrangling change names the tags it touched and the stories
+    # filed under them are indexed again (`follow`).
+    filings = list(
+        StoryTag.objects.filter(story_id__in=story_ids).values_list("story_id", "tag_id")
+    )
+    counted_under = tags_counted_under({tag_id for _, tag_id in filings})
+    names = dict(
+        Tag.objects.filter(
+            pk__in=id_list({pk for under in counted_under.values() for pk in under})
+        ).values_list("pk", "name")
+    )
+    for story_id, tag_id in filings:
+        tags[story_id].extend(names[pk] for pk in counted_under.get(tag_id, ()) if pk in names)
     entries = SeriesEntry.objects.filter(story_id__in=story_ids, confirmed=True)
     for story_id, title in entries.values_list("story_id", "series__title"):
         series[story_id].append(title)
@@ -78,7 +91,7 @@ def _story_fields(story_ids: list[int]) -> dict[int, tuple[list[str], dict[str, 
                 "summary": "\n".join(
                     filter(None, [_plain(summary), _plain(notes), *map(_plain, series[pk])])
                 ),
-                "tags": " ; ".join(tags[pk]),
+                "tags": " ; ".join(sorted(set(tags[pk]))),
             },
         )
         for pk, title, summary, notes in Story.objects.filter(pk__in=story_ids).values_list(
@@ -287,8 +300,15 @@ def follow(change: Change) -> None:
         if change.series
         else []
     )
+    # A wrangled tag changes what its stories are found by (and those of every tag counting
+    # as it: the action names them all).
+    tagged = (
+        StoryTag.objects.filter(tag_id__in=id_list(change.tags)).values_list("story_id", flat=True)
+        if change.tags
+        else []
+    )
     _record(
-        stories=[*change.stories, *in_series],
+        stories=[*change.stories, *in_series, *tagged],
         chapters=change.chapters,
         removed=change.removed_stories,
     )

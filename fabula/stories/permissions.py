@@ -63,16 +63,18 @@ def offered_stories(user: Viewer) -> QuerySet[Story]:
 
 def hide_blocked(user: User, stories: QuerySet[Story]) -> QuerySet[Story]:
     """Drop what the member blocked (the community pages keep the blocklist): stories they
-    blocked, stories by blocked authors, and stories with a blocked tag or a tag right under
-    one (a blocked fandom hides its sub-areas). Pure SQL, subqueries on the member's blocks, so
-    a list costs no extra query whether or not the member blocked anything."""
+    blocked, stories by blocked authors, and stories with a blocked tag, one of its synonyms or
+    a tag right under it (a blocked fandom hides its sub-areas). Pure SQL, subqueries on the
+    member's blocks, so a list costs no extra query whether or not the member blocked anything."""
     blocks = Block.objects.filter(user_id=user.pk)
     blocked_tags = blocks.filter(tag__isnull=False).values("tag_id")
     by_blocked_authors = StoryAuthor.objects.filter(
         user_id__in=blocks.filter(author__isnull=False).values("author_id")
     ).values("story_id")
     with_blocked_tags = StoryTag.objects.filter(
-        Q(tag_id__in=blocked_tags) | Q(tag__parent_id__in=blocked_tags)
+        Q(tag_id__in=blocked_tags)
+        | Q(tag__parent_id__in=blocked_tags)
+        | Q(tag__synonym_of_id__in=blocked_tags)
     ).values("story_id")
     return stories.exclude(
         Q(pk__in=blocks.filter(story__isnull=False).values("story_id"))
@@ -338,6 +340,11 @@ def can_post_challenge(user: Viewer) -> bool:
 def can_moderate(user: Viewer) -> bool:
     """May use the validation and reports queues."""
     return is_moderator(user)
+
+
+def can_wrangle(user: Viewer) -> bool:
+    """May use the wrangling pages: members named wranglers, moderators and administrators."""
+    return user.is_authenticated and user.is_wrangler
 
 
 def can_manage_member(user: Viewer, member: User) -> bool:

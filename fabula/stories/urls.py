@@ -9,7 +9,15 @@ keepers (`curating`), under /manage/, sit in the `stories` namespace (`stories:m
 
 from django.urls import include, path
 
-from fabula.stories.views import authoring, authors, browse, curating, members, reading
+from fabula.stories.views import (
+    authoring,
+    authors,
+    browse,
+    curating,
+    members,
+    reading,
+    wrangling,
+)
 
 reader_urlpatterns = [
     path("", reading.home, name="home"),
@@ -34,6 +42,7 @@ reader_urlpatterns = [
     path("ratings/<int:rating_id>/", browse.rating_detail, name="browse-rating"),
     path("browse/<slug:slug>/", browse.kind_detail, name="browse-kind"),
     path("browse/<slug:slug>/<int:tag_id>/", browse.tag_detail, name="browse-tag"),
+    path("browse/<slug:slug>/suggest.json", browse.tag_suggest, name="tag-suggest"),
     # A member leaving (views/members.py): under accounts/ with the other account pages, which
     # fabula/urls.py includes after this file.
     path("accounts/delete/", members.delete_account, name="account-delete"),
@@ -91,6 +100,9 @@ manage_urlpatterns = [
         name="series-entry",
     ),
     path("manage/challenges/new/", curating.challenge_new, name="challenge-new"),
+    path("wrangling/", wrangling.queue, name="wrangling"),
+    path("wrangling/tags/<int:tag_id>/", wrangling.tag, name="wrangle-tag"),
+    path("wrangling/tags/<int:tag_id>/<str:verb>/", wrangling.wrangle, name="wrangle"),
 ]
 
 urlpatterns = [

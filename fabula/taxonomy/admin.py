@@ -1,10 +1,14 @@
 """The admin pages of ratings, tag kinds and tags. A tag saved here gets its eFiction-style
-number from the same action as anywhere else (`actions.tag_number`)."""
+number from the same action as anywhere else (`actions.tag_number`), and names the tags whose
+meaning it changed, as the wrangling actions do, so the search index follows (the wranglers'
+own pages, with their checks and audit log, are at /wrangling/)."""
 
 from django.contrib import admin
 
+from fabula.lib.changes import changed
 from fabula.taxonomy.actions import tag_number
 from fabula.taxonomy.models import Rating, Tag, TagKind
+from fabula.taxonomy.selectors import tag_meanings
 
 
 @admin.register(TagKind)
@@ -16,13 +20,16 @@ class TagKindAdmin(admin.ModelAdmin):
 @admin.register(Tag)
 class TagAdmin(admin.ModelAdmin):
     list_display = ["name", "kind", "parent", "locked", "order", "legacy_id"]
-    list_filter = ["kind", "locked"]
+    list_filter = ["kind", "wrangled", "locked"]
     search_fields = ["name"]
     raw_id_fields = ["parent", "synonym_of"]
 
     def save_model(self, request, obj, form, change):
         tag_number(tag=obj)
+        before = tag_meanings([obj.pk]) if obj.pk else {}  # as the database still has it
         super().save_model(request, obj, form, change)
+        after = tag_meanings([obj.pk])
+        changed(tags=set().union(*before.values(), *after.values()))
 
 
 @admin.register(Rating)

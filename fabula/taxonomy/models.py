@@ -58,6 +58,12 @@ class Tag(models.Model):
     synonym_of = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="synonyms"
     )
+    # A tag is canonical (wrangled, no synonym_of), a synonym (synonym_of set) or unwrangled
+    # (neither: a free-form tag an author made, waiting in the wranglers' queue). The tags staff
+    # make (categories, characters, classes) are canonical from the start.
+    wrangled = models.BooleanField(
+        default=True, help_text="A wrangler (or staff, making it) has looked at this tag."
+    )
     # The number eFiction's links use for this tag (catid, charid, classid). Imported tags keep
     # theirs; new ones are numbered on creation so old-style links can name every tag.
     legacy_id = models.PositiveIntegerField(null=True, blank=True)
@@ -74,6 +80,14 @@ class Tag(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("browse-tag", args=[self.kind.slug, self.pk])
+
+    @property
+    def canonical(self) -> bool:
+        return self.wrangled and self.synonym_of_id is None
+
+    @property
+    def unwrangled(self) -> bool:
+        return not self.wrangled and self.synonym_of_id is None
 
 
 class Rating(models.Model):

@@ -6,6 +6,7 @@ from django.urls import reverse
 from fabula.community import actions
 from fabula.lib.refusals import ActionRefused
 from fabula.stories.permissions import listed_stories
+from fabula.taxonomy.models import Tag
 
 
 @pytest.fixture
@@ -92,3 +93,11 @@ def test_a_list_emptied_by_the_blocklist_says_how_many_it_hid(
     # A list that is empty without the blocklist says so plainly.
     empty = client.get(reverse("browse-rating", args=[archive.adult.pk])).content.decode()
     assert "No stories here yet." in empty and "hidden by" not in empty
+
+
+def test_blocking_a_tag_hides_its_synonyms_too(make_story, author, reader, archive):
+    jimbo = Tag.objects.create(kind=archive.character, name="Jimbo", synonym_of=archive.jim)
+    make_story(author, "By Another Name", tags=[archive.other_fandom, jimbo])
+    make_story(author, "Elsewhere", tags=[archive.other_fandom])
+    actions.block_tag(user=reader, tag=archive.jim)
+    assert titles(reader) == {"Elsewhere"}

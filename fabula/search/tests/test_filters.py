@@ -8,9 +8,10 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from fabula.stories.listing.filters import read_filters, tag_meanings
+from fabula.stories.listing.filters import read_filters
 from fabula.stories.models import Story
 from fabula.taxonomy.models import Tag
+from fabula.taxonomy.selectors import tag_meanings
 
 
 @pytest.fixture(autouse=True)

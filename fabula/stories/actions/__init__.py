@@ -49,6 +49,7 @@ from fabula.stories.actions.stories import (
     story_submit,
     story_update,
 )
+from fabula.stories.actions.wrangling import tag_merge
 
 __all__ = [
     "ActionRefused",
@@ -88,4 +89,5 @@ __all__ = [
     "story_set_tags",
     "story_submit",
     "story_update",
+    "tag_merge",
 ]

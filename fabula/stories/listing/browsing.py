@@ -18,6 +18,7 @@ from fabula.stories.listing.cards import Card
 from fabula.stories.models import Challenge, Series, SeriesEntry, Story, StoryTag
 from fabula.stories.permissions import Viewer, viewable_stories
 from fabula.taxonomy.models import Rating, Tag, TagKind
+from fabula.taxonomy.selectors import tag_meaning, tags_below
 
 if TYPE_CHECKING:  # django-stubs-ext is a development dependency (the types only)
     from django_stubs_ext import WithAnnotations
@@ -39,31 +40,14 @@ class TagNode:
     children: list[TagNode] = field(default_factory=list)
 
 
-def tag_tree(
-    kind: TagKind, listed: QuerySet[Story], *, counted_under: int | None = None
-) -> list[TagNode]:
-    """The kind's tags as a tree (roots first, in their order). A story filed under a parent
-    and one of its children counts once for the parent. Two queries.
-
-    With `counted_under`, only that tag and the tags below it are counted (the others say 0):
-    a category's page shows its sub-categories' counts, and reading the filing of every story
-    in the archive for them would cost more than the rest of the page.
-    """
-    tags = list(kind.tags.filter(synonym_of__isnull=True))
-    nodes = {tag.pk: TagNode(tag) for tag in tags}
-    roots: list[TagNode] = []
-    for tag in tags:
-        parent = nodes.get(tag.parent_id) if tag.parent_id is not None else None
-        (parent.children if parent else roots).append(nodes[tag.pk])
-    filings = StoryTag.objects.filter(story__in=listed.values("pk"))
-    if counted_under is None:
-        filings = filings.filter(tag__kind=kind)
-    else:
-        below = nodes.get(counted_under)
-        filings = filings.filter(tag_id__in=subtree_ids(below) if below else [])
+def _counted(roots: list[TagNode], filings: QuerySet[StoryTag]) -> None:
+    """Count each node's stories: those filed under it, one of its synonyms or anything below
+    it; a story filed twice counts once."""
     stories_by_tag: dict[int, set[int]] = {}
-    for tag_id, story_id in filings.values_list("tag_id", "story_id"):
-        stories_by_tag.setdefault(tag_id, set()).add(story_id)
+    for tag_id, synonym_of_id, story_id in filings.values_list(
+        "tag_id", "tag__synonym_of_id", "story_id"
+    ):
+        stories_by_tag.setdefault(synonym_of_id or tag_id, set()).add(story_id)
 
     def count(node: TagNode) -> set[int]:
         stories = set(stories_by_tag.get(node.tag.pk, ()))
@@ -74,36 +58,90 @@ def tag_tree(
 
     for root in roots:
         count(root)
+
+
+def _tree(tags: list[Tag], root_ids: set[int] | None = None) -> list[TagNode]:
+    """Canonical tags as trees: a tag whose parent is not among them (or is of another kind)
+    is a root, unless `root_ids` names the roots."""
+    nodes = {tag.pk: TagNode(tag) for tag in tags}
+    roots: list[TagNode] = []
+    for tag in tags:
+        parent = nodes.get(tag.parent_id) if tag.parent_id is not None else None
+        if parent is not None and parent.tag.kind_id != tag.kind_id:
+            parent = None
+        if root_ids is None and parent is None or root_ids is not None and tag.pk in root_ids:
+            roots.append(nodes[tag.pk])
+        elif parent is not None:
+            parent.children.append(nodes[tag.pk])
     return roots
 
 
-def path_to(nodes: list[TagNode], tag_id: int) -> list[TagNode]:
-    """The nodes from a root down to the tag's own node; empty if the tag is not in the tree."""
-    for node in nodes:
-        if node.tag.pk == tag_id:
-            return [node]
-        below = path_to(node.children, tag_id)
-        if below:
-            return [node, *below]
-    return []
+def tag_tree(kind: TagKind, listed: QuerySet[Story]) -> list[TagNode]:
+    """The kind's canonical tags as a tree (roots first, in their order), each counting the
+    stories that count as it (`taxonomy.selectors.tag_meanings`: its synonyms and sub-tags).
+    Two queries."""
+    roots = _tree(list(kind.tags.filter(synonym_of__isnull=True)))
+    _counted(roots, StoryTag.objects.filter(story__in=listed.values("pk"), tag__kind=kind))
+    return roots
 
 
-def subtree_ids(node: TagNode) -> list[int]:
-    return [node.tag.pk, *(pk for child in node.children for pk in subtree_ids(child))]
+@dataclass
+class TagBranch:
+    """A canonical tag's place in the trees, for its page."""
+
+    ancestors: list[Tag]  # its parents of its own kind, the root first
+    node: TagNode  # the tag, counted, with its sub-tags below it
+    synonyms: list[Tag]
+    other_children: list[Tag]  # its children of other kinds (a fandom's characters)
+    meaning: set[int]  # the ids of every tag counting as it (`taxonomy.selectors`)
 
 
-def tags_with_counts(
-    kind: TagKind, listed: QuerySet[Story]
-) -> QuerySet[WithAnnotations[Tag, StoryCount]]:
-    """The kind's tags (synonyms left out), each with `story_count`. One query."""
-    return kind.tags.filter(synonym_of__isnull=True).annotate(
-        story_count=Count("story_tags", filter=Q(story_tags__story__in=listed.values("pk")))
+def tag_branch(tag: Tag, listed: QuerySet[Story]) -> TagBranch:
+    """The branch of a canonical tag (its parent loaded), counted as in `tag_tree`. Only the
+    tag's branch is read (a kind of free-form tags may hold hundreds of thousands): a query per
+    level of the tree below it and above its parent, and one."""
+    below = tags_below(tag)
+    own_kind = [t for t in below if t.kind_id == tag.kind_id]
+    meaning = {tag.pk, *(t.pk for t in own_kind)}
+    (node,) = _tree([tag, *(t for t in own_kind if t.synonym_of_id is None)], root_ids={tag.pk})
+    _counted([node], StoryTag.objects.filter(story__in=listed.values("pk"), tag_id__in=meaning))
+    ancestors: list[Tag] = []
+    parent, seen = tag.parent, {tag.pk}
+    while parent is not None and parent.kind_id == tag.kind_id and parent.pk not in seen:
+        ancestors.insert(0, parent)
+        seen.add(parent.pk)
+        parent = Tag.objects.filter(pk=parent.parent_id).first() if parent.parent_id else None
+    return TagBranch(
+        ancestors,
+        node,
+        synonyms=sorted((t for t in below if t.synonym_of_id == tag.pk), key=lambda t: t.name),
+        other_children=sorted(
+            (t for t in below if t.kind_id != tag.kind_id and t.synonym_of_id is None),
+            key=lambda t: (t.kind.order, t.kind.slug, t.name),
+        ),
+        meaning=meaning,
     )
 
 
-def stories_tagged(listed: QuerySet[Story], tag_ids: list[int]) -> QuerySet[Story]:
-    """Stories carrying any of the tags. A subquery rather than a join, so no story repeats."""
-    return listed.filter(pk__in=StoryTag.objects.filter(tag_id__in=tag_ids).values("story_id"))
+def tags_with_counts(kind: TagKind, listed: QuerySet[Story]) -> list[TagNode]:
+    """The kind's canonical tags in their order, each with its count as in `tag_tree` (its
+    synonyms and sub-tags included)."""
+
+    def walk(nodes: list[TagNode]) -> list[TagNode]:
+        return [each for node in nodes for each in (node, *walk(node.children))]
+
+    return sorted(walk(tag_tree(kind, listed)), key=lambda node: (node.tag.order, node.tag.name))
+
+
+def stories_tagged(
+    listed: QuerySet[Story], tag_id: int, meaning: set[int] | None = None
+) -> QuerySet[Story]:
+    """Stories filed under the tag or anything that counts as it (its synonyms, its sub-tags:
+    `taxonomy.selectors.tag_meaning`, unless the caller has it). A subquery rather than a
+    join, so no story repeats."""
+    if meaning is None:
+        meaning = tag_meaning(tag_id)
+    return listed.filter(pk__in=StoryTag.objects.filter(tag_id__in=meaning).values("story_id"))
 
 
 def ratings_with_counts(listed: QuerySet[Story]) -> QuerySet[WithAnnotations[Rating, StoryCount]]:

@@ -11,8 +11,9 @@ The whole state lives in the query string, so a filtered list can be bookmarked 
     lang=CODE (repeatable)   one of these languages
     chapters=one|many        single-chapter or multi-chapter
 
-A tag counts with everything that means it: a category includes its sub-categories (all the way
-down), and a synonym is its canonical tag (and the canonical tag its synonyms). A value that
+A tag counts with everything that means it (`taxonomy.selectors.tag_meanings`, the one rule):
+a synonym is its canonical tag, and a canonical tag includes its synonyms and its sub-tags of the
+same kind (sub-categories), all the way down. A value that
 cannot be read (a word where a number goes, a tag that does not exist) is ignored and listed in
 `problems`, never an error page. Counts beside each value count the stories of the list as
 filtered now, and only stories the reader may see, since the list given is already
@@ -26,13 +27,15 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from django.db.models import BooleanField, Count, ExpressionWrapper, Q, QuerySet
+from django.db.models.functions import Coalesce
 from django.http import QueryDict
 from django.utils import timezone
 
 from fabula.lib.db import id_list
 from fabula.lib.numbers import whole_number
 from fabula.stories.models import Story, StoryTag
-from fabula.taxonomy.models import Tag, TagKind
+from fabula.taxonomy.models import Tag
+from fabula.taxonomy.selectors import tag_meanings
 
 PARAMETERS = (
     "tag",
@@ -140,45 +143,6 @@ def read_filters(query: QueryDict) -> FilterState:
     return state
 
 
-def tag_meanings(tag_ids: list[int]) -> dict[int, set[int]]:
-    """For each tag asked for: the ids of every tag that counts as it.
-
-    The canonical tag stands for its synonyms; a category stands for its sub-categories (and
-    their synonyms). A tag that does not exist means nothing (an empty set). Only the tags
-    asked for and those below them are read, a level of the tree per query: an archive's
-    free-form tags may run to hundreds of thousands.
-    """
-    if not tag_ids:
-        return {}
-    canonical = {
-        pk: synonym_of or pk
-        for pk, synonym_of in Tag.objects.filter(pk__in=tag_ids).values_list("pk", "synonym_of_id")
-    }
-    found = {tag_id: {canonical[tag_id]} if tag_id in canonical else set() for tag_id in tag_ids}
-    # Each node reached, with the asked tags it counts for; a level's synonyms and children next.
-    frontier: dict[int, set[int]] = defaultdict(set)
-    for tag_id, start in canonical.items():
-        frontier[start].add(tag_id)
-    walked = {(tag_id, start) for tag_id, start in canonical.items()}  # a loop in the tree ends
-    while frontier:
-        below: dict[int, set[int]] = defaultdict(set)
-        for pk, parent_id, synonym_of_id, role in Tag.objects.filter(
-            Q(synonym_of_id__in=list(frontier))
-            | Q(parent_id__in=list(frontier), kind__role=TagKind.Role.CATEGORY)
-        ).values_list("pk", "parent_id", "synonym_of_id", "kind__role"):
-            if synonym_of_id in frontier:  # a synonym counts, but its children are not looked for
-                for tag_id in frontier[synonym_of_id]:
-                    found[tag_id].add(pk)
-            if parent_id in frontier and role == TagKind.Role.CATEGORY:
-                for tag_id in frontier[parent_id]:
-                    found[tag_id].add(pk)
-                    if (tag_id, pk) not in walked:
-                        walked.add((tag_id, pk))
-                        below[pk].add(tag_id)
-        frontier = below
-    return found
-
-
 def _start_of(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min))
 
@@ -252,39 +216,23 @@ class Sidebar:
 def sidebar(stories: QuerySet[Story], state: FilterState, query: QueryDict) -> Sidebar:
     """The filter form for a filtered list, with counts. Three queries (four with tags chosen)."""
     story_ids = stories.order_by().values("pk")
-    # Counted by tag id alone, then the few tags found are read: grouping the join of every
-    # story's tags with their names costs several times more on a list of thousands.
+    # Counted by canonical tag id alone (a story tagged with a tag and its synonym counts once),
+    # then the few tags found are read: grouping the join of every story's tags with their
+    # names costs several times more on a list of thousands.
     counts = dict(
         StoryTag.objects.filter(story_id__in=story_ids)
         .order_by()
-        .values_list("tag_id")
-        .annotate(n=Count("story_id"))
+        .annotate(canonical=Coalesce("tag__synonym_of_id", "tag_id"))
+        .values_list("canonical")
+        .annotate(n=Count("story_id", distinct=True))
     )
     groups: dict[str, dict[int, Choice]] = defaultdict(dict)
     kinds: dict[str, tuple] = {}
-    for (
-        tag_id,
-        name,
-        synonym_of_id,
-        canonical_name,
-        kind_name,
-        kind_order,
-        kind_slug,
-    ) in Tag.objects.filter(pk__in=id_list(counts)).values_list(
-        "pk",
-        "name",
-        "synonym_of_id",
-        "synonym_of__name",
-        "kind__name",
-        "kind__order",
-        "kind__slug",
-    ):
+    for tag_id, name, kind_name, kind_order, kind_slug in Tag.objects.filter(
+        pk__in=id_list(counts)
+    ).values_list("pk", "name", "kind__name", "kind__order", "kind__slug"):
         kinds[kind_name] = (kind_order, kind_slug)
-        canonical = synonym_of_id or tag_id  # synonyms count for the canonical tag
-        choice = groups[kind_name].setdefault(
-            canonical, Choice(str(canonical), canonical_name or name)
-        )
-        choice.count += counts[tag_id]
+        groups[kind_name][tag_id] = Choice(str(tag_id), name, counts[tag_id])
     chosen = set(state.include) | set(state.exclude)
     tag_groups = []
     for kind_name, by_id in groups.items():

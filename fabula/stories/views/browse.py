@@ -6,21 +6,21 @@ Counts and story lists only ever include the stories the reader may see
 
 from __future__ import annotations
 
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from fabula.lib.serving import served
 from fabula.stories.listing.browsing import (
-    path_to,
     ratings_with_counts,
     stories_tagged,
-    subtree_ids,
+    tag_branch,
     tag_tree,
     tags_with_counts,
 )
 from fabula.stories.listing.pages import LIST_PARAMETERS, story_page
 from fabula.stories.permissions import listed_stories, rating_behind_members_gate
 from fabula.taxonomy.models import Rating, Tag, TagKind
+from fabula.taxonomy.selectors import tag_suggestions
 
 
 @served()
@@ -65,28 +65,39 @@ def kind_detail(request, slug: str) -> HttpResponse:
 @served(*LIST_PARAMETERS)
 def tag_detail(request, slug: str, tag_id: int) -> HttpResponse:
     tag = get_object_or_404(
-        Tag.objects.select_related("kind", "synonym_of"), pk=tag_id, kind__slug=slug
+        Tag.objects.select_related("kind", "parent__kind", "synonym_of__kind"),
+        pk=tag_id,
+        kind__slug=slug,
     )
     canonical = tag.synonym_of
-    if canonical is not None:  # a synonym's stories are filed under its canonical tag
+    if canonical is not None:  # a synonym's stories are listed under its canonical tag
         return redirect("browse-tag", canonical.kind.slug, canonical.pk)
-    listed = listed_stories(request.user)
-    ancestors, children, tag_ids = [], [], [tag.pk]
-    if tag.kind.role == TagKind.Role.CATEGORY:
-        # A category holds the stories of its sub-categories too, as eFiction's did.
-        path = path_to(tag_tree(tag.kind, listed, counted_under=tag.pk), tag.pk)
-        if path:
-            ancestors, children, tag_ids = path[:-1], path[-1].children, subtree_ids(path[-1])
+    branch = tag_branch(tag, listed_stories(request.user))
     return render(
         request,
         "stories/browse/tag_detail.html",
         {
             "kind": tag.kind,
             "tag": tag,
-            "ancestors": ancestors,
-            "children": children,
+            "ancestors": branch.ancestors,
+            "children": branch.node.children,
+            "synonyms": branch.synonyms,
+            # A parent or children of other kinds: a character's fandom, a fandom's characters.
+            "other_parent": tag.parent
+            if tag.parent and tag.parent.kind_id != tag.kind_id
+            else None,
+            "other_children": branch.other_children,
             "listing": story_page(
-                request, lambda listed: stories_tagged(listed, tag_ids), default_sort="updated"
+                request,
+                lambda listed: stories_tagged(listed, tag.pk, branch.meaning),
+                default_sort="updated",
             ),
         },
     )
+
+
+def tag_suggest(request, slug: str) -> JsonResponse:
+    """The type-ahead of a tag field: `?q=text` -> the kind's tags holding it, canonical ones
+    first (`taxonomy.selectors.tag_suggestions`). Tags are public, so is this."""
+    kind = get_object_or_404(TagKind, slug=slug)
+    return JsonResponse({"tags": tag_suggestions(kind_id=kind.pk, text=request.GET.get("q", ""))})
