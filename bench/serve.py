@@ -17,8 +17,10 @@ the target, and whether it was met.
 from __future__ import annotations
 
 import argparse
+import http.client
 import json
 import os
+import random
 import re
 import secrets
 import shutil
@@ -488,3 +490,32 @@ def print_table(results: list[Result], args, corpus_line: str, busy: float) -> N
 if __name__ == "__main__":
     sys.path.insert(0, str(BENCH))
     sys.exit(main())
+
+
+CSRF_SECRET = "benchbenchbenchbenchbenchbench12"  # Django takes an unmasked 32-character secret
+
+
+def guest_post(port: int, path: str, source: str = "127.0.0.1") -> int:
+    """POST a guest's form (a fixed CSRF cookie and the same token in the form) from a loopback
+    address of its own (`source`, any of 127.0.0.0/8), so the site counts a new guest; the
+    answer's status."""
+    connection = http.client.HTTPConnection(
+        "127.0.0.1", port, timeout=10, source_address=(source, 0)
+    )
+    try:
+        connection.request(
+            "POST",
+            path,
+            body=f"csrfmiddlewaretoken={CSRF_SECRET}",
+            headers={
+                "Cookie": f"csrftoken={CSRF_SECRET}",
+                "Content-Type": "application/x-www-form-urlencoded",
+            },
+        )
+        return connection.getresponse().status
+    finally:
+        connection.close()
+
+
+def random_loopback(draw: random.Random) -> str:
+    return f"127.{draw.randrange(1, 255)}.{draw.randrange(0, 256)}.{draw.randrange(1, 255)}"

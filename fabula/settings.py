@@ -216,6 +216,9 @@ CACHES: dict[str, dict[str, Any]] = {
 }
 # Multiplies every rate limit of lib/limits.py (a load test, or readers behind few addresses).
 FABULA_LIMITS_SCALE = float(os.environ.get("FABULA_LIMITS_SCALE", "1"))
+# How many proxies of the site's own stand between readers and the web nodes (a balancer, a
+# proxy cache), each adding to X-Forwarded-For: 0 trusts no such header (lib/ratelimit.py).
+PROXY_COUNT = int(os.environ.get("FABULA_PROXY_COUNT", "0") or 0)
 # How long an anonymous reader's page may be served from the cache of another worker after
 # the story changed. The worker that made the change forgets its copy at once.
 PAGE_CACHE_SECONDS = int(os.environ.get("FABULA_PAGE_CACHE_SECONDS", "60"))

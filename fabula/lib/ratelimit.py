@@ -151,7 +151,16 @@ def in_words(seconds: int) -> str:
 
 
 def client_address(request) -> str:
-    """The client's address as the server saw it (a proxy must set REMOTE_ADDR right)."""
+    """The client's address. Behind PROXY_COUNT proxies of the site's own (a balancer, a proxy
+    cache), the web server sees only the nearest proxy: the client is then the address the
+    outermost proxy wrote into X-Forwarded-For, counted from the right (each proxy appends the
+    address it was called from; anything further left came from the client and may be forged).
+    """
+    proxies = settings.PROXY_COUNT
+    if proxies:
+        hops = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+        if len(hops) >= proxies and hops[-proxies]:
+            return hops[-proxies]
     return request.META.get("REMOTE_ADDR", "") or "unknown"
 
 

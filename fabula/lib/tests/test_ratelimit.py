@@ -87,3 +87,29 @@ def test_client_address():
     assert client_address(request) == "192.0.2.7"
     request.META.pop("REMOTE_ADDR")
     assert client_address(request) == "unknown"
+
+
+def test_without_proxies_of_its_own_the_site_ignores_x_forwarded_for(settings):
+    settings.PROXY_COUNT = 0
+    request = RequestFactory().get("/", REMOTE_ADDR="192.0.2.7", HTTP_X_FORWARDED_FOR="1.2.3.4")
+    assert client_address(request) == "192.0.2.7"  # a guest cannot pick its own address
+
+
+@pytest.mark.parametrize(
+    "proxies, forwarded, expected",
+    [
+        (1, "198.51.100.9", "198.51.100.9"),
+        # The client wrote the first address itself: only the proxy's own entry counts.
+        (1, "6.6.6.6, 198.51.100.9", "198.51.100.9"),
+        (2, "6.6.6.6, 198.51.100.9, 10.0.0.2", "198.51.100.9"),
+        # Fewer entries than proxies: not through our proxies, so the server's own view.
+        (2, "198.51.100.9", "192.0.2.7"),
+        (1, "", "192.0.2.7"),
+    ],
+)
+def test_behind_the_sites_proxies_the_client_is_what_the_outermost_wrote(
+    settings, proxies, forwarded, expected
+):
+    settings.PROXY_COUNT = proxies
+    request = RequestFactory().get("/", REMOTE_ADDR="192.0.2.7", HTTP_X_FORWARDED_FOR=forwarded)
+    assert client_address(request) == expected
