@@ -226,7 +226,14 @@ def database_url(database: str, stories: int) -> str:
 
 
 def run_wrk(
-    port: int, urls: list[str], key: str, database: str, args, headers: Sequence[str] = ()
+    port: int,
+    urls: list[str],
+    key: str,
+    database: str,
+    args,
+    headers: Sequence[str] = (),
+    connections: int = 16,
+    timeout: str = "2s",
 ) -> dict:
     """wrk over `urls` (shuffled, bench/wrk_urls.lua), with these headers on every request:
     requests per second, p50, p95 and p99 in ms, failures."""
@@ -237,7 +244,9 @@ def run_wrk(
     url_file.write_text("\n".join(urls) + "\n")
 
     def wrk(duration: str) -> subprocess.CompletedProcess:
-        return serve.run_wrk(port, url_file, duration, headers=headers)
+        return serve.run_wrk(
+            port, url_file, duration, connections=connections, headers=headers, timeout=timeout
+        )
 
     wrk("2s")  # uncounted: every worker opens its connection and loads its templates
     done = wrk(args.duration)

@@ -377,15 +377,17 @@ def run_wrk(
     threads: int = 2,
     connections: int = 16,
     headers: Sequence[str] = (),
+    timeout: str = "2s",
 ) -> subprocess.CompletedProcess:
     """wrk against the server on `port`, each request taking the next address of `url_file`
-    and sending `headers` ("Name: value")."""
+    and sending `headers` ("Name: value"); a request slower than `timeout` counts as failed."""
     return subprocess.run(
         [
             "wrk",
             f"-t{threads}",
             f"-c{connections}",
             f"-d{duration}",
+            f"--timeout={timeout}",
             "--latency",
             *(flag for header in headers for flag in ("-H", header)),
             "-s",
