@@ -12,6 +12,7 @@ from typing import Any, cast
 from django import forms
 from django.db.models import QuerySet
 from django.http import QueryDict
+from django.urls import reverse
 from django.utils import timezone
 
 from fabula.accounts.models import User
@@ -136,6 +137,15 @@ class StoryForm(forms.Form):
         cast(forms.ChoiceField, self.fields["language"]).choices = language_choices(
             self.initial.get("language")
         )
+        # Additional tags get a type-ahead (tag-suggest.js) over the archive's free-form kind,
+        # canonical tags first, when there is one.
+        freeform_kind = (
+            TagKind.objects.filter(role=TagKind.Role.FREEFORM).order_by("order", "slug").first()
+        )
+        if freeform_kind is not None:
+            self.fields["freeform"].widget.attrs["data-suggest-many"] = reverse(
+                "tag-suggest", args=[freeform_kind.slug]
+            )
         # One field per kind of tag: categories, characters, and each class type.
         self.kinds = list(TagKind.objects.exclude(role=TagKind.Role.FREEFORM))
         for kind in self.kinds:
