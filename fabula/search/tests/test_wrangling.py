@@ -1,6 +1,6 @@
 """Item 1 of issue 14, "Done when": a canonical tag with two synonyms and a child shows the right
 counts everywhere (its page, the kinds' page, the browse filter including and excluding it,
-search's `tag:`, its feed, the API), immediately after each wrangling step, with no reindex.
+search's `tag:`, its Atom and OPDS feeds, the API), immediately after each wrangling step, with no reindex.
 
 The wrangling actions run inside `indexed()`, so the index work they queue for the commit runs
 as it would on a site; nothing else re-indexes."""
@@ -30,6 +30,7 @@ def counts(client, tag, kind) -> dict[str, int]:
     exclude = client.get(reverse("browse"), {"xtag": tag.pk}).context["listing"].total
     search = client.get(reverse("search:results"), {"q": f'tag:"{tag.name}"'})
     feed = client.get(reverse("feed-tag", args=[tag.pk])).content.decode().count("<entry>")
+    opds = client.get(reverse("opds-tag", args=[tag.pk])).content.decode().count("<entry>")
     api = json.loads(client.get(f"/api/v1/tags/{tag.pk}").content)["story_count"]
     api_list = json.loads(client.get(f"/api/v1/tags/{tag.pk}/stories").content)
     return {
@@ -39,6 +40,7 @@ def counts(client, tag, kind) -> dict[str, int]:
         "exclude": exclude,
         "search": search.context["results"].total,
         "feed": feed,
+        "opds": opds,
         "api": api,
         "api list": api_list["count"],
     }
@@ -52,6 +54,7 @@ def everywhere(n: int, total: int) -> dict[str, int]:
         "exclude": total - n,
         "search": n,
         "feed": n,
+        "opds": n,
         "api": n,
         "api list": n,
     }
