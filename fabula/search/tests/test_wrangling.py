@@ -1,6 +1,7 @@
 """Item 1 of issue 14, "Done when": a canonical tag with two synonyms and a child shows the right
 counts everywhere (its page, the kinds' page, the browse filter including and excluding it,
-search's `tag:`, its Atom and OPDS feeds, the API), immediately after each wrangling step, with no reindex.
+search's `tag:`, its Atom and OPDS feeds, the API), immediately after each wrangling step, with
+no reindex.
 
 The wrangling actions run inside `indexed()`, so the index work they queue for the commit runs
 as it would on a site; nothing else re-indexes."""
