@@ -132,3 +132,26 @@ def test_printing_gives_the_text_alone_black_on_white(browser, live_server, stor
     assert style_of(page, ".full-chapter", "breakBefore") == "page"
     assert len(page.pdf()) > 1000  # chromium lays it out for paper
     context.close()
+
+
+def test_unknown_stored_values_change_nothing(browser, live_server, story):
+    """What local storage holds is anyone's to edit: display.js applies only the values it
+    knows, and a text size only within its bounds."""
+    context = browser.new_context(viewport=DESKTOP, color_scheme="light")
+    page = context.new_page()
+    page.goto(live_server.url + chapter_url(story, 1))
+    normal = style_of(page, ".chapter-text", "fontSize")
+    page.evaluate(
+        """() => {
+          localStorage.setItem("fabula:theme", "x; background: red");
+          localStorage.setItem("fabula:font", "comic");
+          localStorage.setItem("fabula:measure", "9000");
+          localStorage.setItem("fabula:text-scale", "40");
+        }"""
+    )
+    page.reload()
+    html = page.locator("html")
+    assert html.get_attribute("data-theme") == "auto"
+    assert html.get_attribute("data-font") is None and html.get_attribute("data-measure") is None
+    assert style_of(page, ".chapter-text", "fontSize") == normal
+    context.close()
