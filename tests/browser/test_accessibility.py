@@ -113,9 +113,11 @@ def scraper_challenge(settings):
     def then(page):
         settings.SCRAPER_PAGES_PER_MINUTE = 1
         settings.SCRAPER_DIFFICULTY = 40
-        page.goto(page.url)
-        response = page.goto(page.url)
-        assert response is not None and response.status == 429
+        # The budget counts per wall-clock minute: a third page, should a minute have turned.
+        statuses = [page.goto(page.url).status for _ in range(2)]
+        if statuses[-1] != 429:
+            statuses.append(page.goto(page.url).status)
+        assert statuses[-1] == 429, statuses
 
     return then
 
@@ -200,6 +202,13 @@ def page_types(shelf, archive, author, settings) -> list[PageType]:
         PageType("moderation-log", reverse("moderation:log"), "moderator"),
         PageType("moderation-members", reverse("moderation:members"), "moderator"),
         PageType("not-found", "/no/such/page/", status=404),
+        PageType(
+            "refused-403",
+            reverse("community:review-new", args=[story.pk]),
+            "author",
+            status=403,
+        ),
+        PageType("logout-get-405", reverse("accounts:logout"), "reader", status=405),
         # Last: they leave the guest over a limit.
         PageType("too-many", reverse("search:results"), status=429, then=rate_limited(settings)),
         PageType("scraper-challenge", reverse("recent"), then=scraper_challenge(settings)),
