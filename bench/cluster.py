@@ -18,8 +18,9 @@
 - HAProxy balancing the two nodes, retrying on the other node a request whose node failed.
 
 Ports other than PostgreSQL's are free ones taken at start and kept in var/cluster/site.json;
-`start` prints the addresses. `stop` stops what `start` started, by the PIDs it wrote (and
-PostgreSQL's own PID files), and nothing else.
+`start` prints the addresses. `stop` stops what `start` started, by the PIDs it wrote (each
+service's process group, so granian's worker processes too) and PostgreSQL's own PID files, and
+nothing else.
 """
 
 from __future__ import annotations
@@ -212,7 +213,7 @@ class Site:
 
     def running(self, service: str) -> bool:
         pid = self.pid(service)
-        return pid is not None and _alive(pid)
+        return pid is not None and _group_alive(pid)
 
     def command(self, service: str) -> list[str]:
         python_bin = Path(sys.executable).parent
@@ -253,21 +254,38 @@ class Site:
             _wait_for_port(self.ports[service], process, service)
 
     def kill(self, service: str, signal_number: int = signal.SIGTERM) -> None:
-        """Send `signal_number` to one service (SIGKILL: a machine that dies), wait until it is
-        gone and forget its PID."""
+        """Send `signal_number` to one service and every process it started (its own process
+        group: granian's workers too; SIGKILL is a machine that dies), wait until all are gone
+        and forget its PID."""
         pid = self.pid(service)
         if pid is None:
             return
-        if _alive(pid):
-            os.kill(pid, signal_number)
-            deadline = time.monotonic() + 15
-            while _alive(pid) and time.monotonic() < deadline:
+        _signal_group(pid, signal_number)
+        deadline = time.monotonic() + 15
+        while _group_alive(pid) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        if _group_alive(pid):
+            _signal_group(pid, signal.SIGKILL)
+            while _group_alive(pid):
                 time.sleep(0.05)
-            if _alive(pid):
-                os.kill(pid, signal.SIGKILL)
-                while _alive(pid):
-                    time.sleep(0.05)
         self.pid_file(service).unlink()
+
+
+def _signal_group(pid: int, signal_number: int) -> None:
+    try:
+        os.killpg(pid, signal_number)  # started with start_new_session: the group is `pid`
+    except ProcessLookupError:
+        pass
+
+
+def _group_alive(pid: int) -> bool:
+    """Whether the service `pid` or any process of its group still runs."""
+    _alive(pid)  # reaps it when it is a dead child of this process
+    try:
+        os.killpg(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
 
 
 def _alive(pid: int) -> bool:
