@@ -198,6 +198,7 @@ class Site:
             # budget and the rate limits are there to stop. The cluster measures the pages.
             "FABULA_SCRAPER_PAGES_PER_MINUTE": "0",
             "FABULA_LIMITS_SCALE": "1000",
+            "FABULA_PROXY_COUNT": "1",  # HAProxy in front (option forwardfor)
             **dict(self.overrides),
             **extra,
         }
@@ -349,6 +350,8 @@ defaults
     option redispatch 1
     retry-on all-retryable-errors
     option http-server-close
+    # The reader's address for the rate limits and counts: nodes run with FABULA_PROXY_COUNT=1.
+    option forwardfor
 
 frontend site
     bind 127.0.0.1:{balancer}
