@@ -8,6 +8,7 @@ import os
 import pytest
 
 from fabula.test import require
+from tests.browser.closing import close_quietly
 
 # Playwright's sync API runs an event loop in this thread; Django's ORM calls made by the
 # fixtures in the same thread are still synchronous and safe.
@@ -63,7 +64,7 @@ def member_context(browser, live_server):
 
     yield make
     for context in contexts:
-        context.close()
+        close_quietly(context)
 
 
 @pytest.fixture(scope="session")

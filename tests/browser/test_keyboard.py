@@ -13,6 +13,7 @@ from django.urls import reverse
 from fabula.community.models import Review
 from fabula.stories.models import Story
 from fabula.test import chapter_url
+from tests.browser.closing import close_quietly
 
 pytestmark = pytest.mark.browser
 
@@ -72,7 +73,7 @@ def error_of(page, field_id: str) -> str:
 def keyboard_page(browser):
     context = browser.new_context(viewport=DESKTOP)
     yield context.new_page()
-    context.close()
+    close_quietly(context)
 
 
 def test_join_with_the_keyboard_and_errors_tied_to_fields(keyboard_page, live_server):
