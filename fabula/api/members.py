@@ -9,10 +9,8 @@ from datetime import datetime
 from typing import Literal
 
 from django.db.models import Q
-from django.shortcuts import get_object_or_404
 from ninja import Query, Status
 
-from fabula.accounts.models import User
 from fabula.api import shapes
 from fabula.api.problems import Problem
 from fabula.api.reading import ERRORS, PageParams, acting_member
@@ -20,17 +18,17 @@ from fabula.api.responses import page_of, respond
 from fabula.api.routes import router
 from fabula.api.shapes import Amount, Id, Shape
 from fabula.api.tokens import member, writer
-from fabula.community import actions
+from fabula.community import actions, selectors
+from fabula.community.actions import BLOCKABLE, FOLLOWABLE, Targets
 from fabula.community.models import Favourite, Reading, Subscription
 from fabula.lib.ratelimit import client_address
-from fabula.stories.models import Block, Series
+from fabula.stories.models import Block
 from fabula.stories.permissions import (
     listed_stories,
     story_for,
     viewable_stories,
     visible_chapters,
 )
-from fabula.taxonomy.models import Tag
 
 TAGS = ["members"]
 
@@ -164,16 +162,13 @@ def unmark_for_later(request, story_id: Id):
 # What a favourite, a follow or a block names
 
 
-def _target(request, kind: str, target_id: int):
-    """The story, author, series or tag a member names, if they may see it (as the pages'
-    `community.views._target`: a story they may not see is a 404, not a row)."""
-    if kind == "stories":
-        return story_for(request, target_id, members=True)
-    if kind == "authors":
-        return get_object_or_404(User, pk=target_id, is_active=True)
-    if kind == "tags":
-        return get_object_or_404(Tag, pk=target_id)
-    return get_object_or_404(Series, pk=target_id)
+# The API's addresses name kinds in the plural, the community's rows in the singular.
+SINGULAR = {"stories": "story", "authors": "author", "series": "series", "tags": "tag"}
+
+
+def _target(request, kind: str, target_id: int, targets: Targets = FOLLOWABLE):
+    """The story, author, series or tag an API address names."""
+    return selectors.named_target(request, SINGULAR[kind], target_id, targets)
 
 
 def _target_out(row) -> dict:
@@ -225,7 +220,7 @@ def my_blocks(request, params: Query[PageParams]):
 def block(request, kind: BlockKind, target_id: Id):
     """Block a story, a tag or an author: no list, search or feed shows it to you again."""
     user = acting_member(request)
-    actions.block_add(user=user, target=_target(request, kind, target_id))
+    actions.block_add(user=user, target=_target(request, kind, target_id, BLOCKABLE))
     return {"done": True}
 
 
@@ -236,7 +231,9 @@ def unblock(request, kind: BlockKind, target_id: Id):
     """Take a story, a tag or an author off your blocklist; `done` is false when it was not
     there."""
     user = acting_member(request)
-    return {"done": actions.block_remove(user=user, target=_target(request, kind, target_id))}
+    return {
+        "done": actions.block_remove(user=user, target=_target(request, kind, target_id, BLOCKABLE))
+    }
 
 
 # ---------------------------------------------------------------------------------------------

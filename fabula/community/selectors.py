@@ -6,14 +6,35 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet, Subquery
+from django.http import Http404
+from django.shortcuts import get_object_or_404
 
 from fabula.accounts.models import User
+from fabula.community.actions import FOLLOWABLE, Targets
 from fabula.community.models import Favourite, Kudos, Reading, Review, Subscription
 from fabula.notifications.models import Notification
 from fabula.stories.models import Block, Chapter, Series, Story
-from fabula.stories.permissions import listed_stories
+from fabula.stories.permissions import listed_stories, story_for
+from fabula.taxonomy.models import Tag
 
 REVIEWS_ON_PAGE = 20
+
+
+def named_target(
+    request, kind: str, pk: int, targets: Targets = FOLLOWABLE
+) -> Story | User | Series | Tag:
+    """The story, author, series or tag a member names ("story", "author", "series", "tag"),
+    if `targets` allows its kind and they may see it: otherwise a 404 (a story they may not
+    see is not there for them). The pages and the API both ask here."""
+    if kind not in targets.fields.values():
+        raise Http404(targets.refusal)
+    if kind == "story":
+        return story_for(request, pk, members=True)
+    if kind == "author":
+        return get_object_or_404(User, pk=pk, is_active=True)
+    if kind == "series":
+        return get_object_or_404(Series, pk=pk)
+    return get_object_or_404(Tag, pk=pk)
 
 
 def review_threads(reviews: QuerySet[Review]) -> QuerySet[Review]:

@@ -302,26 +302,11 @@ def kudos(request, story_id):
 # Favourites and follows
 
 
-def _target(
-    request, kind: str, pk: int, targets: Targets = FOLLOWABLE
-) -> Story | User | Series | Tag:
-    """The story, author, series or tag an address names, if `targets` allows its kind."""
-    if kind not in targets.fields.values():
-        raise Http404(targets.refusal)
-    if kind == "story":
-        return story_for(request, pk, members=True)
-    if kind == "author":
-        return get_object_or_404(User, pk=pk, is_active=True)
-    if kind == "series":
-        return get_object_or_404(Series, pk=pk)
-    return get_object_or_404(Tag, pk=pk)
-
-
 @login_required
 @refusals
 def favourite(request, kind, pk):
     """GET: the note form; POST: add or update the favourite, or remove it (remove=1)."""
-    target = _target(request, kind, pk)
+    target = selectors.named_target(request, kind, pk)
     current = Favourite.objects.filter(user=request.user, **FOLLOWABLE.of(target)).first()
     if request.method == "POST":
         if request.POST.get("remove"):
@@ -551,7 +536,7 @@ BLOCK = Switch(
 @refusals
 def toggle(request, kind, pk, *, switch: Switch):
     """Turn a `Switch` (FOLLOW, BLOCK: see urls.py) on or off for what the address names."""
-    target = _target(request, kind, pk, switch.targets)
+    target = selectors.named_target(request, kind, pk, switch.targets)
     if request.POST.get("stop"):
         switch.off(user=request.user, target=target)
         messages.success(request, switch.said_off.format(target=target))
