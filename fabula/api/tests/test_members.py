@@ -8,6 +8,7 @@ import pytest
 from fabula.api.tests.helpers import bearer, call
 from fabula.community import actions
 from fabula.community.models import Reading
+from fabula.stories import actions as story_actions
 
 
 @pytest.fixture
@@ -15,10 +16,14 @@ def story(make_story, author):
     return make_story(author, "Casino Night", chapters=3)
 
 
-@pytest.mark.parametrize("list_name, kind", [("favourites", "stories"), ("follows", "authors")])
+@pytest.mark.parametrize(
+    "list_name, kind",
+    [("favourites", "stories"), ("follows", "authors"), ("favourites", "series")],
+)
 def test_lists_are_kept_and_read(client, reader, author, story, list_name, kind):
     write = bearer(reader, "write")
-    target = story.pk if kind == "stories" else author.pk
+    series = story_actions.series_create(owner=author, title="Seasons")
+    target = {"stories": story.pk, "authors": author.pk, "series": series.pk}[kind]
     assert call(client, "put", f"/me/{list_name}/{kind}/{target}", write).json() == {"done": True}
     listed = call(client, "get", f"/me/{list_name}", write).json()["results"]
     assert [(item["kind"], item["id"]) for item in listed] == [(kind, target)]
