@@ -59,6 +59,7 @@ from fabula.stories.permissions import (
     listed_stories,
     required_gate,
     story_for,
+    story_links,
     visible_chapters,
 )
 from fabula.stories.selectors import story_header
@@ -144,7 +145,12 @@ def story_detail(request, story_id: Id):
     story = story_for(request, story_id, members=True, load="cards")
     chapters = list(visible_chapters(user, story).defer("body", "notes", "end_notes"))
     body = shapes.story_out(
-        story, story_header(story, chapters), chapters, required_gate(request, story), request
+        story,
+        story_header(story, chapters),
+        story_links(user, story),
+        chapters,
+        required_gate(request, story),
+        request,
     )
     return respond(request, body, last_modified=story.updated_at)
 

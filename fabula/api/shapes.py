@@ -14,7 +14,8 @@ from ninja import Schema
 from pydantic import ConfigDict, Field
 
 from fabula.stories.listing.cards import Card, make_cards
-from fabula.stories.models import Chapter, Series, Story
+from fabula.stories.models import Chapter, Series, Story, StoryRelation
+from fabula.stories.permissions import StoryLinks
 from fabula.stories.selectors import StoryHeader
 
 # Numbers a client sends: ids and places fit the database's integer columns (a larger one is a
@@ -75,12 +76,28 @@ class ChapterRef(Shape):
     url: str
 
 
+class GiftOut(Shape):
+    member: Ref | None  # None: a plain name, not a member here
+    name: str
+
+
+class RelationOut(Shape):
+    kind: str  # inspired, translation or remix
+    story: Ref | None  # a story here (None when elsewhere, or when the reader may not see it)
+    url: str | None
+    title: str
+    answer: str  # waiting, approved or rejected (by the original's authors)
+
+
 class StoryOut(StorySummary):
     notes: str
     series: list[Ref]
     challenges: list[Ref]
     chapters: list[ChapterRef]
     gate: str | None
+    gifts: list[GiftOut]
+    relations: list[RelationOut]  # what this story is inspired by, translates or remixes
+    related_works: list[RelationOut]  # approved stories inspired by, translating or remixing it
 
 
 class ChapterOut(Shape):
@@ -260,7 +277,12 @@ def story_summaries(stories, request) -> list[dict]:
 
 
 def story_out(
-    story: Story, header: StoryHeader, chapters: list[Chapter], gate: str | None, request
+    story: Story,
+    header: StoryHeader,
+    links: StoryLinks,
+    chapters: list[Chapter],
+    gate: str | None,
+    request,
 ) -> dict:
     (card,) = make_cards([story])
     return {
@@ -279,6 +301,30 @@ def story_out(
             for c in chapters
         ],
         "gate": gate,
+        "gifts": [
+            {
+                "member": {"id": g.recipient.pk, "name": g.recipient.pen_name}
+                if g.recipient
+                else None,
+                "name": g.shown_name,
+            }
+            for g in links.gifts
+        ],
+        "relations": [
+            _relation(r, r.original if getattr(r, "original_visible", False) else None)
+            for r in links.relations
+        ],
+        "related_works": [_relation(r, r.story) for r in links.related_works],
+    }
+
+
+def _relation(relation: StoryRelation, story: Story | None) -> dict:
+    return {
+        "kind": relation.kind,
+        "story": {"id": story.pk, "name": story.title} if story is not None else None,
+        "url": relation.url or None,
+        "title": relation.title if story is None else story.title,
+        "answer": relation.answer,
     }
 
 

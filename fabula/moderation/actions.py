@@ -17,7 +17,7 @@ from fabula.lib.refusals import ActionRefused
 from fabula.moderation.models import Report
 from fabula.notifications.actions import notify
 from fabula.notifications.models import Notification
-from fabula.stories.actions import announce_when_committed, story_recount
+from fabula.stories.actions import announce_when_committed, story_links_announce, story_recount
 from fabula.stories.models import Chapter, Status, Story
 
 
@@ -43,6 +43,7 @@ def story_validate(*, story: Story, by: User) -> None:
         story=story,
         detail=f"{by.pen_name} validated it. Readers can now find it in the archive.",
     )
+    story_links_announce(story=story, by=by)
     changed(story=story)
 
 

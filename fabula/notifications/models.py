@@ -21,6 +21,8 @@ class Notification(models.Model):
         COAUTHOR = "coauthor", "Co-author invitation"
         VALIDATED = "validated", "Story validated"
         REJECTED = "rejected", "Story sent back"
+        GIFT = "gift", "A story given to you"
+        RELATED = "related", "A work related to yours"
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"

@@ -22,7 +22,7 @@ from fabula.lib.words import tidy_title
 from fabula.stories.actions.chapters import check_chapter_size
 from fabula.stories.languages import DEFAULT as DEFAULT_LANGUAGE
 from fabula.stories.languages import language_choices
-from fabula.stories.models import Challenge, Series, Story
+from fabula.stories.models import Challenge, Series, Story, StoryRelation
 from fabula.stories.uploads import FORMATS, UnreadableUpload, read_upload, to_html
 from fabula.taxonomy.models import Rating, Tag, TagKind
 
@@ -284,6 +284,67 @@ class NewStoryExtrasForm(forms.Form):
                 raise forms.ValidationError("You are already the story's author.")
             found.append(user)
         return found
+
+
+class StoryLinksForm(forms.Form):
+    """Who the story is a gift for, and a work it is related to (post and edit forms). What
+    names a member and whether the work exists is the actions' to say (`story_set_gifts`,
+    `relation_add`), beside these fields."""
+
+    gifts = forms.CharField(
+        required=False,
+        label="A gift for",
+        help_text="Names separated by commas. A member's pen name gives them the story (they "
+        "are told, and may refuse it); any other name is shown as you wrote it.",
+        max_length=2000,
+        validators=[refuse_control_characters],
+    )
+    relation_kind = forms.ChoiceField(
+        required=False,
+        label="Related to another work",
+        choices=[("", "Not related"), *StoryRelation.Kind.choices],
+        error_messages={"invalid_choice": "Choose how the story is related from the list."},
+    )
+    relation_to = forms.CharField(
+        required=False,
+        label="The related work",
+        help_text="A story's number or address here, or a web address (http:// or https://).",
+        max_length=500,
+        validators=[refuse_control_characters],
+    )
+    relation_title = forms.CharField(
+        required=False,
+        label="Its title, for a work elsewhere",
+        max_length=200,
+        validators=[refuse_control_characters],
+    )
+
+    def clean_gifts(self) -> list[str]:
+        return [name.strip() for name in self.cleaned_data["gifts"].split(",") if name.strip()]
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
+        if data.get("relation_kind") and not (data.get("relation_to") or "").strip():
+            self.add_error("relation_to", "Give the related work's address, or its number here.")
+        if (data.get("relation_to") or "").strip() and not data.get("relation_kind"):
+            self.add_error("relation_kind", "Choose how the story is related to that work.")
+        return data
+
+    def links(self) -> dict:
+        """What `story_post` and `story_update` take from the form."""
+        d = self.cleaned_data
+        return {
+            "gifts": d["gifts"],
+            "relation_kind": d["relation_kind"],
+            "relation_to": d["relation_to"].strip(),
+            "relation_title": d["relation_title"],
+        }
+
+    @classmethod
+    def initial_for(cls, story: Story) -> dict:
+        names = [gift.shown_name for gift in story.gifts.filter(refused_at__isnull=True)]
+        return {"gifts": ", ".join(names)}
 
 
 def future_or_none(value: datetime | None) -> datetime | None:

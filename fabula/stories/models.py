@@ -363,3 +363,111 @@ class CoauthorInvite(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} invited to {self.story}"
+
+
+class Gift(models.Model):
+    """A story given to a member (who hears of it and may refuse it) or to a plain name.
+
+    A refused gift keeps its row, marked `refused_at`, so that editing the story cannot give it
+    to that member again; every page leaves refused gifts out (`permissions.shown_gifts`).
+    """
+
+    story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="gifts")
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="gifts",
+    )
+    name = models.CharField(
+        max_length=100, blank=True, help_text="Who the story is for, when not a member here."
+    )
+    refused_at = models.DateTimeField(null=True, blank=True)
+    # When the recipient heard of it: at once for a public story, else when it is published.
+    announced_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(recipient__isnull=False, name="")
+                | models.Q(recipient__isnull=True) & ~models.Q(name=""),
+                name="gift_to_member_or_name",
+            ),
+            models.UniqueConstraint(
+                fields=["story", "recipient"],
+                condition=models.Q(recipient__isnull=False),
+                name="gift_once_per_member",
+            ),
+            models.UniqueConstraint(
+                fields=["story", "name"],
+                condition=models.Q(recipient__isnull=True),
+                name="gift_once_per_name",
+            ),
+        ]
+        indexes = [models.Index(fields=["recipient", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.story} for {self.recipient or self.name}"
+
+    @property
+    def shown_name(self) -> str:
+        return self.recipient.pen_name if self.recipient is not None else self.name
+
+
+class StoryRelation(models.Model):
+    """A story inspired by, translating or remixing another: a story here or a work elsewhere.
+
+    A link to a story here waits for one of that story's authors to approve it before the
+    original's page lists it; the derived story shows what it claims either way (as AO3 does).
+    A link to a work elsewhere needs no answer.
+    """
+
+    class Kind(models.TextChoices):
+        INSPIRED = "inspired", "Inspired by"
+        TRANSLATION = "translation", "A translation of"
+        REMIX = "remix", "A remix of"
+
+    class Answer(models.TextChoices):
+        WAITING = "waiting", "Waiting for the original's author"
+        APPROVED = "approved", "Approved"
+        REJECTED = "rejected", "Rejected"
+
+    story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="relations")
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    original = models.ForeignKey(
+        Story, null=True, blank=True, on_delete=models.CASCADE, related_name="related_works"
+    )
+    url = models.URLField(max_length=500, blank=True, help_text="A work elsewhere.")
+    title = models.CharField(max_length=200, blank=True, help_text="The work elsewhere's title.")
+    answer = models.CharField(max_length=10, choices=Answer.choices, default=Answer.WAITING)
+    # When the original's authors were asked: once the derived story is public.
+    announced_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(original__isnull=False, url="")
+                | models.Q(original__isnull=True) & ~models.Q(url=""),
+                name="relation_to_story_or_address",
+            ),
+            models.UniqueConstraint(
+                fields=["story", "original"],
+                condition=models.Q(original__isnull=False),
+                name="relation_once_per_original",
+            ),
+            models.UniqueConstraint(
+                fields=["story", "url"],
+                condition=models.Q(original__isnull=True),
+                name="relation_once_per_address",
+            ),
+        ]
+        indexes = [models.Index(fields=["original", "answer"])]
+
+    def __str__(self) -> str:
+        return f"{self.story} {self.get_kind_display().lower()} {self.original or self.url}"

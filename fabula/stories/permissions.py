@@ -16,16 +16,26 @@ What "public" and "released" mean is written once, as querysets in `stories.mode
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Literal
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from fabula.accounts.models import User
 from fabula.conf.models import site_settings
-from fabula.stories.models import Block, Chapter, Status, Story, StoryAuthor, StoryTag
+from fabula.stories.models import (
+    Block,
+    Chapter,
+    Gift,
+    Status,
+    Story,
+    StoryAuthor,
+    StoryRelation,
+    StoryTag,
+)
 from fabula.stories.selectors import with_listing_data
 from fabula.taxonomy.models import Rating, Tag
 
@@ -162,6 +172,85 @@ def viewable_stories(user: Viewer) -> QuerySet[Story]:
             Q(pk__in=listed.values("pk")) | Q(pk__in=user.credits.values("story_id"))
         )
     return listed
+
+
+# ---------------------------------------------------------------------------------------------
+# Gifts and related works: shown only where the reader may see the story they lead to.
+
+
+def gifts_received(user: Viewer, member: User) -> QuerySet[Gift]:
+    """The gifts a member's Gifts page lists for this reader: not refused, of stories the
+    reader may open, newest first."""
+    return (
+        Gift.objects.filter(
+            recipient=member,
+            refused_at__isnull=True,
+            story__in=viewable_stories(user).values("pk"),
+        )
+        .select_related("story__rating")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def can_refuse_gift(user: Viewer, gift: Gift) -> bool:
+    return user.is_authenticated and gift.recipient_id == user.pk
+
+
+def can_answer_relation(user: Viewer, relation: StoryRelation) -> bool:
+    """The original's authors approve or reject a link to their story."""
+    original = relation.original
+    return user.is_authenticated and original is not None and is_author(user, original)
+
+
+def relations_to_answer(user: User) -> QuerySet[StoryRelation]:
+    """Links from public stories to this author's stories that wait for an answer."""
+    return (
+        StoryRelation.objects.filter(
+            original__credits__user=user,
+            answer=StoryRelation.Answer.WAITING,
+            story__in=listed_stories(user, blocks=False).values("pk"),
+        )
+        .select_related("story", "original")
+        .order_by("created_at", "pk")
+    )
+
+
+@dataclass
+class StoryLinks:
+    """Who a story is for and how it relates to others, as this reader may see them:
+    `relations` are the story's own claims (`original_visible` says whether the reader may open
+    the story here it names); `related_works` are the approved stories derived from it."""
+
+    gifts: list[Gift]
+    relations: list[StoryRelation]
+    related_works: list[StoryRelation]
+
+
+def story_links(user: Viewer, story: Story) -> StoryLinks:
+    """`StoryLinks` in two queries (more only when there are related works: their authors)."""
+    gifts = list(story.gifts.filter(refused_at__isnull=True).select_related("recipient"))
+    visible = viewable_stories(user)
+    rows = list(
+        StoryRelation.objects.filter(
+            Q(story=story)
+            | Q(
+                original=story,
+                answer=StoryRelation.Answer.APPROVED,
+                story__in=visible.values("pk"),
+            )
+        )
+        .annotate(original_visible=Exists(visible.filter(pk=OuterRef("original_id"))))
+        .select_related("story", "original")
+        .prefetch_related(
+            Prefetch("story__credits", queryset=StoryAuthor.objects.select_related("user")),
+            Prefetch("original__credits", queryset=StoryAuthor.objects.select_related("user")),
+        )
+    )
+    return StoryLinks(
+        gifts=gifts,
+        relations=[row for row in rows if row.story_id == story.pk],
+        related_works=[row for row in rows if row.original_id == story.pk],
+    )
 
 
 def unlisted_stories_of(author: User) -> QuerySet[Story]:

@@ -14,8 +14,9 @@ from fabula.test import chapter_url, quick_user, warm_caches
 
 # What the pages cost (the story's own queries, the reviews and their replies; for a member
 # also the session, the member, the unread count on the bell of the header, and one query for
-# their kudos/favourite/follow/reading state).
-STORY_PAGE_GUEST, STORY_PAGE_MEMBER = 9, 12
+# their kudos/favourite/follow/reading state). The story page has two more: its gifts, and its
+# related works both ways (`stories.permissions.story_links`).
+STORY_PAGE_GUEST, STORY_PAGE_MEMBER = 11, 14
 CHAPTER_PAGE_GUEST, CHAPTER_PAGE_MEMBER = 6, 9
 
 

@@ -24,10 +24,24 @@ from fabula.stories.actions.coauthors import (
     coauthor_invite,
     coauthor_remove,
 )
+from fabula.stories.actions.gifts import (
+    gift_give,
+    gift_refuse,
+    gifts_announce,
+    member_named,
+    story_set_gifts,
+)
 from fabula.stories.actions.imports import StoryImport, chapters_import, stories_import
 from fabula.stories.actions.members import account_delete
 from fabula.stories.actions.posting import story_post
 from fabula.stories.actions.reads import read_marks_add
+from fabula.stories.actions.relations import (
+    relation_add,
+    relation_answer,
+    relation_remove,
+    relations_announce,
+    story_links_announce,
+)
 from fabula.stories.actions.series import (
     challenge_create,
     series_add,
@@ -69,7 +83,15 @@ __all__ = [
     "coauthor_decline",
     "coauthor_invite",
     "coauthor_remove",
+    "gift_give",
+    "gift_refuse",
+    "gifts_announce",
+    "member_named",
     "read_marks_add",
+    "relation_add",
+    "relation_answer",
+    "relation_remove",
+    "relations_announce",
     "release_due_chapters",
     "series_add",
     "series_add_work",
@@ -84,7 +106,9 @@ __all__ = [
     "story_delete",
     "story_post",
     "story_recount",
+    "story_links_announce",
     "story_set_featured",
+    "story_set_gifts",
     "story_set_recorded_counts",
     "story_set_tags",
     "story_submit",

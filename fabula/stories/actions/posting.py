@@ -17,6 +17,8 @@ from fabula.accounts.models import User
 from fabula.lib.refusals import ActionRefused
 from fabula.stories.actions.chapters import chapter_post
 from fabula.stories.actions.coauthors import coauthor_invite
+from fabula.stories.actions.gifts import story_set_gifts
+from fabula.stories.actions.relations import relation_add
 from fabula.stories.actions.series import series_add_work
 from fabula.stories.actions.stories import story_create, story_submit
 from fabula.stories.models import Challenge, Series, Status, Story
@@ -46,10 +48,15 @@ def story_post(
     release_at: datetime | None = None,
     coauthors: Sequence[User] = (),
     series: Series | None = None,
+    gifts: Sequence[str] = (),
+    relation_kind: str = "",
+    relation_to: str = "",
+    relation_title: str = "",
     publish: bool = False,
 ) -> Story:
     """`by` posts a story with its first chapter. `freeform` names free-form tags (made the first
-    time they are used); `publish` submits it at once, else it stays a draft. The story's
+    time they are used); `gifts` names who it is for (`story_set_gifts`), `relation_*` a related
+    work (`relation_add`); `publish` submits it at once, else it stays a draft. The story's
     `status` tells which: draft, pending (waits for staff) or published."""
     story = story_create(
         authors=[by],
@@ -79,6 +86,10 @@ def story_post(
         if not can_add_to_series(by, series):
             raise ActionRefused("That series is closed to your stories.")
         series_add_work(series=series, story=story, by=by)
+    if gifts:
+        story_set_gifts(story=story, names=gifts, by=by)
+    if relation_kind or relation_to:
+        relation_add(story=story, kind=relation_kind, to=relation_to, title=relation_title, by=by)
     if publish:
         story_submit(story=story, by=by)
     return story

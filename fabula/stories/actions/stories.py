@@ -16,6 +16,8 @@ from fabula.lib.changes import changed
 from fabula.lib.db import keep_ids_ahead
 from fabula.lib.refusals import ActionRefused
 from fabula.lib.words import tidy_title
+from fabula.stories.actions.gifts import story_set_gifts
+from fabula.stories.actions.relations import relation_add, story_links_announce
 from fabula.stories.models import (
     Challenge,
     Status,
@@ -170,11 +172,16 @@ def story_update(
     reading_only: bool | None = None,
     challenges: Sequence[Challenge] | None = None,
     language: str | None = None,
+    gifts: Sequence[str] | None = None,
+    relation_kind: str = "",
+    relation_to: str = "",
+    relation_title: str = "",
     by: User | None = None,
 ) -> Story:
     """Change what describes a story (its language too, unless None), which challenges it
-    answers and whether it is for reading only (each left as it is when None). Its chapters and
-    status stay as they are.
+    answers, whether it is for reading only and who it is a gift for (each left as it is when
+    None); `relation_*` add a related work (`relation_add`). Its chapters and status stay as
+    they are.
     `freeform` names free-form tags, made the first time they are used (a refused edit makes
     none). `by`: who did it (staff are audited)."""
     story.title = clean_title(title)
@@ -199,6 +206,10 @@ def story_update(
     story_set_tags(story=story, tags=[*tags, *freeform_tags(names=freeform)])
     if challenges is not None:
         story.challenges.set(challenges)
+    if gifts is not None:
+        story_set_gifts(story=story, names=gifts, by=by)
+    if relation_kind or relation_to:
+        relation_add(story=story, kind=relation_kind, to=relation_to, title=relation_title, by=by)
     story_recount(story=story, touch=True)  # an edited story counts its words the new way
     audit_staff_change(by=by, story=story, action="edit story")
     changed(story=story)
@@ -222,5 +233,6 @@ def story_submit(*, story: Story, by: User) -> str:
     story.save(update_fields=fields)
     story.chapters.filter(status__in=[Status.DRAFT, Status.PENDING]).update(status=status)
     story_recount(story=story, touch=True)
+    story_links_announce(story=story, by=by)
     changed(story=story)
     return status

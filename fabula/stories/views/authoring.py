@@ -28,22 +28,28 @@ from fabula.stories.forms import (
     ReorderForm,
     ScheduleForm,
     StoryForm,
+    StoryLinksForm,
     error_text,
 )
 from fabula.stories.models import (
     Chapter,
     CoauthorInvite,
+    Gift,
     Status,
     Story,
     StoryAuthor,
+    StoryRelation,
 )
 from fabula.stories.permissions import (
     can_answer_invite,
+    can_answer_relation,
     can_delete_story,
     can_edit_story,
     can_leave_story,
     can_manage_coauthors,
     can_post,
+    can_refuse_gift,
+    relations_to_answer,
     story_for,
 )
 from fabula.stories.selectors import author_desk
@@ -57,7 +63,13 @@ def _manage_url(story: Story) -> str:
     return reverse("stories:manage", args=[story.pk])
 
 
-def _refuse(form, error: ActionRefused) -> None:
+def _refuse(form, error: ActionRefused, *others) -> None:
+    """The refusal beside the field it names (in `form` or one of `others`), else on top."""
+    field = getattr(error, "field", None)
+    for each in (form, *others):
+        if field in each.fields:
+            each.add_error(field, str(error))
+            return
     form.add_error(None, str(error))
 
 
@@ -104,6 +116,7 @@ def my_stories(request):
             "invites": desk.invites,
             "series": desk.series,
             "waiting_entries": desk.waiting_entries,
+            "relations_to_answer": relations_to_answer(request.user),
             "can_post": can_post(request.user),
         },
     )
@@ -116,10 +129,12 @@ def story_new(request):
     data = request.POST if request.method == "POST" else None
     story_form = StoryForm(data)
     extras = NewStoryExtrasForm(data, user=request.user)
+    links = StoryLinksForm(data)
     chapter_form = ChapterForm(data, request.FILES or None, prefix="chapter")
     preview = None
     if data is not None:
-        valid = all([story_form.is_valid(), extras.is_valid(), chapter_form.is_valid()])
+        forms = [story_form, extras, links, chapter_form]
+        valid = all([form.is_valid() for form in forms])
         if valid and "preview" in request.POST:
             preview = chapter_form.cleaned_data["html"]
         elif valid:
@@ -131,10 +146,11 @@ def story_new(request):
                     **chapter_form.first_chapter(),
                     coauthors=extras.cleaned_data["coauthors"],
                     series=extras.cleaned_data.get("series"),
+                    **links.links(),
                     publish=publish,
                 )
             except ActionRefused as error:
-                _refuse(story_form, error)
+                _refuse(story_form, error, links)
             else:
                 if publish:
                     _announce_submission(request, story.status)
@@ -147,6 +163,7 @@ def story_new(request):
         {
             "story_form": story_form,
             "extras": extras,
+            "links": links,
             "chapter_form": chapter_form,
             "preview": preview,
             "new": True,
@@ -182,6 +199,8 @@ def story_manage(request, story_id):
             "can_leave": can_leave_story(request.user, story),
             "invite_form": InviteForm(),
             "schedule_form": ScheduleForm(),
+            "gifts": story.gifts.filter(refused_at__isnull=True).select_related("recipient"),
+            "relations": story.relations.select_related("original"),
         },
     )
 
@@ -189,14 +208,16 @@ def story_manage(request, story_id):
 @login_required
 def story_edit(request, story_id):
     story = story_for(request, story_id, need=can_edit_story, load="credits")
-    form = StoryForm(
-        request.POST if request.method == "POST" else None, initial=StoryForm.initial_for(story)
-    )
-    if request.method == "POST" and form.is_valid():
+    data = request.POST if request.method == "POST" else None
+    form = StoryForm(data, initial=StoryForm.initial_for(story))
+    links = StoryLinksForm(data, initial=StoryLinksForm.initial_for(story))
+    if data is not None and all([form.is_valid(), links.is_valid()]):
         try:
-            actions.story_update(story=story, by=request.user, **form.description())
+            actions.story_update(
+                story=story, by=request.user, **form.description(), **links.links()
+            )
         except ActionRefused as error:
-            _refuse(form, error)
+            _refuse(form, error, links)
         else:
             messages.success(request, "Story saved.")
             return redirect(_manage_url(story))
@@ -206,6 +227,7 @@ def story_edit(request, story_id):
         {
             "story": story,
             "story_form": form,
+            "links": links,
             "new": False,
         },
     )
@@ -423,4 +445,45 @@ def invite_answer(request, invite_id, answer):
     else:
         actions.coauthor_decline(invite=invite)
         messages.info(request, "Invitation declined.")
+    return redirect("stories:mine")
+
+
+# ---------------------------------------------------------------------------------------------
+# Gifts and related works
+
+
+@login_required
+@require_POST
+def gift_refuse(request, gift_id):
+    gift = get_object_or_404(Gift.objects.select_related("story"), pk=gift_id)
+    if not can_refuse_gift(request.user, gift):
+        raise Http404("No such gift.")
+    actions.gift_refuse(gift=gift, by=request.user)
+    messages.info(request, f"You refused “{gift.story.title}”: it is no longer a gift for you.")
+    return redirect("gifts", request.user.pk)
+
+
+@login_required
+@require_POST
+def relation_remove(request, story_id, relation_id):
+    story = story_for(request, story_id, need=can_edit_story, load="credits")
+    relation = get_object_or_404(StoryRelation, pk=relation_id, story=story)
+    actions.relation_remove(relation=relation, by=request.user)
+    messages.success(request, "The related work is taken off.")
+    return redirect(_manage_url(story))
+
+
+@login_required
+@require_POST
+def relation_answer(request, relation_id, answer):
+    relation = get_object_or_404(
+        StoryRelation.objects.select_related("story", "original"), pk=relation_id
+    )
+    if answer not in ("approve", "reject") or not can_answer_relation(request.user, relation):
+        raise Http404("No such link to answer.")
+    actions.relation_answer(relation=relation, approve=answer == "approve", by=request.user)
+    if answer == "approve":
+        messages.success(request, f"“{relation.story.title}” is listed on your story's page.")
+    else:
+        messages.info(request, f"“{relation.story.title}” is not listed on your story's page.")
     return redirect("stories:mine")

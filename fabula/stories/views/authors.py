@@ -1,4 +1,5 @@
-"""Members as readers meet them: the list of authors and an author's profile page."""
+"""Members as readers meet them: the list of authors, an author's profile page and the
+stories given to them (their Gifts page)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,12 @@ from fabula.lib.serving import served
 from fabula.stories.listing.browsing import authors_with_counts
 from fabula.stories.listing.cards import make_cards
 from fabula.stories.listing.pages import LIST_PARAMETERS, PAGE_PARAMETERS, paged, story_page
-from fabula.stories.permissions import is_moderator, listed_stories, unlisted_stories_of
+from fabula.stories.permissions import (
+    gifts_received,
+    is_moderator,
+    listed_stories,
+    unlisted_stories_of,
+)
 
 
 @served(*PAGE_PARAMETERS)
@@ -39,5 +45,23 @@ def author_detail(request, user_id: int) -> HttpResponse:
             ),
             "unlisted": make_cards(unlisted_stories_of(author)) if own_or_staff else [],
             "series": list(author.series.order_by("title")),
+        },
+    )
+
+
+@served(*PAGE_PARAMETERS)
+def author_gifts(request, user_id: int) -> HttpResponse:
+    """The stories given to a member that this reader may see; the member may refuse each."""
+    member = get_object_or_404(User, pk=user_id)
+    gifts = paged(request.GET, gifts_received(request.user, member))
+    cards = {card.story.pk: card for card in make_cards([g.story for g in gifts["page"]])}
+    return render(
+        request,
+        "stories/authors/gifts.html",
+        {
+            **gifts,
+            "member": member,
+            "is_self": request.user.is_authenticated and request.user.pk == member.pk,
+            "gifts": [(gift, cards[gift.story_id]) for gift in gifts["page"]],
         },
     )

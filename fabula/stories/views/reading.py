@@ -42,6 +42,7 @@ from fabula.stories.permissions import (
     pass_gate,
     required_gate,
     story_for,
+    story_links,
     visible_chapters,
 )
 from fabula.stories.reads import record_read
@@ -156,6 +157,7 @@ def story_index(request, story_id: int) -> HttpResponse:
         {
             "story": story,
             "header": story_header(story, chapters),
+            "links": story_links(request.user, story),
             "chapters": chapters,
         },
     )
