@@ -36,12 +36,12 @@ test-sqlite: install
 test-postgres: install
 	DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest -m "not cluster"
 
-## make bench: the benchmarks of bench/README.md (long); bench-quick: a small corpus, short runs
+## make bench: every speed target in one table (bench/report.py, long); bench-quick: small, short
 bench: install
-	$(BIN)/python bench/serve.py
+	$(BIN)/python bench/report.py
 
 bench-quick: install
-	$(BIN)/python bench/serve.py --stories 300 --duration 5s
+	$(BIN)/python bench/report.py --quick
 
 ## make cluster: the whole site on loopback (bench/cluster.py): PostgreSQL primary + replica,
 ## PgBouncer, Redis, two web nodes, a worker and HAProxy; `bench/cluster.py stop` stops it

@@ -120,6 +120,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--connections", type=int, default=16, help="wrk -c (default 16)")
     parser.add_argument("--workers", type=int, default=2, help="granian workers (default 2)")
     parser.add_argument("--writes-per-second", type=float, default=10)
+    parser.add_argument(
+        "--memory-minutes",
+        type=int,
+        default=0,
+        help="then reads and writes for this long, printing each worker's RSS every minute "
+        "(issue 18 item 6: 10)",
+    )
+    parser.add_argument("--json", help="also write the figures to this file (bench/report.py)")
     args = parser.parse_args(argv)
     args.server, args.page_cache = "granian", "on"  # what running_server reads
 
@@ -137,17 +145,20 @@ def main(argv: list[str] | None = None) -> int:
     url_file.write_text("\n".join(zipf_lines(chapters, 20_000)) + "\n")
     story_ids = sorted({int(m.group(1)) for u in chapters if (m := re.search(r"/(\d+)/", u))})
 
+    load_before = os.getloadavg()[0]
     print(
         f"live archive: {args.database}, {args.stories} stories, {len(chapters):,} chapters, "
         f"Zipf s=1; granian {args.workers} workers, page cache on; wrk -t2 "
-        f"-c{args.connections} -d{args.duration}; load average before: {os.getloadavg()[0]:.1f}",
+        f"-c{args.connections} -d{args.duration}; load average before: {load_before:.1f}",
         flush=True,
     )
     rows: list[tuple[str, Result]] = []
     writes = failed = 0
     seconds = 0.0
     shown = None
-    with running_server(args, env) as port:
+    memory: list[list[float]] = []
+    server = running_server(args, env)
+    with server as port:
         # Warm the cache as a live site's is, for as long as a measured run.
         run_wrk(port, url_file, args.duration, args.connections, args.database)
         # Two rounds, each without and then with writes: a cache still warming in the first
@@ -168,6 +179,7 @@ def main(argv: list[str] | None = None) -> int:
             remaining = remaining[writer.done + writer.failed :]
             if writer.last_story:
                 shown = kudos_shown(port, writer.last_story)
+        memory = memory_run(server.process.pid, port, url_file, story_ids, args)
 
     print(f"\n{'run':<26} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8}")
     for name, run in rows:
@@ -182,7 +194,56 @@ def main(argv: list[str] | None = None) -> int:
         f"the last story given kudos shows {shown} kudos to the next guest (expected >= 1)\n"
         f"load average after: {os.getloadavg()[0]:.1f} (2 cores: above 2, other work shared them)"
     )
+    if memory:
+        peak = max(max(sizes) for sizes in memory)
+        print(f"worker RSS over {len(memory) - 1} minutes: peak {peak:.0f} MB (target <= 150 MB)")
+    if args.json:
+        serve.write_json(
+            args.json,
+            {
+                "database": args.database,
+                "stories": args.stories,
+                "quiet_rps": quiet_rps,
+                "busy_rps": busy_rps,
+                "busy_p99_ms": busy_p99,
+                "ratio": ratio,
+                "writes": writes,
+                "writes_per_second": writes / seconds if seconds else 0.0,
+                "failed": failed,
+                "shown": shown,
+                "rss_mb": memory,
+                "load_before": load_before,
+            },
+        )
     return 0 if failed == 0 else 1
+
+
+def memory_run(server_pid: int, port: int, url_file: Path, story_ids: list[int], args) -> list:
+    """Reads and kudos for `--memory-minutes`, a minute at a time: each worker's RSS in MB at
+    the start and after every minute (a new guest each minute, so its kudos all count)."""
+    if not args.memory_minutes:
+        return []
+    samples = [serve.worker_rss_mb(server_pid)]
+    print(f"memory run: {args.memory_minutes} min; RSS MB at start {fmt_mb(samples[0])}")
+    shuffled = story_ids[:]
+    random.Random(3).shuffle(shuffled)
+    for minute in range(1, args.memory_minutes + 1):
+        writer = KudosWriter(port, shuffled, args.writes_per_second)
+        writer.start()
+        run = run_wrk(port, url_file, "60s", args.connections, args.database)
+        writer.stop.set()
+        writer.join()
+        samples.append(serve.worker_rss_mb(server_pid))
+        print(
+            f"minute {minute:>2}: {run.rps or 0:,.0f} req/s, {writer.done} kudos, "
+            f"RSS MB {fmt_mb(samples[-1])}",
+            flush=True,
+        )
+    return samples
+
+
+def fmt_mb(sizes: list[float]) -> str:
+    return " / ".join(f"{size:.0f}" for size in sizes)
 
 
 if __name__ == "__main__":

@@ -34,6 +34,7 @@ from serve import (
     probe,
     random_loopback,
     running_server,
+    write_json,
 )
 
 from fabula.conf.webserver import free_port
@@ -99,6 +100,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--postgres-url", default="")
     parser.add_argument("--duration", default="20s")
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--json", help="also write the figures to this file (bench/report.py)")
     args = parser.parse_args(argv)
     args.server, args.page_cache = "granian", "on"
     nginx = shutil.which("nginx") or "/usr/sbin/nginx"
@@ -176,6 +178,15 @@ def main(argv: list[str] | None = None) -> int:
             f"{row.label:<22} {row.rps or 0:>9,.0f} {row.p50_ms or 0:>8.2f} {row.p99_ms or 0:>8.2f}"
         )
     print("target through nginx: >= 15,000 req/s")
+    if args.json:
+        write_json(
+            args.json,
+            {
+                "database": args.database,
+                "rows": {row.label: {"rps": row.rps, "p99_ms": row.p99_ms} for row in rows},
+                "edit_seen_s": seen,
+            },
+        )
     if seen is None:
         print(f"a guest's kudos did not reach the page through the proxy within 150 s ({before})")
         return 1

@@ -310,6 +310,23 @@ def outer(args) -> int:
         print_rows([rows[-1]], args, header=len(rows) == 1)
     print()
     print_table(rows, args)
+    if args.json:
+        from serve import write_json
+
+        write_json(
+            args.json,
+            [
+                {
+                    "database": database,
+                    "stories": info["stories"],
+                    "in_process": info["in_process"],
+                    "build_s": info["build_s"],
+                    "spread": {key: http[key, True] for key in info["lists"]},
+                    "one": {key: http[key, False] for key in info["lists"]},
+                }
+                for database, info, http in rows
+            ],
+        )
     return 0
 
 
@@ -389,6 +406,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--duration", default="20s")
     parser.add_argument("--samples", type=int, default=2000, help="addresses per measure")
     parser.add_argument("--page-cache", choices=("on", "off"), default="on")
+    parser.add_argument("--json", help="also write the figures to this file (bench/report.py)")
     parser.add_argument("--inner", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.inner:

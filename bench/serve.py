@@ -31,7 +31,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from fabula.conf import webserver
@@ -61,6 +61,7 @@ class Result:
     errors: int = 0
     note: str = ""
     met: bool | None = None
+    efiction: str = ""
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -90,7 +91,7 @@ def main(argv: list[str] | None = None) -> int:
         "--pages",
         default="",
         help="comma list of pages to measure (default all: "
-        "chapter,index,print,legacy_index,category)",
+        "chapter,index,full,print,legacy_index,category,tag)",
     )
     parser.add_argument(
         "--page-cache",
@@ -104,6 +105,7 @@ def main(argv: list[str] | None = None) -> int:
         default=0,
         help="at most this many addresses per page (default: all)",
     )
+    parser.add_argument("--json", help="also write the figures to this file (for bench/report.py)")
     args = parser.parse_args(argv)
 
     if shutil.which("wrk") is None:
@@ -112,7 +114,7 @@ def main(argv: list[str] | None = None) -> int:
     if not server_bin.exists():
         parser.error(f"{server_bin} is missing: pip install {args.server}")
     wanted = [k for k in args.pages.split(",") if k]
-    known = {"chapter", "index", "print", "legacy_index", "category"}
+    known = {"chapter", "index", "full", "print", "legacy_index", "category", "tag"}
     if set(wanted) - known:
         parser.error(f"unknown pages {sorted(set(wanted) - known)}; choose from {sorted(known)}")
     (OUT / "data" / "static").mkdir(parents=True, exist_ok=True)  # FABULA_DATA_DIR of the runs
@@ -139,7 +141,15 @@ def main(argv: list[str] | None = None) -> int:
                 print(format_row(results[-1]), flush=True)
     print()
     print_table(results, args, corpus_line, busy)
+    if args.json:
+        write_json(args.json, {"rows": [asdict(r) for r in results], "busy_cores": busy})
     return 0
+
+
+def write_json(path: str, figures) -> None:
+    """A bench's figures for `bench/report.py`, which gathers every bench into one table."""
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    Path(path).write_text(json.dumps(figures, indent=1))
 
 
 def database_url(database: str, args) -> str:
@@ -307,6 +317,33 @@ class running_server:
         self.log.close()
 
 
+def worker_rss_mb(server_pid: int) -> list[float]:
+    """VmRSS (MB) of every process under the server's (granian's workers), by pid order."""
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            children.setdefault(int(fields[1]), []).append(int(entry.name))
+    found, todo = [], list(children.get(server_pid, []))
+    while todo:
+        pid = todo.pop()
+        found.append(pid)
+        todo.extend(children.get(pid, []))
+    sizes = []
+    for pid in sorted(found):
+        try:
+            status = Path(f"/proc/{pid}/status").read_text()
+        except OSError:
+            continue
+        match = re.search(r"VmRSS:\s+(\d+) kB", status)
+        if match:
+            sizes.append(int(match.group(1)) / 1024)
+    return sizes
+
+
 def others_cpu(seconds: float = 1.0) -> float:
     """Cores kept busy over `seconds`, taken while the server and wrk are idle: someone else's."""
 
@@ -337,6 +374,7 @@ def measure(database: str, page: dict, info: dict, port: int, args) -> Result:
         key=key,
         label=page["label"],
         target=target,
+        efiction=page.get("efiction", ""),
         urls=len(urls),
         queries=probed["queries"],
     )
@@ -481,7 +519,7 @@ def print_table(results: list[Result], args, corpus_line: str, busy: float) -> N
     print()
     header = (
         f"{'database':<9} {'page':<22} {'URLs':>7} {'queries':>7} {'req/s':>8} "
-        f"{'p50 ms':>7} {'p99 ms':>7}  {'target (DESIGN.md §4)':<30} met"
+        f"{'p50 ms':>7} {'p99 ms':>7}  {'target':<30} met"
     )
     print(header)
     print("-" * len(header))

@@ -33,7 +33,16 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 import serve  # bench/serve.py: corpus, server, wrk; bench/ is on sys.path as a script
-from serve import OUT, PYTHON, ROOT, database_url, ensure_corpus, probe, running_server
+from serve import (
+    OUT,
+    PYTHON,
+    ROOT,
+    database_url,
+    ensure_corpus,
+    probe,
+    running_server,
+    worker_rss_mb,
+)
 
 from fabula.conf import webserver
 
@@ -92,33 +101,6 @@ def request_lines(urls: dict[str, list[str]], total: int, seed: int = 7) -> list
             body = urlencode({"reason": f"Soak report {n}"})
             lines.append(f"POST /report/story/{shuffle.choice(stories)}/ {body}")
     return lines
-
-
-def worker_rss_mb(server_pid: int) -> list[float]:
-    """VmRSS (MB) of every process under the server's (granian's workers), by pid order."""
-    children: dict[int, list[int]] = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            children.setdefault(int(fields[1]), []).append(int(entry.name))
-    found, todo = [], list(children.get(server_pid, []))
-    while todo:
-        pid = todo.pop()
-        found.append(pid)
-        todo.extend(children.get(pid, []))
-    sizes = []
-    for pid in sorted(found):
-        try:
-            status = Path(f"/proc/{pid}/status").read_text()
-        except OSError:
-            continue
-        match = re.search(r"VmRSS:\s+(\d+) kB", status)
-        if match:
-            sizes.append(int(match.group(1)) / 1024)
-    return sizes
 
 
 def parse_minute(output: str) -> dict[str, int]:
