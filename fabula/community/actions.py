@@ -15,7 +15,7 @@ from datetime import datetime
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Avg, Count, F, Q
+from django.db.models import Avg, Count, F, Max, Q
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
@@ -26,6 +26,8 @@ from fabula.community.models import (
     Kudos,
     MemberPreferences,
     Reading,
+    ReadingList,
+    ReadingListEntry,
     Review,
     Subscription,
 )
@@ -587,3 +589,115 @@ def favourites_recount(*, story_ids: Iterable[int]) -> None:
         if counts != (old_favourites, old_kudos):
             Story.objects.filter(pk=pk).update(favourite_count=counts[0], kudos_count=counts[1])
     changed()
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading lists: a member's named, ordered lists of others' stories, each with a note. Guests'
+# pages and feeds show public lists, so a change to a list that is (or was) public retires them.
+
+LIST_NAME_FIELD = "name"
+LIST_NAME_LENGTH = 100
+LIST_ENTRIES_MOST = 1_000
+
+
+def _list_name(owner: User, name: str, *, keep: ReadingList | None = None) -> str:
+    name = tidy_title(name)
+    if not name:
+        raise FieldRefused("A reading list needs a name.", LIST_NAME_FIELD)
+    if len(name) > LIST_NAME_LENGTH:
+        raise FieldRefused(
+            f"A list's name has at most {LIST_NAME_LENGTH} characters.", LIST_NAME_FIELD
+        )
+    others = ReadingList.objects.filter(owner=owner, name__iexact=name)
+    if keep is not None:
+        others = others.exclude(pk=keep.pk)
+    if others.exists():
+        raise FieldRefused(f"You already have a list named “{name}”.", LIST_NAME_FIELD)
+    return name
+
+
+def _list_changed(reading_list: ReadingList, *, was_public: bool = False) -> None:
+    ReadingList.objects.filter(pk=reading_list.pk).update(updated_at=timezone.now())
+    if reading_list.public or was_public:
+        changed()
+
+
+@transaction.atomic
+def reading_list_create(*, owner: User, name: str, public: bool = False) -> ReadingList:
+    reading_list = ReadingList.objects.create(
+        owner=owner, name=_list_name(owner, name), public=public
+    )
+    _list_changed(reading_list)
+    return reading_list
+
+
+@transaction.atomic
+def reading_list_update(*, reading_list: ReadingList, name: str, public: bool) -> ReadingList:
+    """Rename the list and make it public or private."""
+    was_public = reading_list.public
+    reading_list.name = _list_name(reading_list.owner, name, keep=reading_list)
+    reading_list.public = public
+    reading_list.save(update_fields=["name", "public"])
+    _list_changed(reading_list, was_public=was_public)
+    return reading_list
+
+
+@transaction.atomic
+def reading_list_delete(*, reading_list: ReadingList) -> None:
+    was_public = reading_list.public
+    reading_list.delete()
+    if was_public:
+        changed()
+
+
+@transaction.atomic
+def reading_list_add(
+    *, reading_list: ReadingList, story: Story, note: str = ""
+) -> ReadingListEntry:
+    """Put a story at the end of the list, with a note (plain text or HTML, sanitised).
+    Refused: the member's own story, a story already on the list, a full list, a long note."""
+    if is_author(reading_list.owner, story):
+        raise ActionRefused("A reading list is for others' stories; yours are on your page.")
+    if reading_list.entries.filter(story=story).exists():
+        raise ActionRefused(f"“{story.title}” is already on “{reading_list.name}”.")
+    if reading_list.entries.count() >= LIST_ENTRIES_MOST:
+        raise ActionRefused(f"A reading list holds at most {LIST_ENTRIES_MOST:,} stories.")
+    clean = _clean_text(note, limit=MAX_NOTE_CHARACTERS, what="note")
+    last = reading_list.entries.aggregate(p=Max("position"))["p"]
+    entry = ReadingListEntry.objects.create(
+        reading_list=reading_list,
+        story=story,
+        note=clean,
+        position=0 if last is None else last + 1,
+    )
+    _list_changed(reading_list)
+    return entry
+
+
+@transaction.atomic
+def reading_list_arrange(
+    *, reading_list: ReadingList, order: list[int], notes: dict[int, str]
+) -> None:
+    """The list's entries (by id) in this order, with these notes; every entry must be named
+    once, so nothing is lost or doubled by a stale page."""
+    entries = {entry.pk: entry for entry in reading_list.entries.all()}
+    if sorted(order) != sorted(entries):
+        raise ActionRefused("The list changed meanwhile: reload the page and try again.")
+    cleaned = {
+        pk: _clean_text(note, limit=MAX_NOTE_CHARACTERS, what="note")
+        for pk, note in notes.items()
+        if pk in entries
+    }
+    for position, pk in enumerate(order):
+        entry = entries[pk]
+        entry.position = position
+        entry.note = cleaned.get(pk, entry.note)
+    ReadingListEntry.objects.bulk_update(list(entries.values()), ["position", "note"])
+    _list_changed(reading_list)
+
+
+@transaction.atomic
+def reading_list_remove(*, entry: ReadingListEntry) -> None:
+    reading_list = entry.reading_list
+    entry.delete()
+    _list_changed(reading_list)

@@ -7,6 +7,7 @@ kept by `community/actions.py`; nothing else writes these models.
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 
@@ -226,3 +227,48 @@ class MemberPreferences(models.Model):
 
     def __str__(self) -> str:
         return f"Preferences of {self.user_id}"
+
+
+class ReadingList(models.Model):
+    """A member's named list of others' stories, in their order, each with a note (AO3's rec
+    bookmarks). A private list is seen by its owner only; a public one by anyone, each reader
+    seeing only the stories they may (`permissions.reading_list_stories`)."""
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reading_lists"
+    )
+    name = models.CharField(max_length=100)
+    public = models.BooleanField(default=False, help_text="Anyone may see the list.")
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["name", "pk"]
+        constraints = [
+            models.UniqueConstraint(Lower("name"), "owner", name="reading_list_name_once"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("community:reading-list", args=[self.pk])
+
+
+class ReadingListEntry(models.Model):
+    """A story on a reading list, at its place, with the member's note (sanitised HTML)."""
+
+    reading_list = models.ForeignKey(ReadingList, on_delete=models.CASCADE, related_name="entries")
+    story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="reading_list_entries")
+    position = models.PositiveIntegerField(default=0)
+    note = models.TextField(blank=True, help_text="Sanitised HTML.")
+    added_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["reading_list", "position", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["reading_list", "story"], name="story_once_per_list"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Story {self.story_id} on list {self.reading_list_id}"

@@ -4,9 +4,10 @@
 
 from __future__ import annotations
 
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.http import Http404
 
-from fabula.community.models import Review
+from fabula.community.models import ReadingList, ReadingListEntry, Review
 from fabula.conf.models import site_settings
 from fabula.stories.models import Series, Story
 from fabula.stories.permissions import (
@@ -91,3 +92,54 @@ def can_give_kudos(user: Viewer, story: Story) -> bool:
     if behind_members_gate(user, story):
         return False
     return can_view_story(user, story) and not is_author(user, story)
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading lists
+
+
+def can_view_reading_list(user: Viewer, reading_list: ReadingList) -> bool:
+    """A public list: anyone; a private one: its owner only."""
+    return reading_list.public or (user.is_authenticated and reading_list.owner_id == user.pk)
+
+
+def can_manage_reading_list(user: Viewer, reading_list: ReadingList) -> bool:
+    return user.is_authenticated and user.is_active and reading_list.owner_id == user.pk
+
+
+def reading_list_for(user: Viewer, list_id: int, *, manage: bool = False) -> ReadingList:
+    """The list an address names, or a 404: for a list the reader may not see (a private list
+    is as if missing), and with `manage` for one that is not theirs."""
+    reading_list = ReadingList.objects.select_related("owner").filter(pk=list_id).first()
+    allowed = can_manage_reading_list if manage else can_view_reading_list
+    if reading_list is None or not allowed(user, reading_list):
+        raise Http404("No such reading list.")
+    return reading_list
+
+
+def visible_reading_lists(user: Viewer, owner) -> QuerySet[ReadingList]:
+    """The lists of `owner` this reader may see: all for the owner, the public ones for others."""
+    lists = ReadingList.objects.filter(owner=owner)
+    if not (user.is_authenticated and user.pk == owner.pk):
+        lists = lists.filter(public=True)
+    return lists
+
+
+def reading_list_stories(
+    stories: QuerySet[Story], reading_list: ReadingList, *, newest_first: bool = False
+) -> QuerySet[Story]:
+    """`stories` (what the reader may see or take: `viewable_stories`, `offered_stories`) that
+    are on the list, in its order (or the latest added first), each with its `list_note`: a
+    story the reader may not see is left out, never shown by its title."""
+    entry = ReadingListEntry.objects.filter(reading_list=reading_list, story=OuterRef("pk"))
+    on_list = stories.filter(
+        pk__in=ReadingListEntry.objects.filter(reading_list=reading_list).values("story_id")
+    ).annotate(
+        list_position=Subquery(entry.values("position")[:1]),
+        list_added=Subquery(entry.values("added_at")[:1]),
+        list_note=Subquery(entry.values("note")[:1]),
+        list_entry=Subquery(entry.values("pk")[:1]),
+    )
+    if newest_first:
+        return on_list.order_by("-list_added", "-pk")
+    return on_list.order_by("list_position", "pk")

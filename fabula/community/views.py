@@ -14,7 +14,8 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Q
+from django.db import transaction
+from django.db.models import Count, Q
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -24,14 +25,22 @@ from django.views.decorators.http import require_POST
 from fabula.accounts.models import User
 from fabula.community import actions, permissions, selectors, toplists
 from fabula.community.actions import BLOCKABLE, FOLLOWABLE, Targets
-from fabula.community.forms import FavouriteForm, ReplyForm, ReviewForm
-from fabula.community.models import Favourite, Reading, Review, Subscription
+from fabula.community.forms import (
+    AddToListForm,
+    ArrangeListForm,
+    FavouriteForm,
+    ReadingListForm,
+    ReplyForm,
+    ReviewForm,
+)
+from fabula.community.models import Favourite, Reading, ReadingList, Review, Subscription
 from fabula.lib.numbers import positive_id
 from fabula.lib.ratelimit import client_address, with_retry_after
 from fabula.lib.redirects import next_url
 from fabula.lib.refusals import ActionRefused, FieldRefused, NotAllowed, RateLimited
 from fabula.notifications.actions import notification_mark_all_read
 from fabula.notifications.models import Notification
+from fabula.stories.listing.cards import make_cards
 from fabula.stories.listing.pages import page_links, paginate
 from fabula.stories.models import Block, Chapter, Series, Story
 from fabula.stories.permissions import (
@@ -43,6 +52,7 @@ from fabula.stories.permissions import (
     visible_chapters,
 )
 from fabula.stories.reads import reader_key
+from fabula.stories.views.authoring import confirm_then
 from fabula.taxonomy.models import Tag
 
 
@@ -560,3 +570,159 @@ def top(request, name=None):
 
 def stats(request):
     return render(request, "community/stats.html", {"stats": toplists.site_stats()})
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading lists
+
+
+@login_required
+def my_reading_lists(request):
+    """The member's lists, and a form to start one."""
+    form = ReadingListForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            made = actions.reading_list_create(owner=request.user, **form.cleaned_data)
+        except FieldRefused as refusal:
+            form.add_error(refusal.field, str(refusal))
+        else:
+            messages.success(request, f"“{made.name}” is made: add stories from their pages.")
+            return redirect(made.get_absolute_url())
+    return render(
+        request,
+        "community/lists/mine.html",
+        {
+            "lists": ReadingList.objects.filter(owner=request.user).annotate(
+                story_total=Count("entries")
+            ),
+            "form": form,
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+def member_reading_lists(request, user_id):
+    """A member's public lists (all of them for the member)."""
+    member = get_object_or_404(User, pk=user_id, is_active=True)
+    return render(
+        request,
+        "community/lists/member.html",
+        {
+            "member": member,
+            "lists": permissions.visible_reading_lists(request.user, member),
+            "is_self": request.user.is_authenticated and request.user.pk == member.pk,
+        },
+    )
+
+
+def reading_list(request, list_id):
+    """A list's page: the stories on it this reader may see, in order, with the notes."""
+    found = permissions.reading_list_for(request.user, list_id)
+    stories = permissions.reading_list_stories(viewable_stories(request.user), found)
+    page = paginate(stories, request.GET.get("page"))
+    cards = make_cards(page)
+    return render(
+        request,
+        "community/lists/list.html",
+        {
+            "reading_list": found,
+            "entries": [(card, getattr(card.story, "list_note", "")) for card in cards],
+            "page": page,
+            "pages": page_links(request.GET, page),
+            "can_manage": permissions.can_manage_reading_list(request.user, found),
+        },
+    )
+
+
+@login_required
+def reading_list_edit(request, list_id):
+    """Rename the list or change who sees it; put its stories in order and edit their notes."""
+    found = permissions.reading_list_for(request.user, list_id, manage=True)
+    entries = found.entries.select_related("story").order_by("position", "pk")
+    posted = request.POST if request.method == "POST" else None
+    settings_form = ReadingListForm(
+        posted if posted and "settings" in posted else None,
+        initial={"name": found.name, "public": found.public},
+    )
+    arrange_form = ArrangeListForm(
+        posted if posted and "arrange" in posted else None, entries=entries
+    )
+    if posted is not None:
+        try:
+            if "settings" in posted and settings_form.is_valid():
+                actions.reading_list_update(reading_list=found, **settings_form.cleaned_data)
+                messages.success(request, "The list is saved.")
+                return redirect(found.get_absolute_url())
+            if "arrange" in posted and arrange_form.is_valid():
+                actions.reading_list_arrange(
+                    reading_list=found, order=arrange_form.order(), notes=arrange_form.notes()
+                )
+                messages.success(request, "The list is in its new order.")
+                return redirect(found.get_absolute_url())
+        except FieldRefused as refusal:
+            settings_form.add_error(refusal.field, str(refusal))
+        except ActionRefused as refusal:
+            arrange_form.add_error(None, str(refusal))
+    return render(
+        request,
+        "community/lists/edit.html",
+        {"reading_list": found, "settings_form": settings_form, "arrange_form": arrange_form},
+        status=400 if posted is not None else 200,
+    )
+
+
+@login_required
+def reading_list_delete(request, list_id):
+    found = permissions.reading_list_for(request.user, list_id, manage=True)
+    return confirm_then(
+        request,
+        lambda: actions.reading_list_delete(reading_list=found),
+        title=f"Delete the reading list “{found.name}”?",
+        text="The list and its notes will be gone; the stories stay where they are.",
+        button="Delete the list",
+        cancel=reverse("community:reading-list-edit", args=[found.pk]),
+        done=f"“{found.name}” is deleted.",
+        then=reverse("community:reading-lists-mine"),
+    )
+
+
+@login_required
+@require_POST
+def reading_list_remove(request, list_id, entry_id):
+    found = permissions.reading_list_for(request.user, list_id, manage=True)
+    entry = get_object_or_404(found.entries.select_related("story"), pk=entry_id)
+    actions.reading_list_remove(entry=entry)
+    messages.success(request, f"“{entry.story.title}” is off the list.")
+    return redirect("community:reading-list-edit", found.pk)
+
+
+@login_required
+@refusals
+def reading_list_add(request, story_id):
+    """From a story's page: put it on one of the member's lists (or a new one), with a note."""
+    story = story_for(request, story_id, members=True)
+    lists = ReadingList.objects.filter(owner=request.user)
+    form = AddToListForm(request.POST if request.method == "POST" else None, lists=lists)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            with transaction.atomic():  # a refused story makes no new list either
+                target = (
+                    get_object_or_404(lists, pk=data["reading_list"])
+                    if data["reading_list"]
+                    else actions.reading_list_create(owner=request.user, name=data["new_list"])
+                )
+                actions.reading_list_add(reading_list=target, story=story, note=data["note"])
+        except FieldRefused as refusal:
+            form.add_error("new_list" if refusal.field == "name" else None, str(refusal))
+        except ActionRefused as refusal:
+            form.add_error(None, str(refusal))
+        else:
+            messages.success(request, f"“{story.title}” is on “{target.name}”.")
+            return redirect(target.get_absolute_url())
+    return render(
+        request,
+        "community/lists/add.html",
+        {"story": story, "form": form},
+        status=400 if form.errors else 200,
+    )

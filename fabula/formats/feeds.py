@@ -92,6 +92,18 @@ def series_feed(site: Site, listed: QuerySet[Story], series: Series) -> Feed:
     )
 
 
+def reading_list_feed(site: Site, stories: QuerySet[Story], reading_list) -> Feed:
+    """The stories latest put on a member's reading list (`stories` comes from
+    `community.permissions.reading_list_stories`, newest first), each with the member's note."""
+    return _feed(
+        site,
+        f"{site.name}: {reading_list.name}, a reading list by {reading_list.owner.pen_name}",
+        reverse("feed-reading-list", args=[reading_list.pk]),
+        reading_list.get_absolute_url(),
+        list(with_listing_data(stories)[:FEED_LENGTH]),
+    )
+
+
 def news_feed(site: Site) -> Feed:
     """The staff's published news posts, newest first, each with its whole text."""
     posts = latest_posts(FEED_LENGTH)
@@ -134,7 +146,8 @@ def _feed(site: Site, title: str, feed_path: str, page_path: str, stories: list[
 
 
 def story_entry(site: Site, story: Story, links: list[Link] | None = None) -> Entry:
-    """A story as a feed entry; `story` comes from `with_listing_data` (no more queries)."""
+    """A story as a feed entry; `story` comes from `with_listing_data` (no more queries). A
+    story from a reading list carries the member's note (`list_note`), shown first."""
     path = reverse("story", args=[story.pk])
     credits = list(story.credits.all())
     tags = [story_tag.tag for story_tag in story.story_tags.all()]
@@ -147,7 +160,7 @@ def story_entry(site: Site, story: Story, links: list[Link] | None = None) -> En
             Person(c.user.pen_name, site.link(reverse("author", args=[c.user_id]))) for c in credits
         ],
         links=[Link(site.link(path)), *(links or [])],
-        content_html=_entry_html(story, tags),
+        content_html=_list_note(story) + _entry_html(story, tags),
         categories=[(str(tag.pk), tag.name) for tag in tags],
         language=story.language,
     )
@@ -164,6 +177,12 @@ def _entry_html(story: Story, tags: list) -> str:
     ]
     header = "".join(f"<li><strong>{label}:</strong> {value}</li>" for label, value in lines)
     return f"{story.summary}<ul>{header}</ul>"
+
+
+def _list_note(story: Story) -> str:
+    """The reading list's note on the story (sanitised when written), or nothing."""
+    note = getattr(story, "list_note", "")
+    return f'<div class="list-note">{note}</div>' if note else ""
 
 
 def _tag_lines(tags: list) -> list[tuple[str, str]]:

@@ -223,6 +223,20 @@ def search_feed(site: Site, listed: QuerySet[Story], query: str, page_number: st
     )
 
 
+def reading_list_feed(
+    site: Site, stories: QuerySet[Story], reading_list, page_number: str | None
+) -> Feed:
+    """A member's reading list in its order (`stories` from
+    `community.permissions.reading_list_stories`), each entry with the member's note."""
+    return acquisition_feed(
+        site,
+        f"{reading_list.name} ({reading_list.owner.pen_name})",
+        reverse("opds-reading-list", args=[reading_list.pk]),
+        stories,
+        page_number,
+    )
+
+
 def member_feed(
     site: Site, title: str, path: str, stories: QuerySet[Story], page_number: str | None
 ) -> Feed:

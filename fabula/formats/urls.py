@@ -14,6 +14,7 @@ urlpatterns = [
     ),
     path("feeds/series/<int:target>.atom", views.atom_feed, {"feed": "series"}, name="feed-series"),
     path("feeds/stories/<int:story_id>.atom", views.feed_story, name="feed-story"),
+    path("feeds/lists/<int:list_id>.atom", views.feed_reading_list, name="feed-reading-list"),
     path("opds/", views.opds_feed, {"feed": "root"}, name="opds-root"),
     path("opds/recent/", views.opds_feed, {"feed": "recent"}, name="opds-recent"),
     path("opds/categories/", views.opds_feed, {"feed": "categories"}, name="opds-categories"),
@@ -27,5 +28,6 @@ urlpatterns = [
     path("opds/opensearch.xml", views.opds_opensearch, name="opds-opensearch"),
     path("opds/favourites/", views.opds_favourites, name="opds-favourites"),
     path("opds/later/", views.opds_later, name="opds-later"),
+    path("opds/lists/<int:list_id>/", views.opds_reading_list, name="opds-reading-list"),
     path("opds/app-passwords/", views.app_passwords, name="app-passwords"),
 ]

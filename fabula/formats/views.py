@@ -26,6 +26,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from fabula.accounts.models import User
 from fabula.community.models import Favourite, Reading
+from fabula.community.permissions import reading_list_for, reading_list_stories
 from fabula.conf.models import site_settings
 from fabula.formats import feeds, opds
 from fabula.formats.actions import app_password_create, app_password_revoke
@@ -314,6 +315,37 @@ def opds_favourites(request):
 def opds_later(request):
     ids = Reading.objects.filter(user=request.user.pk, marked_for_later=True).values("story_id")
     return _member_feed(request, "Marked for later", reverse("opds-later"), ids)
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading lists: a public one for anyone (a guest's from the page cache), a private one for its
+# owner only (logged in, or a reading app with an app password); others get a 404. Only the
+# stories this reader may take away are listed (`offered_stories`).
+
+
+@require_safe
+@basic_auth
+def feed_reading_list(request, list_id: int) -> HttpResponse:
+    found = reading_list_for(request.user, list_id)
+    stories = reading_list_stories(offered_stories(request.user), found, newest_first=True)
+    return _xml(
+        request,
+        lambda: feed_xml(feeds.reading_list_feed(feeds.Site.configured(), stories, found)),
+        ATOM_CONTENT_TYPE,
+    )
+
+
+@require_safe
+@basic_auth
+def opds_reading_list(request, list_id: int) -> HttpResponse:
+    found = reading_list_for(request.user, list_id)
+    stories = reading_list_stories(offered_stories(request.user), found)
+    page = request.GET.get("page")
+    return _xml(
+        request,
+        lambda: feed_xml(opds.reading_list_feed(feeds.Site.configured(), stories, found, page)),
+        f"{opds.ACQUISITION}; charset=utf-8",
+    )
 
 
 # ---------------------------------------------------------------------------------------------
