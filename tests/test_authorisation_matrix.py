@@ -23,18 +23,21 @@ from django.utils import timezone
 
 from fabula.accounts.models import User
 from fabula.audit.models import AuditEntry
-from fabula.community.models import Review
+from fabula.community import actions as community_actions
+from fabula.community.models import ReadingList, ReadingListEntry, Review
 from fabula.moderation.models import Report
 from fabula.stories import actions
 from fabula.stories.models import (
     Challenge,
     Chapter,
     CoauthorInvite,
+    Gift,
     Series,
     SeriesEntry,
     Status,
     Story,
     StoryAuthor,
+    StoryRelation,
     StoryTag,
 )
 from fabula.test import PASSWORD, make_user
@@ -59,6 +62,10 @@ WATCHED = [
     Review,
     Report,
     AuditEntry,
+    Gift,
+    StoryRelation,
+    ReadingList,
+    ReadingListEntry,
 ]
 
 
@@ -105,6 +112,19 @@ def world(archive, author, coauthor, other_author, reader, moderator, admin_user
         people, story, draft, pending, series, entry, invite, review, report, target, hidden
     )
     world.ids["inner"] = inner.pk
+    # A gift to the reader; another author's story inspired by the story (waiting for its
+    # authors); the reader's private reading list holding it.
+    world.ids["gift"] = actions.gift_give(story=story, recipient=reader, by=author).pk
+    derived = make_story(other_author, "Derived", chapters=1)
+    world.ids["derived"] = derived.pk
+    world.ids["relation"] = actions.relation_add(
+        story=derived, kind="inspired", to=str(story.pk), by=other_author
+    ).pk
+    reading_list = community_actions.reading_list_create(owner=reader, name="Recs")
+    world.ids["list"] = reading_list.pk
+    world.ids["entry"] = community_actions.reading_list_add(
+        reading_list=reading_list, story=story
+    ).pk
     world.ids["ch1"], world.ids["ch2"] = story.chapters.order_by("position").values_list(
         "pk", flat=True
     )
@@ -296,6 +316,55 @@ def cases(w: World, archive) -> dict:
             MEMBERS,
             403,
         ),
+        "gift refuse": (
+            reverse("stories:gift-refuse", args=[w.ids["gift"]]),
+            {},
+            ["reader"],
+            404,
+        ),
+        "relation approve": (
+            reverse("stories:relation-answer", args=[w.ids["relation"], "approve"]),
+            {},
+            ["author", "coauthor"],
+            404,
+        ),
+        "relation remove": (
+            reverse("stories:relation-remove", args=[w.ids["derived"], w.ids["relation"]]),
+            {},
+            ["other_author", "moderator", "admin"],
+            403,
+        ),
+        "reading list new": (
+            reverse("community:reading-lists-mine"),
+            {"name": "Another list"},
+            MEMBERS,
+            403,
+        ),
+        # A list is for others' stories: the story's authors are told so (400), nothing made.
+        "reading list add": (
+            reverse("community:reading-list-add", args=[s]),
+            {"new_list": "Fresh list"},
+            ["reader", "other_author", "moderator", "admin"],
+            400,
+        ),
+        "reading list edit": (
+            reverse("community:reading-list-edit", args=[w.ids["list"]]),
+            {"settings": "1", "name": "Renamed"},
+            ["reader"],
+            404,
+        ),
+        "reading list remove": (
+            reverse("community:reading-list-remove", args=[w.ids["list"], w.ids["entry"]]),
+            {},
+            ["reader"],
+            404,
+        ),
+        "reading list delete": (
+            reverse("community:reading-list-delete", args=[w.ids["list"]]),
+            {},
+            ["reader"],
+            404,
+        ),
     }
 
 
@@ -366,6 +435,14 @@ CASE_NAMES = [
     "preferences",
     "password change",
     "account delete",
+    "gift refuse",
+    "relation approve",
+    "relation remove",
+    "reading list new",
+    "reading list add",
+    "reading list edit",
+    "reading list remove",
+    "reading list delete",
 ]
 
 

@@ -1,7 +1,7 @@
 """What a member's token reads and does for them: favourites, follows, reading history and
-position, marked for later, the blocklist, kudos and reviews. Each write is one community
-action, so its checks, counts, alerts and rate limits apply as on the pages; who may see the
-story is `story_for`, as everywhere."""
+position, marked for later, the blocklist, kudos and reviews; and members' reading lists, which
+anyone may read when public. Each write is one community action, so its checks, counts, alerts
+and rate limits apply as on the pages; who may see the story is `story_for`, as everywhere."""
 
 from __future__ import annotations
 
@@ -13,12 +13,12 @@ from ninja import Query, Status
 
 from fabula.api import shapes
 from fabula.api.problems import Problem
-from fabula.api.reading import ERRORS, PageParams, acting_member
+from fabula.api.reading import ERRORS, PageParams, acting_member, reader
 from fabula.api.responses import page_of, respond
 from fabula.api.routes import router
 from fabula.api.shapes import Amount, Id, Shape
 from fabula.api.tokens import member, writer
-from fabula.community import actions, selectors
+from fabula.community import actions, permissions, selectors
 from fabula.community.actions import BLOCKABLE, FOLLOWABLE, Targets
 from fabula.community.models import Favourite, Reading, Subscription
 from fabula.lib.ratelimit import client_address
@@ -330,4 +330,52 @@ def review(request, story_id: Id, review: ReviewIn):
             "rating": posted.rating,
             "created_at": posted.created_at,
         },
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading lists (anyone may read a public one; a private one is its owner's alone)
+
+
+class ListEntryOut(Shape):
+    story: shapes.StorySummary
+    note: str
+
+
+class ReadingListOut(Shape):
+    id: int
+    name: str
+    owner: shapes.Ref
+    public: bool
+    count: int
+    page: int
+    pages: int
+    results: list[ListEntryOut]
+
+
+@router.get("/lists/{list_id}", tags=TAGS, response={200: ReadingListOut, 304: None, **ERRORS})
+def reading_list(request, list_id: Id, params: Query[PageParams]):
+    """A member's reading list in its order, each story with the member's note: the stories
+    this reader may see (a private list is a 404 to all but its owner)."""
+    user = reader(request)
+    found = permissions.reading_list_for(user, list_id)
+    stories = permissions.reading_list_stories(
+        viewable_stories(user).select_related("rating"), found
+    )
+    one = page_of(request, stories)
+    summaries = shapes.story_summaries(one.items, request)
+    results = [
+        {"story": summary, "note": story.list_note}
+        for story, summary in zip(one.items, summaries, strict=True)
+    ]
+    return respond(
+        request,
+        {
+            "id": found.pk,
+            "name": found.name,
+            "owner": {"id": found.owner_id, "name": found.owner.pen_name},
+            "public": found.public,
+            **one.body(results),
+        },
+        links=one.links,
     )

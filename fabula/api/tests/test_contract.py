@@ -75,6 +75,8 @@ def test_every_read_declares_fields_and_honours_it(
     community.block_add(user=author, target=archive.humor)
     community.favourite_add(user=author, target=series)
     community.reading_save_position(user=author, chapter=story.chapters.first(), position=0.5)
+    recs = community.reading_list_create(owner=critic, name="Recs", public=True)
+    community.reading_list_add(reading_list=recs, story=story, note="Yes")
     ids = {
         "story_id": story.pk,
         "position": 1,
@@ -84,6 +86,7 @@ def test_every_read_declares_fields_and_honours_it(
         "challenge_id": challenge.pk,
         "name": "prolific-authors",
         "list_name": "favourites",
+        "list_id": recs.pk,
     }
     token = bearer(author)
     queries = {"search": "&q=Trimmed"}

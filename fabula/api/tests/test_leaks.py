@@ -13,7 +13,7 @@ from django.utils import timezone
 from fabula.api.site import api
 from fabula.community import actions as community
 from fabula.community import toplists
-from fabula.community.models import Review
+from fabula.community.models import ReadingList, Review
 from fabula.stories import actions
 from fabula.stories.models import Status, Story
 from fabula.test import quick_user
@@ -68,6 +68,18 @@ def secrets_and_public(archive, author, make_story, django_capture_on_commit_cal
         visible = community.review_post(story=public, user=critic, body="Seen", ip="10.0.0.9")
         hidden_reply = community.review_reply(parent=visible, user=critic, body=f"{SECRET} too")
         Review.objects.filter(pk=hidden_reply.pk).update(hidden=True)
+        # Related works both ways between the public story and the secret ones, all approved;
+        # a public reading list holding them all (secret notes on the secret ones); a private
+        # list with a secret name.
+        for secret in secrets:
+            actions.relation_add(story=public, kind="remix", to=str(secret.pk))
+            link = actions.relation_add(story=secret, kind="inspired", to=str(public.pk), by=loner)
+            actions.relation_answer(relation=link, approve=True, by=author)
+        recs = community.reading_list_create(owner=critic, name="Recs", public=True)
+        community.reading_list_add(reading_list=recs, story=public, note="Seen")
+        for secret in secrets:
+            community.reading_list_add(reading_list=recs, story=secret, note=SECRET)
+        community.reading_list_create(owner=critic, name=f"{SECRET} list")
     return public, secrets, series, loner, challenge
 
 
@@ -87,6 +99,7 @@ def test_no_read_shows_a_guest_any_secret(client, archive, secrets_and_public):
         "tag_id": [archive.fandom.pk, archive.jim.pk],
         "challenge_id": [challenge.pk],
         "name": list(toplists.TITLES),
+        "list_id": list(ReadingList.objects.order_by("pk").values_list("pk", flat=True)),
     }
     called = 0
     for path in _get_operations():
@@ -118,6 +131,12 @@ def test_no_read_shows_a_guest_any_secret(client, archive, secrets_and_public):
     assert [hit["story"]["id"] for hit in found] == [public.pk]
     responses = client.get(f"/api/v1/challenges/{challenge.pk}/responses").json()["results"]
     assert [story["id"] for story in responses] == [public.pk]
+    recs = ReadingList.objects.get(name="Recs")
+    on_list = client.get(f"/api/v1/lists/{recs.pk}").json()["results"]
+    assert [entry["story"]["id"] for entry in on_list] == [public.pk]
+    links = client.get(f"/api/v1/stories/{public.pk}").json()
+    assert links["related_works"] == [] and len(links["relations"]) == len(secrets)
+    assert all(relation["story"] is None for relation in links["relations"])
     assert client.get(f"/api/v1/challenges/{challenge.pk}").json()["response_count"] == 1
     (thread,) = client.get(f"/api/v1/stories/{public.pk}/reviews").json()["results"]
     assert (thread["body"], thread["replies"]) == ("<p>Seen</p>", [])

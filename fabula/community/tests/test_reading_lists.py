@@ -258,3 +258,22 @@ def test_removing_a_story_removes_its_entry(make_story, author, reader):
     actions.reading_list_add(reading_list=reading_list, story=story)
     story_actions.story_delete(story=story)
     assert not ReadingListEntry.objects.exists()
+
+
+def test_the_api_lists_what_the_reader_may_see(client, make_story, archive, author, reader):
+    open_story = make_story(author, "Open Story")
+    members = make_story(author, "Members Story", rating=archive.members_only)
+    public = actions.reading_list_create(owner=reader, name="Recs", public=True)
+    for story in (members, open_story):
+        actions.reading_list_add(reading_list=public, story=story, note="Yes.")
+    body = client.get(f"/api/v1/lists/{public.pk}").json()
+    assert (body["name"], body["owner"], body["public"]) == (
+        "Recs",
+        {"id": reader.pk, "name": "Reader"},
+        True,
+    )
+    assert [(r["story"]["title"], r["note"]) for r in body["results"]] == [
+        ("Open Story", "<p>Yes.</p>")
+    ]
+    private = actions.reading_list_create(owner=reader, name="Mine")
+    assert client.get(f"/api/v1/lists/{private.pk}").status_code == 404
