@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "fabula.taxonomy",
     "fabula.stories",
     "fabula.community",
+    "fabula.collections",
     "fabula.news",
     "fabula.moderation",
     "fabula.search",

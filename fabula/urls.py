@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("fabula.stories.urls")),
     path("accounts/", include("fabula.accounts.urls")),
     path("", include("fabula.community.urls")),
+    path("", include("fabula.collections.urls")),
     path("", include("fabula.news.urls")),
     path("", include("fabula.search.urls")),
     path("", include("fabula.formats.urls")),

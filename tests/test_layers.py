@@ -1,9 +1,9 @@
 """The app layers as an executable rule: the contracts of `.importlinter`, run with the suite.
 
 Each app imports only the apps below it (lib < conf < jobs, audit < accounts < taxonomy < stories
-< search < community < moderation < importers < formats < legacy), `lib` imports no app, and
-nothing imports `legacy`. import-linter reads every import, those inside functions too, so a
-function-local import cannot hide an arrow running back up.
+< search < community < collections < news < moderation < importers < formats < legacy), `lib`
+imports no app, and nothing imports `legacy`. import-linter reads every import, those inside
+functions too, so a function-local import cannot hide an arrow running back up.
 
 The second half proves the check can fail: the same contracts, run over a copy of the tree with
 one upward import planted in it, must report that import.

@@ -56,6 +56,7 @@ from fabula.stories.models import Challenge, Series
 from fabula.stories.permissions import (
     Gate,
     Viewer,
+    credited_stories,
     listed_stories,
     required_gate,
     story_for,
@@ -258,7 +259,7 @@ def author_list(request, params: Query[PageParams]):
 def author_detail(request, user_id: Id):
     user = reader(request)
     author = get_object_or_404(User, pk=user_id, is_active=True)
-    count = listed_stories(user).filter(credits__user=author).count()
+    count = credited_stories(user, listed_stories(user), author).count()
     return respond(request, _author(author, count, request))
 
 
@@ -270,9 +271,8 @@ def author_detail(request, user_id: Id):
 def author_stories(request, user_id: Id, params: Query[StoryListParams]):
     """The stories credited to the author that this reader may see."""
     author = get_object_or_404(User, pk=user_id, is_active=True)
-    return stories_page(
-        request, listed_stories(reader(request)).filter(credits__user=author), params.sort
-    )
+    user = reader(request)
+    return stories_page(request, credited_stories(user, listed_stories(user), author), params.sort)
 
 
 def _series(series: Series, story_count: int) -> dict:

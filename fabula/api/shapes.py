@@ -14,7 +14,7 @@ from ninja import Schema
 from pydantic import ConfigDict, Field
 
 from fabula.stories.listing.cards import Card, make_cards
-from fabula.stories.models import Chapter, Series, Story, StoryRelation
+from fabula.stories.models import Chapter, Series, Story, StoryRelation, shown_chapter_author
 from fabula.stories.permissions import StoryLinks
 from fabula.stories.selectors import StoryHeader
 
@@ -34,7 +34,7 @@ class Shape(Schema):
 
 
 class Ref(Shape):
-    id: int
+    id: int | None  # None: a name with no member behind it ("Anonymous")
     name: str
 
 
@@ -328,13 +328,18 @@ def _relation(relation: StoryRelation, story: Story | None) -> dict:
     }
 
 
+def _chapter_author(chapter: Chapter) -> dict:
+    author = shown_chapter_author(chapter)
+    return {"id": author.pk, "name": author.pen_name}
+
+
 def chapter_out(chapter: Chapter) -> dict:
     return {
         "id": chapter.pk,
         "story_id": chapter.story_id,
         "position": chapter.position,
         "title": chapter.title,
-        "author": {"id": chapter.author_id, "name": chapter.author.pen_name},
+        "author": _chapter_author(chapter),
         "notes": chapter.notes,
         "body": chapter.body,
         "end_notes": chapter.end_notes,

@@ -81,13 +81,15 @@ def reply_arrived(reply: Review) -> None:
 
 def _followers(story: Story) -> list[User]:
     """Members following the story, one of its authors or a series holding it; members who
-    favourited the story or one of its authors hear too, as eFiction's alerts did."""
+    favourited the story or one of its authors hear too, as eFiction's alerts did. A story
+    signed "Anonymous" is not announced to its authors' followers: that would name them."""
     author_ids = list(story.credits.values_list("user_id", flat=True))
     series_ids = list(story.series_entries.values_list("series_id", flat=True))
-    targets = Q(story=story) | Q(author_id__in=author_ids) | Q(series_id__in=series_ids)
+    followed_authors = [] if story.anonymous else author_ids
+    targets = Q(story=story) | Q(author_id__in=followed_authors) | Q(series_id__in=series_ids)
     user_ids = set(Subscription.objects.filter(targets).values_list("user_id", flat=True))
     user_ids |= set(
-        Favourite.objects.filter(Q(story=story) | Q(author_id__in=author_ids)).values_list(
+        Favourite.objects.filter(Q(story=story) | Q(author_id__in=followed_authors)).values_list(
             "user_id", flat=True
         )
     )

@@ -68,7 +68,11 @@ def compute_lists() -> dict[str, list[dict]]:
     lists["shortest"] = _story_rows(stories, "word_count", descending=False)
     lists["prolific-authors"] = _user_rows(
         User.objects.annotate(
-            stories_count=Count("credits", filter=Q(credits__story__in=stories), distinct=True)
+            stories_count=Count(
+                "credits",
+                filter=Q(credits__story__in=stories.filter(anonymous=False)),
+                distinct=True,
+            )
         ),
         "stories_count",
     )

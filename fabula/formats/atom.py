@@ -22,7 +22,7 @@ from fabula.formats.registry import Format
 from fabula.lib.html import html_to_plain
 from fabula.lib.text import xml_safe
 from fabula.lib.words import tidy_title
-from fabula.stories.models import Chapter, Story
+from fabula.stories.models import Chapter, Story, shown_authors, shown_chapter_author
 
 ATOM = "http://www.w3.org/2005/Atom"
 NAMESPACES = {
@@ -177,8 +177,10 @@ def render(story: Story, chapters: Sequence[Chapter]) -> bytes:
     site = site_settings()
     story_url = site.site_url + reverse("story", args=[story.pk])
     authors = [
-        Person(credit.user.pen_name, site.site_url + reverse("author", args=[credit.user_id]))
-        for credit in story.credits.select_related("user")
+        Person(user.pen_name, site.site_url + reverse("author", args=[user.pk]) if user.pk else "")
+        for user in shown_authors(
+            story, [credit.user for credit in story.credits.select_related("user")]
+        )
     ]
     entries = []
     for chapter in sorted(chapters, key=lambda c: c.position, reverse=True):
@@ -189,7 +191,7 @@ def render(story: Story, chapters: Sequence[Chapter]) -> bytes:
                 title=chapter.title,
                 updated=chapter.updated_at,
                 published=chapter.release_at or chapter.created_at,
-                authors=[Person(chapter.author.pen_name)],
+                authors=[Person(shown_chapter_author(chapter).pen_name)],
                 links=[Link(url)],
                 summary=tidy_title(html_to_plain(chapter.notes)),
             )

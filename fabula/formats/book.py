@@ -18,7 +18,7 @@ from django.urls import reverse
 from fabula.conf.models import site_settings
 from fabula.formats import efiction_fields
 from fabula.lib.text import xml_safe
-from fabula.stories.models import Chapter, SeriesEntry, Story
+from fabula.stories.models import Chapter, SeriesEntry, Story, shown_chapter_author
 from fabula.stories.selectors import StoryHeader, story_header
 
 DEFAULT_DATE_FORMAT = "F d, Y"
@@ -145,7 +145,7 @@ def _gather(story: Story, chapters: Sequence[Chapter]) -> Book:
             BookChapter(
                 number=number,
                 title=chapter.title,
-                author=chapter.author.pen_name,
+                author=shown_chapter_author(chapter).pen_name,
                 by_other_author=chapter.author_id != main_author_id,
                 notes=chapter.notes,
                 body=chapter.body,

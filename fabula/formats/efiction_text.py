@@ -62,7 +62,7 @@ from fabula.formats.errors import FormatError
 from fabula.formats.registry import Format
 from fabula.importers.dump import StoryDump, to_json_date
 from fabula.lib.dates import parse_php_date
-from fabula.stories.models import Chapter, Status, Story
+from fabula.stories.models import Chapter, Status, Story, shown_chapter_author
 from fabula.stories.selectors import story_header
 from fabula.taxonomy.models import TagKind
 
@@ -160,7 +160,7 @@ def _summary(summary_html: str) -> str:
 
 
 def _heading(chapter: Chapter) -> str:
-    return f"{chapter.title}{BY}{chapter.author.pen_name}"
+    return f"{chapter.title}{BY}{shown_chapter_author(chapter).pen_name}"
 
 
 # Reading ------------------------------------------------------------------------------------

@@ -19,7 +19,7 @@ from fabula.conf.models import site_settings
 from fabula.formats.atom import ATOM_TYPE, Entry, Feed, Link, Person, latest
 from fabula.news.selectors import latest_posts
 from fabula.stories.listing.browsing import stories_tagged
-from fabula.stories.models import Series, Story
+from fabula.stories.models import Series, Story, shown_authors
 from fabula.stories.selectors import with_listing_data
 
 FEED_LENGTH = 25
@@ -71,7 +71,7 @@ def tag_feed(site: Site, listed: QuerySet[Story], tag) -> Feed:
 
 
 def author_feed(site: Site, listed: QuerySet[Story], author) -> Feed:
-    stories = listed.filter(credits__user=author)
+    stories = listed.filter(credits__user=author, anonymous=False)  # feeds are everyone's
     return _feed(
         site,
         f"{site.name}: stories by {author.pen_name}",
@@ -157,7 +157,8 @@ def story_entry(site: Site, story: Story, links: list[Link] | None = None) -> En
         updated=story.updated_at or story.published_at or story.created_at,
         published=story.published_at,
         authors=[
-            Person(c.user.pen_name, site.link(reverse("author", args=[c.user_id]))) for c in credits
+            Person(user.pen_name, site.link(reverse("author", args=[user.pk])) if user.pk else "")
+            for user in shown_authors(story, [credit.user for credit in credits])
         ],
         links=[Link(site.link(path)), *(links or [])],
         content_html=_list_note(story) + _entry_html(story, tags),

@@ -172,7 +172,7 @@ def tag_feed(site: Site, listed: QuerySet[Story], tag, page_number: str | None) 
 
 
 def author_feed(site: Site, listed: QuerySet[Story], author, page_number: str | None) -> Feed:
-    stories = listed.filter(credits__user=author).order_by("-updated_at", "-pk")
+    stories = listed.filter(credits__user=author, anonymous=False).order_by("-updated_at", "-pk")
     return acquisition_feed(
         site,
         f"Stories by {author.pen_name}",
@@ -209,7 +209,11 @@ def search_feed(site: Site, listed: QuerySet[Story], query: str, page_number: st
         stories = stories.filter(
             Q(title__icontains=word)
             | Q(summary__icontains=word)
-            | Q(pk__in=Story.objects.filter(credits__user__pen_name__icontains=word).values("pk"))
+            | Q(
+                pk__in=Story.objects.filter(
+                    credits__user__pen_name__icontains=word, anonymous=False
+                ).values("pk")
+            )
         )
     if not query.split():
         stories = stories.none()

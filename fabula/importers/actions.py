@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from django.utils import timezone
 
 from fabula.accounts.models import User
+from fabula.collections.actions import challenge_collection
 from fabula.conf.actions import site_settings_update
 from fabula.conf.markup import sanitize
 from fabula.conf.models import SiteSettings
@@ -175,6 +176,7 @@ def challenge_import(
     if challenge_id is not None:
         keep_ids_ahead(Challenge)
     challenge.tags.set(list(tags))
+    challenge_collection(challenge=challenge)  # its page: a challenge collection
     return challenge
 
 

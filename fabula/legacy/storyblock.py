@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.utils.html import conditional_escape, format_html, format_html_join, strip_tags
+from django.utils.html import conditional_escape, format_html, strip_tags
 from django.utils.safestring import SafeString, mark_safe
 
 from fabula.formats import efiction_fields
@@ -99,8 +99,14 @@ def story_block(
 
 
 def user_links(users) -> SafeString:
-    return format_html_join(
-        ", ", '<a href="viewuser.php?uid={}">{}</a>', ((user.pk, user.pen_name) for user in users)
+    """Links to the members' pages; a name with no member behind it ("Anonymous") as text."""
+    return mark_safe(
+        ", ".join(
+            format_html('<a href="viewuser.php?uid={}">{}</a>', user.pk, user.pen_name)
+            if user.pk
+            else conditional_escape(user.pen_name)
+            for user in users
+        )
     )
 
 

@@ -32,6 +32,7 @@ from fabula.taxonomy.models import Tag
 from fabula.taxonomy.selectors import tags_counted_under
 
 BATCH = 500  # stories per transaction when indexing many (rebuild, an import)
+ANONYMOUS = "Anonymous"  # the author field of a story in an anonymous collection
 
 
 @dataclass
@@ -62,9 +63,14 @@ def _story_fields(story_ids: list[int]) -> dict[int, tuple[list[str], dict[str, 
     authors: dict[int, list[str]] = defaultdict(list)
     tags: dict[int, list[str]] = defaultdict(list)
     series: dict[int, list[str]] = defaultdict(list)
-    credits = StoryAuthor.objects.filter(story_id__in=story_ids)
+    # A story signed "Anonymous" is found by that name only, until the reveal indexes it again.
+    credits = StoryAuthor.objects.filter(story_id__in=story_ids, story__anonymous=False)
     for story_id, pen_name in credits.values_list("story_id", "user__pen_name"):
         authors[story_id].append(pen_name)
+    for story_id in Story.objects.filter(pk__in=story_ids, anonymous=True).values_list(
+        "pk", flat=True
+    ):
+        authors[story_id].append(ANONYMOUS)
     # A story is found by the name of every tag its tags count as (`tags_counted_under`: their
     # canonical tags, those tags' parents of their kind and all their synonyms), so `tag:` finds
     # what the tag filter finds. A wrangling change names the tags it touched and the stories
@@ -134,7 +140,8 @@ def documents_for(story_ids: list[int], chapter_ids: list[int] | None = None) ->
     documents = []
     for story_id, (authors, fields) in _story_fields(list(by_story)).items():
         chapters = by_story[story_id]
-        author = " ; ".join(dict.fromkeys([*authors, *chapter_authors[story_id]]))
+        named = authors if ANONYMOUS in authors else [*authors, *chapter_authors[story_id]]
+        author = " ; ".join(dict.fromkeys(named))
         for pk, _, position, release_at, title, notes, body, end_notes, _ in chapters:
             text = "\n".join(
                 filter(None, [_plain(title), _plain(notes), _plain(body), _plain(end_notes)])

@@ -7,12 +7,14 @@ actions in `actions.py`; nothing else writes these models.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from fabula.taxonomy.models import Rating, Tag
 
@@ -40,8 +42,9 @@ def released_sql(alias: str = "") -> str:
 
 class StoryQuerySet(models.QuerySet):
     def public(self) -> StoryQuerySet:
-        """Published stories with at least one released chapter."""
-        return self.filter(status=Status.PUBLISHED, chapter_count__gt=0)
+        """Published stories with at least one released chapter, not waiting in an unrevealed
+        collection (`Story.unrevealed`)."""
+        return self.filter(status=Status.PUBLISHED, chapter_count__gt=0, unrevealed=False)
 
 
 class ChapterQuerySet(models.QuerySet):
@@ -96,6 +99,11 @@ class Story(models.Model):
     # For stories brought from another archive: the address it was archived at there.
     archived_at = models.URLField(max_length=500, blank=True)
     challenges = models.ManyToManyField("stories.Challenge", blank=True, related_name="responses")
+    # Kept by the collections app's actions (the app sits above this one): the story is in an
+    # unrevealed collection (only its authors, moderators and the collection's maintainers see
+    # it), or in an anonymous one (its authors show as "Anonymous"), until the reveal.
+    unrevealed = models.BooleanField(default=False)
+    anonymous = models.BooleanField(default=False)
     # Moderation: what staff told the author when sending the story back, and the status a
     # hidden story returns to when staff unhide it.
     moderation_note = models.TextField(blank=True)
@@ -122,7 +130,31 @@ class Story(models.Model):
     @property
     def is_public(self) -> bool:
         """`StoryQuerySet.public`, for one story in hand."""
+        return self.is_out and not self.unrevealed
+
+    @property
+    def is_out(self) -> bool:
+        """Published with a released chapter: public, or waiting only for a reveal."""
         return self.status == Status.PUBLISHED and self.chapter_count > 0
+
+
+@dataclass(frozen=True)
+class Byname:
+    """A name shown where a story's author is named, with no member behind it (no link)."""
+
+    pk: None
+    pen_name: str
+
+
+def shown_authors(story: Story, authors: list) -> list:
+    """The authors every page, feed, download and API answer names for this story: its own,
+    or one "Anonymous" while it is in an anonymous collection not yet revealed."""
+    return [Byname(None, gettext("Anonymous"))] if story.anonymous else authors
+
+
+def shown_chapter_author(chapter: Chapter):
+    """The author a chapter names: its writer, or "Anonymous" as `shown_authors`."""
+    return shown_authors(chapter.story, [chapter.author])[0]
 
 
 class StoryAuthor(models.Model):
@@ -210,7 +242,11 @@ class Chapter(models.Model):
     def is_public(self, now: datetime | None = None) -> bool:
         """Released, in a published story: anyone may read it. (The story's `chapter_count`
         may not yet count a chapter whose time has only just come.)"""
-        return self.is_released(now) and self.story.status == Status.PUBLISHED
+        return (
+            self.is_released(now)
+            and self.story.status == Status.PUBLISHED
+            and not self.story.unrevealed
+        )
 
 
 class Series(models.Model):

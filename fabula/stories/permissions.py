@@ -11,6 +11,10 @@ What "public" and "released" mean is written once, as querysets in `stories.mode
   and by moderators; everyone else gets a 404, as if they did not exist.
 - A registered-only rating keeps a story out of guests' lists and behind a login gate.
 - Age-consent and warning ratings let a story be listed, but put a gate before its text.
+- A story in an unrevealed collection (`Story.unrevealed`) is not public: only its authors,
+  moderators and the collection's maintainers (`unrevealed_readable`) see it until the reveal.
+- A story in an anonymous collection (`Story.anonymous`) names "Anonymous" as its authors
+  (`models.shown_authors`) and is left off its authors' pages and counts (`credited_stories`).
 """
 
 from __future__ import annotations
@@ -93,11 +97,50 @@ def hide_blocked(user: User, stories: QuerySet[Story]) -> QuerySet[Story]:
     )
 
 
+# Who else may read a story waiting for a reveal: the collections app, above this one, registers
+# the stories of the collections each member maintains (`let_read_unrevealed`), so the rule
+# stays here, in one place, without this app importing the one above.
+_unrevealed_readers: list[Callable[[User], QuerySet[Story]]] = []
+
+
+def let_read_unrevealed(stories_of: Callable[[User], QuerySet[Story]]) -> None:
+    """From now on, a member may also read the unrevealed stories `stories_of(member)` names."""
+    if stories_of not in _unrevealed_readers:
+        _unrevealed_readers.append(stories_of)
+
+
+def unrevealed_readable(user: Viewer) -> QuerySet[Story]:
+    """Stories out but unrevealed that this member may read though not their author (those of
+    the collections they maintain)."""
+    if not user.is_authenticated or not _unrevealed_readers:
+        return Story.objects.none()
+    named = Q()
+    for stories_of in _unrevealed_readers:
+        named |= Q(pk__in=stories_of(user).values("pk"))
+    return Story.objects.filter(
+        named, status=Status.PUBLISHED, chapter_count__gt=0, unrevealed=True
+    )
+
+
 def can_view_story(user: Viewer, story: Story) -> bool:
     """May this reader open the story (a gate may still stand before its text)?"""
     if story.is_public:
         return True
-    return is_moderator(user) or is_author(user, story)
+    if is_moderator(user) or is_author(user, story):
+        return True
+    return (
+        story.unrevealed and story.is_out and unrevealed_readable(user).filter(pk=story.pk).exists()
+    )
+
+
+def credited_stories(user: Viewer, stories: QuerySet[Story], author: User) -> QuerySet[Story]:
+    """Of these stories, those an author page (or feed, or count) of `author` lists for this
+    reader: stories credited to them, but not those signed "Anonymous" (`Story.anonymous`),
+    which only the author themselves and moderators find there."""
+    credited = stories.filter(credits__user=author)
+    if is_moderator(user) or (user.is_authenticated and user.pk == author.pk):
+        return credited
+    return credited.filter(anonymous=False)
 
 
 def behind_members_gate(user: Viewer, story: Story) -> bool:
@@ -169,7 +212,9 @@ def viewable_stories(user: Viewer) -> QuerySet[Story]:
     listed = listed_stories(user)
     if user.is_authenticated:
         return Story.objects.filter(
-            Q(pk__in=listed.values("pk")) | Q(pk__in=user.credits.values("story_id"))
+            Q(pk__in=listed.values("pk"))
+            | Q(pk__in=user.credits.values("story_id"))
+            | Q(pk__in=unrevealed_readable(user).values("pk"))
         )
     return listed
 

@@ -15,6 +15,7 @@ from fabula.stories.models import (
     Story,
     StoryAuthor,
     StoryTag,
+    shown_authors,
 )
 from fabula.taxonomy.models import Tag, TagKind
 
@@ -75,13 +76,13 @@ def story_header(story: Story, chapters: list[Chapter] | None = None) -> StoryHe
     class_kinds = sorted(_class_kinds(), key=lambda kind: kind.slug)
     return StoryHeader(
         story=story,
-        authors=[credit.user for credit in credits],
+        authors=shown_authors(story, [credit.user for credit in credits]),
         categories=by_role.get(TagKind.Role.CATEGORY, []),
         characters=by_role.get(TagKind.Role.CHARACTER, []),
         class_lines=[TagLine(kind, by_kind.get(kind.pk, [])) for kind in class_kinds],
         freeform=by_role.get(TagKind.Role.FREEFORM, []),
         series=list(Series.objects.filter(entries__story=story).order_by("entries__pk").distinct()),
-        challenges=list(story.challenges.order_by("title")),
+        challenges=list(story.challenges.select_related("collection").order_by("title")),
         chapters=chapters if chapters is not None else [],
     )
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from fabula.collections.models import Collection
 from fabula.importers.dump import Dump, DumpWriter
 from fabula.importers.load import load_dump
 from fabula.importers.sources.efiction import open_tables
@@ -197,3 +198,19 @@ def test_a_value_outside_a_row_is_a_source_error(tmp_path, insert):
 def test_open_tables_needs_a_source():
     with pytest.raises(SourceError, match="give the database's address"):
         open_tables()
+
+
+def test_an_imported_challenge_becomes_a_challenge_collection(db, old_site, client):
+    """eFiction's challenge gets its page: a challenge collection kept by its challenger, its
+    prompt the challenge, its works the stories answering it."""
+    load_dump(old_site)
+    collection = Collection.objects.get(challenge_id=7)
+    assert (collection.name, collection.kind, collection.title) == (
+        "challenge-7",
+        "challenge",
+        "Locked Room",
+    )
+    assert [m.pen_name for m in collection.maintainers.all()] == ["Ann"]
+    page = client.get(collection.get_absolute_url()).content.decode()
+    assert "Solve it." in page  # the prompt
+    assert "A Study" in page  # the response

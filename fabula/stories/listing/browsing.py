@@ -151,10 +151,12 @@ def ratings_with_counts(listed: QuerySet[Story]) -> QuerySet[WithAnnotations[Rat
 
 
 def authors_with_counts(listed: QuerySet[Story]) -> QuerySet[WithAnnotations[User, StoryCount]]:
-    """Members credited on at least one story the reader may see, by pen name."""
+    """Members credited on at least one story the reader may see, by pen name (a story signed
+    "Anonymous" counts for nobody: `permissions.credited_stories`)."""
+    signed = listed.filter(anonymous=False)
     return (
         User.objects.annotate(
-            story_count=Count("credits", filter=Q(credits__story__in=listed.values("pk")))
+            story_count=Count("credits", filter=Q(credits__story__in=signed.values("pk")))
         )
         .filter(story_count__gt=0)
         .order_by(Lower("pen_name"), "pk")

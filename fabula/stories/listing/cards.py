@@ -20,7 +20,7 @@ from django.utils.functional import cached_property
 from django.utils.safestring import SafeString, mark_safe
 
 from fabula.conf.models import site_settings
-from fabula.stories.models import Story, StoryAuthor, StoryTag
+from fabula.stories.models import Story, StoryAuthor, StoryTag, shown_authors
 
 CARD_CACHE_SECONDS = 24 * 3600  # rendered cards; their keys never go stale, this frees memory
 
@@ -133,7 +133,7 @@ def make_cards(stories: Iterable[Story]) -> list[Card]:
     return [
         Card(
             story=story,
-            authors=authors[story.pk],
+            authors=shown_authors(story, authors[story.pk]),
             tag_lines=sorted(
                 lines[story.pk].values(), key=lambda line: (line.kind.order, line.kind.slug)
             ),

@@ -12,6 +12,7 @@ from fabula.stories.listing.browsing import authors_with_counts
 from fabula.stories.listing.cards import make_cards
 from fabula.stories.listing.pages import LIST_PARAMETERS, PAGE_PARAMETERS, paged, story_page
 from fabula.stories.permissions import (
+    credited_stories,
     gifts_received,
     is_moderator,
     listed_stories,
@@ -41,7 +42,9 @@ def author_detail(request, user_id: int) -> HttpResponse:
             "author": author,
             "is_self": viewer.is_authenticated and viewer.pk == author.pk,
             "listing": story_page(
-                request, lambda listed: listed.filter(credits__user=author), default_sort="updated"
+                request,
+                lambda listed: credited_stories(viewer, listed, author),
+                default_sort="updated",
             ),
             "unlisted": make_cards(unlisted_stories_of(author)) if own_or_staff else [],
             "series": list(author.series.order_by("title")),

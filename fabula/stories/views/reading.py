@@ -36,7 +36,7 @@ from fabula.stories.listing.pages import (
     paged,
     story_page,
 )
-from fabula.stories.models import Chapter, Series, Story
+from fabula.stories.models import Chapter, Series, Story, shown_authors
 from fabula.stories.permissions import (
     listed_stories,
     pass_gate,
@@ -211,7 +211,7 @@ def _chapter(request, story_id: int, chapter_id: int) -> HttpResponse:
         "stories/chapter.html",
         {
             "story": story,
-            "authors": [credit.user for credit in story.credits.all()],
+            "authors": shown_authors(story, [credit.user for credit in story.credits.all()]),
             "chapter": current,
             "chapters": chapters,
             "number": index + 1,
