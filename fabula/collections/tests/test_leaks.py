@@ -14,6 +14,7 @@ import pytest
 from django.urls import reverse
 
 from fabula.collections import actions
+from fabula.stories import actions as story_actions
 from fabula.stories.models import Story
 from fabula.test import make_user
 
@@ -43,13 +44,19 @@ def shelf(make_story, archive, django_capture_on_commit_callbacks):
         masked = make_story(masked_author, MASKED, tags=[archive.fandom, archive.jim])
         actions.collection_add_work(collection=exchange, story=hidden, by=hidden_author)
         actions.collection_add_work(collection=masquerade, story=masked, by=masked_author)
-        make_story(keeper, "Plain Story", tags=[archive.fandom, archive.jim])
+        plain = make_story(keeper, "Plain Story", tags=[archive.fandom, archive.jim])
+        # The masked work remixes the plain one, whose page lists it as a related work.
+        relation = story_actions.relation_add(
+            story=masked, kind="remix", to=str(plain.pk), by=masked_author
+        )
+        story_actions.relation_answer(relation=relation, approve=True, by=keeper)
     return {
         "keeper": keeper,
         "exchange": exchange,
         "masquerade": masquerade,
         "hidden": Story.objects.get(pk=hidden.pk),
         "masked": Story.objects.get(pk=masked.pk),
+        "plain": plain,
         "hidden_author": hidden_author,
         "masked_author": masked_author,
     }
@@ -93,6 +100,7 @@ def _surfaces(shelf, archive) -> list[str]:
         f"/api/v1/stories/{masked.pk}",
         f"/api/v1/stories/{masked.pk}/chapters/1",
         reverse("story", args=[masked.pk]),
+        reverse("story", args=[shelf["plain"].pk]),
         reverse("story-full", args=[masked.pk]),
         reverse("feed-story", args=[masked.pk]),
         f"/viewstory.php?sid={masked.pk}",
