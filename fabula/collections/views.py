@@ -61,7 +61,7 @@ def collection_detail(request, name: str) -> HttpResponse:
             "add_form": StoryChoiceForm(user=user, collection=collection)
             if user.is_authenticated
             else None,
-            "invite_form": InviteForm() if manager else None,
+            "invite_form": InviteForm(prefix="invite") if manager else None,
             "signed_up": user.is_authenticated
             and Signup.objects.filter(collection=collection, user=user).exists(),
             "assignment": assignment_of(user, collection),
@@ -159,7 +159,7 @@ def _managed(request, name: str) -> Collection:
 @require_POST
 def collection_invite(request, name: str) -> HttpResponse:
     collection = _managed(request, name)
-    form = InviteForm(request.POST)
+    form = InviteForm(request.POST, prefix="invite")
     if not form.is_valid():
         messages.error(request, error_text(form))
         return redirect(collection)

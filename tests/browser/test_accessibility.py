@@ -21,6 +21,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from fabula.collections import actions as collections
 from fabula.community import actions as community
 from fabula.moderation import actions as moderation
 from fabula.news import actions as news
@@ -91,6 +92,22 @@ def shelf(make_story, author, reader, moderator, archive):
     )
     news.page_save(slug="about", title="About", body="<p>Who we are.</p>", by=moderator)
     set_site(welcome="<p>Welcome to the archive: browse, read, review.</p>")
+    exchange = collections.collection_create(
+        by=author,
+        name="summer-swap",
+        title="Summer Swap",
+        kind="exchange",
+        signup_closes=timezone.now() + timedelta(days=3),
+        prompts=["A day at the beach"],
+    )
+    collections.collection_add_work(collection=exchange, story=story, by=author)
+    collections.signup_create(
+        collection=exchange, user=reader, offers=[archive.jim], requests=[archive.fandom]
+    )
+    collections.signup_create(
+        collection=exchange, user=moderator, offers=[archive.fandom], requests=[archive.jim]
+    )
+    collections.assignments_make(collection=exchange, by=author)
     return {"story": story, "series": series, "post": post}
 
 
@@ -158,6 +175,22 @@ def page_types(shelf, archive, author, settings) -> list[PageType]:
         PageType("author", reverse("author", args=[author.pk])),
         PageType("series-list", reverse("series-list")),
         PageType("series", reverse("series", args=[series.pk])),
+        PageType("collections", reverse("collections:list")),
+        PageType("collection", reverse("collections:detail", args=["summer-swap"])),
+        PageType(
+            "collection-maintainer", reverse("collections:detail", args=["summer-swap"]), "author"
+        ),
+        PageType("collection-form", reverse("collections:new"), "author"),
+        PageType("collection-form-errors", reverse("collections:new"), "author", then=send_empty),
+        PageType("exchange-signup", reverse("collections:signup", args=["summer-swap"]), "reader"),
+        PageType(
+            "exchange-assignments",
+            reverse("collections:assignments", args=["summer-swap"]),
+            "author",
+        ),
+        PageType(
+            "my-assignment", reverse("collections:my-assignment", args=["summer-swap"]), "reader"
+        ),
         PageType("challenge-form", reverse("stories:challenge-new"), "author"),
         PageType("top-lists", reverse("community:toplists")),
         PageType("stats", reverse("community:stats")),
