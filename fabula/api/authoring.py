@@ -44,6 +44,14 @@ class StoryIn(Shape):
     tag_ids: list[Id] = []
     freeform: list[str] = []
     completed: bool = False
+    # Left out (null): a new story's default, or what an edited story has now.
+    language: str | None = Field(
+        None, description="A language code (en, fr, pt-br…); new stories default to the site's."
+    )
+    locked: bool | None = Field(None, description="For members only: kept from guests.")
+    reading_only: bool | None = Field(
+        None, description="For reading on the site only: no downloads, feeds or OPDS."
+    )
 
 
 class ChapterIn(Shape):
@@ -92,8 +100,14 @@ def _refuse(form) -> None:
         raise Problem(422, "Invalid input", error_text(form))
 
 
-def _story_form(data: StoryIn) -> StoryForm:
-    """`StoryForm` filled from JSON: the tags go to the field of their kind."""
+def _story_form(data: StoryIn, story: Story | None = None) -> StoryForm:
+    """`StoryForm` filled from JSON: the tags go to the field of their kind; the language,
+    locking and reading-only the request leaves out stay as the edited `story` has them."""
+    kept = StoryForm.initial_for(story) if story is not None else {}
+
+    def ticked(value: bool | None, name: str) -> str:
+        return "on" if (kept.get(name, False) if value is None else value) else ""
+
     fields: dict[str, str | list[int]] = {
         "title": data.title,
         "rating": str(data.rating_id),
@@ -101,6 +115,9 @@ def _story_form(data: StoryIn) -> StoryForm:
         "notes": data.notes,
         "freeform": ", ".join(data.freeform),
         "completed": "on" if data.completed else "",
+        "language": data.language if data.language is not None else kept.get("language", ""),
+        "locked": ticked(data.locked, "locked"),
+        "reading_only": ticked(data.reading_only, "reading_only"),
     }
     form = StoryForm()
     tags = {tag.pk: tag for tag in Tag.objects.filter(pk__in=data.tag_ids).select_related("kind")}
@@ -114,7 +131,7 @@ def _story_form(data: StoryIn) -> StoryForm:
         chosen = fields.setdefault(field, [])
         assert isinstance(chosen, list)
         chosen.append(tag.pk)
-    form = StoryForm(_as_post(fields))
+    form = StoryForm(_as_post(fields), initial=kept)
     _refuse(form)
     return form
 
@@ -180,10 +197,12 @@ def post_story(request, data: NewStoryIn):
 
 @router.put("/stories/{story_id}", tags=TAGS, auth=writer, response={200: WorkOut, **ERRORS})
 def edit_story(request, story_id: Id, data: StoryIn):
-    """Change what describes a story (its title, rating, summary, notes, tags)."""
+    """Change what describes a story (its title, rating, summary, notes, tags, language, and
+    whether it is locked to members or for reading here only: left out, these stay as they
+    are)."""
     acting_member(request)
     story = story_for(request, story_id, need=can_edit_story, load="credits")
-    form = _story_form(data)
+    form = _story_form(data, story)
     actions.story_update(story=story, **form.description(), by=request.user)
     return _work(request, story, story.status)
 

@@ -13,6 +13,7 @@ from typing import Annotated, Any
 from ninja import Schema
 from pydantic import ConfigDict, Field
 
+from fabula.stories.languages import native_name
 from fabula.stories.listing.cards import Card, make_cards
 from fabula.stories.models import Chapter, Series, Story, StoryRelation, shown_chapter_author
 from fabula.stories.permissions import StoryLinks
@@ -63,7 +64,9 @@ class StorySummary(Shape):
     tags: list[TagLine]
     counts: Counts
     completed: bool
-    language: str
+    language: str = Field(description="The story's language code (lang=, dc:language).")
+    language_name: str = Field(description="The language, named in its own tongue.")
+    locked: bool = Field(description="For members only: guests are never shown it.")
     published_at: datetime | None
     updated_at: datetime | None
 
@@ -267,6 +270,8 @@ def story_summary(card: Card, request) -> dict:
         },
         "completed": story.completed,
         "language": story.language,
+        "language_name": native_name(story.language),
+        "locked": story.locked,
         "published_at": _iso(story.published_at),
         "updated_at": _iso(story.updated_at),
     }

@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
+from django.contrib.auth.models import AnonymousUser
 from django.core.paginator import EmptyPage, Page, Paginator
 from django.db.models import Q, QuerySet
 from django.http import Http404
@@ -37,6 +38,7 @@ from fabula.stories.listing.browsing import (
 )
 from fabula.stories.listing.pages import page_number
 from fabula.stories.models import Chapter, Series, Story
+from fabula.stories.permissions import listed_stories
 from fabula.stories.selectors import with_listing_data
 from fabula.taxonomy.models import TagKind
 
@@ -405,9 +407,10 @@ def _count(number: int) -> str:
 
 
 def _archive_updated():
-    """When anything public last changed: the time of a feed that lists no story."""
+    """When anything a guest may see last changed: the time of a feed that lists no story (a
+    members-only story's own time is not given away)."""
     return (
-        Story.objects.public()
+        listed_stories(AnonymousUser())
         .filter(updated_at__isnull=False)
         .order_by("-updated_at")
         .values_list("updated_at", flat=True)

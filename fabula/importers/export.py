@@ -303,5 +303,6 @@ def _stories(out: DumpWriter) -> None:
                 "challenges": challenges.get(story.pk, []),
                 # Written only when set, so dumps of archives that never used it are unchanged.
                 **({"reading_only": True} if story.reading_only else {}),
+                **({"locked": True} if story.locked else {}),
             },
         )

@@ -33,6 +33,7 @@ from fabula.stories.permissions import (
     can_moderate_story,
     can_report,
     can_view_story,
+    check_view_story,
     moderated_stories,
     story_for,
     visible_chapters,
@@ -223,20 +224,22 @@ class ReportForm(forms.Form):
 
 
 def _reported_item(request, kind: str, item_id: int) -> dict:
-    """What is reported, if this reader can see it; 404 otherwise (as for a missing item)."""
+    """What is reported, if this reader can see it; 404 otherwise (as for a missing item), 403
+    for a guest at a members-only story or chapter."""
     user = request.user
     if kind == "story":
-        return {"story": story_for(request, item_id)}
+        return {"story": story_for(request, item_id, members=True)}
     elif kind == "chapter":
-        chapter = get_object_or_404(Chapter.objects.select_related("story"), pk=item_id)
-        if (
-            can_view_story(user, chapter.story)
-            and visible_chapters(user, chapter.story).filter(pk=chapter.pk).exists()
-        ):
+        chapter = get_object_or_404(Chapter.objects.select_related("story__rating"), pk=item_id)
+        check_view_story(user, chapter.story, members=True)
+        if visible_chapters(user, chapter.story).filter(pk=chapter.pk).exists():
             return {"chapter": chapter}
     elif kind == "review":
-        review = get_object_or_404(Review.objects.select_related("story"), pk=item_id)
-        if not review.hidden and (review.story is None or can_view_story(user, review.story)):
+        review = get_object_or_404(Review.objects.select_related("story__rating"), pk=item_id)
+        # Reviews of a members-only story are, to a guest, as if they did not exist.
+        if not review.hidden and (
+            review.story is None or can_view_story(user, review.story, members=True)
+        ):
             return {"review": review}
     raise Http404("Nothing to report here.")
 

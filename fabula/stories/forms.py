@@ -21,6 +21,7 @@ from fabula.lib.text import refuse_control_characters
 from fabula.lib.words import tidy_title
 from fabula.stories.actions.chapters import check_chapter_size
 from fabula.stories.languages import DEFAULT as DEFAULT_LANGUAGE
+from fabula.stories.languages import UNKNOWN as UNKNOWN_LANGUAGE
 from fabula.stories.languages import language_choices
 from fabula.stories.models import Challenge, Series, Story, StoryRelation
 from fabula.stories.uploads import FORMATS, UnreadableUpload, read_upload, to_html
@@ -98,7 +99,7 @@ class StoryForm(forms.Form):
     language = forms.ChoiceField(
         required=False,
         initial=DEFAULT_LANGUAGE,
-        error_messages={"invalid_choice": "Choose a language from the list."},
+        error_messages={"invalid_choice": UNKNOWN_LANGUAGE},
     )
     completed = forms.BooleanField(required=False)
     reading_only = forms.BooleanField(
@@ -106,6 +107,12 @@ class StoryForm(forms.Form):
         label="For reading here only",
         help_text="No downloads, feeds or reading apps (OPDS) for this story, and search engines "
         "and AI crawlers are asked to leave it alone (noindex, noai).",
+    )
+    locked = forms.BooleanField(
+        required=False,
+        label="For members only",
+        help_text="Only members who are logged in may find or read this story, whatever its "
+        "rating: guests do not see it in lists, search, feeds or the API.",
     )
     challenges = forms.ModelMultipleChoiceField(
         queryset=Challenge.objects.all(),
@@ -226,6 +233,7 @@ class StoryForm(forms.Form):
             "freeform": d["freeform"],
             "completed": d["completed"],
             "reading_only": d["reading_only"],
+            "locked": d["locked"],
             "challenges": d["challenges"],
             "language": d["language"] or self.initial.get("language") or DEFAULT_LANGUAGE,
         }
@@ -240,6 +248,7 @@ class StoryForm(forms.Form):
             "completed": story.completed,
             "language": story.language,
             "reading_only": story.reading_only,
+            "locked": story.locked,
         }
         freeform = []
         for tag in story.tags.select_related("kind"):

@@ -8,7 +8,10 @@ from functools import cache
 
 from django.conf.locale import LANG_INFO
 
+from fabula.lib.refusals import FieldRefused
+
 DEFAULT = "en"
+UNKNOWN = "Choose a language from the list."
 
 
 @cache
@@ -34,3 +37,17 @@ def language_choices(current: str | None = None) -> list[tuple[str, str]]:
 
 def language_name(code: str) -> str:
     return languages().get(code, code)
+
+
+def native_name(code: str) -> str:
+    """The language named in its own tongue ("Deutsch"), or its code when the table lacks it."""
+    info = LANG_INFO.get(code, {})
+    return info.get("name_local", code) if "name" in info else code
+
+
+def check_language(code: str, *, current: str | None = None) -> str:
+    """The language code, refused unless the table knows it or it is the story's own already
+    (an imported story may carry a code the table lacks, and keeps it through an edit)."""
+    if code in languages() or (current is not None and code == current):
+        return code
+    raise FieldRefused(f"{UNKNOWN} “{code[:20]}” is not a language this archive knows.", "language")

@@ -80,6 +80,11 @@ class Story(models.Model):
         help_text="The authors keep the story for reading on the site: no downloads, feeds or "
         "OPDS, and crawlers are asked not to index it or use it for AI (noindex, noai).",
     )
+    locked = models.BooleanField(
+        default=False,
+        help_text="For members only (AO3's restricted works), whatever its rating: guests never "
+        "see it listed, counted, searched or fed, and meet a login gate at its address.",
+    )
     featured = models.BooleanField(default=False)
     language = models.CharField(max_length=10, default="en")
     published_at = models.DateTimeField(null=True, blank=True)

@@ -9,7 +9,9 @@ What "public" and "released" mean is written once, as querysets in `stories.mode
 - A story is public when it is published and has at least one released chapter.
 - Drafts, stories awaiting validation and stories hidden by staff are seen only by their authors
   and by moderators; everyone else gets a 404, as if they did not exist.
-- A registered-only rating keeps a story out of guests' lists and behind a login gate.
+- A story is for members only when its author locked it (AO3's "restricted" works) or its
+  rating is registered-only (`members_only`, `guest_stories`): guests never see it in a list,
+  count, search, feed or answer, and meet a login gate (403) at its address.
 - Age-consent and warning ratings let a story be listed, but put a gate before its text.
 - A story in an unrevealed collection (`Story.unrevealed`) is not public: only its authors,
   moderators and the collection's maintainers (`unrevealed_readable`) see it until the reveal.
@@ -63,10 +65,21 @@ def listed_stories(user: Viewer, *, blocks: bool = True) -> QuerySet[Story]:
     `blocks=False`, also those a member's blocklist hides (to say how many it hid)."""
     stories: QuerySet[Story] = Story.objects.public()
     if not user.is_authenticated:
-        stories = stories.filter(rating__registered_only=False)
+        stories = guest_stories(stories)
     elif blocks:
         stories = hide_blocked(user, stories)
     return stories
+
+
+def guest_stories(stories: QuerySet[Story]) -> QuerySet[Story]:
+    """Of these stories, those a guest may know of: neither locked by their authors nor rated
+    for members only. The queryset form of `members_only`."""
+    return stories.filter(locked=False, rating__registered_only=False)
+
+
+def members_only(story: Story) -> bool:
+    """Is this story for members only: locked by its authors, or under a members-only rating?"""
+    return story.locked or story.rating.registered_only
 
 
 def offered_stories(user: Viewer) -> QuerySet[Story]:
@@ -122,8 +135,12 @@ def unrevealed_readable(user: Viewer) -> QuerySet[Story]:
     )
 
 
-def can_view_story(user: Viewer, story: Story) -> bool:
-    """May this reader open the story (a gate may still stand before its text)?"""
+def can_view_story(user: Viewer, story: Story, *, members: bool = False) -> bool:
+    """May this reader open the story (a gate may still stand before its text)? With
+    `members`, past the members-only gate too: may they see its text, reviews and chapters'
+    titles, and take part (review, report, kudos)?"""
+    if members and behind_members_gate(user, story):
+        return False
     if story.is_public:
         return True
     if is_moderator(user) or is_author(user, story):
@@ -146,7 +163,7 @@ def credited_stories(user: Viewer, stories: QuerySet[Story], author: User) -> Qu
 def behind_members_gate(user: Viewer, story: Story) -> bool:
     """Is this a members-only story and the reader a guest? (They may know it exists, from
     its address, but not read it nor take part in it: reviews, kudos, follows.)"""
-    return rating_behind_members_gate(user, story.rating)
+    return members_only(story) and not user.is_authenticated
 
 
 def rating_behind_members_gate(user: Viewer, rating: Rating) -> bool:
@@ -317,7 +334,7 @@ def required_gate(request, story: Story) -> Gate | None:
     """
     user = request.user
     rating = story.rating
-    if not (rating.registered_only or rating.age_consent or rating.warning):
+    if not (members_only(story) or rating.age_consent or rating.warning):
         return None
     if is_moderator(user) or is_author(user, story):
         return None

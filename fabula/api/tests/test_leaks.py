@@ -1,6 +1,6 @@
-"""No hidden, draft, pending, members-only or unreleased work reaches a guest through any read
-of the API: every GET operation of the OpenAPI document is called with the ids of both the
-public and the secret objects, and no answer may name a secret."""
+"""No hidden, draft, pending, members-only, locked or unreleased work reaches a guest through
+any read of the API: every GET operation of the OpenAPI document is called with the ids of both
+the public and the secret objects, and no answer may name a secret."""
 
 from __future__ import annotations
 
@@ -31,6 +31,7 @@ def secrets_and_public(archive, author, make_story, django_capture_on_commit_cal
             make_story(loner, f"{SECRET} pending word", status=Status.PENDING),
             make_story(loner, f"{SECRET} hidden word", status=Status.HIDDEN),
             make_story(loner, f"{SECRET} members word", rating=archive.members_only),
+            make_story(loner, f"{SECRET} locked word", locked=True),
             make_story(loner, f"{SECRET} scheduled word", chapters=0),
         ]
         actions.chapter_add(

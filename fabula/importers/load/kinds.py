@@ -353,6 +353,7 @@ class Loader(Indexing):
                             status=item.get("status", Status.PUBLISHED),
                             completed=item.get("completed", False),
                             reading_only=bool(item.get("reading_only", False)),
+                            locked=bool(item.get("locked", False)),
                             featured=item.get("featured", False),
                             language=item.get("language", "en"),
                             published_at=from_json_date(item.get("published_at")),

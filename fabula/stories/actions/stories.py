@@ -18,6 +18,7 @@ from fabula.lib.refusals import ActionRefused
 from fabula.lib.words import tidy_title
 from fabula.stories.actions.gifts import story_set_gifts
 from fabula.stories.actions.relations import relation_add, story_links_announce
+from fabula.stories.languages import check_language
 from fabula.stories.models import (
     Challenge,
     Status,
@@ -42,6 +43,7 @@ def story_create(
     status: str = Status.DRAFT,
     completed: bool = False,
     reading_only: bool = False,
+    locked: bool = False,
     featured: bool = False,
     language: str = "en",
     published_at: datetime | None = None,
@@ -55,6 +57,7 @@ def story_create(
     if not authors:
         raise ActionRefused("A story needs at least one author.")
     title = clean_title(title)
+    check_language(language)
     now = timezone.now()
     if status == Status.PUBLISHED and published_at is None:
         published_at = now
@@ -67,6 +70,7 @@ def story_create(
         status=status,
         completed=completed,
         reading_only=reading_only,
+        locked=locked,
         featured=featured,
         language=language,
         published_at=published_at,
@@ -170,6 +174,7 @@ def story_update(
     freeform: Sequence[str] = (),
     completed: bool = False,
     reading_only: bool | None = None,
+    locked: bool | None = None,
     challenges: Sequence[Challenge] | None = None,
     language: str | None = None,
     gifts: Sequence[str] | None = None,
@@ -179,11 +184,13 @@ def story_update(
     by: User | None = None,
 ) -> Story:
     """Change what describes a story (its language too, unless None), which challenges it
-    answers, whether it is for reading only and who it is a gift for (each left as it is when
-    None); `relation_*` add a related work (`relation_add`). Its chapters and status stay as
-    they are.
+    answers, whether it is for reading only, whether it is locked to members and who it is a
+    gift for (each left as it is when None); `relation_*` add a related work (`relation_add`).
+    Its chapters and status stay as they are.
     `freeform` names free-form tags, made the first time they are used (a refused edit makes
     none). `by`: who did it (staff are audited)."""
+    if language:
+        check_language(language, current=story.language)
     story.title = clean_title(title)
     story.rating = rating
     story.summary = sanitize(summary)
@@ -192,6 +199,8 @@ def story_update(
     story.language = language or story.language
     if reading_only is not None:
         story.reading_only = reading_only
+    if locked is not None:
+        story.locked = locked
     story.save(
         update_fields=[
             "title",
@@ -201,6 +210,7 @@ def story_update(
             "completed",
             "language",
             "reading_only",
+            "locked",
         ]
     )
     story_set_tags(story=story, tags=[*tags, *freeform_tags(names=freeform)])

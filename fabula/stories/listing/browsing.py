@@ -145,9 +145,11 @@ def stories_tagged(
 
 
 def ratings_with_counts(listed: QuerySet[Story]) -> QuerySet[WithAnnotations[Rating, StoryCount]]:
+    # In the ratings' order: a GROUP BY query leaves out Meta.ordering, and PostgreSQL then
+    # answered in any order (the guest leak test saw the ratings page change between two asks).
     return Rating.objects.annotate(
         story_count=Count("stories", filter=Q(stories__in=listed.values("pk")))
-    )
+    ).order_by("order", "pk")
 
 
 def authors_with_counts(listed: QuerySet[Story]) -> QuerySet[WithAnnotations[User, StoryCount]]:

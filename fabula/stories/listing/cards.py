@@ -20,6 +20,7 @@ from django.utils.functional import cached_property
 from django.utils.safestring import SafeString, mark_safe
 
 from fabula.conf.models import site_settings
+from fabula.stories.languages import native_name
 from fabula.stories.models import Story, StoryAuthor, StoryTag, shown_authors
 
 CARD_CACHE_SECONDS = 24 * 3600  # rendered cards; their keys never go stale, this frees memory
@@ -71,6 +72,8 @@ class Card:
             story.word_count,
             story.updated_at,
             story.completed,
+            story.language,
+            story.locked,
             story.rating_id,
             story.rating.name,
             self.is_new,
@@ -81,6 +84,11 @@ class Card:
                 for line in self.tag_lines
             ],
         )
+
+    @property
+    def language_name(self) -> str:
+        """The story's language in its own tongue ("Deutsch")."""
+        return native_name(self.story.language)
 
     @cached_property
     def html(self) -> SafeString:

@@ -33,6 +33,7 @@ from django.utils import timezone
 
 from fabula.lib.db import id_list
 from fabula.lib.numbers import whole_number
+from fabula.stories.languages import language_name
 from fabula.stories.models import Story, StoryTag
 from fabula.taxonomy.models import Tag
 from fabula.taxonomy.selectors import tag_meanings
@@ -277,7 +278,7 @@ def sidebar(stories: QuerySet[Story], state: FilterState, query: QueryDict) -> S
         complete["yes" if row["completed"] else "no"].count += row["n"]
         chapters["many" if row["many"] else "one"].count += row["n"]
         languages.setdefault(
-            row["language"], Choice(row["language"], row["language"])
+            row["language"], Choice(row["language"], language_name(row["language"]))
         ).count += row["n"]
     for choice in ratings.values():
         choice.included = int(choice.value) in state.ratings
@@ -286,7 +287,7 @@ def sidebar(stories: QuerySet[Story], state: FilterState, query: QueryDict) -> S
     if state.chapters:
         chapters[state.chapters].included = True
     for code in state.languages:
-        languages.setdefault(code, Choice(code, code)).included = True
+        languages.setdefault(code, Choice(code, language_name(code))).included = True
     keep = [(key, value) for key in ("q", "sort") for value in query.getlist(key)[:1] if value]
     return Sidebar(
         state=state,
@@ -296,6 +297,6 @@ def sidebar(stories: QuerySet[Story], state: FilterState, query: QueryDict) -> S
         ),
         complete=list(complete.values()),
         chapters=list(chapters.values()),
-        languages=sorted(languages.values(), key=lambda c: c.value),
+        languages=sorted(languages.values(), key=lambda c: c.label.casefold()),
         keep=keep,
     )
