@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django.db import transaction
 
-from fabula.accounts.models import User
+from fabula.accounts.models import Pseud, User
 from fabula.conf.actions import site_settings_update
 from fabula.conf.markup import sanitize
 from fabula.lib.changes import changed
@@ -25,7 +25,11 @@ def member_register(*, pen_name: str, email: str, password: str) -> User:
     pen_name = normal_pen_name(pen_name)
     if invisible_character(pen_name):
         raise ActionRefused("A pen name cannot hold invisible characters.")
-    if User.objects.filter(pen_name__iexact=pen_name).exists():
+    # A pen name becomes the member's first pseud, so another member's pseud takes it too.
+    if (
+        User.objects.filter(pen_name__iexact=pen_name).exists()
+        or Pseud.objects.filter(name__iexact=pen_name).exists()
+    ):
         raise ActionRefused(f"The pen name “{pen_name}” is taken.")
     return User.objects.create_user(pen_name, email, password)
 

@@ -12,7 +12,9 @@ costs the server nothing and tells the guesser nothing.
 from __future__ import annotations
 
 from django.contrib.auth.backends import ModelBackend
+from django.db.models import Exists, OuterRef
 
+from fabula.accounts.models import Pseud, User
 from fabula.lib import limits
 from fabula.lib.ratelimit import client_address, in_words, normalise_name
 from fabula.lib.refusals import RateLimited
@@ -30,6 +32,19 @@ class ThrottledModelBackend(ModelBackend):
         else:
             login_succeeded(address=address, name=name)
         return user
+
+    def get_user(self, user_id):
+        """The member behind a session, knowing in the same query whether they have more
+        pseuds than their default (`several_pseuds`): the forms that let a member choose a
+        pseud ask for the list only then, so a page costs no query more for most members."""
+        user = (
+            User._default_manager.annotate(
+                several_pseuds=Exists(Pseud.objects.filter(user=OuterRef("pk"), is_default=False))
+            )
+            .filter(pk=user_id)
+            .first()
+        )
+        return user if user is not None and self.user_can_authenticate(user) else None
 
 
 def check_login_allowed(*, address: str, name: str) -> None:

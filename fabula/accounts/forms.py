@@ -8,7 +8,7 @@ from django import forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
 
-from fabula.accounts.models import STORY_SORTS, User
+from fabula.accounts.models import STORY_SORTS, Pseud, User
 from fabula.conf.models import site_settings
 from fabula.lib.text import invisible_character, refuse_control_characters
 from fabula.lib.weblinks import validate_web_address
@@ -39,7 +39,10 @@ class MemberFields(forms.Form):
                 f"A pen name cannot hold invisible characters (this one has U+{ord(hidden):04X}):"
                 " it would look like another member's."
             )
-        if User.objects.filter(pen_name__iexact=name).exists():
+        if (
+            User.objects.filter(pen_name__iexact=name).exists()
+            or Pseud.objects.filter(name__iexact=name).exists()
+        ):
             raise forms.ValidationError(f"The pen name “{name}” is taken; choose another.")
         return name
 

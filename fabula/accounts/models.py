@@ -55,6 +55,9 @@ class UserManager(BaseUserManager["User"]):
         user = self.model(pen_name=pen_name.strip(), email=self.normalize_email(email), **extra)
         user.set_password(password)
         user.save(using=self._db)
+        # Every member signs with a pseud from the start: the default one, their pen name. Here,
+        # not in an action, so no way of making a member leaves one without a name to sign with.
+        Pseud.objects.using(self._db).create(user=user, name=user.pen_name, is_default=True)
         return user
 
     def create_superuser(
@@ -145,3 +148,38 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.is_active and (
             self.is_superuser or self.level in (self.Level.ADMIN, self.Level.MODERATOR)
         )
+
+
+class Pseud(models.Model):
+    """A pen name a member signs work with; a member has one or more, one of them the default
+    (first their account's pen name). Names are unique ignoring case across the archive, pen
+    names and pseuds alike in practice, since every pen name is some member's first pseud:
+    readers find authors by these names. Writes: `fabula.accounts.actions` (pseud_*), moving
+    works: `fabula.stories.actions.pseuds`."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="pseuds")
+    name = models.CharField(max_length=60)
+    is_default = models.BooleanField(default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(Lower("name"), name="pseud_name_unique_ignoring_case"),
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=models.Q(is_default=True),
+                name="one_default_pseud_per_member",
+            ),
+        ]
+        ordering = ["-is_default", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("pseud", args=[self.user_id, self.pk])
+
+    @property
+    def url(self) -> str:
+        """For bylines, which take anything with a `name` and a `url`."""
+        return self.get_absolute_url()

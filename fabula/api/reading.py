@@ -17,7 +17,7 @@ from django.http import Http404, QueryDict
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Schema
 
-from fabula.accounts.models import User
+from fabula.accounts.models import Pseud, User
 from fabula.api import shapes
 from fabula.api.limits import check_rate
 from fabula.api.problems import Problem
@@ -244,13 +244,24 @@ def _author(author: User, story_count: int, request) -> dict:
         "bio": author.bio,
         "website": author.website,
         "story_count": story_count,
+        "pseuds": [
+            {
+                "id": pseud.pk,
+                "name": pseud.name,
+                "url": request.build_absolute_uri(pseud.get_absolute_url()),
+                "default": pseud.is_default,
+            }
+            for pseud in author.pseuds.all()
+        ],
     }
 
 
 @router.get("/authors", tags=TAGS, response={200: page_schema(AuthorOut, "AuthorPage"), **ERRORS})
 def author_list(request, params: Query[PageParams]):
     """Members credited on a story this reader may see, by pen name."""
-    one = page_of(request, authors_with_counts(listed_stories(reader(request))))
+    one = page_of(
+        request, authors_with_counts(listed_stories(reader(request))).prefetch_related("pseuds")
+    )
     results = [_author(a, a.story_count, request) for a in one.items]
     return respond(request, one.body(results), links=one.links)
 
@@ -273,6 +284,22 @@ def author_stories(request, user_id: Id, params: Query[StoryListParams]):
     author = get_object_or_404(User, pk=user_id, is_active=True)
     user = reader(request)
     return stories_page(request, credited_stories(user, listed_stories(user), author), params.sort)
+
+
+@router.get(
+    "/authors/{user_id}/pseuds/{pseud_id}/stories",
+    tags=TAGS,
+    response={200: page_schema(StorySummary, "PseudStoryPage"), **ERRORS},
+)
+def pseud_stories(request, user_id: Id, pseud_id: Id, params: Query[StoryListParams]):
+    """The stories signed with one of the author's pseuds that this reader may see."""
+    pseud = get_object_or_404(
+        Pseud.objects.select_related("user"), pk=pseud_id, user_id=user_id, user__is_active=True
+    )
+    user = reader(request)
+    return stories_page(
+        request, credited_stories(user, listed_stories(user), pseud.user, pseud), params.sort
+    )
 
 
 def _series(series: Series, story_count: int) -> dict:

@@ -39,6 +39,16 @@ class Ref(Shape):
     name: str
 
 
+class Byline(Shape):
+    """An author as a story is signed: the member's id, the pseud's name, id and page (all
+    None but the name for "Anonymous", an anonymous collection's byline)."""
+
+    id: int | None
+    name: str
+    pseud_id: int | None
+    url: str | None
+
+
 class TagLine(Shape):
     kind: str
     kind_name: str
@@ -60,7 +70,7 @@ class StorySummary(Shape):
     title: str
     summary: str
     rating: Ref
-    authors: list[Ref]
+    authors: list[Byline]
     tags: list[TagLine]
     counts: Counts
     completed: bool
@@ -139,6 +149,13 @@ class TagOut(Shape):
     story_count: int
 
 
+class PseudOut(Shape):
+    id: int
+    name: str
+    url: str
+    default: bool
+
+
 class AuthorOut(Shape):
     id: int
     pen_name: str
@@ -146,6 +163,7 @@ class AuthorOut(Shape):
     bio: str
     website: str
     story_count: int
+    pseuds: list[PseudOut]
 
 
 class SeriesEntryOut(Shape):
@@ -251,7 +269,15 @@ def story_summary(card: Card, request) -> dict:
         "title": story.title,
         "summary": story.summary,
         "rating": {"id": story.rating_id, "name": story.rating.name},
-        "authors": [{"id": a.pk, "name": a.pen_name} for a in card.authors],
+        "authors": [
+            {
+                "id": a.pk,
+                "name": a.name,
+                "pseud_id": getattr(a, "pseud_id", None),
+                "url": request.build_absolute_uri(a.url) if a.url else None,
+            }
+            for a in card.authors
+        ],
         "tags": [
             {
                 "kind": line.kind.slug,

@@ -19,7 +19,7 @@ from django.db.models import Avg, Count, F, Max, Q
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
-from fabula.accounts.models import User
+from fabula.accounts.models import Pseud, User
 from fabula.community import alerts, permissions
 from fabula.community.models import (
     Favourite,
@@ -39,6 +39,7 @@ from fabula.lib.db import insert, keep_ids_ahead
 from fabula.lib.html import looks_like_html, plain_to_html
 from fabula.lib.refusals import ActionRefused, FieldRefused, NotAllowed
 from fabula.lib.words import tidy_title
+from fabula.stories.actions.pseuds import signing_pseud
 from fabula.stories.models import Block, Chapter, Series, Story
 from fabula.stories.permissions import Viewer, is_author
 from fabula.taxonomy.models import Tag
@@ -147,8 +148,10 @@ def review_post(
     body: str = "",
     rating: int | None = None,
     ip: str = "",
+    pseud: Pseud | int | None = None,
 ) -> Review:
-    """A review of a story (optionally of one of its chapters) or of a series."""
+    """A review of a story (optionally of one of its chapters) or of a series. A member signs
+    it with one of their pseuds (`pseud`; None: their default); a guest with `name`."""
     if chapter is not None:
         story = chapter.story
     if (story is None) == (series is None):
@@ -167,6 +170,7 @@ def review_post(
         raise FieldRefused("Write a few words, or give a rating.", "body")
     if member is None and not name:
         raise FieldRefused("Guests give a name with their review.", "name")
+    signed = signing_pseud(member, pseud) if member is not None else None
     limits.REVIEWS.check(user, ip)
     if member is None:
         _spam_check(name=name, body=body, ip=ip, user=user)
@@ -176,7 +180,8 @@ def review_post(
         chapter=chapter,
         series=series,
         user=member,
-        name=member.pen_name if member else name,
+        pseud=signed,
+        name=signed.name if signed else name,
         body=body,
         rating=rating,
         created_at=when,
@@ -189,10 +194,14 @@ def review_post(
 
 
 @transaction.atomic
-def review_reply(*, parent: Review, user: User, body: str) -> Review:
-    """An answer in a review's thread; an author of the work answering is marked as such."""
+def review_reply(
+    *, parent: Review, user: User, body: str, pseud: Pseud | int | None = None
+) -> Review:
+    """An answer in a review's thread, signed with one of the member's pseuds (None: their
+    default); an author of the work answering is marked as such."""
     if not permissions.can_reply(user, parent):
         raise NotAllowed("Log in to answer a review.")
+    signed = signing_pseud(user, pseud)
     body = _clean_text(body, limit=MAX_REVIEW_CHARACTERS, what="reply")
     if not body:
         raise ActionRefused("A reply needs a few words.")
@@ -206,7 +215,8 @@ def review_reply(*, parent: Review, user: User, body: str) -> Review:
         series=root.series,
         parent=root,
         user=user,
-        name=user.pen_name,
+        pseud=signed,
+        name=signed.name,
         body=body,
         by_author=bool(story and is_author(user, story)),
         created_at=when,
@@ -444,6 +454,12 @@ def reviews_import(*, reviews: list[dict]) -> list[Review]:
     `created_at` (None: now). Call `reviews_recount` for the counts afterwards."""
     clean = sanitizer()
     rows = []
+    # A member's review is signed with their default pseud unless it names one.
+    defaults = dict(
+        Pseud.objects.filter(
+            user_id__in={v["user_id"] for v in reviews if v["user_id"]}, is_default=True
+        ).values_list("user_id", "pk")
+    )
     for values in reviews:
         created_at = values.get("created_at")
         row = Review(
@@ -453,6 +469,7 @@ def reviews_import(*, reviews: list[dict]) -> list[Review]:
             series_id=values["series_id"],
             parent_id=values.get("parent_id"),
             user_id=values["user_id"],
+            pseud_id=values.get("pseud_id") or defaults.get(values["user_id"]),
             name=values["name"],
             body=clean(values["body"]),
             rating=values["rating"],

@@ -9,6 +9,7 @@ from django import forms
 
 from fabula.conf.models import SiteSettings, site_settings
 from fabula.lib.text import refuse_control_characters
+from fabula.stories.forms import offer_pseuds
 
 
 def rating_choices() -> list[tuple[str, str]]:
@@ -35,8 +36,10 @@ class ReviewForm(forms.Form):
     # The honeypot: hidden from people by CSS and aria-hidden; robots fill every field they see.
     website = forms.CharField(label="Leave this empty", required=False)
 
-    def __init__(self, *args, guest: bool = False, **kwargs):
+    def __init__(self, *args, guest: bool = False, user=None, **kwargs):
         super().__init__(*args, **kwargs)
+        if user is not None:
+            offer_pseuds(self, user)
         choices = rating_choices()
         if choices:
             cast(forms.TypedChoiceField, self.fields["rating"]).choices = choices
@@ -55,6 +58,11 @@ class ReviewForm(forms.Form):
 
 class ReplyForm(forms.Form):
     body = forms.CharField(label="Your reply", widget=forms.Textarea(attrs={"rows": 4}))
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if user is not None:
+            offer_pseuds(self, user)
 
 
 class FavouriteForm(forms.Form):

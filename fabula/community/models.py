@@ -41,8 +41,16 @@ class Review(models.Model):
         on_delete=models.SET_NULL,
         related_name="reviews",
     )
+    pseud = models.ForeignKey(
+        "accounts.Pseud",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="reviews",
+        help_text="The member's pseud it is signed with (none for a guest).",
+    )
     name = models.CharField(
-        max_length=100, blank=True, help_text="A guest's name, or the pen name when written."
+        max_length=100, blank=True, help_text="A guest's name, or the pseud's name when written."
     )
     body = models.TextField(blank=True, help_text="Sanitised HTML; empty for a rating-only review.")
     rating = models.PositiveSmallIntegerField(

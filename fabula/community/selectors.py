@@ -41,6 +41,7 @@ def review_threads(reviews: QuerySet[Review]) -> QuerySet[Review]:
     """Top-level, visible reviews with their visible replies: two queries in all."""
     replies = (
         Review.objects.filter(hidden=False)
+        .select_related("pseud")
         .only(
             "id",
             "parent_id",
@@ -48,6 +49,9 @@ def review_threads(reviews: QuerySet[Review]) -> QuerySet[Review]:
             "chapter_id",
             "series_id",
             "user_id",
+            "pseud",
+            "pseud__user_id",
+            "pseud__name",
             "name",
             "body",
             "rating",
@@ -60,7 +64,7 @@ def review_threads(reviews: QuerySet[Review]) -> QuerySet[Review]:
     )
     return (
         reviews.filter(parent__isnull=True, hidden=False)
-        .select_related("chapter")
+        .select_related("chapter", "pseud")
         .defer("chapter__body", "chapter__notes", "chapter__end_notes")
         .prefetch_related(Prefetch("replies", queryset=replies))
     )

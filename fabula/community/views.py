@@ -184,7 +184,7 @@ def _review_form(
 ) -> HttpResponse:
     """The review form of a story, chapter or series, and its posting (through `post`)."""
     guest = not request.user.is_authenticated
-    form = ReviewForm(request.POST or None, guest=guest)
+    form = ReviewForm(request.POST or None, guest=guest, user=request.user)
     if request.method == "POST":
         if guest and form.is_spam_bot:
             return HttpResponse(
@@ -199,6 +199,7 @@ def _review_form(
                         "body": form.cleaned_data["body"],
                         "rating": form.cleaned_data.get("rating"),
                         "ip": client_address(request),
+                        "pseud": form.cleaned_data.get("pseud"),
                     }
                 )
             except FieldRefused as refusal:
@@ -250,10 +251,17 @@ def series_reviews(request, series_id):
 def review_reply(request, review_id):
     review = permissions.review_for(request, review_id)
     root = review.parent or review
-    form = ReplyForm(request.POST)
+    form = ReplyForm(request.POST, user=request.user)
     if not form.is_valid():
+        if "pseud" in form.errors:
+            raise ActionRefused("Sign your reply with one of your own pseuds.")
         raise ActionRefused("A reply needs a few words.")
-    reply = actions.review_reply(parent=root, user=request.user, body=form.cleaned_data["body"])
+    reply = actions.review_reply(
+        parent=root,
+        user=request.user,
+        body=form.cleaned_data["body"],
+        pseud=form.cleaned_data.get("pseud"),
+    )
     messages.success(request, "Your reply is posted.")
     return redirect(reply)
 

@@ -127,7 +127,7 @@ def _gather(story: Story, chapters: Sequence[Chapter]) -> Book:
         story=story,
         header=header,
         title=story.title,
-        authors=[user.pen_name for user in header.authors],
+        authors=[pseud.name for pseud in header.bylines],
         language=story.language or "en",
         url=url,
         identifier=f"urn:uuid:{uuid5(NAMESPACE_URL, url)}",

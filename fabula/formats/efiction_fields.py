@@ -63,13 +63,16 @@ def header_fields(
     date_format: str,
     extend_categories: bool = False,
     chapter_count: int | None = None,
+    pen_names_only: bool = False,
 ) -> HeaderFields:
     """The header values of a story. `chapter_count` defaults to the story's published chapters;
-    a page printing some chapters passes how many it prints."""
+    a page printing some chapters passes how many it prints. Authors are the pseuds the story
+    is signed with, or with `pen_names_only` the members' pen names (the legacy pages, frozen as
+    eFiction printed them)."""
     story = header.story
     return HeaderFields(
         title=story.title,
-        authors=pen_names(header.authors),
+        authors=pen_names(header.authors) if pen_names_only else pseud_names(header.bylines),
         categories=joined(
             (category_name(tag, extend=extend_categories) for tag in header.categories),
             empty=NO_CATEGORY,
@@ -97,6 +100,11 @@ def joined(names: Iterable[str], *, empty: str = NOTHING) -> str:
 def pen_names(users: Iterable) -> str:
     """Authors (main author, then co-authors) as eFiction credits them."""
     return ", ".join(user.pen_name for user in users)
+
+
+def pseud_names(pseuds: Iterable) -> str:
+    """The pseuds a story is signed with, credited as eFiction credited pen names."""
+    return ", ".join(pseud.name for pseud in pseuds)
 
 
 def yes_no(flag: bool) -> str:

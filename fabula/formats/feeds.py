@@ -157,8 +157,8 @@ def story_entry(site: Site, story: Story, links: list[Link] | None = None) -> En
         updated=story.updated_at or story.published_at or story.created_at,
         published=story.published_at,
         authors=[
-            Person(user.pen_name, site.link(reverse("author", args=[user.pk])) if user.pk else "")
-            for user in shown_authors(story, [credit.user for credit in credits])
+            Person(pseud.name, site.link(pseud.url) if pseud.url else "")
+            for pseud in shown_authors(story, [credit.pseud for credit in credits])
         ],
         links=[Link(site.link(path)), *(links or [])],
         content_html=_list_note(story) + _entry_html(story, tags),

@@ -205,7 +205,7 @@ def top_feed(site: Site, listed: QuerySet[Story], key: str, page_number: str | N
 
 
 def search_feed(site: Site, listed: QuerySet[Story], query: str, page_number: str | None) -> Feed:
-    """Stories whose title, summary or author's pen name holds every word of the query."""
+    """Stories whose title, summary or a byline's pseud holds every word of the query."""
     stories = listed
     for word in query.split()[:10]:
         stories = stories.filter(
@@ -213,7 +213,7 @@ def search_feed(site: Site, listed: QuerySet[Story], query: str, page_number: st
             | Q(summary__icontains=word)
             | Q(
                 pk__in=Story.objects.filter(
-                    credits__user__pen_name__icontains=word, anonymous=False
+                    credits__pseud__name__icontains=word, anonymous=False
                 ).values("pk")
             )
         )

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 
 from django.utils import timezone
 
-from fabula.accounts.models import User
+from fabula.accounts.models import Pseud, User
 from fabula.collections.actions import challenge_collection
 from fabula.conf.actions import site_settings_update
 from fabula.conf.markup import sanitize
@@ -151,10 +151,15 @@ def tag_import(
     return tag
 
 
-def members_import(*, members: list[User]) -> None:
-    """Write members with their ids and their password hashes as they are (already encoded)."""
+def members_import(*, members: list[User], pseuds: list[Pseud] | None = None) -> None:
+    """Write members with their ids and their password hashes as they are (already encoded),
+    and their pseuds (their user ids set; one default each). Without `pseuds`, each member
+    signs with one, the default: their pen name (as an eFiction member did)."""
     insert(members)
     keep_ids_ahead(User)
+    if pseuds is None:
+        pseuds = [Pseud(user_id=m.pk, name=m.pen_name, is_default=True) for m in members]
+    insert(pseuds)
 
 
 def challenge_import(

@@ -23,7 +23,9 @@ from pathlib import Path
 from typing import Any, Protocol
 
 FORMAT = "fabula-dump"
-VERSION = 1
+VERSION = 2
+# Versions this Fabula reads: 1 has no pseuds (each member signs with their pen name).
+READS = (1, 2)
 
 # In loading order: what a record refers to is loaded before it.
 KINDS = (
@@ -154,10 +156,10 @@ class Dump:
             raise DumpError(f"{path} is not valid JSON: {error}") from error
         if self.manifest.get("format") != FORMAT:
             raise DumpError(f"{path} is not a Fabula dump (format {self.manifest.get('format')!r})")
-        if self.manifest.get("version") != VERSION:
+        if self.manifest.get("version") not in READS:
             raise DumpError(
                 f"{path} is a version {self.manifest.get('version')} dump; "
-                f"this Fabula reads version {VERSION}"
+                f"this Fabula reads versions {', '.join(map(str, READS))}"
             )
         settings = self.folder / "settings.json"
         self.settings = (

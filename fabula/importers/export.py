@@ -14,7 +14,7 @@ from pathlib import Path
 
 from django.db.models import Max
 
-from fabula.accounts.models import User
+from fabula.accounts.models import Pseud, User
 from fabula.community.models import Favourite, Kudos, Review, Subscription
 from fabula.conf.models import site_settings
 from fabula.importers.actions import SETTINGS_FIELDS
@@ -64,7 +64,11 @@ def write_archive(
                 },
             )
         _tags(out)
+        pseuds: dict[int, list[Pseud]] = {}
+        for pseud in Pseud.objects.order_by("user_id", "-is_default", "pk"):
+            pseuds.setdefault(pseud.user_id, []).append(pseud)
         for user in User.objects.order_by("pk").iterator():
+            signs = pseuds.get(user.pk, [])
             out.add(
                 "members",
                 {
@@ -85,6 +89,13 @@ def write_archive(
                     "theme": user.theme,
                     "text_size": user.text_size,
                     "default_sort": user.default_sort,
+                    # Written only when the member has more than their pen name to sign with,
+                    # so dumps of archives that never used pseuds are as they were.
+                    **(
+                        {"pseuds": [{"name": p.name, "default": p.is_default} for p in signs]}
+                        if [(p.name, p.is_default) for p in signs] != [(user.pen_name, True)]
+                        else {}
+                    ),
                 },
             )
         for challenge in Challenge.objects.order_by("pk").prefetch_related("tags__kind"):
@@ -142,7 +153,7 @@ def write_archive(
                     ],
                 },
             )
-        for review in Review.objects.order_by("pk").iterator():
+        for review in Review.objects.order_by("pk").select_related("pseud", "user").iterator():
             out.add(
                 "reviews",
                 {
@@ -159,6 +170,14 @@ def write_archive(
                     "by_author": review.by_author,
                     "hidden": review.hidden,
                     "created_at": to_json_date(review.created_at),
+                    # Only when signed with another pseud than the pen name (as for stories).
+                    **(
+                        {"pseud": review.pseud.name}
+                        if review.pseud
+                        and review.user
+                        and review.pseud.name != review.user.pen_name
+                        else {}
+                    ),
                 },
             )
         for favourite in Favourite.objects.order_by("pk").iterator():
@@ -264,10 +283,15 @@ def _tags(out: DumpWriter) -> None:
 
 def _stories(out: DumpWriter) -> None:
     credits: dict[int, list[int]] = {}
-    for story_id, user_id in StoryAuthor.objects.order_by("story_id", "position").values_list(
-        "story_id", "user_id"
-    ):
+    signed: dict[int, list[str]] = {}
+    pseuds_used: set[int] = set()  # stories an author of which signs with another pseud
+    for story_id, user_id, pseud, pen_name in StoryAuthor.objects.order_by(
+        "story_id", "position"
+    ).values_list("story_id", "user_id", "pseud__name", "user__pen_name"):
         credits.setdefault(story_id, []).append(user_id)
+        signed.setdefault(story_id, []).append(pseud)
+        if pseud != pen_name:
+            pseuds_used.add(story_id)
     keys = {tag.pk: tag_key(tag) for tag in Tag.objects.select_related("kind")}
     tags: dict[int, list[str]] = {}
     for story_id, tag_id in StoryTag.objects.order_by("story_id", "position").values_list(
@@ -304,5 +328,6 @@ def _stories(out: DumpWriter) -> None:
                 # Written only when set, so dumps of archives that never used it are unchanged.
                 **({"reading_only": True} if story.reading_only else {}),
                 **({"locked": True} if story.locked else {}),
+                **({"pseuds": signed[story.pk]} if story.pk in pseuds_used else {}),
             },
         )

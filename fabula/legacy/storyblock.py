@@ -59,7 +59,7 @@ def story_block(
     if extend_categories:
         load_category_parents(header.categories)
     text = efiction_fields.header_fields(
-        header, date_format=date_format, extend_categories=extend_categories
+        header, date_format=date_format, extend_categories=extend_categories, pen_names_only=True
     )
     if links:
         characters = _characters(header.characters)

@@ -63,10 +63,14 @@ def _story_fields(story_ids: list[int]) -> dict[int, tuple[list[str], dict[str, 
     authors: dict[int, list[str]] = defaultdict(list)
     tags: dict[int, list[str]] = defaultdict(list)
     series: dict[int, list[str]] = defaultdict(list)
-    # A story signed "Anonymous" is found by that name only, until the reveal indexes it again.
+    # `author:` finds the pseud a story is signed with, and the account's pen name (the
+    # account's page names all its pseuds, so this tells nothing it does not). A story signed
+    # "Anonymous" is found by that name only, until the reveal indexes it again.
     credits = StoryAuthor.objects.filter(story_id__in=story_ids, story__anonymous=False)
-    for story_id, pen_name in credits.values_list("story_id", "user__pen_name"):
-        authors[story_id].append(pen_name)
+    for story_id, pseud, pen_name in credits.values_list(
+        "story_id", "pseud__name", "user__pen_name"
+    ):
+        authors[story_id].extend(dict.fromkeys([pseud, pen_name]))
     for story_id in Story.objects.filter(pk__in=story_ids, anonymous=True).values_list(
         "pk", flat=True
     ):

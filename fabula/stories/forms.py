@@ -15,7 +15,7 @@ from django.http import QueryDict
 from django.urls import reverse
 from django.utils import timezone
 
-from fabula.accounts.models import User
+from fabula.accounts.models import Pseud, User
 from fabula.lib.refusals import ActionRefused
 from fabula.lib.text import refuse_control_characters
 from fabula.lib.words import tidy_title
@@ -31,6 +31,25 @@ from fabula.taxonomy.models import Rating, Tag, TagKind
 def error_text(form: forms.BaseForm) -> str:
     """A form's errors as one message line (for pages that answer with a flash message)."""
     return " ".join(str(error) for errors in form.errors.values() for error in errors)
+
+
+def offer_pseuds(form: forms.BaseForm, user, *, label: str = "Sign as") -> None:
+    """Give `form` a first field `pseud`: which of the member's pseuds signs the work, their
+    default chosen. A member with one pseud gets no field (and signs with it). Only their own
+    pseuds are choices, so a crafted value is refused as an invalid choice; the actions refuse
+    another member's pseud too."""
+    if not user.is_authenticated or getattr(user, "several_pseuds", None) is False:
+        return  # a guest, or a member with one pseud (known without a query: the backend)
+    pseuds = list(Pseud.objects.filter(user=user))
+    if len(pseuds) < 2:
+        return
+    field = forms.TypedChoiceField(
+        label=label,
+        choices=[(p.pk, p.name) for p in pseuds],
+        coerce=int,
+        initial=next((p.pk for p in pseuds if p.is_default), pseuds[0].pk),
+    )
+    form.fields = {"pseud": field, **form.fields}
 
 
 class TagChoiceField(forms.ModelMultipleChoiceField):
@@ -262,7 +281,8 @@ class StoryForm(forms.Form):
 
 
 class NewStoryExtrasForm(forms.Form):
-    """What only a new story asks: co-authors to invite, a series."""
+    """What only a new story asks: the pseud it is signed with, co-authors to invite, a
+    series."""
 
     coauthors = forms.CharField(
         required=False,
@@ -276,6 +296,7 @@ class NewStoryExtrasForm(forms.Form):
     def __init__(self, *args, user: User, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
+        offer_pseuds(self, user)
         cast(forms.ModelChoiceField, self.fields["series"]).queryset = Series.objects.filter(
             owner=user
         ) | Series.objects.exclude(openness=Series.Openness.CLOSED)

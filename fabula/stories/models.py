@@ -150,6 +150,12 @@ class Byname:
     pk: None
     pen_name: str
 
+    @property
+    def name(self) -> str:  # as a pseud's, for bylines
+        return self.pen_name
+
+    url = ""  # no page: bylines print the name alone
+
 
 def shown_authors(story: Story, authors: list) -> list:
     """The authors every page, feed, download and API answer names for this story: its own,
@@ -163,12 +169,16 @@ def shown_chapter_author(chapter: Chapter):
 
 
 class StoryAuthor(models.Model):
-    """A credit on a story; position 0 is the main author, then co-authors in order."""
+    """A credit on a story; position 0 is the main author, then co-authors in order. Each is
+    signed with one of the member's pseuds (the byline shows it); `user` stays for who may edit
+    and for the legacy pages, which print the pen name."""
 
     story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="credits")
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="credits"
     )
+    # PROTECT: a pseud with works is deleted only after its works move (stories.actions.pseuds).
+    pseud = models.ForeignKey("accounts.Pseud", on_delete=models.PROTECT, related_name="credits")
     position = models.PositiveSmallIntegerField(default=0)
 
     class Meta:

@@ -30,7 +30,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 
-from fabula.accounts.models import User
+from fabula.accounts.models import Pseud, User
 from fabula.conf.models import site_settings
 from fabula.stories.models import (
     Block,
@@ -150,11 +150,16 @@ def can_view_story(user: Viewer, story: Story, *, members: bool = False) -> bool
     )
 
 
-def credited_stories(user: Viewer, stories: QuerySet[Story], author: User) -> QuerySet[Story]:
+def credited_stories(
+    user: Viewer, stories: QuerySet[Story], author: User, pseud: Pseud | None = None
+) -> QuerySet[Story]:
     """Of these stories, those an author page (or feed, or count) of `author` lists for this
-    reader: stories credited to them, but not those signed "Anonymous" (`Story.anonymous`),
-    which only the author themselves and moderators find there."""
-    credited = stories.filter(credits__user=author)
+    reader: stories credited to them (with `pseud`, signed with it), but not those signed
+    "Anonymous" (`Story.anonymous`), which only the author themselves and moderators find
+    there."""
+    credited = stories.filter(
+        credits__user=author, **({"credits__pseud": pseud} if pseud is not None else {})
+    )
     if is_moderator(user) or (user.is_authenticated and user.pk == author.pk):
         return credited
     return credited.filter(anonymous=False)
@@ -190,7 +195,7 @@ def check_view_story(
 _LOADS: dict[str, Callable[[QuerySet[Story]], QuerySet[Story]]] = {
     "rating": lambda stories: stories.select_related("rating"),
     "credits": lambda stories: stories.select_related("rating").prefetch_related(
-        Prefetch("credits", queryset=StoryAuthor.objects.select_related("user"))
+        Prefetch("credits", queryset=StoryAuthor.objects.select_related("user", "pseud"))
     ),
     "cards": with_listing_data,
 }

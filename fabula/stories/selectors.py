@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Prefetch, QuerySet
 
+from fabula.accounts.models import Pseud
 from fabula.stories.models import (
     Challenge,
     Chapter,
@@ -23,7 +24,7 @@ from fabula.taxonomy.models import Tag, TagKind
 def with_listing_data(stories: QuerySet[Story]) -> QuerySet[Story]:
     """Everything a story card shows (rating, authors, tags) in three more queries in all."""
     return stories.select_related("rating").prefetch_related(
-        Prefetch("credits", queryset=StoryAuthor.objects.select_related("user")),
+        Prefetch("credits", queryset=StoryAuthor.objects.select_related("user", "pseud")),
         Prefetch("story_tags", queryset=StoryTag.objects.select_related("tag__kind")),
     )
 
@@ -41,7 +42,8 @@ class StoryHeader:
     """What eFiction's story header shows, gathered once for every page and format."""
 
     story: Story
-    authors: list
+    authors: list  # the members credited (who may edit; the legacy pages print pen names)
+    bylines: list[Pseud]  # the pseuds they sign it with, in the same order
     categories: list[Tag]
     characters: list[Tag]
     class_lines: list[TagLine]
@@ -60,7 +62,7 @@ def story_header(story: Story, chapters: list[Chapter] | None = None) -> StoryHe
     credits = (
         list(story.credits.all())
         if _prefetched(story, "credits")
-        else list(story.credits.select_related("user"))
+        else list(story.credits.select_related("user", "pseud"))
     )
     story_tags = (
         list(story.story_tags.all())
@@ -77,6 +79,7 @@ def story_header(story: Story, chapters: list[Chapter] | None = None) -> StoryHe
     return StoryHeader(
         story=story,
         authors=shown_authors(story, [credit.user for credit in credits]),
+        bylines=shown_authors(story, [credit.pseud for credit in credits]),
         categories=by_role.get(TagKind.Role.CATEGORY, []),
         characters=by_role.get(TagKind.Role.CHARACTER, []),
         class_lines=[TagLine(kind, by_kind.get(kind.pk, [])) for kind in class_kinds],

@@ -15,6 +15,7 @@ from fabula.stories.views import (
     browse,
     curating,
     members,
+    pseuds,
     reading,
     wrangling,
 )
@@ -39,6 +40,7 @@ reader_urlpatterns = [
     path("authors/", authors.author_list, name="authors"),
     path("authors/<int:user_id>/", authors.author_detail, name="author"),
     path("authors/<int:user_id>/gifts/", authors.author_gifts, name="gifts"),
+    path("authors/<int:user_id>/pseuds/<int:pseud_id>/", authors.pseud_detail, name="pseud"),
     path("ratings/", browse.rating_list, name="ratings"),
     path("ratings/<int:rating_id>/", browse.rating_detail, name="browse-rating"),
     path("browse/<slug:slug>/", browse.kind_detail, name="browse-kind"),
@@ -51,6 +53,11 @@ reader_urlpatterns = [
 
 manage_urlpatterns = [
     path("manage/", authoring.my_stories, name="mine"),
+    path("manage/pseuds/", pseuds.pseud_list, name="pseuds"),
+    path("manage/pseuds/add/", pseuds.pseud_add, name="pseud-add"),
+    path("manage/pseuds/<int:pseud_id>/rename/", pseuds.pseud_rename, name="pseud-rename"),
+    path("manage/pseuds/<int:pseud_id>/default/", pseuds.pseud_make_default, name="pseud-default"),
+    path("manage/pseuds/<int:pseud_id>/delete/", pseuds.pseud_delete, name="pseud-delete"),
     path("manage/post/", authoring.story_new, name="new"),
     path("manage/stories/<int:story_id>/", authoring.story_manage, name="manage"),
     path("manage/stories/<int:story_id>/edit/", authoring.story_edit, name="edit"),

@@ -82,6 +82,7 @@ def test_every_read_declares_fields_and_honours_it(
         "position": 1,
         "tag_id": archive.fandom.pk,
         "user_id": author.pk,
+        "pseud_id": author.pseuds.get().pk,
         "series_id": series.pk,
         "challenge_id": challenge.pk,
         "name": "prolific-authors",

@@ -96,6 +96,7 @@ def test_no_read_shows_a_guest_any_secret(client, archive, secrets_and_public):
         "story_id": [public.pk, *(s.pk for s in secrets)],
         "position": [1, 2, 3],
         "user_id": [loner.pk],
+        "pseud_id": [loner.pseuds.get().pk],
         "series_id": [series.pk],
         "tag_id": [archive.fandom.pk, archive.jim.pk],
         "challenge_id": [challenge.pk],

@@ -19,7 +19,15 @@ def test_story_object_has_the_whole_header(client, archive, author, make_story):
     assert response.status_code == 200
     data = response.json()
     assert data["title"] == "Winter Light"
-    assert data["authors"] == [{"id": author.pk, "name": "Night Swept"}]
+    signed = author.pseuds.get()  # the byline: the member, and the pseud the story is signed with
+    assert data["authors"] == [
+        {
+            "id": author.pk,
+            "name": "Night Swept",
+            "pseud_id": signed.pk,
+            "url": f"http://testserver/authors/{author.pk}/pseuds/{signed.pk}/",
+        }
+    ]
     kinds = {line["kind"]: [t["name"] for t in line["tags"]] for line in data["tags"]}
     assert kinds == {"categories": ["The Office"], "characters": ["Jim"], "genres": ["Angst"]}
     assert data["counts"]["chapters"] == 2

@@ -49,8 +49,10 @@ def _panel(context, story, chapter=None) -> dict:
         "state": selectors.member_state(user, story),
         "is_author": is_author(user, story),
         "can_review": can_review,
-        "review_form": ReviewForm(guest=False) if can_review and user.is_authenticated else None,
-        "reply_form": ReplyForm() if user.is_authenticated else None,
+        "review_form": ReviewForm(guest=False, user=user)
+        if can_review and user.is_authenticated
+        else None,
+        "reply_form": ReplyForm(user=user) if user.is_authenticated else None,
         "here": request.get_full_path(),
     }
 

@@ -8,6 +8,7 @@ number (`docs/dump-format.md`, "Named records").
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import UTC, datetime
 
 from django.contrib.auth.hashers import make_password
@@ -17,7 +18,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.text import slugify
 
-from fabula.accounts.models import User
+from fabula.accounts.models import Pseud, User
 from fabula.community import actions as community
 from fabula.community.models import Review
 from fabula.conf.markup import sanitize
@@ -68,9 +69,11 @@ class Loader(Indexing):
             self.each("tag_kinds", self.tag_kinds)
             self.each("tags", self.tags)
             self.tag_synonyms()
+            # Names taken: pen names and pseuds (an imported member's pen name becomes a pseud).
             self.pen_names = set(
                 User.objects.annotate(n=Lower("pen_name")).values_list("n", flat=True)
-            )
+            ) | set(Pseud.objects.annotate(n=Lower("name")).values_list("n", flat=True))
+            self.pseud_names: dict[tuple[int, str], str] = {}
             self.each("members", self.members)
             self.each("challenges", self.challenges)
             self.each("stories", self.stories)
@@ -240,6 +243,7 @@ class Loader(Indexing):
         taken = _taken(User, items)
         new_ids = self.free_ids(User, sum(item.get("id") is None for item in items))
         refused, rows, names, renamed = {}, [], set(), []
+        pseuds: list[Pseud] = []
         for item in items:
             key = id_or_key(item)
             pen_name = normal_pen_name(item["pen_name"])
@@ -291,10 +295,66 @@ class Loader(Indexing):
                 )
             )
             self.record("members", key, rows[-1].pk)
-        imports.members_import(members=rows)
+            pseuds += self._pseuds(key, rows[-1], item, names, renamed)
+        imports.members_import(members=rows, pseuds=pseuds)
         self.pen_names |= names  # only once written: a batch written again renames nothing
         self.report.problems += renamed
         return refused
+
+    def _pseuds(
+        self, key, member: User, item: dict, names: set[str], renamed: list[str]
+    ) -> list[Pseud]:
+        """A member's pseuds (dump version 2), or one (older dumps, eFiction): the pen name,
+        their default. A name taken by another member gets "(imported KEY)" as a pen name
+        does; `pseud_names` remembers it for the stories signed with it."""
+        listed = item.get("pseuds") or [{"name": item["pen_name"], "default": True}]
+        if not any(p.get("default") for p in listed):
+            listed = [{**listed[0], "default": True}, *listed[1:]]
+        made, seen_default = [], False
+        for entry in listed:
+            is_default = bool(entry.get("default")) and not seen_default
+            seen_default |= is_default
+            name = normal_pen_name(entry["name"])
+            if name.lower() == member.pen_name.lower() or (
+                is_default and entry["name"] == item["pen_name"]
+            ):
+                name = member.pen_name  # the pen name, as renamed above if it had to be
+            elif name.lower() in self.pen_names or name.lower() in names or not name:
+                new = f"{name[:45]} (imported {key})"
+                renamed.append(f"members {key}: pseud {entry['name']!r} is taken; renamed {new!r}")
+                name = new
+            names.add(name.lower())
+            self.pseud_names[(member.pk, entry["name"].lower())] = name
+            made.append(Pseud(user_id=member.pk, name=name, is_default=is_default))
+        return made
+
+    def _signed(self, author_ids: list[int], names: list[str]) -> dict[int, int]:
+        """The pseud each author signs with (dump version 2: `pseuds`, names beside `authors`);
+        an author without one, or with one not found, signs with their default."""
+        found = self._pseud_ids(zip(author_ids, names, strict=False))
+        return {
+            author_id: found[(author_id, name)]
+            for author_id, name in zip(author_ids, names, strict=False)
+            if (author_id, name) in found
+        }
+
+    def _pseud_ids(self, signed: Iterable[tuple[int | None, str | None]]) -> dict:
+        """(member id, pseud name as the dump wrote it) -> that pseud's id, for those found, in
+        one query."""
+        wanted = {
+            (user_id, name): self.pseud_names.get((user_id, name.lower()), name)
+            for user_id, name in signed
+            if user_id and name
+        }
+        if not wanted:
+            return {}
+        ids = {
+            (user_id, name): pk
+            for pk, user_id, name in Pseud.objects.filter(
+                user_id__in={user_id for user_id, _ in wanted}, name__in=set(wanted.values())
+            ).values_list("pk", "user_id", "name")
+        }
+        return {key: ids[(key[0], name)] for key, name in wanted.items() if (key[0], name) in ids}
 
     def challenges(self, items: list[dict]) -> dict[str, str]:
         """A named challenge is found by title, or made."""
@@ -365,6 +425,7 @@ class Loader(Indexing):
                             created_at=from_json_date(item.get("created_at")) or timezone.now(),
                         ),
                         author_ids=author_ids,
+                        pseud_ids=self._signed(author_ids, item.get("pseuds") or []),
                         tag_ids=[t for t in map(self._tag_id, item.get("tags", [])) if t],
                         challenge_ids=[
                             c for c in map(self._challenge_id, item.get("challenges", [])) if c
@@ -499,6 +560,9 @@ class Loader(Indexing):
             if not rows:
                 break
             new_ids = self.free_ids(Review, sum(item.get("id") is None for item, *_ in rows))
+            signed = self._pseud_ids(
+                (self.new_id("members", item.get("user")), item.get("pseud")) for item, *_ in rows
+            )
             written = community.reviews_import(
                 reviews=[
                     dict(
@@ -508,6 +572,9 @@ class Loader(Indexing):
                         parent_id=parent_id,
                         chapter_id=self.new_id("chapters", item.get("chapter")),
                         user_id=self.new_id("members", item.get("user")),
+                        pseud_id=signed.get(
+                            (self.new_id("members", item.get("user")), item.get("pseud"))
+                        ),
                         name=item.get("name", ""),
                         body=item.get("body", ""),
                         rating=item.get("rating"),

@@ -23,6 +23,7 @@ from fabula.stories.actions.coauthors import (
     coauthor_decline,
     coauthor_invite,
     coauthor_remove,
+    credit_sign,
 )
 from fabula.stories.actions.gifts import (
     gift_give,
@@ -34,6 +35,14 @@ from fabula.stories.actions.gifts import (
 from fabula.stories.actions.imports import StoryImport, chapters_import, stories_import
 from fabula.stories.actions.members import account_delete
 from fabula.stories.actions.posting import story_post
+from fabula.stories.actions.pseuds import (
+    default_pseud,
+    pseud_add,
+    pseud_delete,
+    pseud_make_default,
+    pseud_rename,
+    signing_pseud,
+)
 from fabula.stories.actions.reads import read_marks_add
 from fabula.stories.actions.relations import (
     relation_add,
@@ -83,10 +92,16 @@ __all__ = [
     "coauthor_decline",
     "coauthor_invite",
     "coauthor_remove",
+    "credit_sign",
+    "default_pseud",
     "gift_give",
     "gift_refuse",
     "gifts_announce",
     "member_named",
+    "pseud_add",
+    "pseud_delete",
+    "pseud_make_default",
+    "pseud_rename",
     "read_marks_add",
     "relation_add",
     "relation_answer",
@@ -100,6 +115,7 @@ __all__ = [
     "series_delete",
     "series_remove_entry",
     "series_update",
+    "signing_pseud",
     "stories_import",
     "story_count_chapters",
     "story_create",

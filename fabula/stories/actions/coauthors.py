@@ -6,11 +6,12 @@ from django.db import transaction
 from django.db.models import Max
 from django.urls import reverse
 
-from fabula.accounts.models import User
+from fabula.accounts.models import Pseud, User
 from fabula.lib.changes import changed
 from fabula.lib.refusals import ActionRefused
 from fabula.notifications.actions import notify
 from fabula.notifications.models import Notification
+from fabula.stories.actions.pseuds import signing_pseud
 from fabula.stories.models import (
     CoauthorInvite,
     Story,
@@ -40,11 +41,14 @@ def coauthor_invite(*, story: Story, user: User, by: User) -> CoauthorInvite:
 
 
 @transaction.atomic
-def coauthor_accept(*, invite: CoauthorInvite) -> StoryAuthor:
+def coauthor_accept(*, invite: CoauthorInvite, pseud: Pseud | int | None = None) -> StoryAuthor:
+    """The invited member joins the story's credits, signed with their own `pseud` (None:
+    their default)."""
     story = invite.story
+    signed = signing_pseud(invite.user, pseud)
     position = (story.credits.aggregate(p=Max("position"))["p"] or 0) + 1
     credit, _ = StoryAuthor.objects.get_or_create(
-        story=story, user=invite.user, defaults={"position": position}
+        story=story, user=invite.user, defaults={"position": position, "pseud": signed}
     )
     invite.delete()
     changed(story=story)
@@ -63,6 +67,18 @@ def coauthor_remove(*, story: Story, user: User) -> None:
         raise ActionRefused("The main author cannot be removed; delete the story instead.")
     story.credits.filter(user=user).delete()
     changed(story=story)
+
+
+@transaction.atomic
+def credit_sign(*, story: Story, user: User, pseud: Pseud | int) -> StoryAuthor:
+    """`user` signs their credit on `story` with another of their own pseuds."""
+    credit = story.credits.filter(user=user).first()
+    if credit is None:
+        raise ActionRefused("You are not an author of this story.")
+    credit.pseud = signing_pseud(user, pseud)
+    credit.save(update_fields=["pseud"])
+    changed(story=story)
+    return credit
 
 
 # ---------------------------------------------------------------------------------------------

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from fabula.accounts.models import Pseud
 from fabula.conf.markup import sanitizer
 from fabula.lib.changes import changed
 from fabula.lib.db import insert, insert_rows, keep_ids_ahead
@@ -59,6 +60,9 @@ class StoryImport:
     author_ids: Sequence[int]
     tag_ids: Sequence[int] = ()
     challenge_ids: Sequence[int] = ()
+    # The pseud each author signs with, by member id; an author not named signs with their
+    # default pseud.
+    pseud_ids: Mapping[int, int] = field(default_factory=dict)
 
 
 def stories_import(*, stories: Sequence[StoryImport]) -> list[Story]:
@@ -80,10 +84,21 @@ def stories_import(*, stories: Sequence[StoryImport]) -> list[Story]:
             story.published_at = timezone.now()
         story.updated_at = story.updated_at or story.published_at
     created = [item.story for item in stories]
+    by_story = {item.story.pk: item.pseud_ids for item in stories}
     insert(created)
     keep_ids_ahead(Story)
+    defaults = dict(
+        Pseud.objects.filter(
+            user_id__in={pk for item in stories for pk in item.author_ids}, is_default=True
+        ).values_list("user_id", "pk")
+    )
     insert_rows(
-        StoryAuthor, ("story", "user", "position"), _in_order(stories, lambda s: s.author_ids)
+        StoryAuthor,
+        ("story", "user", "position", "pseud"),
+        [
+            (story_id, user_id, position, by_story[story_id].get(user_id) or defaults[user_id])
+            for story_id, user_id, position in _in_order(stories, lambda s: s.author_ids)
+        ],
     )
     insert_rows(StoryTag, ("story", "tag", "position"), _in_order(stories, lambda s: s.tag_ids))
     insert_rows(

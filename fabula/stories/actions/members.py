@@ -15,6 +15,7 @@ from fabula.accounts.actions import orphan_account
 from fabula.accounts.models import User
 from fabula.lib.changes import changed
 from fabula.lib.refusals import ActionRefused
+from fabula.stories.actions.pseuds import default_pseud
 from fabula.stories.actions.stories import story_delete
 from fabula.stories.models import Chapter, Series, Story, StoryAuthor
 
@@ -36,7 +37,7 @@ def account_delete(*, user: User, stories: Literal["delete", "orphan"]) -> None:
         elif orphan is None:
             story_delete(story=story)
         else:
-            story.credits.filter(user=user).update(user=orphan)
+            story.credits.filter(user=user).update(user=orphan, pseud=default_pseud(orphan))
             Chapter.objects.filter(story=story, author=user).update(author=orphan)
     # Chapters written for others' stories (round robins) stay, under the Orphan Account.
     if Chapter.objects.filter(author=user).exists():

@@ -13,11 +13,12 @@ from datetime import datetime
 
 from django.db import transaction
 
-from fabula.accounts.models import User
+from fabula.accounts.models import Pseud, User
 from fabula.lib.refusals import ActionRefused
 from fabula.stories.actions.chapters import chapter_post
 from fabula.stories.actions.coauthors import coauthor_invite
 from fabula.stories.actions.gifts import story_set_gifts
+from fabula.stories.actions.pseuds import signing_pseud
 from fabula.stories.actions.relations import relation_add
 from fabula.stories.actions.series import series_add_work
 from fabula.stories.actions.stories import story_create, story_submit
@@ -54,13 +55,15 @@ def story_post(
     relation_to: str = "",
     relation_title: str = "",
     publish: bool = False,
+    pseud: Pseud | int | None = None,
 ) -> Story:
     """`by` posts a story with its first chapter. `freeform` names free-form tags (made the first
     time they are used); `gifts` names who it is for (`story_set_gifts`), `relation_*` a related
     work (`relation_add`); `publish` submits it at once, else it stays a draft. The story's
-    `status` tells which: draft, pending (waits for staff) or published."""
+    `status` tells which: draft, pending (waits for staff) or published. `by` signs it with
+    `pseud` (one of theirs; None: their default)."""
     story = story_create(
-        authors=[by],
+        authors=[signing_pseud(by, pseud)],
         title=title,
         rating=rating,
         summary=summary,

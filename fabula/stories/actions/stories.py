@@ -9,7 +9,7 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 
-from fabula.accounts.models import User
+from fabula.accounts.models import Pseud, User
 from fabula.audit.actions import audit_record
 from fabula.conf.markup import sanitize
 from fabula.lib.changes import changed
@@ -17,6 +17,7 @@ from fabula.lib.db import keep_ids_ahead
 from fabula.lib.refusals import ActionRefused
 from fabula.lib.words import tidy_title
 from fabula.stories.actions.gifts import story_set_gifts
+from fabula.stories.actions.pseuds import default_pseud
 from fabula.stories.actions.relations import relation_add, story_links_announce
 from fabula.stories.languages import check_language
 from fabula.stories.models import (
@@ -34,7 +35,7 @@ from fabula.taxonomy.models import Rating, Tag
 @transaction.atomic
 def story_create(
     *,
-    authors: Sequence[User],
+    authors: Sequence[User | Pseud],
     title: str,
     rating: Rating,
     summary: str = "",
@@ -53,7 +54,8 @@ def story_create(
     read_count: int = 0,
     challenges: Sequence[Challenge] = (),
 ) -> Story:
-    """A new story credited to `authors` (main author first). It has no chapters yet."""
+    """A new story credited to `authors` (main author first), each a member (who signs with
+    their default pseud) or the pseud they sign with. It has no chapters yet."""
     if not authors:
         raise ActionRefused("A story needs at least one author.")
     title = clean_title(title)
@@ -80,8 +82,10 @@ def story_create(
     )
     if story_id is not None:
         keep_ids_ahead(Story)
+    signed = [author if isinstance(author, Pseud) else default_pseud(author) for author in authors]
     StoryAuthor.objects.bulk_create(
-        StoryAuthor(story=story, user=user, position=i) for i, user in enumerate(authors)
+        StoryAuthor(story=story, user_id=pseud.user_id, pseud=pseud, position=i)
+        for i, pseud in enumerate(signed)
     )
     story_set_tags(story=story, tags=tags)
     if challenges:

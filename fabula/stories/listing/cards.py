@@ -15,6 +15,7 @@ from datetime import timedelta
 
 from django.core.cache import cache
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.safestring import SafeString, mark_safe
@@ -28,8 +29,15 @@ CARD_CACHE_SECONDS = 24 * 3600  # rendered cards; their keys never go stale, thi
 
 @dataclass(frozen=True)
 class CardAuthor:
+    """A byline on a card: the member (`pk`) and the pseud they sign this story with."""
+
     pk: int
-    pen_name: str
+    pseud_id: int
+    name: str
+
+    @property
+    def url(self) -> str:
+        return reverse("pseud", args=[self.pk, self.pseud_id])
 
 
 @dataclass(frozen=True)
@@ -78,7 +86,7 @@ class Card:
             story.rating.name,
             self.is_new,
             site_settings().date_format,
-            [(author.pk, author.pen_name) for author in self.authors],
+            [(author.pk, author.pseud_id, author.name) for author in self.authors],
             [
                 (line.kind.name, line.kind.slug, [(tag.pk, tag.name) for tag in line.tags])
                 for line in self.tag_lines
@@ -94,7 +102,7 @@ class Card:
     def html(self) -> SafeString:
         """The card as HTML. Lists show the same cards again and again, and rendering one costs
         more than the queries behind it, so a card once rendered is kept in the cache under a
-        key drawn from everything it shows: an edit, a renamed tag or pen name makes a new key,
+        key drawn from everything it shows: an edit, a renamed tag or pseud makes a new key,
         never a stale card."""
         digest = hashlib.blake2b(repr(self.shown()).encode(), digest_size=12).hexdigest()
         key = f"card:{self.story.pk}:{digest}"
@@ -112,12 +120,12 @@ def make_cards(stories: Iterable[Story]) -> list[Card]:
     stories = list(stories)
     ids = [story.pk for story in stories]
     authors: dict[int, list[CardAuthor]] = defaultdict(list)
-    for story_id, user_id, pen_name in (
+    for story_id, user_id, pseud_id, name in (
         StoryAuthor.objects.filter(story_id__in=ids)
         .order_by("story_id", "position")
-        .values_list("story_id", "user_id", "user__pen_name")
+        .values_list("story_id", "user_id", "pseud_id", "pseud__name")
     ):
-        authors[story_id].append(CardAuthor(user_id, pen_name))
+        authors[story_id].append(CardAuthor(user_id, pseud_id, name))
     lines: dict[int, dict[int, CardTagLine]] = defaultdict(dict)
     kinds: dict[int, CardKind] = {}
     for story_id, tag_id, name, kind_id, kind_name, kind_slug, kind_order in (

@@ -67,8 +67,7 @@ def test_a_kept_card_never_shows_what_changed_since(client, make_story, author, 
     story = make_story(author, "First Title")
     assert "First Title" in html(client.get(reverse("browse")))
     Story.objects.filter(pk=story.pk).update(title="Second Title")
-    author.pen_name = "Renamed Author"
-    author.save()
+    author.pseuds.filter(is_default=True).update(name="Renamed Author")  # the byline's name
     archive.jim.name = "James"
     archive.jim.save()
     page = html(client.get(reverse("browse")))
@@ -145,7 +144,8 @@ def test_story_index_shows_the_efiction_header_and_contents(
     assert page.count('class="toc"') == 1 and "Coda" in page and "Thanks for reading." in page
     assert chapter_url(story.pk, 1) in page
     assert reverse("story-full", args=[story.pk]) in page
-    assert f'<a href="/authors/{coauthor.pk}/">Midnight Owl</a>' in page
+    signed = coauthor.pseuds.get()  # the byline leads to the pseud's page
+    assert f'<a href="/authors/{coauthor.pk}/pseuds/{signed.pk}/">Midnight Owl</a>' in page
 
 
 def test_chapter_page_has_jump_menu_notes_and_neighbours(client, make_story, author, archive):

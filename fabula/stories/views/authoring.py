@@ -147,6 +147,7 @@ def story_new(request):
                     coauthors=extras.cleaned_data["coauthors"],
                     series=extras.cleaned_data.get("series"),
                     **links.links(),
+                    pseud=extras.cleaned_data.get("pseud"),
                     publish=publish,
                 )
             except ActionRefused as error:

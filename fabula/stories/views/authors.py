@@ -1,12 +1,13 @@
-"""Members as readers meet them: the list of authors, an author's profile page and the
-stories given to them (their Gifts page)."""
+"""Members as readers meet them: the list of authors, an author's profile page (every pseud's
+work), a pseud's page (the work signed with it) and the stories given to them (their Gifts
+page)."""
 
 from __future__ import annotations
 
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 
-from fabula.accounts.models import User
+from fabula.accounts.models import Pseud, User
 from fabula.lib.serving import served
 from fabula.stories.listing.browsing import authors_with_counts
 from fabula.stories.listing.cards import make_cards
@@ -32,6 +33,17 @@ def author_list(request) -> HttpResponse:
 @served(*LIST_PARAMETERS)
 def author_detail(request, user_id: int) -> HttpResponse:
     author = get_object_or_404(User, pk=user_id)
+    return _author_page(request, author, None)
+
+
+@served(*LIST_PARAMETERS)
+def pseud_detail(request, user_id: int, pseud_id: int) -> HttpResponse:
+    pseud = get_object_or_404(Pseud.objects.select_related("user"), pk=pseud_id, user_id=user_id)
+    return _author_page(request, pseud.user, pseud)
+
+
+def _author_page(request, author: User, pseud: Pseud | None) -> HttpResponse:
+    """An account's page (`pseud` None: all its work) or one pseud's (the work it signs)."""
     viewer = request.user
     # Drafts and work awaiting validation are shown to their author and to moderators only.
     own_or_staff = is_moderator(viewer) or (viewer.is_authenticated and viewer.pk == author.pk)
@@ -40,14 +52,22 @@ def author_detail(request, user_id: int) -> HttpResponse:
         "stories/authors/author_detail.html",
         {
             "author": author,
+            "pseud": pseud,
+            "pseuds": list(author.pseuds.all()),
             "is_self": viewer.is_authenticated and viewer.pk == author.pk,
             "listing": story_page(
                 request,
-                lambda listed: credited_stories(viewer, listed, author),
+                lambda listed: credited_stories(viewer, listed, author, pseud),
                 default_sort="updated",
             ),
-            "unlisted": make_cards(unlisted_stories_of(author)) if own_or_staff else [],
-            "series": list(author.series.order_by("title")),
+            "unlisted": make_cards(
+                unlisted_stories_of(author).filter(
+                    **({"credits__pseud": pseud} if pseud is not None else {})
+                )
+            )
+            if own_or_staff
+            else [],
+            "series": list(author.series.order_by("title")) if pseud is None else [],
         },
     )
 

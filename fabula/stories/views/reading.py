@@ -212,6 +212,7 @@ def _chapter(request, story_id: int, chapter_id: int) -> HttpResponse:
         {
             "story": story,
             "authors": shown_authors(story, [credit.user for credit in story.credits.all()]),
+            "bylines": shown_authors(story, [credit.pseud for credit in story.credits.all()]),
             "chapter": current,
             "chapters": chapters,
             "number": index + 1,
