@@ -93,6 +93,7 @@ manage_urlpatterns = [
         name="coauthor-remove",
     ),
     path("manage/stories/<int:story_id>/leave/", authoring.story_leave, name="leave"),
+    path("manage/stories/<int:story_id>/sign/", authoring.story_sign, name="sign"),
     path(
         "manage/invites/<int:invite_id>/<str:answer>/",
         authoring.invite_answer,

@@ -86,7 +86,7 @@ class Card:
             story.rating.name,
             self.is_new,
             site_settings().date_format,
-            [(author.pk, author.pseud_id, author.name) for author in self.authors],
+            [(author.pk, author.url, author.name) for author in self.authors],
             [
                 (line.kind.name, line.kind.slug, [(tag.pk, tag.name) for tag in line.tags])
                 for line in self.tag_lines

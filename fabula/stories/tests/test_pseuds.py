@@ -317,3 +317,39 @@ def test_feeds_opds_downloads_and_the_api_show_the_pseud(client, author, make_st
     assert [s["id"] for s in found["results"]] == [story.pk]
     profile = client.get(f"/api/v1/authors/{author.pk}").json()
     assert [p["name"] for p in profile["pseuds"]] == ["Night Swept", "Harbour Light"]
+
+
+def test_an_author_changes_the_pseud_a_story_is_signed_with(
+    client, author, other_author, make_story
+):
+    story = make_story(author, "Tidewater")
+    client.force_login(author)
+    manage = reverse("stories:manage", args=[story.pk])
+    assert 'name="pseud"' not in _page(client, manage)  # one pseud: nothing to choose
+    pen = actions.pseud_add(user=author, name="Harbour Light")
+    assert 'name="pseud"' in _page(client, manage)
+    theirs = other_author.pseuds.get()
+    for bad in (str(theirs.pk), "nonsense", ""):
+        response = client.post(
+            reverse("stories:sign", args=[story.pk]), {"pseud": bad}, follow=True
+        )
+        assert "one of your own pseuds" in html.unescape(response.content.decode()), bad
+        assert story.credits.get().pseud == author.pseuds.get(is_default=True)
+    client.post(reverse("stories:sign", args=[story.pk]), {"pseud": str(pen.pk)})
+    assert story.credits.get().pseud == pen
+    assert _pseud_link(pen) in _page(client, reverse("story", args=[story.pk]))
+
+
+def test_accepting_an_invitation_chooses_the_coauthors_pseud(client, author, coauthor, make_story):
+    story = make_story(author, "Tidewater")
+    invite = actions.coauthor_invite(story=story, user=coauthor, by=author)
+    mine = actions.pseud_add(user=coauthor, name="Second Pen")
+    client.force_login(coauthor)
+    page = _page(client, reverse("stories:mine"))
+    assert f'<option value="{mine.pk}">Second Pen</option>' in page
+    accept = reverse("stories:invite-answer", args=[invite.pk, "accept"])
+    response = client.post(accept, {"pseud": str(author.pseuds.get().pk)}, follow=True)
+    assert "one of your own pseuds" in html.unescape(response.content.decode())
+    assert not story.credits.filter(user=coauthor).exists()
+    client.post(accept, {"pseud": str(mine.pk)})
+    assert story.credits.get(user=coauthor).pseud == mine

@@ -19,6 +19,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from fabula.accounts.models import Pseud
 from fabula.lib.refusals import ActionRefused
 from fabula.stories import actions
 from fabula.stories.forms import (
@@ -118,6 +119,7 @@ def my_stories(request):
             "waiting_entries": desk.waiting_entries,
             "relations_to_answer": relations_to_answer(request.user),
             "can_post": can_post(request.user),
+            "my_pseuds": _pseuds_to_choose(request.user) if desk.invites else [],
         },
     )
 
@@ -202,8 +204,47 @@ def story_manage(request, story_id):
             "schedule_form": ScheduleForm(),
             "gifts": story.gifts.filter(refused_at__isnull=True).select_related("recipient"),
             "relations": story.relations.select_related("original"),
+            "my_pseuds": _pseuds_to_choose(request.user),
         },
     )
+
+
+def _pseuds_to_choose(user) -> list[Pseud]:
+    """The member's pseuds when they have a choice to make, else none (no query for a member
+    with one: the backend knows)."""
+    if getattr(user, "several_pseuds", True) is False:
+        return []
+    pseuds = list(Pseud.objects.filter(user=user))
+    return pseuds if len(pseuds) > 1 else []
+
+
+def _pseud_asked(request) -> int | None:
+    """The pseud a form names (`pseud`), or None for the member's default; a value that is no
+    number is refused as another member's would be."""
+    value = request.POST.get("pseud", "")
+    if not value:
+        return None
+    try:
+        return int(value)
+    except ValueError:
+        raise ActionRefused("Choose one of your own pseuds.") from None
+
+
+@login_required
+@require_POST
+def story_sign(request, story_id):
+    """The member signs their own credit on the story with another of their pseuds."""
+    story = story_for(request, story_id, need=can_edit_story, load="credits")
+    try:
+        pseud = _pseud_asked(request)
+        if pseud is None:
+            raise ActionRefused("Choose one of your own pseuds.")
+        credit = actions.credit_sign(story=story, user=request.user, pseud=pseud)
+    except ActionRefused as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, f"You sign “{story.title}” as {credit.pseud.name}.")
+    return redirect(_manage_url(story))
 
 
 @login_required
@@ -441,8 +482,12 @@ def invite_answer(request, invite_id, answer):
     if answer not in ("accept", "decline") or not can_answer_invite(request.user, invite):
         raise Http404("No such invitation.")
     if answer == "accept":
-        actions.coauthor_accept(invite=invite)
-        messages.success(request, f"You are now a co-author of “{invite.story.title}”.")
+        try:
+            actions.coauthor_accept(invite=invite, pseud=_pseud_asked(request))
+        except ActionRefused as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, f"You are now a co-author of “{invite.story.title}”.")
     else:
         actions.coauthor_decline(invite=invite)
         messages.info(request, "Invitation declined.")
