@@ -36,6 +36,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.urls.resolvers import RegexPattern
 
+from fabula.accounts.models import Pseud
 from fabula.api.tests.helpers import bearer
 from fabula.community import actions as community
 from fabula.community.toplists import TITLES as TOPLISTS
@@ -84,6 +85,7 @@ PARAMETERS: dict[str, list[str]] = {
     "story_id": ["story", "other_story"],
     "chapter_id": ["chapter", "other_chapter"],
     "user_id": ["author", "member"],
+    "pseud_id": ["pseud"],
     "tag_id": ["tag"],
     "rating_id": ["rating"],
     "series_id": ["series"],
@@ -238,6 +240,9 @@ def _locked_story(archive, author, coauthor, reader, other_author, make_story) -
             "other_chapter": list(public.chapters.values_list("pk", flat=True)),
             "author": [author.pk, coauthor.pk],
             "member": [reader.pk, other_author.pk],
+            "pseud": list(
+                Pseud.objects.filter(user__in=[author, coauthor]).values_list("pk", flat=True)
+            ),
             "tag": [
                 freeform.pk,
                 *(t.pk for t in [archive.fandom, archive.subfandom, archive.pam, archive.humor]),
