@@ -648,6 +648,42 @@ def reading_list_create(*, owner: User, name: str, public: bool = False) -> Read
     return reading_list
 
 
+def reading_list_import(
+    *,
+    list_id: int | None,
+    owner_id: int,
+    name: str,
+    public: bool,
+    created_at: datetime | None,
+    updated_at: datetime | None,
+    entries: list[tuple[int, int, str, datetime | None]],
+) -> ReadingList:
+    """A list as a dump has it, with its id while free and its entries (story id, position,
+    note, added at), each note cleaned as `reading_list_add` cleans one."""
+    now = timezone.now()
+    reading_list = ReadingList.objects.create(
+        id=list_id,
+        owner_id=owner_id,
+        name=name,
+        public=public,
+        created_at=created_at or now,
+        updated_at=updated_at or now,
+    )
+    if list_id is not None:
+        keep_ids_ahead(ReadingList)
+    ReadingListEntry.objects.bulk_create(
+        ReadingListEntry(
+            reading_list=reading_list,
+            story_id=story_id,
+            position=position,
+            note=_as_html(note),
+            added_at=added_at or now,
+        )
+        for story_id, position, note, added_at in entries
+    )
+    return reading_list
+
+
 @transaction.atomic
 def reading_list_update(*, reading_list: ReadingList, name: str, public: bool) -> ReadingList:
     """Rename the list and make it public or private."""

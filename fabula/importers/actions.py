@@ -10,6 +10,7 @@ kudos and subscriptions by `community.actions` (`reviews_import` ...).
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime
 
 from django.utils import timezone
 
@@ -21,7 +22,7 @@ from fabula.conf.models import SiteSettings
 from fabula.importers.models import ImportRecord
 from fabula.lib.changes import changed
 from fabula.lib.db import insert, insert_rows, keep_ids_ahead
-from fabula.stories.models import Challenge
+from fabula.stories.models import Challenge, Gift, StoryRelation
 from fabula.taxonomy.actions import tag_number
 from fabula.taxonomy.models import Rating, Tag, TagKind
 
@@ -188,3 +189,49 @@ def challenge_import(
 def tag_set_synonym(*, tag: Tag, synonym_of: Tag) -> None:
     Tag.objects.filter(pk=tag.pk).update(synonym_of=synonym_of)
     changed()
+
+
+def gift_import(
+    *,
+    story_id: int,
+    recipient_id: int | None,
+    name: str = "",
+    refused_at: datetime | None = None,
+    announced_at: datetime | None = None,
+    created_at: datetime | None = None,
+) -> Gift:
+    """A gift as the archive had it: nobody is told again (the recipient heard of it then)."""
+    return Gift.objects.create(
+        story_id=story_id,
+        recipient_id=recipient_id,
+        name="" if recipient_id else name,
+        refused_at=refused_at,
+        announced_at=announced_at,
+        created_at=created_at or timezone.now(),
+    )
+
+
+def relation_import(
+    *,
+    story_id: int,
+    kind: str,
+    original_id: int | None,
+    url: str = "",
+    title: str = "",
+    answer: str = StoryRelation.Answer.WAITING,
+    announced_at: datetime | None = None,
+    answered_at: datetime | None = None,
+    created_at: datetime | None = None,
+) -> StoryRelation:
+    """A related work with the answer it had; nobody is asked again."""
+    return StoryRelation.objects.create(
+        story_id=story_id,
+        kind=kind,
+        original_id=original_id,
+        url="" if original_id else url,
+        title=title,
+        answer=answer,
+        announced_at=announced_at,
+        answered_at=answered_at,
+        created_at=created_at or timezone.now(),
+    )

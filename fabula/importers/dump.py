@@ -41,6 +41,10 @@ KINDS = (
     "favourites",
     "kudos",
     "subscriptions",
+    # Added after version 1's first kinds: a dump without their files loads as before.
+    "gifts",
+    "relations",
+    "reading_lists",
 )
 
 

@@ -15,11 +15,27 @@ from pathlib import Path
 from django.db.models import Max
 
 from fabula.accounts.models import Pseud, User
-from fabula.community.models import Favourite, Kudos, Review, Subscription
+from fabula.community.models import (
+    Favourite,
+    Kudos,
+    ReadingList,
+    ReadingListEntry,
+    Review,
+    Subscription,
+)
 from fabula.conf.models import site_settings
 from fabula.importers.actions import SETTINGS_FIELDS
 from fabula.importers.dump import DumpWriter, to_json_date
-from fabula.stories.models import Challenge, Chapter, Series, Story, StoryAuthor, StoryTag
+from fabula.stories.models import (
+    Challenge,
+    Chapter,
+    Gift,
+    Series,
+    Story,
+    StoryAuthor,
+    StoryRelation,
+    StoryTag,
+)
 from fabula.taxonomy.models import Rating, Tag, TagKind
 
 EPOCH = datetime(2000, 1, 1, tzinfo=UTC)  # an empty archive's `written_at`
@@ -210,7 +226,66 @@ def write_archive(
                     "created_at": to_json_date(subscription.created_at),
                 },
             )
+        _gifts_and_relations(out)
+        _reading_lists(out)
     return out
+
+
+def _reading_lists(out: DumpWriter) -> None:
+    entries: dict[int, list[dict]] = {}
+    for entry in ReadingListEntry.objects.order_by("reading_list_id", "position", "pk"):
+        entries.setdefault(entry.reading_list_id, []).append(
+            {
+                "story": entry.story_id,
+                "position": entry.position,
+                "note": entry.note,
+                "added_at": to_json_date(entry.added_at),
+            }
+        )
+    for reading_list in ReadingList.objects.order_by("pk").iterator():
+        out.add(
+            "reading_lists",
+            {
+                "id": reading_list.pk,
+                "owner": reading_list.owner_id,
+                "name": reading_list.name,
+                "public": reading_list.public,
+                "created_at": to_json_date(reading_list.created_at),
+                "updated_at": to_json_date(reading_list.updated_at),
+                "entries": entries.get(reading_list.pk, []),
+            },
+        )
+
+
+def _gifts_and_relations(out: DumpWriter) -> None:
+    """Written in row order, which a restore keeps (it loads them in file order)."""
+    for gift in Gift.objects.order_by("pk").iterator():
+        out.add(
+            "gifts",
+            {
+                "story": gift.story_id,
+                "recipient": gift.recipient_id,
+                "name": gift.name,
+                "refused_at": to_json_date(gift.refused_at),
+                "announced_at": to_json_date(gift.announced_at),
+                "created_at": to_json_date(gift.created_at),
+            },
+        )
+    for relation in StoryRelation.objects.order_by("pk").iterator():
+        out.add(
+            "relations",
+            {
+                "story": relation.story_id,
+                "kind": relation.kind,
+                "original": relation.original_id,
+                "url": relation.url,
+                "title": relation.title,
+                "answer": relation.answer,
+                "announced_at": to_json_date(relation.announced_at),
+                "answered_at": to_json_date(relation.answered_at),
+                "created_at": to_json_date(relation.created_at),
+            },
+        )
 
 
 def _as_of() -> datetime:
@@ -228,6 +303,12 @@ def _as_of() -> datetime:
             (Favourite, "created_at"),
             (Kudos, "created_at"),
             (Subscription, "created_at"),
+            (Gift, "created_at"),
+            (Gift, "refused_at"),
+            (StoryRelation, "created_at"),
+            (StoryRelation, "answered_at"),
+            (ReadingList, "updated_at"),
+            (ReadingListEntry, "added_at"),
         )
     ]
     return max((value for value in newest if value is not None), default=EPOCH)

@@ -20,7 +20,7 @@ from django.utils.text import slugify
 
 from fabula.accounts.models import Pseud, User
 from fabula.community import actions as community
-from fabula.community.models import Review
+from fabula.community.models import ReadingList, Review
 from fabula.conf.markup import sanitize
 from fabula.importers import actions as imports
 from fabula.importers.dump import KINDS, from_json_date
@@ -32,7 +32,7 @@ from fabula.lib.weblinks import web_address
 from fabula.lib.words import normal_pen_name, tidy_title
 from fabula.search import indexing
 from fabula.stories import actions
-from fabula.stories.models import Challenge, Chapter, Series, Status, Story
+from fabula.stories.models import Challenge, Chapter, Series, Status, Story, StoryRelation
 from fabula.taxonomy.models import Rating, Tag, TagKind
 
 LEVELS = {"admin": User.Level.ADMIN, "moderator": User.Level.MODERATOR}
@@ -48,6 +48,16 @@ def _taken(model, items: list[dict]) -> set[int]:
 def _favourite_key(item: dict) -> str:
     target = next(f for f in ("story", "author", "series") if item.get(f) is not None)
     return f"{item['user']}:{target}:{item[target]}"
+
+
+def _gift_key(item: dict) -> str:
+    to = f"member:{item['recipient']}" if item.get("recipient") else f"name:{item.get('name')}"
+    return f"{item['story']}:{to}"
+
+
+def _relation_key(item: dict) -> str:
+    to = f"story:{item['original']}" if item.get("original") else f"url:{item.get('url')}"
+    return f"{item['story']}:{to}"
 
 
 def _kudos_key(item: dict) -> str:
@@ -96,6 +106,9 @@ class Loader(Indexing):
             self.each("kudos", self.kudos, key=_kudos_key)
             self.each("subscriptions", self.subscriptions, key=_favourite_key)
             community.favourites_recount(story_ids=self.written("stories"))
+            self.each("gifts", self.gifts, key=_gift_key)
+            self.each("relations", self.relations, key=_relation_key)
+            self.each("reading_lists", self.reading_lists)
         return self.report
 
     # --- what the converter said, and the settings ------------------------------------------
@@ -645,6 +658,111 @@ class Loader(Indexing):
                 created_at=from_json_date(item.get("created_at")),
             )
             self.record("kudos", _kudos_key(item), None)
+        return refused
+
+    # --- gifts and related works ------------------------------------------------------------
+
+    def gifts(self, items: list[dict]) -> dict[str, str]:
+        refused = {}
+        for item in items:
+            key = _gift_key(item)
+            story_id = self.new_id("stories", item["story"])
+            recipient_id = self.new_id("members", item.get("recipient"))
+            name = (item.get("name") or "").strip()[:100]
+            if story_id is None:
+                refused[key] = f"its story {item['story']} was not imported"
+            elif item.get("recipient") and recipient_id is None:
+                refused[key] = f"its recipient {item['recipient']} was not imported"
+            elif recipient_id is None and not name:
+                refused[key] = "it names no recipient"
+            else:
+                imports.gift_import(
+                    story_id=story_id,
+                    recipient_id=recipient_id,
+                    name=name,
+                    refused_at=from_json_date(item.get("refused_at")),
+                    announced_at=from_json_date(item.get("announced_at")),
+                    created_at=from_json_date(item.get("created_at")),
+                )
+                self.record("gifts", key, None)
+        return refused
+
+    def relations(self, items: list[dict]) -> dict[str, str]:
+        refused = {}
+        for item in items:
+            key = _relation_key(item)
+            story_id = self.new_id("stories", item["story"])
+            original_id = self.new_id("stories", item.get("original"))
+            url = None if item.get("original") else web_address(item.get("url", ""))
+            if story_id is None:
+                refused[key] = f"its story {item['story']} was not imported"
+            elif item.get("kind") not in StoryRelation.Kind.values:
+                refused[key] = f"its kind {item.get('kind')!r} is not one Fabula knows"
+            elif item.get("answer", "waiting") not in StoryRelation.Answer.values:
+                refused[key] = f"its answer {item.get('answer')!r} is not one Fabula knows"
+            elif item.get("original") and original_id is None:
+                refused[key] = f"its original {item['original']} was not imported"
+            elif not item.get("original") and not url:
+                refused[key] = f"its address {item.get('url')!r} is no web address"
+            elif original_id == story_id:
+                refused[key] = "it names itself as its original"
+            else:
+                imports.relation_import(
+                    story_id=story_id,
+                    kind=item["kind"],
+                    original_id=original_id,
+                    url=url or "",
+                    title=(item.get("title") or "")[:200],
+                    answer=item.get("answer", StoryRelation.Answer.WAITING),
+                    announced_at=from_json_date(item.get("announced_at")),
+                    answered_at=from_json_date(item.get("answered_at")),
+                    created_at=from_json_date(item.get("created_at")),
+                )
+                self.record("relations", key, None)
+        return refused
+
+    def reading_lists(self, items: list[dict]) -> dict[str, str]:
+        """A list keeps its id while free (its address); an entry whose story was not imported
+        is left out, and the report says so."""
+        taken = _taken(ReadingList, items)
+        refused, left_out = {}, []
+        for item in items:
+            key = str(id_or_key(item))
+            owner_id = self.new_id("members", item.get("owner"))
+            if item.get("id") in taken:
+                refused[key] = "its id is taken by another reading list"
+                continue
+            if owner_id is None:
+                refused[key] = f"its owner {item.get('owner')} was not imported"
+                continue
+            entries = []
+            for position, entry in enumerate(item.get("entries", [])):
+                story_id = self.new_id("stories", entry.get("story"))
+                if story_id is None:
+                    left_out.append(
+                        f"reading_lists {key}: its entry for story {entry.get('story')} was "
+                        "left out: that story was not imported"
+                    )
+                    continue
+                entries.append(
+                    (
+                        story_id,
+                        entry.get("position", position),
+                        entry.get("note") or "",
+                        from_json_date(entry.get("added_at")),
+                    )
+                )
+            reading_list = community.reading_list_import(
+                list_id=item.get("id"),
+                owner_id=owner_id,
+                name=(item.get("name") or "").strip()[:100] or "Reading list",
+                public=bool(item.get("public", False)),
+                created_at=from_json_date(item.get("created_at")),
+                updated_at=from_json_date(item.get("updated_at")),
+                entries=entries,
+            )
+            self.record("reading_lists", key, reading_list.pk)
+        self.report.problems += left_out  # once written: a batch written again adds none
         return refused
 
 
