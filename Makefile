@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/fabula
 
-.PHONY: run test test-sqlite test-postgres lint install bench bench-quick cluster clean
+.PHONY: run test test-sqlite test-postgres lint install messages bench bench-quick cluster clean
 
 $(BIN)/fabula: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +35,17 @@ test-sqlite: install
 # The cluster tests start databases of their own: once, with the SQLite run, is enough.
 test-postgres: install
 	DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest -m "not cluster"
+
+## make messages: the interface's catalogues (fabula/locale) brought up to date with the sources
+## (makemessages needs GNU gettext's xgettext), then compiled to the .mo files that are committed
+## (polib: no msgfmt needed). Legacy eFiction pages stay English and are not read.
+LOCALES := de es fr ar
+messages: install
+	$(BIN)/fabula makemessages $(addprefix -l ,$(LOCALES)) -d django --no-obsolete --add-location=file \
+	  --ignore='tests/*' --ignore='*/tests/*' --ignore='bench/*' --ignore='docs/*' --ignore='var/*' \
+	  --ignore='fabula/legacy/*' --ignore='fabula/templates/legacy/*' --ignore='fabula/test.py' \
+	  --ignore='fabula/templates/formats/story.html'
+	$(BIN)/python -m fabula.lib.catalogues
 
 ## make bench: every speed target in one table (bench/report.py, long); bench-quick: small, short
 bench: install

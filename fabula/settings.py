@@ -82,6 +82,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # After authentication: a member's own language comes before the browser's.
+    "fabula.lib.languages.LanguageMiddleware",
     "fabula.lib.limits.RateLimitMiddleware",
     # After authentication (members are never counted), before any page is built.
     "fabula.lib.scraper_gate.ScraperGate",
@@ -105,6 +107,7 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "fabula.conf.context_processors.site",
@@ -307,6 +310,17 @@ CONTENT_SECURITY_POLICY = {
 }
 
 LANGUAGE_CODE = "en"
+# The interface's languages (a story's own language is Story.language, apart from these). A
+# browser's Accept-Language chooses among them, then the footer's switcher (a cookie for a guest)
+# or a member's preference (fabula/lib/languages.py). Adding one: README, "Languages".
+LANGUAGES = [
+    ("en", "English"),
+    ("de", "Deutsch"),
+    ("es", "Español"),
+    ("fr", "Français"),
+    ("ar", "العربية"),
+]
+LOCALE_PATHS = [PACKAGE_DIR / "locale"]
 TIME_ZONE = os.environ.get("TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True

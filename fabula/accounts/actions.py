@@ -7,7 +7,9 @@ account) decides what becomes of the member's stories, so it is a story workflow
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from fabula.accounts.models import Pseud, User
 from fabula.conf.actions import site_settings_update
@@ -24,13 +26,13 @@ ORPHAN_PEN_NAME = "Orphan Account"
 def member_register(*, pen_name: str, email: str, password: str) -> User:
     pen_name = normal_pen_name(pen_name)
     if invisible_character(pen_name):
-        raise ActionRefused("A pen name cannot hold invisible characters.")
+        raise ActionRefused(_("A pen name cannot hold invisible characters."))
     # A pen name becomes the member's first pseud, so another member's pseud takes it too.
     if (
         User.objects.filter(pen_name__iexact=pen_name).exists()
         or Pseud.objects.filter(name__iexact=pen_name).exists()
     ):
-        raise ActionRefused(f"The pen name “{pen_name}” is taken.")
+        raise ActionRefused(_("The pen name “%(pen_name)s” is taken.") % {"pen_name": pen_name})
     return User.objects.create_user(pen_name, email, password)
 
 
@@ -51,7 +53,7 @@ def archive_setup(
 def profile_update(*, user: User, real_name: str, email: str, bio: str, website: str) -> None:
     address = web_address(website)
     if address is None:
-        raise ActionRefused("A web site's address starts with http:// or https://.")
+        raise ActionRefused(_("A web site's address starts with http:// or https://."))
     user.real_name = real_name.strip()
     user.email = User.objects.normalize_email(email.strip())
     user.bio = sanitize(bio)
@@ -68,14 +70,30 @@ def preferences_update(
     text_size: int,
     default_sort: str,
     alerts: str,
+    language: str = "",
 ) -> None:
     """The member's preferences, one page of them (alerts included: `fabula.notifications`
     reads `alerts` to decide what it emails)."""
     if alerts not in User.Alerts.values:
-        raise ActionRefused("Alerts are 'immediate', 'daily' or 'off'.")
+        raise ActionRefused(_("Alerts are 'immediate', 'daily' or 'off'."))
+    _check_language(language)
     user.age_consent, user.theme, user.text_size = age_consent, theme, text_size
-    user.default_sort, user.alerts = default_sort, alerts
-    user.save(update_fields=["age_consent", "theme", "text_size", "default_sort", "alerts"])
+    user.default_sort, user.alerts, user.language = default_sort, alerts, language
+    user.save(
+        update_fields=["age_consent", "theme", "text_size", "default_sort", "alerts", "language"]
+    )
+
+
+def language_choose(*, user: User, language: str) -> None:
+    """The interface's language for this member on every device ("": the browser's)."""
+    _check_language(language)
+    user.language = language
+    user.save(update_fields=["language"])
+
+
+def _check_language(language: str) -> None:
+    if language and language not in dict(settings.LANGUAGES):
+        raise ActionRefused(_("There is no interface in that language."))
 
 
 def orphan_account() -> User:

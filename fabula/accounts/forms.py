@@ -5,8 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
+from django.utils.translation import gettext_lazy as _
 
 from fabula.accounts.models import STORY_SORTS, Pseud, User
 from fabula.conf.models import site_settings
@@ -21,29 +23,37 @@ class MemberFields(forms.Form):
     """A new member's pen name, email and password, checked as on joining."""
 
     pen_name = forms.CharField(
+        label=_("Pen name"),
         max_length=60,
-        help_text="Shown on everything you write.",
+        help_text=_("Shown on everything you write."),
         validators=[refuse_control_characters],
     )
-    email = forms.EmailField(help_text="For password resets and, if you wish, alerts.")
-    password1 = forms.CharField(label="Password", widget=forms.PasswordInput, strip=False)
-    password2 = forms.CharField(label="Password again", widget=forms.PasswordInput, strip=False)
+    email = forms.EmailField(
+        label=_("Email"), help_text=_("For password resets and, if you wish, alerts.")
+    )
+    password1 = forms.CharField(label=_("Password"), widget=forms.PasswordInput, strip=False)
+    password2 = forms.CharField(label=_("Password again"), widget=forms.PasswordInput, strip=False)
 
     def clean_pen_name(self) -> str:
         name = normal_pen_name(self.cleaned_data["pen_name"])
         if not name:
-            raise forms.ValidationError("Choose a pen name.")
+            raise forms.ValidationError(_("Choose a pen name."))
         hidden = invisible_character(name)
         if hidden:
             raise forms.ValidationError(
-                f"A pen name cannot hold invisible characters (this one has U+{ord(hidden):04X}):"
-                " it would look like another member's."
+                _(
+                    "A pen name cannot hold invisible characters (this one has U+%(code)s): "
+                    "it would look like another member's."
+                )
+                % {"code": f"{ord(hidden):04X}"}
             )
         if (
             User.objects.filter(pen_name__iexact=name).exists()
             or Pseud.objects.filter(name__iexact=name).exists()
         ):
-            raise forms.ValidationError(f"The pen name “{name}” is taken; choose another.")
+            raise forms.ValidationError(
+                _("The pen name “%(name)s” is taken; choose another.") % {"name": name}
+            )
         return name
 
     def clean(self) -> dict[str, Any]:
@@ -51,7 +61,7 @@ class MemberFields(forms.Form):
         data = self.cleaned_data
         first, second = data.get("password1"), data.get("password2")
         if first and second and first != second:
-            self.add_error("password2", "The two passwords differ.")
+            self.add_error("password2", _("The two passwords differ."))
         elif first:
             try:
                 password_validation.validate_password(
@@ -69,43 +79,52 @@ class RegisterForm(MemberFields):
         if site.age_statement:
             self.fields["age"] = forms.BooleanField(
                 label=site.age_statement,
-                error_messages={"required": "Please confirm this to join."},
+                error_messages={"required": _("Please confirm this to join.")},
             )
         if site.terms:
             self.fields["terms"] = forms.BooleanField(
-                label="I accept the archive's terms",
-                error_messages={"required": "Please accept the terms to join."},
+                label=_("I accept the archive's terms"),
+                error_messages={"required": _("Please accept the terms to join.")},
             )
 
 
 class SetupForm(MemberFields):
     """What `fabula setup` asks: the archive's name and address, and its first administrator."""
 
-    site_name = forms.CharField(max_length=100)
+    site_name = forms.CharField(label=_("The archive's name"), max_length=100)
     site_url = forms.URLField(
+        label=_("The archive's address"),
         max_length=200,
         assume_scheme="https",
-        error_messages={"invalid": "The address must be a web address: https://example.org"},
+        error_messages={"invalid": _("The address must be a web address: https://example.org")},
     )
 
     def clean_site_name(self) -> str:
         name = self.cleaned_data["site_name"].strip()
         if not name:
-            raise forms.ValidationError("The archive needs a name.")
+            raise forms.ValidationError(_("The archive needs a name."))
         return name
 
 
 class LoginForm(AuthenticationForm):
     error_messages = {
         **AuthenticationForm.error_messages,
-        "invalid_login": "That pen name and password do not match. (Pen names ignore case.)",
-        "inactive": "This account is closed.",
+        "invalid_login": _("That pen name and password do not match. (Pen names ignore case.)"),
+        "inactive": _("This account is closed."),
     }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["username"].label = _("Pen name")
 
 
 class ProfileForm(forms.ModelForm):
     website = forms.URLField(
-        required=False, assume_scheme="https", max_length=200, validators=[validate_web_address]
+        label=_("Website"),
+        required=False,
+        assume_scheme="https",
+        max_length=200,
+        validators=[validate_web_address],
     )
 
     def __init__(self, *args, **kwargs):
@@ -116,23 +135,34 @@ class ProfileForm(forms.ModelForm):
         model = User
         fields = ["real_name", "email", "website", "bio"]
         widgets = {"bio": forms.Textarea(attrs={"rows": 6})}
-        help_texts = {"bio": "HTML allowed; anything unsafe is removed."}
+        help_texts = {"bio": _("HTML allowed; anything unsafe is removed.")}
+        labels = {"real_name": _("Real name"), "email": _("Email"), "bio": _("About you")}
 
 
 class PreferencesForm(forms.ModelForm):
-    text_size = forms.TypedChoiceField(choices=TEXT_SIZES, coerce=int)
-    default_sort = forms.ChoiceField(
-        choices=[("", "As each list chooses"), *STORY_SORTS.items()],
+    language = forms.ChoiceField(
+        choices=[("", _("As my browser asks")), *settings.LANGUAGES],
         required=False,
-        label="Sort story lists by",
+        label=_("Language of the interface"),
+        help_text=_("Stories keep their own language."),
+    )
+    text_size = forms.TypedChoiceField(label=_("Text size"), choices=TEXT_SIZES, coerce=int)
+    default_sort = forms.ChoiceField(
+        choices=[
+            ("", _("As each list chooses")),
+            *((key, _(label)) for key, label in STORY_SORTS.items()),
+        ],
+        required=False,
+        label=_("Sort story lists by"),
     )
 
     class Meta:
         model = User
-        fields = ["age_consent", "theme", "text_size", "default_sort", "alerts"]
+        fields = ["age_consent", "theme", "text_size", "default_sort", "alerts", "language"]
         labels = {
-            "age_consent": "I am old enough for every story: skip age questions",
-            "alerts": "Alerts by email",
+            "age_consent": _("I am old enough for every story: skip age questions"),
+            "alerts": _("Alerts by email"),
+            "theme": _("Theme"),
         }
 
 
@@ -140,13 +170,16 @@ class DeleteAccountForm(forms.Form):
     stories = forms.ChoiceField(
         widget=forms.RadioSelect,
         choices=[
-            ("orphan", "Leave my stories to the archive, under the “Orphan Account” name"),
-            ("delete", "Delete my stories"),
+            ("orphan", _("Leave my stories to the archive, under the “Orphan Account” name")),
+            ("delete", _("Delete my stories")),
         ],
-        label="Your stories",
+        label=_("Your stories"),
     )
     password = forms.CharField(
-        widget=forms.PasswordInput, strip=False, help_text="Type your password to confirm."
+        label=_("Password"),
+        widget=forms.PasswordInput,
+        strip=False,
+        help_text=_("Type your password to confirm."),
     )
 
     def __init__(self, *args, user: User, **kwargs):
@@ -156,5 +189,5 @@ class DeleteAccountForm(forms.Form):
     def clean_password(self) -> str:
         password = self.cleaned_data["password"]
         if not self.user.check_password(password):
-            raise forms.ValidationError("That is not your password.")
+            raise forms.ValidationError(_("That is not your password."))
         return password

@@ -12,16 +12,18 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 # The orders of story lists a member may prefer (User.default_sort): the key in `?sort=` and its
 # label. Here, below stories, so the preferences form can offer them; each list's ORDER BY is
 # `stories.listing.pages.SORTS`, which is built from this.
 STORY_SORTS: dict[str, str] = {
-    "title": "Title",
-    "updated": "Updated",
-    "published": "Published",
-    "words": "Words",
-    "reads": "Reads",
+    "title": gettext_noop("Title"),
+    "updated": gettext_noop("Updated"),
+    "published": gettext_noop("Published"),
+    "words": gettext_noop("Words"),
+    "reads": gettext_noop("Reads"),
 }
 
 
@@ -32,7 +34,7 @@ class MemberCredential(models.Model):
 
     USE_RESOLUTION = timedelta(minutes=10)
 
-    name = models.CharField(max_length=100, help_text="Which app or device uses it.")
+    name = models.CharField(max_length=100, help_text=_("Which app or device uses it."))
     created_at = models.DateTimeField(default=timezone.now)
     last_used_at = models.DateTimeField(null=True, blank=True)
 
@@ -72,52 +74,58 @@ class UserManager(BaseUserManager["User"]):
 
 class User(AbstractBaseUser, PermissionsMixin):
     class Level(models.IntegerChoices):
-        MEMBER = 0, "Member"
-        ADMIN = 1, "Administrator"
-        MODERATOR = 2, "Moderator"
+        MEMBER = 0, _("Member")
+        ADMIN = 1, _("Administrator")
+        MODERATOR = 2, _("Moderator")
 
     class Alerts(models.TextChoices):
-        IMMEDIATE = "immediate", "An email at once"
-        DAILY = "daily", "One email a day at most"
-        OFF = "off", "No email (the notifications page only)"
+        IMMEDIATE = "immediate", _("An email at once")
+        DAILY = "daily", _("One email a day at most")
+        OFF = "off", _("No email (the notifications page only)")
 
     class Theme(models.TextChoices):
-        AUTO = "auto", "As the device"
-        LIGHT = "light", "Light"
-        DARK = "dark", "Dark"
+        AUTO = "auto", _("As the device")
+        LIGHT = "light", _("Light")
+        DARK = "dark", _("Dark")
 
     pen_name = models.CharField(max_length=60, unique=True)
     email = models.EmailField(blank=True)
     real_name = models.CharField(max_length=100, blank=True)
-    bio = models.TextField(blank=True, help_text="Sanitised HTML.")
+    bio = models.TextField(blank=True, help_text=_("Sanitised HTML."))
     website = models.URLField(blank=True)
     date_joined = models.DateTimeField(default=timezone.now)
-    is_active = models.BooleanField(default=True, help_text="Off for a locked or banned member.")
-    is_staff = models.BooleanField(default=False, help_text="May use the admin site.")
+    is_active = models.BooleanField(default=True, help_text=_("Off for a locked or banned member."))
+    is_staff = models.BooleanField(default=False, help_text=_("May use the admin site."))
     level = models.PositiveSmallIntegerField(choices=Level.choices, default=Level.MEMBER)
-    trusted = models.BooleanField(default=False, help_text="New work skips the validation queue.")
+    trusted = models.BooleanField(
+        default=False, help_text=_("New work skips the validation queue.")
+    )
     locked = models.BooleanField(
-        default=False, help_text="Locked by staff: may read and log in, but not post or review."
+        default=False, help_text=_("Locked by staff: may read and log in, but not post or review.")
     )
     wrangler = models.BooleanField(
-        default=False, help_text="Wrangles tags (moderators and administrators do too)."
+        default=False, help_text=_("Wrangles tags (moderators and administrators do too).")
     )
     moderated_categories = models.ManyToManyField(
         "taxonomy.Tag",
         blank=True,
         related_name="moderators",
-        help_text="A moderator limited to these categories (and their sub-categories); none: all.",
+        help_text=_(
+            "A moderator limited to these categories (and their sub-categories); none: all."
+        ),
     )
     # Preferences.
-    age_consent = models.BooleanField(default=False, help_text="Skip age-consent questions.")
+    age_consent = models.BooleanField(default=False, help_text=_("Skip age-consent questions."))
     theme = models.CharField(max_length=10, choices=Theme.choices, default=Theme.AUTO)
     text_size = models.PositiveSmallIntegerField(default=100)
     default_sort = models.CharField(max_length=20, blank=True)
+    # The interface's language (settings.LANGUAGES); blank: the browser's (lib/languages.py).
+    language = models.CharField(max_length=10, blank=True)
     alerts = models.CharField(
         max_length=10,
         choices=Alerts.choices,
         default=Alerts.IMMEDIATE,
-        help_text="How notifications reach the member by email (fabula.notifications).",
+        help_text=_("How notifications reach the member by email (fabula.notifications)."),
     )
 
     objects = UserManager()

@@ -6,12 +6,18 @@ member's stories. The public author pages are `stories.views.authors`.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.middleware.csrf import CsrfViewMiddleware
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
+from django.utils.translation import gettext as _
+from django.views import i18n as i18n_views
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
 
 from fabula.accounts import actions
 from fabula.accounts.forms import (
@@ -126,8 +132,28 @@ def _own_account_page(request, form_class, save, *, saved: str, page: str):
 @login_required
 def profile(request):
     return _own_account_page(
-        request, ProfileForm, actions.profile_update, saved="Profile saved.", page="profile"
+        request, ProfileForm, actions.profile_update, saved=_("Profile saved."), page="profile"
     )
+
+
+@csrf_exempt
+@require_POST
+def set_language(request):
+    """The footer's switcher: Django's set_language (a cookie, then back to the page). A guest's
+    page may be cached, so its form carries no CSRF token; a member's does, and only a member's
+    checked request also saves the choice to their preferences (every device follows)."""
+    response = i18n_views.set_language(request)
+    language = request.POST.get("language", "")
+    if (
+        request.user.is_authenticated
+        and language in dict(settings.LANGUAGES)
+        and CsrfViewMiddleware(lambda _request: response).process_view(
+            request, i18n_views.set_language, (), {}
+        )
+        is None
+    ):
+        actions.language_choose(user=request.user, language=language)
+    return response
 
 
 @login_required
@@ -136,6 +162,6 @@ def preferences(request):
         request,
         PreferencesForm,
         actions.preferences_update,
-        saved="Preferences saved.",
+        saved=_("Preferences saved."),
         page="preferences",
     )

@@ -8,14 +8,15 @@ the row. The member sees the token once, when it is made.
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from fabula.accounts.models import MemberCredential
 
 
 class ApiToken(MemberCredential):
     class Scope(models.TextChoices):
-        READ = "read", "Read: what you may see, your lists and history"
-        WRITE = "write", "Read and write: also favourites, reviews, stories and chapters"
+        READ = "read", _("Read: what you may see, your lists and history")
+        WRITE = "write", _("Read and write: also favourites, reviews, stories and chapters")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"

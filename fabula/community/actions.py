@@ -18,6 +18,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import Avg, Count, F, Max, Q
 from django.utils import timezone
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext as _
 
 from fabula.accounts.models import Pseud, User
 from fabula.community import alerts, permissions
@@ -51,11 +53,18 @@ MAX_NOTE_CHARACTERS = 5_000
 # Reviews
 
 
+_TOO_LONG = {
+    "review": gettext_noop("The review is too long: at most %(limit)s characters."),
+    "reply": gettext_noop("The reply is too long: at most %(limit)s characters."),
+    "note": gettext_noop("The note is too long: at most %(limit)s characters."),
+}
+
+
 def _clean_text(text: str, *, limit: int, what: str) -> str:
     """Readers' text as safe HTML: plain text becomes paragraphs, HTML is sanitised."""
     text = (text or "").strip()
     if len(text) > limit:
-        raise ActionRefused(f"The {what} is too long: at most {limit:,} characters.")
+        raise ActionRefused(_(_TOO_LONG[what]) % {"limit": f"{limit:,}"})
     return _as_html(text)
 
 
@@ -72,11 +81,11 @@ def _check_rating(rating: int | None) -> int | None:
         return None
     style = site_settings().review_ratings
     if style == SiteSettings.ReviewRatings.NONE:
-        raise ActionRefused("This archive does not take ratings with reviews.")
+        raise ActionRefused(gettext("This archive does not take ratings with reviews."))
     allowed = range(1, 11) if style == SiteSettings.ReviewRatings.STARS else (0, 1)
     if rating not in allowed:
         raise ActionRefused(
-            "A star rating runs from 1 to 10 (half stars)."
+            _("A star rating runs from 1 to 10 (half stars).")
             if style == SiteSettings.ReviewRatings.STARS
             else "A like/dislike rating is 1 (like) or 0 (dislike)."
         )
@@ -87,7 +96,7 @@ def _spam_check(*, name: str, body: str, ip: str, user: Viewer) -> None:
     """The optional hook: FABULA_SPAM_CHECK names a function (name, body, ip, user) -> is spam."""
     path = getattr(settings, "FABULA_SPAM_CHECK", "")
     if path and import_string(path)(name=name, body=body, ip=ip, user=user):
-        raise ActionRefused("This review looks like spam and was not posted.")
+        raise ActionRefused(gettext("This review looks like spam and was not posted."))
 
 
 def _mean(values) -> int | None:
@@ -155,21 +164,21 @@ def review_post(
     if chapter is not None:
         story = chapter.story
     if (story is None) == (series is None):
-        raise ActionRefused("A review is of a story or of a series.")
+        raise ActionRefused(gettext("A review is of a story or of a series."))
     member = user if user.is_authenticated else None
     body = _clean_text(body, limit=MAX_REVIEW_CHARACTERS, what="review")
     name = tidy_title(name)[:100]
     if story is not None and member is not None and is_author(member, story):
-        raise NotAllowed("Authors answer reviews of their own work; they do not review it.")
+        raise NotAllowed(_("Authors answer reviews of their own work; they do not review it."))
     if story is not None and not permissions.can_review(user, story):
-        raise NotAllowed("Reviews are closed here, or need you to log in.")
+        raise NotAllowed(_("Reviews are closed here, or need you to log in."))
     if series is not None and not permissions.can_review_series(user, series):
-        raise NotAllowed("Reviews are closed here, need you to log in, or the series is yours.")
+        raise NotAllowed(_("Reviews are closed here, need you to log in, or the series is yours."))
     rating = _check_rating(rating)
     if not body and rating is None:
-        raise FieldRefused("Write a few words, or give a rating.", "body")
+        raise FieldRefused(gettext("Write a few words, or give a rating."), "body")
     if member is None and not name:
-        raise FieldRefused("Guests give a name with their review.", "name")
+        raise FieldRefused(gettext("Guests give a name with their review."), "name")
     signed = signing_pseud(member, pseud) if member is not None else None
     limits.REVIEWS.check(user, ip)
     if member is None:
@@ -200,11 +209,11 @@ def review_reply(
     """An answer in a review's thread, signed with one of the member's pseuds (None: their
     default); an author of the work answering is marked as such."""
     if not permissions.can_reply(user, parent):
-        raise NotAllowed("Log in to answer a review.")
+        raise NotAllowed(_("Log in to answer a review."))
     signed = signing_pseud(user, pseud)
     body = _clean_text(body, limit=MAX_REVIEW_CHARACTERS, what="reply")
     if not body:
-        raise ActionRefused("A reply needs a few words.")
+        raise ActionRefused(gettext("A reply needs a few words."))
     limits.REVIEWS.check(user, "")
     root = parent
     story = root.story
@@ -230,15 +239,15 @@ def review_reply(
 @transaction.atomic
 def review_edit(*, review: Review, user: User, body: str, rating: int | None = None) -> Review:
     if not permissions.can_edit_review(user, review):
-        raise NotAllowed("Only the writer of a review may edit it.")
+        raise NotAllowed(_("Only the writer of a review may edit it."))
     body = _clean_text(body, limit=MAX_REVIEW_CHARACTERS, what="review")
     if review.parent_id is None:
         rating = _check_rating(rating)
         if not body and rating is None:
-            raise ActionRefused("Write a few words, or give a rating.")
+            raise ActionRefused(gettext("Write a few words, or give a rating."))
         review.rating = rating
     elif not body:
-        raise ActionRefused("A reply needs a few words.")
+        raise ActionRefused(gettext("A reply needs a few words."))
     review.body = body
     review.updated_at = timezone.now()
     review.save(update_fields=["body", "rating", "updated_at"])
@@ -251,7 +260,7 @@ def review_edit(*, review: Review, user: User, body: str, rating: int | None = N
 def review_delete(*, review: Review, user: User) -> None:
     """Delete a review with its replies (or one reply)."""
     if not permissions.can_delete_review(user, review):
-        raise NotAllowed("You may not delete this review.")
+        raise NotAllowed(_("You may not delete this review."))
     story, chapter = review.story, review.chapter
     review.delete()
     recount_reviews(story=story, chapter=chapter)
@@ -265,7 +274,7 @@ def review_delete(*, review: Review, user: User) -> None:
 def kudos_give(*, story: Story, user: Viewer, guest_key: str = "") -> Kudos | None:
     """Leave kudos once; None when this member or guest already had. Not on your own story."""
     if not permissions.can_give_kudos(user, story):
-        raise NotAllowed("You cannot leave kudos on your own story.")
+        raise NotAllowed(_("You cannot leave kudos on your own story."))
     member = user if user.is_authenticated else None
     limits.KUDOS.check(user, guest_key)  # a guest's key stands for the address
     try:
@@ -343,7 +352,7 @@ def favourite_remove(*, user: User, target: Target) -> bool:
 
 def subscribe(*, user: User, target: Target) -> Subscription:
     if isinstance(target, User) and target.pk == user.pk:
-        raise ActionRefused("You cannot follow yourself.")
+        raise ActionRefused(gettext("You cannot follow yourself."))
     subscription, _ = Subscription.objects.get_or_create(user=user, **FOLLOWABLE.of(target))
     return subscription
 
@@ -378,13 +387,13 @@ def reading_save_position(
     if not preferences(user).keep_history:
         return None
     if position is None:
-        raise ActionRefused("The position is a number from 0 to 1.")
+        raise ActionRefused(gettext("The position is a number from 0 to 1."))
     try:
         position = min(max(float(position), 0.0), 1.0)
     except (TypeError, ValueError):
-        raise ActionRefused("The position is a number from 0 to 1.") from None
+        raise ActionRefused(gettext("The position is a number from 0 to 1.")) from None
     if position != position:  # NaN
-        raise ActionRefused("The position is a number from 0 to 1.")
+        raise ActionRefused(gettext("The position is a number from 0 to 1."))
     reading, _ = Reading.objects.update_or_create(
         user=user,
         story_id=chapter.story_id,
@@ -427,7 +436,7 @@ def history_on(*, user: User) -> None:
 
 def block_add(*, user: User, target: Target) -> Block:
     if isinstance(target, User) and target.pk == user.pk:
-        raise ActionRefused("You cannot block yourself.")
+        raise ActionRefused(gettext("You cannot block yourself."))
     block, _ = Block.objects.get_or_create(user=user, **BLOCKABLE.of(target))
     return block
 
@@ -620,16 +629,20 @@ LIST_ENTRIES_MOST = 1_000
 def _list_name(owner: User, name: str, *, keep: ReadingList | None = None) -> str:
     name = tidy_title(name)
     if not name:
-        raise FieldRefused("A reading list needs a name.", LIST_NAME_FIELD)
+        raise FieldRefused(_("A reading list needs a name."), LIST_NAME_FIELD)
     if len(name) > LIST_NAME_LENGTH:
         raise FieldRefused(
-            f"A list's name has at most {LIST_NAME_LENGTH} characters.", LIST_NAME_FIELD
+            _("A list's name has at most %(LIST_NAME_LENGTH)s characters.")
+            % {"LIST_NAME_LENGTH": LIST_NAME_LENGTH},
+            LIST_NAME_FIELD,
         )
     others = ReadingList.objects.filter(owner=owner, name__iexact=name)
     if keep is not None:
         others = others.exclude(pk=keep.pk)
     if others.exists():
-        raise FieldRefused(f"You already have a list named “{name}”.", LIST_NAME_FIELD)
+        raise FieldRefused(
+            _("You already have a list named “%(name)s”.") % {"name": name}, LIST_NAME_FIELD
+        )
     return name
 
 
@@ -710,11 +723,17 @@ def reading_list_add(
     """Put a story at the end of the list, with a note (plain text or HTML, sanitised).
     Refused: the member's own story, a story already on the list, a full list, a long note."""
     if is_author(reading_list.owner, story):
-        raise ActionRefused("A reading list is for others' stories; yours are on your page.")
+        raise ActionRefused(_("A reading list is for others' stories; yours are on your page."))
     if reading_list.entries.filter(story=story).exists():
-        raise ActionRefused(f"“{story.title}” is already on “{reading_list.name}”.")
+        raise ActionRefused(
+            _("“%(title)s” is already on “%(name)s”.")
+            % {"title": story.title, "name": reading_list.name}
+        )
     if reading_list.entries.count() >= LIST_ENTRIES_MOST:
-        raise ActionRefused(f"A reading list holds at most {LIST_ENTRIES_MOST:,} stories.")
+        raise ActionRefused(
+            _("A reading list holds at most %(LIST_ENTRIES_MOST)s stories.")
+            % {"LIST_ENTRIES_MOST": LIST_ENTRIES_MOST}
+        )
     clean = _clean_text(note, limit=MAX_NOTE_CHARACTERS, what="note")
     last = reading_list.entries.aggregate(p=Max("position"))["p"]
     entry = ReadingListEntry.objects.create(
@@ -735,7 +754,7 @@ def reading_list_arrange(
     once, so nothing is lost or doubled by a stale page."""
     entries = {entry.pk: entry for entry in reading_list.entries.all()}
     if sorted(order) != sorted(entries):
-        raise ActionRefused("The list changed meanwhile: reload the page and try again.")
+        raise ActionRefused(_("The list changed meanwhile: reload the page and try again."))
     cleaned = {
         pk: _clean_text(note, limit=MAX_NOTE_CHARACTERS, what="note")
         for pk, note in notes.items()

@@ -6,6 +6,8 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django import forms
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
 from fabula.conf.models import SiteSettings, site_settings
 from fabula.lib.text import refuse_control_characters
@@ -15,26 +17,35 @@ from fabula.stories.forms import offer_pseuds
 def rating_choices() -> list[tuple[str, str]]:
     style = site_settings().review_ratings
     if style == SiteSettings.ReviewRatings.STARS:
-        return [("", "No rating")] + [
-            (str(n), f"{n / 2:g} star{'s' if n != 2 else ''}") for n in range(10, 0, -1)
+        return [("", gettext("No rating"))] + [
+            (
+                str(n),
+                ngettext("%(stars)s star", "%(stars)s stars", 1 if n == 2 else 2)
+                % {"stars": f"{n / 2:g}"},
+            )
+            for n in range(10, 0, -1)
         ]
     if style == SiteSettings.ReviewRatings.LIKE:
-        return [("", "No rating"), ("1", "I liked it"), ("0", "I did not like it")]
+        return [
+            ("", gettext("No rating")),
+            ("1", gettext("I liked it")),
+            ("0", gettext("I did not like it")),
+        ]
     return []
 
 
 class ReviewForm(forms.Form):
     body = forms.CharField(
-        label="Your review", widget=forms.Textarea(attrs={"rows": 6}), required=False
+        label=_("Your review"), widget=forms.Textarea(attrs={"rows": 6}), required=False
     )
     rating = forms.TypedChoiceField(
-        label="Rating", choices=(), coerce=int, empty_value=None, required=False
+        label=_("Rating"), choices=(), coerce=int, empty_value=None, required=False
     )
     name = forms.CharField(
-        label="Your name", max_length=100, required=False, validators=[refuse_control_characters]
+        label=_("Your name"), max_length=100, required=False, validators=[refuse_control_characters]
     )
     # The honeypot: hidden from people by CSS and aria-hidden; robots fill every field they see.
-    website = forms.CharField(label="Leave this empty", required=False)
+    website = forms.CharField(label=_("Leave this empty"), required=False)
 
     def __init__(self, *args, guest: bool = False, user=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -57,7 +68,7 @@ class ReviewForm(forms.Form):
 
 
 class ReplyForm(forms.Form):
-    body = forms.CharField(label="Your reply", widget=forms.Textarea(attrs={"rows": 4}))
+    body = forms.CharField(label=_("Your reply"), widget=forms.Textarea(attrs={"rows": 4}))
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -66,8 +77,10 @@ class ReplyForm(forms.Form):
 
 
 class FavouriteForm(forms.Form):
-    note = forms.CharField(label="Note", widget=forms.Textarea(attrs={"rows": 3}), required=False)
-    public = forms.BooleanField(label="Others may see this note", required=False, initial=True)
+    note = forms.CharField(
+        label=_("Note"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    public = forms.BooleanField(label=_("Others may see this note"), required=False, initial=True)
 
 
 class ReadingListForm(forms.Form):
@@ -75,15 +88,16 @@ class ReadingListForm(forms.Form):
 
     name = forms.CharField(
         max_length=100,
-        label="Name of the list",
-        error_messages={"required": "A reading list needs a name."},
+        label=_("Name of the list"),
+        error_messages={"required": _("A reading list needs a name.")},
         validators=[refuse_control_characters],
     )
     public = forms.BooleanField(
         required=False,
-        label="Public",
-        help_text="Anyone may see a public list, its notes and its feeds; a private list is "
-        "yours alone.",
+        label=_("Public"),
+        help_text=_(
+            "Anyone may see a public list, its notes and its feeds; a private list is yours alone."
+        ),
     )
 
 
@@ -91,20 +105,20 @@ class AddToListForm(forms.Form):
     """Put a story on one of the member's lists, or on a new one named here, with a note."""
 
     reading_list = forms.TypedChoiceField(
-        label="Reading list", coerce=int, required=False, empty_value=None, choices=()
+        label=_("Reading list"), coerce=int, required=False, empty_value=None, choices=()
     )
     new_list = forms.CharField(
         max_length=100,
         required=False,
-        label="…or a new list named",
+        label=_("…or a new list named"),
         validators=[refuse_control_characters],
     )
     note = forms.CharField(
-        label="Your note",
+        label=_("Your note"),
         widget=forms.Textarea(attrs={"rows": 4}),
         required=False,
         max_length=5_000,
-        help_text="Why you recommend it (optional).",
+        help_text=_("Why you recommend it (optional)."),
     )
 
     def __init__(self, *args, lists, **kwargs):
@@ -153,7 +167,8 @@ class ArrangeListForm(forms.Form):
         given = [place for place in places if place is not None]
         if len(given) == len(places) and sorted(given) != list(range(1, len(self.entries) + 1)):
             raise forms.ValidationError(
-                f"Give each story a different place, from 1 to {len(self.entries)}."
+                _("Give each story a different place, from 1 to %(len)s.")
+                % {"len": len(self.entries)}
             )
         return data
 

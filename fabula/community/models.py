@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from fabula.stories.models import Chapter, Series, Story
 
@@ -50,18 +51,22 @@ class Review(models.Model):
         help_text="The member's pseud it is signed with (none for a guest).",
     )
     name = models.CharField(
-        max_length=100, blank=True, help_text="A guest's name, or the pseud's name when written."
+        max_length=100,
+        blank=True,
+        help_text=_("A guest's name, or the pseud's name when written."),
     )
-    body = models.TextField(blank=True, help_text="Sanitised HTML; empty for a rating-only review.")
+    body = models.TextField(
+        blank=True, help_text=_("Sanitised HTML; empty for a rating-only review.")
+    )
     rating = models.PositiveSmallIntegerField(
         null=True,
         blank=True,
-        help_text="1-10 (half stars) with star ratings; 0 or 1 with like/dislike.",
+        help_text=_("1-10 (half stars) with star ratings; 0 or 1 with like/dislike."),
     )
     by_author = models.BooleanField(
-        default=False, help_text="A reply written by the work's author."
+        default=False, help_text=_("A reply written by the work's author.")
     )
-    hidden = models.BooleanField(default=False, help_text="Hidden by staff.")
+    hidden = models.BooleanField(default=False, help_text=_("Hidden by staff."))
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
 
@@ -105,7 +110,7 @@ class Kudos(models.Model):
         on_delete=models.CASCADE,
         related_name="kudos",
     )
-    guest = models.CharField(max_length=64, blank=True, help_text="A hash naming a guest.")
+    guest = models.CharField(max_length=64, blank=True, help_text=_("A hash naming a guest."))
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -158,7 +163,7 @@ class Favourite(Target):
     )
     note = models.TextField(blank=True)
     public = models.BooleanField(
-        default=True, help_text="Others see the note on the member's page."
+        default=True, help_text=_("Others see the note on the member's page.")
     )
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -204,7 +209,7 @@ class Reading(models.Model):
     chapter = models.ForeignKey(
         Chapter, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    position = models.FloatField(default=0, help_text="How far into the chapter, 0 to 1.")
+    position = models.FloatField(default=0, help_text=_("How far into the chapter, 0 to 1."))
     marked_for_later = models.BooleanField(default=False)
     last_read_at = models.DateTimeField(default=timezone.now)
 
@@ -228,7 +233,7 @@ class MemberPreferences(models.Model):
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="community_preferences"
     )
-    keep_history = models.BooleanField(default=True, help_text="Remember what the member reads.")
+    keep_history = models.BooleanField(default=True, help_text=_("Remember what the member reads."))
 
     class Meta:
         verbose_name_plural = "member preferences"
@@ -246,7 +251,7 @@ class ReadingList(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reading_lists"
     )
     name = models.CharField(max_length=100)
-    public = models.BooleanField(default=False, help_text="Anyone may see the list.")
+    public = models.BooleanField(default=False, help_text=_("Anyone may see the list."))
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
 
@@ -269,7 +274,7 @@ class ReadingListEntry(models.Model):
     reading_list = models.ForeignKey(ReadingList, on_delete=models.CASCADE, related_name="entries")
     story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="reading_list_entries")
     position = models.PositiveIntegerField(default=0)
-    note = models.TextField(blank=True, help_text="Sanitised HTML.")
+    note = models.TextField(blank=True, help_text=_("Sanitised HTML."))
     added_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -13,6 +13,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
 from django.db.models import Count, Q, Sum
 from django.urls import reverse
+from django.utils.translation import gettext_noop
 
 from fabula.accounts.models import User
 from fabula.community.models import Favourite, Review
@@ -22,16 +23,17 @@ from fabula.stories.permissions import listed_stories
 TOPLIST_SECONDS = 600
 SIZE = 10
 
+# Translated where shown (community/toplists.html).
 TITLES = {
-    "most-read": "Most read stories",
-    "most-reviewed": "Most reviewed stories",
-    "most-favourited": "Most favourited stories",
-    "most-kudos": "Stories with the most kudos",
-    "longest": "Longest stories",
-    "shortest": "Shortest stories",
-    "prolific-authors": "Most prolific authors",
-    "favourite-authors": "Most favourited authors",
-    "top-reviewers": "Most active reviewers",
+    "most-read": gettext_noop("Most read stories"),
+    "most-reviewed": gettext_noop("Most reviewed stories"),
+    "most-favourited": gettext_noop("Most favourited stories"),
+    "most-kudos": gettext_noop("Stories with the most kudos"),
+    "longest": gettext_noop("Longest stories"),
+    "shortest": gettext_noop("Shortest stories"),
+    "prolific-authors": gettext_noop("Most prolific authors"),
+    "favourite-authors": gettext_noop("Most favourited authors"),
+    "top-reviewers": gettext_noop("Most active reviewers"),
 }
 _STORY_ORDERS = {
     "most-read": "read_count",

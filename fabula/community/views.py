@@ -20,6 +20,7 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from fabula.accounts.models import User
@@ -137,8 +138,8 @@ def review_new(request, story_id):
         if not request.user.is_authenticated and request.method == "GET":
             return _to_login(request)
         if is_author(request.user, story):
-            raise NotAllowed("Authors answer reviews of their own work; they do not review it.")
-        raise NotAllowed("Reviews are closed here, or need you to log in.")
+            raise NotAllowed(_("Authors answer reviews of their own work; they do not review it."))
+        raise NotAllowed(_("Reviews are closed here, or need you to log in."))
     target = chapter.get_absolute_url() if chapter else reverse("story", args=[story.pk])
     return _review_form(
         request,
@@ -157,7 +158,7 @@ def series_review_new(request, series_id):
     if not permissions.can_review_series(request.user, series):
         if not request.user.is_authenticated:
             return _to_login(request)
-        raise NotAllowed("Reviews are closed here, or the series is yours.")
+        raise NotAllowed(_("Reviews are closed here, or the series is yours."))
     return _review_form(
         request,
         title=series.title,
@@ -254,15 +255,15 @@ def review_reply(request, review_id):
     form = ReplyForm(request.POST, user=request.user)
     if not form.is_valid():
         if "pseud" in form.errors:
-            raise ActionRefused("Sign your reply with one of your own pseuds.")
-        raise ActionRefused("A reply needs a few words.")
+            raise ActionRefused(_("Sign your reply with one of your own pseuds."))
+        raise ActionRefused(_("A reply needs a few words."))
     reply = actions.review_reply(
         parent=root,
         user=request.user,
         body=form.cleaned_data["body"],
         pseud=form.cleaned_data.get("pseud"),
     )
-    messages.success(request, "Your reply is posted.")
+    messages.success(request, _("Your reply is posted."))
     return redirect(reply)
 
 
@@ -271,7 +272,7 @@ def review_reply(request, review_id):
 def review_edit(request, review_id):
     review = permissions.review_for(request, review_id)
     if not permissions.can_edit_review(request.user, review):
-        raise NotAllowed("Only the writer of a review may edit it.")
+        raise NotAllowed(_("Only the writer of a review may edit it."))
     is_reply = review.parent_id is not None
     initial = {"body": review.body, "rating": review.rating}
     form = (ReplyForm if is_reply else ReviewForm)(request.POST or None, initial=initial)
@@ -282,7 +283,7 @@ def review_edit(request, review_id):
             body=form.cleaned_data["body"],
             rating=form.cleaned_data.get("rating"),
         )
-        messages.success(request, "Your changes are saved.")
+        messages.success(request, _("Your changes are saved."))
         return redirect(review)
     return render(request, "community/review_edit.html", {"review": review, "form": form})
 
@@ -292,11 +293,11 @@ def review_edit(request, review_id):
 def review_delete(request, review_id):
     review = permissions.review_for(request, review_id)
     if not permissions.can_delete_review(request.user, review):
-        raise NotAllowed("You may not delete this review.")
+        raise NotAllowed(_("You may not delete this review."))
     if request.method == "POST":
         target = review.get_absolute_url().split("#")[0] + "#reviews"
         actions.review_delete(review=review, user=request.user)
-        messages.success(request, "The review is deleted.")
+        messages.success(request, _("The review is deleted."))
         return redirect(target)
     return render(request, "community/review_delete.html", {"review": review})
 
@@ -469,7 +470,7 @@ def history(request, later_only: bool = False):
 @require_POST
 def history_clear(request):
     actions.history_clear(user=request.user)
-    messages.success(request, "Your reading history is cleared.")
+    messages.success(request, _("Your reading history is cleared."))
     return redirect("community:history")
 
 
@@ -478,10 +479,10 @@ def history_clear(request):
 def history_switch(request):
     if request.POST.get("keep") == "1":
         actions.history_on(user=request.user)
-        messages.success(request, "Your reading history is on.")
+        messages.success(request, _("Your reading history is on."))
     else:
         actions.history_off(user=request.user)
-        messages.success(request, "Your reading history is off and cleared.")
+        messages.success(request, _("Your reading history is off and cleared."))
     return redirect("community:history")
 
 
@@ -659,13 +660,13 @@ def reading_list_edit(request, list_id):
         try:
             if "settings" in posted and settings_form.is_valid():
                 actions.reading_list_update(reading_list=found, **settings_form.cleaned_data)
-                messages.success(request, "The list is saved.")
+                messages.success(request, _("The list is saved."))
                 return redirect(found.get_absolute_url())
             if "arrange" in posted and arrange_form.is_valid():
                 actions.reading_list_arrange(
                     reading_list=found, order=arrange_form.order(), notes=arrange_form.notes()
                 )
-                messages.success(request, "The list is in its new order.")
+                messages.success(request, _("The list is in its new order."))
                 return redirect(found.get_absolute_url())
         except FieldRefused as refusal:
             settings_form.add_error(refusal.field, str(refusal))

@@ -8,6 +8,7 @@ from django.core.cache import cache
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.utils import OperationalError, ProgrammingError
+from django.utils.translation import gettext_lazy as _
 
 from fabula.lib.changes import changed
 from fabula.lib.scrapers import default_ai_txt, default_robots_txt
@@ -21,62 +22,68 @@ class SiteSettings(models.Model):
     slogan = models.CharField(max_length=200, blank=True, default="A fan-fiction archive")
     site_url = models.URLField(
         default="http://127.0.0.1:8000",
-        help_text="The address readers use, without a trailing slash. Used in printable pages, "
-        "feeds and e-books.",
+        help_text=_(
+            "The address readers use, without a trailing slash. Used in printable pages, "
+            "feeds and e-books."
+        ),
     )
     date_format = models.CharField(
         max_length=40,
         default="F d, Y",
-        help_text="A PHP date() format, as eFiction used: 'F d, Y' gives 'May 29, 2007'.",
+        help_text=_("A PHP date() format, as eFiction used: 'F d, Y' gives 'May 29, 2007'."),
     )
     items_per_page = models.PositiveSmallIntegerField(default=25, validators=[MinValueValidator(1)])
     legacy_prefix = models.CharField(
         max_length=100,
         default="fanfiction",
         blank=True,
-        help_text="The folder the old eFiction archive lived in: its links "
-        "(/fanfiction/viewstory.php?sid=1) keep working. Empty for the site root.",
+        help_text=_(
+            "The folder the old eFiction archive lived in: its links "
+            "(/fanfiction/viewstory.php?sid=1) keep working. Empty for the site root."
+        ),
     )
-    welcome = models.TextField(blank=True, default="", help_text="HTML shown on the home page.")
+    welcome = models.TextField(blank=True, default="", help_text=_("HTML shown on the home page."))
     printer_copyright = models.TextField(
-        blank=True, default="", help_text="Disclaimer printed at the end of printable stories."
+        blank=True, default="", help_text=_("Disclaimer printed at the end of printable stories.")
     )
     footer = models.TextField(blank=True, default="")
     extend_categories = models.BooleanField(
-        default=False, help_text="Show categories as 'Parent > Child' breadcrumbs."
+        default=False, help_text=_("Show categories as 'Parent > Child' breadcrumbs.")
     )
     new_story_days = models.PositiveSmallIntegerField(
-        default=7, help_text="Stories updated this many days ago or less are marked New."
+        default=7, help_text=_("Stories updated this many days ago or less are marked New.")
     )
     reviews_allowed = models.BooleanField(default=True)
     anonymous_reviews = models.BooleanField(default=False)
 
     class ReviewRatings(models.TextChoices):
-        NONE = "none", "No ratings"
-        STARS = "stars", "Stars (one to five, halves allowed)"
-        LIKE = "like", "Like or dislike"
+        NONE = "none", _("No ratings")
+        STARS = "stars", _("Stars (one to five, halves allowed)")
+        LIKE = "like", _("Like or dislike")
 
     review_ratings = models.CharField(
         max_length=10,
         choices=ReviewRatings.choices,
         default=ReviewRatings.STARS,
-        help_text="How a review may rate the work (eFiction's 'ratings' setting).",
+        help_text=_("How a review may rate the work (eFiction's 'ratings' setting)."),
     )
     authors_delete_reviews = models.BooleanField(
         default=False,
-        help_text="Authors may delete reviews of their own work (eFiction's 'revdelete').",
+        help_text=_("Authors may delete reviews of their own work (eFiction's 'revdelete')."),
     )
     auto_validate = models.BooleanField(
-        default=False, help_text="Publish new stories without waiting in the validation queue."
+        default=False, help_text=_("Publish new stories without waiting in the validation queue.")
     )
     submissions_open = models.BooleanField(default=True)
     max_chapter_characters = models.PositiveIntegerField(default=510_000)
     allowed_tags = models.TextField(
         blank=True,
         default="",
-        help_text="HTML tags authors may use, separated by spaces (e.g. 'p br em strong'). Empty: "
-        "Fabula's own list. Scripts, styles, forms and frames are never allowed, whatever is "
-        "written here.",
+        help_text=_(
+            "HTML tags authors may use, separated by spaces (e.g. 'p br em strong'). Empty: "
+            "Fabula's own list. Scripts, styles, forms and frames are never allowed, whatever is "
+            "written here."
+        ),
     )
     terms = models.TextField(blank=True, default="")
     age_statement = models.CharField(
@@ -87,13 +94,15 @@ class SiteSettings(models.Model):
     robots_txt = models.TextField(
         blank=True,
         default=default_robots_txt,
-        help_text="Served as /robots.txt. Known AI crawlers are refused by the server whatever "
-        "this says; this file tells the polite ones the archive's rules.",
+        help_text=_(
+            "Served as /robots.txt. Known AI crawlers are refused by the server whatever "
+            "this says; this file tells the polite ones the archive's rules."
+        ),
     )
     ai_txt = models.TextField(
         blank=True,
         default=default_ai_txt,
-        help_text="Served as /ai.txt: whether the archive's works may be used for AI training.",
+        help_text=_("Served as /ai.txt: whether the archive's works may be used for AI training."),
     )
 
     class Meta:

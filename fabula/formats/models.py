@@ -10,6 +10,7 @@ hash. The functions that make, check and revoke them are in `app_passwords.py`.
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from fabula.accounts.models import MemberCredential
 
@@ -19,7 +20,7 @@ class AppPassword(MemberCredential):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="app_passwords"
     )
     lookup = models.CharField(max_length=12, db_index=True)
-    password = models.CharField(max_length=128, help_text="A hash, as Django stores passwords.")
+    password = models.CharField(max_length=128, help_text=_("A hash, as Django stores passwords."))
     # KOReader's sync plugin sends not the password but its MD5 (its "key"): what is kept for
     # that is a SHA-256 of that MD5 (the password is long and random, so this is safe).
     sync_key = models.CharField(max_length=64, blank=True, db_index=True)

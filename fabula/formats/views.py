@@ -22,6 +22,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.utils.text import slugify
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods, require_safe
 
 from fabula.accounts.models import User
@@ -362,10 +363,10 @@ def app_passwords(request):
             password_id = positive_id(request.POST["revoke"]) or 0
             if app_password_revoke(user=request.user, password_id=password_id):
                 messages.success(
-                    request, "The app password is revoked: apps using it are logged out."
+                    request, gettext("The app password is revoked: apps using it are logged out.")
                 )
             else:
-                messages.error(request, "You have no such app password.")
+                messages.error(request, gettext("You have no such app password."))
             return redirect("app-passwords")
         _, new_password = app_password_create(user=request.user, name=request.POST.get("name", ""))
     response = render(

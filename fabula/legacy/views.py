@@ -21,6 +21,7 @@ from fabula.conf.models import site_settings
 from fabula.legacy import gate, targets
 from fabula.legacy.params import legacy_params, require_id
 from fabula.legacy.story_pages import index_context, printable_context
+from fabula.lib.languages import in_english
 from fabula.lib.serving import not_cacheable, serve
 from fabula.stories import permissions
 from fabula.stories.models import Chapter, Story
@@ -34,6 +35,7 @@ def _check_folder(folder: str) -> None:
 
 
 @require_safe
+@in_english
 def legacy_script(request, folder: str, script: str):
     _check_folder(folder)
     handler = SCRIPTS.get(script)
@@ -207,6 +209,7 @@ SCRIPTS = {
 
 
 @require_safe
+@in_english
 def legacy_folder(request, folder: str):
     """The old archive's folder itself (`/fanfiction/`): its front page, as index.php."""
     _check_folder(folder)

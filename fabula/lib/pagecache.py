@@ -29,6 +29,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.http import QueryDict
+from django.utils import translation
 
 from fabula.lib import replicas
 
@@ -128,10 +129,14 @@ def known_query(query: QueryDict, reads: Collection[str]) -> QueryDict:
 def page_key(request, reads: Collection[str], story: int | None = None) -> str:
     """The cache key of a page: its path and the parameters it reads, sorted by name (so
     `?a=1&b=2` and `?b=2&a=1` are one page) and hashed (a search of a thousand characters makes a
-    key no longer than any other); for a page of one story, that story's version too."""
+    key no longer than any other); for a page of one story, that story's version too. The
+    interface's language is part of the key: a German guest and an English one get their own."""
     known = known_query(request.GET, reads)
     pairs = sorted((name, known.getlist(name)) for name in known)
-    digest = hashlib.blake2b(f"{request.path}?{pairs!r}".encode(), digest_size=20).hexdigest()
+    language = translation.get_language()
+    digest = hashlib.blake2b(
+        f"{language}:{request.path}?{pairs!r}".encode(), digest_size=20
+    ).hexdigest()
     version = str(generation())
     if story is not None:
         version += f".{_version(_STORY_VERSION_KEY.format(story))}"

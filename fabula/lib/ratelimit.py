@@ -25,6 +25,7 @@ from django.conf import settings
 from django.core.cache import caches
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext, ngettext
 
 from fabula.lib.refusals import RateLimited
 
@@ -99,7 +100,12 @@ class Limit:
 
     def refusal(self) -> RateLimited:
         wait = self.retry_after()
-        return RateLimited(f"{self.message}: please try again {in_words(wait)}.", wait)
+        # The message is marked with gettext_noop where the limit is named (lib/limits.py).
+        message = gettext("%(what)s: please try again %(when)s.") % {
+            "what": gettext(self.message),
+            "when": in_words(wait),
+        }
+        return RateLimited(message, wait)
 
     def hit(self, *keys: str) -> None:
         """Count one attempt for each key (a failed login counts for the name and the address)."""
@@ -145,9 +151,9 @@ class Backoff:
 def in_words(seconds: int) -> str:
     """'in 40 seconds', 'in 3 minutes': when to come back, as a person says it."""
     if seconds < 90:
-        return f"in {seconds} second{'s' if seconds != 1 else ''}"
+        return ngettext("in %(count)d second", "in %(count)d seconds", seconds) % {"count": seconds}
     minutes = math.ceil(seconds / 60)
-    return f"in {minutes} minutes"
+    return ngettext("in %(count)d minute", "in %(count)d minutes", minutes) % {"count": minutes}
 
 
 def client_address(request) -> str:

@@ -15,6 +15,7 @@ import re
 import unicodedata
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 # C0 and C1 controls and DEL, less tab and the two line ends that text legitimately holds.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
@@ -48,7 +49,7 @@ def refuse_control_characters(value: str) -> None:
     found = _CONTROL.search(value or "")
     if found:
         raise ValidationError(
-            f"This holds an invisible control character (U+{ord(found.group()):04X}): "
-            "remove it and try again.",
+            _("This holds an invisible control character (U+%(code)s): remove it and try again.")
+            % {"code": f"{ord(found.group()):04X}"},
             code="control_character",
         )

@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from fabula.accounts.models import User
 from fabula.audit.actions import audit_record
@@ -52,7 +53,7 @@ def story_reject(*, story: Story, by: User, reason: str) -> None:
     """Staff send a story back to its authors as a draft, with the reason."""
     reason = reason.strip()
     if not reason:
-        raise ActionRefused("Say why the story is sent back: its authors will read it.")
+        raise ActionRefused(_("Say why the story is sent back: its authors will read it."))
     story.status = Status.DRAFT
     story.moderation_note = reason
     story.save(update_fields=["status", "moderation_note"])
@@ -84,7 +85,7 @@ def chapter_validate(*, chapter: Chapter, by: User) -> None:
 @transaction.atomic
 def chapter_reject(*, chapter: Chapter, by: User, reason: str) -> None:
     if not reason.strip():
-        raise ActionRefused("Say why the chapter is sent back: its authors will read it.")
+        raise ActionRefused(_("Say why the chapter is sent back: its authors will read it."))
     chapter.status = Status.DRAFT
     chapter.save(update_fields=["status"])
     Story.objects.filter(pk=chapter.story_id).update(moderation_note=reason.strip())
@@ -102,7 +103,7 @@ def report_create(
 ) -> Report:
     reason = reason.strip()
     if not reason:
-        raise ActionRefused("Say what is wrong, so staff know what to look for.")
+        raise ActionRefused(_("Say what is wrong, so staff know what to look for."))
     if chapter is not None:
         story = chapter.story
     if review is not None:

@@ -8,15 +8,16 @@ member's `locked` / `is_active`); reports remember who asked, and the audit log
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class Report(models.Model):
     """A reader's report of a story, a chapter or a review, with a reason."""
 
     class State(models.TextChoices):
-        OPEN = "open", "Open"
-        RESOLVED = "resolved", "Resolved"
-        DISMISSED = "dismissed", "Dismissed"
+        OPEN = "open", _("Open")
+        RESOLVED = "resolved", _("Resolved")
+        DISMISSED = "dismissed", _("Dismissed")
 
     story = models.ForeignKey(
         "stories.Story", null=True, blank=True, on_delete=models.CASCADE, related_name="+"

@@ -14,6 +14,8 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from fabula.accounts.models import User
@@ -43,7 +45,9 @@ staff_only = members_who(can_moderate, "Only staff may do this.")
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(
+        label=gettext_lazy("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 def _reason(request) -> str:
@@ -217,9 +221,12 @@ def report_action(request, report_id, verb):
 
 class ReportForm(forms.Form):
     reason = forms.CharField(
+        label=gettext_lazy("Reason"),
         widget=forms.Textarea(attrs={"rows": 5}),
         max_length=5000,
-        error_messages={"required": "Say what is wrong, so staff know what to look for."},
+        error_messages={
+            "required": gettext_lazy("Say what is wrong, so staff know what to look for.")
+        },
     )
 
 
@@ -252,7 +259,7 @@ def report(request, kind, item_id):
     if request.method == "POST" and form.is_valid():
         limits.REPORTS.check(request.user, client_address(request))  # a 429 page past it
         actions.report_create(reason=form.cleaned_data["reason"], reporter=request.user, **item)
-        messages.success(request, "Thank you: staff will look at it.")
+        messages.success(request, _("Thank you: staff will look at it."))
         target = next(iter(item.values()))
         story = target if kind == "story" else target.story
         return redirect(story.get_absolute_url() if story else "home")

@@ -12,6 +12,7 @@ from typing import TypeVar
 
 from django.core.cache import cache
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from fabula.accounts.models import User
 from fabula.audit.actions import audit_record
@@ -36,7 +37,7 @@ def _write(
     """Save a post or page with its title tidied, its HTML cleaned and the other `values`."""
     row.title = tidy_title(title)
     if not row.title:
-        raise ActionRefused("Give it a title.")
+        raise ActionRefused(_("Give it a title."))
     row.body = sanitize(body)
     for name, value in values.items():
         setattr(row, name, value)
@@ -79,16 +80,16 @@ def post_delete(*, post: Post, by: User) -> None:
 def comment_post(*, post: Post, user: User, body: str) -> Comment:
     """A member's comment under a published post whose comments are open."""
     if not user.is_active:
-        raise NotAllowed("Log in to comment.")
+        raise NotAllowed(_("Log in to comment."))
     if not post.is_published() or not post.comments_open:
-        raise NotAllowed("Comments on this post are closed.")
+        raise NotAllowed(_("Comments on this post are closed."))
     body = body.strip()
     if not body:
-        raise ActionRefused("Write something first.")
+        raise ActionRefused(_("Write something first."))
     if len(body) > COMMENT_MAX_CHARACTERS:
         raise ActionRefused(
-            f"A comment holds at most {COMMENT_MAX_CHARACTERS:,} characters "
-            f"(this one has {len(body):,})."
+            _("A comment holds at most %(most)s characters (this one has %(length)s).")
+            % {"most": f"{COMMENT_MAX_CHARACTERS:,}", "length": f"{len(body):,}"}
         )
     if not limits.NEWS_COMMENTS.take(str(user.pk)):
         raise RateLimited(limits.NEWS_COMMENTS.message + ".")
@@ -120,9 +121,9 @@ def page_save(
     """Write one of the site's own pages (a new one when `page` is None)."""
     slug = slug.strip().lower()
     if not slug:
-        raise ActionRefused("Give the page an address (its slug: about, rules, faq…).")
+        raise ActionRefused(_("Give the page an address (its slug: about, rules, faq…)."))
     if Page.objects.filter(slug=slug).exclude(pk=page.pk if page else 0).exists():
-        raise ActionRefused(f"There is already a page at /pages/{slug}/.")
+        raise ActionRefused(_("There is already a page at /pages/%(slug)s/.") % {"slug": slug})
     page = _write(
         page or Page(),
         title=title,

@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class PostQuerySet(models.QuerySet["Post"]):
@@ -23,12 +24,12 @@ class Post(models.Model):
     either way only staff see it until then."""
 
     title = models.CharField(max_length=200)
-    body = models.TextField(help_text="HTML; cleaned to the site's allowed tags when saved.")
+    body = models.TextField(help_text=_("HTML; cleaned to the site's allowed tags when saved."))
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
     )
     published_at = models.DateTimeField(
-        null=True, blank=True, help_text="Empty: a draft. In the future: shown from then on."
+        null=True, blank=True, help_text=_("Empty: a draft. In the future: shown from then on.")
     )
     comments_open = models.BooleanField(default=True)
     created_at = models.DateTimeField(default=timezone.now)
@@ -70,12 +71,14 @@ class Comment(models.Model):
 class Page(models.Model):
     """One of the site's own pages, at /pages/<slug>/; published ones in the footer."""
 
-    slug = models.SlugField(unique=True, help_text="Its address: /pages/<slug>/ (about, rules…).")
+    slug = models.SlugField(
+        unique=True, help_text=_("Its address: /pages/<slug>/ (about, rules…).")
+    )
     title = models.CharField(max_length=200)
-    body = models.TextField(help_text="HTML; cleaned to the site's allowed tags when saved.")
+    body = models.TextField(help_text=_("HTML; cleaned to the site's allowed tags when saved."))
     published = models.BooleanField(default=True)
     in_footer = models.BooleanField(default=True)
-    position = models.PositiveSmallIntegerField(default=0, help_text="Order in the footer.")
+    position = models.PositiveSmallIntegerField(default=0, help_text=_("Order in the footer."))
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from fabula.lib.refusals import ActionRefused, NotAllowed, RateLimited
@@ -69,7 +70,7 @@ def comment(request, post_id: int) -> HttpResponse:
             403 if isinstance(error, NotAllowed) else 429 if isinstance(error, RateLimited) else 400
         )
         return _post_page(request, post, form, status=status)
-    messages.success(request, "Your comment is posted.")
+    messages.success(request, _("Your comment is posted."))
     return redirect(f"{post.get_absolute_url()}#comments")
 
 

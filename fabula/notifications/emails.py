@@ -6,10 +6,12 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db.models import Max
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import ngettext
 
 from fabula.accounts.models import User
 from fabula.conf.models import site_settings
@@ -22,13 +24,22 @@ DIGEST_EVERY = timedelta(hours=23)  # "one email a day at most", whatever time c
 def _send(user: User, subject: str, template: str, context: dict) -> None:
     site = site_settings()
     context = {"site_settings": site, "user": user, **context}
-    text = render_to_string(f"notifications/email/{template}.txt", context)
-    html = render_to_string(f"notifications/email/{template}.html", context)
+    # A job has no request: the email speaks the member's chosen language, else the site's.
+    with translation.override(user.language or settings.LANGUAGE_CODE):
+        text = render_to_string(f"notifications/email/{template}.txt", context)
+        html = render_to_string(f"notifications/email/{template}.html", context)
     message = EmailMultiAlternatives(
         subject=f"[{site.site_name}] {subject}", body=text, to=[user.email]
     )
     message.attach_alternative(html, "text/html")
     message.send()
+
+
+def _digest_subject(user: User, count: int) -> str:
+    with translation.override(user.language or settings.LANGUAGE_CODE):
+        return ngettext("%(count)d new notification", "%(count)d new notifications", count) % {
+            "count": count
+        }
 
 
 def send_notification(*, notification_id: int, detail: str = "") -> None:
@@ -65,7 +76,7 @@ def send_digest(*, user_id: int, notification_ids: list[int]) -> None:
     if user.email:
         _send(
             user,
-            f"{len(items)} new notification{'s' if len(items) != 1 else ''}",
+            _digest_subject(user, len(items)),
             "digest",
             {"notifications": items},
         )

@@ -4,6 +4,7 @@ page and, as they chose, emailed (`fabula.notifications.emails`)."""
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class Notification(models.Model):
@@ -15,24 +16,24 @@ class Notification(models.Model):
     """
 
     class Kind(models.TextChoices):
-        CHAPTER = "chapter", "New chapter"
-        REVIEW = "review", "New review"
-        REPLY = "reply", "Reply to a review"
-        COAUTHOR = "coauthor", "Co-author invitation"
-        VALIDATED = "validated", "Story validated"
-        REJECTED = "rejected", "Story sent back"
-        GIFT = "gift", "A story given to you"
-        RELATED = "related", "A work related to yours"
+        CHAPTER = "chapter", _("New chapter")
+        REVIEW = "review", _("New review")
+        REPLY = "reply", _("Reply to a review")
+        COAUTHOR = "coauthor", _("Co-author invitation")
+        VALIDATED = "validated", _("Story validated")
+        REJECTED = "rejected", _("Story sent back")
+        GIFT = "gift", _("A story given to you")
+        RELATED = "related", _("A work related to yours")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
     )
     kind = models.CharField(max_length=10, choices=Kind.choices)
     text = models.CharField(
-        max_length=300, help_text="One plain line shown on the page and in emails."
+        max_length=300, help_text=_("One plain line shown on the page and in emails.")
     )
     url = models.CharField(
-        max_length=300, help_text="Where the notification leads, a path on this site."
+        max_length=300, help_text=_("Where the notification leads, a path on this site.")
     )
     story = models.ForeignKey(
         "stories.Story", null=True, blank=True, on_delete=models.CASCADE, related_name="+"

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 def _feed_token() -> str:
@@ -22,7 +23,9 @@ class SavedSearch(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_searches"
     )
     name = models.CharField(max_length=100)
-    query_string = models.CharField(max_length=2000, help_text="q, sort and filters, URL-encoded.")
+    query_string = models.CharField(
+        max_length=2000, help_text=_("q, sort and filters, URL-encoded.")
+    )
     feed_token = models.CharField(max_length=40, default=_feed_token, unique=True)
     created_at = models.DateTimeField(default=timezone.now)
 

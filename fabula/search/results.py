@@ -21,6 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext, gettext_noop
 
 from fabula.conf.models import site_settings
 from fabula.lib.db import id_list
@@ -47,10 +48,10 @@ SEARCH_PARAMETERS = ("q", *LIST_PARAMETERS)
 MAX_LISTED = 10_000  # matching stories passed to later queries as a list of ids, at most
 SCORED_MATCHES = 1_000  # matching chapters scored one by one, at most (see `find`)
 SEARCH_SORTS: dict[str, tuple[str, tuple]] = {
-    RELEVANCE: ("Relevance", ()),
+    RELEVANCE: (gettext_noop("Relevance"), ()),
     **SORTS,
-    "kudos": ("Kudos", ("-kudos_count", "-pk")),
-    "reviews": ("Reviews", ("-review_count", "-pk")),
+    "kudos": (gettext_noop("Kudos"), ("-kudos_count", "-pk")),
+    "reviews": (gettext_noop("Reviews"), ("-review_count", "-pk")),
 }
 
 
@@ -193,7 +194,7 @@ def search(
     results.page = page
     results.hits = _hits(request, query, page_stories, found)
     results.sorts = [
-        Link(label, url_with(params, sort=key, page=None), key == sort)
+        Link(gettext(label), url_with(params, sort=key, page=None), key == sort)
         for key, (label, _) in SEARCH_SORTS.items()
         if key != RELEVANCE or not query.is_empty
     ]

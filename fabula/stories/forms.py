@@ -14,6 +14,8 @@ from django.db.models import QuerySet
 from django.http import QueryDict
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from fabula.accounts.models import Pseud, User
 from fabula.lib.refusals import ActionRefused
@@ -101,56 +103,67 @@ PEN_NAME_LENGTH = cast(int, User._meta.get_field("pen_name").max_length)
 
 class StoryForm(forms.Form):
     title = forms.CharField(
+        label=_("Title"),
         max_length=200,
-        error_messages={"required": "A story needs a title."},
+        error_messages={"required": _("A story needs a title.")},
         validators=[refuse_control_characters],
     )
-    summary = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), required=False)
+    summary = forms.CharField(
+        label=_("Summary"), widget=forms.Textarea(attrs={"rows": 4}), required=False
+    )
     notes = forms.CharField(
-        label="Story notes", widget=forms.Textarea(attrs={"rows": 4}), required=False
+        label=_("Story notes"), widget=forms.Textarea(attrs={"rows": 4}), required=False
     )
     rating = forms.ModelChoiceField(
+        label=pgettext_lazy("a story's rating: its audience", "Rating"),
         queryset=Rating.objects.all(),
         empty_label=None,
-        error_messages={"invalid_choice": "Choose one of the archive's ratings."},
+        error_messages={"invalid_choice": _("Choose one of the archive's ratings.")},
         widget=forms.Select(attrs={"aria-describedby": "rating-help"}),
     )
     language = forms.ChoiceField(
+        label=_("Language"),
         required=False,
         initial=DEFAULT_LANGUAGE,
         error_messages={"invalid_choice": UNKNOWN_LANGUAGE},
     )
-    completed = forms.BooleanField(required=False)
+    completed = forms.BooleanField(label=_("Completed"), required=False)
     reading_only = forms.BooleanField(
         required=False,
-        label="For reading here only",
-        help_text="No downloads, feeds or reading apps (OPDS) for this story, and search engines "
-        "and AI crawlers are asked to leave it alone (noindex, noai).",
+        label=_("For reading here only"),
+        help_text=_(
+            "No downloads, feeds or reading apps (OPDS) for this story, and search engines "
+            "and AI crawlers are asked to leave it alone (noindex, noai)."
+        ),
     )
     locked = forms.BooleanField(
         required=False,
-        label="For members only",
-        help_text="Only members who are logged in may find or read this story, whatever its "
-        "rating: guests do not see it in lists, search, feeds or the API.",
+        label=_("For members only"),
+        help_text=_(
+            "Only members who are logged in may find or read this story, whatever its "
+            "rating: guests do not see it in lists, search, feeds or the API."
+        ),
     )
     challenges = forms.ModelMultipleChoiceField(
         queryset=Challenge.objects.all(),
         required=False,
-        label="Answers the challenges",
+        label=_("Answers the challenges"),
         widget=forms.CheckboxSelectMultiple,
     )
     freeform = forms.CharField(
-        label="Additional tags",
+        label=_("Additional tags"),
         required=False,
         max_length=2000,
-        help_text="Anything else a reader may look for, separated by commas: "
-        "“slow burn, hurt/comfort, road trip”.",
+        help_text=_(
+            "Anything else a reader may look for, separated by commas: "
+            "“slow burn, hurt/comfort, road trip”."
+        ),
         validators=[refuse_control_characters],
     )
 
     # An archive whose staff deleted every rating cannot take a story: say so and who can help,
     # rather than Django's bare "This field is required." under an empty menu.
-    NO_RATINGS = (
+    NO_RATINGS = _(
         "This archive has no ratings yet and every story needs one, so nothing can be posted "
         "until an administrator adds them in the admin (Taxonomy › Ratings)."
     )
@@ -186,13 +199,13 @@ class StoryForm(forms.Form):
                 if kind.role == TagKind.Role.CLASS
                 else TagPicker(attrs={"data_kind": kind.name.lower()}),
                 error_messages={
-                    "invalid_choice": (
-                        f"“%(value)s” is not one of the archive's {kind.name.lower()}."
-                    ),
-                    "invalid_pk_value": (
-                        f"“%(pk)s” is not one of the archive's {kind.name.lower()}."
-                    ),
-                    "required": f"Choose at least one of the {kind.name.lower()}.",
+                    # Django fills in %(value)s and %(pk)s; the kind's name is filled in here.
+                    "invalid_choice": gettext("“%%(value)s” is not one of the archive's %(kind)s.")
+                    % {"kind": kind.name.lower()},
+                    "invalid_pk_value": gettext("“%%(pk)s” is not one of the archive's %(kind)s.")
+                    % {"kind": kind.name.lower()},
+                    "required": gettext("Choose at least one of the %(kind)s.")
+                    % {"kind": kind.name.lower()},
                 },
             )
             if isinstance(field.widget, TagPicker):
@@ -217,12 +230,15 @@ class StoryForm(forms.Form):
             name = tidy_title(raw)
             if len(name) > FREEFORM_LENGTH:
                 raise forms.ValidationError(
-                    f"“{name[:40]}…” is too long for a tag (at most {FREEFORM_LENGTH} characters)."
+                    _("“%(name)s…” is too long for a tag (at most %(FREEFORM_LENGTH)s characters).")
+                    % {"name": name[:40], "FREEFORM_LENGTH": FREEFORM_LENGTH}
                 )
             if name:
                 names.setdefault(name.casefold(), name)
         if len(names) > FREEFORM_MOST:
-            raise forms.ValidationError(f"At most {FREEFORM_MOST} additional tags.")
+            raise forms.ValidationError(
+                _("At most %(FREEFORM_MOST)s additional tags.") % {"FREEFORM_MOST": FREEFORM_MOST}
+            )
         return list(names.values())
 
     def clean(self) -> dict[str, Any]:
@@ -231,7 +247,10 @@ class StoryForm(forms.Form):
         for kind in self.kinds:
             chosen = data.get(self.tag_field(kind))
             if chosen is not None and not kind.multiple and len(chosen) > 1:
-                self.add_error(self.tag_field(kind), f"Choose only one of the {kind.name.lower()}.")
+                self.add_error(
+                    self.tag_field(kind),
+                    gettext("Choose only one of the %(kind)s.") % {"kind": kind.name.lower()},
+                )
         return data
 
     def tags(self) -> list[Tag]:
@@ -286,12 +305,14 @@ class NewStoryExtrasForm(forms.Form):
 
     coauthors = forms.CharField(
         required=False,
-        label="Co-authors",
-        help_text="Pen names, separated by commas. Each is invited and must accept.",
+        label=_("Co-authors"),
+        help_text=_("Pen names, separated by commas. Each is invited and must accept."),
         max_length=2000,  # some thirty pen names; a page's worth would make the look-up fail
         validators=[refuse_control_characters],
     )
-    series = forms.ModelChoiceField(queryset=Series.objects.none(), required=False)
+    series = forms.ModelChoiceField(
+        label=_("Series"), queryset=Series.objects.none(), required=False
+    )
 
     def __init__(self, *args, user: User, **kwargs):
         super().__init__(*args, **kwargs)
@@ -306,12 +327,16 @@ class NewStoryExtrasForm(forms.Form):
         found = []
         for name in names:
             if len(name) > PEN_NAME_LENGTH:  # no such member, and no need to ask the database
-                raise forms.ValidationError(f"No member has the pen name “{name[:60]}…”.")
+                raise forms.ValidationError(
+                    _("No member has the pen name “%(name)s…”.") % {"name": name[:60]}
+                )
             user = User.objects.filter(pen_name__iexact=name, is_active=True).first()
             if user is None:
-                raise forms.ValidationError(f"No member has the pen name “{name}”.")
+                raise forms.ValidationError(
+                    _("No member has the pen name “%(name)s”.") % {"name": name}
+                )
             if user.pk == self.user.pk:
-                raise forms.ValidationError("You are already the story's author.")
+                raise forms.ValidationError(_("You are already the story's author."))
             found.append(user)
         return found
 
@@ -323,28 +348,30 @@ class StoryLinksForm(forms.Form):
 
     gifts = forms.CharField(
         required=False,
-        label="A gift for",
-        help_text="Names separated by commas. A member's pen name gives them the story (they "
-        "are told, and may refuse it); any other name is shown as you wrote it.",
+        label=_("A gift for"),
+        help_text=_(
+            "Names separated by commas. A member's pen name gives them the story (they "
+            "are told, and may refuse it); any other name is shown as you wrote it."
+        ),
         max_length=2000,
         validators=[refuse_control_characters],
     )
     relation_kind = forms.ChoiceField(
         required=False,
-        label="Related to another work",
-        choices=[("", "Not related"), *StoryRelation.Kind.choices],
-        error_messages={"invalid_choice": "Choose how the story is related from the list."},
+        label=_("Related to another work"),
+        choices=[("", _("Not related")), *StoryRelation.Kind.choices],
+        error_messages={"invalid_choice": _("Choose how the story is related from the list.")},
     )
     relation_to = forms.CharField(
         required=False,
-        label="The related work",
-        help_text="A story's number or address here, or a web address (http:// or https://).",
+        label=_("The related work"),
+        help_text=_("A story's number or address here, or a web address (http:// or https://)."),
         max_length=500,
         validators=[refuse_control_characters],
     )
     relation_title = forms.CharField(
         required=False,
-        label="Its title, for a work elsewhere",
+        label=_("Its title, for a work elsewhere"),
         max_length=200,
         validators=[refuse_control_characters],
     )
@@ -380,34 +407,39 @@ class StoryLinksForm(forms.Form):
 def future_or_none(value: datetime | None) -> datetime | None:
     """A chapter's release time: empty, or in the future."""
     if value is not None and value <= timezone.now():
-        raise forms.ValidationError("Choose a time in the future, or leave it empty.")
+        raise forms.ValidationError(_("Choose a time in the future, or leave it empty."))
     return value
 
 
 class ChapterForm(forms.Form):
     title = forms.CharField(
+        label=_("Title"),
         max_length=200,
         required=False,
-        help_text="Empty: “Chapter N”.",
+        help_text=_("Empty: “Chapter N”."),
         validators=[refuse_control_characters],
     )
     notes = forms.CharField(
-        label="Notes before the chapter", widget=forms.Textarea(attrs={"rows": 3}), required=False
+        label=_("Notes before the chapter"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
     )
-    text_format = forms.ChoiceField(choices=FORMATS, initial="html", label="Text is written in")
-    body = forms.CharField(label="Text", widget=forms.Textarea(attrs={"rows": 18}), required=False)
+    text_format = forms.ChoiceField(choices=FORMATS, initial="html", label=_("Text is written in"))
+    body = forms.CharField(
+        label=_("Text"), widget=forms.Textarea(attrs={"rows": 18}), required=False
+    )
     upload = forms.FileField(
         required=False,
-        label="…or upload the text",
-        help_text="A .txt, .html or .docx file; it replaces the text above.",
+        label=_("…or upload the text"),
+        help_text=_("A .txt, .html or .docx file; it replaces the text above."),
     )
     end_notes = forms.CharField(
-        label="Notes after the chapter", widget=forms.Textarea(attrs={"rows": 3}), required=False
+        label=_("Notes after the chapter"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
     release_at = forms.DateTimeField(
         required=False,
-        label="Release at",
-        help_text="Leave empty to release at once.",
+        label=_("Release at"),
+        help_text=_("Leave empty to release at once."),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"],
     )
@@ -446,7 +478,7 @@ class ChapterForm(forms.Form):
             self.add_error("body", str(error))
             return data
         if not html.strip():
-            self.add_error("body", "A chapter needs some text: type it or upload a file.")
+            self.add_error("body", _("A chapter needs some text: type it or upload a file."))
         return data
 
     def writing(self) -> dict:
@@ -500,7 +532,8 @@ class ReorderForm(forms.Form):
             return data
         if sorted(given) != list(range(1, len(self.chapters) + 1)):
             raise forms.ValidationError(
-                f"Give each chapter a different place, from 1 to {len(self.chapters)}."
+                _("Give each chapter a different place, from 1 to %(len)s.")
+                % {"len": len(self.chapters)}
             )
         return data
 
@@ -518,32 +551,41 @@ class ScheduleForm(forms.Form):
 
 class InviteForm(forms.Form):
     pen_name = forms.CharField(
-        max_length=60, label="Pen name", validators=[refuse_control_characters]
+        max_length=60, label=_("Pen name"), validators=[refuse_control_characters]
     )
 
     def clean_pen_name(self) -> User:
         name = self.cleaned_data["pen_name"].strip()
         user = User.objects.filter(pen_name__iexact=name, is_active=True).first()
         if user is None:
-            raise forms.ValidationError(f"No member has the pen name “{name}”.")
+            raise forms.ValidationError(
+                _("No member has the pen name “%(name)s”.") % {"name": name}
+            )
         return user
 
 
 class SeriesForm(forms.Form):
     title = forms.CharField(
+        label=_("Title"),
         max_length=200,
-        error_messages={"required": "A series needs a title."},
+        error_messages={"required": _("A series needs a title.")},
         validators=[refuse_control_characters],
     )
-    summary = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), required=False)
-    openness = forms.ChoiceField(choices=Series.Openness.choices, initial=Series.Openness.CLOSED)
+    summary = forms.CharField(
+        label=_("Summary"), widget=forms.Textarea(attrs={"rows": 4}), required=False
+    )
+    openness = forms.ChoiceField(
+        label=_("Who may add stories"),
+        choices=Series.Openness.choices,
+        initial=Series.Openness.CLOSED,
+    )
 
 
 class SeriesAddForm(forms.Form):
     # The member's own, set in __init__.
-    story = forms.ModelChoiceField(queryset=Story.objects.none(), required=False)
+    story = forms.ModelChoiceField(label=_("Story"), queryset=Story.objects.none(), required=False)
     subseries = forms.ModelChoiceField(
-        queryset=Series.objects.none(), required=False, label="or a series"
+        queryset=Series.objects.none(), required=False, label=_("or a series")
     )
 
     def __init__(self, *args, user: User, series: Series, **kwargs):
@@ -558,14 +600,17 @@ class SeriesAddForm(forms.Form):
         super().clean()
         data = self.cleaned_data
         if bool(data.get("story")) == bool(data.get("subseries")):
-            raise forms.ValidationError("Choose one of your stories or one of your series.")
+            raise forms.ValidationError(_("Choose one of your stories or one of your series."))
         return data
 
 
 class ChallengeForm(forms.Form):
     title = forms.CharField(
+        label=_("Title"),
         max_length=200,
-        error_messages={"required": "A challenge needs a title."},
+        error_messages={"required": _("A challenge needs a title.")},
         validators=[refuse_control_characters],
     )
-    summary = forms.CharField(widget=forms.Textarea(attrs={"rows": 5}), required=False)
+    summary = forms.CharField(
+        label=_("Summary"), widget=forms.Textarea(attrs={"rows": 5}), required=False
+    )

@@ -1,5 +1,6 @@
-"""The languages a story may be written in, each with its own name ("Deutsch") and English's
-("German"): Django's table of languages (`django.conf.locale.LANG_INFO`), which the Django
+"""The languages a story may be written in, each with its own name ("Deutsch") and its name in
+the interface's language ("German", "Allemand"): Django's table of languages
+(`django.conf.locale.LANG_INFO`) and Django's own translations of their names, which the Django
 world keeps up to date, so Fabula keeps no list of its own."""
 
 from __future__ import annotations
@@ -7,19 +8,30 @@ from __future__ import annotations
 from functools import cache
 
 from django.conf.locale import LANG_INFO
+from django.utils import translation
+from django.utils.translation import gettext, gettext_lazy
 
 from fabula.lib.refusals import FieldRefused
 
 DEFAULT = "en"
-UNKNOWN = "Choose a language from the list."
+UNKNOWN = gettext_lazy("Choose a language from the list.")
+
+
+def languages() -> dict[str, str]:
+    """code → label, by the English name: "Deutsch (German)", "English" (in a French
+    interface "Deutsch (Allemand)", "English (Anglais)")."""
+    return _languages(translation.get_language() or DEFAULT)
 
 
 @cache
-def languages() -> dict[str, str]:
-    """code → label, by the English name: "Deutsch (German)", "English"."""
+def _languages(interface: str) -> dict[str, str]:
     named = [(code, info) for code, info in LANG_INFO.items() if "name" in info]
     named.sort(key=lambda item: item[1]["name"])
-    return {code: _label(info["name_local"], info["name"]) for code, info in named}
+    with translation.override(interface):
+        return {
+            code: _label(info["name_local"], translation.gettext(info["name"]))
+            for code, info in named
+        }
 
 
 def _label(local: str, english: str) -> str:
@@ -50,4 +62,8 @@ def check_language(code: str, *, current: str | None = None) -> str:
     (an imported story may carry a code the table lacks, and keeps it through an edit)."""
     if code in languages() or (current is not None and code == current):
         return code
-    raise FieldRefused(f"{UNKNOWN} “{code[:20]}” is not a language this archive knows.", "language")
+    raise FieldRefused(
+        gettext("Choose a language from the list. “%(code)s” is not a language this archive knows.")
+        % {"code": code[:20]},
+        "language",
+    )

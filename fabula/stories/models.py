@@ -15,15 +15,16 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from fabula.taxonomy.models import Rating, Tag
 
 
 class Status(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    PENDING = "pending", "Awaiting validation"
-    PUBLISHED = "published", "Published"
-    HIDDEN = "hidden", "Hidden by staff"
+    DRAFT = "draft", _("Draft")
+    PENDING = "pending", _("Awaiting validation")
+    PUBLISHED = "published", _("Published")
+    HIDDEN = "hidden", _("Hidden by staff")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -66,8 +67,8 @@ class ChapterQuerySet(models.QuerySet):
 
 class Story(models.Model):
     title = models.CharField(max_length=200)
-    summary = models.TextField(blank=True, help_text="Sanitised HTML.")
-    notes = models.TextField(blank=True, help_text="Story notes, sanitised HTML.")
+    summary = models.TextField(blank=True, help_text=_("Sanitised HTML."))
+    notes = models.TextField(blank=True, help_text=_("Story notes, sanitised HTML."))
     rating = models.ForeignKey(Rating, on_delete=models.PROTECT, related_name="stories")
     authors = models.ManyToManyField(
         settings.AUTH_USER_MODEL, through="StoryAuthor", related_name="stories"
@@ -77,13 +78,17 @@ class Story(models.Model):
     completed = models.BooleanField(default=False)
     reading_only = models.BooleanField(
         default=False,
-        help_text="The authors keep the story for reading on the site: no downloads, feeds or "
-        "OPDS, and crawlers are asked not to index it or use it for AI (noindex, noai).",
+        help_text=_(
+            "The authors keep the story for reading on the site: no downloads, feeds or "
+            "OPDS, and crawlers are asked not to index it or use it for AI (noindex, noai)."
+        ),
     )
     locked = models.BooleanField(
         default=False,
-        help_text="For members only (AO3's restricted works), whatever its rating: guests never "
-        "see it listed, counted, searched or fed, and meet a login gate at its address.",
+        help_text=_(
+            "For members only (AO3's restricted works), whatever its rating: guests never "
+            "see it listed, counted, searched or fed, and meet a login gate at its address."
+        ),
     )
     featured = models.BooleanField(default=False)
     language = models.CharField(max_length=10, default="en")
@@ -92,12 +97,12 @@ class Story(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     # Kept by actions: the sum over published chapters, or what an old archive recorded.
     word_count = models.PositiveIntegerField(default=0)
-    chapter_count = models.PositiveIntegerField(default=0, help_text="Published chapters.")
+    chapter_count = models.PositiveIntegerField(default=0, help_text=_("Published chapters."))
     read_count = models.PositiveIntegerField(default=0)
     # Kept by community actions.
     review_count = models.PositiveIntegerField(default=0)
     rating_average = models.PositiveSmallIntegerField(
-        null=True, blank=True, help_text="Rounded mean review rating, on the site's scale."
+        null=True, blank=True, help_text=_("Rounded mean review rating, on the site's scale.")
     )
     kudos_count = models.PositiveIntegerField(default=0)
     favourite_count = models.PositiveIntegerField(default=0)
@@ -213,23 +218,23 @@ class Chapter(models.Model):
     unreleased: bool = False
 
     story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="chapters")
-    position = models.PositiveIntegerField(help_text="1-based order within the story.")
+    position = models.PositiveIntegerField(help_text=_("1-based order within the story."))
     title = models.CharField(max_length=200)
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
         related_name="chapters",
-        help_text="May differ from the story's main author (co-authors, round robins).",
+        help_text=_("May differ from the story's main author (co-authors, round robins)."),
     )
-    notes = models.TextField(blank=True, help_text="Author's notes before the text.")
+    notes = models.TextField(blank=True, help_text=_("Author's notes before the text."))
     end_notes = models.TextField(blank=True)
-    body = models.TextField(help_text="Sanitised HTML.")
+    body = models.TextField(help_text=_("Sanitised HTML."))
     word_count = models.PositiveIntegerField(default=0)
     review_count = models.PositiveIntegerField(default=0)
     rating_average = models.PositiveSmallIntegerField(null=True, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
     release_at = models.DateTimeField(
-        null=True, blank=True, help_text="Scheduled: not shown before this time."
+        null=True, blank=True, help_text=_("Scheduled: not shown before this time.")
     )
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
@@ -266,9 +271,9 @@ class Chapter(models.Model):
 
 class Series(models.Model):
     class Openness(models.TextChoices):
-        CLOSED = "closed", "Closed: only the owner adds stories"
-        MODERATED = "moderated", "Moderated: others' additions wait for the owner"
-        OPEN = "open", "Open: anyone may add their stories"
+        CLOSED = "closed", _("Closed: only the owner adds stories")
+        MODERATED = "moderated", _("Moderated: others' additions wait for the owner")
+        OPEN = "open", _("Open: anyone may add their stories")
 
     title = models.CharField(max_length=200)
     summary = models.TextField(blank=True)
@@ -326,7 +331,9 @@ class Challenge(models.Model):
         on_delete=models.SET_NULL,
         related_name="challenges",
     )
-    challenger = models.CharField(max_length=100, blank=True, help_text="Name shown if no owner.")
+    challenger = models.CharField(
+        max_length=100, blank=True, help_text=_("Name shown if no owner.")
+    )
     tags = models.ManyToManyField(Tag, blank=True, related_name="challenges")
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -344,7 +351,7 @@ class ReadMark(models.Model):
     """
 
     story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="+")
-    reader = models.CharField(max_length=64, help_text="A member id or a hash for a guest.")
+    reader = models.CharField(max_length=64, help_text=_("A member id or a hash for a guest."))
     day = models.DateField()
 
     class Meta:
@@ -432,7 +439,7 @@ class Gift(models.Model):
         related_name="gifts",
     )
     name = models.CharField(
-        max_length=100, blank=True, help_text="Who the story is for, when not a member here."
+        max_length=100, blank=True, help_text=_("Who the story is for, when not a member here.")
     )
     refused_at = models.DateTimeField(null=True, blank=True)
     # When the recipient heard of it: at once for a public story, else when it is published.
@@ -477,22 +484,22 @@ class StoryRelation(models.Model):
     """
 
     class Kind(models.TextChoices):
-        INSPIRED = "inspired", "Inspired by"
-        TRANSLATION = "translation", "A translation of"
-        REMIX = "remix", "A remix of"
+        INSPIRED = "inspired", _("Inspired by")
+        TRANSLATION = "translation", _("A translation of")
+        REMIX = "remix", _("A remix of")
 
     class Answer(models.TextChoices):
-        WAITING = "waiting", "Waiting for the original's author"
-        APPROVED = "approved", "Approved"
-        REJECTED = "rejected", "Rejected"
+        WAITING = "waiting", _("Waiting for the original's author")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
 
     story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="relations")
     kind = models.CharField(max_length=12, choices=Kind.choices)
     original = models.ForeignKey(
         Story, null=True, blank=True, on_delete=models.CASCADE, related_name="related_works"
     )
-    url = models.URLField(max_length=500, blank=True, help_text="A work elsewhere.")
-    title = models.CharField(max_length=200, blank=True, help_text="The work elsewhere's title.")
+    url = models.URLField(max_length=500, blank=True, help_text=_("A work elsewhere."))
+    title = models.CharField(max_length=200, blank=True, help_text=_("The work elsewhere's title."))
     answer = models.CharField(max_length=10, choices=Answer.choices, default=Answer.WAITING)
     # When the original's authors were asked: once the derived story is public.
     announced_at = models.DateTimeField(null=True, blank=True)

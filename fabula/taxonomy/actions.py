@@ -12,6 +12,7 @@ from typing import cast
 
 from django.db import transaction
 from django.db.models import Max
+from django.utils.translation import gettext as _
 
 from fabula.audit.actions import audit_record
 from fabula.lib.changes import changed
@@ -151,7 +152,7 @@ def tag_make_synonym(*, tag: Tag, of: Tag, by) -> Tag:
 def tag_make_canonical(*, tag: Tag, by) -> Tag:
     """An unwrangled tag (or a synonym, taken out of its canonical tag) becomes canonical."""
     if tag.canonical:
-        raise ActionRefused(f"“{tag}” is already canonical.")
+        raise ActionRefused(_("“%(tag)s” is already canonical.") % {"tag": tag})
     with transaction.atomic():
         touched = _meaning_of(tag, tag.synonym_of)
         tag.synonym_of, tag.wrangled = None, True
@@ -166,23 +167,33 @@ def tag_set_parent(*, tag: Tag, parent: Tag | None, by) -> Tag:
     under its tag), or at the top with `parent=None`. An unwrangled tag becomes canonical."""
     if tag.synonym_of_id is not None:
         raise ActionRefused(
-            f"“{tag}” is a synonym of “{tag.synonym_of}”: set the parents of “{tag.synonym_of}”."
+            _("“%(tag)s” is a synonym of “%(synonym_of)s”: set the parents of “%(synonym_of)s”.")
+            % {"tag": tag, "synonym_of": tag.synonym_of}
         )
     if parent is None and tag.parent_id is None:
-        raise ActionRefused(f"“{tag}” has no parent to remove.")
+        raise ActionRefused(_("“%(tag)s” has no parent to remove.") % {"tag": tag})
     if parent is not None:
         if parent.pk == tag.parent_id:
-            raise ActionRefused(f"“{tag}” is already under “{parent}”.")
+            raise ActionRefused(
+                _("“%(tag)s” is already under “%(parent)s”.") % {"tag": tag, "parent": parent}
+            )
         if parent.synonym_of_id is not None:
             raise ActionRefused(
-                f"“{parent}” is a synonym of “{parent.synonym_of}”: choose “{parent.synonym_of}”."
+                _("“%(parent)s” is a synonym of “%(synonym_of)s”: choose “%(synonym_of)s”.")
+                % {"parent": parent, "synonym_of": parent.synonym_of}
             )
         if not parent.wrangled:
-            raise ActionRefused(f"“{parent}” is not wrangled yet: make it canonical first.")
+            raise ActionRefused(
+                _("“%(parent)s” is not wrangled yet: make it canonical first.") % {"parent": parent}
+            )
         if _is_below(parent, tag):
             raise ActionRefused(
-                f"“{parent}” is {'the tag itself' if parent.pk == tag.pk else f'below “{tag}”'}:"
-                " a tag cannot be under itself."
+                (
+                    _("“%(parent)s” is the tag itself: a tag cannot be under itself.")
+                    if parent.pk == tag.pk
+                    else _("“%(parent)s” is below “%(tag)s”: a tag cannot be under itself.")
+                )
+                % {"parent": parent, "tag": tag}
             )
     with transaction.atomic():
         before = tag.parent
@@ -199,15 +210,18 @@ def tag_rename(*, tag: Tag, name: str, by) -> Tag:
     """Give a tag a new name (another of its kind may not have it, whatever the case)."""
     name = tidy_title(name or "")
     if not name:
-        raise ActionRefused("A tag needs a name.")
+        raise ActionRefused(_("A tag needs a name."))
     if len(name) > NAME_LENGTH:
-        raise ActionRefused(f"A tag's name has at most {NAME_LENGTH} characters.")
+        raise ActionRefused(
+            _("A tag's name has at most %(NAME_LENGTH)s characters.") % {"NAME_LENGTH": NAME_LENGTH}
+        )
     if name == tag.name:
-        raise ActionRefused(f"“{tag}” already has this name.")
+        raise ActionRefused(_("“%(tag)s” already has this name.") % {"tag": tag})
     taken = Tag.objects.filter(kind=tag.kind_id, name__iexact=name).exclude(pk=tag.pk).first()
     if taken is not None:
         raise ActionRefused(
-            f"There is already a tag “{taken}” among the {tag.kind}: merge into it instead."
+            _("There is already a tag “%(taken)s” among the %(kind)s: merge into it instead.")
+            % {"taken": taken, "kind": tag.kind}
         )
     with transaction.atomic():
         before = tag.name

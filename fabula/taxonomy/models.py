@@ -8,24 +8,25 @@ a story has exactly one, and a rating carries the reading gates.
 
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 
 class TagKind(models.Model):
     class Role(models.TextChoices):
-        CATEGORY = "category", "Categories (a tree)"
-        CHARACTER = "character", "Characters"
-        CLASS = "class", "Classification (eFiction class type)"
-        FREEFORM = "freeform", "Free-form tags"
+        CATEGORY = "category", _("Categories (a tree)")
+        CHARACTER = "character", _("Characters")
+        CLASS = "class", _("Classification (eFiction class type)")
+        FREEFORM = "freeform", _("Free-form tags")
 
     # `slug` is eFiction's classtype_name for class kinds: printable pages list class lines in
     # the alphabetical order of this internal name, as eFiction does.
     slug = models.SlugField(max_length=50, unique=True)
-    name = models.CharField(max_length=60, help_text="The label readers see, e.g. 'Genres'.")
+    name = models.CharField(max_length=60, help_text=_("The label readers see, e.g. 'Genres'."))
     role = models.CharField(max_length=10, choices=Role.choices)
     legacy_id = models.PositiveIntegerField(
-        null=True, blank=True, unique=True, help_text="eFiction classtype_id, for old links."
+        null=True, blank=True, unique=True, help_text=_("eFiction classtype_id, for old links.")
     )
-    multiple = models.BooleanField(default=True, help_text="A story may carry several.")
+    multiple = models.BooleanField(default=True, help_text=_("A story may carry several."))
     required = models.BooleanField(default=False)
     order = models.PositiveSmallIntegerField(default=0)
 
@@ -53,7 +54,9 @@ class Tag(models.Model):
         ),
     )
     description = models.TextField(blank=True)
-    locked = models.BooleanField(default=False, help_text="Authors may not file new stories here.")
+    locked = models.BooleanField(
+        default=False, help_text=_("Authors may not file new stories here.")
+    )
     order = models.PositiveIntegerField(default=0)
     synonym_of = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="synonyms"
@@ -62,7 +65,7 @@ class Tag(models.Model):
     # (neither: a free-form tag an author made, waiting in the wranglers' queue). The tags staff
     # make (categories, characters, classes) are canonical from the start.
     wrangled = models.BooleanField(
-        default=True, help_text="A wrangler (or staff, making it) has looked at this tag."
+        default=True, help_text=_("A wrangler (or staff, making it) has looked at this tag.")
     )
     # The number eFiction's links use for this tag (catid, charid, classid). Imported tags keep
     # theirs; new ones are numbered on creation so old-style links can name every tag.
@@ -96,9 +99,11 @@ class Rating(models.Model):
     name = models.CharField(max_length=40, unique=True)
     description = models.CharField(max_length=200, blank=True)
     order = models.PositiveSmallIntegerField(default=0)
-    registered_only = models.BooleanField(default=False, help_text="Only members may read.")
-    age_consent = models.BooleanField(default=False, help_text="Readers confirm their age first.")
-    warning = models.BooleanField(default=False, help_text="Readers see the warning text first.")
+    registered_only = models.BooleanField(default=False, help_text=_("Only members may read."))
+    age_consent = models.BooleanField(
+        default=False, help_text=_("Readers confirm their age first.")
+    )
+    warning = models.BooleanField(default=False, help_text=_("Readers see the warning text first."))
     warning_text = models.TextField(blank=True)
 
     class Meta:

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from fabula.accounts.models import User
 from fabula.conf.markup import sanitize
@@ -53,7 +54,7 @@ def chapter_add(
     if author is None:
         credit = story.credits.select_related("user").first()
         if credit is None:
-            raise ActionRefused("The story has no author to credit the chapter to.")
+            raise ActionRefused(_("The story has no author to credit the chapter to."))
         author = credit.user
     if position is None:
         position = (story.chapters.aggregate(p=Max("position"))["p"] or 0) + 1
@@ -99,8 +100,11 @@ def check_chapter_size(body: str) -> None:
     limit = site_settings().max_chapter_characters
     if len(body) > limit:
         raise ActionRefused(
-            f"This chapter has {len(body):,} characters with its HTML markup; the archive takes "
-            f"at most {limit:,}."
+            _(
+                "This chapter has %(length)s characters with its HTML markup; the archive takes "
+                "at most %(limit)s."
+            )
+            % {"length": f"{len(body):,}", "limit": f"{limit:,}"}
         )
 
 
@@ -120,7 +124,7 @@ def chapter_post(
     else's story are audited."""
     check_chapter_size(body)
     if not sanitize(body).strip():
-        raise ActionRefused("A chapter needs some text.")
+        raise ActionRefused(_("A chapter needs some text."))
     status = Status.DRAFT if story.status == Status.DRAFT else status_for_new_work(by)
     if story.status == Status.PENDING:
         status = Status.PENDING
@@ -152,7 +156,7 @@ def chapter_update(
     check_chapter_size(body)
     clean = sanitize(body)
     if not clean.strip():
-        raise ActionRefused("A chapter needs some text.")
+        raise ActionRefused(_("A chapter needs some text."))
     chapter.title = tidy_title(title) or f"Chapter {chapter.position}"
     chapter.body = clean
     chapter.notes = sanitize(notes)
@@ -172,7 +176,7 @@ def chapter_delete(*, chapter: Chapter, by: User | None = None) -> None:
     audited)."""
     story = chapter.story
     if story.chapters.count() == 1:
-        raise ActionRefused("A story keeps at least one chapter: delete the story instead.")
+        raise ActionRefused(_("A story keeps at least one chapter: delete the story instead."))
     chapter.delete()
     _renumber(story, [c.pk for c in story.chapters.order_by("position")])
     story_recount(story=story, touch=True)
@@ -196,7 +200,7 @@ def chapter_reorder(*, story: Story, order: Sequence[int], by: User | None = Non
     `by`: who did it (staff are audited)."""
     current = set(story.chapters.values_list("pk", flat=True))
     if len(order) != len(current) or set(order) != current:
-        raise ActionRefused("Give every chapter of the story exactly once.")
+        raise ActionRefused(_("Give every chapter of the story exactly once."))
     _renumber(story, list(order))
     story_recount(story=story, touch=True)
     audit_staff_change(by=by, story=story, action="reorder chapters")
@@ -210,7 +214,7 @@ def chapter_schedule(
     """Hold a chapter back until `release_at` (None: release it now). `by`: who did it (staff
     are audited)."""
     if release_at is not None and release_at <= timezone.now():
-        raise ActionRefused("Choose a time in the future, or release the chapter now.")
+        raise ActionRefused(_("Choose a time in the future, or release the chapter now."))
     chapter.release_at = release_at
     chapter.save(update_fields=["release_at"])
     story_recount(story=chapter.story, touch=release_at is None)

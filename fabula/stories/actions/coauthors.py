@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.db.models import Max
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from fabula.accounts.models import Pseud, User
 from fabula.lib.changes import changed
@@ -22,7 +23,9 @@ from fabula.stories.models import (
 @transaction.atomic
 def coauthor_invite(*, story: Story, user: User, by: User) -> CoauthorInvite:
     if story.credits.filter(user=user).exists():
-        raise ActionRefused(f"{user.pen_name} is already an author of this story.")
+        raise ActionRefused(
+            _("%(pen_name)s is already an author of this story.") % {"pen_name": user.pen_name}
+        )
     invite, created = CoauthorInvite.objects.get_or_create(
         story=story, user=user, defaults={"invited_by": by}
     )
@@ -64,7 +67,7 @@ def coauthor_remove(*, story: Story, user: User) -> None:
     """Take a co-author's credit off a story (the main author stays)."""
     credits = list(story.credits.order_by("position"))
     if credits and credits[0].user_id == user.pk:
-        raise ActionRefused("The main author cannot be removed; delete the story instead.")
+        raise ActionRefused(_("The main author cannot be removed; delete the story instead."))
     story.credits.filter(user=user).delete()
     changed(story=story)
 

@@ -16,6 +16,7 @@ from typing import cast
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from fabula.accounts.models import User
 from fabula.lib.changes import changed
@@ -45,23 +46,26 @@ def gift_give(
     name = tidy_title(name)
     if recipient is None:
         if not name:
-            raise FieldRefused("Name who the story is for.", GIFT_FIELD)
+            raise FieldRefused(_("Name who the story is for."), GIFT_FIELD)
         if len(name) > GIFT_NAME_LENGTH:
             raise FieldRefused(
-                f"“{name[:40]}…” is too long for a name (at most {GIFT_NAME_LENGTH} characters).",
+                _("“%(name)s…” is too long for a name (at most %(GIFT_NAME_LENGTH)s characters).")
+                % {"name": name[:40], "GIFT_NAME_LENGTH": GIFT_NAME_LENGTH},
                 GIFT_FIELD,
             )
         recipient = member_named(name)
     if recipient is not None:
         if story.credits.filter(user=recipient).exists():
             raise FieldRefused(
-                f"{recipient.pen_name} is an author of this story: a gift is for someone else.",
+                _("%(pen_name)s is an author of this story: a gift is for someone else.")
+                % {"pen_name": recipient.pen_name},
                 GIFT_FIELD,
             )
         gift, made = Gift.objects.get_or_create(story=story, recipient=recipient)
         if gift.refused_at is not None:
             raise FieldRefused(
-                f"{recipient.pen_name} refused this story as a gift: it cannot be given again.",
+                _("%(pen_name)s refused this story as a gift: it cannot be given again.")
+                % {"pen_name": recipient.pen_name},
                 GIFT_FIELD,
             )
     else:
@@ -82,7 +86,11 @@ def story_set_gifts(*, story: Story, names: Sequence[str], by: User | None = Non
         if name:
             wanted.setdefault(name.casefold(), name)
     if len(wanted) > GIFTS_MOST:
-        raise FieldRefused(f"A story can be a gift to at most {GIFTS_MOST} people.", GIFT_FIELD)
+        raise FieldRefused(
+            _("A story can be a gift to at most %(GIFTS_MOST)s people.")
+            % {"GIFTS_MOST": GIFTS_MOST},
+            GIFT_FIELD,
+        )
     gifts = [gift_give(story=story, name=name, by=by) for name in wanted.values()]
     kept = {gift.pk for gift in gifts}
     gone = story.gifts.filter(refused_at__isnull=True).exclude(pk__in=kept)
@@ -123,7 +131,7 @@ def gift_refuse(*, gift: Gift, by: User) -> None:
     """The recipient does not want the gift: it leaves the story's page and their Gifts page,
     and cannot be given to them again."""
     if gift.recipient_id != by.pk:
-        raise ActionRefused("Only the member a story is given to can refuse it.")
+        raise ActionRefused(_("Only the member a story is given to can refuse it."))
     if gift.refused_at is not None:
         return
     gift.refused_at = timezone.now()

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Literal
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from fabula.accounts.actions import orphan_account
 from fabula.accounts.models import User
@@ -25,7 +26,9 @@ def account_delete(*, user: User, stories: Literal["delete", "orphan"]) -> None:
     """Remove a member. Stories they share keep going under the other authors; stories that are
     theirs alone are deleted or handed to the Orphan Account, as the member chose."""
     if stories not in ("delete", "orphan"):
-        raise ActionRefused("Choose whether to delete your stories or leave them to the archive.")
+        raise ActionRefused(
+            _("Choose whether to delete your stories or leave them to the archive.")
+        )
     orphan = orphan_account() if stories == "orphan" else None
     for story in Story.objects.filter(credits__user=user).distinct():
         others = list(story.credits.exclude(user=user).order_by("position"))

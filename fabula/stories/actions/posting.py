@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from fabula.accounts.models import Pseud, User
 from fabula.lib.refusals import ActionRefused
@@ -89,7 +90,7 @@ def story_post(
         coauthor_invite(story=story, user=coauthor, by=by)
     if series is not None:
         if not can_add_to_series(by, series):
-            raise ActionRefused("That series is closed to your stories.")
+            raise ActionRefused(_("That series is closed to your stories."))
         series_add_work(series=series, story=story, by=by)
     if gifts:
         story_set_gifts(story=story, names=gifts, by=by)

@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from fabula.accounts.models import User
 from fabula.conf.models import site_settings
@@ -58,24 +59,28 @@ def relation_add(
     (that `by` may see) or a work elsewhere by its web address, with its `title`."""
     if kind not in StoryRelation.Kind.values:
         raise FieldRefused(
-            "Choose how the story is related: inspired by, translation or remix.", "relation_kind"
+            _("Choose how the story is related: inspired by, translation or remix."),
+            "relation_kind",
         )
     to = (to or "").strip()
     if not to:
         raise FieldRefused(
-            "Give the related work's address, or its story number here.", RELATION_FIELD
+            _("Give the related work's address, or its story number here."), RELATION_FIELD
         )
     number = story_number(to)
     if number is not None:
         visible = viewable_stories(by) if by is not None else Story.objects.all()
         original = visible.filter(pk=number).first()
         if original is None:
-            raise FieldRefused(f"There is no story number {number} here.", RELATION_FIELD)
+            raise FieldRefused(
+                _("There is no story number %(number)s here.") % {"number": number}, RELATION_FIELD
+            )
         if original.pk == story.pk:
-            raise FieldRefused("A story cannot be related to itself.", RELATION_FIELD)
+            raise FieldRefused(_("A story cannot be related to itself."), RELATION_FIELD)
         if story.relations.filter(original=original).exists():
             raise FieldRefused(
-                f"This story is already related to “{original.title}”.", RELATION_FIELD
+                _("This story is already related to “%(title)s”.") % {"title": original.title},
+                RELATION_FIELD,
             )
         own = by is not None and is_author(by, original)
         relation = StoryRelation.objects.create(
@@ -92,12 +97,13 @@ def relation_add(
     url = web_address(to)
     if not url:
         raise FieldRefused(
-            "Give a story's number or address here, or a web address starting with http:// or "
-            "https://.",
+            _(
+                "Give a story's number or address here, or a web address starting with http:// or https://."
+            ),
             RELATION_FIELD,
         )
     if story.relations.filter(url=url).exists():
-        raise FieldRefused("This story is already related to that address.", RELATION_FIELD)
+        raise FieldRefused(_("This story is already related to that address."), RELATION_FIELD)
     relation = StoryRelation.objects.create(
         story=story,
         kind=kind,
@@ -152,7 +158,7 @@ def relation_answer(*, relation: StoryRelation, approve: bool, by: User) -> None
     """An author of the original approves the link (the original's page lists the derived
     story) or rejects it (it does not)."""
     if relation.original is None or not is_author(by, relation.original):
-        raise ActionRefused("Only the original story's authors answer this.")
+        raise ActionRefused(_("Only the original story's authors answer this."))
     relation.answer = StoryRelation.Answer.APPROVED if approve else StoryRelation.Answer.REJECTED
     relation.answered_at = timezone.now()
     relation.save(update_fields=["answer", "answered_at"])

@@ -7,6 +7,7 @@ from datetime import datetime
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from fabula.accounts.models import User
 from fabula.conf.markup import sanitize
@@ -57,9 +58,9 @@ def series_add(
 ) -> SeriesEntry:
     """Put a story or a sub-series at the end of a series."""
     if (story is None) == (subseries is None):
-        raise ActionRefused("A series entry holds a story or a sub-series, not both.")
+        raise ActionRefused(_("A series entry holds a story or a sub-series, not both."))
     if subseries is not None and _contains(subseries, series):
-        raise ActionRefused("A series cannot contain itself.")
+        raise ActionRefused(_("A series cannot contain itself."))
     position = (series.entries.aggregate(p=Max("position"))["p"] or 0) + 1
     entry = SeriesEntry.objects.create(
         series=series, story=story, subseries=subseries, confirmed=confirmed, position=position
@@ -105,7 +106,7 @@ def series_add_work(
         series.entries.filter(story=story) if story else series.entries.filter(subseries=subseries)
     )
     if exists.exists():
-        raise ActionRefused("That is already in this series.")
+        raise ActionRefused(_("That is already in this series."))
     own = series.owner_id == by.pk
     confirmed = own or series.openness == Series.Openness.OPEN
     return series_add(series=series, story=story, subseries=subseries, confirmed=confirmed)

@@ -8,6 +8,7 @@ from datetime import datetime
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from fabula.accounts.models import Pseud, User
 from fabula.audit.actions import audit_record
@@ -57,7 +58,7 @@ def story_create(
     """A new story credited to `authors` (main author first), each a member (who signs with
     their default pseud) or the pseud they sign with. It has no chapters yet."""
     if not authors:
-        raise ActionRefused("A story needs at least one author.")
+        raise ActionRefused(_("A story needs at least one author."))
     title = clean_title(title)
     check_language(language)
     now = timezone.now()
@@ -158,7 +159,9 @@ def clean_title(title: str, what: str = "story") -> str:
     """The title as stored (`tidy_title`); refused when nothing is left of it."""
     title = tidy_title(title)
     if not title:
-        raise ActionRefused(f"A {what} needs a title.")
+        raise ActionRefused(
+            _("A series needs a title.") if what == "series" else _("A story needs a title.")
+        )
     return title
 
 

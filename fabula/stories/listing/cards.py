@@ -16,7 +16,7 @@ from datetime import timedelta
 from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.functional import cached_property
 from django.utils.safestring import SafeString, mark_safe
 
@@ -105,7 +105,8 @@ class Card:
         key drawn from everything it shows: an edit, a renamed tag or pseud makes a new key,
         never a stale card."""
         digest = hashlib.blake2b(repr(self.shown()).encode(), digest_size=12).hexdigest()
-        key = f"card:{self.story.pk}:{digest}"
+        # The interface speaks the reader's language: one card per language.
+        key = f"card:{translation.get_language()}:{self.story.pk}:{digest}"
         html = cache.get(key)
         if html is None:
             html = render_to_string("stories/includes/story_card.html", {"card": self})

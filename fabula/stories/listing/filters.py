@@ -30,6 +30,7 @@ from django.db.models import BooleanField, Count, ExpressionWrapper, Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.http import QueryDict
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from fabula.lib.db import id_list
 from fabula.lib.numbers import whole_number
@@ -259,8 +260,14 @@ def sidebar(stories: QuerySet[Story], state: FilterState, query: QueryDict) -> S
     tag_groups.sort(key=lambda g: g.kind_order)
 
     ratings: dict[int, Choice] = {}
-    complete = {"yes": Choice("yes", "Complete"), "no": Choice("no", "In progress")}
-    chapters = {"one": Choice("one", "Single chapter"), "many": Choice("many", "Several chapters")}
+    complete = {
+        "yes": Choice("yes", gettext("Complete")),
+        "no": Choice("no", gettext("In progress")),
+    }
+    chapters = {
+        "one": Choice("one", gettext("Single chapter")),
+        "many": Choice("many", gettext("Several chapters")),
+    }
     languages: dict[str, Choice] = {}
     facet_rows = (
         stories.order_by()

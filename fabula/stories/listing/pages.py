@@ -17,6 +17,7 @@ from django.core.paginator import EmptyPage, Page, Paginator
 from django.db.models import F, QuerySet
 from django.db.models.functions import Lower
 from django.http import Http404, QueryDict
+from django.utils.translation import gettext
 
 from fabula.accounts.models import STORY_SORTS
 from fabula.conf.models import site_settings
@@ -117,7 +118,7 @@ class Link:
 def sort_links(query: QueryDict, current: str) -> list[Link]:
     """A link per sort; changing the order starts again at page 1."""
     return [
-        Link(label, url_with(query, sort=key, page=None), key == current)
+        Link(gettext(label), url_with(query, sort=key, page=None), key == current)
         for key, (label, _) in SORTS.items()
     ]
 
@@ -131,14 +132,14 @@ def page_links(query: QueryDict, page: Page) -> list[Link]:
     def to(number: int) -> str:
         return url_with(query, page=number if number > 1 else None)
 
-    links = [Link("‹ Previous", to(page.number - 1))] if page.has_previous() else []
+    links = [Link(gettext("‹ Previous"), to(page.number - 1))] if page.has_previous() else []
     for number in page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1):
         if isinstance(number, int):
             links.append(Link(str(number), to(number), number == page.number))
         else:  # Paginator.ELLIPSIS (a lazy string)
             links.append(Link("…", ""))
     if page.has_next():
-        links.append(Link("Next ›", to(page.number + 1)))
+        links.append(Link(gettext("Next ›"), to(page.number + 1)))
     return links
 
 

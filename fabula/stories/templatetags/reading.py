@@ -3,7 +3,8 @@
 from datetime import date, datetime
 
 from django import template
-from django.utils import timezone
+from django.conf import settings
+from django.utils import formats, timezone, translation
 
 from fabula.conf.models import site_settings
 from fabula.lib.dates import format_php_date
@@ -13,11 +14,15 @@ register = template.Library()
 
 @register.filter
 def site_date(value: date | datetime | None) -> str:
-    """A date in the format the administrator chose (SiteSettings.date_format), local time."""
+    """A date in the format the administrator chose (SiteSettings.date_format, eFiction's PHP
+    format, written for English), local time; in another interface language, that language's
+    own date format ("6. Dezember 2026")."""
     if not value:
         return ""
     if isinstance(value, datetime) and timezone.is_aware(value):
         value = timezone.localtime(value)
+    if translation.get_language() != settings.LANGUAGE_CODE:
+        return formats.date_format(value, "DATE_FORMAT")
     return format_php_date(value, site_settings().date_format)
 
 

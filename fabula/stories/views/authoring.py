@@ -17,6 +17,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from fabula.accounts.models import Pseud
@@ -158,7 +159,9 @@ def story_new(request):
                 if publish:
                     _announce_submission(request, story.status)
                 else:
-                    messages.success(request, "Saved as a draft. Only you (and staff) can see it.")
+                    messages.success(
+                        request, _("Saved as a draft. Only you (and staff) can see it.")
+                    )
                 return redirect(_manage_url(story))
     return render(
         request,
@@ -176,10 +179,11 @@ def story_new(request):
 
 def _announce_submission(request, status: str) -> None:
     if status == Status.PUBLISHED:
-        messages.success(request, "Your story is published.")
+        messages.success(request, _("Your story is published."))
     else:
         messages.info(
-            request, "Your story waits for a moderator; you will get an email when it is published."
+            request,
+            _("Your story waits for a moderator; you will get an email when it is published."),
         )
 
 
@@ -261,7 +265,7 @@ def story_edit(request, story_id):
         except ActionRefused as error:
             _refuse(form, error, links)
         else:
-            messages.success(request, "Story saved.")
+            messages.success(request, _("Story saved."))
             return redirect(_manage_url(story))
     return render(
         request,
@@ -406,7 +410,7 @@ def chapter_reorder(request, story_id):
         except ActionRefused as error:
             _refuse(form, error)
         else:
-            messages.success(request, "Chapters reordered.")
+            messages.success(request, _("Chapters reordered."))
             return redirect(_manage_url(story))
     return render(request, "stories/manage/reorder.html", {"story": story, "form": form})
 
@@ -490,7 +494,7 @@ def invite_answer(request, invite_id, answer):
             messages.success(request, f"You are now a co-author of “{invite.story.title}”.")
     else:
         actions.coauthor_decline(invite=invite)
-        messages.info(request, "Invitation declined.")
+        messages.info(request, _("Invitation declined."))
     return redirect("stories:mine")
 
 
@@ -515,7 +519,7 @@ def relation_remove(request, story_id, relation_id):
     story = story_for(request, story_id, need=can_edit_story, load="credits")
     relation = get_object_or_404(StoryRelation, pk=relation_id, story=story)
     actions.relation_remove(relation=relation, by=request.user)
-    messages.success(request, "The related work is taken off.")
+    messages.success(request, _("The related work is taken off."))
     return redirect(_manage_url(story))
 
 

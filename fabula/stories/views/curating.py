@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from fabula.lib.refusals import ActionRefused
@@ -41,7 +42,7 @@ def series_new(request):
         series = actions.series_create(
             owner=request.user, title=d["title"], summary=d["summary"], openness=d["openness"]
         )
-        messages.success(request, "Series created.")
+        messages.success(request, _("Series created."))
         return redirect("stories:series-manage", series.pk)
     return render(request, "stories/manage/series_form.html", {"form": form, "new": True})
 
@@ -77,7 +78,7 @@ def series_manage(request, series_id):
             except ActionRefused as error:
                 form.add_error(None, str(error))
             else:
-                messages.success(request, "Series saved.")
+                messages.success(request, _("Series saved."))
                 return redirect("stories:series-manage", series.pk)
     return render(
         request,
@@ -164,6 +165,6 @@ def challenge_new(request):
             title=form.cleaned_data["title"],
             summary=form.cleaned_data["summary"],
         )
-        messages.success(request, "Challenge posted. Authors answer it when they post a story.")
+        messages.success(request, _("Challenge posted. Authors answer it when they post a story."))
         return redirect("stories:mine")
     return render(request, "stories/manage/challenge_form.html", {"form": form})

@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 
 from fabula.accounts.forms import DeleteAccountForm
 from fabula.stories.actions.members import account_delete
@@ -23,6 +24,6 @@ def delete_account(request):
         user = request.user
         logout(request)
         account_delete(user=user, stories=form.cleaned_data["stories"])
-        messages.success(request, "Your account is deleted. Thank you for writing here.")
+        messages.success(request, _("Your account is deleted. Thank you for writing here."))
         return redirect("home")
     return render(request, "accounts/delete.html", {"form": form})

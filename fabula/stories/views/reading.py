@@ -14,6 +14,7 @@ from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from fabula.conf.models import site_settings
@@ -77,7 +78,7 @@ def home(request) -> HttpResponse:
 def story_list(request) -> HttpResponse:
     return _list_page(
         request,
-        title="All stories",
+        title=gettext("All stories"),
         select=everything,
         default_sort="title",
     )
@@ -87,7 +88,7 @@ def story_list(request) -> HttpResponse:
 def recent(request) -> HttpResponse:
     return _list_page(
         request,
-        title="Recently updated",
+        title=gettext("Recently updated"),
         select=everything,
         default_sort=RECENT_SORT,
         use_preference=False,
@@ -101,9 +102,13 @@ def titles(request, letter: str | None = None) -> HttpResponse:
         letter = normalise_letter(letter)
         select = partial(filter_by_letter, letter=letter)
     title = (
-        "Titles"
+        gettext("Titles")
         if letter is None
-        else ("Titles not starting with a letter" if letter == OTHER else f"Titles: {letter}")
+        else (
+            gettext("Titles not starting with a letter")
+            if letter == OTHER
+            else gettext("Titles: %(letter)s") % {"letter": letter}
+        )
     )
     return _list_page(
         request,

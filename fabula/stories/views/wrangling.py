@@ -13,6 +13,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from fabula.lib.access import members_who
@@ -70,11 +71,13 @@ def _named(request, field: str, kind_id: int | str | None) -> Tag:
     """The tag of this kind whose name the form gave (whatever the case)."""
     name = request.POST.get(field, "").strip()
     if not name:
-        raise ActionRefused("Name a tag.")
+        raise ActionRefused(_("Name a tag."))
     kind = get_object_or_404(TagKind, pk=whole_number(str(kind_id)) or 0)
     found = Tag.objects.filter(kind=kind, name__iexact=name).select_related("synonym_of").first()
     if found is None:
-        raise ActionRefused(f"There is no tag “{name}” among the {kind}.")
+        raise ActionRefused(
+            _("There is no tag “%(name)s” among the %(kind)s.") % {"name": name, "kind": kind}
+        )
     return found
 
 
