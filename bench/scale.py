@@ -399,6 +399,10 @@ def ensure_archive(stories: int, url: str, env: dict) -> dict:
         figures = json.loads(kept.read_text())
         if figures.get("signature") == signature(stories) and _slogan(env) == signature(stories):
             print(f"{stories:,} stories: kept archive ({url})", flush=True)
+            # The code may have gained a migration since the archive was built.
+            subprocess.run(
+                [PYTHON, "-m", "fabula.cli", "migrate", "-v0"], env=env, cwd=ROOT, check=True
+            )
             return figures
     folder = OUT / f"dump-{stories}"
     print(f"{stories:,} stories: writing the dump to {folder}", flush=True)
