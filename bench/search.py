@@ -293,9 +293,13 @@ def outer(args) -> int:
         env = {**os.environ, "DATABASE_URL": url, "FABULA_DATA_DIR": str(BENCH / "out" / "data")}
         ensure_corpus(database, url, env, args.stories)
         print(f"{database}: indexing and measuring inside Django…", flush=True)
-        info = run_inner(
-            __file__, {**env, "DEBUG": "0", "ALLOWED_HOSTS": "testserver,127.0.0.1"}, args.samples
-        )
+        inner_env = {
+            **env,
+            "DEBUG": "0",
+            "ALLOWED_HOSTS": "testserver,127.0.0.1",
+            "FABULA_LIMITS_SCALE": "1000",  # the test client is one guest asking 300 searches
+        }
+        info = run_inner(__file__, inner_env, args.samples)
         server_args = SimpleNamespace(server="granian", workers=2, page_cache=args.page_cache)
         with running_server(server_args, env) as port:
             # Each list twice: its first address alone, as DESIGN.md §4 measured eFiction (one
