@@ -3,8 +3,8 @@
     .venv/bin/python bench/search.py                          # full size: 5,000 stories
     .venv/bin/python bench/search.py --stories 1000 --duration 10s
 
-For each database it builds (once, then keeps) a corpus with `bench/corpus.py` in a database of
-its own (bench/out/search/corpus-<N>.sqlite3, PostgreSQL fabula_bench_search_<N>), then, inside
+For each database it uses (building it once if missing) the corpus `bench/serve.py` keeps
+(bench/out/corpus-<N>.sqlite3, PostgreSQL fabula_bench or fabula_bench_<N>), then, inside
 Django (`--inner`, a subprocess per database):
 
 1. times `fabula.search.indexing.rebuild()`, the whole index written again;
@@ -215,14 +215,11 @@ def inner(stories_wanted: int, samples: int) -> dict:
 
 
 def database_url(database: str, stories: int) -> str:
-    from serve import POSTGRES_SERVER, create_postgres_database
+    """The corpus `serve.py` builds and keeps: searching it changes nothing but the index, which
+    the measure rebuilds the same."""
+    import serve
 
-    if database == "sqlite":
-        OUT.mkdir(parents=True, exist_ok=True)
-        return f"sqlite:///{OUT / f'corpus-{stories}.sqlite3'}"
-    url = f"{POSTGRES_SERVER}/fabula_bench_search_{stories}"
-    create_postgres_database(url)
-    return url
+    return serve.database_url(database, SimpleNamespace(stories=stories, postgres_url=""))
 
 
 def run_wrk(
