@@ -409,6 +409,10 @@ def _stories(out: DumpWriter) -> None:
                 # Written only when set, so dumps of archives that never used it are unchanged.
                 **({"reading_only": True} if story.reading_only else {}),
                 **({"locked": True} if story.locked else {}),
+                # A story waiting in an unrevealed or anonymous collection stays hidden after a
+                # restore (the collections themselves are not in a dump yet).
+                **({"unrevealed": True} if story.unrevealed else {}),
+                **({"anonymous": True} if story.anonymous else {}),
                 **({"pseuds": signed[story.pk]} if story.pk in pseuds_used else {}),
             },
         )

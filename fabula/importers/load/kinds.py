@@ -427,6 +427,8 @@ class Loader(Indexing):
                             completed=item.get("completed", False),
                             reading_only=bool(item.get("reading_only", False)),
                             locked=bool(item.get("locked", False)),
+                            unrevealed=bool(item.get("unrevealed", False)),
+                            anonymous=bool(item.get("anonymous", False)),
                             featured=item.get("featured", False),
                             language=item.get("language", "en"),
                             published_at=from_json_date(item.get("published_at")),

@@ -96,6 +96,26 @@ def test_gifts_relations_and_locked_survive_a_backup_and_restore(archive, tmp_pa
     assert_same_bytes(tmp_path / "a", tmp_path / "b")
 
 
+def test_a_story_hidden_by_a_collection_stays_hidden_after_a_restore(archive, tmp_path):
+    """Collections are not in a dump yet; the flags they set on a story are, so a restore never
+    shows an unrevealed story or an anonymous story's authors."""
+    from django.contrib.auth.models import AnonymousUser
+
+    from fabula.stories.permissions import listed_stories
+
+    Story.objects.filter(pk=archive["one"]).update(unrevealed=True, anonymous=True)
+    Story.objects.filter(pk=archive["two"]).update(anonymous=True)
+    backup(tmp_path / "a")
+    empty_the_archive()
+    restore(tmp_path / "a")
+    one, two = Story.objects.get(pk=archive["one"]), Story.objects.get(pk=archive["two"])
+    assert one.unrevealed and one.anonymous
+    assert two.anonymous and not two.unrevealed
+    assert not listed_stories(AnonymousUser()).filter(pk=one.pk).exists()
+    backup(tmp_path / "b")
+    assert_same_bytes(tmp_path / "a", tmp_path / "b")
+
+
 def test_a_dump_without_the_new_files_still_loads(archive, tmp_path):
     """An older backup: no gifts.jsonl, relations.jsonl, nor counts for them."""
     folder = tmp_path / "old"
