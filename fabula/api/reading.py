@@ -408,11 +408,12 @@ def challenge_responses(request, challenge_id: Id, params: Query[StoryListParams
 
 
 def _reply(review: Review) -> dict:
+    signature = review.signature
     return {
         "id": review.pk,
         "parent_id": review.parent_id,
-        "user_id": review.user_id,
-        "name": review.name,
+        "user_id": signature.user_id,  # none for an author's reply signed "Anonymous"
+        "name": signature.name,
         "body": review.body,
         "by_author": review.by_author,
         "created_at": review.created_at.isoformat(),

@@ -70,7 +70,8 @@ def reply_arrived(reply: Review) -> None:
         recipients.append(parent.user)
     if not reply.by_author and story is not None:
         recipients.extend(_authors(story))
-    who = f"{reply.name} (author)" if reply.by_author else reply.name
+    name = reply.signature.name
+    who = f"{name} (author)" if reply.by_author else name
     _tell(
         recipients,
         reply,

@@ -4,15 +4,29 @@ Counts shown on stories and chapters (reviews, kudos, favourites, mean rating) a
 kept by `community/actions.py`; nothing else writes these models.
 """
 
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from fabula.stories.models import Chapter, Series, Story
+
+
+@dataclass(frozen=True)
+class Signature:
+    """The name a review is shown under, the page it links to ("" for none) and the member it
+    names (None for a guest or "Anonymous")."""
+
+    name: str
+    url: str = ""
+    user_id: int | None = None
+    guest: bool = False
 
 
 class Review(models.Model):
@@ -97,6 +111,24 @@ class Review(models.Model):
         else:
             base = reverse("series", args=[self.series_id])
         return f"{base}#review-{self.parent_id or self.pk}"
+
+    @property
+    def signature(self) -> Signature:
+        """The name and link every page, alert and API answer shows for this review. An
+        author's reply on a story signed "Anonymous" (`Story.anonymous`, until the reveal) is
+        "Anonymous" with no link, as the story's byline (`stories.models.shown_authors`);
+        asked at display time, so the reveal brings the pseud back. Reads `story`: load it
+        with the review (`community.selectors.review_threads` does)."""
+        story = self.story  # None for a series' review, at no query
+        if self.by_author and story is not None and story.anonymous:
+            return Signature(gettext("Anonymous"))
+        pseud = self.pseud if self.pseud_id is not None else None
+        if pseud is not None:
+            url = reverse("pseud", args=[self.user_id, pseud.pk])
+            return Signature(pseud.name, url, self.user_id)
+        if self.user_id is not None:
+            return Signature(self.name, reverse("author", args=[self.user_id]), self.user_id)
+        return Signature(self.name, guest=True)  # pages print "A guest" for an empty name
 
 
 class Kudos(models.Model):

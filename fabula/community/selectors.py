@@ -38,10 +38,11 @@ def named_target(
 
 
 def review_threads(reviews: QuerySet[Review]) -> QuerySet[Review]:
-    """Top-level, visible reviews with their visible replies: two queries in all."""
+    """Top-level, visible reviews with their visible replies: two queries in all. Each comes
+    with its story, which `Review.signature` reads."""
     replies = (
         Review.objects.filter(hidden=False)
-        .select_related("pseud")
+        .select_related("pseud", "story")
         .only(
             "id",
             "parent_id",
@@ -52,6 +53,7 @@ def review_threads(reviews: QuerySet[Review]) -> QuerySet[Review]:
             "pseud",
             "pseud__user_id",
             "pseud__name",
+            "story__anonymous",  # for `Review.signature`
             "name",
             "body",
             "rating",
@@ -64,8 +66,15 @@ def review_threads(reviews: QuerySet[Review]) -> QuerySet[Review]:
     )
     return (
         reviews.filter(parent__isnull=True, hidden=False)
-        .select_related("chapter", "pseud")
-        .defer("chapter__body", "chapter__notes", "chapter__end_notes")
+        .select_related("chapter", "pseud", "story")
+        .defer(
+            "chapter__body",
+            "chapter__notes",
+            "chapter__end_notes",
+            "story__summary",
+            "story__notes",
+            "story__moderation_note",
+        )
         .prefetch_related(Prefetch("replies", queryset=replies))
     )
 
