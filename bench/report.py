@@ -60,19 +60,23 @@ def commands(section: str, args) -> list[list[str]]:
                 name="cold",
             )
         ]
-    if section == "live":
-        minutes = "1" if quick else "10"
+
+    def each_database(script: str, *options: str) -> list[list[str]]:
+        """One run per database of a bench that measures one database at a time."""
         return [
             run(
-                "live.py",
+                f"{script}.py",
                 f"--database={db}",
                 f"--stories={stories}",
                 f"--duration={duration}",
-                f"--memory-minutes={minutes}",
-                name=f"live-{db}",
+                *options,
+                name=f"{script}-{db}",
             )
             for db in DATABASES
         ]
+
+    if section == "live":
+        return each_database("live", f"--memory-minutes={'1' if quick else '10'}")
     if section == "search":
         return [
             run(
@@ -84,16 +88,7 @@ def commands(section: str, args) -> list[list[str]]:
             )
         ]
     if section == "proxy":
-        return [
-            run(
-                "proxy.py",
-                f"--database={db}",
-                f"--stories={stories}",
-                f"--duration={duration}",
-                name=f"proxy-{db}",
-            )
-            for db in DATABASES
-        ]
+        return each_database("proxy")
     if section == "scale":
         return [run("scale.py", f"--sizes={args.scale_sizes}", name="scale")]
     if section == "migration":
