@@ -72,7 +72,7 @@ def compute_lists() -> dict[str, list[dict]]:
         User.objects.annotate(
             stories_count=Count(
                 "credits",
-                filter=Q(credits__story__in=stories.filter(anonymous=False)),
+                filter=Q(credits__story__in=stories.signed()),
                 distinct=True,
             )
         ),

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.html import escape
@@ -20,6 +21,7 @@ from fabula.formats.atom import ATOM_TYPE, Entry, Feed, Link, Person, latest
 from fabula.news.selectors import latest_posts
 from fabula.stories.listing.browsing import stories_tagged
 from fabula.stories.models import Series, Story, shown_authors
+from fabula.stories.permissions import credited_stories
 from fabula.stories.selectors import with_listing_data
 
 FEED_LENGTH = 25
@@ -71,7 +73,8 @@ def tag_feed(site: Site, listed: QuerySet[Story], tag) -> Feed:
 
 
 def author_feed(site: Site, listed: QuerySet[Story], author) -> Feed:
-    stories = listed.filter(credits__user=author, anonymous=False)  # feeds are everyone's
+    # A feed is everyone's: it lists what a guest finds on the author's page.
+    stories = credited_stories(AnonymousUser(), listed, author)
     return _feed(
         site,
         f"{site.name}: stories by {author.pen_name}",

@@ -38,7 +38,7 @@ from fabula.stories.listing.browsing import (
 )
 from fabula.stories.listing.pages import page_number
 from fabula.stories.models import Chapter, Series, Story
-from fabula.stories.permissions import listed_stories
+from fabula.stories.permissions import credited_stories, listed_stories
 from fabula.stories.selectors import with_listing_data
 from fabula.taxonomy.models import TagKind
 
@@ -174,7 +174,7 @@ def tag_feed(site: Site, listed: QuerySet[Story], tag, page_number: str | None) 
 
 
 def author_feed(site: Site, listed: QuerySet[Story], author, page_number: str | None) -> Feed:
-    stories = listed.filter(credits__user=author, anonymous=False).order_by("-updated_at", "-pk")
+    stories = credited_stories(AnonymousUser(), listed, author).order_by("-updated_at", "-pk")
     return acquisition_feed(
         site,
         f"Stories by {author.pen_name}",
@@ -212,9 +212,9 @@ def search_feed(site: Site, listed: QuerySet[Story], query: str, page_number: st
             Q(title__icontains=word)
             | Q(summary__icontains=word)
             | Q(
-                pk__in=Story.objects.filter(
-                    credits__pseud__name__icontains=word, anonymous=False
-                ).values("pk")
+                pk__in=Story.objects.signed()
+                .filter(credits__pseud__name__icontains=word)
+                .values("pk")
             )
         )
     if not query.split():

@@ -66,14 +66,14 @@ def _story_fields(story_ids: list[int]) -> dict[int, tuple[list[str], dict[str, 
     # `author:` finds the pseud a story is signed with, and the account's pen name (the
     # account's page names all its pseuds, so this tells nothing it does not). A story signed
     # "Anonymous" is found by that name only, until the reveal indexes it again.
-    credits = StoryAuthor.objects.filter(story_id__in=story_ids, story__anonymous=False)
+    signed = Story.objects.filter(pk__in=story_ids).signed().values("pk")
+    credits = StoryAuthor.objects.filter(story__in=signed)
     for story_id, pseud, pen_name in credits.values_list(
         "story_id", "pseud__name", "user__pen_name"
     ):
         authors[story_id].extend(dict.fromkeys([pseud, pen_name]))
-    for story_id in Story.objects.filter(pk__in=story_ids, anonymous=True).values_list(
-        "pk", flat=True
-    ):
+    unsigned = Story.objects.filter(pk__in=story_ids).exclude(pk__in=signed)
+    for story_id in unsigned.values_list("pk", flat=True):
         authors[story_id].append(ANONYMOUS)
     # A story is found by the name of every tag its tags count as (`tags_counted_under`: their
     # canonical tags, those tags' parents of their kind and all their synonyms), so `tag:` finds

@@ -162,7 +162,7 @@ def credited_stories(
     )
     if is_moderator(user) or (user.is_authenticated and user.pk == author.pk):
         return credited
-    return credited.filter(anonymous=False)
+    return credited.signed()
 
 
 def behind_members_gate(user: Viewer, story: Story) -> bool:

@@ -155,7 +155,7 @@ def ratings_with_counts(listed: QuerySet[Story]) -> QuerySet[WithAnnotations[Rat
 def authors_with_counts(listed: QuerySet[Story]) -> QuerySet[WithAnnotations[User, StoryCount]]:
     """Members credited on at least one story the reader may see, by pen name (a story signed
     "Anonymous" counts for nobody: `permissions.credited_stories`)."""
-    signed = listed.filter(anonymous=False)
+    signed = listed.signed()
     return (
         User.objects.annotate(
             story_count=Count("credits", filter=Q(credits__story__in=signed.values("pk")))
