@@ -1,7 +1,9 @@
 """Where one cold page's time goes: the profile that decides what to make faster (issue 18).
 
-    DATABASE_URL=sqlite:///bench/out/corpus-5000.sqlite3 .venv/bin/python bench/profile_page.py chapter
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/fabula_bench .venv/bin/python bench/profile_page.py category
+    export DATABASE_URL=sqlite:///bench/out/corpus-5000.sqlite3
+    .venv/bin/python bench/profile_page.py chapter [--requests 300 --sort cumulative]
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/fabula_bench \
+        .venv/bin/python bench/profile_page.py category
 
 In this process, with the server's settings (DEBUG off, the guest page cache off), it asks for
 the page's addresses (`pages.py`, the same shuffle as `serve.py`) through the whole middleware
@@ -60,9 +62,8 @@ def main(argv: list[str] | None = None) -> int:
     import django
 
     django.setup()
-    from django.test import Client
-
     import pages
+    from django.test import Client
 
     addresses = pages.page_urls(limit=args.requests * 2)[args.page]
     if not addresses:

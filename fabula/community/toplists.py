@@ -18,7 +18,7 @@ from django.utils.translation import gettext_noop
 from fabula.accounts.models import User
 from fabula.community.models import Favourite, Review
 from fabula.stories.models import Chapter, Series, SeriesEntry
-from fabula.stories.permissions import listed_stories
+from fabula.stories.permissions import listed_stories, signed
 
 TOPLIST_SECONDS = 600
 SIZE = 10
@@ -72,7 +72,7 @@ def compute_lists() -> dict[str, list[dict]]:
         User.objects.annotate(
             stories_count=Count(
                 "credits",
-                filter=Q(credits__story__in=stories.signed()),
+                filter=Q(credits__story__in=signed(stories)),
                 distinct=True,
             )
         ),

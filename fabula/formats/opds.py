@@ -38,7 +38,7 @@ from fabula.stories.listing.browsing import (
 )
 from fabula.stories.listing.pages import page_number
 from fabula.stories.models import Chapter, Series, Story
-from fabula.stories.permissions import credited_stories, listed_stories
+from fabula.stories.permissions import credited_stories, listed_stories, signed
 from fabula.stories.selectors import with_listing_data
 from fabula.taxonomy.models import TagKind
 
@@ -212,7 +212,7 @@ def search_feed(site: Site, listed: QuerySet[Story], query: str, page_number: st
             Q(title__icontains=word)
             | Q(summary__icontains=word)
             | Q(
-                pk__in=Story.objects.signed()
+                pk__in=signed(Story.objects.all())
                 .filter(credits__pseud__name__icontains=word)
                 .values("pk")
             )

@@ -158,3 +158,27 @@ def cached_page(
         if _rendered_from_current_data():
             cache.set(key, body, settings.PAGE_CACHE_SECONDS)
     return body
+
+
+# Parts of a page that are the same for every guest reading in one language (the site's header
+# and footer), kept in this worker's memory for the current content generation: a page built
+# cold then renders only what is its own. A dictionary and not the shared cache: a part is a
+# few kilobytes every worker makes in a millisecond, not worth a round trip to Redis.
+_fragments: dict[tuple[str, str], str] = {}
+_fragments_generation: list[int] = [0]
+
+
+def guest_fragment(name: str, render: Callable[[], str]) -> str:
+    """The part `name` of a guest's page in the current language, rendered once per content
+    generation (any `changed()` retires it, as it retires the pages)."""
+    current = generation()
+    if _fragments_generation[0] != current:
+        _fragments.clear()
+        _fragments_generation[0] = current
+    key = (name, translation.get_language())
+    fragment = _fragments.get(key)
+    if fragment is None:
+        fragment = render()
+        if _rendered_from_current_data():
+            _fragments[key] = fragment
+    return fragment

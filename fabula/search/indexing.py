@@ -28,6 +28,7 @@ from fabula.lib.html import html_to_plain
 from fabula.search.backends import backend
 from fabula.search.backends.base import MARK_END, MARK_START
 from fabula.stories.models import Chapter, SeriesEntry, Story, StoryAuthor, StoryTag
+from fabula.stories.permissions import signed
 from fabula.taxonomy.models import Tag
 from fabula.taxonomy.selectors import tags_counted_under
 
@@ -66,13 +67,13 @@ def _story_fields(story_ids: list[int]) -> dict[int, tuple[list[str], dict[str, 
     # `author:` finds the pseud a story is signed with, and the account's pen name (the
     # account's page names all its pseuds, so this tells nothing it does not). A story signed
     # "Anonymous" is found by that name only, until the reveal indexes it again.
-    signed = Story.objects.filter(pk__in=story_ids).signed().values("pk")
-    credits = StoryAuthor.objects.filter(story__in=signed)
+    named = signed(Story.objects.filter(pk__in=story_ids)).values("pk")
+    credits = StoryAuthor.objects.filter(story__in=named)
     for story_id, pseud, pen_name in credits.values_list(
         "story_id", "pseud__name", "user__pen_name"
     ):
         authors[story_id].extend(dict.fromkeys([pseud, pen_name]))
-    unsigned = Story.objects.filter(pk__in=story_ids).exclude(pk__in=signed)
+    unsigned = Story.objects.filter(pk__in=story_ids).exclude(pk__in=named)
     for story_id in unsigned.values_list("pk", flat=True):
         authors[story_id].append(ANONYMOUS)
     # A story is found by the name of every tag its tags count as (`tags_counted_under`: their

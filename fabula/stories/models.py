@@ -47,13 +47,6 @@ class StoryQuerySet(models.QuerySet):
         collection (`Story.unrevealed`)."""
         return self.filter(status=Status.PUBLISHED, chapter_count__gt=0, unrevealed=False)
 
-    def signed(self) -> StoryQuerySet:
-        """Stories whose bylines name their authors: not those signed "Anonymous"
-        (`Story.anonymous`). Whatever lists or counts a member's work for everyone (author
-        pages and feeds, author counts, the search index's `author:`) starts here, so an
-        anonymous story never leads back to its author."""
-        return self.filter(anonymous=False)
-
 
 class ChapterQuerySet(models.QuerySet):
     def published(self) -> ChapterQuerySet:

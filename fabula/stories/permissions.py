@@ -150,6 +150,14 @@ def can_view_story(user: Viewer, story: Story, *, members: bool = False) -> bool
     )
 
 
+def signed(stories: QuerySet[Story]) -> QuerySet[Story]:
+    """Of these stories, those whose bylines name their authors: not those signed "Anonymous"
+    (`Story.anonymous`). Whatever lists or counts a member's work for everyone (author pages
+    and feeds, author counts, the search index's `author:`) goes through here, so that an
+    anonymous story never leads back to its author."""
+    return stories.filter(anonymous=False)
+
+
 def credited_stories(
     user: Viewer, stories: QuerySet[Story], author: User, pseud: Pseud | None = None
 ) -> QuerySet[Story]:
@@ -162,7 +170,7 @@ def credited_stories(
     )
     if is_moderator(user) or (user.is_authenticated and user.pk == author.pk):
         return credited
-    return credited.signed()
+    return signed(credited)
 
 
 def behind_members_gate(user: Viewer, story: Story) -> bool:

@@ -16,7 +16,7 @@ from django.db.models.functions import Lower
 from fabula.accounts.models import User
 from fabula.stories.listing.cards import Card
 from fabula.stories.models import Challenge, Series, SeriesEntry, Story, StoryTag
-from fabula.stories.permissions import Viewer, viewable_stories
+from fabula.stories.permissions import Viewer, signed, viewable_stories
 from fabula.taxonomy.models import Rating, Tag, TagKind
 from fabula.taxonomy.selectors import tag_meaning, tags_below
 
@@ -155,10 +155,10 @@ def ratings_with_counts(listed: QuerySet[Story]) -> QuerySet[WithAnnotations[Rat
 def authors_with_counts(listed: QuerySet[Story]) -> QuerySet[WithAnnotations[User, StoryCount]]:
     """Members credited on at least one story the reader may see, by pen name (a story signed
     "Anonymous" counts for nobody: `permissions.credited_stories`)."""
-    signed = listed.signed()
+    signed_stories = signed(listed)
     return (
         User.objects.annotate(
-            story_count=Count("credits", filter=Q(credits__story__in=signed.values("pk")))
+            story_count=Count("credits", filter=Q(credits__story__in=signed_stories.values("pk")))
         )
         .filter(story_count__gt=0)
         .order_by(Lower("pen_name"), "pk")
