@@ -209,7 +209,9 @@ def _chapter(request, story_id: int, chapter_id: int) -> HttpResponse:
     index = next((i for i, c in enumerate(chapters) if c.pk == chapter_id), None)
     if index is None:
         raise Http404("No such chapter.")
-    current = visible.select_related("author").get(pk=chapters[index].pk)
+    # Not its writer's row: the page names the writer only when no credit of the story does
+    # (`chapter_byline`), which is rare, and the join was a tenth of a cold chapter page.
+    current = visible.get(pk=chapters[index].pk)
     current.unreleased = chapters[index].unreleased
     return render(
         request,
