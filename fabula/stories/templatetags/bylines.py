@@ -11,6 +11,9 @@ from dataclasses import dataclass
 
 from django import template
 from django.urls import reverse
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import pgettext
 
 from fabula.stories.models import shown_authors
 
@@ -22,9 +25,25 @@ def bylines(authors: Iterable, story=None) -> list:
     return shown_authors(story, list(authors)) if story is not None else list(authors)
 
 
-@register.inclusion_tag("includes/byline.html")
-def byline(authors: Iterable, story=None) -> dict:
-    return {"authors": bylines(authors, story)}
+def byline_html(authors: list) -> SafeString:
+    """Names linked to their pages, "A, B and C". Built here, not in a template: a story
+    index names the writer of each chapter, and a list page each card's authors, and an
+    included template for each cost more than the rest of the line."""
+    names = [
+        format_html('<a href="{}">{}</a>', url, author.name)
+        if (url := getattr(author, "url", None))
+        else conditional_escape(author.name)
+        for author in authors
+    ]
+    if len(names) < 2:
+        return mark_safe("".join(names))
+    last = conditional_escape(pgettext("between the last two authors of a byline", "and"))
+    return mark_safe(f"{', '.join(names[:-1])} {last} {names[-1]}")
+
+
+@register.simple_tag
+def byline(authors: Iterable, story=None) -> SafeString:
+    return byline_html(bylines(authors, story))
 
 
 @register.filter
@@ -42,13 +61,13 @@ class _Unsigned:
     url: str
 
 
-@register.inclusion_tag("includes/byline.html")
-def chapter_byline(chapter, authors: Iterable, story=None) -> dict:
+@register.simple_tag
+def chapter_byline(chapter, authors: Iterable, story=None) -> SafeString:
     """Who wrote one chapter: the pseud its writer signs the story with, else their pen name."""
     signed = next((a for a in authors if _member_of(a) == chapter.author_id), None)
     if signed is None:
         signed = _Unsigned(chapter.author.pen_name, reverse("author", args=[chapter.author_id]))
-    return {"authors": bylines([signed], story)}
+    return byline_html(bylines([signed], story))
 
 
 def _member_of(author) -> int | None:
