@@ -114,19 +114,26 @@ class Card:
         return mark_safe(html)
 
 
+def credited_names(story_ids: list[int]) -> dict[int, list[CardAuthor]]:
+    """Each story's credited members with the pseud they sign it with, in credit order, as
+    plain values in one query (pass them through `models.shown_authors` before showing them)."""
+    authors: dict[int, list[CardAuthor]] = defaultdict(list)
+    for story_id, user_id, pseud_id, name in (
+        StoryAuthor.objects.filter(story_id__in=story_ids)
+        .order_by("story_id", "position")
+        .values_list("story_id", "user_id", "pseud_id", "pseud__name")
+    ):
+        authors[story_id].append(CardAuthor(user_id, pseud_id, name))
+    return authors
+
+
 def make_cards(stories: Iterable[Story]) -> list[Card]:
     """Cards for stories (fetched with their rating), in two more queries. Authors and tags are
     read as plain values: a page of 25 cards holds hundreds of tags, and making a model
     instance of each (with its kind) cost more than everything else on a search page."""
     stories = list(stories)
     ids = [story.pk for story in stories]
-    authors: dict[int, list[CardAuthor]] = defaultdict(list)
-    for story_id, user_id, pseud_id, name in (
-        StoryAuthor.objects.filter(story_id__in=ids)
-        .order_by("story_id", "position")
-        .values_list("story_id", "user_id", "pseud_id", "pseud__name")
-    ):
-        authors[story_id].append(CardAuthor(user_id, pseud_id, name))
+    authors = credited_names(ids)
     lines: dict[int, dict[int, CardTagLine]] = defaultdict(dict)
     kinds: dict[int, CardKind] = {}
     for story_id, tag_id, name, kind_id, kind_name, kind_slug, kind_order in (

@@ -416,7 +416,8 @@ def test_chapter_page_costs_a_handful_of_queries(
     with django_assert_max_num_queries(4):
         assert client.get(url).status_code == 200
     client.force_login(reader)
-    with django_assert_max_num_queries(6 + BELL):  # plus the session and the member
+    # Plus the session, the member and the credits with their members (`is_author`).
+    with django_assert_max_num_queries(7 + BELL):
         assert client.get(url).status_code == 200
     with django_assert_max_num_queries(11 + BELL):  # with its gifts and related works
         assert client.get(reverse("story", args=[story.pk])).status_code == 200
