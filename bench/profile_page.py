@@ -42,7 +42,9 @@ PARTS = {
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("page", help="a page of pages.py: chapter, index, full, print, category…")
+    parser.add_argument(
+        "page", help="a page of pages.py (chapter, index, full, print, category…) or search"
+    )
     parser.add_argument("--requests", type=int, default=300)
     parser.add_argument("--top", type=int, default=30, help="functions listed (default 30)")
     parser.add_argument("--sort", default="tottime", choices=["tottime", "cumulative"])
@@ -65,7 +67,17 @@ def main(argv: list[str] | None = None) -> int:
     import pages
     from django.test import Client
 
-    addresses = pages.page_urls(limit=args.requests * 2)[args.page]
+    if args.page == "search":
+        # search.py's full-text list: half phrases, the rest one or two words of the corpus.
+        import random
+        from urllib.parse import urlencode
+
+        import search
+
+        queries = search.fulltext_queries(args.requests * 2, random.Random(5))
+        addresses = ["/search/?" + urlencode({"q": q}) for q in queries]
+    else:
+        addresses = pages.page_urls(limit=args.requests * 2)[args.page]
     if not addresses:
         raise SystemExit(f"no addresses for the page {args.page!r}")
     client = Client()

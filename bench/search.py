@@ -105,7 +105,7 @@ def fulltext_queries(samples: int, random_: random.Random) -> list[str]:
     return queries
 
 
-def inner(stories_wanted: int, samples: int) -> dict:
+def inner(stories_wanted: int, samples: int, keep_index: bool = False, kinds: str = "") -> dict:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fabula.settings")
     import django
 
@@ -118,6 +118,7 @@ def inner(stories_wanted: int, samples: int) -> dict:
 
     from fabula.lib.prose import Prose
     from fabula.search import indexing
+    from fabula.search.backends import backend
     from fabula.search.query import words_of
     from fabula.stories import actions
     from fabula.stories.models import Story, StoryTag
@@ -127,14 +128,18 @@ def inner(stories_wanted: int, samples: int) -> dict:
     call_command("migrate", interactive=False, verbosity=0)
     random_ = random.Random(5)
 
-    started = time.perf_counter()
-    chapters = indexing.rebuild()
-    build_s = time.perf_counter() - started
+    if keep_index:
+        # The corpus is shared with other benches: measure its index as it is, write nothing.
+        chapters, build_s = backend().count(), None
+    else:
+        started = time.perf_counter()
+        chapters = indexing.rebuild()
+        build_s = time.perf_counter() - started
 
     story = Story.objects.filter(status="published").order_by("pk")[7]
     prose = Prose(11)
     chapter_ms = []
-    for n in range(20):
+    for n in range(0 if keep_index else 20):
         body = prose.chapter_html(1550)
         with transaction.atomic():
             chapter = actions.chapter_add(story=story, title=f"Bench {n}", body=body)
@@ -179,6 +184,8 @@ def inner(stories_wanted: int, samples: int) -> dict:
         browse.append(f"/browse/{category_kind.slug}/{categories[0]}/?{urlencode(params)}")
 
     lists = {"fulltext": fulltext, "title": title_urls, "browse": browse}
+    if kinds:
+        lists = {key: urls for key, urls in lists.items() if key in kinds.split(",")}
     measured = {}
     setup_test_environment()  # so that responses carry their template context
     with override_settings(PAGE_CACHE_SECONDS=0, ALLOWED_HOSTS=["testserver"], DEBUG=False):
@@ -204,7 +211,11 @@ def inner(stories_wanted: int, samples: int) -> dict:
         "chapters_indexed": chapters,
         "words": sum(Story.objects.values_list("word_count", flat=True)),
         "build_s": build_s,
-        "chapter_ms": {"median": statistics.median(chapter_ms), "p95": _percentile(chapter_ms, 95)},
+        "chapter_ms": (
+            {"median": statistics.median(chapter_ms), "p95": _percentile(chapter_ms, 95)}
+            if chapter_ms
+            else None
+        ),
         "lists": lists,
         "in_process": measured,
     }
@@ -214,11 +225,15 @@ def inner(stories_wanted: int, samples: int) -> dict:
 # Outside: corpus, server, wrk, table
 
 
-def database_url(database: str, stories: int) -> str:
+def database_url(database: str, stories: int, args=None) -> str:
     """The corpus `serve.py` builds and keeps: searching it changes nothing but the index, which
-    the measure rebuilds the same."""
+    the measure rebuilds the same. `--sqlite-url`/`--postgres-url` name another (a worktree
+    measuring the main checkout's corpus)."""
     import serve
 
+    given = getattr(args, f"{database}_url", "") if args is not None else ""
+    if given:
+        return given
     return serve.database_url(database, SimpleNamespace(stories=stories, postgres_url=""))
 
 
@@ -266,11 +281,11 @@ def run_wrk(
     }
 
 
-def run_inner(script: str, env: dict, samples: int) -> dict:
+def run_inner(script: str, env: dict, samples: int, extra: Sequence[str] = ()) -> dict:
     """Run a benchmark's `--inner` half (inside Django, on the corpus `env` names) and return
     the JSON it printed last."""
     done = subprocess.run(
-        [sys.executable, script, "--inner", "--samples", str(samples)],
+        [sys.executable, script, "--inner", "--samples", str(samples), *extra],
         env=env,
         cwd=ROOT,
         capture_output=True,
@@ -286,9 +301,15 @@ def outer(args) -> int:
 
     rows = []
     for database in [d for d in args.databases.split(",") if d]:
-        url = database_url(database, args.stories)
+        url = database_url(database, args.stories, args)
         env = {**os.environ, "DATABASE_URL": url, "FABULA_DATA_DIR": str(BENCH / "out" / "data")}
-        ensure_corpus(database, url, env, args.stories)
+        if args.keep_index:
+            from serve import corpus_signature
+
+            if corpus_signature(env) is None:  # never build (nor reset) a shared corpus
+                raise SystemExit(f"{database}: no corpus at {url} (--keep-index builds none)")
+        else:
+            ensure_corpus(database, url, env, args.stories)
         print(f"{database}: indexing and measuring inside Django…", flush=True)
         inner_env = {
             **env,
@@ -296,7 +317,8 @@ def outer(args) -> int:
             "ALLOWED_HOSTS": "testserver,127.0.0.1",
             "FABULA_LIMITS_SCALE": "1000",  # the test client is one guest asking 300 searches
         }
-        info = run_inner(__file__, inner_env, args.samples)
+        extra = [*(["--keep-index"] if args.keep_index else []), "--only", args.only]
+        info = run_inner(__file__, inner_env, args.samples, extra)
         server_args = SimpleNamespace(server="granian", workers=2, page_cache=args.page_cache)
         with running_server(server_args, env) as port:
             # Each list twice: its first address alone, as DESIGN.md §4 measured eFiction (one
@@ -305,7 +327,7 @@ def outer(args) -> int:
             http = {
                 (key, spread): run_wrk(port, urls if spread else urls[:1], key, database, args)
                 for key, urls in info["lists"].items()
-                for spread in (False, True)
+                for spread in ((True,) if args.spread_only else (False, True))
             }
         rows.append((database, info, http))
         print_rows([rows[-1]], args, header=len(rows) == 1)
@@ -323,7 +345,7 @@ def outer(args) -> int:
                     "in_process": info["in_process"],
                     "build_s": info["build_s"],
                     "spread": {key: http[key, True] for key in info["lists"]},
-                    "one": {key: http[key, False] for key in info["lists"]},
+                    "one": {key: http.get((key, False)) for key in info["lists"]},
                 }
                 for database, info, http in rows
             ],
@@ -343,7 +365,11 @@ def print_rows(rows, args, header: bool) -> None:
         )
     for database, info, http in rows:
         for key, (label, target, min_rps, max_p95) in TARGETS.items():
+            if key not in info["lists"]:
+                continue
             for spread in (False, True):
+                if (key, spread) not in http:
+                    continue
                 h = http[key, spread]
                 failed = f" ({h['errors']} failed)" if h["errors"] else ""
                 met = (
@@ -362,6 +388,8 @@ def print_rows(rows, args, header: bool) -> None:
                 f"{database:<9} {label:<24} {'1 by 1':>5} {'':>7} {p['p50_ms']:>7.1f} "
                 f"{p['p95_ms']:>7.1f} {'':>7}  one request at a time, no page cache"
             )
+        if info["build_s"] is None:  # --keep-index: nothing built nor indexed
+            continue
         scale = FULL_CHAPTERS / max(info["chapters_indexed"], 1)
         build = info["build_s"]
         scaled = (
@@ -408,10 +436,27 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--samples", type=int, default=2000, help="addresses per measure")
     parser.add_argument("--page-cache", choices=("on", "off"), default="on")
     parser.add_argument("--json", help="also write the figures to this file (bench/report.py)")
+    parser.add_argument(
+        "--keep-index",
+        action="store_true",
+        help="measure the corpus's index as it is: no rebuild, no chapter indexed (shared corpus)",
+    )
+    parser.add_argument(
+        "--only", default="", help="these measures alone, comma-separated: fulltext,title,browse"
+    )
+    parser.add_argument("--sqlite-url", default="", help="the SQLite corpus, if not bench/out's")
+    parser.add_argument(
+        "--postgres-url", default="", help="the PostgreSQL corpus, if not the usual"
+    )
+    parser.add_argument(
+        "--spread-only",
+        action="store_true",
+        help="wrk over the whole shuffled list only, not over its first address alone",
+    )
     parser.add_argument("--inner", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.inner:
-        print(json.dumps(inner(args.stories, args.samples)))
+        print(json.dumps(inner(args.stories, args.samples, args.keep_index, args.only)))
         return 0
     OUT.mkdir(parents=True, exist_ok=True)
     return outer(args)
