@@ -49,7 +49,11 @@ class CardAuthor:
     pk: int
     pseud_id: int
     name: str
-    url: str  # the pseud's page
+    url: str = ""  # the pseud's page: given by a list of cards (`Addresses`), else reversed
+
+    def __post_init__(self) -> None:
+        if not self.url:
+            object.__setattr__(self, "url", reverse("pseud", args=[self.pk, self.pseud_id]))
 
 
 @dataclass(frozen=True)
