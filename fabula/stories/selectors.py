@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.core.cache import cache
 from django.db.models import Prefetch, QuerySet
 
 from fabula.accounts.models import Pseud
+from fabula.lib.pagecache import generation
 from fabula.stories.models import (
     Challenge,
     Chapter,
@@ -19,6 +21,10 @@ from fabula.stories.models import (
     shown_authors,
 )
 from fabula.taxonomy.models import Tag, TagKind
+
+# A story header's parts (`story_header`): their key changes with the content, so this only
+# frees the memory of stories nobody reads.
+HEADER_CACHE_SECONDS = 3600
 
 
 def with_listing_data(stories: QuerySet[Story]) -> QuerySet[Story]:
@@ -38,10 +44,10 @@ class TagLine:
 
 
 @dataclass
-class StoryHeader:
-    """What eFiction's story header shows, gathered once for every page and format."""
+class HeaderParts:
+    """What a story's header reads from tables other than the story's own row (kept between
+    the story's pages: `story_header`)."""
 
-    story: Story
     authors: list  # the members credited (who may edit; the legacy pages print pen names)
     bylines: list[Pseud]  # the pseuds they sign it with, in the same order
     categories: list[Tag]
@@ -50,48 +56,66 @@ class StoryHeader:
     freeform: list[Tag]
     series: list[Series]
     challenges: list[Challenge]
-    chapters: list[Chapter] = field(default_factory=list)
+
+
+@dataclass
+class StoryHeader(HeaderParts):
+    """What eFiction's story header shows, gathered once for every page and format."""
+
+    story: Story = field(kw_only=True)
+    chapters: list[Chapter] = field(default_factory=list, kw_only=True)
 
 
 def story_header(story: Story, chapters: list[Chapter] | None = None) -> StoryHeader:
-    """The header of one story. Uses the story's prefetched credits and tags when present.
+    """The header of one story.
 
     Class lines come for every class kind of the site, in the alphabetical order of the kind's
     internal name, as eFiction prints them, even when the story has none of that kind.
+
+    Every page of a story (its index, the whole story, eFiction's index and printable page, the
+    downloads) shows this header, and what it reads beside the story's row (credits, tags,
+    kinds, series, challenges) took five queries, half of a printable page built cold. Those
+    parts are kept in the cache under the content generation, which every write to them
+    retires (`lib.changes.changed`); the story's own row, and so its counters, are always the
+    caller's fresh one.
     """
-    credits = (
-        list(story.credits.all())
-        if _prefetched(story, "credits")
-        else list(story.credits.select_related("user", "pseud"))
+    key = f"story-header:{generation()}:{story.pk}"
+    parts = cache.get(key)
+    if parts is None:
+        parts = _header_parts(story)
+        cache.set(key, parts, HEADER_CACHE_SECONDS)
+    # "Anonymous" is decided now, not when the parts were kept: a reveal changes the story's
+    # own row.
+    return StoryHeader(
+        **{
+            **vars(parts),
+            "authors": shown_authors(story, parts.authors),
+            "bylines": shown_authors(story, parts.bylines),
+        },
+        story=story,
+        chapters=chapters if chapters is not None else [],
     )
-    story_tags = (
-        list(story.story_tags.all())
-        if _prefetched(story, "story_tags")
-        else list(story.story_tags.select_related("tag__kind"))
-    )
+
+
+def _header_parts(story: Story) -> HeaderParts:
+    credits = list(story.credits.select_related("user", "pseud"))
     by_role: dict[str, list[Tag]] = {}
     by_kind: dict[int, list[Tag]] = {}
-    for story_tag in story_tags:
+    for story_tag in story.story_tags.select_related("tag__kind"):
         tag = story_tag.tag
         by_role.setdefault(tag.kind.role, []).append(tag)
         by_kind.setdefault(tag.kind_id, []).append(tag)
     class_kinds = sorted(_class_kinds(), key=lambda kind: kind.slug)
-    return StoryHeader(
-        story=story,
-        authors=shown_authors(story, [credit.user for credit in credits]),
-        bylines=shown_authors(story, [credit.pseud for credit in credits]),
+    return HeaderParts(
+        authors=[credit.user for credit in credits],
+        bylines=[credit.pseud for credit in credits],
         categories=by_role.get(TagKind.Role.CATEGORY, []),
         characters=by_role.get(TagKind.Role.CHARACTER, []),
         class_lines=[TagLine(kind, by_kind.get(kind.pk, [])) for kind in class_kinds],
         freeform=by_role.get(TagKind.Role.FREEFORM, []),
         series=list(Series.objects.filter(entries__story=story).order_by("entries__pk").distinct()),
         challenges=list(story.challenges.select_related("collection").order_by("title")),
-        chapters=chapters if chapters is not None else [],
     )
-
-
-def _prefetched(story: Story, name: str) -> bool:
-    return name in getattr(story, "_prefetched_objects_cache", {})
 
 
 def _class_kinds() -> list[TagKind]:

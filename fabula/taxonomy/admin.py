@@ -11,8 +11,21 @@ from fabula.taxonomy.models import Rating, Tag, TagKind
 from fabula.taxonomy.selectors import tag_meanings
 
 
+class _ShownEverywhere(admin.ModelAdmin):
+    """Kinds and ratings are named on every story's page and card: an edit retires the kept
+    pages and story headers (`lib.changes.changed`)."""
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        changed()
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        changed()
+
+
 @admin.register(TagKind)
-class TagKindAdmin(admin.ModelAdmin):
+class TagKindAdmin(_ShownEverywhere):
     list_display = ["name", "slug", "role", "multiple", "required", "order"]
     prepopulated_fields = {"slug": ["name"]}
 
@@ -33,5 +46,5 @@ class TagAdmin(admin.ModelAdmin):
 
 
 @admin.register(Rating)
-class RatingAdmin(admin.ModelAdmin):
+class RatingAdmin(_ShownEverywhere):
     list_display = ["name", "order", "registered_only", "age_consent", "warning"]

@@ -15,10 +15,10 @@ from fabula.test import chapter_url, quick_user, warm_caches
 # What the pages cost (the story's own queries, the reviews and their replies; for a member
 # also the session, the member, the unread count on the bell of the header, and one query for
 # their kudos/favourite/follow/reading state). The story page has two more: its gifts, and its
-# related works both ways (`stories.permissions.story_links`). A member's chapter page has one
-# more than a guest's beyond those: the credits with their members, for `is_author` (a guest's
-# page reads only the byline's names).
-STORY_PAGE_GUEST, STORY_PAGE_MEMBER = 11, 14
+# related works both ways (`stories.permissions.story_links`). A member's pages have one more
+# than a guest's beyond those: the credits with their members, for `is_author` (a guest's pages
+# read the byline's names, and the story header keeps its own copy: `selectors.story_header`).
+STORY_PAGE_GUEST, STORY_PAGE_MEMBER = 11, 15
 CHAPTER_PAGE_GUEST, CHAPTER_PAGE_MEMBER = 6, 10
 
 

@@ -9,6 +9,7 @@ Views stay thin: who may see what is `permissions`, multi-table reads are `selec
 from __future__ import annotations
 
 from functools import partial
+from typing import Literal
 
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
@@ -138,6 +139,13 @@ def _list_page(request, *, title, select, default_sort, use_preference=True, **e
 # One story
 
 
+def _story_load(request) -> Literal["credits", "rating"]:
+    """What a story's pages load with it: a member's checks (`is_author`, asked by the gates
+    and the review panel) read the credits with their members; a guest is nobody's author.
+    (The header keeps its own copy of the credits and tags: `selectors.story_header`.)"""
+    return "credits" if request.user.is_authenticated else "rating"
+
+
 def _mark_unreleased(chapters: list[Chapter]) -> list[Chapter]:
     """Flag chapters only their authors and moderators can see, so pages can say so."""
     now = timezone.now()
@@ -148,7 +156,7 @@ def _mark_unreleased(chapters: list[Chapter]) -> list[Chapter]:
 
 @served(story="story_id")
 def story_index(request, story_id: int) -> HttpResponse:
-    story = story_for(request, story_id, load="cards")
+    story = story_for(request, story_id, load=_story_load(request))
     # The index shows what lists show (summary, tags), so only the members-only gate applies;
     # the age and warning gates stand before the text.
     if required_gate(request, story) == "registered":
@@ -200,12 +208,9 @@ def _chapter_at(request, story_id: int, position: int) -> str:
 
 
 def _chapter(request, story_id: int, chapter_id: int) -> HttpResponse:
-    # A guest is nobody's author: only a member's checks (`is_author`, asked by the gate and
-    # the review panel) need the credits with their members; the byline's names come as plain
-    # values for everyone, cheaper than the credits' rows on the page guests read most.
-    story = story_for(
-        request, story_id, load="credits" if request.user.is_authenticated else "rating"
-    )
+    # The byline's names come as plain values for everyone: cheaper than the credits' rows, on
+    # the page guests read most.
+    story = story_for(request, story_id, load=_story_load(request))
     gate = required_gate(request, story)
     if gate:
         return gate_page(request, story, gate)
@@ -243,7 +248,7 @@ def story_full(request, story_id):
 
 
 def _story_full(request, story_id: int) -> HttpResponse:
-    story = story_for(request, story_id, load="cards")
+    story = story_for(request, story_id, load=_story_load(request))
     gate = required_gate(request, story)
     if gate:
         return gate_page(request, story, gate)
