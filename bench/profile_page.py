@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import cProfile
+import itertools
 import os
 import pstats
 import sys
@@ -46,6 +47,9 @@ def main(argv: list[str] | None = None) -> int:
         "page", help="a page of pages.py (chapter, index, full, print, category…) or search"
     )
     parser.add_argument("--requests", type=int, default=300)
+    parser.add_argument(
+        "--warm", type=int, default=20, help="addresses asked before timing (default 20)"
+    )
     parser.add_argument("--top", type=int, default=30, help="functions listed (default 30)")
     parser.add_argument("--sort", default="tottime", choices=["tottime", "cumulative"])
     args = parser.parse_args(argv)
@@ -77,14 +81,18 @@ def main(argv: list[str] | None = None) -> int:
         queries = search.fulltext_queries(args.requests * 2, random.Random(5))
         addresses = ["/search/?" + urlencode({"q": q}) for q in queries]
     else:
-        addresses = pages.page_urls(limit=args.requests * 2)[args.page]
+        addresses = pages.page_urls()[args.page]
     if not addresses:
         raise SystemExit(f"no addresses for the page {args.page!r}")
+    # In serve.py's order, round and round: the first `--warm` fill what every worker keeps
+    # (settings, kinds, templates; with a larger --warm, the cards and headers a server that
+    # has run a while holds), the next are timed, the next profiled.
+    asked = itertools.cycle(addresses)
     client = Client()
-    for address in addresses[:20]:  # what every worker keeps: settings, kinds, templates
+    for address in itertools.islice(asked, args.warm):
         client.get(address)
-    timed = addresses[: args.requests]
-    profiled = addresses[args.requests : args.requests * 2] or timed
+    timed = list(itertools.islice(asked, args.requests))
+    profiled = list(itertools.islice(asked, args.requests))
 
     started, cpu_started = time.perf_counter(), time.process_time()
     statuses: dict[int, int] = {}

@@ -161,24 +161,24 @@ def cached_page(
 
 
 # Parts of a page that are the same for every guest reading in one language (the site's header
-# and footer), kept in this worker's memory for the current content generation: a page built
-# cold then renders only what is its own. A dictionary and not the shared cache: a part is a
-# few kilobytes every worker makes in a millisecond, not worth a round trip to Redis.
-_fragments: dict[tuple[str, str], str] = {}
-_fragments_generation: list[int] = [0]
+# and footer), kept in this worker's memory under the content generation they were rendered in:
+# a page built cold then renders only what is its own. A dictionary and not the shared cache: a
+# part is a few kilobytes every worker makes in a millisecond, not worth a round trip to Redis.
+# The generation is in the key, not only checked when reading: a part rendered from data older
+# than a change that came while it was rendered stays under the old number, never served again.
+_fragments: dict[tuple[int, str, str], str] = {}
+_FRAGMENTS_KEPT = 64  # a few generations of (parts x languages); older ones are dropped
 
 
 def guest_fragment(name: str, render: Callable[[], str]) -> str:
     """The part `name` of a guest's page in the current language, rendered once per content
     generation (any `changed()` retires it, as it retires the pages)."""
-    current = generation()
-    if _fragments_generation[0] != current:
-        _fragments.clear()
-        _fragments_generation[0] = current
-    key = (name, translation.get_language())
+    key = (generation(), name, translation.get_language())
     fragment = _fragments.get(key)
     if fragment is None:
         fragment = render()
         if _rendered_from_current_data():
+            if len(_fragments) >= _FRAGMENTS_KEPT:
+                _fragments.clear()
             _fragments[key] = fragment
     return fragment

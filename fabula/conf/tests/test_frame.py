@@ -70,3 +70,14 @@ def test_each_language_has_its_own_kept_frame(client):
     again = Client().get(reverse("home"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Skip to content" in english and "Skip to content" in again
     assert "Skip to content" not in german and '<html lang="de"' in german
+
+
+def test_a_part_rendered_while_the_content_changed_is_not_served_after():
+    def render_during_a_change() -> str:
+        # Meanwhile another request writes, and another asks for a part after the write.
+        pagecache.content_changed()
+        assert pagecache.guest_fragment("footer", lambda: "footer") == "footer"
+        return "from before the change"
+
+    assert pagecache.guest_fragment("header", render_during_a_change) == "from before the change"
+    assert pagecache.guest_fragment("header", lambda: "after") == "after"
