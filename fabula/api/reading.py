@@ -143,7 +143,7 @@ def recent(request, params: Query[PageParams]):
 def story_detail(request, story_id: Id):
     """A story's whole header, its counts and its chapter list (no text)."""
     user = reader(request)
-    story = story_for(request, story_id, members=True, load="cards")
+    story = story_for(request, story_id, members=True, load="credits")
     chapters = list(visible_chapters(user, story).defer("body", "notes", "end_notes"))
     body = shapes.story_out(
         story,

@@ -160,6 +160,19 @@ def cached_page(
     return body
 
 
+def kept_for_generation(key: str, make: Callable[[], object], seconds: int) -> object:
+    """What `make()` builds from the archive's content, kept in the cache under the content
+    generation (any `changed()` retires it, as it retires the pages), and, like a page, not
+    kept when it was read from a replica behind the last change."""
+    versioned = f"fabula:kept:{generation()}:{key}"
+    value = cache.get(versioned)
+    if value is None:
+        value = make()
+        if _rendered_from_current_data():
+            cache.set(versioned, value, seconds)
+    return value
+
+
 # Parts of a page that are the same for every guest reading in one language (the site's header
 # and footer), kept in this worker's memory under the content generation they were rendered in:
 # a page built cold then renders only what is its own. A dictionary and not the shared cache: a

@@ -42,7 +42,6 @@ from fabula.stories.models import (
     StoryRelation,
     StoryTag,
 )
-from fabula.stories.selectors import with_listing_data
 from fabula.taxonomy.models import Rating, Tag
 
 Viewer = User | AnonymousUser
@@ -199,13 +198,13 @@ def check_view_story(
 
 
 # What comes with a story `story_for` loads: its rating (enough for the checks), its credits
-# with their members (for authors' names and `is_author`), or all a story card shows.
+# with their members (for authors' names and `is_author`). A story's header keeps its own copy of
+# its credits and tags (`selectors.story_header`).
 _LOADS: dict[str, Callable[[QuerySet[Story]], QuerySet[Story]]] = {
     "rating": lambda stories: stories.select_related("rating"),
     "credits": lambda stories: stories.select_related("rating").prefetch_related(
         Prefetch("credits", queryset=StoryAuthor.objects.select_related("user", "pseud"))
     ),
-    "cards": with_listing_data,
 }
 
 
@@ -215,7 +214,7 @@ def story_for(
     *,
     need: StoryCheck | None = None,
     members: bool = False,
-    load: Literal["rating", "credits", "cards"] = "rating",
+    load: Literal["rating", "credits"] = "rating",
 ) -> Story:
     """The story an address names, for the reader asking, or a refusal: every view loads its
     story here. `need`, `members`: as `check_view_story`; `load`: what comes with it."""

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import cast
 
-from django.core.cache import cache
 from django.db.models import Prefetch, QuerySet
 
 from fabula.accounts.models import Pseud
-from fabula.lib.pagecache import generation
+from fabula.lib.pagecache import kept_for_generation
 from fabula.stories.models import (
     Challenge,
     Chapter,
@@ -79,11 +79,12 @@ def story_header(story: Story, chapters: list[Chapter] | None = None) -> StoryHe
     retires (`lib.changes.changed`); the story's own row, and so its counters, are always the
     caller's fresh one.
     """
-    key = f"story-header:{generation()}:{story.pk}"
-    parts = cache.get(key)
-    if parts is None:
-        parts = _header_parts(story)
-        cache.set(key, parts, HEADER_CACHE_SECONDS)
+    parts = cast(
+        HeaderParts,
+        kept_for_generation(
+            f"story-header:{story.pk}", lambda: _header_parts(story), HEADER_CACHE_SECONDS
+        ),
+    )
     # "Anonymous" is decided now, not when the parts were kept: a reveal changes the story's
     # own row.
     return StoryHeader(

@@ -138,7 +138,7 @@ def test_story_for_refuses_what_the_page_needs_with_a_403(make_story, author, re
     with pytest.raises(PermissionDenied):
         permissions.story_for(request_for(reader), story.pk, need=permissions.can_edit_story)
     loaded = permissions.story_for(
-        request_for(author), story.pk, need=permissions.can_edit_story, load="cards"
+        request_for(author), story.pk, need=permissions.can_edit_story, load="credits"
     )
     assert loaded == story and loaded.rating == archive.members_only
 
