@@ -23,6 +23,7 @@ from before the change.
 
 import hashlib
 import time
+import zlib
 from collections.abc import Callable, Collection, Iterable
 
 from django.conf import settings
@@ -40,6 +41,11 @@ _POSITION_KEY = "fabula:content-position"
 # Versions expire too (Redis may be told to evict only keys that expire), long after any page
 # kept under them: a version made again starts from the clock, so no old page can match it.
 _VERSION_SECONDS = 24 * 3600
+# Pages are kept compressed: a chapter's HTML shrinks to about a third, so the same cache
+# (a worker's bounded memory, or Redis) holds three times the pages, and a worker's memory
+# stays small (issue 18, item 6). zlib's fastest level costs about 0.1 ms a page to
+# compress and less to decompress: far below building the page (docs/decisions.md).
+_COMPRESSION = 1
 
 
 def _version_lifetime() -> int:
@@ -152,11 +158,12 @@ def cached_page(
     if not is_cacheable(request):
         return render()
     key = page_key(request, reads, story)
-    body = cache.get(key)
-    if body is None:
-        body = render()
-        if _rendered_from_current_data():
-            cache.set(key, body, settings.PAGE_CACHE_SECONDS)
+    kept = cache.get(key)
+    if kept is not None:
+        return zlib.decompress(kept)
+    body = render()
+    if _rendered_from_current_data():
+        cache.set(key, zlib.compress(body, _COMPRESSION), settings.PAGE_CACHE_SECONDS)
     return body
 
 

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django_tasks import TaskResultStatus, task_backends
 from django_tasks_db.models import DBTaskResult
 
-from fabula.jobs import runner
+from fabula.jobs import runner, worker
 from fabula.jobs.tests.test_runner import calls
 from fabula.lib import resilient_redis
 from fabula.test import command_output, empty_redis, free_port
@@ -53,7 +53,7 @@ def test_a_job_enqueued_with_redis_runs_through_rq(rq_queue, django_capture_on_c
     out = command_output("worker", "--once")
     assert "ran 1 job(s)" in out and calls == [3]
     assert rq_queue.llen("rq:queue:default") == 0
-    assert runner.run_due_jobs() == 0 and calls == [3]  # once
+    assert worker.run_due_jobs() == 0 and calls == [3]  # once
 
 
 def test_a_failing_rq_job_is_tried_again_later_with_its_error_kept(
@@ -61,7 +61,7 @@ def test_a_failing_rq_job_is_tried_again_later_with_its_error_kept(
 ):
     with django_capture_on_commit_callbacks(execute=True):
         runner.enqueue("test-record", value=-1)
-    assert runner.run_due_jobs() == 0 and calls == []
+    assert worker.run_due_jobs() == 0 and calls == []
     queue = django_rq.get_queue("default")
     [failed_id] = queue.failed_job_registry.get_job_ids()
     failed = task_backends["default"].get_result(failed_id)
@@ -74,7 +74,7 @@ def test_a_failing_rq_job_is_tried_again_later_with_its_error_kept(
     assert retry.kwargs == {"name": "test-record", "arguments": {"value": -1}, "attempt": 2}
     wait = queue.scheduled_job_registry.get_scheduled_time(retry_id) - timezone.now()
     assert runner.backoff(1) - timedelta(seconds=10) < wait <= runner.backoff(1)
-    assert runner.run_due_jobs() == 0  # not before its time
+    assert worker.run_due_jobs() == 0  # not before its time
 
 
 def test_while_redis_is_away_a_job_waits_in_the_database(

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
-from fabula.jobs import runner
+from fabula.jobs import runner, worker
 from fabula.moderation import actions as moderation_actions
 from fabula.stories.models import Status
 from fabula.test import command_output
@@ -51,7 +51,7 @@ def test_queued_validation_email_waits_for_the_worker(queued_jobs, make_story, a
 def test_a_failing_job_is_recorded_with_its_error_and_tried_again_later(queued_jobs):
     runner.enqueue("test-record", value=-1)
     runner.enqueue("test-record", value=7)
-    assert runner.run_due_jobs() == 1 and calls == [7]
+    assert worker.run_due_jobs() == 1 and calls == [7]
     failed = DBTaskResult.objects.get(status=TaskResultStatus.FAILED)
     assert failed.exception_class_path == "builtins.RuntimeError"
     assert "negative" in failed.traceback
@@ -64,14 +64,14 @@ def test_a_failing_job_is_recorded_with_its_error_and_tried_again_later(queued_j
     assert failed.finished_at is not None
     wait = retry.run_after - failed.finished_at
     assert runner.backoff(1) - timedelta(seconds=5) < wait <= runner.backoff(1)
-    assert runner.run_due_jobs() == 0  # not before its time
+    assert worker.run_due_jobs() == 0  # not before its time
 
 
 def test_a_job_that_keeps_failing_stops_after_the_last_attempt(queued_jobs):
     runner.enqueue("test-record", value=-1)
     for _ in range(runner.MAX_ATTEMPTS):
         DBTaskResult.objects.filter(status=TaskResultStatus.READY).update(run_after=timezone.now())
-        assert runner.run_due_jobs() == 0
+        assert worker.run_due_jobs() == 0
     assert (
         DBTaskResult.objects.filter(status=TaskResultStatus.FAILED).count() == runner.MAX_ATTEMPTS
     )
@@ -88,8 +88,8 @@ def test_a_job_whose_worker_died_is_run_again_once(queued_jobs):
     row = DBTaskResult.objects.get()
     # A worker claimed it and was killed before it finished.
     row.claim("killed-worker")
-    assert runner.run_due_jobs() == 0 and calls == []
-    assert runner.requeue_stalled() == 0  # it may still be running somewhere
+    assert worker.run_due_jobs() == 0 and calls == []
+    assert worker.requeue_stalled() == 0  # it may still be running somewhere
     DBTaskResult.objects.filter(pk=row.pk).update(
         started_at=timezone.now() - runner.STALLED_AFTER - timedelta(seconds=1)
     )
@@ -98,7 +98,7 @@ def test_a_job_whose_worker_died_is_run_again_once(queued_jobs):
     assert calls == [5]
     row.refresh_from_db()
     assert row.status == TaskResultStatus.SUCCESSFUL and row.worker_ids[0] == "killed-worker"
-    assert runner.run_due_jobs() == 0 and calls == [5]  # once, not twice
+    assert worker.run_due_jobs() == 0 and calls == [5]  # once, not twice
 
 
 def test_a_queued_job_is_written_with_its_transaction(queued_jobs):

@@ -4,6 +4,7 @@ parameters a page reads, and the worker's own cache is bounded in bytes."""
 from __future__ import annotations
 
 import pickle
+import zlib
 
 from django.core.cache import caches
 from django.urls import reverse
@@ -95,3 +96,18 @@ def test_the_bounded_cache_counts_bytes_and_forgets_the_least_recently_used(sett
     assert store.entry_count == 3
     store.clear()
     assert (store.entry_count, store.size_in_bytes) == (0, 0)
+
+
+def test_a_page_is_kept_compressed_and_served_whole(settings, client, author, make_story):
+    """A guest's page is kept compressed (a third of its size or less), and the next guest gets
+    exactly the bytes the first one did."""
+    store = bounded(settings, 8 * 2**20)
+    story = make_story(author, "Kept small", chapters=1)
+    url = reverse("chapter", args=[story.pk, story.chapters.get().pk])
+    first = client.get(url)
+    assert first.status_code == 200
+    pages = [pickle.loads(value) for key, value in store._cache.items() if ":fabula:page:" in key]
+    assert len(pages) == 1
+    assert zlib.decompress(pages[0]) == first.content
+    assert len(pages[0]) * 2 < len(first.content)
+    assert client.get(url).content == first.content

@@ -25,13 +25,17 @@ from types import ModuleType
 
 from django.db import connection
 
-from fabula.search.backends import postgres, sqlite_fts
-
 
 def backend() -> ModuleType:
-    """The module for the configured database: SQLite FTS5 or PostgreSQL tsvector."""
+    """The module for the configured database: SQLite FTS5 or PostgreSQL tsvector. Each is
+    imported only on its own database: the PostgreSQL one loads psycopg, megabytes that a
+    SQLite site's every worker would carry for nothing (docs/decisions.md)."""
     if connection.vendor == "postgresql":
+        from fabula.search.backends import postgres
+
         return postgres
     if connection.vendor == "sqlite":
+        from fabula.search.backends import sqlite_fts
+
         return sqlite_fts
     raise RuntimeError(f"Search supports SQLite and PostgreSQL, not {connection.vendor}.")

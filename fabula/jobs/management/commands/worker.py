@@ -12,7 +12,8 @@ import time
 from django.core.management.base import BaseCommand
 from django.db import close_old_connections
 
-from fabula.jobs.runner import requeue_stalled, run_due_jobs, run_rounds
+from fabula.jobs.runner import run_rounds
+from fabula.jobs.worker import requeue_stalled, run_due_jobs
 
 
 class Command(BaseCommand):
