@@ -5,18 +5,26 @@ limit counters), sessions' cached copies and the read-count buffer. If it goes a
 Fabula carries on degraded: a cache miss instead of a hit, no limit instead of a 500, reads
 kept in the process until Redis is back. `unavailable()` logs one clear line a minute, not one
 per request.
+
+The client library is imported by `client()` and by Django's Redis cache, that is only on a site
+with REDIS_URL: a site without Redis does not carry it in every worker (some 8 MB). So code
+catches `errors()`, which names Redis's errors once the client is loaded and nothing before: no
+Redis call can have failed then.
 """
 
 from __future__ import annotations
 
 import logging
+import sys
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import redis
 from django.conf import settings
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.redis import RedisCache
+
+if TYPE_CHECKING:
+    import redis
 
 log = logging.getLogger("fabula.redis")
 
@@ -36,8 +44,17 @@ def unavailable(error: Exception, doing: str) -> None:
         log.warning("Redis is unavailable (%s): %s", error, doing)
 
 
+def errors() -> tuple[type[Exception], ...]:
+    """The exceptions a failing Redis raises, for an `except` around a Redis call: empty until
+    the client library is loaded (see the module)."""
+    library = sys.modules.get("redis")
+    return (library.RedisError,) if library else ()
+
+
 def client() -> redis.Redis:
     """The process's connection pool to REDIS_URL."""
+    import redis  # only a site with Redis loads the library (see the module)
+
     url = settings.REDIS_URL
     if url not in _clients:
         _clients[url] = redis.Redis.from_url(url, **CONNECTION_OPTIONS)
@@ -54,7 +71,7 @@ class ResilientRedisCache(RedisCache):
     def _quietly(self, default: Any, method: str, *args: Any, **kwargs: Any) -> Any:
         try:
             return getattr(super(), method)(*args, **kwargs)
-        except redis.RedisError as error:
+        except errors() as error:
             unavailable(error, "serving without the shared cache")
             return default
 

@@ -22,12 +22,11 @@ import time
 import uuid
 from datetime import date
 
-import redis
 from django.conf import settings
 from django.utils import timezone
 
 from fabula.lib.ratelimit import client_address
-from fabula.lib.resilient_redis import client, unavailable
+from fabula.lib.resilient_redis import client, errors, unavailable
 from fabula.stories.actions.reads import read_marks_add
 
 Mark = tuple[int, str, date]  # story, reader, day
@@ -79,13 +78,16 @@ def flush_reads() -> int:
 
 PENDING_KEY = "fabula:reads:pending"
 TAKEN_PREFIX = "fabula:reads:taken:"
+# Renames the pending set if there is one, in one step on the server (RENAME of a missing key is
+# an error, and between a test and a RENAME another flusher could take the set).
+_TAKE = "if redis.call('exists', KEYS[1]) == 1 then redis.call('rename', KEYS[1], KEYS[2]) end"
 
 
 def _to_redis(marks: list[Mark]) -> bool:
     members = [f"{story}|{reader}|{day.isoformat()}" for story, reader, day in marks]
     try:
         client().sadd(PENDING_KEY, *members)
-    except redis.RedisError as error:
+    except errors() as error:
         unavailable(error, "keeping read counts in this process until it is back")
         return False
     return True
@@ -95,10 +97,7 @@ def _take_from_redis() -> tuple[list[Mark], list[bytes]]:
     """The marks waiting in Redis, and the keys they were taken under (see the module)."""
     store = client()
     try:
-        try:
-            store.rename(PENDING_KEY, f"{TAKEN_PREFIX}{uuid.uuid4().hex}")
-        except redis.ResponseError:  # no such key: no new marks
-            pass
+        store.eval(_TAKE, 2, PENDING_KEY, f"{TAKEN_PREFIX}{uuid.uuid4().hex}")
         keys = list(store.scan_iter(f"{TAKEN_PREFIX}*"))  # ours, and any a killed flusher left
         marks = []
         for key in keys:
@@ -106,7 +105,7 @@ def _take_from_redis() -> tuple[list[Mark], list[bytes]]:
                 text = member.decode() if isinstance(member, bytes) else member
                 story, reader, day = text.split("|")
                 marks.append((int(story), reader, date.fromisoformat(day)))
-    except redis.RedisError as error:
+    except errors() as error:
         unavailable(error, "read counts wait in Redis for the next flush")
         return [], []
     return marks, keys
@@ -116,7 +115,7 @@ def _forget(keys: list[bytes]) -> None:
     if keys:
         try:
             client().delete(*keys)
-        except redis.RedisError as error:  # stored already: storing them again counts nothing
+        except errors() as error:  # stored already: storing them again counts nothing
             unavailable(error, "read counts already stored will be offered again")
 
 
