@@ -46,6 +46,25 @@ def test_production_server_refuses_the_development_key():
     assert ok.returncode == 0, ok.stderr
 
 
+def test_a_web_worker_without_redis_or_postgresql_loads_neither_client():
+    """A worker's memory (issue 18, item 6): on SQLite without REDIS_URL, the application and
+    every view it routes to load neither psycopg nor the Redis client nor RQ's worker."""
+    code = (
+        "import sys, fabula.wsgi, django.urls;"
+        "django.urls.get_resolver().url_patterns;"
+        "print(sorted(m for m in ('psycopg', 'redis', 'rq', 'django_rq') if m in sys.modules))"
+    )
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "DJANGO_SETTINGS_MODULE": "fabula.settings",
+        "SECRET_KEY": "x" * 50,
+        "DATABASE_URL": "sqlite:///unused.sqlite3",
+    }
+    result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"
+
+
 def test_database_url_selects_postgresql():
     code = "from django.conf import settings; print(settings.DATABASES['default']['ENGINE'])"
     env = {
