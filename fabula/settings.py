@@ -191,7 +191,7 @@ CACHES: dict[str, dict[str, Any]] = {
         else {
             "BACKEND": "fabula.lib.boundedcache.BoundedMemoryCache",
             "OPTIONS": {
-                "MAX_BYTES": int(os.environ.get("FABULA_CACHE_MB", "32")) * 2**20,
+                "MAX_BYTES": int(os.environ.get("FABULA_CACHE_MB", "24")) * 2**20,
                 "MAX_ENTRIES": 1_000_000,  # the bytes are the bound
             },
         }

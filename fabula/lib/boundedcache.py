@@ -7,7 +7,7 @@ used entries until the new one fits under MAX_BYTES. What an entry costs is its 
 its key and a fixed allowance for the dictionaries that hold them.
 
     CACHES = {"default": {"BACKEND": "fabula.lib.boundedcache.BoundedMemoryCache",
-                          "OPTIONS": {"MAX_BYTES": 32 * 2**20, "MAX_ENTRIES": 10**6}}}
+                          "OPTIONS": {"MAX_BYTES": 24 * 2**20, "MAX_ENTRIES": 10**6}}}
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from django.core.cache.backends.locmem import LocMemCache
 
 # Python's dictionary slots, the key's str object and the expiry float, roughly, per entry.
 ENTRY_OVERHEAD = 200
-DEFAULT_MAX_BYTES = 32 * 2**20
+DEFAULT_MAX_BYTES = 24 * 2**20
 
 
 class _Ledger:
