@@ -81,22 +81,32 @@ def _postgres_bulk() -> Iterator[None]:
                 )
 
 
+# SQLite's page cache while importing, in KiB (negative: a size, not a number of pages).
+BULK_CACHE_KIB = -131072
+
+
 @contextmanager
 def _sqlite_bulk() -> Iterator[None]:
     """On SQLite, no checkpoint after each commit: an import's batch of 500 chapters outgrows the
     WAL's 1,000 pages, so nearly every commit copied the WAL into the database and synced both
     (200 fsyncs, 1.5 s, for 21,000 chapters). The WAL grows instead, and is copied once, at the
     end. A killed import loses nothing it committed (the WAL is read as part of the database
-    until copied); a power cut may lose more of it than before, and the rerun writes it again."""
+    until copied); a power cut may lose more of it than before, and the rerun writes it again.
+    And a page cache of 128 MB, not 2: a batch's pages no longer spill and come back (pread
+    calls of an import 444,000 -> 230,000, pwrite 598,000 -> 470,000)."""
     with connection.cursor() as cursor:
         cursor.execute("PRAGMA wal_autocheckpoint")
         (before,) = cursor.fetchone()
+        cursor.execute("PRAGMA cache_size")
+        (cache_before,) = cursor.fetchone()
         cursor.execute("PRAGMA wal_autocheckpoint = 0")
+        cursor.execute(f"PRAGMA cache_size = {BULK_CACHE_KIB}")
     try:
         yield
     finally:
         with connection.cursor() as cursor:
             cursor.execute(f"PRAGMA wal_autocheckpoint = {int(before)}")
+            cursor.execute(f"PRAGMA cache_size = {int(cache_before)}")
             # Inside a transaction (a test's) no checkpoint can run; TRUNCATE: the WAL file
             # shrinks back too (a reader still busy leaves it as it is).
             if not connection.in_atomic_block:
