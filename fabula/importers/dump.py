@@ -198,10 +198,12 @@ class Dump:
                         record = None
                     yield number, record if isinstance(record, dict) else None
 
-    def damage(self) -> list[str]:
+    def damage(self, *, lines: bool = True) -> list[str]:
         """What makes this dump less than whole: damaged lines, files shorter than the
         manifest counts (cut at a line boundary), and what the writer found damaged in its
-        source. One pass over every file, before anything is loaded."""
+        source. One pass over every file, before anything is loaded; without `lines`, only what
+        the writer found (a dump it has just written in this process is whole by
+        construction, and reading its every line costs as much as a tenth of an import)."""
         found = [
             f"{problem.get('kind')} {problem.get('item')}: {problem.get('reason')}"
             if problem.get("item") is not None
@@ -209,7 +211,7 @@ class Dump:
             for problem in self.problems()
             if problem.get("damage")
         ]
-        for kind in (*KINDS, "problems"):
+        for kind in (*KINDS, "problems") if lines else ():
             read = 0
             for number, record in self._lines(kind):
                 read += 1
@@ -227,10 +229,11 @@ class Dump:
         return list(self.records("problems"))
 
 
-def whole_or_refused(dump: Dump, *, allow_partial: bool) -> list[str]:
-    """The dump's damage (see `Dump.damage`), or DumpError when it has some and a partial
-    load was not asked for: an archive must not come over in part without anyone saying so."""
-    damage = dump.damage()
+def whole_or_refused(dump: Dump, *, allow_partial: bool, just_written: bool = False) -> list[str]:
+    """The dump's damage (see `Dump.damage`; `just_written`: by this process, so its lines are
+    not read again), or DumpError when it has some and a partial load was not asked for: an
+    archive must not come over in part without anyone saying so."""
+    damage = dump.damage(lines=not just_written)
     if damage and not allow_partial:
         listed = "\n".join(f"  {line}" for line in damage[:50])
         more = f"\n  ... and {len(damage) - 50} more" if len(damage) > 50 else ""

@@ -2,7 +2,7 @@
 
 import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from operator import attrgetter
 
 from django.db import connection
@@ -50,12 +50,17 @@ def sql_for_vendor(statements_by_vendor: dict[str, list[str]]) -> Callable:
 
 @contextmanager
 def bulk_writing() -> Iterator[None]:
-    """This connection set for writing a great deal (an import). On PostgreSQL, long values
-    (chapter texts) are compressed with lz4 instead of the default pglz: three times faster to
-    write, faster to read, for somewhat more room. Where the server lacks lz4, nothing changes."""
-    if connection.vendor != "postgresql":
+    """This connection set for writing a great deal (an import), the way its database wants."""
+    bulk = {"postgresql": _postgres_bulk, "sqlite": _sqlite_bulk}.get(connection.vendor)
+    with bulk() if bulk else nullcontext():
         yield
-        return
+
+
+@contextmanager
+def _postgres_bulk() -> Iterator[None]:
+    """On PostgreSQL, long values (chapter texts) are compressed with lz4 instead of the default
+    pglz: three times faster to write, faster to read, for somewhat more room. Where the server
+    lacks lz4, nothing changes."""
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT setting, 'lz4' = ANY(enumvals) FROM pg_settings "
@@ -74,6 +79,38 @@ def bulk_writing() -> Iterator[None]:
                 cursor.execute(
                     "SELECT set_config('default_toast_compression', %s, false)", [before]
                 )
+
+
+# SQLite's page cache while importing, in KiB (negative: a size, not a number of pages).
+BULK_CACHE_KIB = -131072
+
+
+@contextmanager
+def _sqlite_bulk() -> Iterator[None]:
+    """On SQLite, no checkpoint after each commit: an import's batch of 500 chapters outgrows the
+    WAL's 1,000 pages, so nearly every commit copied the WAL into the database and synced both
+    (200 fsyncs, 1.5 s, for 21,000 chapters). The WAL grows instead, and is copied once, at the
+    end. A killed import loses nothing it committed (the WAL is read as part of the database
+    until copied); a power cut may lose more of it than before, and the rerun writes it again.
+    And a page cache of 128 MB, not 2: a batch's pages no longer spill and come back (pread
+    calls of an import 444,000 -> 230,000, pwrite 598,000 -> 470,000)."""
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA wal_autocheckpoint")
+        (before,) = cursor.fetchone()
+        cursor.execute("PRAGMA cache_size")
+        (cache_before,) = cursor.fetchone()
+        cursor.execute("PRAGMA wal_autocheckpoint = 0")
+        cursor.execute(f"PRAGMA cache_size = {BULK_CACHE_KIB}")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA wal_autocheckpoint = {int(before)}")
+            cursor.execute(f"PRAGMA cache_size = {int(cache_before)}")
+            # Inside a transaction (a test's) no checkpoint can run; TRUNCATE: the WAL file
+            # shrinks back too (a reader still busy leaves it as it is).
+            if not connection.in_atomic_block:
+                cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
 
 # Field types whose Python value is already what the database driver takes.

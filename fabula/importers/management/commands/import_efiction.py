@@ -78,7 +78,7 @@ class Command(BaseCommand):
                     progress=progress,
                 )
                 converted = Dump(folder)
-                damage = whole_or_refused(converted, allow_partial=allow_partial)
+                damage = whole_or_refused(converted, allow_partial=allow_partial, just_written=True)
             except (ConversionError, SourceError, DumpError) as error:
                 raise CommandError(str(error)) from error
             report = load_dump(converted, progress=progress)
