@@ -461,10 +461,10 @@ def measure(stories: int, samples: int) -> dict:
     return {"size": stories, "build": build, **json.loads(done.stdout.strip().splitlines()[-1])}
 
 
-def print_table(rows: list[dict]) -> None:
+def print_table(rows: list[dict], samples: int) -> None:
     print(
         "\nPostgreSQL, one request at a time in-process (Django test client, page cache off, "
-        f"DEBUG off), {SAMPLES} random addresses each; p50 / p95 in ms"
+        f"DEBUG off), {samples} random addresses each; p50 / p95 in ms"
     )
     sizes = [row["size"] for row in rows]
     print(f"{'measure':<22}" + "".join(f"{n:>18,}" for n in sizes) + "   target p95")
@@ -507,7 +507,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     OUT.mkdir(parents=True, exist_ok=True)
     rows = [measure(int(size), args.samples) for size in args.sizes.split(",") if size]
-    print_table(rows)
+    print_table(rows, args.samples)
     if args.json:
         Path(args.json).write_text(json.dumps(rows, indent=1))
     return 0
