@@ -28,7 +28,6 @@ worker was killed while it ran is handed back to the queue once it has been runn
 from __future__ import annotations
 
 import logging
-import sys
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
@@ -37,7 +36,7 @@ from django.utils import timezone
 from django_tasks import task, task_backends
 from django_tasks_db.backend import DatabaseBackend
 
-from fabula.lib.resilient_redis import unavailable
+from fabula.lib.resilient_redis import errors, unavailable
 
 log = logging.getLogger(__name__)
 
@@ -84,19 +83,11 @@ def enqueue(name: str, **arguments) -> None:
         transaction.on_commit(hand_over)
 
 
-def _redis_errors() -> tuple[type[Exception], ...]:
-    """Redis's errors, where a backend uses Redis (it imported the client). A site without Redis
-    never loads the client: some 20 MB in every web worker (docs/decisions.md)."""
-    if "redis" not in sys.modules:
-        return ()
-    return (sys.modules["redis"].RedisError,)
-
-
 def _hand_over(*, run_after: datetime | None = None, **arguments) -> None:
     """Queue `run_job` on the default backend, or on the database one while Redis fails."""
     try:
         run_job.using(run_after=run_after).enqueue(**arguments)
-    except _redis_errors() as error:
+    except errors() as error:  # Redis is loaded only where a backend uses it
         if "database" not in task_backends.settings:
             raise
         unavailable(error, "background jobs wait in the database queue")

@@ -8,7 +8,6 @@ database queue's are needed only here.
 from __future__ import annotations
 
 import django_rq
-import redis
 from django.utils import timezone
 from django.utils.crypto import get_random_string
 from django_tasks import task_backends
@@ -23,7 +22,7 @@ from django_tasks_rq.backend import RQBackend
 from rq import SimpleWorker
 
 from fabula.jobs.runner import STALLED_AFTER
-from fabula.lib.resilient_redis import unavailable
+from fabula.lib.resilient_redis import errors, unavailable
 
 
 def requeue_stalled() -> int:
@@ -96,15 +95,15 @@ def _run_rq_jobs(limit: int | None) -> int:
         nonlocal succeeded
         succeeded += task_result.status == TaskResultStatus.SUCCESSFUL
 
-    task_finished.connect(count, dispatch_uid="fabula.jobs.runner.rq")
+    task_finished.connect(count, dispatch_uid="fabula.jobs.worker.rq")
     try:
         queue = django_rq.get_queue("default", job_class=RQJob)
         worker = _RoundWorker(
             [queue], connection=queue.connection, job_class=RQJob, queue_class=type(queue)
         )
         worker.work(burst=True, with_scheduler=True, max_jobs=limit, logging_level="WARNING")
-    except redis.RedisError as error:
+    except errors() as error:
         unavailable(error, "the worker runs the database queue only until it is back")
     finally:
-        task_finished.disconnect(dispatch_uid="fabula.jobs.runner.rq")
+        task_finished.disconnect(dispatch_uid="fabula.jobs.worker.rq")
     return succeeded

@@ -25,6 +25,7 @@ import hashlib
 import time
 import zlib
 from collections.abc import Callable, Collection, Iterable
+from typing import TypeVar, cast
 
 from django.conf import settings
 from django.core.cache import cache
@@ -46,6 +47,7 @@ _VERSION_SECONDS = 24 * 3600
 # stays small (issue 18, item 6). zlib's fastest level costs about 0.1 ms a page to
 # compress and less to decompress: far below building the page (docs/decisions.md).
 _COMPRESSION = 1
+Kept = TypeVar("Kept")
 
 
 def _version_lifetime() -> int:
@@ -167,7 +169,7 @@ def cached_page(
     return body
 
 
-def kept_for_generation(key: str, make: Callable[[], object], seconds: int) -> object:
+def kept_for_generation(key: str, make: Callable[[], Kept], seconds: int) -> Kept:
     """What `make()` builds from the archive's content, kept in the cache under the content
     generation (any `changed()` retires it, as it retires the pages), and, like a page, not
     kept when it was read from a replica behind the last change."""
@@ -177,7 +179,7 @@ def kept_for_generation(key: str, make: Callable[[], object], seconds: int) -> o
         value = make()
         if _rendered_from_current_data():
             cache.set(versioned, value, seconds)
-    return value
+    return cast(Kept, value)
 
 
 # Parts of a page that are the same for every guest reading in one language (the site's header

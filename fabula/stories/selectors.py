@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import cast
 
 from django.db.models import Prefetch, QuerySet
 
@@ -79,11 +78,8 @@ def story_header(story: Story, chapters: list[Chapter] | None = None) -> StoryHe
     retires (`lib.changes.changed`); the story's own row, and so its counters, are always the
     caller's fresh one.
     """
-    parts = cast(
-        HeaderParts,
-        kept_for_generation(
-            f"story-header:{story.pk}", lambda: _header_parts(story), HEADER_CACHE_SECONDS
-        ),
+    parts = kept_for_generation(
+        f"story-header:{story.pk}", lambda: _header_parts(story), HEADER_CACHE_SECONDS
     )
     # "Anonymous" is decided now, not when the parts were kept: a reveal changes the story's
     # own row.
