@@ -13,6 +13,13 @@ A page is kept under its path and the query parameters it reads, nothing else: `
 `serving.serve` also shows the page only those parameters, so the key and the page cannot
 disagree. The cache itself holds at most so many bytes (`lib.boundedcache`).
 
+Without Redis each worker keeps a cache of its own, but the generation is still one for the
+whole machine: it is the modification time of a file in the data folder (`_GenerationFile`),
+which every worker reads with one `stat` (microseconds). So a change made through one worker
+retires every worker's pages and the parts they keep (the frame, story headers, list counts) at
+once; a story's own version stays in the worker's cache, and a kudos reaches the other workers'
+copies of that story's pages within PAGE_CACHE_SECONDS, as it reaches the lists.
+
 The generation (or the story's version) changes twice: at once (this worker's next page is
 rendered again) and when the change commits (a page another worker rendered in between, from
 data without the change, is not kept under the new number). With read replicas, the commit
@@ -22,13 +29,16 @@ from before the change.
 """
 
 import hashlib
+import os
 import time
 import zlib
 from collections.abc import Callable, Collection, Iterable
+from pathlib import Path
 from typing import TypeVar, cast
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
+from django.core.cache.backends.locmem import LocMemCache
 from django.db import transaction
 from django.http import QueryDict
 from django.utils import translation
@@ -66,15 +76,54 @@ def _version(key: str) -> int:
 
 
 def _bump(key: str) -> None:
+    if key == _GENERATION_KEY and _private_cache():
+        _GenerationFile.bump()
+        return
     try:
         cache.incr(key)
     except ValueError:  # not there (never made, or evicted): any new number will do
         cache.set(key, time.time_ns(), _version_lifetime())
 
 
+class _GenerationFile:
+    """The generation as a file's modification time, for workers that each keep their own cache
+    (see the module). Set to a strictly larger number at each change, in nanoseconds; read
+    back to make sure the file system kept it (one that keeps coarse times gets a whole second
+    more)."""
+
+    @staticmethod
+    def path() -> Path:
+        return Path(settings.DATA_DIR) / "content-generation"
+
+    @classmethod
+    def read(cls) -> int:
+        try:
+            return os.stat(cls.path()).st_mtime_ns
+        except FileNotFoundError:
+            cls.path().parent.mkdir(parents=True, exist_ok=True)
+            cls.path().touch()
+            return os.stat(cls.path()).st_mtime_ns
+
+    @classmethod
+    def bump(cls) -> None:
+        before = cls.read()
+        for step in (1, 10**9):
+            after = max(time.time_ns(), before + step)
+            os.utime(cls.path(), ns=(after, after))
+            if cls.read() > before:
+                return
+
+
+def _private_cache() -> bool:
+    """Does each worker keep a cache of its own (no Redis)?"""
+    return isinstance(caches["default"], LocMemCache)
+
+
 def generation() -> int:
     """The content's generation: it changes whenever the archive's content changes, so other
     caches (built downloads' versions, say) can key on it."""
+    if _private_cache():
+        return _GenerationFile.read()
     return _version(_GENERATION_KEY)
 
 

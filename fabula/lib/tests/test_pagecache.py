@@ -1,14 +1,19 @@
 """The guest page cache under a flood of addresses (issue 17, High 3): keys come only from the
-parameters a page reads, and the worker's own cache is bounded in bytes."""
+parameters a page reads, and the worker's own cache is bounded in bytes; workers without Redis
+share one content generation."""
 
 from __future__ import annotations
 
+import os
 import pickle
+import subprocess
+import sys
 import zlib
 
 from django.core.cache import caches
 from django.urls import reverse
 
+from fabula.lib import pagecache
 from fabula.lib.boundedcache import ENTRY_OVERHEAD, BoundedMemoryCache
 
 BOUNDED = "fabula.lib.boundedcache.BoundedMemoryCache"
@@ -111,3 +116,29 @@ def test_a_page_is_kept_compressed_and_served_whole(settings, client, author, ma
     assert zlib.decompress(pages[0]) == first.content
     assert len(pages[0]) * 2 < len(first.content)
     assert client.get(url).content == first.content
+
+
+def test_a_change_in_one_worker_retires_every_workers_pages_at_once(settings, tmp_path, db):
+    """Without Redis each worker has its own cache, but one generation (a file's time): a
+    change another process makes is this one's new generation on its next read, where it
+    once waited for this worker's own cache to expire."""
+    settings.DATA_DIR = tmp_path
+    assert pagecache._private_cache()
+    before = pagecache.generation()
+    assert pagecache.generation() == before  # nothing changed: the same number
+    other_worker = (
+        "import django; django.setup(); "
+        "from fabula.lib.pagecache import content_changed; content_changed()"
+    )
+    environment = {
+        **os.environ,
+        "FABULA_DATA_DIR": str(tmp_path),
+        # The other worker's database does not matter: the generation is the file's.
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'other.sqlite3'}",
+    }
+    environment.setdefault("DJANGO_SETTINGS_MODULE", "fabula.settings")
+    subprocess.run([sys.executable, "-c", other_worker], env=environment, check=True)
+    after = pagecache.generation()
+    assert after > before
+    pagecache.content_changed()  # and this worker's own change moves it again
+    assert pagecache.generation() > after
