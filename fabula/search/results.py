@@ -202,7 +202,7 @@ def search(
         if key != RELEVANCE or not query.is_empty
     ]
     results.pages = page_links(params, page)
-    results.sidebar = filters.sidebar(stories, state, params)
+    results.sidebar = filters.sidebar(filters.count_facets(stories, state), state, params)
     return results
 
 

@@ -15,6 +15,7 @@ from django.db.models.functions import Coalesce, Lower
 
 from fabula.accounts.models import User
 from fabula.stories.listing.cards import Card
+from fabula.stories.listing.counts import counted_once
 from fabula.stories.models import Challenge, Series, SeriesEntry, Story, StoryTag
 from fabula.stories.permissions import Viewer, signed, viewable_stories
 from fabula.taxonomy.models import Rating, Tag, TagKind
@@ -55,16 +56,16 @@ def listed_filings(listed: QuerySet[Story]) -> QuerySet[StoryTag]:
 ONE_QUERY_TAGS = 10
 
 
-def _counted(roots: list[TagNode], filings: QuerySet[StoryTag]) -> None:
+def _counted(roots: list[TagNode], filings: QuerySet[StoryTag], viewer: Viewer | None) -> None:
     """Count each node's stories: those filed under it, one of its synonyms or anything below
-    it; a story filed twice counts once (a filing counts for its canonical tag).
+    it; a story filed twice counts once (a filing counts for its canonical tag). What a guest
+    sees counted is kept until the content changes (`listing.counts`).
 
     A branch of a few tags is counted in the database, one query with a COUNT(DISTINCT story)
     over each tag's sub-tree. A kind's tree without sub-tags (characters, classes) is one GROUP
     BY of the canonical tags; a kind's tree with sub-tags reads its filings (story and canonical
     tag, each pair once) and makes the unions here, one query too.
     """
-    filings = filings.order_by().annotate(canonical=Coalesce("tag__synonym_of_id", "tag_id"))
     subtrees: dict[int, set[int]] = {}  # each tag's canonical ids: itself and all below it
 
     def walk(node: TagNode) -> set[int]:
@@ -76,6 +77,20 @@ def _counted(roots: list[TagNode], filings: QuerySet[StoryTag]) -> None:
 
     for root in roots:
         walk(root)
+    counts = counted_once(viewer, filings, "tags", lambda: _counts(subtrees, filings))
+
+    def store(node: TagNode) -> None:
+        node.count = counts.get(node.tag.pk, 0)
+        for child in node.children:
+            store(child)
+
+    for root in roots:
+        store(root)
+
+
+def _counts(subtrees: dict[int, set[int]], filings: QuerySet[StoryTag]) -> dict[int, int]:
+    """How many stories each tag's sub-tree holds (see `_counted`)."""
+    filings = filings.order_by().annotate(canonical=Coalesce("tag__synonym_of_id", "tag_id"))
     counts: dict[int, int] = {}
     if len(subtrees) <= ONE_QUERY_TAGS:
         counted = filings.aggregate(
@@ -93,14 +108,7 @@ def _counted(roots: list[TagNode], filings: QuerySet[StoryTag]) -> None:
             stories.setdefault(canonical, set()).add(story_id)
         for pk, ids in subtrees.items():
             counts[pk] = len(set().union(*(stories.get(each, ()) for each in ids)))
-
-    def store(node: TagNode) -> None:
-        node.count = counts.get(node.tag.pk, 0)
-        for child in node.children:
-            store(child)
-
-    for root in roots:
-        store(root)
+    return counts
 
 
 def _tree(tags: list[Tag], root_ids: set[int] | None = None) -> list[TagNode]:
@@ -119,12 +127,12 @@ def _tree(tags: list[Tag], root_ids: set[int] | None = None) -> list[TagNode]:
     return roots
 
 
-def tag_tree(kind: TagKind, listed: QuerySet[Story]) -> list[TagNode]:
+def tag_tree(kind: TagKind, listed: QuerySet[Story], viewer: Viewer | None = None) -> list[TagNode]:
     """The kind's canonical tags as a tree (roots first, in their order), each counting the
-    stories that count as it (`taxonomy.selectors.tag_meanings`: its synonyms and sub-tags).
-    Two queries."""
+    stories of `listed` that count as it (`taxonomy.selectors.tag_meanings`: its synonyms and
+    sub-tags). Two queries; the counts are kept when `viewer`, whose list it is, is a guest."""
     roots = _tree(list(kind.tags.filter(synonym_of__isnull=True)))
-    _counted(roots, listed_filings(listed).filter(tag__kind=kind))
+    _counted(roots, listed_filings(listed).filter(tag__kind=kind), viewer)
     return roots
 
 
@@ -139,7 +147,7 @@ class TagBranch:
     meaning: set[int]  # the ids of every tag counting as it (`taxonomy.selectors`)
 
 
-def tag_branch(tag: Tag, listed: QuerySet[Story]) -> TagBranch:
+def tag_branch(tag: Tag, listed: QuerySet[Story], viewer: Viewer | None = None) -> TagBranch:
     """The branch of a canonical tag (its parent loaded), counted as in `tag_tree`. Only the
     tag's branch is read (a kind of free-form tags may hold hundreds of thousands): a query per
     level of the tree below it and above its parent, and one."""
@@ -147,7 +155,7 @@ def tag_branch(tag: Tag, listed: QuerySet[Story]) -> TagBranch:
     own_kind = [t for t in below if t.kind_id == tag.kind_id]
     meaning = {tag.pk, *(t.pk for t in own_kind)}
     (node,) = _tree([tag, *(t for t in own_kind if t.synonym_of_id is None)], root_ids={tag.pk})
-    _counted([node], listed_filings(listed).filter(tag_id__in=meaning))
+    _counted([node], listed_filings(listed).filter(tag_id__in=meaning), viewer)
     ancestors: list[Tag] = []
     parent, seen = tag.parent, {tag.pk}
     while parent is not None and parent.kind_id == tag.kind_id and parent.pk not in seen:
@@ -166,14 +174,18 @@ def tag_branch(tag: Tag, listed: QuerySet[Story]) -> TagBranch:
     )
 
 
-def tags_with_counts(kind: TagKind, listed: QuerySet[Story]) -> list[TagNode]:
+def tags_with_counts(
+    kind: TagKind, listed: QuerySet[Story], viewer: Viewer | None = None
+) -> list[TagNode]:
     """The kind's canonical tags in their order, each with its count as in `tag_tree` (its
     synonyms and sub-tags included)."""
 
     def walk(nodes: list[TagNode]) -> list[TagNode]:
         return [each for node in nodes for each in (node, *walk(node.children))]
 
-    return sorted(walk(tag_tree(kind, listed)), key=lambda node: (node.tag.order, node.tag.name))
+    return sorted(
+        walk(tag_tree(kind, listed, viewer)), key=lambda node: (node.tag.order, node.tag.name)
+    )
 
 
 def stories_tagged(

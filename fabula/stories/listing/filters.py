@@ -26,7 +26,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import BooleanField, Count, ExpressionWrapper, Q, QuerySet
+from django.db.models import BooleanField, Count, ExpressionWrapper, Q, QuerySet, Value
 from django.db.models.functions import Coalesce
 from django.http import QueryDict
 from django.utils import timezone
@@ -215,8 +215,25 @@ class Sidebar:
     keep: list[tuple[str, str]]  # other parameters of the page (q, sort) to carry along
 
 
-def sidebar(stories: QuerySet[Story], state: FilterState, query: QueryDict) -> Sidebar:
-    """The filter form for a filtered list, with counts. Three queries (four with tags chosen)."""
+# A tag in the sidebar as counted: id, name, its kind's name, order and slug, how many stories.
+TagRow = tuple[int, str, str, int, str, int]
+# A group of the list's stories alike in every facet the sidebar counts: rating id, name and
+# order, completed, language, several chapters; how many stories.
+FacetRow = tuple[int, str, int, bool, str, bool, int]
+
+
+@dataclass
+class FacetCounts:
+    """What the sidebar counts of a list, as plain values: the tags it shows, each kind's most
+    frequent and the chosen ones, in the order shown, and the stories grouped by the other
+    facets. Labels are the sidebar's to translate, so one count serves every language."""
+
+    tags: list[TagRow]
+    rows: list[FacetRow]
+
+
+def count_facets(stories: QuerySet[Story], state: FilterState) -> FacetCounts:
+    """Count the sidebar's values over `stories`. Two queries (three with tags chosen)."""
     story_ids = stories.order_by().values("pk")
     # Counted by canonical tag id alone (a story tagged with a tag and its synonym counts once),
     # then the few tags found are read: grouping the join of every story's tags with their
@@ -228,36 +245,47 @@ def sidebar(stories: QuerySet[Story], state: FilterState, query: QueryDict) -> S
         .values_list("canonical")
         .annotate(n=Count("story_id", distinct=True))
     )
-    groups: dict[str, dict[int, Choice]] = defaultdict(dict)
-    kinds: dict[str, tuple] = {}
+    by_kind: dict[str, list[TagRow]] = defaultdict(list)
     for tag_id, name, kind_name, kind_order, kind_slug in Tag.objects.filter(
         pk__in=id_list(counts)
     ).values_list("pk", "name", "kind__name", "kind__order", "kind__slug"):
-        kinds[kind_name] = (kind_order, kind_slug)
-        groups[kind_name][tag_id] = Choice(str(tag_id), name, counts[tag_id])
+        by_kind[kind_name].append((tag_id, name, kind_name, kind_order, kind_slug, counts[tag_id]))
     chosen = set(state.include) | set(state.exclude)
-    tag_groups = []
-    for kind_name, by_id in groups.items():
-        ranked = sorted(by_id.values(), key=lambda c: (-c.count, c.label.lower()))
-        shown = ranked[:TAGS_PER_KIND] + [
-            c for c in ranked[TAGS_PER_KIND:] if int(c.value) in chosen
-        ]
-        tag_groups.append(TagGroup(kind_name, kinds[kind_name], shown))
+    tags: list[TagRow] = []
+    for kind_rows in by_kind.values():
+        ranked = sorted(kind_rows, key=lambda row: (-row[5], row[1].lower()))
+        tags += ranked[:TAGS_PER_KIND] + [row for row in ranked[TAGS_PER_KIND:] if row[0] in chosen]
     # Chosen tags the list no longer holds (an excluded tag, say) are shown too, with 0.
-    listed_ids = {int(c.value) for group in tag_groups for c in group.choices}
-    missing = chosen - listed_ids
+    missing = chosen - {row[0] for row in tags}
     if missing:
-        for tag in Tag.objects.filter(pk__in=missing).select_related("kind"):
-            group = next((g for g in tag_groups if g.kind_name == tag.kind.name), None)
-            if group is None:
-                group = TagGroup(tag.kind.name, (tag.kind.order, tag.kind.slug), [])
-                tag_groups.append(group)
-            group.choices.append(Choice(str(tag.pk), tag.name))
-    for group in tag_groups:
-        for choice in group.choices:
-            choice.included = int(choice.value) in state.include
-            choice.excluded = int(choice.value) in state.exclude
-    tag_groups.sort(key=lambda g: g.kind_order)
+        tags.extend(
+            Tag.objects.filter(pk__in=missing).values_list(
+                "pk", "name", "kind__name", "kind__order", "kind__slug", Value(0)
+            )
+        )
+    facet_rows = (
+        stories.order_by()
+        .annotate(many=ExpressionWrapper(Q(chapter_count__gt=1), output_field=BooleanField()))
+        .values_list("rating_id", "rating__name", "rating__order", "completed", "language", "many")
+        .annotate(n=Count("pk"))
+    )
+    return FacetCounts(tags, list(facet_rows))
+
+
+def sidebar(counts: FacetCounts, state: FilterState, query: QueryDict) -> Sidebar:
+    """The filter form for a filtered list, from its counts (`count_facets`)."""
+    tag_groups: dict[str, TagGroup] = {}
+    for tag_id, name, kind_name, kind_order, kind_slug, count in counts.tags:
+        group = tag_groups.setdefault(kind_name, TagGroup(kind_name, (kind_order, kind_slug), []))
+        group.choices.append(
+            Choice(
+                str(tag_id),
+                name,
+                count,
+                included=tag_id in state.include,
+                excluded=tag_id in state.exclude,
+            )
+        )
 
     ratings: dict[int, Choice] = {}
     complete = {
@@ -269,24 +297,14 @@ def sidebar(stories: QuerySet[Story], state: FilterState, query: QueryDict) -> S
         "many": Choice("many", gettext("Several chapters")),
     }
     languages: dict[str, Choice] = {}
-    facet_rows = (
-        stories.order_by()
-        .annotate(many=ExpressionWrapper(Q(chapter_count__gt=1), output_field=BooleanField()))
-        .values("rating_id", "rating__name", "rating__order", "completed", "language", "many")
-        .annotate(n=Count("pk"))
-    )
     rating_order = {}
-    for row in facet_rows:
-        rating = ratings.setdefault(
-            row["rating_id"], Choice(str(row["rating_id"]), row["rating__name"])
-        )
-        rating_order[row["rating_id"]] = row["rating__order"]
-        rating.count += row["n"]
-        complete["yes" if row["completed"] else "no"].count += row["n"]
-        chapters["many" if row["many"] else "one"].count += row["n"]
-        languages.setdefault(
-            row["language"], Choice(row["language"], language_name(row["language"]))
-        ).count += row["n"]
+    for rating_id, rating_name, order, completed, language, many, n in counts.rows:
+        rating = ratings.setdefault(rating_id, Choice(str(rating_id), rating_name))
+        rating_order[rating_id] = order
+        rating.count += n
+        complete["yes" if completed else "no"].count += n
+        chapters["many" if many else "one"].count += n
+        languages.setdefault(language, Choice(language, language_name(language))).count += n
     for choice in ratings.values():
         choice.included = int(choice.value) in state.ratings
     if state.complete:
@@ -298,7 +316,7 @@ def sidebar(stories: QuerySet[Story], state: FilterState, query: QueryDict) -> S
     keep = [(key, value) for key in ("q", "sort") for value in query.getlist(key)[:1] if value]
     return Sidebar(
         state=state,
-        tag_groups=tag_groups,
+        tag_groups=sorted(tag_groups.values(), key=lambda group: group.kind_order),
         ratings=sorted(
             ratings.values(), key=lambda c: (rating_order.get(int(c.value), 0), c.label)
         ),

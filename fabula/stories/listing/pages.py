@@ -23,8 +23,15 @@ from fabula.accounts.models import STORY_SORTS
 from fabula.conf.models import site_settings
 from fabula.lib.numbers import whole_number
 from fabula.stories.listing.cards import Card, make_cards
+from fabula.stories.listing.counts import counted_once
 from fabula.stories.listing.filters import PARAMETERS as FILTER_PARAMETERS
-from fabula.stories.listing.filters import Sidebar, apply_filters, read_filters, sidebar
+from fabula.stories.listing.filters import (
+    Sidebar,
+    apply_filters,
+    count_facets,
+    read_filters,
+    sidebar,
+)
 from fabula.stories.models import Story
 from fabula.stories.permissions import listed_stories
 
@@ -88,9 +95,14 @@ def page_number(raw: str | None) -> int:
     return 1 if number is None else number
 
 
-def paginate(items, raw_page: str | None, per_page: int | None = None) -> Page:
-    """One page of `items`; a page past the end (or below 1) is a 404."""
+def paginate(
+    items, raw_page: str | None, per_page: int | None = None, *, count: int | None = None
+) -> Page:
+    """One page of `items`; a page past the end (or below 1) is a 404. `count`, when the caller
+    has counted the items already, saves asking the database again."""
     paginator = Paginator(items, per_page or site_settings().items_per_page)
+    if count is not None:
+        paginator.count = count  # a cached_property: what it would have counted
     try:
         return paginator.page(page_number(raw_page))
     except EmptyPage as error:
@@ -184,8 +196,9 @@ def story_page(
     (recent stories, titles by letter) pass `use_preference=False`. Costs four queries whatever
     the page size: the count, the page, its authors, its tags; and with `filters` the filters
     of the address bar apply (`listing.filters`) and the sidebar with its counts costs two
-    more (three or four when tags are chosen). A member's empty list costs one query more: how
-    many stories their blocklist hides from it, which the page says.
+    more (three or four when tags are chosen). A guest's counts are kept until the content
+    changes (`listing.counts`): then the page, its authors and its tags. A member's empty list
+    costs one query more: how many stories their blocklist hides from it, which the page says.
     """
     user = request.user
     stories = select(listed_stories(user))
@@ -194,7 +207,15 @@ def story_page(
     state = read_filters(request.GET) if filters else None
     if state is not None:
         stories = apply_filters(stories, state)
-    page = paginate(order_stories(stories, sort).select_related("rating"), request.GET.get("page"))
+    total, facets = counted_once(
+        user,
+        stories,
+        "list",
+        lambda: (stories.count(), count_facets(stories, state) if state is not None else None),
+    )
+    page = paginate(
+        order_stories(stories, sort).select_related("rating"), request.GET.get("page"), count=total
+    )
     hidden = 0
     if not page.paginator.count and user.is_authenticated:
         unblocked = select(listed_stories(user, blocks=False))
@@ -205,7 +226,7 @@ def story_page(
         sort=sort,
         sorts=sort_links(request.GET, sort),
         pages=page_links(request.GET, page),
-        sidebar=sidebar(stories, state, request.GET) if state is not None else None,
+        sidebar=sidebar(facets, state, request.GET) if state and facets else None,
         hidden_by_blocks=hidden,
     )
 

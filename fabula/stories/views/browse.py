@@ -56,9 +56,9 @@ def kind_detail(request, slug: str) -> HttpResponse:
     listed = listed_stories(request.user)
     context: dict[str, object]
     if kind.role == TagKind.Role.CATEGORY:
-        context = {"tree": tag_tree(kind, listed)}
+        context = {"tree": tag_tree(kind, listed, request.user)}
     else:
-        context = {"tags": tags_with_counts(kind, listed)}
+        context = {"tags": tags_with_counts(kind, listed, request.user)}
     return render(request, "stories/browse/kind_detail.html", {"kind": kind, **context})
 
 
@@ -72,7 +72,7 @@ def tag_detail(request, slug: str, tag_id: int) -> HttpResponse:
     canonical = tag.synonym_of
     if canonical is not None:  # a synonym's stories are listed under its canonical tag
         return redirect("browse-tag", canonical.kind.slug, canonical.pk)
-    branch = tag_branch(tag, listed_stories(request.user))
+    branch = tag_branch(tag, listed_stories(request.user), request.user)
     return render(
         request,
         "stories/browse/tag_detail.html",
