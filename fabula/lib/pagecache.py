@@ -29,6 +29,7 @@ from before the change.
 """
 
 import hashlib
+import logging
 import os
 import time
 import zlib
@@ -39,11 +40,13 @@ from typing import TypeVar, cast
 from django.conf import settings
 from django.core.cache import cache, caches
 from django.core.cache.backends.locmem import LocMemCache
-from django.db import transaction
+from django.db import connection, transaction
 from django.http import QueryDict
 from django.utils import translation
 
 from fabula.lib import replicas
+
+log = logging.getLogger(__name__)
 
 _GENERATION_KEY = "fabula:content-generation"
 _STORY_VERSION_KEY = "fabula:story-version:{}"
@@ -76,8 +79,7 @@ def _version(key: str) -> int:
 
 
 def _bump(key: str) -> None:
-    if key == _GENERATION_KEY and _private_cache():
-        _GenerationFile.bump()
+    if key == _GENERATION_KEY and _private_cache() and _GenerationFile.bump():
         return
     try:
         cache.incr(key)
@@ -89,29 +91,65 @@ class _GenerationFile:
     """The generation as a file's modification time, for workers that each keep their own cache
     (see the module). Set to a strictly larger number at each change, in nanoseconds; read
     back to make sure the file system kept it (one that keeps coarse times gets a whole second
-    more)."""
+    more). Where the data folder cannot hold the file (read-only), each worker keeps its own
+    generation in its cache, as before, and the log says so once."""
 
     @staticmethod
     def path() -> Path:
-        return Path(settings.DATA_DIR) / "content-generation"
+        """One file per database: the generation is its content's (a bench's archive or the
+        test suite's beside a site in the same folder do not retire each other's pages)."""
+        database = connection.settings_dict
+        where = f"{database['ENGINE']}|{database['HOST']}|{database['PORT']}|{database['NAME']}"
+        name = hashlib.blake2b(where.encode(), digest_size=6).hexdigest()
+        return Path(settings.DATA_DIR) / f"content-generation-{name}"
 
     @classmethod
-    def read(cls) -> int:
+    def read(cls) -> int | None:
         try:
             return os.stat(cls.path()).st_mtime_ns
         except FileNotFoundError:
+            pass
+        except OSError as error:
+            _cannot_share(error)
+            return None
+        try:
             cls.path().parent.mkdir(parents=True, exist_ok=True)
             cls.path().touch()
             return os.stat(cls.path()).st_mtime_ns
+        except OSError as error:
+            _cannot_share(error)
+            return None
 
     @classmethod
-    def bump(cls) -> None:
+    def bump(cls) -> bool:
+        """Move the generation on; False when the file cannot be written."""
         before = cls.read()
-        for step in (1, 10**9):
-            after = max(time.time_ns(), before + step)
-            os.utime(cls.path(), ns=(after, after))
-            if cls.read() > before:
-                return
+        if before is None:
+            return False
+        try:
+            for step in (1, 10**9):
+                after = max(time.time_ns(), before + step)
+                os.utime(cls.path(), ns=(after, after))
+                if (cls.read() or 0) > before:
+                    break
+        except OSError as error:
+            _cannot_share(error)
+            return False
+        return True
+
+
+_complained = False
+
+
+def _cannot_share(error: OSError) -> None:
+    global _complained
+    if not _complained:
+        _complained = True
+        log.warning(
+            "The content generation cannot be kept in the data folder (%s): each worker keeps "
+            "its own, and other workers see a change within PAGE_CACHE_SECONDS.",
+            error,
+        )
 
 
 def _private_cache() -> bool:
@@ -123,7 +161,9 @@ def generation() -> int:
     """The content's generation: it changes whenever the archive's content changes, so other
     caches (built downloads' versions, say) can key on it."""
     if _private_cache():
-        return _GenerationFile.read()
+        shared = _GenerationFile.read()
+        if shared is not None:
+            return shared
     return _version(_GENERATION_KEY)
 
 

@@ -4,6 +4,7 @@ share one content generation."""
 
 from __future__ import annotations
 
+import json
 import os
 import pickle
 import subprocess
@@ -11,6 +12,7 @@ import sys
 import zlib
 
 from django.core.cache import caches
+from django.db import connection
 from django.urls import reverse
 
 from fabula.lib import pagecache
@@ -126,15 +128,20 @@ def test_a_change_in_one_worker_retires_every_workers_pages_at_once(settings, tm
     assert pagecache._private_cache()
     before = pagecache.generation()
     assert pagecache.generation() == before  # nothing changed: the same number
+    # Another worker of the same site: the same data folder and database (the test database,
+    # which a connection string cannot name when it lives in memory: given as it is).
+    same_database = {key: connection.settings_dict[key] for key in ("ENGINE", "HOST", "PORT")}
+    same_database["NAME"] = connection.settings_dict["NAME"]
     other_worker = (
-        "import django; django.setup(); "
+        "import json, os, django; django.setup(); from django.db import connection; "
+        "connection.settings_dict.update(json.loads(os.environ['SAME_DATABASE'])); "
         "from fabula.lib.pagecache import content_changed; content_changed()"
     )
     environment = {
         **os.environ,
         "FABULA_DATA_DIR": str(tmp_path),
-        # The other worker's database does not matter: the generation is the file's.
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'other.sqlite3'}",
+        "SAME_DATABASE": json.dumps(same_database),
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'unused.sqlite3'}",
     }
     environment.setdefault("DJANGO_SETTINGS_MODULE", "fabula.settings")
     subprocess.run([sys.executable, "-c", other_worker], env=environment, check=True)
@@ -142,3 +149,27 @@ def test_a_change_in_one_worker_retires_every_workers_pages_at_once(settings, tm
     assert after > before
     pagecache.content_changed()  # and this worker's own change moves it again
     assert pagecache.generation() > after
+    # Both processes kept it in the one file of this database.
+    assert len(list(tmp_path.glob("content-generation-*"))) == 1
+
+
+def test_a_data_folder_that_cannot_hold_the_generation_leaves_pages_working(
+    settings, tmp_path, db, client, author, make_story, caplog
+):
+    """A read-only data folder: each worker keeps its generation in its cache, as before, the
+    log says so, and a change still retires this worker's pages."""
+    folder = tmp_path / "read-only"
+    folder.mkdir()
+    folder.chmod(0o500)
+    if os.access(folder, os.W_OK):  # root writes anywhere: make the path a file's child instead
+        folder = tmp_path / "a-file"
+        folder.write_text("")
+    settings.DATA_DIR = folder
+    story = make_story(author, "Still Served")
+    address = reverse("story", args=[story.pk])
+    assert client.get(address).status_code == 200
+    before = pagecache.generation()
+    pagecache.content_changed()
+    assert pagecache.generation() != before
+    assert "cannot be kept in the data folder" in caplog.text
+    assert "Still Served" in client.get(address).content.decode()
