@@ -144,7 +144,8 @@ def test_a_change_in_one_worker_retires_every_workers_pages_at_once(settings, tm
         "DATABASE_URL": f"sqlite:///{tmp_path / 'unused.sqlite3'}",
     }
     environment.setdefault("DJANGO_SETTINGS_MODULE", "fabula.settings")
-    subprocess.run([sys.executable, "-c", other_worker], env=environment, check=True)
+    # In the test's own folder: a connection it opens (SQLite makes a file) stays there.
+    subprocess.run([sys.executable, "-c", other_worker], env=environment, check=True, cwd=tmp_path)
     after = pagecache.generation()
     assert after > before
     pagecache.content_changed()  # and this worker's own change moves it again
