@@ -35,11 +35,15 @@ PASSWORD = "correct horse battery staple"
 
 
 @pytest.fixture(autouse=True)
-def fresh_caches(settings):
-    """Every test starts with an empty cache (site settings, guest pages) and read buffer.
+def fresh_caches(settings, tmp_path):
+    """Every test starts with an empty cache (site settings, guest pages), read buffer and
+    content generation.
 
-    Both live in this process across tests while the database is rolled back after each one.
+    They live in this process (the generation in a file of the data folder: `lib.pagecache`)
+    across tests while the database is rolled back after each one; a folder of its own gives
+    each test a new generation, so no part kept under an earlier test's number is served.
     """
+    settings.DATA_DIR = tmp_path / "data"
     cache.clear()
     reads._pending.clear()
     settings.READ_FLUSH_SECONDS = 3600  # reads wait in the buffer until a test flushes them
