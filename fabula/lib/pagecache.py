@@ -28,6 +28,7 @@ replayed so far is served but not kept, so a lagging replica never fills the cac
 from before the change.
 """
 
+import functools
 import hashlib
 import logging
 import os
@@ -99,9 +100,10 @@ class _GenerationFile:
         """One file per database: the generation is its content's (a bench's archive or the
         test suite's beside a site in the same folder do not retire each other's pages)."""
         database = connection.settings_dict
-        where = f"{database['ENGINE']}|{database['HOST']}|{database['PORT']}|{database['NAME']}"
-        name = hashlib.blake2b(where.encode(), digest_size=6).hexdigest()
-        return Path(settings.DATA_DIR) / f"content-generation-{name}"
+        return _generation_file(
+            str(settings.DATA_DIR),
+            f"{database['ENGINE']}|{database['HOST']}|{database['PORT']}|{database['NAME']}",
+        )
 
     @classmethod
     def read(cls) -> int | None:
@@ -136,6 +138,13 @@ class _GenerationFile:
             _cannot_share(error)
             return False
         return True
+
+
+@functools.lru_cache(maxsize=16)
+def _generation_file(data_dir: str, database: str) -> Path:
+    """The file's path, made once: it is asked five times a page."""
+    name = hashlib.blake2b(database.encode(), digest_size=6).hexdigest()
+    return Path(data_dir) / f"content-generation-{name}"
 
 
 _complained = False

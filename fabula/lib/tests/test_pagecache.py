@@ -130,8 +130,9 @@ def test_a_change_in_one_worker_retires_every_workers_pages_at_once(settings, tm
     assert pagecache.generation() == before  # nothing changed: the same number
     # Another worker of the same site: the same data folder and database (the test database,
     # which a connection string cannot name when it lives in memory: given as it is).
-    same_database = {key: connection.settings_dict[key] for key in ("ENGINE", "HOST", "PORT")}
-    same_database["NAME"] = connection.settings_dict["NAME"]
+    same_database = {
+        key: connection.settings_dict[key] for key in ("ENGINE", "HOST", "PORT", "NAME")
+    }
     other_worker = (
         "import json, os, django; django.setup(); from django.db import connection; "
         "connection.settings_dict.update(json.loads(os.environ['SAME_DATABASE'])); "
