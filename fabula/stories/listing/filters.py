@@ -25,8 +25,9 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from typing import NamedTuple
 
-from django.db.models import BooleanField, Count, ExpressionWrapper, Q, QuerySet, Value
+from django.db.models import BooleanField, Count, ExpressionWrapper, Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.http import QueryDict
 from django.utils import timezone
@@ -215,8 +216,17 @@ class Sidebar:
     keep: list[tuple[str, str]]  # other parameters of the page (q, sort) to carry along
 
 
-# A tag in the sidebar as counted: id, name, its kind's name, order and slug, how many stories.
-TagRow = tuple[int, str, str, int, str, int]
+class TagRow(NamedTuple):
+    """A tag in the sidebar as counted."""
+
+    pk: int
+    name: str
+    kind_name: str
+    kind_order: int
+    kind_slug: str
+    stories: int  # how many of the list's stories it holds
+
+
 # A group of the list's stories alike in every facet the sidebar counts: rating id, name and
 # order, completed, language, several chapters; how many stories.
 FacetRow = tuple[int, str, int, bool, str, bool, int]
@@ -233,7 +243,8 @@ class FacetCounts:
 
 
 def count_facets(stories: QuerySet[Story], state: FilterState) -> FacetCounts:
-    """Count the sidebar's values over `stories`. Two queries (three with tags chosen)."""
+    """Count the sidebar's values over `stories`. Three queries (four when a chosen tag is no
+    longer in the list)."""
     story_ids = stories.order_by().values("pk")
     # Counted by canonical tag id alone (a story tagged with a tag and its synonym counts once),
     # then the few tags found are read: grouping the join of every story's tags with their
@@ -249,18 +260,21 @@ def count_facets(stories: QuerySet[Story], state: FilterState) -> FacetCounts:
     for tag_id, name, kind_name, kind_order, kind_slug in Tag.objects.filter(
         pk__in=id_list(counts)
     ).values_list("pk", "name", "kind__name", "kind__order", "kind__slug"):
-        by_kind[kind_name].append((tag_id, name, kind_name, kind_order, kind_slug, counts[tag_id]))
+        by_kind[kind_name].append(
+            TagRow(tag_id, name, kind_name, kind_order, kind_slug, counts[tag_id])
+        )
     chosen = set(state.include) | set(state.exclude)
     tags: list[TagRow] = []
     for kind_rows in by_kind.values():
-        ranked = sorted(kind_rows, key=lambda row: (-row[5], row[1].lower()))
-        tags += ranked[:TAGS_PER_KIND] + [row for row in ranked[TAGS_PER_KIND:] if row[0] in chosen]
+        ranked = sorted(kind_rows, key=lambda row: (-row.stories, row.name.lower()))
+        tags += ranked[:TAGS_PER_KIND] + [row for row in ranked[TAGS_PER_KIND:] if row.pk in chosen]
     # Chosen tags the list no longer holds (an excluded tag, say) are shown too, with 0.
-    missing = chosen - {row[0] for row in tags}
+    missing = chosen - {row.pk for row in tags}
     if missing:
         tags.extend(
-            Tag.objects.filter(pk__in=missing).values_list(
-                "pk", "name", "kind__name", "kind__order", "kind__slug", Value(0)
+            TagRow(*row, stories=0)
+            for row in Tag.objects.filter(pk__in=missing).values_list(
+                "pk", "name", "kind__name", "kind__order", "kind__slug"
             )
         )
     facet_rows = (

@@ -226,7 +226,11 @@ def story_page(
         sort=sort,
         sorts=sort_links(request.GET, sort),
         pages=page_links(request.GET, page),
-        sidebar=sidebar(facets, state, request.GET) if state and facets else None,
+        sidebar=(
+            sidebar(facets, state, request.GET)
+            if state is not None and facets is not None
+            else None
+        ),
         hidden_by_blocks=hidden,
     )
 
