@@ -545,6 +545,7 @@ def search(request, params: Query[SearchParams]):
     summaries = [shapes.story_summary(hit.card, request) for hit in found.hits]
     body = {
         "count": found.total,
+        "count_complete": found.complete,
         "page": found.page.number if found.page else 1,
         "pages": found.page.paginator.num_pages if found.page else 0,
         "notice": found.query.notice,

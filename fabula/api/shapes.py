@@ -231,6 +231,9 @@ class SearchHit(Shape):
 
 class SearchPage(Shape):
     count: int
+    # False: the words are in more chapters than a search reads, and `count` is a lower bound
+    # (the stories of the first ones: see the search page).
+    count_complete: bool
     page: int
     pages: int
     notice: str

@@ -45,8 +45,8 @@ from fabula.stories.permissions import listed_stories, offered_stories, required
 RELEVANCE = "relevance"
 # Every query parameter the results page reads (`lib.serving.served`).
 SEARCH_PARAMETERS = ("q", *LIST_PARAMETERS)
-MAX_LISTED = 10_000  # matching stories passed to later queries as a list of ids, at most
 SCORED_MATCHES = 1_000  # matching chapters scored one by one, at most (see `find`)
+READ_MATCHES = 10_000  # matching chapters read, at most (see `find`)
 SEARCH_SORTS: dict[str, tuple[str, tuple]] = {
     RELEVANCE: (gettext_noop("Relevance"), ()),
     **SORTS,
@@ -74,6 +74,13 @@ class SearchResults:
     sorts: list[Link]
     pages: list[Link]
     sidebar: filters.Sidebar | None
+    # False: the words are in more than READ_MATCHES chapters, and these are the stories of the
+    # first READ_MATCHES (`find`); the total is a lower bound.
+    complete: bool = True
+
+    @property
+    def read_matches(self) -> int:
+        return READ_MATCHES
 
     @property
     def total(self) -> int:
@@ -105,6 +112,7 @@ class Found:
     first_chapter: dict[
         int, tuple[int, int]
     ]  # story id -> (chapter id, position) of its first match
+    complete: bool = True  # False: found in the first READ_MATCHES matching chapters only
 
 
 def find(stories: QuerySet[Story], query: Query) -> Found:
@@ -115,6 +123,13 @@ def find(stories: QuerySet[Story], query: Query) -> Found:
     SCORED_MATCHES chapters is ranked by score (a story scores as its best chapter); the stories
     of a broader one come in the order of how many of their chapters hold the words, then the
     newest first.
+
+    And a word found in most chapters is found in more of them the larger the archive: reading
+    every match, then counting the sidebar over every story they hold, took seconds for one
+    search of a 100,000-story archive. So no query reads more than READ_MATCHES matching
+    chapters (of the stories the reader may see, filtered): past that, its stories are those of
+    the first READ_MATCHES the index gives, `complete` says so, and the page says the count is
+    a lower bound. Narrowing the search (a filter, another word) makes it whole again.
     """
     engine = backend()
     try:
@@ -128,14 +143,16 @@ def find(stories: QuerySet[Story], query: Query) -> Found:
             f"{keep} AND m.story_id NOT IN ({excluded})",
             [*keep_params, *excluded_params],
         )
-    found, scored = engine.matches(query, timezone.now(), keep, keep_params, SCORED_MATCHES)
-    if scored:
-        found.sort(key=lambda match: (match.score, match.story_id))
+    found = engine.matches(query, timezone.now(), keep, keep_params, SCORED_MATCHES, READ_MATCHES)
+    matched = found.stories
+    if found.scored:
+        matched.sort(key=lambda match: (match.score, match.story_id))
     else:
-        found.sort(key=lambda match: (-match.chapters, -match.story_id))
+        matched.sort(key=lambda match: (-match.chapters, -match.story_id))
     return Found(
-        [match.story_id for match in found],
-        {match.story_id: (match.chapter_id, match.position) for match in found},
+        [match.story_id for match in matched],
+        {match.story_id: (match.chapter_id, match.position) for match in matched},
+        found.complete,
     )
 
 
@@ -167,15 +184,12 @@ def search(
     if not query.is_empty:
         found = find(stories, query)
         ranked = found.ranked
-        # Counts and other orders work from the list; a very long one stays a subquery. `find`
-        # kept only stories of `stories` (the reader's, filtered), so the list alone says it:
-        # asking the permissions and filters again in the sidebar's queries joined the story
-        # table to every count for nothing (a third of the sidebar's time on a broad query).
-        stories = (
-            Story.objects.filter(pk__in=id_list(ranked))
-            if len(ranked) <= MAX_LISTED
-            else matching(stories, query)
-        )
+        results.complete = found.complete
+        # Counts and other orders work from the list (READ_MATCHES bounds it). `find` kept only
+        # stories of `stories` (the reader's, filtered), so the list alone says it: asking the
+        # permissions and filters again in the sidebar's queries joined the story table to
+        # every count for nothing (a third of the sidebar's time on a broad query).
+        stories = Story.objects.filter(pk__in=id_list(ranked))
     per_page = per_page or site_settings().items_per_page
     total = len(ranked) if ranked is not None else stories.count()
     paginator = Paginator(range(total), per_page)  # a range: only the count matters

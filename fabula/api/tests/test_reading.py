@@ -157,6 +157,22 @@ def test_search_uses_the_search_pages_language(
     assert "<mark>" in text["results"][0]["snippet"]
 
 
+def test_search_says_when_its_count_is_a_lower_bound(
+    client, author, make_story, django_capture_on_commit_callbacks, monkeypatch
+):
+    from fabula.search import results as search_results
+
+    monkeypatch.setattr(search_results, "SCORED_MATCHES", 0)  # so these few matches are "many"
+    monkeypatch.setattr(search_results, "READ_MATCHES", 1)
+    with django_capture_on_commit_callbacks(execute=True):  # the index follows the commit
+        make_story(author, "Silver Moon", chapters=1)
+        make_story(author, "Golden Sun", chapters=1)
+    broad = client.get(f"{API}/search", {"q": "text"}).json()
+    assert (broad["count"], broad["count_complete"]) == (2, False)
+    narrow = client.get(f"{API}/search", {"q": "title:silver"}).json()
+    assert (narrow["count"], narrow["count_complete"]) == (1, True)
+
+
 def test_a_bad_token_is_refused_not_read_as_a_guest(client, author, make_story):
     make_story(author)
     response = client.get(f"{API}/stories", HTTP_AUTHORIZATION="Bearer fabt_nope_nope")

@@ -10,10 +10,11 @@ The contract every backend keeps:
 
 - `match_sql(query, now)` -> (sql, params): SELECT story_id, chapter_id, position of the
   released chapters matching the query's groups;
-- `matches(query, now, keep, keep_params, scored_limit)` -> (list of StoryMatch, scored): the
-  stories the SQL condition `keep` keeps that match, each with its first matching chapter, and
-  scored only when no more than `scored_limit` chapters match (scoring costs far more than
-  matching: see results.find);
+- `matches(query, now, keep, keep_params, scored_limit, read_limit)` -> Matches: the stories
+  the SQL condition `keep` keeps that match, each with its first matching chapter, scored only
+  when no more than `scored_limit` chapters match (scoring costs far more than matching), and
+  found among the first `read_limit` matching chapters the condition keeps (stories for a query
+  on the stories' fields alone), with whether that was all of them (see results.find);
 - `excluded_sql(query)` -> (sql, params): SELECT story_id for stories holding an excluded term;
 - `texts(chapter_ids)` -> {chapter_id: plain text};
 - `write(documents)`, `delete_stories(ids)`, `delete_chapters(ids)`, `clear()`, `optimize()`.

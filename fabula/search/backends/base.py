@@ -21,6 +21,16 @@ class StoryMatch(NamedTuple):
     score: float | None  # its best chapter's (lower is better); None when not scored
 
 
+class Matches(NamedTuple):
+    """What a backend's `matches` found."""
+
+    stories: list[StoryMatch]
+    scored: bool  # scored by relevance: few enough chapters matched (`scored_limit`)
+    # Every match was read; False: the first `read_limit` of them only, in the index's order
+    # (a word found in most chapters), and more match.
+    complete: bool = True
+
+
 def by_story(rows: Iterable[tuple[int, int, int, float | None]]) -> list[StoryMatch]:
     """Matching chapters (story_id, chapter_id, position, score) gathered by story."""
     found: dict[int, StoryMatch] = {}

@@ -21,7 +21,7 @@ import psycopg
 from django.db import connection, transaction
 
 from fabula.lib.db import id_array
-from fabula.search.backends.base import StoryMatch
+from fabula.search.backends.base import Matches, StoryMatch
 from fabula.search.query import Query, Term
 from fabula.stories.models import released_sql
 
@@ -142,32 +142,39 @@ def match_sql(query: Query, now: datetime) -> tuple[str, list]:
 
 
 def matches(
-    query: Query, now: datetime, keep: str, keep_params: list, scored_limit: int
-) -> tuple[list[StoryMatch], bool]:
-    """The stories matching, among those `keep` (SQL on `m.story_id`) keeps, and whether they
-    were scored (not when more than `scored_limit` chapters match).
+    query: Query, now: datetime, keep: str, keep_params: list, scored_limit: int, read_limit: int
+) -> Matches:
+    """The stories matching, among those `keep` (SQL on `m.story_id`) keeps: scored when no
+    more than `scored_limit` chapters match, found among the first `read_limit` matching
+    chapters kept (see the backends' contract).
 
-    Matching uses the GIN indexes alone and counts by story in SQL; scoring unpacks each
-    chapter's tsvector, so it is done afterwards, for few enough chapters only. A query on the
-    stories' own fields alone reads the story table, and answers every released chapter of
-    those stories.
+    Matching uses the GIN indexes alone and counts by story in SQL, reading at most
+    read_limit + 1 chapters; scoring unpacks each chapter's tsvector, so it is done afterwards,
+    for few enough chapters only. A query on the stories' own fields alone reads the story
+    table, and answers every released chapter of those stories.
     """
     if query.fields_only:
-        return _story_matches(query, now, keep, keep_params, scored_limit)
+        return _story_matches(query, now, keep, keep_params, scored_limit, read_limit)
     sql, params = match_sql(query, now)
     with _planned_for_search(), connection.cursor() as cursor:
         # Each story's matching chapters as text, first first: split only when scored.
         cursor.execute(
             "SELECT m.story_id, string_agg(m.chapter_id::text, ',' ORDER BY m.position),"
-            f" min(m.position), count(*) FROM ({sql}) m WHERE {keep} GROUP BY m.story_id",
-            [*params, *keep_params],
+            f" min(m.position), count(*) FROM (SELECT * FROM ({sql}) m WHERE {keep} LIMIT %s) m"
+            " GROUP BY m.story_id",
+            [*params, *keep_params, read_limit + 1],
         )
         rows = cursor.fetchall()
-        if sum(row[3] for row in rows) > scored_limit:
-            return [
-                StoryMatch(story_id, int(chapters.split(",", 1)[0]), position, count, None)
-                for story_id, chapters, position, count in rows
-            ], False
+        matched = sum(row[3] for row in rows)
+        if matched > scored_limit:
+            return Matches(
+                [
+                    StoryMatch(story_id, int(chapters.split(",", 1)[0]), position, count, None)
+                    for story_id, chapters, position, count in rows
+                ],
+                scored=False,
+                complete=matched <= read_limit,
+            )
         chapter_ids = [int(pk) for row in rows for pk in row[1].split(",")]
         cursor.execute(
             f"SELECT story_id, min(-(2 * ts_rank({META_RANK}, meta, to_tsquery('{CONFIG}', %s))"
@@ -176,22 +183,32 @@ def matches(
             [_rank_query(query), _rank_query(query), id_array(chapter_ids)],
         )
         scores = dict(cursor.fetchall())
-    return [
-        StoryMatch(story_id, int(chapters.split(",", 1)[0]), position, count, scores[story_id])
-        for story_id, chapters, position, count in rows
-    ], True
+    return Matches(
+        [
+            StoryMatch(story_id, int(chapters.split(",", 1)[0]), position, count, scores[story_id])
+            for story_id, chapters, position, count in rows
+        ],
+        scored=True,
+    )
 
 
 def _story_matches(
-    query: Query, now: datetime, keep: str, keep_params: list, scored_limit: int
-) -> tuple[list[StoryMatch], bool]:
+    query: Query, now: datetime, keep: str, keep_params: list, scored_limit: int, read_limit: int
+) -> Matches:
     where, params = _where(query.groups)
     released, released_params = _released(now)
     with _planned_for_search(), connection.cursor() as cursor:
-        cursor.execute(f"SELECT story_id FROM search_story WHERE {where}", params)
+        # The first read_limit + 1 stories kept that have a released chapter.
+        cursor.execute(
+            f"SELECT m.story_id FROM search_story m WHERE {where} AND {keep} AND EXISTS"
+            f" (SELECT 1 FROM search_document d WHERE d.story_id = m.story_id AND"
+            f" {released_sql('d')}) LIMIT %s",
+            [*params, *keep_params, *released_params, read_limit + 1],
+        )
         story_ids = [row[0] for row in cursor.fetchall()]
+        scored = len(story_ids) <= scored_limit
         scores: dict[int, float] = {}
-        if len(story_ids) <= scored_limit:
+        if scored:
             cursor.execute(
                 f"SELECT story_id, -ts_rank({META_RANK}, meta, to_tsquery('{CONFIG}', %s))"
                 " FROM search_story WHERE story_id = ANY(%s::integer[])",
@@ -201,15 +218,15 @@ def _story_matches(
         cursor.execute(
             "SELECT m.story_id, (array_agg(m.chapter_id ORDER BY m.position))[1], min(m.position),"
             " count(*) FROM search_document m"
-            f" WHERE m.story_id = ANY(%s::integer[]) AND {released} AND {keep} GROUP BY m.story_id",
-            [id_array(story_ids), *released_params, *keep_params],
+            f" WHERE m.story_id = ANY(%s::integer[]) AND {released} GROUP BY m.story_id",
+            [id_array(story_ids), *released_params],
         )
         rows = cursor.fetchall()
-    matches = [
+    found = [
         StoryMatch(story_id, chapter_id, position, chapters, scores.get(story_id))
         for story_id, chapter_id, position, chapters in rows
     ]
-    return matches, len(story_ids) <= scored_limit
+    return Matches(found, scored=scored, complete=len(story_ids) <= read_limit)
 
 
 @contextmanager

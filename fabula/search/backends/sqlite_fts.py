@@ -17,7 +17,7 @@ from datetime import datetime
 
 from django.db import connection
 
-from fabula.search.backends.base import StoryMatch, by_story
+from fabula.search.backends.base import Matches, StoryMatch, by_story
 from fabula.search.query import Query, Term
 from fabula.stories.models import released_sql
 
@@ -75,18 +75,19 @@ def _story_match_sql(query: Query, *, scored: bool, limit: int = -1) -> tuple[st
 
 
 def matches(
-    query: Query, now: datetime, keep: str, keep_params: list, scored_limit: int
-) -> tuple[list[StoryMatch], bool]:
-    """The stories matching, among those `keep` (SQL on `m.story_id`) keeps, and whether they
-    were scored (not when more than `scored_limit` chapters match).
+    query: Query, now: datetime, keep: str, keep_params: list, scored_limit: int, read_limit: int
+) -> Matches:
+    """The stories matching, among those `keep` (SQL on `m.story_id`) keeps: scored when no
+    more than `scored_limit` chapters match, found among the first `read_limit` matching
+    chapters kept (see the backends' contract).
 
     FTS5 scores as it reads, so the first pass scores up to scored_limit + 1 matches; only a
-    broader query reads its matches a second time, unscored and counted by story in SQL. A query
-    on the stories' own fields alone reads the story table, and answers every released chapter
-    of those stories.
+    broader query reads its matches a second time, unscored, kept and counted by story in SQL,
+    and stops after read_limit + 1. A query on the stories' own fields alone reads the story
+    table, and answers every released chapter of those stories.
     """
     if query.fields_only:
-        return _story_matches(query, now, keep, keep_params, scored_limit)
+        return _story_matches(query, now, keep, keep_params, scored_limit, read_limit)
     sql, params = match_sql(query, now, scored=True, limit=scored_limit + 1)
     with connection.cursor() as cursor:
         cursor.execute(
@@ -95,33 +96,41 @@ def matches(
         )
         rows = cursor.fetchall()
         if len(rows) <= scored_limit:
-            return by_story(row[:4] for row in rows if row[4]), True
+            return Matches(by_story(row[:4] for row in rows if row[4]), scored=True)
         sql, params = match_sql(query, now)
         # With one min() in the query, SQLite takes the bare chapter_id from that same row.
         cursor.execute(
-            f"SELECT m.story_id, m.chapter_id, min(m.position), count(*), NULL FROM ({sql}) m"
-            f" WHERE {keep} GROUP BY m.story_id",
-            [*params, *keep_params],
+            "SELECT story_id, chapter_id, min(position), count(*), NULL FROM"
+            f" (SELECT m.story_id, m.chapter_id, m.position FROM ({sql}) m WHERE {keep} LIMIT %s)"
+            " GROUP BY story_id",
+            [*params, *keep_params, read_limit + 1],
         )
-        return [StoryMatch(*row) for row in cursor.fetchall()], False
+        found = [StoryMatch(*row) for row in cursor.fetchall()]
+    return Matches(found, scored=False, complete=sum(m.chapters for m in found) <= read_limit)
 
 
 def _story_matches(
-    query: Query, now: datetime, keep: str, keep_params: list, scored_limit: int
-) -> tuple[list[StoryMatch], bool]:
+    query: Query, now: datetime, keep: str, keep_params: list, scored_limit: int, read_limit: int
+) -> Matches:
     with connection.cursor() as cursor:
         sql, params = _story_match_sql(query, scored=False, limit=scored_limit + 1)
         cursor.execute(f"SELECT count(*) FROM ({sql})", params)
         scored = cursor.fetchone()[0] <= scored_limit
         sql, params = _story_match_sql(query, scored=scored)
-        # The story's score is alike in all its rows; chapter_id comes from the min() row.
+        # The first read_limit + 1 stories kept that have a released chapter, then their
+        # chapters. The story's score is alike in all its rows; chapter_id comes from the min()
+        # row.
         cursor.execute(
-            f"SELECT m.story_id, e.chapter_id, min(e.position), count(*), m.score FROM ({sql}) m"
-            f" JOIN search_entry e ON e.story_id = m.story_id WHERE {RELEASED} AND {keep}"
+            f"SELECT m.story_id, e.chapter_id, min(e.position), count(*), m.score FROM"
+            f" (SELECT m.story_id, m.score FROM ({sql}) m WHERE {keep} AND EXISTS"
+            f" (SELECT 1 FROM search_entry e WHERE e.story_id = m.story_id AND {RELEASED})"
+            " LIMIT %s) m"
+            f" JOIN search_entry e ON e.story_id = m.story_id WHERE {RELEASED}"
             " GROUP BY m.story_id",
-            [*params, _epoch(now), *keep_params],
+            [*params, *keep_params, _epoch(now), read_limit + 1, _epoch(now)],
         )
-        return [StoryMatch(*row) for row in cursor.fetchall()], scored
+        found = [StoryMatch(*row) for row in cursor.fetchall()]
+    return Matches(found, scored=scored, complete=len(found) <= read_limit)
 
 
 def excluded_sql(query: Query) -> tuple[str, list]:

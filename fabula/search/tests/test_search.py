@@ -176,6 +176,58 @@ def test_a_broad_query_orders_stories_by_chapters_found_without_scoring(
     assert "<mark>lantern</mark>" in str(results.hits[0].snippet)
 
 
+def test_a_word_in_more_chapters_than_a_search_reads_finds_the_stories_of_the_first_ones(
+    client, author, write_story, monkeypatch
+):
+    from fabula.search import results as search_results
+    from fabula.stories.models import Story
+
+    monkeypatch.setattr(search_results, "SCORED_MATCHES", 1)
+    monkeypatch.setattr(search_results, "READ_MATCHES", 3)
+    # The oldest chapters, first in the index: a story the reader may not see takes no place
+    # among those read.
+    hidden = write_story(author, "Hidden", ["<p>lantern</p>"] * 3)
+    Story.objects.filter(pk=hidden.pk).update(status=Status.HIDDEN)
+    shown = {"One", "Two", "Three", "Four", "Five"}
+    for title in sorted(shown):
+        write_story(author, title, ["<p>lantern</p>"])
+    write_story(author, "Moonlit", ["<p>lantern moon</p>"])
+    response, results = results_of(client, q="lantern")
+    # Three chapters and the one that says there are more: four stories, a lower bound.
+    assert not results.complete
+    assert results.total == 4 and len(results.hits) == 4
+    assert set(titles(results)) <= shown | {"Moonlit"}
+    body = response.content.decode()
+    assert "At least 4 stories found" in body
+    assert "more than 3 chapters" in body
+    # Narrowed, the search reads every match again and counts them exactly.
+    response, results = results_of(client, q="lantern moon")
+    assert results.complete and titles(results) == ["Moonlit"]
+    assert "1 story found" in response.content.decode()
+    assert "more than 3 chapters" not in response.content.decode()
+
+
+def test_a_query_on_fields_alone_reads_no_more_stories_than_a_search_reads(
+    client, author, write_story, monkeypatch
+):
+    from fabula.search import results as search_results
+    from fabula.stories.models import Story
+
+    monkeypatch.setattr(search_results, "SCORED_MATCHES", 1)
+    monkeypatch.setattr(search_results, "READ_MATCHES", 2)
+    hidden = write_story(author, "Winter Hidden", ["<p>a</p>"])
+    Story.objects.filter(pk=hidden.pk).update(status=Status.HIDDEN)
+    write_story(author, "Winter One", ["<p>a</p>"])
+    write_story(author, "Winter Two", ["<p>b</p>"])
+    _, results = results_of(client, q="title:winter")
+    assert results.complete and sorted(titles(results)) == ["Winter One", "Winter Two"]
+    write_story(author, "Winter Three", ["<p>c</p>"])
+    write_story(author, "Winter Four", ["<p>d</p>"])
+    _, results = results_of(client, q="title:winter")
+    assert not results.complete
+    assert results.total == 3 and "Winter Hidden" not in titles(results)
+
+
 @pytest.mark.parametrize(
     "sort, expected",
     [
