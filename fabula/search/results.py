@@ -13,10 +13,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.core.exceptions import EmptyResultSet
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Page
 from django.db.models import F, QuerySet
 from django.db.models.expressions import RawSQL
-from django.http import Http404, QueryDict
+from django.http import QueryDict
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
@@ -36,7 +36,7 @@ from fabula.stories.listing.pages import (
     SORTS,
     Link,
     page_links,
-    page_number,
+    paginate,
     url_with,
 )
 from fabula.stories.models import Story
@@ -192,12 +192,8 @@ def search(
         stories = Story.objects.filter(pk__in=id_list(ranked))
     per_page = per_page or site_settings().items_per_page
     total = len(ranked) if ranked is not None else stories.count()
-    paginator = Paginator(range(total), per_page)  # a range: only the count matters
-    number = page_number(params.get("page"))
-    if number < 1 or (number > paginator.num_pages):
-        raise Http404("No such page of results.")
-    page = paginator.page(number)
-    offset = (number - 1) * per_page
+    page = paginate(range(total), params.get("page"), per_page)  # a range: only the count matters
+    offset = (page.number - 1) * per_page
     if sort == RELEVANCE:
         assert ranked is not None  # relevance is chosen only for a query, and a query ranks
         ids = ranked[offset : offset + per_page]
