@@ -70,6 +70,13 @@ def listed_stories(user: Viewer, *, blocks: bool = True) -> QuerySet[Story]:
     return stories
 
 
+def lists_alike_for_all(user: Viewer) -> bool:
+    """Does this reader see every list as every other such reader does? Guests do (the branch
+    of `listed_stories` without a blocklist), so what is counted of a guest's list may be kept
+    for all of them (`listing.counts`)."""
+    return not user.is_authenticated
+
+
 def guest_stories(stories: QuerySet[Story]) -> QuerySet[Story]:
     """Of these stories, those a guest may know of: neither locked by their authors nor rated
     for members only. The queryset form of `members_only`."""
