@@ -46,7 +46,9 @@ RELEVANCE = "relevance"
 # Every query parameter the results page reads (`lib.serving.served`).
 SEARCH_PARAMETERS = ("q", *LIST_PARAMETERS)
 SCORED_MATCHES = 1_000  # matching chapters scored one by one, at most (see `find`)
-READ_MATCHES = 10_000  # matching chapters read, at most (see `find`)
+# Matching chapters read, at most (see `find`): more than SCORED_MATCHES, so a query scored has
+# had every match read.
+READ_MATCHES = 10_000
 SEARCH_SORTS: dict[str, tuple[str, tuple]] = {
     RELEVANCE: (gettext_noop("Relevance"), ()),
     **SORTS,

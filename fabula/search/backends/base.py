@@ -30,6 +30,13 @@ class Matches(NamedTuple):
     # (a word found in most chapters), and more match.
     complete: bool = True
 
+    @classmethod
+    def unscored(cls, stories: list[StoryMatch], read_limit: int) -> Matches:
+        """A broad query's stories, from its matching chapters read up to read_limit + 1: all
+        of them, unless more than read_limit were read."""
+        read = sum(story.chapters for story in stories)
+        return cls(stories, scored=False, complete=read <= read_limit)
+
 
 def by_story(rows: Iterable[tuple[int, int, int, float | None]]) -> list[StoryMatch]:
     """Matching chapters (story_id, chapter_id, position, score) gathered by story."""

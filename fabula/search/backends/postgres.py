@@ -165,15 +165,13 @@ def matches(
             [*params, *keep_params, read_limit + 1],
         )
         rows = cursor.fetchall()
-        matched = sum(row[3] for row in rows)
-        if matched > scored_limit:
-            return Matches(
+        if sum(row[3] for row in rows) > scored_limit:
+            return Matches.unscored(
                 [
                     StoryMatch(story_id, int(chapters.split(",", 1)[0]), position, count, None)
                     for story_id, chapters, position, count in rows
                 ],
-                scored=False,
-                complete=matched <= read_limit,
+                read_limit,
             )
         chapter_ids = [int(pk) for row in rows for pk in row[1].split(",")]
         cursor.execute(

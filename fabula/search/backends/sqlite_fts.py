@@ -105,8 +105,7 @@ def matches(
             " GROUP BY story_id",
             [*params, *keep_params, read_limit + 1],
         )
-        found = [StoryMatch(*row) for row in cursor.fetchall()]
-    return Matches(found, scored=False, complete=sum(m.chapters for m in found) <= read_limit)
+        return Matches.unscored([StoryMatch(*row) for row in cursor.fetchall()], read_limit)
 
 
 def _story_matches(
