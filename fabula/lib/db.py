@@ -1,8 +1,10 @@
 """Small database chores that differ between SQLite and PostgreSQL."""
 
 import json
+import sqlite3
+import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager, nullcontext
+from contextlib import closing, contextmanager, nullcontext
 from operator import attrgetter
 
 from django.db import connection
@@ -102,7 +104,8 @@ def _sqlite_bulk() -> Iterator[None]:
         cursor.execute("PRAGMA wal_autocheckpoint = 0")
         cursor.execute(f"PRAGMA cache_size = {BULK_CACHE_KIB}")
     try:
-        yield
+        with _checkpointing_alongside():
+            yield
     finally:
         with connection.cursor() as cursor:
             cursor.execute(f"PRAGMA wal_autocheckpoint = {int(before)}")
@@ -111,6 +114,49 @@ def _sqlite_bulk() -> Iterator[None]:
             # shrinks back too (a reader still busy leaves it as it is).
             if not connection.in_atomic_block:
                 cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+
+# How often the checkpointing thread copies what a bulk write committed into the database file.
+CHECKPOINT_EVERY_SECONDS = 0.5
+
+
+@contextmanager
+def _checkpointing_alongside() -> Iterator[None]:
+    """While this connection writes, a thread copies the committed WAL into the database file.
+    Done at the end instead, the copy was 1.8 s of a 12 s import of 21,000 chapters; alongside,
+    it overlaps the import's own work on another core. What it has not copied yet, the last
+    checkpoint copies. Nothing runs inside a transaction (the test suite's: nothing committed
+    to copy) or on a database in memory (no other connection would see the same one)."""
+    if connection.in_atomic_block or connection.is_in_memory_db():
+        yield
+        return
+    with checkpointing(connection.settings_dict["NAME"]):
+        yield
+
+
+@contextmanager
+def checkpointing(path: str) -> Iterator[None]:
+    """A thread with a connection of its own runs SQLite's PASSIVE checkpoint on the database
+    file at `path` every CHECKPOINT_EVERY_SECONDS until the block ends. A PASSIVE checkpoint
+    never waits for the writer nor stops it, and the copy runs in SQLite's C code, without
+    Python's lock. A checkpoint that fails only loses the overlap: the last one does the copy."""
+    stop = threading.Event()
+
+    def checkpoint() -> None:
+        try:
+            with closing(sqlite3.connect(path)) as database:
+                while not stop.wait(CHECKPOINT_EVERY_SECONDS):
+                    database.execute("PRAGMA wal_checkpoint(PASSIVE)")
+        except sqlite3.Error:
+            return
+
+    thread = threading.Thread(target=checkpoint, name="sqlite-checkpoint", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join()
 
 
 # Field types whose Python value is already what the database driver takes.
