@@ -44,6 +44,9 @@ PAGES = (
     Page("legacy_index", "legacy story index", 2000, None, "310-337 req/s"),
     Page("category", "category page (25)", 1000, None, "48 req/s, p99 406 ms"),
     Page("tag", "character tag page", 1000, None, "48 req/s (category)"),
+    # Not a target: the lightest page Fabula serves (no template, no query, the whole middleware
+    # stack), which says how much of the others' cost is the server's and Django's own.
+    Page("floor", "robots.txt (the floor)", 0, None, "-"),
 )
 SAMPLE = 12  # addresses per page whose status is checked
 
@@ -97,6 +100,7 @@ def page_urls(limit: int | None = None, seed: int = 1) -> dict[str, list[str]]:
         "legacy_index": [f"{legacy}?sid={story_id}&index=1" for story_id in story_ids],
         "category": _tag_pages(categories),
         "tag": _tag_pages(characters),
+        "floor": [reverse("robots-txt")],
     }
     shuffle = random.Random(seed)
     for addresses in urls.values():
