@@ -12,17 +12,23 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
+from html import escape
 
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.cache import cache
-from django.template.loader import render_to_string
+from django.template.defaultfilters import yesno
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import dateformat, formats, timezone, translation
 from django.utils.functional import cached_property
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from fabula.conf.models import site_settings
 from fabula.stories.languages import native_name
-from fabula.stories.models import Story, StoryAuthor, StoryTag, shown_authors
+from fabula.stories.models import Status, Story, StoryAuthor, StoryTag, shown_authors
+from fabula.stories.templatetags.bylines import byline_html, bylines
+from fabula.stories.templatetags.reading import site_date
 
 CARD_CACHE_SECONDS = 24 * 3600  # rendered cards; their keys never go stale, this frees memory
 
@@ -130,9 +136,89 @@ class Card:
         key = f"card:{translation.get_language()}:{self.story.pk}:{digest}"
         html = cache.get(key)
         if html is None:
-            html = render_to_string("stories/includes/story_card.html", {"card": self})
+            html = card_html(self)
             cache.set(key, html, CARD_CACHE_SECONDS)
         return mark_safe(html)
+
+
+def card_html(card: Card) -> SafeString:
+    """The card's markup, built here rather than in a template: a list page shows 25 of them,
+    a search as many, and Django's template engine took 0.23 ms a card where this takes a
+    fraction of it (docs/decisions.md). Every text is escaped (`escape`) but the byline,
+    built as HTML by `byline_html`, and the summary, the story's sanitised HTML."""
+    story = card.story
+    # Each text a plain call (gettext's extractor does not look inside f-strings), escaped.
+    label = {
+        "new": _("New"),
+        "members_only": _("Members only"),
+        "members_only_title": _("Only members who are logged in see this story."),
+        "not_released": _("No chapter released yet"),
+        "by": pgettext("written by", "by"),
+        "rated": _("Rated"),
+        "language": _("Language"),
+        "chapters": _("Chapters"),
+        "words": _("Words"),
+        "updated": _("Updated"),
+        "completed": _("Completed"),
+    }
+    text = {name: escape(value) for name, value in label.items()}
+    language = escape(story.language)
+    badges = ""
+    if card.is_new:
+        badges += f' <span class="badge new">{text["new"]}</span>'
+    if story.locked:
+        badges += (
+            f' <span class="badge locked" title="{text["members_only_title"]}">'
+            f"{text['members_only']}</span>"
+        )
+    if story.status != Status.PUBLISHED:
+        badges += f' <span class="badge status">{escape(story.get_status_display())}</span>'
+    elif not story.chapter_count:
+        badges += f' <span class="badge status">{text["not_released"]}</span>'
+    summary = (
+        f'<div class="summary" lang="{language}" dir="auto">{story.summary}</div>'
+        if story.summary
+        else ""
+    )
+    tag_lines = "".join(
+        f"<div><dt>{escape(line.kind.name)}</dt> <dd>"
+        + ", ".join(f'<a href="{escape(tag.url)}">{escape(tag.name)}</a>' for tag in line.tags)
+        + "</dd></div>\n    "
+        for line in card.tag_lines
+    )
+    updated = ""
+    if story.updated_at:
+        moment = escape(dateformat.format(timezone.localtime(story.updated_at), "c"))
+        day = escape(site_date(story.updated_at))
+        updated = (
+            f'<div><dt>{text["updated"]}</dt> <dd><time datetime="{moment}">{day}</time></dd></div>'
+        )
+    byline = byline_html(bylines(card.authors, story))
+    url, title, rating_url = escape(card.url), escape(story.title), escape(card.rating_url)
+    rating, tongue = escape(story.rating.name), escape(card.language_name)
+    chapters = escape(formats.localize(story.chapter_count))
+    words = escape(intcomma(story.word_count))
+    completed = escape(str(yesno(story.completed, _("Yes,No"))))
+    return mark_safe(f"""
+<article class="story-card">
+  <header class="card-head">
+    <h3><a href="{url}" lang="{language}" dir="auto">{title}</a>{badges}</h3>
+    <p class="byline">{text["by"]} {byline}</p>
+  </header>
+  {summary}
+  <dl class="meta tags">
+    <div><dt>{text["rated"]}</dt> <dd><a href="{rating_url}">{rating}</a></dd></div>
+    {tag_lines}
+  </dl>
+  <dl class="meta stats">
+    <div><dt>{text["language"]}</dt> <dd lang="{language}" dir="auto">{tongue}</dd></div>
+    <div><dt>{text["chapters"]}</dt> <dd>{chapters}</dd></div>
+    <div><dt>{text["words"]}</dt> <dd>{words}</dd></div>
+    {updated}
+    <div><dt>{text["completed"]}</dt> <dd>{completed}</dd></div>
+  </dl>
+</article>
+""")
 
 
 def credited_names(

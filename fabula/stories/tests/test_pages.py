@@ -62,6 +62,21 @@ def test_story_card_shows_what_a_reader_chooses_by(client, make_story, author, c
     assert "<dt>Genres</dt> <dd><a" in page and "<dt>Warnings</dt> <dd><a" in page
 
 
+def test_a_card_escapes_what_members_wrote_and_speaks_the_readers_language(
+    client, make_story, author, archive
+):
+    story = make_story(author, 'Jim & "Pam" <script>alert(1)</script>')
+    archive.jim.name = "Jim <b>Halpert</b>"
+    archive.jim.save()
+    page = html(client.get(reverse("browse")))
+    assert "<script>alert(1)" not in page and "<b>Halpert" not in page
+    assert "Jim &amp; &quot;Pam&quot; &lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "Jim &lt;b&gt;Halpert&lt;/b&gt;</a>" in page
+    french = html(client.get(reverse("browse"), HTTP_ACCEPT_LANGUAGE="fr"))
+    assert '<span class="badge new">Nouveau</span>' in french
+    assert "<dt>Chapitres</dt> <dd>2</dd>" in french
+
+
 def test_a_kept_card_never_shows_what_changed_since(client, make_story, author, reader, archive):
     client.force_login(reader)  # members' pages are built each time: only the card is kept
     story = make_story(author, "First Title")
