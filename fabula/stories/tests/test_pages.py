@@ -65,7 +65,7 @@ def test_story_card_shows_what_a_reader_chooses_by(client, make_story, author, c
 def test_a_card_escapes_what_members_wrote_and_speaks_the_readers_language(
     client, make_story, author, archive
 ):
-    story = make_story(author, 'Jim & "Pam" <script>alert(1)</script>')
+    make_story(author, 'Jim & "Pam" <script>alert(1)</script>')
     archive.jim.name = "Jim <b>Halpert</b>"
     archive.jim.save()
     page = html(client.get(reverse("browse")))
