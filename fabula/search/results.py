@@ -214,7 +214,8 @@ def search(
         if key != RELEVANCE or not query.is_empty
     ]
     results.pages = page_links(params, page)
-    results.sidebar = filters.sidebar(filters.count_facets(stories, state), state, params)
+    counted = filters.count_facets(stories, state, id_list(ranked) if ranked is not None else None)
+    results.sidebar = filters.sidebar(counted, state, params)
     return results
 
 

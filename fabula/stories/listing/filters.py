@@ -28,6 +28,7 @@ from datetime import date, datetime, time, timedelta
 from typing import NamedTuple
 
 from django.db.models import BooleanField, Count, ExpressionWrapper, Q, QuerySet
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 from django.http import QueryDict
 from django.utils import timezone
@@ -242,15 +243,19 @@ class FacetCounts:
     rows: list[FacetRow]
 
 
-def count_facets(stories: QuerySet[Story], state: FilterState) -> FacetCounts:
+def count_facets(
+    stories: QuerySet[Story], state: FilterState, story_ids: RawSQL | None = None
+) -> FacetCounts:
     """Count the sidebar's values over `stories`. Three queries (four when a chosen tag is no
-    longer in the list)."""
-    story_ids = stories.order_by().values("pk")
+    longer in the list). A caller holding the stories as a list of ids (a search) passes
+    them as `story_ids` (`lib.db.id_list`): the tags are then counted without reading the
+    story table again (33 -> 26 ms for the 7,400 stories of a broad search at 100,000)."""
+    listed: RawSQL | QuerySet = stories.order_by().values("pk") if story_ids is None else story_ids
     # Counted by canonical tag id alone (a story tagged with a tag and its synonym counts once),
     # then the few tags found are read: grouping the join of every story's tags with their
     # names costs several times more on a list of thousands.
-    counts = dict(
-        StoryTag.objects.filter(story_id__in=story_ids)
+    counts: dict[int, int] = dict(
+        StoryTag.objects.filter(story_id__in=listed)
         .order_by()
         .annotate(canonical=Coalesce("tag__synonym_of_id", "tag_id"))
         .values_list("canonical")
