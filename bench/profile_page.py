@@ -71,6 +71,10 @@ def main(argv: list[str] | None = None) -> int:
     import pages
     from django.test import Client
 
+    from fabula.conf import webserver
+
+    webserver.settle_worker()  # as each of the server's workers does (fabula/wsgi.py)
+
     if args.page == "search":
         # search.py's full-text list: half phrases, the rest one or two words of the corpus.
         import random

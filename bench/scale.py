@@ -296,8 +296,11 @@ def inner(samples: int) -> dict:
     from django.test.utils import override_settings
     from django.urls import reverse
 
+    from fabula.conf import webserver
     from fabula.stories.models import Chapter, Story
     from fabula.taxonomy.models import Tag, TagKind
+
+    webserver.settle_worker()  # as each of the server's workers does (fabula/wsgi.py)
 
     draw = random.Random(7)
     readable = Story.objects.filter(rating__registered_only=False)

@@ -46,6 +46,15 @@ def test_production_server_refuses_the_development_key():
     assert ok.returncode == 0, ok.stderr
 
 
+# A web worker's environment on SQLite without Redis: what `fabula.wsgi` starts with.
+WORKER_ENV = {
+    "PATH": "/usr/bin:/bin",
+    "DJANGO_SETTINGS_MODULE": "fabula.settings",
+    "SECRET_KEY": "x" * 50,
+    "DATABASE_URL": "sqlite:///unused.sqlite3",
+}
+
+
 def test_a_web_worker_without_redis_or_postgresql_loads_neither_client():
     """A worker's memory (issue 18, item 6): on SQLite without REDIS_URL, the application and
     every view it routes to load neither psycopg nor the Redis client nor RQ's worker."""
@@ -54,15 +63,26 @@ def test_a_web_worker_without_redis_or_postgresql_loads_neither_client():
         "django.urls.get_resolver().url_patterns;"
         "print(sorted(m for m in ('psycopg', 'redis', 'rq', 'django_rq') if m in sys.modules))"
     )
-    env = {
-        "PATH": "/usr/bin:/bin",
-        "DJANGO_SETTINGS_MODULE": "fabula.settings",
-        "SECRET_KEY": "x" * 50,
-        "DATABASE_URL": "sqlite:///unused.sqlite3",
-    }
-    result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-c", code], env=WORKER_ENV, capture_output=True, text=True
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[]"
+
+
+def test_a_web_worker_starts_with_its_views_loaded_and_its_objects_frozen():
+    """`fabula.wsgi` loads the address tree and its views before the first request, then moves
+    what it loaded out of the garbage collector's full collections (`gc.freeze`)."""
+    code = (
+        "import gc, sys, fabula.wsgi;"
+        "print(gc.get_freeze_count(), 'fabula.stories.views.reading' in sys.modules)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], env=WORKER_ENV, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
+    frozen, views_loaded = result.stdout.split()
+    assert int(frozen) > 50_000 and views_loaded == "True"
 
 
 def test_database_url_selects_postgresql():
