@@ -371,11 +371,13 @@ def measure(database: str, page: dict, info: dict, port: int, args) -> Result:
     key = page["key"]
     urls = info["urls"][key]
     probed = info["probe"][key]
-    target = f">= {page['min_rps']:,} req/s" + (
-        f", p99 <= {page['max_p99_ms']:g} ms" if page["max_p99_ms"] else ""
+    reference = not page["min_rps"]  # a row to read the others by, not a target
+    target = (
+        "reference"
+        if reference
+        else f">= {page['min_rps']:,} req/s"
+        + (f", p99 <= {page['max_p99_ms']:g} ms" if page["max_p99_ms"] else "")
     )
-    if not page["min_rps"]:
-        target = "reference"
     result = Result(
         database=database,
         key=key,
@@ -406,8 +408,8 @@ def measure(database: str, page: dict, info: dict, port: int, args) -> Result:
         result.note = f"wrk failed: {done.stderr.strip()[:200]}"
         return result
     parse_wrk(done.stdout, result)
-    if not page["min_rps"]:
-        return result  # a reference, not a target: met stays None
+    if reference:
+        return result  # met stays None
     result.met = (
         result.errors == 0
         and result.rps is not None

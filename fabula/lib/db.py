@@ -6,12 +6,14 @@ import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import closing, contextmanager, nullcontext
 from operator import attrgetter
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
 from django.db import connection
-from django.db.backends.sqlite3.base import DatabaseWrapper as SQLiteWrapper
 from django.db.models import Field, Model
 from django.db.models.expressions import RawSQL
+
+if TYPE_CHECKING:  # a PostgreSQL site's processes never load the SQLite backend
+    from django.db.backends.sqlite3.base import DatabaseWrapper as SQLiteWrapper
 
 
 def keep_ids_ahead(model: type[Model]) -> None:
@@ -129,7 +131,7 @@ def _checkpointing_alongside() -> Iterator[None]:
     it overlaps the import's own work on another core. What it has not copied yet, the last
     checkpoint copies. Nothing runs inside a transaction (the test suite's: nothing committed
     to copy) or on a database in memory (no other connection would see the same one)."""
-    if connection.in_atomic_block or cast(SQLiteWrapper, connection).is_in_memory_db():
+    if connection.in_atomic_block or cast("SQLiteWrapper", connection).is_in_memory_db():
         yield
         return
     with checkpointing(connection.settings_dict["NAME"]):

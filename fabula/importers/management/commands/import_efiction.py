@@ -9,19 +9,17 @@ again after an interruption: what is done is skipped, the rest is imported.
 
 import tempfile
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from fabula.importers.dump import Dump, DumpError, whole_or_refused
 from fabula.importers.load import load_dump, write_report
+from fabula.importers.management.base import ImportCommand
 from fabula.importers.progress import ProgressBar
 from fabula.importers.sources.efiction import ConversionError, SourceError, convert_site
 
 
-class Command(BaseCommand):
+class Command(ImportCommand):
     help = "Import a whole eFiction 3.x archive from its MySQL/MariaDB database or a .sql dump."
-    # Django's system checks look at the site's addresses, templates and admin, none of which
-    # an import uses; importing the whole URL tree to check it was 3 % of a 21,000-chapter import.
-    requires_system_checks: list[str] = []
 
     def add_arguments(self, parser):
         source = parser.add_mutually_exclusive_group(required=True)

@@ -1,17 +1,15 @@
 """`fabula load-dump DIR`: restore an archive (or finish an import) from a Fabula dump."""
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from fabula.importers.dump import Dump, DumpError, whole_or_refused
 from fabula.importers.load import load_dump, write_report
+from fabula.importers.management.base import ImportCommand
 from fabula.importers.progress import ProgressBar
 
 
-class Command(BaseCommand):
+class Command(ImportCommand):
     help = "Write a Fabula dump (from write-dump or import-efiction --keep-dump) into the archive."
-    # Django's system checks look at the site's addresses, templates and admin, none of which
-    # an import uses; importing the whole URL tree to check it was 3 % of a 21,000-chapter import.
-    requires_system_checks: list[str] = []
 
     def add_arguments(self, parser):
         parser.add_argument("folder", metavar="DIR")
