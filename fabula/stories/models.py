@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.conf import settings
-from django.db import models
+from django.db import connection, models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -39,6 +39,14 @@ def released_sql(alias: str = "") -> str:
     search index holds only published chapters): one `%s` parameter, the time now."""
     column = f"{alias}.release_at" if alias else "release_at"
     return f"({column} IS NULL OR {column} <= %s)"
+
+
+def released_chapters_sql(alias: str, now: datetime) -> tuple[str, list]:
+    """`ChapterQuerySet.released` in SQL, with its parameters, for the plain reads of the
+    pages read most (`selectors.chapter_list`). The time as the ORM writes it (on SQLite, text
+    compared as text)."""
+    now_value = connection.ops.adapt_datetimefield_value(now)
+    return f"{alias}.status = %s AND {released_sql(alias)}", [Status.PUBLISHED.value, now_value]
 
 
 class StoryQuerySet(models.QuerySet):

@@ -27,7 +27,7 @@ from typing import Literal
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, prefetch_related_objects
 from django.http import Http404
 
 from fabula.accounts.models import Pseud, User
@@ -42,6 +42,7 @@ from fabula.stories.models import (
     StoryRelation,
     StoryTag,
 )
+from fabula.stories.selectors import story_with_rating
 from fabula.taxonomy.models import Rating, Tag
 
 Viewer = User | AnonymousUser
@@ -204,17 +205,6 @@ def check_view_story(
         raise PermissionDenied("You may not change this story.")
 
 
-# What comes with a story `story_for` loads: its rating (enough for the checks), its credits
-# with their members (for authors' names and `is_author`). A story's header keeps its own copy of
-# its credits and tags (`selectors.story_header`).
-_LOADS: dict[str, Callable[[QuerySet[Story]], QuerySet[Story]]] = {
-    "rating": lambda stories: stories.select_related("rating"),
-    "credits": lambda stories: stories.select_related("rating").prefetch_related(
-        Prefetch("credits", queryset=StoryAuthor.objects.select_related("user", "pseud"))
-    ),
-}
-
-
 def story_for(
     request,
     story_id: int,
@@ -224,20 +214,33 @@ def story_for(
     load: Literal["rating", "credits"] = "rating",
 ) -> Story:
     """The story an address names, for the reader asking, or a refusal: every view loads its
-    story here. `need`, `members`: as `check_view_story`; `load`: what comes with it."""
-    story = _LOADS[load](Story.objects.filter(pk=story_id)).first()
+    story here. `need`, `members`: as `check_view_story`; `load`: what comes with the story,
+    its rating (enough for the checks) or also its credits with their members (for authors'
+    names and `is_author`). A story's header keeps its own copy of its credits and tags
+    (`selectors.story_header`)."""
+    story = story_with_rating(story_id)
     if story is None:
         raise Http404("No such story.")
+    if load == "credits":
+        prefetch_related_objects(
+            [story],
+            Prefetch("credits", queryset=StoryAuthor.objects.select_related("user", "pseud")),
+        )
     check_view_story(request.user, story, need=need, members=members)
     return story
 
 
+def sees_unreleased(user: Viewer, story: Story) -> bool:
+    """Does this reader see every chapter of the story, drafts and scheduled ones too? Its
+    authors and moderators do; everyone else, the released ones."""
+    return is_moderator(user) or is_author(user, story)
+
+
 def visible_chapters(user: Viewer, story: Story) -> QuerySet[Chapter]:
-    """The chapters this reader may read, in order. Authors and moderators see them all."""
+    """The chapters this reader may read, in order (`sees_unreleased`). The chapter page reads
+    the same as plain values: `selectors.chapter_list`."""
     chapters = story.chapters.order_by("position")
-    if is_moderator(user) or is_author(user, story):
-        return chapters
-    return chapters.released()
+    return chapters if sees_unreleased(user, story) else chapters.released()
 
 
 def viewable_stories(user: Viewer) -> QuerySet[Story]:

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.db import connection
 from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
 
 from fabula.accounts.models import Pseud
+from fabula.lib.db import Columns, id_list
+from fabula.lib.numbers import LARGEST_ID
 from fabula.lib.pagecache import kept_for_generation
 from fabula.stories.models import (
     Challenge,
@@ -17,9 +21,10 @@ from fabula.stories.models import (
     Story,
     StoryAuthor,
     StoryTag,
+    released_chapters_sql,
     shown_authors,
 )
-from fabula.taxonomy.models import Tag, TagKind
+from fabula.taxonomy.models import Rating, Tag, TagKind
 
 # A story header's parts (`story_header`): their key changes with the content, so this only
 # frees the memory of stories nobody reads.
@@ -142,3 +147,82 @@ def author_desk(user) -> AuthorDesk:
             series__owner=user, confirmed=False
         ).select_related("series", "story", "subseries"),
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# The reads of the pages read most (a chapter, and whatever loads a story), in plain SQL
+# (`lib.db.Columns`): through the ORM, building each of these queries cost ten times running it
+# (issue 18). They give model instances as the ORM would.
+
+_STORY = Columns(Story, "s")
+_RATING = Columns(Rating, "r")
+_CHAPTER = Columns(Chapter, "c")
+# What a chapter list and jump menu need; the texts of the other chapters stay in the database.
+_CHAPTER_LINE = Columns(
+    Chapter, "c", ("id", "story_id", "position", "title", "status", "release_at", "word_count")
+)
+
+
+def _table(model) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+def story_with_rating(story_id: int) -> Story | None:
+    """A story by id, with its rating, or None."""
+    if not 0 < story_id <= LARGEST_ID:
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {_STORY.sql}, {_RATING.sql} FROM {_table(Story)} s"
+            f" JOIN {_table(Rating)} r ON r.id = s.rating_id WHERE s.id = %s",
+            [story_id],
+        )
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    story = _STORY.make(row[: len(_STORY)])
+    Story.rating.field.set_cached_value(story, _RATING.make(row[len(_STORY) :]))
+    return story
+
+
+def chapter_list(story: Story, *, released_only: bool) -> list[Chapter]:
+    """The story's chapters in order, without their texts: every one, or (`released_only`)
+    those released (`permissions.visible_chapters` says which a reader sees)."""
+    where, params = "c.story_id = %s", [story.pk]
+    if released_only:
+        released, released_params = released_chapters_sql("c", timezone.now())
+        where, params = f"{where} AND {released}", [*params, *released_params]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {_CHAPTER_LINE.sql} FROM {_table(Chapter)} c WHERE {where}"
+            " ORDER BY c.position",
+            params,
+        )
+        chapters = [_CHAPTER_LINE.make(row) for row in cursor.fetchall()]
+    for chapter in chapters:
+        Chapter.story.field.set_cached_value(chapter, story)
+    return chapters
+
+
+def chapter_by_id(chapter_id: int) -> Chapter | None:
+    """A chapter with its text, by id (one its reader may see: `chapter_list` says which)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {_CHAPTER.sql} FROM {_table(Chapter)} c WHERE c.id = %s", [chapter_id]
+        )
+        row = cursor.fetchone()
+    return None if row is None else _CHAPTER.make(row)
+
+
+def credit_rows(story_ids: list[int]) -> list[tuple[int, int, int, str]]:
+    """(story id, member id, pseud id, pseud name) of each credit of these stories, by story
+    and in credit order: the bylines of a chapter page and of a list of cards."""
+    ids = id_list(story_ids)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT c.story_id, c.user_id, c.pseud_id, p.name FROM {_table(StoryAuthor)} c"
+            f" JOIN {_table(Pseud)} p ON p.id = c.pseud_id WHERE c.story_id IN ({ids.sql})"
+            " ORDER BY c.story_id, c.position",
+            ids.params,
+        )
+        return cursor.fetchall()

@@ -26,7 +26,8 @@ from django.utils.translation import pgettext
 
 from fabula.conf.models import site_settings
 from fabula.stories.languages import native_name
-from fabula.stories.models import Status, Story, StoryAuthor, StoryTag, shown_authors
+from fabula.stories.models import Status, Story, StoryTag, shown_authors
+from fabula.stories.selectors import credit_rows
 from fabula.stories.templatetags.bylines import byline_html, bylines
 from fabula.stories.templatetags.reading import site_date
 
@@ -225,15 +226,12 @@ def credited_names(
     story_ids: list[int], address: Addresses | None = None
 ) -> dict[int, list[CardAuthor]]:
     """Each story's credited members with the pseud they sign it with, in credit order, as
-    plain values in one query (pass them through `models.shown_authors` before showing them)."""
+    plain values in one query (`selectors.credit_rows`; pass them through
+    `models.shown_authors` before showing them)."""
     if address is None:
         address = Addresses()
     authors: dict[int, list[CardAuthor]] = defaultdict(list)
-    for story_id, user_id, pseud_id, name in (
-        StoryAuthor.objects.filter(story_id__in=story_ids)
-        .order_by("story_id", "position")
-        .values_list("story_id", "user_id", "pseud_id", "pseud__name")
-    ):
+    for story_id, user_id, pseud_id, name in credit_rows(story_ids):
         authors[story_id].append(
             CardAuthor(user_id, pseud_id, name, address("pseud", user_id, pseud_id))
         )

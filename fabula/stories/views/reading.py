@@ -43,17 +43,16 @@ from fabula.stories.permissions import (
     listed_stories,
     pass_gate,
     required_gate,
+    sees_unreleased,
     story_for,
     story_links,
     visible_chapters,
 )
 from fabula.stories.reads import record_read
-from fabula.stories.selectors import story_header
+from fabula.stories.selectors import chapter_by_id, chapter_list, story_header
 
 HOME_FEATURED = 5
 HOME_RECENT = 10
-# What the chapter list and jump menu need; the texts of the other chapters stay in the database.
-CHAPTER_LIST_FIELDS = ("id", "story", "position", "title", "status", "release_at", "word_count")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -208,21 +207,24 @@ def _chapter_at(request, story_id: int, position: int) -> str:
 
 
 def _chapter(request, story_id: int, chapter_id: int) -> HttpResponse:
-    # The byline's names come as plain values for everyone: cheaper than the credits' rows, on
-    # the page guests read most.
+    # The page read most: its reads are plain SQL (`selectors.chapter_list`, `chapter_by_id`),
+    # and the byline's names plain values for everyone, cheaper than the credits' rows.
     story = story_for(request, story_id, load=_story_load(request))
     gate = required_gate(request, story)
     if gate:
         return gate_page(request, story, gate)
     credited = shown_authors(story, credited_names([story.pk])[story.pk])
-    visible = visible_chapters(request.user, story)
-    chapters = _mark_unreleased(list(visible.only(*CHAPTER_LIST_FIELDS)))
+    released_only = not sees_unreleased(request.user, story)
+    chapters = _mark_unreleased(chapter_list(story, released_only=released_only))
     index = next((i for i, c in enumerate(chapters) if c.pk == chapter_id), None)
     if index is None:
         raise Http404("No such chapter.")
     # Not its writer's row: the page names the writer only when no credit of the story does
     # (`chapter_byline`), which is rare, and the join was a tenth of a cold chapter page.
-    current = visible.get(pk=chapters[index].pk)
+    current = chapter_by_id(chapter_id)
+    if current is None:  # deleted since the list was read
+        raise Http404("No such chapter.")
+    current.story = story
     current.unreleased = chapters[index].unreleased
     return render(
         request,

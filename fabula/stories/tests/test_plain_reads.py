@@ -1,0 +1,94 @@
+"""The plain-SQL reads of the pages read most (`selectors.story_with_rating`, `chapter_list`,
+`chapter_by_id`, `credit_rows`) give what the ORM's querysets give, rule for rule."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.utils import timezone
+
+from fabula.lib.db import Columns
+from fabula.lib.numbers import LARGEST_ID
+from fabula.stories import actions, selectors
+from fabula.stories.models import Chapter, Status, Story
+from fabula.stories.permissions import sees_unreleased, visible_chapters
+
+
+def _values(instance) -> dict:
+    return {field.attname: getattr(instance, field.attname) for field in instance._meta.fields}
+
+
+@pytest.fixture
+def scheduled_story(make_story, author, coauthor):
+    """Two released chapters, a draft, one due in three days and one whose time has come."""
+    story = make_story(author, "Timed", coauthors=[coauthor], completed=True)
+    actions.chapter_add(story=story, title="Draft", body="<p>d</p>", status=Status.DRAFT)
+    actions.chapter_add(
+        story=story, title="Soon", body="<p>s</p>", release_at=timezone.now() + timedelta(days=3)
+    )
+    chapter = actions.chapter_add(story=story, title="Due", body="<p>due</p>")
+    Chapter.objects.filter(pk=chapter.pk).update(release_at=timezone.now() - timedelta(hours=1))
+    return Story.objects.get(pk=story.pk)
+
+
+def test_a_story_and_its_rating_read_as_the_orm_reads_them(
+    scheduled_story, django_assert_num_queries
+):
+    expected = Story.objects.select_related("rating").get(pk=scheduled_story.pk)
+    with django_assert_num_queries(1):
+        story = selectors.story_with_rating(scheduled_story.pk)
+        assert story is not None
+        assert story.rating.name == expected.rating.name  # no second query
+    assert _values(story) == _values(expected)
+    assert _values(story.rating) == _values(expected.rating)
+    assert story.updated_at is not None and story.updated_at.tzinfo is not None
+    assert story.completed is True
+    assert not story._state.adding and story._state.db == "default"
+
+
+@pytest.mark.parametrize("story_id", [0, -1, 999_999, LARGEST_ID, LARGEST_ID + 1])
+def test_no_story_for_an_id_nothing_has(db, story_id):
+    assert selectors.story_with_rating(story_id) is None
+
+
+def test_the_chapter_list_is_visible_chapters_without_texts(
+    scheduled_story, author, reader, moderator, django_assert_num_queries
+):
+    for viewer in (AnonymousUser(), reader, author, moderator):
+        expected = list(visible_chapters(viewer, scheduled_story))
+        released_only = not sees_unreleased(viewer, scheduled_story)
+        with django_assert_num_queries(1):
+            chapters = selectors.chapter_list(scheduled_story, released_only=released_only)
+            assert all(chapter.story is scheduled_story for chapter in chapters)
+        assert [c.pk for c in chapters] == [c.pk for c in expected]
+        assert [(c.title, c.position, c.release_at) for c in chapters] == [
+            (c.title, c.position, c.release_at) for c in expected
+        ]
+        assert "body" in chapters[0].get_deferred_fields()
+    guest = selectors.chapter_list(scheduled_story, released_only=True)
+    assert [c.title for c in guest] == ["Chapter 1", "Chapter 2", "Due"]
+
+
+def test_a_chapter_by_id_reads_as_the_orm_reads_it(scheduled_story):
+    chapter = scheduled_story.chapters.get(title="Due")
+    assert _values(selectors.chapter_by_id(chapter.pk)) == _values(chapter)
+    assert selectors.chapter_by_id(chapter.pk + 1000) is None
+
+
+def test_credits_come_in_credit_order(make_story, author, coauthor, other_author):
+    story = make_story(author, "Three Hands", coauthors=[coauthor, other_author])
+    alone = make_story(other_author, "One Hand")
+    rows = selectors.credit_rows([alone.pk, story.pk])
+    assert [(row[0], row[1]) for row in rows] == sorted(
+        [(story.pk, author.pk), (story.pk, coauthor.pk), (story.pk, other_author.pk)]
+        + [(alone.pk, other_author.pk)],
+        key=lambda pair: (pair[0], [author.pk, coauthor.pk, other_author.pk].index(pair[1])),
+    )
+    assert {row[3] for row in rows} == {"Night Swept", "Midnight Owl", "Winter Fox"}
+
+
+def test_columns_refuse_a_name_that_is_not_a_column():
+    with pytest.raises(ValueError, match="not all of"):
+        Columns(Story, "s", ("title", "credits"))
