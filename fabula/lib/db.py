@@ -1,5 +1,7 @@
 """Small database chores that differ between SQLite and PostgreSQL."""
 
+from __future__ import annotations
+
 import json
 import sqlite3
 import threading
@@ -16,6 +18,7 @@ if TYPE_CHECKING:  # a PostgreSQL site's processes never load the SQLite backend
     from django.db.backends.sqlite3.base import DatabaseWrapper as SQLiteWrapper
 
 M = TypeVar("M", bound=Model)
+N = TypeVar("N", bound=Model)
 
 
 def keep_ids_ahead(model: type[Model]) -> None:
@@ -250,6 +253,20 @@ class Columns(Generic[M]):
                 for convert in functions:
                     values[i] = convert(values[i], column, connection)
         return self.model.from_db(connection.alias, self.attnames, values)
+
+    def read(self, sql: str, params: Sequence) -> list[M]:
+        """The instances of the rows a SELECT of these columns returns."""
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return [self.make(row) for row in cursor.fetchall()]
+
+    def read_with(self, other: Columns[N], sql: str, params: Sequence) -> list[tuple[M, N]]:
+        """The pairs of instances of the rows a SELECT of these columns, then `other`'s,
+        returns (a row and the row it joins)."""
+        width = len(self)
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return [(self.make(row[:width]), other.make(row[width:])) for row in cursor.fetchall()]
 
 
 def insert_rows(model: type[Model], field_names: Sequence[str], rows: Iterable[Sequence]) -> None:

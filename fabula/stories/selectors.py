@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Literal
 
 from django.db import connection
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
-from fabula.accounts.models import Pseud
+from fabula.accounts.models import Pseud, User
 from fabula.lib.db import Columns, id_list
 from fabula.lib.numbers import LARGEST_ID
 from fabula.lib.pagecache import kept_for_generation
@@ -16,10 +17,12 @@ from fabula.stories.models import (
     Challenge,
     Chapter,
     CoauthorInvite,
+    Gift,
     Series,
     SeriesEntry,
     Story,
     StoryAuthor,
+    StoryRelation,
     StoryTag,
     released_chapters_sql,
     shown_authors,
@@ -100,28 +103,50 @@ def story_header(story: Story, chapters: list[Chapter] | None = None) -> StoryHe
 
 
 def _header_parts(story: Story) -> HeaderParts:
-    credits = list(story.credits.select_related("user", "pseud"))
+    """In plain SQL (see the reads below) but for the challenges, which most stories answer
+    none of: a cold story index spent a third of its time building these queries."""
+    credits = _USER.read_with(
+        _PSEUD,
+        f"SELECT {_USER.sql}, {_PSEUD.sql} FROM {_table(StoryAuthor)} c"
+        f" JOIN {_table(User)} u ON u.id = c.user_id JOIN {_table(Pseud)} p ON p.id = c.pseud_id"
+        " WHERE c.story_id = %s ORDER BY c.position, c.id",
+        [story.pk],
+    )
     by_role: dict[str, list[Tag]] = {}
     by_kind: dict[int, list[Tag]] = {}
-    for story_tag in story.story_tags.select_related("tag__kind"):
-        tag = story_tag.tag
-        by_role.setdefault(tag.kind.role, []).append(tag)
-        by_kind.setdefault(tag.kind_id, []).append(tag)
-    class_kinds = sorted(_class_kinds(), key=lambda kind: kind.slug)
+    for tag, kind in _TAG.read_with(
+        _KIND,
+        f"SELECT {_TAG.sql}, {_KIND.sql} FROM {_table(StoryTag)} st"
+        f" JOIN {_table(Tag)} t ON t.id = st.tag_id JOIN {_table(TagKind)} k ON k.id = t.kind_id"
+        " WHERE st.story_id = %s ORDER BY st.position, st.id",
+        [story.pk],
+    ):
+        Tag.kind.field.set_cached_value(tag, kind)
+        by_role.setdefault(kind.role, []).append(tag)
+        by_kind.setdefault(kind.pk, []).append(tag)
+    class_kinds = sorted(  # sorted here: the databases' collations differ
+        _KIND.read(
+            f"SELECT {_KIND.sql} FROM {_table(TagKind)} k WHERE k.role = %s",
+            [TagKind.Role.CLASS.value],
+        ),
+        key=lambda kind: kind.slug,
+    )
+    # A story may stand twice in one series (two entries): the series is named once.
+    series = _SERIES.read(
+        f"SELECT {_SERIES.sql} FROM {_table(SeriesEntry)} e"
+        f" JOIN {_table(Series)} x ON x.id = e.series_id WHERE e.story_id = %s ORDER BY e.id",
+        [story.pk],
+    )
     return HeaderParts(
-        authors=[credit.user for credit in credits],
-        bylines=[credit.pseud for credit in credits],
+        authors=[user for user, _ in credits],
+        bylines=[pseud for _, pseud in credits],
         categories=by_role.get(TagKind.Role.CATEGORY, []),
         characters=by_role.get(TagKind.Role.CHARACTER, []),
         class_lines=[TagLine(kind, by_kind.get(kind.pk, [])) for kind in class_kinds],
         freeform=by_role.get(TagKind.Role.FREEFORM, []),
-        series=list(Series.objects.filter(entries__story=story).order_by("entries__pk").distinct()),
+        series=list({each.pk: each for each in series}.values()),
         challenges=list(story.challenges.select_related("collection").order_by("title")),
     )
-
-
-def _class_kinds() -> list[TagKind]:
-    return list(TagKind.objects.filter(role=TagKind.Role.CLASS))
 
 
 @dataclass
@@ -157,6 +182,15 @@ def author_desk(user) -> AuthorDesk:
 _STORY = Columns(Story, "s")
 _RATING = Columns(Rating, "r")
 _CHAPTER = Columns(Chapter, "c")
+# A chapter but its text (a story's contents); its text stays in the database.
+_CHAPTER_ENTRY = Columns(
+    Chapter, "c", [field.attname for field in Chapter._meta.concrete_fields if field.name != "body"]
+)
+_USER = Columns(User, "u")
+_PSEUD = Columns(Pseud, "p")
+_TAG = Columns(Tag, "t")
+_KIND = Columns(TagKind, "k")
+_SERIES = Columns(Series, "x")
 # What a chapter list and jump menu need; the texts of the other chapters stay in the database.
 _CHAPTER_LINE = Columns(
     Chapter, "c", ("id", "story_id", "position", "title", "status", "release_at", "word_count")
@@ -171,34 +205,47 @@ def story_with_rating(story_id: int) -> Story | None:
     """A story by id, with its rating, or None."""
     if not 0 < story_id <= LARGEST_ID:
         return None
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT {_STORY.sql}, {_RATING.sql} FROM {_table(Story)} s"
-            f" JOIN {_table(Rating)} r ON r.id = s.rating_id WHERE s.id = %s",
-            [story_id],
-        )
-        row = cursor.fetchone()
-    if row is None:
+    found = _STORY.read_with(
+        _RATING,
+        f"SELECT {_STORY.sql}, {_RATING.sql} FROM {_table(Story)} s"
+        f" JOIN {_table(Rating)} r ON r.id = s.rating_id WHERE s.id = %s",
+        [story_id],
+    )
+    if not found:
         return None
-    story = _STORY.make(row[: len(_STORY)])
-    Story.rating.field.set_cached_value(story, _RATING.make(row[len(_STORY) :]))
+    story, rating = found[0]
+    Story.rating.field.set_cached_value(story, rating)
     return story
 
 
-def chapter_list(story: Story, *, released_only: bool) -> list[Chapter]:
-    """The story's chapters in order, without their texts: every one, or (`released_only`)
-    those released (`permissions.visible_chapters` says which a reader sees)."""
+def chapter_list(
+    story: Story, *, released_only: bool, detail: Literal["line", "entry", "text"] = "line"
+) -> list[Chapter]:
+    """The story's chapters in order: every one, or (`released_only`) those released
+    (`permissions.visible_chapters` says which a reader sees). Each as a `line` of the chapter
+    menu (title and counts), an `entry` of the story's contents (all but the text, with its
+    writer) or whole, its `text` too (with its writer)."""
     where, params = "c.story_id = %s", [story.pk]
     if released_only:
         released, released_params = released_chapters_sql("c", timezone.now())
         where, params = f"{where} AND {released}", [*params, *released_params]
-    with connection.cursor() as cursor:
-        cursor.execute(
+    if detail == "line":
+        chapters = _CHAPTER_LINE.read(
             f"SELECT {_CHAPTER_LINE.sql} FROM {_table(Chapter)} c WHERE {where}"
             " ORDER BY c.position",
             params,
         )
-        chapters = [_CHAPTER_LINE.make(row) for row in cursor.fetchall()]
+    else:
+        columns = _CHAPTER if detail == "text" else _CHAPTER_ENTRY
+        chapters = []
+        for chapter, writer in columns.read_with(
+            _USER,
+            f"SELECT {columns.sql}, {_USER.sql} FROM {_table(Chapter)} c"
+            f" JOIN {_table(User)} u ON u.id = c.author_id WHERE {where} ORDER BY c.position",
+            params,
+        ):
+            Chapter.author.field.set_cached_value(chapter, writer)
+            chapters.append(chapter)
     for chapter in chapters:
         Chapter.story.field.set_cached_value(chapter, story)
     return chapters
@@ -206,12 +253,10 @@ def chapter_list(story: Story, *, released_only: bool) -> list[Chapter]:
 
 def chapter_by_id(chapter_id: int) -> Chapter | None:
     """A chapter with its text, by id (one its reader may see: `chapter_list` says which)."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT {_CHAPTER.sql} FROM {_table(Chapter)} c WHERE c.id = %s", [chapter_id]
-        )
-        row = cursor.fetchone()
-    return None if row is None else _CHAPTER.make(row)
+    found = _CHAPTER.read(
+        f"SELECT {_CHAPTER.sql} FROM {_table(Chapter)} c WHERE c.id = %s", [chapter_id]
+    )
+    return found[0] if found else None
 
 
 def credit_rows(story_ids: list[int]) -> list[tuple[int, int, int, str]]:
@@ -226,3 +271,16 @@ def credit_rows(story_ids: list[int]) -> list[tuple[int, int, int, str]]:
             ids.params,
         )
         return cursor.fetchall()
+
+
+def has_gifts_or_relations(story_id: int) -> tuple[bool, bool]:
+    """Whether the story has any gift row (refused ones too) and any relation, either way."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT EXISTS (SELECT 1 FROM {_table(Gift)} WHERE story_id = %s),"
+            f" EXISTS (SELECT 1 FROM {_table(StoryRelation)}"
+            " WHERE story_id = %s OR original_id = %s)",
+            [story_id, story_id, story_id],
+        )
+        gifts, relations = cursor.fetchone()
+    return bool(gifts), bool(relations)

@@ -71,10 +71,41 @@ def test_the_chapter_list_is_visible_chapters_without_texts(
     assert [c.title for c in guest] == ["Chapter 1", "Chapter 2", "Due"]
 
 
+@pytest.mark.parametrize("detail", ["entry", "text"])
+def test_contents_and_whole_chapters_come_with_their_writers(
+    scheduled_story, author, detail, django_assert_num_queries
+):
+    expected = list(visible_chapters(author, scheduled_story).select_related("author"))
+    with django_assert_num_queries(1):
+        chapters = selectors.chapter_list(scheduled_story, released_only=False, detail=detail)
+        assert [c.author.pen_name for c in chapters] == [c.author.pen_name for c in expected]
+    assert chapters[0].get_deferred_fields() == ({"body"} if detail == "entry" else set())
+    assert [_values(c) for c in chapters] == [_values(c) for c in expected]  # loads the body
+
+
 def test_a_chapter_by_id_reads_as_the_orm_reads_it(scheduled_story):
     chapter = scheduled_story.chapters.get(title="Due")
     assert _values(selectors.chapter_by_id(chapter.pk)) == _values(chapter)
     assert selectors.chapter_by_id(chapter.pk + 1000) is None
+
+
+def test_a_header_read_in_plain_sql_holds_what_the_story_holds(
+    scheduled_story, archive, author, coauthor
+):
+    series = actions.series_create(owner=author, title="Both Ways")
+    actions.series_add(series=series, story=scheduled_story)
+    header = selectors.story_header(scheduled_story)
+    assert [a.pk for a in header.authors] == [author.pk, coauthor.pk]
+    assert [p.pk for p in header.bylines] == [
+        c.pseud_id for c in scheduled_story.credits.order_by("position")
+    ]
+    assert header.categories == [archive.fandom] and header.characters == [archive.jim]
+    assert header.categories[0].kind.role == "category"  # the kind came with the tag
+    assert [(line.kind.slug, line.tags) for line in header.class_lines] == [
+        ("genres", [archive.angst]),
+        ("warnings", []),
+    ]
+    assert header.series == [series]
 
 
 def test_credits_come_in_credit_order(make_story, author, coauthor, other_author):

@@ -145,8 +145,14 @@ def _story_load(request) -> Literal["credits", "rating"]:
     return "credits" if request.user.is_authenticated else "rating"
 
 
-def _mark_unreleased(chapters: list[Chapter]) -> list[Chapter]:
-    """Flag chapters only their authors and moderators can see, so pages can say so."""
+def _readable_chapters(
+    request, story: Story, detail: Literal["line", "entry", "text"]
+) -> list[Chapter]:
+    """The chapters this reader may read (`permissions.visible_chapters`, as plain SQL:
+    `selectors.chapter_list`), those only their authors and moderators see flagged
+    `unreleased`, so that pages can say so."""
+    released_only = not sees_unreleased(request.user, story)
+    chapters = chapter_list(story, released_only=released_only, detail=detail)
     now = timezone.now()
     for chapter in chapters:
         chapter.unreleased = not chapter.is_released(now)
@@ -160,9 +166,7 @@ def story_index(request, story_id: int) -> HttpResponse:
     # the age and warning gates stand before the text.
     if required_gate(request, story) == "registered":
         return gate_page(request, story, "registered")
-    chapters = _mark_unreleased(
-        list(visible_chapters(request.user, story).select_related("author").defer("body"))
-    )
+    chapters = _readable_chapters(request, story, "entry")
     return render(
         request,
         "stories/story_index.html",
@@ -214,8 +218,7 @@ def _chapter(request, story_id: int, chapter_id: int) -> HttpResponse:
     if gate:
         return gate_page(request, story, gate)
     credited = shown_authors(story, credited_names([story.pk])[story.pk])
-    released_only = not sees_unreleased(request.user, story)
-    chapters = _mark_unreleased(chapter_list(story, released_only=released_only))
+    chapters = _readable_chapters(request, story, "line")
     index = next((i for i, c in enumerate(chapters) if c.pk == chapter_id), None)
     if index is None:
         raise Http404("No such chapter.")
@@ -254,9 +257,7 @@ def _story_full(request, story_id: int) -> HttpResponse:
     gate = required_gate(request, story)
     if gate:
         return gate_page(request, story, gate)
-    chapters = _mark_unreleased(
-        list(visible_chapters(request.user, story).select_related("author"))
-    )
+    chapters = _readable_chapters(request, story, "text")
     if not chapters:
         raise Http404("This story has no chapter to read yet.")
     return render(
