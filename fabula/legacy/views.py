@@ -122,10 +122,7 @@ def _printable(request, story: Story, params, position: int | None):
     whole = params.get("chapter") == "all"
     # The chapter of a chapid link, else chapter=K, else the first chapter.
     number = None if whole else position or _chapter_number(params) or 1
-    visible = permissions.visible_chapters(request.user, story).select_related("author")
-    if number is not None:
-        visible = visible.filter(position=number)
-    chapters = list(visible)
+    chapters = permissions.readable_chapters(request.user, story, "text", position=number)
     if number is not None and not chapters:
         raise Http404("No such chapter.")
     context = printable_context(site_settings(), story, chapters, whole=whole)
@@ -133,9 +130,7 @@ def _printable(request, story: Story, params, position: int | None):
 
 
 def _index(request, story: Story):
-    chapters = list(
-        permissions.visible_chapters(request.user, story).select_related("author").defer("body")
-    )
+    chapters = permissions.readable_chapters(request.user, story, "entry")
     context = index_context(site_settings(), story, chapters)
     return HttpResponse(render_to_string("legacy/story_index.html", context, request))
 

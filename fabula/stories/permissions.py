@@ -42,7 +42,12 @@ from fabula.stories.models import (
     StoryRelation,
     StoryTag,
 )
-from fabula.stories.selectors import has_gifts_or_relations, story_with_rating
+from fabula.stories.selectors import (
+    ChapterDetail,
+    chapter_list,
+    has_gifts_or_relations,
+    story_with_rating,
+)
 from fabula.taxonomy.models import Rating, Tag
 
 Viewer = User | AnonymousUser
@@ -237,10 +242,18 @@ def sees_unreleased(user: Viewer, story: Story) -> bool:
 
 
 def visible_chapters(user: Viewer, story: Story) -> QuerySet[Chapter]:
-    """The chapters this reader may read, in order (`sees_unreleased`). The chapter page reads
-    the same as plain values: `selectors.chapter_list`."""
+    """The chapters this reader may read, in order (`sees_unreleased`)."""
     chapters = story.chapters.order_by("position")
     return chapters if sees_unreleased(user, story) else chapters.released()
+
+
+def readable_chapters(
+    user: Viewer, story: Story, detail: ChapterDetail = "line", *, position: int | None = None
+) -> list[Chapter]:
+    """`visible_chapters` read in plain SQL, for the pages read most (a chapter, a story's
+    contents, the whole story, eFiction's index and printable): see `selectors.chapter_list`."""
+    released_only = not sees_unreleased(user, story)
+    return chapter_list(story, released_only=released_only, detail=detail, position=position)
 
 
 def viewable_stories(user: Viewer) -> QuerySet[Story]:

@@ -218,14 +218,23 @@ def story_with_rating(story_id: int) -> Story | None:
     return story
 
 
+ChapterDetail = Literal["line", "entry", "text"]
+
+
 def chapter_list(
-    story: Story, *, released_only: bool, detail: Literal["line", "entry", "text"] = "line"
+    story: Story,
+    *,
+    released_only: bool,
+    detail: ChapterDetail = "line",
+    position: int | None = None,
 ) -> list[Chapter]:
-    """The story's chapters in order: every one, or (`released_only`) those released
-    (`permissions.visible_chapters` says which a reader sees). Each as a `line` of the chapter
-    menu (title and counts), an `entry` of the story's contents (all but the text, with its
-    writer) or whole, its `text` too (with its writer)."""
+    """The story's chapters in order (or the one at `position`): every one, or
+    (`released_only`) those released (`permissions.readable_chapters` says which a reader
+    sees). Each as a `line` of the chapter menu (title and counts), an `entry` of the story's
+    contents (all but the text, with its writer) or whole, its `text` too (with its writer)."""
     where, params = "c.story_id = %s", [story.pk]
+    if position is not None:
+        where, params = f"{where} AND c.position = %s", [*params, position]
     if released_only:
         released, released_params = released_chapters_sql("c", timezone.now())
         where, params = f"{where} AND {released}", [*params, *released_params]

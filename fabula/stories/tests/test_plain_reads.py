@@ -13,7 +13,7 @@ from fabula.lib.db import Columns
 from fabula.lib.numbers import LARGEST_ID
 from fabula.stories import actions, selectors
 from fabula.stories.models import Chapter, Status, Story
-from fabula.stories.permissions import sees_unreleased, visible_chapters
+from fabula.stories.permissions import readable_chapters, sees_unreleased, visible_chapters
 
 
 def _values(instance) -> dict:
@@ -69,6 +69,20 @@ def test_the_chapter_list_is_visible_chapters_without_texts(
         assert "body" in chapters[0].get_deferred_fields()
     guest = selectors.chapter_list(scheduled_story, released_only=True)
     assert [c.title for c in guest] == ["Chapter 1", "Chapter 2", "Due"]
+    draft = scheduled_story.chapters.get(title="Draft")
+    assert (
+        selectors.chapter_list(scheduled_story, released_only=True, position=draft.position) == []
+    )
+    assert selectors.chapter_list(
+        scheduled_story, released_only=False, position=draft.position
+    ) == [draft]
+
+
+def test_readable_chapters_are_the_visible_ones(scheduled_story, author, reader):
+    for viewer in (AnonymousUser(), reader, author):
+        assert readable_chapters(viewer, scheduled_story, "text") == list(
+            visible_chapters(viewer, scheduled_story)
+        )
 
 
 @pytest.mark.parametrize("detail", ["entry", "text"])

@@ -42,14 +42,14 @@ from fabula.stories.models import Chapter, Series, Story, shown_authors
 from fabula.stories.permissions import (
     listed_stories,
     pass_gate,
+    readable_chapters,
     required_gate,
-    sees_unreleased,
     story_for,
     story_links,
     visible_chapters,
 )
 from fabula.stories.reads import record_read
-from fabula.stories.selectors import chapter_by_id, chapter_list, story_header
+from fabula.stories.selectors import ChapterDetail, chapter_by_id, story_header
 
 HOME_FEATURED = 5
 HOME_RECENT = 10
@@ -145,14 +145,10 @@ def _story_load(request) -> Literal["credits", "rating"]:
     return "credits" if request.user.is_authenticated else "rating"
 
 
-def _readable_chapters(
-    request, story: Story, detail: Literal["line", "entry", "text"]
-) -> list[Chapter]:
-    """The chapters this reader may read (`permissions.visible_chapters`, as plain SQL:
-    `selectors.chapter_list`), those only their authors and moderators see flagged
-    `unreleased`, so that pages can say so."""
-    released_only = not sees_unreleased(request.user, story)
-    chapters = chapter_list(story, released_only=released_only, detail=detail)
+def _readable_chapters(request, story: Story, detail: ChapterDetail) -> list[Chapter]:
+    """The chapters this reader may read (`permissions.readable_chapters`), those only their
+    authors and moderators see flagged `unreleased`, so that pages can say so."""
+    chapters = readable_chapters(request.user, story, detail)
     now = timezone.now()
     for chapter in chapters:
         chapter.unreleased = not chapter.is_released(now)
