@@ -21,6 +21,11 @@ M = TypeVar("M", bound=Model)
 N = TypeVar("N", bound=Model)
 
 
+def table_name(model: type[Model]) -> str:
+    """The model's table, quoted for SQL written by hand."""
+    return connection.ops.quote_name(model._meta.db_table)
+
+
 def keep_ids_ahead(model: type[Model]) -> None:
     """After inserting a row with an explicit id (an imported sid), move PostgreSQL's id sequence
     past it so the next new row does not collide. SQLite does this by itself."""
@@ -297,7 +302,7 @@ def insert_rows(model: type[Model], field_names: Sequence[str], rows: Iterable[S
             for row in rows
         ]
     quote = connection.ops.quote_name
-    table = quote(model._meta.db_table)
+    table = table_name(model)
     columns = ", ".join(quote(column) for column in column_names)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":

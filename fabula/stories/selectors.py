@@ -10,7 +10,7 @@ from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
 from fabula.accounts.models import Pseud, User
-from fabula.lib.db import Columns, id_list
+from fabula.lib.db import Columns, id_list, table_name
 from fabula.lib.numbers import LARGEST_ID
 from fabula.lib.pagecache import kept_for_generation
 from fabula.stories.models import (
@@ -107,8 +107,9 @@ def _header_parts(story: Story) -> HeaderParts:
     none of: a cold story index spent a third of its time building these queries."""
     credits = _USER.read_with(
         _PSEUD,
-        f"SELECT {_USER.sql}, {_PSEUD.sql} FROM {_table(StoryAuthor)} c"
-        f" JOIN {_table(User)} u ON u.id = c.user_id JOIN {_table(Pseud)} p ON p.id = c.pseud_id"
+        f"SELECT {_USER.sql}, {_PSEUD.sql} FROM {table_name(StoryAuthor)} c"
+        f" JOIN {table_name(User)} u ON u.id = c.user_id"
+        f" JOIN {table_name(Pseud)} p ON p.id = c.pseud_id"
         " WHERE c.story_id = %s ORDER BY c.position, c.id",
         [story.pk],
     )
@@ -116,8 +117,9 @@ def _header_parts(story: Story) -> HeaderParts:
     by_kind: dict[int, list[Tag]] = {}
     for tag, kind in _TAG.read_with(
         _KIND,
-        f"SELECT {_TAG.sql}, {_KIND.sql} FROM {_table(StoryTag)} st"
-        f" JOIN {_table(Tag)} t ON t.id = st.tag_id JOIN {_table(TagKind)} k ON k.id = t.kind_id"
+        f"SELECT {_TAG.sql}, {_KIND.sql} FROM {table_name(StoryTag)} st"
+        f" JOIN {table_name(Tag)} t ON t.id = st.tag_id"
+        f" JOIN {table_name(TagKind)} k ON k.id = t.kind_id"
         " WHERE st.story_id = %s ORDER BY st.position, st.id",
         [story.pk],
     ):
@@ -126,15 +128,15 @@ def _header_parts(story: Story) -> HeaderParts:
         by_kind.setdefault(kind.pk, []).append(tag)
     class_kinds = sorted(  # sorted here: the databases' collations differ
         _KIND.read(
-            f"SELECT {_KIND.sql} FROM {_table(TagKind)} k WHERE k.role = %s",
+            f"SELECT {_KIND.sql} FROM {table_name(TagKind)} k WHERE k.role = %s",
             [TagKind.Role.CLASS.value],
         ),
         key=lambda kind: kind.slug,
     )
     # A story may stand twice in one series (two entries): the series is named once.
     series = _SERIES.read(
-        f"SELECT {_SERIES.sql} FROM {_table(SeriesEntry)} e"
-        f" JOIN {_table(Series)} x ON x.id = e.series_id WHERE e.story_id = %s ORDER BY e.id",
+        f"SELECT {_SERIES.sql} FROM {table_name(SeriesEntry)} e"
+        f" JOIN {table_name(Series)} x ON x.id = e.series_id WHERE e.story_id = %s ORDER BY e.id",
         [story.pk],
     )
     return HeaderParts(
@@ -197,18 +199,14 @@ _CHAPTER_LINE = Columns(
 )
 
 
-def _table(model) -> str:
-    return connection.ops.quote_name(model._meta.db_table)
-
-
 def story_with_rating(story_id: int) -> Story | None:
     """A story by id, with its rating, or None."""
     if not 0 < story_id <= LARGEST_ID:
         return None
     found = _STORY.read_with(
         _RATING,
-        f"SELECT {_STORY.sql}, {_RATING.sql} FROM {_table(Story)} s"
-        f" JOIN {_table(Rating)} r ON r.id = s.rating_id WHERE s.id = %s",
+        f"SELECT {_STORY.sql}, {_RATING.sql} FROM {table_name(Story)} s"
+        f" JOIN {table_name(Rating)} r ON r.id = s.rating_id WHERE s.id = %s",
         [story_id],
     )
     if not found:
@@ -240,7 +238,7 @@ def chapter_list(
         where, params = f"{where} AND {released}", [*params, *released_params]
     if detail == "line":
         chapters = _CHAPTER_LINE.read(
-            f"SELECT {_CHAPTER_LINE.sql} FROM {_table(Chapter)} c WHERE {where}"
+            f"SELECT {_CHAPTER_LINE.sql} FROM {table_name(Chapter)} c WHERE {where}"
             " ORDER BY c.position",
             params,
         )
@@ -249,8 +247,8 @@ def chapter_list(
         chapters = []
         for chapter, writer in columns.read_with(
             _USER,
-            f"SELECT {columns.sql}, {_USER.sql} FROM {_table(Chapter)} c"
-            f" JOIN {_table(User)} u ON u.id = c.author_id WHERE {where} ORDER BY c.position",
+            f"SELECT {columns.sql}, {_USER.sql} FROM {table_name(Chapter)} c"
+            f" JOIN {table_name(User)} u ON u.id = c.author_id WHERE {where} ORDER BY c.position",
             params,
         ):
             Chapter.author.field.set_cached_value(chapter, writer)
@@ -263,7 +261,7 @@ def chapter_list(
 def chapter_by_id(chapter_id: int) -> Chapter | None:
     """A chapter with its text, by id (one its reader may see: `chapter_list` says which)."""
     found = _CHAPTER.read(
-        f"SELECT {_CHAPTER.sql} FROM {_table(Chapter)} c WHERE c.id = %s", [chapter_id]
+        f"SELECT {_CHAPTER.sql} FROM {table_name(Chapter)} c WHERE c.id = %s", [chapter_id]
     )
     return found[0] if found else None
 
@@ -274,8 +272,8 @@ def credit_rows(story_ids: list[int]) -> list[tuple[int, int, int, str]]:
     ids = id_list(story_ids)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT c.story_id, c.user_id, c.pseud_id, p.name FROM {_table(StoryAuthor)} c"
-            f" JOIN {_table(Pseud)} p ON p.id = c.pseud_id WHERE c.story_id IN ({ids.sql})"
+            f"SELECT c.story_id, c.user_id, c.pseud_id, p.name FROM {table_name(StoryAuthor)} c"
+            f" JOIN {table_name(Pseud)} p ON p.id = c.pseud_id WHERE c.story_id IN ({ids.sql})"
             " ORDER BY c.story_id, c.position",
             ids.params,
         )
@@ -286,8 +284,8 @@ def has_gifts_or_relations(story_id: int) -> tuple[bool, bool]:
     """Whether the story has any gift row (refused ones too) and any relation, either way."""
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT EXISTS (SELECT 1 FROM {_table(Gift)} WHERE story_id = %s),"
-            f" EXISTS (SELECT 1 FROM {_table(StoryRelation)}"
+            f"SELECT EXISTS (SELECT 1 FROM {table_name(Gift)} WHERE story_id = %s),"
+            f" EXISTS (SELECT 1 FROM {table_name(StoryRelation)}"
             " WHERE story_id = %s OR original_id = %s)",
             [story_id, story_id, story_id],
         )

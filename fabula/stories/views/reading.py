@@ -46,7 +46,6 @@ from fabula.stories.permissions import (
     required_gate,
     story_for,
     story_links,
-    visible_chapters,
 )
 from fabula.stories.reads import record_read
 from fabula.stories.selectors import ChapterDetail, chapter_by_id, story_header
@@ -200,10 +199,10 @@ def chapter_go(request, story_id):
 
 def _chapter_at(request, story_id: int, position: int) -> str:
     story = story_for(request, story_id)
-    chapter = visible_chapters(request.user, story).filter(position=position).only("pk").first()
-    if chapter is None:
+    found = readable_chapters(request.user, story, position=position)
+    if not found:
         raise Http404("No such chapter.")
-    return reverse("chapter", args=[story.pk, chapter.pk])
+    return reverse("chapter", args=[story.pk, found[0].pk])
 
 
 def _chapter(request, story_id: int, chapter_id: int) -> HttpResponse:
