@@ -32,17 +32,20 @@ def _here_url(here: str) -> str:
     return quote(here, safe="/")
 
 
+def _template(part: str) -> template.Template:
+    return Engine.get_default().get_template(f"frame/{part}.html")
+
+
 @register.simple_tag(takes_context=True)
 def frame(context: Context, part: str) -> SafeString:
     request = context["request"]
     here = request.get_full_path()
-    part_template = Engine.get_default().get_template(f"frame/{part}.html")
     # The auth context processor's user: an error page built before the middleware ran has a
     # request without one.
     user = context.get("user")
     if user is not None and user.is_authenticated:
         with context.push(here=here, here_url=_here_url(here)):
-            return mark_safe(part_template.render(context))
+            return mark_safe(_template(part).render(context))
 
     def render() -> str:
         # Only what every guest shares: nothing of the page around it can slip into the part
@@ -56,7 +59,7 @@ def frame(context: Context, part: str) -> SafeString:
             },
             autoescape=context.autoescape,
         )
-        return part_template.render(shared)
+        return _template(part).render(shared)
 
     fragment = guest_fragment(part, render)
     return mark_safe(

@@ -1,10 +1,14 @@
-"""Template filters for reader pages: dates in the archive's own format, and text size."""
+"""Template tags for reader pages: dates in the archive's own format, text size, and the
+chapter menu."""
 
+import html
+from collections.abc import Sequence
 from datetime import date, datetime
 
 from django import template
 from django.conf import settings
 from django.utils import formats, timezone, translation
+from django.utils.safestring import SafeString, mark_safe
 
 from fabula.conf.models import site_settings
 from fabula.lib.dates import format_php_date
@@ -35,3 +39,18 @@ def text_scale(percent: int | str | None) -> str:
         return f"{max(50, min(int(percent), 300)) / 100:g}"
     except (TypeError, ValueError):
         return "1"
+
+
+@register.simple_tag
+def chapter_options(chapters: Sequence, current: int) -> SafeString:
+    """The "go to chapter" menu's options: each chapter's position, its number and title, the
+    chapter whose id is `current` selected. Written in Python, not a template loop: a story of
+    many chapters made the loop a fifth of a cold chapter page's templates. Only the title is
+    text (escaped as Django's `escape` does); the rest are numbers."""
+    return mark_safe(
+        "\n        ".join(
+            f'<option value="{each.position:d}"{" selected" if each.pk == current else ""}>'
+            f"{number}. {html.escape(each.title)}</option>"
+            for number, each in enumerate(chapters, 1)
+        )
+    )

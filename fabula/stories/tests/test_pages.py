@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -9,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from fabula.stories import actions
-from fabula.stories.models import Story
+from fabula.stories.models import Status, Story
 from fabula.test import chapter_url, quick_user, set_site, story_list_urls, warm_caches
 
 
@@ -189,6 +190,22 @@ def test_chapter_page_has_jump_menu_notes_and_neighbours(client, make_story, aut
 
     last = html(client.get(chapter_url(story.pk, 3)))
     assert 'rel="next"' not in last
+
+
+def test_chapter_menu_numbers_what_the_reader_sees_and_escapes_titles(
+    client, make_story, author, archive
+):
+    story = make_story(author, "Menus", chapters=0)
+    actions.chapter_add(story=story, title='<i>Act</i> & "one"', body="<p>One.</p>")
+    actions.chapter_add(story=story, title="Draft", body="<p>Two.</p>", status=Status.DRAFT)
+    actions.chapter_add(story=story, title="Act three", body="<p>Three.</p>")
+    page = html(client.get(chapter_url(story.pk, 1)))
+    menu = page.split("data-chapter-jump>")[1].split("</select>")[0]
+    options = re.findall(r"<option[^>]*>[^<]*</option>", menu)
+    assert options == [
+        '<option value="1" selected>1. &lt;i&gt;Act&lt;/i&gt; &amp; &quot;one&quot;</option>',
+        '<option value="3">2. Act three</option>',  # numbered as read; the draft is not shown
+    ]
 
 
 def test_chapter_by_a_coauthor_names_them(client, make_story, author, coauthor):
