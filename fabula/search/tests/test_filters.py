@@ -131,6 +131,21 @@ def test_the_url_holds_the_whole_state(client, shelf, archive):
     assert f"tag={archive.humor.pk}" in response.context["results"].sorts[0].url
 
 
+def test_a_tag_row_escapes_its_name_once_in_every_language(client, shelf, archive):
+    Tag.objects.filter(pk=archive.humor.pk).update(name='Humor & "Fun" <3')
+    url = reverse("search:results") + f"?q=lantern&tag={archive.humor.pk}"
+    page = client.get(url).content.decode()
+    name = "Humor &amp; &quot;Fun&quot; &lt;3"
+    assert (
+        f'<tr><td><input type="checkbox" name="tag" value="{archive.humor.pk}"'
+        f' aria-label="Include {name}" checked></td>'
+        f'<td><input type="checkbox" name="xtag" value="{archive.humor.pk}"'
+        f' aria-label="Exclude {name}"></td><td>{name} <span class="count">(2)</span></td></tr>'
+    ) in page
+    german = client.get(url, HTTP_ACCEPT_LANGUAGE="de").content.decode()
+    assert f'aria-label="{name} einschließen" checked' in german
+
+
 def test_browse_pages_take_the_same_filters(client, shelf, archive):
     rating_page = reverse("browse-rating", args=[archive.general.pk])
     titles, sidebar = found(client, rating_page, complete="yes")
