@@ -1,8 +1,10 @@
 """Site-wide options an administrator edits in the admin, kept in the database.
 
 There is exactly one row. Reads go through `site_settings()`, which keeps the row in the cache so
-a page view costs no query for it.
+a page view costs no query for it, and keeps it for the rest of a request once read.
 """
+
+from contextvars import ContextVar
 
 from django.core.cache import cache
 from django.core.validators import MinValueValidator
@@ -15,6 +17,11 @@ from fabula.lib.scrapers import default_ai_txt, default_robots_txt
 
 _CACHE_KEY = "fabula:site-settings"
 _CACHE_SECONDS = 30
+# The settings a request has read, from its start to its end (`keep_for_request`, on Django's
+# request signals); None outside a request, where every call reads the cache. A list of cards
+# asked for them fifty times a page, each a cache read and a copy unpickled (a round trip to
+# Redis on a site with several nodes).
+_this_request: ContextVar[dict | None] = ContextVar("fabula_site_settings", default=None)
 
 
 class SiteSettings(models.Model):
@@ -130,8 +137,12 @@ def site_settings() -> SiteSettings:
     """The archive's SiteSettings, from the cache when it has them.
 
     Other workers see an edit within half a minute; the worker that saved it sees it at once.
-    Before the first migration (no table yet) the defaults are returned, unsaved.
+    A request sees one version of them from start to end. Before the first migration (no table
+    yet) the defaults are returned, unsaved.
     """
+    kept = _this_request.get()
+    if kept:
+        return kept["settings"]
     current = cache.get(_CACHE_KEY)
     if current is None:
         try:
@@ -139,8 +150,23 @@ def site_settings() -> SiteSettings:
         except (OperationalError, ProgrammingError):
             return SiteSettings(pk=1)
         cache.set(_CACHE_KEY, current, _CACHE_SECONDS)
+    if kept is not None:
+        kept["settings"] = current
     return current
 
 
 def forget_site_settings() -> None:
     cache.delete(_CACHE_KEY)
+    kept = _this_request.get()
+    if kept:
+        kept.clear()
+
+
+def keep_for_request(**_signal) -> None:
+    """On `request_started`: keep the settings once read, until the request ends."""
+    _this_request.set({})
+
+
+def read_afresh(**_signal) -> None:
+    """On `request_finished`: back to reading the cache at every call."""
+    _this_request.set(None)

@@ -5,6 +5,7 @@ import sys
 
 import pytest
 from django.core.management import call_command
+from django.urls import reverse
 
 from fabula.conf.markup import sanitize
 from fabula.conf.models import SiteSettings, site_settings
@@ -29,6 +30,42 @@ def test_site_settings_are_one_cached_row(django_assert_num_queries):
     assert again.site_name == "Scranton Stories"
     assert again.legacy_root == "https://example.org/old/archive"
     assert SiteSettings.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_a_request_reads_the_site_settings_once(client, monkeypatch, make_story, author, settings):
+    from django.core.cache import cache
+    from django.core.signals import request_finished, request_started
+
+    reads = []
+    real_get = cache.get
+
+    def counting_get(key, *args, **kwargs):
+        if key == "fabula:site-settings":
+            reads.append(key)
+        return real_get(key, *args, **kwargs)
+
+    monkeypatch.setattr(cache, "get", counting_get)
+    site_settings()
+    site_settings()
+    assert len(reads) == 2  # outside a request, every call reads the cache
+    settings.PAGE_CACHE_SECONDS = 0
+    for n in range(3):  # each card asks for the date format and the date's own
+        make_story(author, f"Story {n}")
+    reads.clear()
+    assert client.get(reverse("recent")).content.count(b'class="story-card"') == 3
+    assert len(reads) == 1
+    reads.clear()
+    request_started.send(sender=None)
+    first = site_settings()
+    assert site_settings() is first and len(reads) == 1
+    first.site_name = "Saved Mid-Request"
+    first.save()  # the request that saves sees its own edit at once
+    assert site_settings().site_name == "Saved Mid-Request" and len(reads) == 2
+    request_finished.send(sender=None)
+    site_settings()
+    site_settings()
+    assert len(reads) == 4
 
 
 def test_production_server_refuses_the_development_key():
