@@ -12,7 +12,9 @@ from typing import TYPE_CHECKING, Generic, TypeVar, cast
 
 from django.db import connection
 from django.db.models import Field, Model
+from django.db.models.base import ModelState
 from django.db.models.expressions import Col, RawSQL
+from django.db.models.signals import post_init, pre_init
 
 if TYPE_CHECKING:  # a PostgreSQL site's processes never load the SQLite backend
     from django.db.backends.sqlite3.base import DatabaseWrapper as SQLiteWrapper
@@ -239,8 +241,9 @@ class Columns(Generic[M]):
     def __len__(self) -> int:
         return len(self.fields)
 
-    def make(self, values: Sequence) -> M:
-        """The instance of a row's values, in the order of `sql`."""
+    def maker(self) -> Callable[[Sequence], M]:
+        """What makes the instance of a row's values (in the order of `sql`) on the current
+        connection: its converters and alias looked up once for all the rows of a read."""
         converters = self._converters.get(connection.vendor)
         if converters is None:
             converters = self._converters[connection.vendor] = []
@@ -252,26 +255,45 @@ class Columns(Generic[M]):
                 )
                 if found:
                     converters.append((i, found, column))
-        if converters:
-            values = list(values)
-            for i, functions, column in converters:
-                for convert in functions:
-                    values[i] = convert(values[i], column, connection)
-        return self.model.from_db(connection.alias, self.attnames, values)
+        model, alias, attnames = self.model, connection.alias, self.attnames
+        # What `from_db` leaves behind, without `Model.__init__`'s walk over every field (a
+        # tenth of a cold chapter page, an instance per chapter of its menu): the values read,
+        # the others deferred by their absence (Django's `DeferredAttribute` reads one when it
+        # is asked for), and the state of a saved row. Only where no receiver waits for the
+        # init signals, which this does not send.
+        plain = not (pre_init.has_listeners(model) or post_init.has_listeners(model))
+        wrapper = connection
+
+        def make(values: Sequence) -> M:
+            if converters:
+                values = list(values)
+                for i, functions, column in converters:
+                    for convert in functions:
+                        values[i] = convert(values[i], column, wrapper)
+            if not plain:
+                return model.from_db(alias, attnames, values)
+            instance = model.__new__(model)
+            instance.__dict__.update(zip(attnames, values, strict=True))
+            state = instance._state = ModelState()
+            state.adding, state.db = False, alias
+            return instance
+
+        return make
 
     def read(self, sql: str, params: Sequence) -> list[M]:
         """The instances of the rows a SELECT of these columns returns."""
+        make = self.maker()
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
-            return [self.make(row) for row in cursor.fetchall()]
+            return [make(row) for row in cursor.fetchall()]
 
     def read_with(self, other: Columns[N], sql: str, params: Sequence) -> list[tuple[M, N]]:
         """The pairs of instances of the rows a SELECT of these columns, then `other`'s,
         returns (a row and the row it joins)."""
-        width = len(self)
+        width, make, make_other = len(self), self.maker(), other.maker()
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
-            return [(self.make(row[:width]), other.make(row[width:])) for row in cursor.fetchall()]
+            return [(make(row[:width]), make_other(row[width:])) for row in cursor.fetchall()]
 
 
 def insert_rows(model: type[Model], field_names: Sequence[str], rows: Iterable[Sequence]) -> None:

@@ -137,3 +137,44 @@ def test_credits_come_in_credit_order(make_story, author, coauthor, other_author
 def test_columns_refuse_a_name_that_is_not_a_column():
     with pytest.raises(ValueError, match="not all of"):
         Columns(Story, "s", ("title", "credits"))
+
+
+def test_an_instance_made_from_columns_behaves_as_the_orms(scheduled_story):
+    columns = Columns(Chapter, "c", ("id", "story_id", "position", "title", "release_at"))
+    sql = f"SELECT {columns.sql} FROM stories_chapter c WHERE c.story_id = %s ORDER BY c.position"
+    made = columns.read(sql, [scheduled_story.pk])
+    expected = list(
+        Chapter.objects.filter(story=scheduled_story)
+        .order_by("position")
+        .only("id", "story_id", "position", "title", "release_at")
+    )
+    first = made[0]
+    assert first.get_deferred_fields() == expected[0].get_deferred_fields()
+    assert "body" in first.get_deferred_fields()
+    # Every field read, the deferred ones then and there, as the ORM's instances read them.
+    assert [_values(chapter) for chapter in made] == [_values(chapter) for chapter in expected]
+    assert first._state.db == "default" and not first._state.adding
+    assert first.story == scheduled_story  # a relation follows its key
+    first.title = "Renamed"
+    first.save(update_fields=["title"])  # a saved row: an UPDATE, not a second row
+    assert Chapter.objects.get(pk=first.pk).title == "Renamed"
+
+
+def test_columns_send_the_init_signals_to_those_waiting_for_them(scheduled_story):
+    from django.db.models.signals import post_init
+
+    seen = []
+
+    def receiver(sender, instance, **kwargs):
+        seen.append(instance.title)
+
+    post_init.connect(receiver, sender=Chapter)
+    try:
+        columns = Columns(Chapter, "c", ("id", "title"))
+        made = columns.read(
+            f"SELECT {columns.sql} FROM stories_chapter c WHERE c.story_id = %s ORDER BY c.id",
+            [scheduled_story.pk],
+        )
+    finally:
+        post_init.disconnect(receiver, sender=Chapter)
+    assert seen == [chapter.title for chapter in made] and len(made) == 5
