@@ -208,6 +208,32 @@ def test_chapter_menu_numbers_what_the_reader_sees_and_escapes_titles(
     ]
 
 
+def test_story_contents_number_link_and_count_each_chapter(
+    client, make_story, author, coauthor, archive
+):
+    story = make_story(author, "Contents", coauthors=[coauthor], chapters=0)
+    first = actions.chapter_add(story=story, title="<b>One</b> & more", body="<p>word</p>")
+    actions.chapter_add(story=story, title="Draft", body="<p>d</p>", status=Status.DRAFT)
+    third = actions.chapter_add(
+        story=story, title="Long", body="<p>" + "word " * 1234 + "</p>", author=coauthor
+    )
+    guest = html(client.get(reverse("story", args=[story.pk])))
+    toc = guest.split('<ol class="toc">')[1].split("</ol>")[0]
+    signed = author.pseuds.get()
+    assert re.findall(r'<li value="(\d+)">\s*<a href="([^"]+)">([^<]*)</a>', toc) == [
+        ("1", first.get_absolute_url(), "&lt;b&gt;One&lt;/b&gt; &amp; more"),
+        ("2", third.get_absolute_url(), "Long"),
+    ]
+    assert f'by <a href="/authors/{author.pk}/pseuds/{signed.pk}/">Night Swept</a> · 1 word' in toc
+    assert "Midnight Owl</a> · 1,234 words" in toc and "Draft" not in toc
+    client.force_login(author)
+    own = html(client.get(reverse("story", args=[story.pk])))
+    own_toc = own.split('<ol class="toc">')[1].split("</ol>")[0]
+    assert own_toc.count("<li ") == 3 and '<span class="badge status">Draft</span>' in own_toc
+    german = html(client.get(reverse("story", args=[story.pk]), HTTP_ACCEPT_LANGUAGE="de"))
+    assert "· 1.234 Wörter</span>" in german
+
+
 def test_chapter_by_a_coauthor_names_them(client, make_story, author, coauthor):
     story = make_story(author, "Round Robin", chapters=1, coauthors=[coauthor])
     actions.chapter_add(story=story, title="Their turn", body="<p>Hi.</p>", author=coauthor)
