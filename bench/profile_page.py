@@ -10,7 +10,8 @@ the page's addresses (`pages.py`, the same shuffle as `serve.py`) through the wh
 stack, first timed without a profiler (milliseconds a request: what a worker spends, the
 server's own cost aside), then under cProfile. It prints the shares of the big parts (the
 middleware's own work, building SQL, running it, rendering templates) and the functions that
-cost most, so that a change is chosen by what it saves.
+cost most, so that a change is chosen by what it saves. With `--templates`, it asks the same
+addresses once more and prints each template's own time a request.
 """
 
 from __future__ import annotations

@@ -221,7 +221,8 @@ def _preparer(field: Field) -> Callable[[object], object] | None:
 
 class Columns(Generic[M]):
     """A model's columns for a SELECT written by hand, and the instance made from a row of them
-    as the ORM makes it (with the database's converters: SQLite hands back times as text).
+    as the ORM leaves it (with the database's converters: SQLite hands back times as text; the
+    fields not read deferred; see `maker`).
 
     For the few reads of the pages read most: building a query through the ORM cost ten times
     running it (a story by id with its rating, 1 ms against 0.07; issue 18). `names` are the
