@@ -2,10 +2,12 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
 from fabula.accounts.models import User
+from fabula.lib.weblinks import ADMIN_WEB_ADDRESSES
 
 
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
+    formfield_overrides = ADMIN_WEB_ADDRESSES
     ordering = ["pen_name"]
     list_display = ["pen_name", "email", "level", "trusted", "is_active", "date_joined"]
     list_filter = ["level", "trusted", "locked", "is_active", "is_staff"]

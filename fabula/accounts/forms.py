@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from fabula.accounts.models import STORY_SORTS, Pseud, User
 from fabula.conf.models import site_settings
 from fabula.lib.text import invisible_character, refuse_control_characters
-from fabula.lib.weblinks import validate_web_address
+from fabula.lib.weblinks import ASSUMED_SCHEME, validate_web_address
 from fabula.lib.words import normal_pen_name
 
 TEXT_SIZES = [(s, f"{s}%") for s in (80, 90, 100, 110, 125, 150, 175)]
@@ -95,7 +95,7 @@ class SetupForm(MemberFields):
     site_url = forms.URLField(
         label=_("The archive's address"),
         max_length=200,
-        assume_scheme="https",
+        assume_scheme=ASSUMED_SCHEME,
         error_messages={"invalid": _("The address must be a web address: https://example.org")},
     )
 
@@ -122,7 +122,7 @@ class ProfileForm(forms.ModelForm):
     website = forms.URLField(
         label=_("Website"),
         required=False,
-        assume_scheme="https",
+        assume_scheme=ASSUMED_SCHEME,
         max_length=200,
         validators=[validate_web_address],
     )

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.utils.functional import lazy
 
 from fabula.conf.models import SiteSettings, site_settings
+from fabula.lib.weblinks import ADMIN_WEB_ADDRESSES
 
 
 def _site_named(pattern: str) -> str:
@@ -17,6 +18,7 @@ admin.site.index_title = _site_named("Run {}")
 
 @admin.register(SiteSettings)
 class SiteSettingsAdmin(admin.ModelAdmin):
+    formfield_overrides = ADMIN_WEB_ADDRESSES
     fieldsets = [
         ("Identity", {"fields": ["site_name", "slogan", "site_url", "legacy_prefix"]}),
         (

@@ -6,8 +6,20 @@ author page by any door.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
+from django.db import models
+
+# An address typed without its scheme ("example.org") is taken for https, as Django 6 will take
+# it: every form field of a web address says so (`assume_scheme`), the admin's through
+# `ADMIN_WEB_ADDRESSES` (a ModelAdmin's `formfield_overrides`).
+ASSUMED_SCHEME = "https"
+ADMIN_WEB_ADDRESSES: Mapping[type[models.Field], Mapping[str, Any]] = {
+    models.URLField: {"assume_scheme": ASSUMED_SCHEME}
+}
 
 # Django's URL check narrowed to the two schemes a reader's browser should follow from a profile.
 # (Its own code, so a form field's "invalid" message does not replace this one.)

@@ -141,3 +141,26 @@ def test_the_site_chooses_the_html_tags_authors_may_use():
     site.allowed_tags = "<p> <br> script iframe"  # the unsafe names are ignored
     site.save()
     assert sanitize(html) == "<p>Hi there</p>"
+
+
+@pytest.mark.django_db
+def test_the_admin_takes_an_address_without_its_scheme_for_https(rf, admin_user):
+    import warnings
+
+    from django.contrib import admin
+
+    from fabula.accounts.models import User
+
+    request = rf.get("/")
+    request.user = admin_user
+    with warnings.catch_warnings():
+        # Django 5.2 warns where a web address field would assume http (6.0 assumes https).
+        warnings.simplefilter("error")
+        for model, instance, name in [
+            (SiteSettings, site_settings(), "site_url"),
+            (User, admin_user, "website"),
+        ]:
+            form = admin.site._registry[model].get_form(request, instance)
+            assert form.base_fields[name].clean("archive.example.org") == (
+                "https://archive.example.org"
+            )
