@@ -20,7 +20,9 @@ _CACHE_SECONDS = 30
 # The settings a request has read, from its start to its end (`keep_for_request`, on Django's
 # request signals); None outside a request, where every call reads the cache. A list of cards
 # asked for them fifty times a page, each a cache read and a copy unpickled (a round trip to
-# Redis on a site with several nodes).
+# Redis on a site with several nodes). A dict filled in place, not a value set again: a view
+# run in a thread of its own (ASGI) sees a copy of the request's context, and a `set` there
+# would not reach the rest of the request.
 _this_request: ContextVar[dict | None] = ContextVar("fabula_site_settings", default=None)
 
 

@@ -10,7 +10,7 @@ from contextlib import closing, contextmanager, nullcontext
 from operator import attrgetter
 from typing import TYPE_CHECKING, Generic, TypeVar, cast
 
-from django.db import connection
+from django.db import connection, connections
 from django.db.models import Field, Model
 from django.db.models.base import ModelState
 from django.db.models.expressions import Col, RawSQL
@@ -263,14 +263,14 @@ class Columns(Generic[M]):
         # is asked for), and the state of a saved row. Only where no receiver waits for the
         # init signals, which this does not send.
         plain = not (pre_init.has_listeners(model) or post_init.has_listeners(model))
-        wrapper = connection
+        database = connections[alias]  # the connection itself, not the per-thread proxy
 
         def make(values: Sequence) -> M:
             if converters:
                 values = list(values)
                 for i, functions, column in converters:
                     for convert in functions:
-                        values[i] = convert(values[i], column, wrapper)
+                        values[i] = convert(values[i], column, database)
             if not plain:
                 return model.from_db(alias, attnames, values)
             instance = model.__new__(model)

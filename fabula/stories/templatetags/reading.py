@@ -1,5 +1,5 @@
-"""Template tags for reader pages: dates in the archive's own format, text size, and the
-chapter menu."""
+"""Template tags for reader pages: dates in the archive's own format, text size, the chapter
+menu and a story's contents."""
 
 import html
 from collections.abc import Sequence
