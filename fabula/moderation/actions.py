@@ -134,7 +134,7 @@ def story_hide(*, story: Story, by: User, reason: str = "") -> None:
     )
     story.status_before_hiding, story.status = story.status, Status.HIDDEN
     audit_record(by=by, action="hide", target=story, reason=reason)
-    changed()
+    changed(story=story)
 
 
 @transaction.atomic
@@ -144,7 +144,7 @@ def story_unhide(*, story: Story, by: User) -> None:
     story.status = story.status_before_hiding or Status.PUBLISHED
     Story.objects.filter(pk=story.pk).update(status=story.status, status_before_hiding="")
     audit_record(by=by, action="unhide", target=story)
-    changed()
+    changed(story=story)
 
 
 @transaction.atomic

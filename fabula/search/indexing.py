@@ -9,7 +9,11 @@ this (`paused`) and indexes its stories afterwards with `index_stories`, a batch
 
 The index holds a row per published chapter, scheduled ones included (the search hides those
 until their release time), whatever the story's status: who may see a story is decided when
-searching, by `permissions.listed_stories`, so publishing or hiding a story needs no re-index.
+searching, by `permissions.listed_stories`. For guests, the most searches, each row also keeps
+what a guest may know of its story (`Sight`): whether the story is open to guests but for its
+rating, and its rating, whose gate is asked when searching. Publishing, hiding or locking a
+story names it as changed, which writes its rows again; a chapter named alone has its story's
+sight written on all its rows (`index_chapters`), as a chapter can make a story public.
 """
 
 from __future__ import annotations
@@ -26,9 +30,9 @@ from fabula.lib.changes import Change
 from fabula.lib.db import id_list
 from fabula.lib.html import html_to_plain
 from fabula.search.backends import backend
-from fabula.search.backends.base import MARK_END, MARK_START
+from fabula.search.backends.base import MARK_END, MARK_START, Sight
 from fabula.stories.models import Chapter, SeriesEntry, Story, StoryAuthor, StoryTag
-from fabula.stories.permissions import signed
+from fabula.stories.permissions import signed, unlocked_stories
 from fabula.taxonomy.models import Tag
 from fabula.taxonomy.selectors import tags_counted_under
 
@@ -49,6 +53,17 @@ class Document:
     summary: str
     tags: str
     body: str
+    sight: Sight
+
+
+def sights(story_ids: list[int]) -> dict[int, Sight]:
+    """The sight of each of these stories, as the archive holds them now."""
+    stories = Story.objects.filter(pk__in=id_list(story_ids))
+    opened = set(unlocked_stories(stories.public()).values_list("pk", flat=True))
+    return {
+        pk: Sight(pk in opened, rating_id)
+        for pk, rating_id in stories.values_list("pk", "rating_id")
+    }
 
 
 def _plain(html: str) -> str:
@@ -143,6 +158,7 @@ def documents_for(story_ids: list[int], chapter_ids: list[int] | None = None) ->
         for story_id, pen_name in published.values_list("story_id", "author__pen_name"):
             chapter_authors[story_id].append(pen_name)
     documents = []
+    sight = sights(list(by_story))
     for story_id, (authors, fields) in _story_fields(list(by_story)).items():
         chapters = by_story[story_id]
         named = authors if ANONYMOUS in authors else [*authors, *chapter_authors[story_id]]
@@ -159,6 +175,7 @@ def documents_for(story_ids: list[int], chapter_ids: list[int] | None = None) ->
                     release_at=release_at,
                     body=text,
                     author=author,
+                    sight=sight[story_id],
                     **fields,
                 )
             )
@@ -179,11 +196,14 @@ def index_stories(story_ids: list[int]) -> int:
 
 
 def index_chapters(chapter_ids: list[int]) -> None:
-    """Write these chapters' rows again (a chapter no longer published loses its row)."""
+    """Write these chapters' rows again (a chapter no longer published loses its row), and
+    their stories' sight on all their rows: publishing, hiding or releasing a chapter can make
+    its story public or not."""
     engine = backend()
     story_ids = list(Chapter.objects.filter(pk__in=chapter_ids).values_list("story_id", flat=True))
     engine.delete_chapters(chapter_ids)
     engine.write(documents_for(story_ids, chapter_ids))
+    engine.set_sights(sights(story_ids))
 
 
 def remove_stories(story_ids: list[int]) -> None:

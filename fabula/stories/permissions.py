@@ -86,7 +86,23 @@ def lists_alike_for_all(user: Viewer) -> bool:
 def guest_stories(stories: QuerySet[Story]) -> QuerySet[Story]:
     """Of these stories, those a guest may know of: neither locked by their authors nor rated
     for members only. The queryset form of `members_only`."""
-    return stories.filter(locked=False, rating__registered_only=False)
+    return unlocked_stories(stories).filter(rating__registered_only=False)
+
+
+# The two halves of `guest_stories`, for the search index: it keeps the first beside each of a
+# story's chapters (`search.indexing`), written again whenever the story or one of its
+# chapters is named as changed, and asks the second when searching, since an admin changing
+# one rating's gate changes it for thousands of stories at once.
+
+
+def unlocked_stories(stories: QuerySet[Story]) -> QuerySet[Story]:
+    """Of these stories, those their authors did not lock to members (`Story.locked`)."""
+    return stories.filter(locked=False)
+
+
+def guest_ratings() -> QuerySet[Rating]:
+    """The ratings whose stories a guest may know of (not for members only)."""
+    return Rating.objects.filter(registered_only=False)
 
 
 def members_only(story: Story) -> bool:

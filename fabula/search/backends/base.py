@@ -21,6 +21,15 @@ class StoryMatch(NamedTuple):
     score: float | None  # its best chapter's (lower is better); None when not scored
 
 
+class Sight(NamedTuple):
+    """What a guest may know of a story, as the index keeps it beside each of its chapters
+    (`indexing.sights`): the rows a guest's search may read are those open to guests whose
+    rating a guest may read (`permissions.unlocked_stories`, `permissions.guest_ratings`)."""
+
+    open_to_guests: bool  # public and not locked by its authors
+    rating_id: int
+
+
 class Matches(NamedTuple):
     """What a backend's `matches` found."""
 

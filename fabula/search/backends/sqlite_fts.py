@@ -17,7 +17,7 @@ from datetime import datetime
 
 from django.db import connection
 
-from fabula.search.backends.base import Matches, StoryMatch, by_story
+from fabula.search.backends.base import Matches, Sight, StoryMatch, by_story
 from fabula.search.query import Query, Term
 from fabula.stories.models import released_sql
 
@@ -51,10 +51,11 @@ def _epoch(moment: datetime) -> int:
 def match_sql(
     query: Query, now: datetime, *, scored: bool = False, limit: int = -1
 ) -> tuple[str, list]:
-    """SELECT story_id, chapter_id, position (and score) of the released chapters matching."""
+    """SELECT story_id, chapter_id, position, open_to_guests, rating_id (and score) of the
+    released chapters matching."""
     score = f", {RANK} AS score" if scored else ""
     return (
-        f"SELECT e.story_id, e.chapter_id, e.position{score}"
+        f"SELECT e.story_id, e.chapter_id, e.position, e.open_to_guests, e.rating_id{score}"
         " FROM search_fts JOIN search_entry e ON e.chapter_id = search_fts.rowid"
         f" WHERE search_fts MATCH %s AND {RELEASED}"
         # A LIMIT (-1: none) also keeps SQLite from flattening this into an outer query,
@@ -163,14 +164,16 @@ def write(documents: Iterable) -> None:
             [(d.chapter_id, d.title, d.author, d.summary, d.tags, d.body) for d in documents],
         )
         cursor.executemany(
-            "INSERT INTO search_entry (chapter_id, story_id, position, release_at)"
-            " VALUES (%s, %s, %s, %s)",
+            "INSERT INTO search_entry (chapter_id, story_id, position, release_at,"
+            " open_to_guests, rating_id) VALUES (%s, %s, %s, %s, %s, %s)",
             [
                 (
                     d.chapter_id,
                     d.story_id,
                     d.position,
                     _epoch(d.release_at) if d.release_at else None,
+                    d.sight.open_to_guests,
+                    d.sight.rating_id,
                 )
                 for d in documents
             ],
@@ -194,6 +197,15 @@ def _delete_story_rows(story_ids: list[int]) -> None:
     marks = ", ".join(["%s"] * len(story_ids))
     with connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM search_story_fts WHERE rowid IN ({marks})", story_ids)
+
+
+def set_sights(sights: dict[int, Sight]) -> None:
+    """Write what a guest may know of these stories on all their rows."""
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            "UPDATE search_entry SET open_to_guests = %s, rating_id = %s WHERE story_id = %s",
+            [(sight.open_to_guests, sight.rating_id, pk) for pk, sight in sights.items()],
+        )
 
 
 def delete_stories(story_ids: list[int]) -> None:

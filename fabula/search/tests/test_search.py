@@ -177,17 +177,18 @@ def test_a_broad_query_orders_stories_by_chapters_found_without_scoring(
 
 
 def test_a_word_in_more_chapters_than_a_search_reads_finds_the_stories_of_the_first_ones(
-    client, author, write_story, monkeypatch
+    client, author, moderator, write_story, indexed, monkeypatch
 ):
+    from fabula.moderation import actions as moderation
     from fabula.search import results as search_results
-    from fabula.stories.models import Story
 
     monkeypatch.setattr(search_results, "SCORED_MATCHES", 1)
     monkeypatch.setattr(search_results, "READ_MATCHES", 3)
     # The oldest chapters, first in the index: a story the reader may not see takes no place
     # among those read.
     hidden = write_story(author, "Hidden", ["<p>lantern</p>"] * 3)
-    Story.objects.filter(pk=hidden.pk).update(status=Status.HIDDEN)
+    with indexed():
+        moderation.story_hide(story=hidden, by=moderator)
     shown = {"One", "Two", "Three", "Four", "Five"}
     for title in sorted(shown):
         write_story(author, title, ["<p>lantern</p>"])
@@ -252,7 +253,7 @@ def test_results_sort(client, author, write_story, sort, expected):
 
 
 def test_only_listed_stories_appear_in_results_counts_and_snippets(
-    client, author, reader, archive, write_story
+    client, author, reader, moderator, archive, write_story, indexed
 ):
     secret = "zanzibar"
     write_story(author, "Public", [f"<p>{secret} in the open</p>"])
@@ -271,9 +272,10 @@ def test_only_listed_stories_appear_in_results_counts_and_snippets(
         chapter_status=Status.PENDING,
     )
     hidden = write_story(author, "Hidden", [f"<p>{secret} hidden</p>"])
-    from fabula.stories.models import Story
+    from fabula.moderation import actions as moderation
 
-    Story.objects.filter(pk=hidden.pk).update(status=Status.HIDDEN)
+    with indexed():
+        moderation.story_hide(story=hidden, by=moderator)
     write_story(author, "Members", [f"<p>{secret} members</p>"], rating=archive.members_only)
     write_story(
         author,
@@ -326,6 +328,81 @@ def test_the_index_follows_the_actions(client, author, moderator, write_story, i
     with indexed():
         actions.story_delete(story=story)
     assert backend().count() == 0
+
+
+def test_a_guests_search_follows_what_a_guest_may_see_of_each_story(
+    client, author, reader, moderator, archive, write_story, indexed
+):
+    """The index keeps what a guest may see of a story beside its rows (`indexing.sights`):
+    hiding, locking and a rating made for members only are each seen at once."""
+    from fabula.moderation import actions as moderation
+    from fabula.taxonomy.models import Rating
+
+    story = write_story(author, "Heron Tale", ["<p>a quiet heron</p>"])
+    write_story(author, "Other", ["<p>another heron</p>"])
+
+    def found() -> list[str]:
+        response, results = results_of(client, q="heron")
+        assert results.total == len(results.hits)  # counted as shown
+        return titles(results)
+
+    assert found() == ["Heron Tale", "Other"] or found() == ["Other", "Heron Tale"]
+    with indexed():
+        moderation.story_hide(story=story, by=moderator)
+    assert found() == ["Other"]
+    with indexed():
+        moderation.story_unhide(story=story, by=moderator)
+    assert "Heron Tale" in found()
+
+    def lock(locked: bool) -> None:
+        with indexed():
+            actions.story_update(
+                story=story,
+                title=story.title,
+                rating=story.rating,
+                tags=[archive.fandom],
+                locked=locked,
+            )
+
+    lock(True)
+    assert found() == ["Other"]
+    client.force_login(reader)  # a member's search asks the story table, as every list does
+    assert "Heron Tale" in found()
+    client.logout()
+    lock(False)
+    assert "Heron Tale" in found()
+    # A rating's gate is asked when searching: no row of the index is written for it.
+    Rating.objects.filter(pk=story.rating_id).update(registered_only=True)
+    assert found() == []
+
+
+def test_a_story_made_public_by_the_release_of_its_chapter_is_found_by_guests(
+    client, author, write_story, indexed
+):
+    from fabula.stories.models import Chapter
+
+    story = write_story(
+        author, "Soon", ["<p>an ibis</p>"], release_at=timezone.now() + timedelta(1)
+    )
+    assert titles(results_of(client, q="ibis")[1]) == []
+    # Its time comes; the worker's round releases it.
+    Chapter.objects.filter(story=story).update(release_at=timezone.now() - timedelta(minutes=1))
+    with indexed():
+        assert actions.release_due_chapters() == 1
+    assert titles(results_of(client, q="ibis")[1]) == ["Soon"]
+
+
+@pytest.mark.parametrize("sort", ["relevance", "title"])
+def test_a_story_hidden_behind_the_index_back_is_never_shown(client, author, write_story, sort):
+    """Whatever the index keeps, the page's stories are asked of the reader's list once more."""
+    from fabula.stories.models import Story
+
+    stale = write_story(author, "Stale", ["<p>an okapi</p>"])
+    write_story(author, "Fresh", ["<p>an okapi too</p>"])
+    Story.objects.filter(pk=stale.pk).update(status=Status.HIDDEN)  # no action: nothing told
+    response, results = results_of(client, q="okapi", sort=sort)
+    assert titles(results) == ["Fresh"]
+    assert "Stale" not in response.content.decode()
 
 
 def test_indexing_waits_for_the_commit(author, archive, django_capture_on_commit_callbacks):

@@ -229,7 +229,7 @@ def release_due_chapters() -> int:
     date, and announces the chapter (unless it was released long ago: old news)."""
     now = timezone.now()
     due = Chapter.objects.due(now)
-    released = 0
+    released: list[int] = []
     for story_id in set(due.values_list("story_id", flat=True)):
         with transaction.atomic():
             of_story = due.filter(story_id=story_id)
@@ -238,15 +238,17 @@ def release_due_chapters() -> int:
                 .filter(release_at__gt=now - ANNOUNCE_WITHIN)
                 .values_list("pk", flat=True)
             )
-            count = of_story.update(release_at=None)
+            chapter_ids = list(of_story.values_list("pk", flat=True))
+            Chapter.objects.filter(pk__in=chapter_ids).update(release_at=None)
             story = Story.objects.get(pk=story_id)
             story_recount(story=story, touch=True)
             for chapter_id in news:
                 enqueue("announce-chapter", chapter_id=chapter_id, once=True)
-            released += count
+            released += chapter_ids
     if released:
-        changed()
-    return released
+        # Named: a story's first chapter released makes the story public (`search.indexing`).
+        changed(chapters=released)
+    return len(released)
 
 
 # ---------------------------------------------------------------------------------------------
