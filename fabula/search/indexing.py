@@ -143,8 +143,13 @@ def _chapters(story_ids: list[int], chapter_ids: list[int] | None = None):
     )
 
 
-def documents_for(story_ids: list[int], chapter_ids: list[int] | None = None) -> list[Document]:
-    """The index rows of these stories (of only these chapters, if given)."""
+def documents_for(
+    story_ids: list[int],
+    chapter_ids: list[int] | None = None,
+    sight: dict[int, Sight] | None = None,
+) -> list[Document]:
+    """The index rows of these stories (of only these chapters, if given); `sight`: their
+    stories' `sights`, when the caller has read them already."""
     by_story: dict[int, list[tuple]] = defaultdict(list)
     for chapter in _chapters(story_ids, chapter_ids):
         by_story[chapter[1]].append(chapter)
@@ -158,7 +163,8 @@ def documents_for(story_ids: list[int], chapter_ids: list[int] | None = None) ->
         for story_id, pen_name in published.values_list("story_id", "author__pen_name"):
             chapter_authors[story_id].append(pen_name)
     documents = []
-    sight = sights(list(by_story))
+    if sight is None:
+        sight = sights(list(by_story))
     for story_id, (authors, fields) in _story_fields(list(by_story)).items():
         chapters = by_story[story_id]
         named = authors if ANONYMOUS in authors else [*authors, *chapter_authors[story_id]]
@@ -202,8 +208,9 @@ def index_chapters(chapter_ids: list[int]) -> None:
     engine = backend()
     story_ids = list(Chapter.objects.filter(pk__in=chapter_ids).values_list("story_id", flat=True))
     engine.delete_chapters(chapter_ids)
-    engine.write(documents_for(story_ids, chapter_ids))
-    engine.set_sights(sights(story_ids))
+    sight = sights(story_ids)  # read once: for the rows written and all the stories' others
+    engine.write(documents_for(story_ids, chapter_ids, sight))
+    engine.set_sights(sight)
 
 
 def remove_stories(story_ids: list[int]) -> None:

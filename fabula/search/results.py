@@ -212,7 +212,7 @@ def search(
     if not results.searched:
         return results
     listed = filters.apply_filters(listed_stories(request.user), state)
-    stories = listed
+    stories = listed  # what is counted: becomes the list found, for a query
     found = ranked = found_ids = None
     if not query.is_empty:
         guest_list = not request.user.is_authenticated and not state.active
@@ -237,7 +237,7 @@ def search(
         by_id = {story.pk: story for story in listed.filter(pk__in=ids).select_related("rating")}
         page_stories = [by_id[pk] for pk in ids if pk in by_id]
     else:
-        ordered = stories if found_ids is None else listed.filter(pk__in=found_ids)
+        ordered = listed if found_ids is None else listed.filter(pk__in=found_ids)
         ordered = ordered.order_by(*SEARCH_SORTS[sort][1])
         page_stories = list(ordered.select_related("rating")[offset : offset + per_page])
     results.page = page
