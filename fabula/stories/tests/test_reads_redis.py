@@ -8,6 +8,7 @@ import subprocess
 import sys
 
 import pytest
+from django.utils import timezone
 
 from fabula.lib import resilient_redis
 from fabula.stories import reads
@@ -44,10 +45,11 @@ def test_reads_wait_in_redis_not_in_the_process(client, make_story, author, shar
 
 def test_reads_noted_by_a_process_that_was_killed_are_counted(make_story, author, shared_reads):
     story = make_story(author)
+    today = timezone.localdate().isoformat()
     # Another web process noted reads and died with SIGKILL before any flush.
     script = (
         "import redis, sys; redis.Redis.from_url(sys.argv[1]).sadd("
-        f"'{reads.PENDING_KEY}', '{story.pk}|g1|2026-12-06', '{story.pk}|g2|2026-12-06');"
+        f"'{reads.PENDING_KEY}', '{story.pk}|g1|{today}', '{story.pk}|g2|{today}');"
         "import os, signal; os.kill(os.getpid(), signal.SIGKILL)"
     )
     killed = subprocess.run([sys.executable, "-c", script, TEST_REDIS])
@@ -59,9 +61,12 @@ def test_a_flusher_killed_after_taking_the_marks_leaves_them_for_the_next(
     make_story, author, shared_reads
 ):
     story = make_story(author)
-    shared_reads.sadd(f"{reads.TAKEN_PREFIX}dead", f"{story.pk}|g1|2026-12-06")
+    # Today's: marks older than yesterday are dropped once stored (they only keep a reader from
+    # counting twice in a day), so an older one would count again.
+    today = timezone.localdate().isoformat()
+    shared_reads.sadd(f"{reads.TAKEN_PREFIX}dead", f"{story.pk}|g1|{today}")
     assert reads.flush_reads() == 1 and reads_of(story) == 1
-    shared_reads.sadd(f"{reads.TAKEN_PREFIX}dead2", f"{story.pk}|g1|2026-12-06")  # stored already
+    shared_reads.sadd(f"{reads.TAKEN_PREFIX}dead2", f"{story.pk}|g1|{today}")  # stored already
     assert reads.flush_reads() == 0 and reads_of(story) == 1  # counted once
 
 
