@@ -26,6 +26,8 @@ from fabula.stories.listing.cards import Card, make_cards
 from fabula.stories.listing.counts import counted_once
 from fabula.stories.listing.filters import PARAMETERS as FILTER_PARAMETERS
 from fabula.stories.listing.filters import (
+    FacetCounts,
+    FilterState,
     Sidebar,
     apply_filters,
     count_facets,
@@ -195,10 +197,11 @@ def story_page(
     A member's preferred order applies to general lists; lists whose order is their point
     (recent stories, titles by letter) pass `use_preference=False`. Costs four queries whatever
     the page size: the count, the page, its authors, its tags; and with `filters` the filters
-    of the address bar apply (`listing.filters`) and the sidebar with its counts costs two
-    more (three or four when tags are chosen). A guest's counts are kept until the content
-    changes (`listing.counts`): then the page, its authors and its tags. A member's empty list
-    costs one query more: how many stories their blocklist hides from it, which the page says.
+    of the address bar apply (`listing.filters`) and the sidebar's counts, which give the count
+    too, take its place (three queries, `count_facets`). A guest's counts are kept until the
+    content changes (`listing.counts`): then the page, its authors and its tags. A member's
+    empty list costs one query more: how many stories their blocklist hides from it, which the
+    page says.
     """
     user = request.user
     stories = select(listed_stories(user))
@@ -207,12 +210,7 @@ def story_page(
     state = read_filters(request.GET) if filters else None
     if state is not None:
         stories = apply_filters(stories, state)
-    total, facets = counted_once(
-        user,
-        stories,
-        "list",
-        lambda: (stories.count(), count_facets(stories, state) if state is not None else None),
-    )
+    total, facets = counted_once(user, stories, "list", lambda: _counts(stories, state))
     page = paginate(
         order_stories(stories, sort).select_related("rating"), request.GET.get("page"), count=total
     )
@@ -233,6 +231,16 @@ def story_page(
         ),
         hidden_by_blocks=hidden,
     )
+
+
+def _counts(stories: QuerySet[Story], state: FilterState | None) -> tuple[int, FacetCounts | None]:
+    """How many stories the list holds, and the sidebar's counts when it has one: then the
+    total is theirs, which spares reading every story of the list once more (a fandom's first
+    page at 100,000 stories counts 1,600 of them)."""
+    if state is None:
+        return stories.count(), None
+    facets = count_facets(stories, state)
+    return facets.stories, facets
 
 
 def paged(query: QueryDict, rows) -> dict:
