@@ -8,9 +8,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from fabula.stories.listing.filters import read_filters
+from fabula.stories.listing.filters import FilterState, count_facets, read_filters
 from fabula.stories.models import Story
-from fabula.taxonomy.models import Tag
+from fabula.taxonomy.models import Tag, TagKind
 from fabula.taxonomy.selectors import tag_meanings
 
 
@@ -253,3 +253,32 @@ def test_the_sidebar_folds_counts_the_filters_on_and_comes_after_the_results(
     assert 'src="/static/fabula/fold-filters.js"' in page
     plain = client.get(reverse(url_name), {"q": "lantern"}).content.decode()
     assert "<summary>Filters</summary>" in plain
+
+
+def test_the_sidebar_shows_a_kinds_most_frequent_tags_the_name_deciding_ties(
+    make_story, author, archive
+):
+    """Each kind shows its TAGS_PER_KIND tags found in most stories, ties at the last place
+    decided by name, then any chosen tag beyond them; a synonym counts as its canonical tag."""
+    kind = TagKind.objects.create(slug="tropes", name="Tropes", role="freeform")
+    stories = {name: n for n, name in enumerate(["K1", "K2", "K3", "K4", "K5", "K6", "K7", "K8"])}
+    counts = {name: 6 - n // 2 for name, n in stories.items()}  # 6, 6, 5, 5, 4, 4, 3, 3
+    counts |= {"Zeta": 2, "Alpha": 2, "Mu": 2, "Omega": 1}
+    tags = {name: Tag.objects.create(kind=kind, name=name, wrangled=True) for name in counts}
+    also_alpha = Tag.objects.create(kind=kind, name="Also Alpha", synonym_of=tags["Alpha"])
+    for n in range(6):
+        on = [tags[name] for name, count in counts.items() if count > n]
+        if n == 0:
+            on.append(also_alpha)  # beside Alpha itself: the story counts once
+        if n == 1:
+            on = [also_alpha if tag == tags["Alpha"] else tag for tag in on]
+        make_story(author, title=f"Story {n}", tags=[archive.fandom, *on])
+    state = FilterState(include=[tags["Omega"].pk])
+    shown = [
+        row for row in count_facets(Story.objects.all(), state).tags if row.kind_slug == "tropes"
+    ]
+    assert [(row.name, row.stories) for row in shown] == [
+        ("K1", 6), ("K2", 6), ("K3", 5), ("K4", 5), ("K5", 4), ("K6", 4), ("K7", 3), ("K8", 3),
+        ("Alpha", 2), ("Mu", 2),  # and not Zeta, as frequent
+        ("Omega", 1),  # chosen
+    ]  # fmt: skip
