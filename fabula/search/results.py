@@ -17,7 +17,6 @@ from django.core.paginator import Page
 from django.db.models import F, QuerySet
 from django.db.models.expressions import RawSQL
 from django.http import QueryDict
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -30,7 +29,7 @@ from fabula.search.backends.base import MARK_END, MARK_START
 from fabula.search.query import Query, parse
 from fabula.search.snippets import passage
 from fabula.stories.listing import filters
-from fabula.stories.listing.cards import Card, make_cards
+from fabula.stories.listing.cards import Addresses, Card, make_cards
 from fabula.stories.listing.pages import (
     LIST_PARAMETERS,
     SORTS,
@@ -257,11 +256,12 @@ def _hits(request, query: Query, stories: list[Story], found: Found | None) -> l
     hits = [Hit(card) for card in make_cards(stories)]
     if found is None:
         return hits
+    address = Addresses()
     for hit in hits:
         story = hit.card.story
         if story.pk in found.first_chapter:
             hit.chapter_position = found.first_chapter[story.pk][1]
-            hit.chapter_url = reverse("chapter", args=[story.pk, found.first_chapter[story.pk][0]])
+            hit.chapter_url = address("chapter", story.pk, found.first_chapter[story.pk][0])
             # The passage stays behind an age or warning gate, like the text itself.
             hit.gated = required_gate(request, story) is not None
     shown = [hit for hit in hits if hit.chapter_url and not hit.gated]

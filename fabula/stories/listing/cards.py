@@ -36,12 +36,12 @@ CARD_CACHE_SECONDS = 24 * 3600  # rendered cards; their keys never go stale, thi
 
 
 class Addresses:
-    """The addresses a list of cards shows, each route reversed once. A page of 25 cards links
-    about a hundred stories, tags, ratings and pseuds, and `reverse()` of each cost more than
-    rendering its card; every one of them is its route's shape with whole numbers and slugs put
-    in. So the first address of a route is reversed with stand-ins for its values, and the rest
-    are that shape filled in. A value an address does not carry as it is (one to be quoted) goes
-    through `reverse()`."""
+    """The addresses a list of cards (or a page of search hits) shows, each route reversed
+    once. A page of 25 cards links about a hundred stories, tags, ratings and pseuds, and
+    `reverse()` of each cost more than rendering its card; every one of them is its route's
+    shape with whole numbers and slugs put in. So the first address of a route is reversed with
+    stand-ins for its values, and the rest are that shape filled in. A value an address does not
+    carry as it is (one to be quoted) goes through `reverse()`."""
 
     def __init__(self) -> None:
         self._shapes: dict[tuple[str, int], str] = {}
