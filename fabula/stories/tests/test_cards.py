@@ -1,4 +1,4 @@
-"""Story cards' addresses: each route reversed once a list, every address as `reverse()` makes it."""
+"""Story cards' addresses: each route reversed once a list, each address as `reverse()` has it."""
 
 import pytest
 from django.urls import NoReverseMatch, reverse
