@@ -42,6 +42,7 @@ from fabula.stories.models import Story
 from fabula.stories.permissions import (
     guest_ratings,
     listed_stories,
+    lists_alike_for_all,
     offered_stories,
     required_gate,
 )
@@ -214,7 +215,7 @@ def search(
     stories = listed  # what is counted: becomes the list found, for a query
     found = ranked = found_ids = None
     if not query.is_empty:
-        guest_list = not request.user.is_authenticated and not state.active
+        guest_list = lists_alike_for_all(request.user) and not state.active
         found = find(listed, query, for_guests=guest_list)
         ranked = found.ranked
         results.complete = found.complete

@@ -78,8 +78,9 @@ def listed_stories(user: Viewer, *, blocks: bool = True) -> QuerySet[Story]:
 
 def lists_alike_for_all(user: Viewer) -> bool:
     """Does this reader see every list as every other such reader does? Guests do (the branch
-    of `listed_stories` without a blocklist), so what is counted of a guest's list may be kept
-    for all of them (`listing.counts`)."""
+    of `listed_stories` without a blocklist: `guest_stories` of the public ones), so what is
+    counted of a guest's list may be kept for all of them (`listing.counts`), and a search may
+    keep its matches by the sight the index keeps of each story (`search.results`)."""
     return not user.is_authenticated
 
 
