@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -216,6 +217,26 @@ def story_with_rating(story_id: int) -> Story | None:
     return story
 
 
+def stories_with_ratings(story_ids: Sequence[int]) -> list[Story]:
+    """Stories by id, each with its rating, in the order of `story_ids` (an id of no story is
+    left out): a page of cards, once its list has chosen and ordered the ids. A list's own
+    query (its filters, its order, what the reader may see) is the ORM's; reading the page's
+    stories through it too compiled every column of the story and its rating again."""
+    if not story_ids:
+        return []
+    ids = id_list(story_ids)
+    found = {}
+    for story, rating in _STORY.read_with(
+        _RATING,
+        f"SELECT {_STORY.sql}, {_RATING.sql} FROM {table_name(Story)} s"
+        f" JOIN {table_name(Rating)} r ON r.id = s.rating_id WHERE s.id IN ({ids.sql})",
+        ids.params,
+    ):
+        Story.rating.field.set_cached_value(story, rating)
+        found[story.pk] = story
+    return [found[pk] for pk in story_ids if pk in found]
+
+
 ChapterDetail = Literal["line", "entry", "text"]
 
 
@@ -275,6 +296,21 @@ def credit_rows(story_ids: list[int]) -> list[tuple[int, int, int, str]]:
             f"SELECT c.story_id, c.user_id, c.pseud_id, p.name FROM {table_name(StoryAuthor)} c"
             f" JOIN {table_name(Pseud)} p ON p.id = c.pseud_id WHERE c.story_id IN ({ids.sql})"
             " ORDER BY c.story_id, c.position",
+            ids.params,
+        )
+        return cursor.fetchall()
+
+
+def card_tag_rows(story_ids: list[int]) -> list[tuple[int, int, str, int, str, str, int]]:
+    """(story id, tag id, tag name, kind id, kind name, kind slug, kind order) of each filing
+    of these stories, by story and in filing order: the tag lines of a list of cards."""
+    ids, order = id_list(story_ids), connection.ops.quote_name("order")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT f.story_id, t.id, t.name, k.id, k.name, k.slug, k.{order}"
+            f" FROM {table_name(StoryTag)} f JOIN {table_name(Tag)} t ON t.id = f.tag_id"
+            f" JOIN {table_name(TagKind)} k ON k.id = t.kind_id WHERE f.story_id IN ({ids.sql})"
+            " ORDER BY f.story_id, f.position",
             ids.params,
         )
         return cursor.fetchall()

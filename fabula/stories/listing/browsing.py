@@ -14,6 +14,8 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import Coalesce, Lower
 
 from fabula.accounts.models import User
+from fabula.lib.numbers import LARGEST_ID
+from fabula.lib.pagecache import kept_for_generation
 from fabula.stories.listing.cards import Card
 from fabula.stories.listing.counts import counted_once
 from fabula.stories.models import Challenge, Series, SeriesEntry, Story, StoryTag
@@ -136,9 +138,54 @@ def tag_tree(kind: TagKind, listed: QuerySet[Story], viewer: Viewer | None = Non
     return roots
 
 
+# A tag's place is kept this long at most; a change of any tag retires it before (the
+# generation moves).
+PLACE_SECONDS = 3600
+
+
+@dataclass
+class TagPlace:
+    """A tag and where it stands in the trees: what its page shows around its list, the same
+    for every reader. Kept under the content generation (`tag_place`)."""
+
+    tag: Tag  # with its kind, its parent and its canonical tag, each with its kind
+    below: list[Tag]  # a canonical tag's synonyms and sub-tags (`taxonomy.selectors.tags_below`)
+    ancestors: list[Tag]  # its parents of its own kind, the root first
+
+
+def tag_place(tag_id: int) -> TagPlace | None:
+    """The tag by id and its place in the trees, or None. Every page, order and filter of a
+    tag's list shows the same tag and branch, so they are read once and kept under the content
+    generation, as a guest's counts are (`listing.counts`): every change of a tag (its name,
+    kind, parent or synonyms, through the wrangling actions or the admin) moves it. A query a
+    level of the tree below the tag and above its parent, when not kept."""
+    if not 0 < tag_id <= LARGEST_ID:
+        return None
+    return kept_for_generation(f"tag-place:{tag_id}", lambda: _read_place(tag_id), PLACE_SECONDS)
+
+
+def _read_place(tag_id: int) -> TagPlace | None:
+    tag = (
+        Tag.objects.select_related("kind", "parent__kind", "synonym_of__kind")
+        .filter(pk=tag_id)
+        .first()
+    )
+    if tag is None:
+        return None
+    if tag.synonym_of_id is not None:  # its page sends the reader to its canonical tag
+        return TagPlace(tag, [], [])
+    ancestors: list[Tag] = []
+    parent, seen = tag.parent, {tag.pk}
+    while parent is not None and parent.kind_id == tag.kind_id and parent.pk not in seen:
+        ancestors.insert(0, parent)
+        seen.add(parent.pk)
+        parent = Tag.objects.filter(pk=parent.parent_id).first() if parent.parent_id else None
+    return TagPlace(tag, tags_below(tag), ancestors)
+
+
 @dataclass
 class TagBranch:
-    """A canonical tag's place in the trees, for its page."""
+    """A canonical tag's place in the trees, counted, for its page."""
 
     ancestors: list[Tag]  # its parents of its own kind, the root first
     node: TagNode  # the tag, counted, with its sub-tags below it
@@ -147,23 +194,16 @@ class TagBranch:
     meaning: set[int]  # the ids of every tag counting as it (`taxonomy.selectors`)
 
 
-def tag_branch(tag: Tag, listed: QuerySet[Story], viewer: Viewer | None = None) -> TagBranch:
-    """The branch of a canonical tag (its parent loaded), counted as in `tag_tree`. Only the
-    tag's branch is read (a kind of free-form tags may hold hundreds of thousands): a query per
-    level of the tree below it and above its parent, and one."""
-    below = tags_below(tag)
+def tag_branch(place: TagPlace, listed: QuerySet[Story], viewer: Viewer | None = None) -> TagBranch:
+    """The branch of a canonical tag (`tag_place`), counted as in `tag_tree`: one query, none
+    when a guest's counts are kept."""
+    tag, below = place.tag, place.below
     own_kind = [t for t in below if t.kind_id == tag.kind_id]
     meaning = {tag.pk, *(t.pk for t in own_kind)}
     (node,) = _tree([tag, *(t for t in own_kind if t.synonym_of_id is None)], root_ids={tag.pk})
     _counted([node], listed_filings(listed).filter(tag_id__in=meaning), viewer)
-    ancestors: list[Tag] = []
-    parent, seen = tag.parent, {tag.pk}
-    while parent is not None and parent.kind_id == tag.kind_id and parent.pk not in seen:
-        ancestors.insert(0, parent)
-        seen.add(parent.pk)
-        parent = Tag.objects.filter(pk=parent.parent_id).first() if parent.parent_id else None
     return TagBranch(
-        ancestors,
+        place.ancestors,
         node,
         synonyms=sorted((t for t in below if t.synonym_of_id == tag.pk), key=lambda t: t.name),
         other_children=sorted(

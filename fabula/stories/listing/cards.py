@@ -27,8 +27,8 @@ from django.utils.translation import pgettext
 
 from fabula.conf.models import site_settings
 from fabula.stories.languages import native_name
-from fabula.stories.models import Status, Story, StoryTag, shown_authors
-from fabula.stories.selectors import credit_rows
+from fabula.stories.models import Status, Story, shown_authors
+from fabula.stories.selectors import card_tag_rows, credit_rows
 from fabula.stories.templatetags.bylines import byline_html, bylines
 from fabula.stories.templatetags.reading import site_date
 
@@ -277,28 +277,17 @@ def credited_names(
 
 
 def make_cards(stories: Iterable[Story]) -> list[Card]:
-    """Cards for stories (fetched with their rating), in two more queries. Authors and tags are
-    read as plain values: a page of 25 cards holds hundreds of tags, and making a model
-    instance of each (with its kind) cost more than everything else on a search page."""
+    """Cards for stories (fetched with their rating: `selectors.stories_with_ratings`), in two
+    more queries. Authors and tags are read as plain values, in SQL written by hand: a page of
+    25 cards holds hundreds of tags, and making a model instance of each (with its kind) cost
+    more than everything else on a search page."""
     stories = list(stories)
     ids = [story.pk for story in stories]
     address = Addresses()
     authors = credited_names(ids, address)
     lines: dict[int, dict[int, CardTagLine]] = defaultdict(dict)
     kinds: dict[int, CardKind] = {}
-    for story_id, tag_id, name, kind_id, kind_name, kind_slug, kind_order in (
-        StoryTag.objects.filter(story_id__in=ids)
-        .order_by("story_id", "position")
-        .values_list(
-            "story_id",
-            "tag_id",
-            "tag__name",
-            "tag__kind_id",
-            "tag__kind__name",
-            "tag__kind__slug",
-            "tag__kind__order",
-        )
-    ):
+    for story_id, tag_id, name, kind_id, kind_name, kind_slug, kind_order in card_tag_rows(ids):
         kind = kinds.setdefault(kind_id, CardKind(kind_name, kind_slug, kind_order))
         lines[story_id].setdefault(kind_id, CardTagLine(kind, [])).tags.append(
             CardTag(tag_id, name, address("browse-tag", kind_slug, tag_id))

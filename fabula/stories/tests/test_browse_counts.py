@@ -10,7 +10,13 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 
 from fabula.stories.listing import browsing
-from fabula.stories.listing.browsing import TagNode, tag_branch, tag_tree, tags_with_counts
+from fabula.stories.listing.browsing import (
+    TagNode,
+    tag_branch,
+    tag_place,
+    tag_tree,
+    tags_with_counts,
+)
 from fabula.stories.models import Block, Status, StoryTag
 from fabula.stories.permissions import listed_stories
 from fabula.taxonomy.models import Tag
@@ -111,7 +117,9 @@ def test_tree_and_branch_counts_match_a_plain_reference(
     assert characters[archive.jim.pk] == len(listed_ids)
     assert flat(tag_tree(archive.character, listed)) == characters
     for tag in Tag.objects.filter(kind=archive.category, synonym_of__isnull=True):
-        branch = tag_branch(tag, listed)
+        place = tag_place(tag.pk)
+        assert place is not None and place.tag == tag
+        branch = tag_branch(place, listed)
         below = flat([branch.node])
         assert below == {pk: expected[pk] for pk in below}, tag.name
         # The count on the tag's page is the number of stories its list holds.

@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from fabula.community import actions as community_actions
+from fabula.taxonomy import actions as taxonomy_actions
 from fabula.test import quick_user, set_site
 
 pytestmark = pytest.mark.django_db
@@ -54,10 +55,26 @@ def test_a_guests_counts_are_kept_between_the_lists_pages(client, fandom_list, a
     second, second_queries = _page(client, fandom_list + "?page=2&sort=title")
     assert _total(first) == _total(second) == 3
     assert "page 2 of 3" in second
-    # Not asked again: the sub-tags' count, the sidebar's tag counts, their names and its other
-    # facets (which give the total).
-    assert second_queries == first_queries - 4
+    # Not asked again: the tag and its place in the tree (the tag, then its sub-tags a level at
+    # a time: "Jim and Pam", then none below it), the sub-tags' count, the sidebar's tag
+    # counts, their names and its other facets (which give the total).
+    assert second_queries == first_queries - 7
     assert _sidebar_count(first, archive.jim.name) == _sidebar_count(second, archive.jim.name) == 3
+
+
+def test_a_tags_kept_place_follows_the_wranglers_at_once(client, fandom_list, archive):
+    wrangler = quick_user("Wrangler")
+    sub_tags = '<section class="subtags"'
+    assert sub_tags in _page(client, fandom_list)[0]
+    taxonomy_actions.tag_rename(tag=archive.fandom, name="The Office (US)", by=wrangler)
+    taxonomy_actions.tag_rename(tag=archive.subfandom, name="Jim & Pam", by=wrangler)
+    page, _ = _page(client, fandom_list)
+    assert "<h1>The Office (US)</h1>" in page
+    assert "Jim &amp; Pam" in page and "Jim and Pam" not in page
+    taxonomy_actions.tag_set_parent(tag=archive.subfandom, parent=None, by=wrangler)
+    assert sub_tags not in _page(client, fandom_list)[0]
+    sub_page, _ = _page(client, reverse("browse-tag", args=["categories", archive.subfandom.pk]))
+    assert "The Office (US)" not in sub_page  # no longer its parent in the crumbs
 
 
 def test_a_filtered_lists_total_is_the_sum_of_its_sidebars_groups(

@@ -6,7 +6,7 @@ Counts and story lists only ever include the stories the reader may see
 
 from __future__ import annotations
 
-from django.http import HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from fabula.lib.serving import served
@@ -14,12 +14,13 @@ from fabula.stories.listing.browsing import (
     ratings_with_counts,
     stories_tagged,
     tag_branch,
+    tag_place,
     tag_tree,
     tags_with_counts,
 )
 from fabula.stories.listing.pages import LIST_PARAMETERS, story_page
 from fabula.stories.permissions import listed_stories, rating_behind_members_gate
-from fabula.taxonomy.models import Rating, Tag, TagKind
+from fabula.taxonomy.models import Rating, TagKind
 from fabula.taxonomy.selectors import tag_suggestions
 
 
@@ -64,15 +65,13 @@ def kind_detail(request, slug: str) -> HttpResponse:
 
 @served(*LIST_PARAMETERS)
 def tag_detail(request, slug: str, tag_id: int) -> HttpResponse:
-    tag = get_object_or_404(
-        Tag.objects.select_related("kind", "parent__kind", "synonym_of__kind"),
-        pk=tag_id,
-        kind__slug=slug,
-    )
-    canonical = tag.synonym_of
+    place = tag_place(tag_id)
+    if place is None or place.tag.kind.slug != slug:
+        raise Http404(f"There is no tag {tag_id} among the {slug}.")
+    tag, canonical = place.tag, place.tag.synonym_of
     if canonical is not None:  # a synonym's stories are listed under its canonical tag
         return redirect("browse-tag", canonical.kind.slug, canonical.pk)
-    branch = tag_branch(tag, listed_stories(request.user), request.user)
+    branch = tag_branch(place, listed_stories(request.user), request.user)
     return render(
         request,
         "stories/browse/tag_detail.html",
