@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from fabula.collections import actions
 from fabula.collections.models import Assignment, Collection, CollectionItem, Signup
+from fabula.stories import actions as story_actions
 from fabula.test import make_user
 
 
@@ -143,3 +144,15 @@ def test_an_exchange_through_its_pages(client, archive, make_story, keeper):
     client.logout()
     page = client.get(reverse("story", args=[gift.pk])).content.decode()
     assert "For a Friend" in page and "Ash" in page
+
+
+def test_a_story_answering_a_challenge_links_the_challenges_collection(client, make_story, author):
+    carried = story_actions.challenge_create(title="Snow & Ice")
+    plain = story_actions.challenge_create(title="A Plain Prompt")
+    collection = actions.challenge_collection(challenge=carried)
+    story = make_story(author, challenges=[carried, plain])
+    page = client.get(reverse("story", args=[story.pk])).content.decode()
+    assert (
+        f'<dt>Challenges</dt><dd>A Plain Prompt, <a href="{collection.get_absolute_url()}">'
+        "Snow &amp; Ice</a></dd>"
+    ) in page

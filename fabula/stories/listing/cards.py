@@ -7,7 +7,6 @@ cache key (`Card.shown`). Headers of a single story (`selectors.story_header`) u
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import re
 from collections import defaultdict
@@ -22,8 +21,6 @@ from django.urls import reverse
 from django.utils import dateformat, formats, timezone, translation
 from django.utils.functional import cached_property
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
 
 from fabula.conf.models import site_settings
 from fabula.stories.languages import native_name
@@ -31,6 +28,7 @@ from fabula.stories.models import Status, Story, shown_authors
 from fabula.stories.selectors import card_tag_rows, credit_rows
 from fabula.stories.templatetags.bylines import byline_html, bylines
 from fabula.stories.templatetags.reading import site_date
+from fabula.stories.words import story_words
 
 CARD_CACHE_SECONDS = 24 * 3600  # rendered cards; their keys never go stale, this frees memory
 
@@ -169,38 +167,13 @@ class Card:
         return mark_safe(html)
 
 
-@functools.cache
-def _labels(language: str) -> dict[str, str]:
-    """The card's words in the current language (`language` is its key: a card is rendered in
-    the reader's), escaped. The same for every card, and asked of gettext a dozen times a card,
-    they were a third of building one."""
-    # Each text a plain call (gettext's extractor does not look inside f-strings).
-    yes, no = _("Yes,No").split(",")[:2]
-    label = {
-        "new": _("New"),
-        "members_only": _("Members only"),
-        "members_only_title": _("Only members who are logged in see this story."),
-        "not_released": _("No chapter released yet"),
-        "by": pgettext("written by", "by"),
-        "rated": _("Rated"),
-        "language": _("Language"),
-        "chapters": _("Chapters"),
-        "words": _("Words"),
-        "updated": _("Updated"),
-        "completed": _("Completed"),
-        "yes": yes,
-        "no": no,
-    }
-    return {name: escape(value) for name, value in label.items()}
-
-
 def card_html(card: Card) -> SafeString:
     """The card's markup, built here rather than in a template: a list page shows 25 of them,
     a search as many, and Django's template engine took 0.23 ms a card where this takes a
     fraction of it (docs/decisions.md). Every text is escaped (`escape`) but the byline,
     built as HTML by `byline_html`, and the summary, the story's sanitised HTML."""
     story = card.story
-    text = _labels(translation.get_language())
+    text = story_words()
     language = escape(story.language)
     badges = ""
     if card.is_new:

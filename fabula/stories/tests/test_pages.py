@@ -164,6 +164,35 @@ def test_story_index_shows_the_efiction_header_and_contents(
     assert f'<a href="/authors/{coauthor.pk}/pseuds/{signed.pk}/">Midnight Owl</a>' in page
 
 
+def test_the_story_header_escapes_what_members_wrote_and_links_each_tag(
+    client, make_story, author, archive
+):
+    archive.jim.name = "Jim <b>Halpert</b>"
+    archive.jim.save()
+    challenge = actions.challenge_create(title="Prompts & <i>Co</i>")
+    story = make_story(
+        author, tags=[archive.fandom, archive.jim], challenges=[challenge], completed=True
+    )
+    series = actions.series_create(owner=author, title="Tom & Jerry")
+    actions.series_add(series=series, story=story)
+    for address in (reverse("story", args=[story.pk]), reverse("story-full", args=[story.pk])):
+        page = html(client.get(address))
+        assert "<b>Halpert" not in page and "<i>Co" not in page
+        jim = reverse("browse-tag", args=["characters", archive.jim.pk])
+        assert (
+            f'<dt>Characters</dt><dd><a href="{jim}">Jim &lt;b&gt;Halpert&lt;/b&gt;</a></dd>'
+            in (page)
+        )
+        assert "<dt>Challenges</dt><dd>Prompts &amp; &lt;i&gt;Co&lt;/i&gt;</dd>" in page
+        series_link = f'<a href="{reverse("series", args=[series.pk])}">Tom &amp; Jerry</a>'
+        assert f"<dt>Series</dt><dd>{series_link}</dd>" in page
+        assert "<dt>Genres</dt><dd>None</dd>" in page  # a class kind the story has no tag of
+        assert "<dt>Chapters</dt><dd>2/2</dd>" in page
+    german = html(client.get(reverse("story", args=[story.pk]), HTTP_ACCEPT_LANGUAGE="de"))
+    assert "<dt>Abgeschlossen</dt><dd>Ja</dd>" in german
+    assert f'<dt>Figuren</dt><dd><a href="{jim}">' in german
+
+
 def test_chapter_page_has_jump_menu_notes_and_neighbours(client, make_story, author, archive):
     story = make_story(author, "Three Acts", chapters=0, notes="<p>Story-wide note.</p>")
     for n in (1, 2, 3):
