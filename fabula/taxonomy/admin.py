@@ -44,6 +44,20 @@ class TagAdmin(admin.ModelAdmin):
         after = tag_meanings([obj.pk])
         changed(tags=set().union(*before.values(), *after.values()))
 
+    # A deleted tag's filings go with it: the stories filed under it (or a synonym) are named
+    # before, so the search index files them again; the kept pages and headers are retired after.
+    def delete_model(self, request, obj):
+        changed(tags=set().union(*tag_meanings([obj.pk]).values()))
+        super().delete_model(request, obj)
+        changed()
+
+    def delete_queryset(self, request, queryset):
+        changed(
+            tags=set().union(*tag_meanings(list(queryset.values_list("pk", flat=True))).values())
+        )
+        super().delete_queryset(request, queryset)
+        changed()
+
 
 @admin.register(Rating)
 class RatingAdmin(_ShownEverywhere):

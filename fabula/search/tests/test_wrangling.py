@@ -114,3 +114,38 @@ def test_a_canonical_tag_with_two_synonyms_and_a_child_counts_right_at_each_step
         actions.tag_set_parent(tag=lens, parent=None, by=admin_user)
         actions.tag_make_canonical(tag=keeper, by=admin_user)
     assert counts(client, keepers, kind) == everywhere(3, total)
+
+
+def test_a_tag_deleted_in_the_admin_leaves_its_stories_pages_and_search_at_once(
+    client, author, admin_user, write_story, indexed, archive, settings
+):
+    TagKind.objects.create(slug="tags", name="Tags", role=TagKind.Role.FREEFORM)
+    [doomed, kept] = actions.freeform_tags(names=["Doomed Tag", "Kept Tag"])
+    story = write_story(author, "Tagged", tags=[archive.fandom, doomed, kept])
+    index = reverse("story", args=[story.pk])
+    assert "Doomed Tag" in client.get(index).content.decode()  # its header kept from here on
+
+    def found(q: str) -> list[str]:
+        results = client.get(reverse("search:results"), {"q": q}).context["results"]
+        return [hit.card.story.title for hit in results.hits]
+
+    assert found("doomed") == found('tag:"Doomed Tag"') == ["Tagged"]
+    admin = type(client)()
+    admin.force_login(admin_user)
+    with indexed():
+        response = admin.post(
+            reverse("admin:taxonomy_tag_delete", args=[doomed.pk]), {"post": "yes"}
+        )
+    assert response.status_code == 302
+    assert "Doomed Tag" not in client.get(index).content.decode()
+    assert found("doomed") == found('tag:"Doomed Tag"') == []
+    assert found('tag:"Kept Tag"') == found("kept") == ["Tagged"]
+    # The change list's "delete selected" too.
+    with indexed():
+        response = admin.post(
+            reverse("admin:taxonomy_tag_changelist"),
+            {"action": "delete_selected", "_selected_action": [kept.pk], "post": "yes"},
+        )
+    assert response.status_code == 302
+    assert "Kept Tag" not in client.get(index).content.decode()
+    assert found("kept") == []
