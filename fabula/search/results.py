@@ -46,7 +46,6 @@ from fabula.stories.permissions import (
     offered_stories,
     required_gate,
 )
-from fabula.stories.selectors import stories_with_ratings
 
 RELEVANCE = "relevance"
 # Every query parameter the results page reads (`lib.serving.served`).
@@ -235,13 +234,12 @@ def search(
         ids = ranked[offset : offset + per_page]
         # The page's stories asked of `listed` once more: whatever the index keeps, no story
         # a reader may not see is ever shown.
-        visible = set(listed.filter(pk__in=ids).values_list("pk", flat=True))
-        page_ids = [pk for pk in ids if pk in visible]
+        by_id = {story.pk: story for story in listed.filter(pk__in=ids).select_related("rating")}
+        page_stories = [by_id[pk] for pk in ids if pk in by_id]
     else:
         ordered = listed if found_ids is None else listed.filter(pk__in=found_ids)
         ordered = ordered.order_by(*SEARCH_SORTS[sort][1])
-        page_ids = list(ordered.values_list("pk", flat=True)[offset : offset + per_page])
-    page_stories = stories_with_ratings(page_ids)
+        page_stories = list(ordered.select_related("rating")[offset : offset + per_page])
     results.page = page
     results.hits = _hits(request, query, page_stories, found)
     results.sorts = [

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -215,26 +214,6 @@ def story_with_rating(story_id: int) -> Story | None:
     story, rating = found[0]
     Story.rating.field.set_cached_value(story, rating)
     return story
-
-
-def stories_with_ratings(story_ids: Sequence[int]) -> list[Story]:
-    """Stories by id, each with its rating, in the order of `story_ids` (an id of no story is
-    left out): a page of cards, once its list has chosen and ordered the ids. A list's own
-    query (its filters, its order, what the reader may see) is the ORM's; reading the page's
-    stories through it too compiled every column of the story and its rating again."""
-    if not story_ids:
-        return []
-    ids = id_list(story_ids)
-    found = {}
-    for story, rating in _STORY.read_with(
-        _RATING,
-        f"SELECT {_STORY.sql}, {_RATING.sql} FROM {table_name(Story)} s"
-        f" JOIN {table_name(Rating)} r ON r.id = s.rating_id WHERE s.id IN ({ids.sql})",
-        ids.params,
-    ):
-        Story.rating.field.set_cached_value(story, rating)
-        found[story.pk] = story
-    return [found[pk] for pk in story_ids if pk in found]
 
 
 ChapterDetail = Literal["line", "entry", "text"]

@@ -250,10 +250,10 @@ def credited_names(
 
 
 def make_cards(stories: Iterable[Story]) -> list[Card]:
-    """Cards for stories (fetched with their rating: `selectors.stories_with_ratings`), in two
-    more queries. Authors and tags are read as plain values, in SQL written by hand: a page of
-    25 cards holds hundreds of tags, and making a model instance of each (with its kind) cost
-    more than everything else on a search page."""
+    """Cards for stories (fetched with their rating), in two more queries. Authors and tags are
+    read as plain values, in SQL written by hand: a page of 25 cards holds hundreds of tags,
+    and making a model instance of each (with its kind) cost more than everything else on a
+    search page."""
     stories = list(stories)
     ids = [story.pk for story in stories]
     address = Addresses()

@@ -36,7 +36,6 @@ from fabula.stories.listing.filters import (
 )
 from fabula.stories.models import Story
 from fabula.stories.permissions import listed_stories
-from fabula.stories.selectors import stories_with_ratings
 
 # The orders a reader may pick: the key in `?sort=`, its label (both from accounts' STORY_SORTS,
 # which a member's preference chooses among), and the ORDER BY. The primary key comes last so
@@ -212,18 +211,15 @@ def story_page(
     if state is not None:
         stories = apply_filters(stories, state)
     total, facets = counted_once(user, stories, "list", lambda: _counts(stories, state))
-    # The ORM chooses the page's stories; they are read by id (their columns compiled once).
     page = paginate(
-        order_stories(stories, sort).values_list("pk", flat=True),
-        request.GET.get("page"),
-        count=total,
+        order_stories(stories, sort).select_related("rating"), request.GET.get("page"), count=total
     )
     hidden = 0
     if not page.paginator.count and user.is_authenticated:
         unblocked = select(listed_stories(user, blocks=False))
         hidden = (apply_filters(unblocked, state) if state is not None else unblocked).count()
     return StoryPage(
-        cards=make_cards(stories_with_ratings(list(page.object_list))),
+        cards=make_cards(page.object_list),
         page=page,
         sort=sort,
         sorts=sort_links(request.GET, sort),
