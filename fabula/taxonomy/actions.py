@@ -206,6 +206,17 @@ def tag_set_parent(*, tag: Tag, parent: Tag | None, by) -> Tag:
     return tag
 
 
+def tags_delete(*, tags: Iterable[Tag]) -> None:
+    """Delete tags (the admin's delete; a tag under another is protected, and the admin says
+    so before). Their filings go with them: the stories filed under them or a synonym are named
+    first, so the search index files them again; the kept pages are retired after."""
+    tags = list(tags)
+    with transaction.atomic():
+        changed(tags=_meaning_of(*tags))
+        Tag.objects.filter(pk__in=[tag.pk for tag in tags]).delete()
+        changed()
+
+
 def tag_rename(*, tag: Tag, name: str, by) -> Tag:
     """Give a tag a new name (another of its kind may not have it, whatever the case)."""
     name = tidy_title(name or "")

@@ -6,7 +6,7 @@ own pages, with their checks and audit log, are at /wrangling/)."""
 from django.contrib import admin
 
 from fabula.lib.changes import changed
-from fabula.taxonomy.actions import tag_number
+from fabula.taxonomy.actions import tag_number, tags_delete
 from fabula.taxonomy.models import Rating, Tag, TagKind
 from fabula.taxonomy.selectors import tag_meanings
 
@@ -44,19 +44,11 @@ class TagAdmin(admin.ModelAdmin):
         after = tag_meanings([obj.pk])
         changed(tags=set().union(*before.values(), *after.values()))
 
-    # A deleted tag's filings go with it: the stories filed under it (or a synonym) are named
-    # before, so the search index files them again; the kept pages and headers are retired after.
     def delete_model(self, request, obj):
-        changed(tags=set().union(*tag_meanings([obj.pk]).values()))
-        super().delete_model(request, obj)
-        changed()
+        tags_delete(tags=[obj])
 
     def delete_queryset(self, request, queryset):
-        changed(
-            tags=set().union(*tag_meanings(list(queryset.values_list("pk", flat=True))).values())
-        )
-        super().delete_queryset(request, queryset)
-        changed()
+        tags_delete(tags=queryset)
 
 
 @admin.register(Rating)

@@ -117,7 +117,7 @@ def test_a_canonical_tag_with_two_synonyms_and_a_child_counts_right_at_each_step
 
 
 def test_a_tag_deleted_in_the_admin_leaves_its_stories_pages_and_search_at_once(
-    client, author, admin_user, write_story, indexed, archive, settings
+    client, author, admin_user, write_story, indexed, archive
 ):
     TagKind.objects.create(slug="tags", name="Tags", role=TagKind.Role.FREEFORM)
     [doomed, kept] = actions.freeform_tags(names=["Doomed Tag", "Kept Tag"])
