@@ -18,7 +18,7 @@ from html import escape
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.cache import cache
 from django.urls import reverse
-from django.utils import dateformat, formats, timezone, translation
+from django.utils import formats, timezone, translation
 from django.utils.functional import cached_property
 from django.utils.safestring import SafeString, mark_safe
 
@@ -27,7 +27,7 @@ from fabula.stories.languages import native_name
 from fabula.stories.models import Status, Story, shown_authors
 from fabula.stories.selectors import card_tag_rows, credit_rows
 from fabula.stories.templatetags.bylines import byline_html, bylines
-from fabula.stories.templatetags.reading import site_date
+from fabula.stories.templatetags.reading import time_element
 from fabula.stories.words import story_words
 
 CARD_CACHE_SECONDS = 24 * 3600  # rendered cards; their keys never go stale, this frees memory
@@ -200,11 +200,7 @@ def card_html(card: Card) -> SafeString:
     )
     updated = ""
     if story.updated_at:
-        moment = escape(dateformat.format(timezone.localtime(story.updated_at), "c"))
-        day = escape(site_date(story.updated_at))
-        updated = (
-            f'<div><dt>{text["updated"]}</dt> <dd><time datetime="{moment}">{day}</time></dd></div>'
-        )
+        updated = f"<div><dt>{text['updated']}</dt> <dd>{time_element(story.updated_at)}</dd></div>"
     byline = byline_html(bylines(card.authors, story))
     url, title, rating_url = escape(card.url), escape(story.title), escape(card.rating_url)
     rating, tongue = escape(story.rating.name), escape(card.language_name)

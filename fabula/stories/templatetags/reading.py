@@ -9,7 +9,7 @@ from django import template
 from django.conf import settings
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.urls import reverse
-from django.utils import formats, timezone, translation
+from django.utils import dateformat, formats, timezone, translation
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext, ngettext, pgettext
 
@@ -33,6 +33,14 @@ def site_date(value: date | datetime | None) -> str:
     if translation.get_language() != settings.LANGUAGE_CODE:
         return formats.date_format(value, "DATE_FORMAT")
     return format_php_date(value, site_settings().date_format)
+
+
+def time_element(moment: datetime) -> str:
+    """A moment as HTML: `<time>` with its ISO form for machines and the site's date for
+    readers (`site_date`), both escaped, as a template's `|date:'c'` and `|site_date` print
+    them."""
+    machine = html.escape(dateformat.format(timezone.localtime(moment), "c"))
+    return f'<time datetime="{machine}">{html.escape(site_date(moment))}</time>'
 
 
 @register.filter

@@ -16,13 +16,13 @@ from html import escape
 
 from django import template
 from django.contrib.humanize.templatetags.humanize import intcomma
-from django.utils import dateformat, formats, timezone
+from django.utils import formats
 from django.utils.safestring import SafeString, mark_safe
 
 from fabula.stories.listing.cards import Addresses
 from fabula.stories.models import Challenge
 from fabula.stories.selectors import StoryHeader
-from fabula.stories.templatetags.reading import site_date
+from fabula.stories.templatetags.reading import time_element
 from fabula.stories.words import story_words
 from fabula.taxonomy.models import Tag
 
@@ -42,20 +42,18 @@ def story_meta(header: StoryHeader) -> SafeString:
     text = story_words()
     address = Addresses()
 
-    def links(tags: Iterable[Tag], slug: str | None = None) -> str:
-        """Tags as links to their pages, "None" when there are none."""
+    def links(tags: Iterable[Tag]) -> str:
+        """Tags (with their kinds, as the header reads them) as links to their pages, "None"
+        when there are none."""
         shown = ", ".join(
-            f'<a href="{escape(address("browse-tag", slug or tag.kind.slug, tag.pk))}">'
+            f'<a href="{escape(address("browse-tag", tag.kind.slug, tag.pk))}">'
             f"{escape(tag.name)}</a>"
             for tag in tags
         )
         return shown or text["none"]
 
     def moment(value: datetime | None) -> str:
-        if not value:
-            return text["not_yet"]
-        machine = escape(dateformat.format(timezone.localtime(value), "c"))
-        return f'<time datetime="{machine}">{escape(site_date(value))}</time>'
+        return time_element(value) if value else text["not_yet"]
 
     language = escape(story.language)
     summary = (
@@ -65,7 +63,7 @@ def story_meta(header: StoryHeader) -> SafeString:
         else ""
     )
     classes = "".join(
-        f"<dt>{escape(line.kind.name)}</dt><dd>{links(line.tags, line.kind.slug)}</dd>\n    "
+        f"<dt>{escape(line.kind.name)}</dt><dd>{links(line.tags)}</dd>\n    "
         for line in header.class_lines
     )
     freeform = (
